@@ -1,0 +1,1 @@
+"""Command line of render.sh: argument parsing and dispatch, nothing else."""

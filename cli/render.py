@@ -1,0 +1,83 @@
+"""Rendering one scene to a file: manim's settings from our options, a private
+working folder, and an atomic move of the finished file to its destination."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from cli.args import Parser, UsageError
+from scenes.registry import SceneInfo
+from scenes.settings import LANGS, THEMES, Settings, settings_for
+
+QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
+             "k": "fourk_quality"}
+FORMATS = ("mp4", "gif", "webm", "mov", "png")
+
+
+def scene_parser(info: SceneInfo) -> Parser:
+    parser = Parser(prog=f"render.sh {info.name}", description=info.summary)
+    parser.add_argument("--config", default=info.default_config,
+                        help=f"a preset name or a .toml path (default {info.default_config})")
+    parser.add_argument("-q", "--quality", choices=tuple(QUALITIES), default="m",
+                        help="l 480p15, m 720p30 (default), h 1080p60, k 2160p60")
+    parser.add_argument("--format", choices=FORMATS,
+                        help="output format (default: from -o's extension, else mp4)")
+    parser.add_argument("--transparent", action="store_true",
+                        help="transparent background (webm, mov, png)")
+    parser.add_argument("-o", "--output", help="output file (default media/SCENE-CONFIG.EXT)")
+    parser.add_argument("--theme", choices=THEMES, default="dark")
+    parser.add_argument("--lang", choices=LANGS, default="en")
+    info.load().add_arguments(parser)
+    return parser
+
+
+def output_path(info: SceneInfo, args) -> tuple[Path, str]:
+    """Where the file goes and in which format; both checked before any work."""
+    ext = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
+    fmt = args.format or (ext if ext in FORMATS else "mp4")
+    if args.output and ext != fmt:
+        raise UsageError(f"output {args.output} does not end in .{fmt}; "
+                         f"name it .{fmt} or choose --format {ext or 'mp4'}")
+    if args.transparent and fmt in ("mp4", "gif"):
+        raise UsageError(f"--transparent needs --format webm, mov or png, not {fmt}")
+    stem = Path(args.config).stem
+    path = Path(args.output) if args.output else Path("media") / f"{info.name}-{stem}.{fmt}"
+    return path, fmt
+
+
+def settings_from_args(info: SceneInfo, args) -> Settings:
+    output_path(info, args)  # reject a bad output before training
+    options = {k: v for k, v in vars(args).items()
+               if k not in ("config", "quality", "format", "transparent", "output", "theme",
+                            "lang")}
+    return settings_for(args.config, args.theme, args.lang, **options)
+
+
+def render(info: SceneInfo, settings: Settings, args) -> Path:
+    """Render to a temporary folder beside the output, then rename into place."""
+    from manim import tempconfig
+
+    path, fmt = output_path(info, args)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".render-", dir=path.parent))
+    try:
+        manim_config = {
+            "quality": QUALITIES[args.quality], "media_dir": str(work),
+            "format": "png" if fmt == "png" else fmt, "transparent": args.transparent,
+            "write_to_movie": fmt != "png", "save_last_frame": fmt == "png",
+            "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none",
+            "background_color": settings.theme["background"], "output_file": info.name,
+        }
+        with tempconfig(manim_config):
+            scene_class = type(info.cls, (info.load(),), {"settings": settings})
+            scene = scene_class()
+            scene.render()
+            writer = scene.renderer.file_writer
+            produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
+        os.replace(produced, path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    size = path.stat().st_size
+    print(f"{path} ({size / 1024:.0f} KiB)")
+    return path

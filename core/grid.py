@@ -1,0 +1,63 @@
+"""The network's output over a grid of the input plane, in float32.
+
+A 200x200 grid costs as much as tens of training steps, so grids are
+evaluated in float32 with buffers allocated once, and only for the
+iterations that become frames.
+"""
+
+import numpy as np
+from scipy.special import expit
+
+from core.network import Network
+
+_INPLACE = {
+    "sigmoid": lambda z: expit(z, out=z),
+    "tanh": lambda z: np.tanh(z, out=z),
+    "relu": lambda z: np.maximum(z, 0, out=z),
+    "leaky_relu": lambda z: np.multiply(z, np.where(z > 0, 1, 0.01).astype(z.dtype), out=z),
+    "linear": lambda z: z,
+}
+
+
+def extent(X: np.ndarray, margin: float = 0.15) -> tuple[float, float, float, float]:
+    """(xmin, xmax, ymin, ymax) around the points, padded by a fraction of their span."""
+    lo, hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
+    span = hi - lo
+    pad = np.where(span > 0, span * margin, 1.0)  # a single point still gets a plane
+    (x0, y0), (x1, y1) = lo - pad, hi + pad
+    return float(x0), float(x1), float(y0), float(y1)
+
+
+def grid_points(box: tuple[float, float, float, float], size: int) -> np.ndarray:
+    """(size*size, 2) float32 points; row i is y = ys[i], column j is x = xs[j]."""
+    xs = np.linspace(box[0], box[1], size, dtype=np.float32)
+    ys = np.linspace(box[2], box[3], size, dtype=np.float32)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+class GridEvaluator:
+    """Evaluates one network shape on fixed grid points, reusing its buffers."""
+
+    def __init__(self, points: np.ndarray, layers: list[int]):
+        self.points = points
+        self.buffers = [np.empty((len(points), width), np.float32) for width in layers[1:]]
+
+    def __call__(self, net: Network) -> list[np.ndarray]:
+        """Activations of every layer at every point (views into the buffers)."""
+        a = self.points
+        last = len(self.buffers) - 1
+        for i, (w, b, out) in enumerate(zip(net.weights, net.biases, self.buffers)):
+            np.matmul(a, w.astype(np.float32), out=out)
+            if net.bias:
+                out += b.astype(np.float32)
+            if i < last:
+                _INPLACE[net.activation](out)
+            elif net.output == "sigmoid":
+                expit(out, out=out)
+            elif net.output == "softmax":
+                out -= out.max(axis=1, keepdims=True)
+                np.exp(out, out=out)
+                out /= out.sum(axis=1, keepdims=True)
+            a = out
+        return self.buffers

@@ -1,0 +1,47 @@
+"""Losses as scikit-learn defines them, with exact per-sample derivatives.
+
+* ``mse``: mean over all elements of (y_hat - y)^2 / 2 (MLPRegressor's squared error)
+* ``bce``: mean binary log-loss of a single sigmoid output (MLPClassifier)
+* ``ce``:  mean categorical cross-entropy of a softmax output, integer labels
+
+Probabilities are clipped only for the reported value, never for the gradient.
+"""
+
+import numpy as np
+from scipy.special import xlogy
+
+from core.activations import output_vjp
+
+LOSSES = ("mse", "bce", "ce")
+
+
+def targets(loss: str, y: np.ndarray, n_outputs: int) -> np.ndarray:
+    """The target matrix (n, n_outputs): one-hot rows for class labels of k > 1 outputs."""
+    if loss == "ce" or (n_outputs > 1 and np.ndim(y) == 1):
+        return np.eye(n_outputs)[np.asarray(y).astype(np.int64)]
+    return np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
+
+
+def loss_value(loss: str, a_out: np.ndarray, t: np.ndarray) -> float:
+    """Mean loss over the batch (no regularisation)."""
+    if loss == "mse":
+        return float(0.5 * np.mean((t - a_out) ** 2))
+    eps = np.finfo(a_out.dtype).eps
+    p = np.clip(a_out, eps, 1 - eps)
+    if loss == "bce":
+        return float(-np.mean(xlogy(t, p) + xlogy(1 - t, 1 - p), axis=0).sum())
+    return float(-np.mean(xlogy(t, p), axis=0).sum())
+
+
+def output_delta(loss: str, output: str, a_out: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Per-sample dL_i/dZ at the output, where L_i is sample i's own loss.
+
+    The batch gradient divides the sum of these by the batch size. Canonical
+    pairs (bce+sigmoid, ce+softmax, mse+linear with one output) reduce to
+    a - t exactly, as in scikit-learn.
+    """
+    if loss in ("bce", "ce"):
+        return a_out - t
+    k = a_out.shape[1]
+    upstream = (a_out - t) / k if k > 1 else a_out - t
+    return output_vjp(output, a_out, upstream)

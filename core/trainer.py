@@ -1,0 +1,211 @@
+"""Training with full recording: every state, gradient, probe and decision grid.
+
+State t is the network after t updates (t = 0 is the initial network). The
+gradient recorded at t is the one of the batch used by update t + 1, taken
+at state t. A run whose loss or weights stop being finite is cut before the
+first bad state and marked as diverged.
+"""
+
+import platform
+from collections.abc import Iterator
+from importlib.metadata import version
+
+import numpy as np
+
+from core.errors import ConfigError
+from core.grid import GridEvaluator, extent, grid_points
+from core.losses import loss_value
+from core.network import Network, Pass, backprop_deltas, evaluate, forward, l2_penalty, total_loss
+from core.optimizers import make_optimizer
+from core.setup import Problem, build
+from core.trace import FORMAT_VERSION, Trace
+
+
+def batch_indices(n: int, batch_size: int, shuffle: bool,
+                  seed: int) -> Iterator[slice | np.ndarray]:
+    """Endless batches over epochs: consecutive slices (scikit-learn's gen_batches),
+    or slices of a seeded permutation drawn anew every epoch."""
+    size = n if batch_size == 0 else min(batch_size, n)
+    rng = np.random.default_rng(seed)
+    while True:
+        order = rng.permutation(n) if shuffle else None
+        for start in range(0, n, size):
+            window = slice(start, min(start + size, n))
+            yield window if order is None else order[window]
+
+
+def probe_indices(requested: list, n: int) -> np.ndarray:
+    if requested:
+        return np.asarray(requested, dtype=np.int64)
+    return np.arange(n) if n <= 16 else np.array([0])
+
+
+def accuracy(problem: Problem, a_out: np.ndarray, y: np.ndarray) -> float:
+    """Share of correct class predictions (threshold 0.5 for one output unit)."""
+    predicted = (a_out[:, 0] > 0.5) if a_out.shape[1] == 1 else a_out.argmax(axis=1)
+    return float(np.mean(predicted == y))
+
+
+class Recorder:
+    """Preallocated arrays for T + 1 states, filled in place while training."""
+
+    def __init__(self, problem: Problem, iterations: int, probes: np.ndarray):
+        net, s = problem.net, iterations + 1
+        self.arrays: dict[str, np.ndarray] = {"loss": np.empty(s)}
+        for i, w in enumerate(net.weights):
+            width = w.shape[1]
+            self.arrays |= {
+                f"W{i}": np.empty((s, *w.shape)), f"b{i}": np.empty((s, width)),
+                f"dW{i}": np.empty((s - 1, *w.shape)), f"db{i}": np.empty((s - 1, width)),
+                f"Z{i}": np.empty((s, len(probes), width)),
+                f"A{i}": np.empty((s, len(probes), width)),
+                f"delta{i}": np.empty((s, len(probes), width)),
+            }
+        if problem.classification:
+            self.arrays["accuracy"] = np.empty(s)
+        if len(problem.X_val):
+            self.arrays["val_loss"] = np.empty(s)
+            if problem.classification:
+                self.arrays["val_accuracy"] = np.empty(s)
+        self.problem, self.probes = problem, probes
+        self.X_probe, self.T_probe = problem.X[probes], problem.T[probes]
+
+    def state(self, t: int, net: Network, full: Pass) -> None:
+        """Record state t; ``full`` is a forward pass over the whole training set."""
+        a, p = self.arrays, self.problem
+        a["loss"][t] = full.loss
+        if p.classification:
+            a["accuracy"][t] = accuracy(p, full.A[-1], p.y)
+        if "val_loss" in a:
+            val = forward(net, p.X_val)
+            a["val_loss"][t] = total_loss(net, p.X_val, p.T_val)
+            if p.classification:
+                a["val_accuracy"][t] = accuracy(p, val.A[-1], p.y_val)
+        probe = forward(net, self.X_probe)
+        deltas = backprop_deltas(net, self.T_probe, probe)
+        for i, (w, b) in enumerate(zip(net.weights, net.biases)):
+            a[f"W{i}"][t], a[f"b{i}"][t] = w, b
+            a[f"Z{i}"][t], a[f"A{i}"][t], a[f"delta{i}"][t] = probe.Z[i], probe.A[i], deltas[i]
+
+    def gradient(self, t: int, step: Pass) -> None:
+        for i, (dw, db) in enumerate(zip(step.dW, step.db)):
+            self.arrays[f"dW{i}"][t], self.arrays[f"db{i}"][t] = dw, db
+
+    def kept(self, states: int) -> dict[str, np.ndarray]:
+        """The arrays cut to the first ``states`` states."""
+        return {k: v[: states - 1] if k.startswith(("dW", "db")) else v[:states]
+                for k, v in self.arrays.items()}
+
+
+def _finite(net: Network, loss: float) -> bool:
+    return bool(np.isfinite(loss)) and all(np.isfinite(w).all() for w in net.weights) \
+        and all(np.isfinite(b).all() for b in net.biases)
+
+
+def grid_iterations(states: int, frames: int, schedule: str) -> np.ndarray:
+    """Which states get a decision grid: spread linearly or log-spaced, ends included."""
+    last = states - 1
+    if schedule == "log":
+        points = np.geomspace(1, last + 1, frames) - 1
+    else:
+        points = np.linspace(0, last, frames)
+    return np.unique(np.round(points).astype(np.int64))
+
+
+def record_grids(problem: Problem, arrays: dict, config: dict) -> dict[str, np.ndarray]:
+    """Output probabilities (and hidden activations, coarser) over the input plane."""
+    trace_cfg = config["trace"]
+    states = len(arrays["loss"])
+    iters = grid_iterations(states, trace_cfg["frames"], trace_cfg["schedule"])
+    box = extent(np.vstack([problem.X, problem.X_val]))
+    size, small = trace_cfg["grid"], trace_cfg["neuron_grid"]
+    layers = problem.net.layers
+    fine = GridEvaluator(grid_points(box, size), layers)
+    coarse = GridEvaluator(grid_points(box, small), layers) if small else None
+    out_units = layers[-1]
+    prob_shape = (size, size) if out_units == 1 else (size, size, out_units)
+    grids = {"grid_prob": np.empty((len(iters), *prob_shape), np.float32),
+             "grid_iter": iters, "grid_extent": np.array(box)}
+    hidden = range(len(layers) - 2)
+    for i in hidden if coarse else ():
+        grids[f"grid_hidden{i}"] = np.empty((len(iters), small, small, layers[i + 1]),
+                                            np.float32)
+    net = problem.net.copy()
+    with np.errstate(all="ignore"):  # a diverging run's last weights overflow float32
+        _fill_grids(net, arrays, iters, grids, fine, coarse, prob_shape)
+    np.nan_to_num(grids["grid_prob"], copy=False, nan=0.5)
+    return grids
+
+
+def _fill_grids(net, arrays, iters, grids, fine, coarse, prob_shape) -> None:
+    layers = net.layers
+    hidden = range(len(layers) - 2)
+    small = coarse.points.shape[0] if coarse else 0
+    small = int(round(small**0.5))
+    for f, t in enumerate(iters):
+        net.weights = [arrays[f"W{i}"][t] for i in range(len(layers) - 1)]
+        net.biases = [arrays[f"b{i}"][t] for i in range(len(layers) - 1)]
+        grids["grid_prob"][f] = fine(net)[-1].reshape(prob_shape)
+        if coarse:
+            acts = coarse(net)
+            for i in hidden:
+                grids[f"grid_hidden{i}"][f] = acts[i].reshape(small, small, -1)
+
+
+def train(config: dict) -> Trace:
+    """Build the problem from a resolved config, train it, and record everything."""
+    problem = build(config)
+    net, tr = problem.net, config["train"]
+    iterations = tr["iterations"]
+    probes = probe_indices(config["trace"]["probe"], len(problem.X))
+    recorder = Recorder(problem, iterations, probes)
+    params = net.weights + (net.biases if net.bias else [])
+    optimizer = make_optimizer(tr["optimizer"], params, tr)
+    full_batch = tr["batch_size"] == 0 or tr["batch_size"] >= len(problem.X)
+    batches = batch_indices(len(problem.X), tr["batch_size"], tr["shuffle"], tr["seed"])
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected below
+        diverged_at = _run(problem, recorder, optimizer, params,
+                           None if full_batch else batches, iterations)
+    if diverged_at == 0:
+        raise ConfigError("the initial network already gives a non-finite loss; "
+                          "use smaller initial weights")
+    states = iterations + 1 if diverged_at is None else diverged_at
+    arrays = recorder.kept(states)
+    arrays |= {"X": problem.X, "y": problem.y, "X_val": problem.X_val, "y_val": problem.y_val,
+               "probe": probes}
+    if problem.X.shape[1] == 2:
+        arrays |= record_grids(problem, arrays, config)
+    return Trace(arrays, _meta(config, problem, diverged_at))
+
+
+def _run(problem: Problem, recorder: Recorder, optimizer, params: list[np.ndarray],
+         batches: Iterator | None, iterations: int) -> int | None:
+    """The training loop (batches None = full batch); returns the first
+    non-finite state, or None."""
+    net = problem.net
+    for t in range(iterations + 1):
+        if batches is None or t == iterations:
+            step = evaluate(net, problem.X, problem.T)
+            full = step
+        else:
+            idx = next(batches)
+            step = evaluate(net, problem.X[idx], problem.T[idx])
+            full = forward(net, problem.X)
+            full.loss = loss_value(net.loss, full.A[-1], problem.T) + l2_penalty(
+                net, len(problem.X))
+        if not _finite(net, full.loss):
+            return t
+        recorder.state(t, net, full)
+        if t == iterations:
+            return None
+        recorder.gradient(t, step)
+        grads = step.dW + (step.db if net.bias else [])
+        optimizer.step(params, grads)
+    return None
+
+
+def _meta(config: dict, problem: Problem, diverged_at: int | None) -> dict:
+    return {"format": FORMAT_VERSION, "config": config, "layers": problem.net.layers,
+            "classes": problem.classes, "diverged_at": diverged_at,
+            "versions": {"python": platform.python_version(),
+                         **{name: version(name) for name in ("numpy", "scipy")}}}

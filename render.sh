@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The one entry point: sets up what is missing (Debian packages, .venv), then
+# hands every argument to the Python CLI (python -m cli).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="$ROOT/.venv"
+STAMP="$VENV/.installed"
+# libpango1.0-dev brings cairo and pkg-config for building pycairo and manimpango;
+# LaTeX and dvisvgm typeset MathTex; fonts-nanum renders Korean labels.
+APT_PACKAGES=(libpango1.0-dev pkg-config texlive-latex-base texlive-fonts-recommended
+              texlive-latex-recommended dvisvgm fonts-nanum)
+
+say() { echo "render.sh: $*" >&2; }
+
+missing_packages() {
+  local pkg
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
+      || echo "$pkg"
+  done
+  python3 -c 'import ensurepip, venv' 2>/dev/null || echo python3-venv
+}
+
+install_packages() {
+  command -v dpkg-query >/dev/null || {
+    say "this setup needs Debian or Ubuntu (dpkg/apt); install the equivalents of: ${APT_PACKAGES[*]}"
+    exit 2
+  }
+  local missing
+  missing=$(missing_packages | tr '\n' ' ')
+  [ -z "${missing// /}" ] && return 0
+  local apt=(apt-get install -y --no-install-recommends $missing)
+  if [ "$(id -u)" = 0 ]; then
+    say "installing Debian packages: $missing"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" -qq >/dev/null
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    say "installing Debian packages with sudo: $missing"
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive "${apt[@]}" -qq >/dev/null
+  else
+    say "missing Debian packages; install them, then run this again:"
+    echo "  sudo apt-get update && sudo ${apt[*]}" >&2
+    exit 2
+  fi
+}
+
+install_venv() {
+  local want
+  want="$(python3 --version 2>&1) $(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+  [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && return 0
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+    say "Python 3.11 or newer is needed as python3 (found $(python3 --version 2>&1))"
+    exit 2
+  }
+  say "setting up the virtual environment in .venv (first run takes a few minutes)"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$VENV/bin/python" -m pip install -q -e "$ROOT"
+  echo "$want" > "$STAMP"
+}
+
+install_packages
+install_venv
+exec "$VENV/bin/python" -m cli "$@"

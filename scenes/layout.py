@@ -1,0 +1,16 @@
+"""Where panels sit on the 16:9 frame (14.2 x 8 units), and the fonts per language."""
+
+import numpy as np
+
+FONTS = {"en": "DejaVu Sans", "ko": "NanumGothic"}
+
+NETWORK_CENTER = np.array([-3.7, 0.75, 0.0])
+NETWORK_WIDTH, NETWORK_HEIGHT = 5.6, 3.7
+LOSS_CENTER = np.array([-3.55, -2.75, 0.0])
+LOSS_WIDTH, LOSS_HEIGHT = 5.6, 1.7
+BOUNDARY_CENTER = np.array([3.65, -0.35, 0.0])
+BOUNDARY_SIZE = 6.4
+
+
+def font(lang: str) -> str:
+    return FONTS.get(lang, FONTS["en"])

@@ -1,0 +1,79 @@
+"""A layered network diagram whose edges follow the weights of a trace.
+
+Edges are coloured by sign (theme's positive/negative) and widened by |w|,
+scaled over the whole run so that widths compare across iterations. Layers
+wider than MAX_SHOWN show their first and last nodes around an ellipsis and
+the true count, as 3Blue1Brown does.
+"""
+
+import numpy as np
+from manim import DOWN, Circle, Line, Text, VGroup
+
+MAX_SHOWN = 8
+HEAD, TAIL = 4, 3  # nodes kept on each side of the ellipsis
+
+
+def shown_nodes(width: int) -> list[int]:
+    """Indices of the nodes drawn for a layer of ``width`` units."""
+    if width <= MAX_SHOWN:
+        return list(range(width))
+    return list(range(HEAD)) + list(range(width - TAIL, width))
+
+
+class NetworkDiagram(VGroup):
+    """Nodes (circles) and edges (lines) laid out left to right inside a box."""
+
+    def __init__(self, layers: list[int], width: float, height: float, theme: dict,
+                 font: str, max_abs_weight: float):
+        super().__init__()
+        self.layers, self.theme = layers, theme
+        self.max_abs = max(max_abs_weight, 1e-12)
+        self.shown = [shown_nodes(n) for n in layers]
+        slots = max(len(s) + (1 if len(s) < n else 0) for s, n in zip(self.shown, layers))
+        self.spacing = min(height / max(slots, 1), 1.3)
+        self.radius = min(0.3, self.spacing * 0.36)
+        xs = np.linspace(-width / 2 + self.radius, width / 2 - self.radius, len(layers))
+        positions: list[list[np.ndarray]] = []
+        self.extras = VGroup()
+        for x, shown, n in zip(xs, self.shown, layers):
+            count = len(shown) + (1 if len(shown) < n else 0)
+            ys = (np.arange(count) - (count - 1) / 2) * -self.spacing
+            if len(shown) < n:  # leave the slot after HEAD for the ellipsis
+                dots = Text("⋮", font=font, font_size=28, color=theme["muted"])
+                dots.move_to([x, ys[HEAD], 0])
+                label = Text(f"{n}", font=font, font_size=18, color=theme["muted"])
+                self.extras.add(dots, label.next_to([x, ys[-1], 0], DOWN, buff=self.radius + 0.1))
+                ys = np.delete(ys, HEAD)
+            positions.append([np.array([x, y, 0.0]) for y in ys])
+        self.edges = [
+            VGroup(*[Line(positions[i][a], positions[i + 1][b], stroke_width=1)
+                     for a in range(len(self.shown[i])) for b in range(len(self.shown[i + 1]))])
+            for i in range(len(layers) - 1)
+        ]
+        self.nodes = [VGroup(*[Circle(self.radius, color=theme["node_stroke"], stroke_width=2,
+                                      fill_color=theme["node"], fill_opacity=1).move_to(p)
+                               for p in column]) for column in positions]
+        self.add(*self.edges, *self.nodes, self.extras)
+
+    def node_center(self, layer: int, k: int) -> np.ndarray:
+        """Centre of the k-th drawn node of a layer, wherever the diagram has moved."""
+        return self.nodes[layer][k].get_center()
+
+    def edge_pairs(self, layer: int) -> list[tuple[int, int]]:
+        """(from unit, to unit) of each drawn edge of a weight layer, in edge order."""
+        return [(a, b) for a in self.shown[layer] for b in self.shown[layer + 1]]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        """Colour and width of every edge from the current weight matrices."""
+        pos, neg = self.theme["positive"], self.theme["negative"]
+        for i, group in enumerate(self.edges):
+            w = weights[i]
+            for line, (a, b) in zip(group, self.edge_pairs(i)):
+                value = w[a, b]
+                strength = min(abs(value) / self.max_abs, 1.0)
+                line.set_stroke(pos if value >= 0 else neg, width=0.6 + 7.4 * strength,
+                                opacity=0.35 + 0.65 * strength)
+
+    def edge_midpoint(self, layer: int, k: int, fraction: float = 0.3) -> np.ndarray:
+        line = self.edges[layer][k]
+        return line.point_from_proportion(fraction)

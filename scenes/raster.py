@@ -1,0 +1,96 @@
+"""Numpy pictures for image panels: probabilities to colours, the 0.5 contour,
+and data points stamped as antialiased discs. No manim here, so it is cheap
+to test and to run once per frame."""
+
+import numpy as np
+
+
+def rgb(hex_colour: str) -> np.ndarray:
+    """'#rrggbb' as float RGB in [0, 1]."""
+    h = hex_colour.lstrip("#")
+    return np.array([int(h[i:i + 2], 16) for i in (0, 2, 4)], dtype=np.float32) / 255
+
+
+def upsample(grid: np.ndarray, size: int) -> np.ndarray:
+    """Bilinear resize of a (g, g[, k]) grid to (size, size[, k]); rows flipped so
+    that row 0 is the top of the picture (the grid's row 0 is y = ymin)."""
+    g = grid.shape[0]
+    pos = np.linspace(0, g - 1, size, dtype=np.float32)
+    i0 = np.minimum(pos.astype(np.int64), g - 2)
+    f = (pos - i0).astype(np.float32)
+    rows = grid[i0] * _bcast(1 - f, grid) + grid[i0 + 1] * _bcast(f, grid)
+    cols = (rows[:, i0] * _bcast(1 - f, grid, axis=1)
+            + rows[:, i0 + 1] * _bcast(f, grid, axis=1))
+    return cols[::-1]
+
+
+def _bcast(weights: np.ndarray, grid: np.ndarray, axis: int = 0) -> np.ndarray:
+    shape = [1] * grid.ndim
+    shape[axis] = len(weights)
+    return weights.reshape(shape)
+
+
+def binary_colours(p: np.ndarray, base: np.ndarray, negative: np.ndarray,
+                   positive: np.ndarray, strength: float = 0.75) -> np.ndarray:
+    """p -> colour: negative at 0, the panel's base at 0.5, positive at 1."""
+    t = (2 * p - 1)[..., None]
+    side = np.where(t > 0, positive, negative)
+    return base + (side - base) * np.abs(t) * strength
+
+
+def class_colours(probs: np.ndarray, base: np.ndarray, palette: np.ndarray,
+                  strength: float = 0.75) -> np.ndarray:
+    """(h, w, k) probabilities -> the argmax class's colour, saturated by confidence."""
+    k = probs.shape[-1]
+    best = probs.argmax(axis=-1)
+    confidence = (probs.max(axis=-1) - 1 / k) / (1 - 1 / k)
+    return base + (palette[best] - base) * (confidence[..., None] * strength)
+
+
+def boundary_mask(labels: np.ndarray) -> np.ndarray:
+    """Pixels where the predicted class differs from a right or lower neighbour."""
+    edge = np.zeros(labels.shape, dtype=bool)
+    edge[:, :-1] |= labels[:, 1:] != labels[:, :-1]
+    edge[:-1, :] |= labels[1:, :] != labels[:-1, :]
+    return edge
+
+
+def disc_layer(points: np.ndarray, colours: np.ndarray, size: int, radius: float,
+               outline: np.ndarray, ring: np.ndarray | None = None) -> np.ndarray:
+    """A premultiplied RGBA float layer with one antialiased disc per point.
+
+    points are pixel coordinates (x to the right, y down); ``ring`` marks points
+    drawn as hollow rings (validation data) instead of filled discs.
+    """
+    layer = np.zeros((size, size, 4), np.float32)
+    r = int(np.ceil(radius + 1.5))
+    offsets = np.arange(-r, r + 1)
+    ring = np.zeros(len(points), bool) if ring is None else ring
+    for (x, y), colour, hollow in zip(points, colours, ring):
+        cx, cy = int(round(x)), int(round(y))
+        xs, ys = cx + offsets, cy + offsets
+        if xs[-1] < 0 or ys[-1] < 0 or xs[0] >= size or ys[0] >= size:
+            continue
+        d = np.hypot(xs[None, :] - x, ys[:, None] - y)
+        cover = np.clip(radius + 0.5 - d, 0, 1)           # whole disc
+        inner = np.clip(radius - 1.0 - d, 0, 1)           # inside the outline
+        fill = inner * (0.25 if hollow else 1.0)
+        rgb_px = outline * (cover - inner)[..., None] + colour * fill[..., None]
+        alpha = cover - inner + fill
+        ys_ok = (ys >= 0) & (ys < size)
+        xs_ok = (xs >= 0) & (xs < size)
+        sub = layer[ys[ys_ok][:, None], xs[xs_ok][None, :]]
+        a = alpha[np.ix_(ys_ok, xs_ok)][..., None]
+        sub[..., :3] = rgb_px[np.ix_(ys_ok, xs_ok)] + sub[..., :3] * (1 - a)
+        sub[..., 3:] = a + sub[..., 3:] * (1 - a)
+        layer[ys[ys_ok][:, None], xs[xs_ok][None, :]] = sub
+    return layer
+
+
+def composite(base_rgb: np.ndarray, layer: np.ndarray) -> np.ndarray:
+    """base (h, w, 3) under a premultiplied RGBA layer, as uint8 RGBA."""
+    out = base_rgb * (1 - layer[..., 3:]) + layer[..., :3]
+    rgba = np.empty((*out.shape[:2], 4), np.uint8)
+    rgba[..., :3] = np.clip(out * 255 + 0.5, 0, 255)
+    rgba[..., 3] = 255
+    return rgba

@@ -1,0 +1,28 @@
+"""Scene names, their classes and what they show; importing this does not import manim."""
+
+from dataclasses import dataclass
+from importlib import import_module
+
+
+@dataclass(frozen=True)
+class SceneInfo:
+    name: str
+    module: str
+    cls: str
+    summary: str
+    default_config: str
+
+    def load(self):
+        return getattr(import_module(self.module), self.cls)
+
+
+SCENES: dict[str, SceneInfo] = {
+    info.name: info for info in [
+        SceneInfo("training", "scenes.training", "TrainingScene",
+                  "network, decision boundary and loss curve learning together", "moons"),
+    ]
+}
+
+# The post's story, in order: what ./render.sh renders with no arguments.
+STORY = [name for name in ("forward", "backward", "chain-rule", "cycle", "training")
+         if name in SCENES]

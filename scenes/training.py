@@ -1,0 +1,295 @@
+"""The post's last figure, done properly: a network learning a 2-D problem.
+
+Three panels follow one clock: the network (edges by weight, hidden neurons as
+maps of their own activation), the decision boundary with the data on top,
+and the loss curve growing with the iteration. Everything drawn comes from
+the trace; between recorded states the scene interpolates for smooth motion.
+"""
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RESAMPLING_ALGORITHMS,
+    RIGHT,
+    UP,
+    Axes,
+    ImageMobject,
+    Mobject,
+    Rectangle,
+    Scene,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    linear,
+)
+
+from scenes import layout
+from scenes.glyphs import MonoNumber
+from scenes.network_diagram import NetworkDiagram
+from scenes.raster import (
+    binary_colours,
+    boundary_mask,
+    class_colours,
+    composite,
+    disc_layer,
+    rgb,
+    upsample,
+)
+from scenes.settings import Settings, settings_for
+
+PANEL_PX = 420  # boundary raster size in pixels (enough for 1080p at this panel size)
+
+
+def iteration_at(u: float, last: int, schedule: str) -> float:
+    """Continuous iteration shown at animation progress u in [0, 1]."""
+    if schedule == "log":
+        return float((last + 1) ** u - 1)
+    return float(u * last)
+
+
+def blend(stack: np.ndarray, s: float) -> np.ndarray:
+    """stack[s] with linear interpolation between whole indices."""
+    i = min(int(np.floor(s)), len(stack) - 1)
+    j = min(i + 1, len(stack) - 1)
+    f = s - i
+    return stack[i] if f == 0 or i == j else stack[i] * (1 - f) + stack[j] * f
+
+
+class TrainingScene(Scene):
+    """Network, decision boundary and loss curve learning together."""
+
+    settings: Settings | None = None  # set by the command line; default: the moons preset
+
+    @staticmethod
+    def add_arguments(parser) -> None:
+        parser.add_argument("--duration", type=float, default=12.0,
+                            help="seconds of training animation (default 12)")
+        parser.add_argument("--hold", type=float, default=1.5,
+                            help="seconds to hold the last frame (default 1.5)")
+        parser.add_argument("--schedule", choices=("linear", "log"), default="linear",
+                            help="how iterations map to time; log keeps early learning visible")
+        parser.add_argument("--neuron-maps", action="store_true", default=None,
+                            help="hidden neurons as maps of their activation "
+                                 "(default on for layers of up to 8)")
+        parser.add_argument("--no-neuron-maps", dest="neuron_maps", action="store_false")
+        parser.add_argument("--weight-labels", action="store_true", default=None,
+                            help="write each weight on its edge (default on up to 12 edges)")
+        parser.add_argument("--no-weight-labels", dest="weight_labels", action="store_false")
+
+    def construct(self) -> None:
+        settings = self.settings or settings_for("moons")
+        self.trace, self.theme, self.labels = settings.trace, settings.theme, settings.labels
+        self.font = layout.font(settings.lang)
+        opts = {"duration": 12.0, "hold": 1.5, "schedule": "linear", "neuron_maps": None,
+                "weight_labels": None} | settings.options
+        if self.trace["X"].shape[1] != 2:
+            raise ValueError("the training scene needs 2-D inputs")
+        self.last = self.trace.n_states - 1
+        self.camera.background_color = self.theme["background"]
+        self.build_boundary_panel()
+        self.build_network_panel(opts)
+        self.build_loss_panel()
+        self.build_titles()
+        tracker = ValueTracker(0.0)
+        clock = Mobject()
+        clock.add_updater(lambda m: self.show(iteration_at(tracker.get_value(), self.last,
+                                                          opts["schedule"])))
+        self.show(0.0)
+        self.add(clock)
+        self.wait(0.5)
+        self.play(tracker.animate.set_value(1.0), run_time=opts["duration"], rate_func=linear)
+        clock.clear_updaters()
+        self.show(float(self.last))
+        if self.trace.diverged_at is not None:
+            self.add(self.divergence_note())
+        self.wait(max(opts["hold"], 1 / 30))
+
+    # --- panels -------------------------------------------------------------------------
+
+    def build_boundary_panel(self) -> None:
+        tr, theme = self.trace, self.theme
+        self.base_rgb = rgb(theme["panel"])
+        xmin, xmax, ymin, ymax = tr["grid_extent"]
+        self.extent = (xmin, xmax, ymin, ymax)
+        points = np.vstack([tr["X"], tr["X_val"]])
+        labels = np.concatenate([tr["y"], tr["y_val"]]).astype(int)
+        px = (points[:, 0] - xmin) / (xmax - xmin) * (PANEL_PX - 1)
+        py = (ymax - points[:, 1]) / (ymax - ymin) * (PANEL_PX - 1)
+        palette = self.class_palette()
+        ring = np.arange(len(points)) >= len(tr["X"])
+        radius = float(np.clip(PANEL_PX / (2.2 * np.sqrt(len(points))), 2.2, 6.0))
+        self.points_layer = disc_layer(np.column_stack([px, py]), palette[labels], PANEL_PX,
+                                       radius, rgb(theme["background"]), ring)
+        self.boundary = ImageMobject(np.zeros((PANEL_PX, PANEL_PX, 4), np.uint8))
+        self.boundary.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+        self.boundary.height = layout.BOUNDARY_SIZE
+        self.boundary.move_to(layout.BOUNDARY_CENTER)
+        frame = Rectangle(width=layout.BOUNDARY_SIZE, height=layout.BOUNDARY_SIZE,
+                          stroke_color=theme["muted"], stroke_width=1.5)
+        frame.move_to(layout.BOUNDARY_CENTER)
+        caption = Text(self.labels["decision_boundary"], font=self.font, font_size=22,
+                       color=theme["muted"]).next_to(frame, UP, buff=0.12)
+        self.add(self.boundary, frame, caption)
+
+    def class_palette(self) -> np.ndarray:
+        theme = self.theme
+        if self.trace.meta["classes"] <= 2:
+            return np.array([rgb(theme["negative"]), rgb(theme["positive"])])
+        return np.array([rgb(c) for c in theme["classes"]])
+
+    def boundary_pixels(self, s: float) -> np.ndarray:
+        """The boundary raster at continuous iteration s, blended between grid frames."""
+        tr = self.trace
+        grid_iter = tr["grid_iter"]
+        f = float(np.interp(s, grid_iter, np.arange(len(grid_iter))))
+        probs = upsample(blend(tr["grid_prob"], f), PANEL_PX)
+        if probs.ndim == 2:
+            colours = binary_colours(probs, self.base_rgb, *self.class_palette()[:2])
+            predicted = probs > 0.5
+        else:
+            colours = class_colours(probs, self.base_rgb, self.class_palette()[:probs.shape[-1]])
+            predicted = probs.argmax(axis=-1)
+        colours[boundary_mask(predicted)] = rgb(self.theme["text"])
+        return composite(colours, self.points_layer)
+
+    def build_network_panel(self, opts: dict) -> None:
+        tr, theme = self.trace, self.theme
+        layers = tr.layers
+        max_abs = max(float(np.abs(tr[f"W{i}"]).max()) for i in range(len(layers) - 1))
+        self.diagram = NetworkDiagram(layers, layout.NETWORK_WIDTH, layout.NETWORK_HEIGHT,
+                                      theme, self.font, max_abs)
+        self.diagram.move_to(layout.NETWORK_CENTER)
+        hidden_ok = all(n <= 8 for n in layers[1:-1]) and "grid_hidden0" in tr
+        maps = hidden_ok if opts["neuron_maps"] is None else opts["neuron_maps"] and hidden_ok
+        n_edges = sum(len(g) for g in self.diagram.edges)
+        labels = n_edges <= 12 if opts["weight_labels"] is None else opts["weight_labels"]
+        self.add(self.diagram)
+        self.thumbnails = self.build_thumbnails() if maps else []
+        self.weight_labels = self.build_weight_labels() if labels else []
+
+    def build_thumbnails(self) -> list[tuple[int, int, ImageMobject]]:
+        """One small map per hidden neuron, drawn over its node."""
+        tr, out = self.trace, []
+        side = self.diagram.radius * 2.3
+        for i in range(len(tr.layers) - 2):
+            stack = tr[f"grid_hidden{i}"]
+            self.hidden_scale = getattr(self, "hidden_scale", {})
+            self.hidden_scale[i] = max(float(np.abs(stack).max()), 1e-6)
+            for k, unit in enumerate(self.diagram.shown[i + 1]):
+                image = ImageMobject(np.zeros((stack.shape[1], stack.shape[2], 4), np.uint8))
+                image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+                image.height = side
+                image.move_to(self.diagram.node_center(i + 1, k))
+                frame = Rectangle(width=side, height=side, stroke_color=self.theme["node_stroke"],
+                                  stroke_width=1).move_to(image)
+                self.diagram.nodes[i + 1][k].set_opacity(0)
+                self.add(image, frame)
+                out.append((i, unit, image))
+        return out
+
+    def build_weight_labels(self) -> list[tuple[int, int, int, MonoNumber]]:
+        out = []
+        for i in range(len(self.trace.layers) - 1):
+            targets = len(self.diagram.shown[i + 1])
+            for k, (a, b) in enumerate(self.diagram.edge_pairs(i)):
+                # spread labels along the edges by target, so that they do not stack
+                fraction = 0.3 + 0.4 * (k % targets) / max(targets - 1, 1)
+                label = MonoNumber("-0.00", font_size=17, color=self.theme["text"])
+                label.move_to(self.diagram.edge_midpoint(i, k, fraction))
+                self.add(label)
+                out.append((i, a, b, label))
+        return out
+
+    def build_loss_panel(self) -> None:
+        tr, theme = self.trace, self.theme
+        curves = [("loss", theme["loss"])]
+        if "val_loss" in tr:
+            curves.append(("val_loss", theme["val_loss"]))
+        top = max(float(np.max(tr[name])) for name, _ in curves) * 1.1
+        x_step = max(1, int(np.ceil(self.last / 4)))
+        self.axes = Axes(x_range=[0, max(self.last, 1), x_step], y_range=[0, top, top / 2],
+                         x_length=layout.LOSS_WIDTH, y_length=layout.LOSS_HEIGHT, tips=False,
+                         axis_config={"color": theme["muted"], "include_numbers": False})
+        self.axes.move_to(layout.LOSS_CENTER)
+        self.curves = []
+        for name, colour in curves:
+            xs = np.arange(self.last + 1)
+            points = np.array([self.axes.c2p(x, y) for x, y in zip(xs, tr[name])])
+            curve = VMobject(stroke_color=colour, stroke_width=3)
+            self.curves.append((points, curve))
+        legend = VGroup(*[Text(self.labels["train_loss" if name == "loss" else "val_loss"],
+                               font=self.font, font_size=18, color=colour)
+                          for name, colour in curves]).arrange(RIGHT, buff=0.4)
+        legend.next_to(self.axes, UP, buff=0.25).align_to(self.axes, LEFT).shift(0.3 * RIGHT)
+        ticks = VGroup(
+            Text("0", font=self.font, font_size=16, color=theme["muted"]).next_to(
+                self.axes.c2p(0, 0), DOWN, buff=0.1),
+            Text(f"{self.last}", font=self.font, font_size=16, color=theme["muted"]).next_to(
+                self.axes.c2p(self.last, 0), DOWN, buff=0.1),
+            Text(self.labels["iteration"], font=self.font, font_size=16,
+                 color=theme["muted"]).next_to(self.axes.c2p(self.last / 2, 0), DOWN, buff=0.1),
+            Text(f"{top:.2f}", font=self.font, font_size=16, color=theme["muted"]).next_to(
+                self.axes.c2p(0, top), LEFT, buff=0.2),
+        )
+        self.add(self.axes, legend, ticks, *[c for _, c in self.curves])
+
+    def build_titles(self) -> None:
+        theme = self.theme
+        title = Text(self.labels["weights_after"], font=self.font, font_size=30,
+                     color=theme["text"]).to_corner(UP + LEFT, buff=0.35)
+        self.iteration = MonoNumber("0", font_size=30, color=theme["text"])
+        self.iteration.next_to(title, RIGHT, buff=0.25).align_to(title, DOWN)
+        self.readout = MonoNumber("0.000", font_size=24, color=theme["text"])
+        name = self.labels["loss"] + (" / " + self.labels["accuracy"] if "accuracy" in self.trace
+                                      else "")
+        self.readout_name = Text(name, font=self.font, font_size=22, color=theme["muted"])
+        self.readout_name.next_to(title, DOWN, buff=0.18).align_to(title, LEFT)
+        self.readout.next_to(self.readout_name, RIGHT, buff=0.25)
+        self.add(title, self.iteration, self.readout_name, self.readout)
+
+    def divergence_note(self) -> Text:
+        text = self.labels["diverged"].format(k=self.trace.diverged_at)
+        note = Text(text, font=self.font, font_size=24, color=self.theme["gradient"])
+        return note.next_to(self.axes, UP, buff=0.5).align_to(self.axes, LEFT)
+
+    # --- one frame ----------------------------------------------------------------------
+
+    def show(self, s: float) -> None:
+        """Put every panel at continuous iteration s."""
+        tr = self.trace
+        weights = [blend(tr[f"W{i}"], s) for i in range(len(tr.layers) - 1)]
+        self.diagram.set_weights(weights)
+        for i, a, b, label in self.weight_labels:
+            label.set_text(f"{weights[i][a, b]:.2f}")
+        self.boundary.pixel_array = self.boundary_pixels(s)
+        self.update_thumbnails(s)
+        for points, curve in self.curves:
+            upto = min(int(np.floor(s)), self.last)
+            frac = s - upto
+            pts = points[: upto + 1]
+            if frac > 0 and upto < self.last:
+                pts = np.vstack([pts, points[upto] + (points[upto + 1] - points[upto]) * frac])
+            if len(pts) < 2:
+                pts = np.vstack([pts, pts])
+            curve.set_points_as_corners(pts)
+        k = int(round(s))
+        self.iteration.set_text(str(k))
+        text = f"{tr['loss'][k]:.3f}"
+        if "accuracy" in tr:
+            text += f" / {tr['accuracy'][k] * 100:.0f}%"
+        self.readout.set_text(text)
+
+    def update_thumbnails(self, s: float) -> None:
+        tr = self.trace
+        if not self.thumbnails:
+            return
+        f = float(np.interp(s, tr["grid_iter"], np.arange(len(tr["grid_iter"]))))
+        neg, pos, base = rgb(self.theme["negative"]), rgb(self.theme["positive"]), self.base_rgb
+        sigmoid = tr.meta["config"]["network"]["activation"] == "sigmoid"
+        for i, unit, image in self.thumbnails:
+            values = blend(tr[f"grid_hidden{i}"][..., unit], f)[::-1]
+            scaled = (values * 2 - 1) if sigmoid else values / self.hidden_scale[i]
+            colours = binary_colours((scaled + 1) / 2, base, neg, pos, strength=0.95)
+            image.pixel_array = composite(colours, np.zeros((*colours.shape[:2], 4), np.float32))
