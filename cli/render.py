@@ -54,8 +54,10 @@ def settings_from_args(info: SceneInfo, args) -> Settings:
     return settings_for(args.config, args.theme, args.lang, **options)
 
 
-def render(info: SceneInfo, settings: Settings, args) -> Path:
-    """Render to a temporary folder beside the output, then rename into place."""
+def render(info: SceneInfo, settings: Settings, args):
+    """Render to a temporary folder beside the output, then rename into place.
+
+    Returns the output path and the rendered scene (tests read its layout)."""
     from manim import tempconfig
 
     path, fmt = output_path(info, args)
@@ -80,4 +82,4 @@ def render(info: SceneInfo, settings: Settings, args) -> Path:
         shutil.rmtree(work, ignore_errors=True)
     size = path.stat().st_size
     print(f"{path} ({size / 1024:.0f} KiB)")
-    return path
+    return path, scene

@@ -133,7 +133,7 @@ def record_grids(problem: Problem, arrays: dict, config: dict) -> dict[str, np.n
     net = problem.net.copy()
     with np.errstate(all="ignore"):  # a diverging run's last weights overflow float32
         _fill_grids(net, arrays, iters, grids, fine, coarse, prob_shape)
-    np.nan_to_num(grids["grid_prob"], copy=False, nan=0.5)
+    np.nan_to_num(grids["grid_prob"], copy=False, nan=0.5, posinf=1e30, neginf=-1e30)
     return grids
 
 

@@ -14,3 +14,13 @@ BOUNDARY_SIZE = 6.4
 
 def font(lang: str) -> str:
     return FONTS.get(lang, FONTS["en"])
+
+
+def overlap(mobject, others) -> float:
+    """Total area shared by mobject's bounding box and the others' boxes."""
+    (x0, y0, _), (x1, y1, _) = mobject.get_corner([-1, -1, 0]), mobject.get_corner([1, 1, 0])
+    total = 0.0
+    for other in others:
+        (a0, b0, _), (a1, b1, _) = other.get_corner([-1, -1, 0]), other.get_corner([1, 1, 0])
+        total += max(0.0, min(x1, a1) - max(x0, a0)) * max(0.0, min(y1, b1) - max(y0, b0))
+    return total

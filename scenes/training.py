@@ -39,6 +39,7 @@ from scenes.raster import (
 )
 from scenes.settings import Settings, settings_for
 
+LABEL_SPOTS = tuple(np.round(np.linspace(0.18, 0.82, 17), 3))  # where along an edge a label may sit
 PANEL_PX = 420  # boundary raster size in pixels (enough for 1080p at this panel size)
 
 
@@ -75,7 +76,7 @@ class TrainingScene(Scene):
                                  "(default on for layers of up to 8)")
         parser.add_argument("--no-neuron-maps", dest="neuron_maps", action="store_false")
         parser.add_argument("--weight-labels", action="store_true", default=None,
-                            help="write each weight on its edge (default on up to 12 edges)")
+                            help="write each weight on its edge (default: when they fit apart)")
         parser.add_argument("--no-weight-labels", dest="weight_labels", action="store_false")
 
     def construct(self) -> None:
@@ -144,7 +145,8 @@ class TrainingScene(Scene):
         tr = self.trace
         grid_iter = tr["grid_iter"]
         f = float(np.interp(s, grid_iter, np.arange(len(grid_iter))))
-        probs = upsample(blend(tr["grid_prob"], f), PANEL_PX)
+        # outputs of a linear head are not probabilities: show them clipped to [0, 1]
+        probs = np.clip(upsample(blend(tr["grid_prob"], f), PANEL_PX), 0, 1)
         if probs.ndim == 2:
             colours = binary_colours(probs, self.base_rgb, *self.class_palette()[:2])
             predicted = probs > 0.5
@@ -164,10 +166,11 @@ class TrainingScene(Scene):
         hidden_ok = all(n <= 8 for n in layers[1:-1]) and "grid_hidden0" in tr
         maps = hidden_ok if opts["neuron_maps"] is None else opts["neuron_maps"] and hidden_ok
         n_edges = sum(len(g) for g in self.diagram.edges)
-        labels = n_edges <= 12 if opts["weight_labels"] is None else opts["weight_labels"]
+        labels = n_edges <= 24 if opts["weight_labels"] is None else opts["weight_labels"]
         self.add(self.diagram)
         self.thumbnails = self.build_thumbnails() if maps else []
-        self.weight_labels = self.build_weight_labels() if labels else []
+        self.weight_labels = (self.build_weight_labels(bool(opts["weight_labels"]))
+                              if labels else [])
 
     def build_thumbnails(self) -> list[tuple[int, int, ImageMobject]]:
         """One small map per hidden neuron, drawn over its node."""
@@ -189,17 +192,25 @@ class TrainingScene(Scene):
                 out.append((i, unit, image))
         return out
 
-    def build_weight_labels(self) -> list[tuple[int, int, int, MonoNumber]]:
-        out = []
+    def build_weight_labels(self, forced: bool) -> list[tuple[int, int, int, MonoNumber]]:
+        """A label per edge, placed greedily where it overlaps no node or other label.
+
+        Unless forced, labels that cannot all be placed apart are left out."""
+        out, taken = [], [node for column in self.diagram.nodes for node in column]
         for i in range(len(self.trace.layers) - 1):
-            targets = len(self.diagram.shown[i + 1])
             for k, (a, b) in enumerate(self.diagram.edge_pairs(i)):
-                # spread labels along the edges by target, so that they do not stack
-                fraction = 0.3 + 0.4 * (k % targets) / max(targets - 1, 1)
                 label = MonoNumber("-0.00", font_size=17, color=self.theme["text"])
-                label.move_to(self.diagram.edge_midpoint(i, k, fraction))
-                self.add(label)
+
+                def cost(f, label=label, i=i, k=k):
+                    label.move_to(self.diagram.edge_midpoint(i, k, f))
+                    return layout.overlap(label, taken), abs(f - 0.5)
+
+                best = min(LABEL_SPOTS, key=cost)
+                if cost(best)[0] > 0 and not forced:
+                    return []
+                taken.append(label.copy())
                 out.append((i, a, b, label))
+        self.add(*[label for *_, label in out])
         return out
 
     def build_loss_panel(self) -> None:
@@ -208,6 +219,8 @@ class TrainingScene(Scene):
         if "val_loss" in tr:
             curves.append(("val_loss", theme["val_loss"]))
         top = max(float(np.max(tr[name])) for name, _ in curves) * 1.1
+        # a diverging run would flatten everything else: cut the axis at 5x the start
+        top = min(top, 5 * max(float(tr["loss"][0]), 1e-9))
         x_step = max(1, int(np.ceil(self.last / 4)))
         self.axes = Axes(x_range=[0, max(self.last, 1), x_step], y_range=[0, top, top / 2],
                          x_length=layout.LOSS_WIDTH, y_length=layout.LOSS_HEIGHT, tips=False,
@@ -216,7 +229,7 @@ class TrainingScene(Scene):
         self.curves = []
         for name, colour in curves:
             xs = np.arange(self.last + 1)
-            points = np.array([self.axes.c2p(x, y) for x, y in zip(xs, tr[name])])
+            points = np.array([self.axes.c2p(x, y) for x, y in zip(xs, np.minimum(tr[name], top))])
             curve = VMobject(stroke_color=colour, stroke_width=3)
             self.curves.append((points, curve))
         legend = VGroup(*[Text(self.labels["train_loss" if name == "loss" else "val_loss"],

@@ -1,0 +1,118 @@
+"""Rendering the training scene at 480p and checking what the frames show."""
+
+import argparse
+
+import numpy as np
+import pytest
+
+from core import config, trainer
+from core.network import forward
+from scenes.registry import SCENES
+from scenes.settings import Settings
+from tests.frames import decode, hex_rgb, to_pixel
+
+INFO = SCENES["training"]
+
+
+def render(tmp_path, raw: dict, name: str, **options):
+    trace = trainer.train(config.resolve(raw))
+    opts = {"duration": 2.0, "hold": 0.5, "schedule": "linear", "neuron_maps": None,
+            "weight_labels": None} | options
+    settings = Settings(trace, name, "dark", "en", opts)
+    args = argparse.Namespace(config=name, quality="l", format=None, transparent=False,
+                              output=str(tmp_path / f"{name}.mp4"), theme="dark", lang="en")
+    from cli.render import render as render_file
+
+    path, scene = render_file(INFO, settings, args)
+    frames, duration = decode(path)
+    return trace, scene, frames, duration
+
+
+MOONS = {"network": {"layers": [2, 5, 1]},
+         "data": {"n_samples": 80, "validation": 0.25, "standardize": True},
+         "train": {"learning_rate": 0.8, "iterations": 40},
+         "trace": {"grid": 60, "frames": 20, "neuron_grid": 16}}
+
+
+@pytest.fixture(scope="module")
+def moons(tmp_path_factory):
+    return render(tmp_path_factory.mktemp("moons"), MOONS, "moons")
+
+
+def test_video_size_duration_and_motion(moons):
+    _, _, frames, duration = moons
+    assert frames[0].shape == (480, 854, 3)
+    assert abs(duration - 3.0) < 0.2  # 0.5 s still + 2 s training + 0.5 s hold
+    assert np.abs(frames[2].astype(int) - frames[len(frames) // 2]).mean() > 0.5
+    assert np.abs(frames[-1].astype(int) - frames[-3]).mean() < 0.3, "the end is held still"
+
+
+def test_boundary_colours_agree_with_final_predictions(moons):
+    trace, scene, frames, _ = moons
+    last = frames[-1].astype(float)
+    net = trace.network(trace.n_states - 1)
+    xmin, xmax, ymin, ymax = trace["grid_extent"]
+    data = np.vstack([trace["X"], trace["X_val"]])
+    positive, negative = hex_rgb(scene.theme["positive"]), hex_rgb(scene.theme["negative"])
+    box = scene.boundary
+    left, bottom = box.get_left()[0], box.get_bottom()[1]
+    checked = 0
+    for gx in np.linspace(xmin, xmax, 15)[1:-1]:
+        for gy in np.linspace(ymin, ymax, 15)[1:-1]:
+            if np.min(np.hypot(*(data - [gx, gy]).T)) < 0.12 * (xmax - xmin):
+                continue  # a data point is drawn here
+            p = forward(net, np.array([[gx, gy]])).A[-1][0, 0]
+            if abs(p - 0.5) < 0.2:
+                continue  # near the boundary line
+            sx = left + (gx - xmin) / (xmax - xmin) * box.width
+            sy = bottom + (gy - ymin) / (ymax - ymin) * box.height
+            row, col = to_pixel((sx, sy), last.shape)
+            pixel = last[row - 1:row + 2, col - 1:col + 2].reshape(-1, 3).mean(axis=0)
+            closer_to_positive = (np.linalg.norm(pixel - positive)
+                                  < np.linalg.norm(pixel - negative))
+            assert closer_to_positive == (p > 0.5), (gx, gy, p, pixel)
+            checked += 1
+    assert checked >= 20
+
+
+def test_loss_curve_ends_at_the_final_loss(moons):
+    trace, scene, frames, _ = moons
+    last = frames[-1].astype(float)
+    end = scene.axes.c2p(trace.n_states - 1, trace["loss"][-1])
+    row, col = to_pixel(end, last.shape)
+    colour = hex_rgb(scene.theme["loss"])
+    column = last[:, col - 2]
+    distance = np.linalg.norm(column - colour, axis=1)
+    near = np.where(distance < 60)[0]
+    assert len(near), "no loss-coloured pixel in the curve's last column"
+    assert np.min(np.abs(near - row)) <= 2
+
+
+def test_multiclass_and_divergence(tmp_path):
+    diverging = {"network": {"layers": [2, 4, 1], "output": "linear", "loss": "mse",
+                             "activation": "relu"},
+                 "data": {"dataset": "gauss", "n_samples": 40},
+                 "train": {"learning_rate": 40.0, "iterations": 60},
+                 "trace": {"grid": 40, "frames": 10, "neuron_grid": 0}}
+    trace, scene, frames, _ = render(tmp_path, diverging, "diverging", duration=1.0, hold=0.3)
+    assert trace.diverged_at is not None
+    notes = [m for m in scene.mobjects if getattr(m, "text", "").startswith("diverged")]
+    assert notes, "the divergence note is on screen"
+    row, col = to_pixel(notes[0].get_center(), frames[-1].shape)
+    patch = frames[-1][row - 8:row + 8, col - 80:col + 80].astype(float)
+    red = hex_rgb(scene.theme["gradient"])
+    assert np.sum(np.linalg.norm(patch - red, axis=2) < 80) > 20
+    blobs = {"network": {"layers": [2, 4, 3], "output": "softmax", "loss": "ce"},
+             "data": {"dataset": "blobs", "classes": 3, "n_samples": 60},
+             "train": {"iterations": 20}, "trace": {"grid": 40, "frames": 10}}
+    trace, scene, frames, _ = render(tmp_path, blobs, "blobs", duration=1.0, hold=0.3)
+    assert trace["grid_prob"].shape[-1] == 3
+    box = scene.boundary
+    top, bottom = to_pixel(box.get_top(), frames[-1].shape)[0], to_pixel(box.get_bottom(),
+                                                                          frames[-1].shape)[0]
+    left, right = to_pixel(box.get_left(), frames[-1].shape)[1], to_pixel(box.get_right(),
+                                                                           frames[-1].shape)[1]
+    panel = frames[-1][top + 3:bottom - 3, left + 3:right - 3].reshape(-1, 3).astype(float)
+    for colour in scene.theme["classes"][:3]:
+        hits = np.sum(np.linalg.norm(panel - hex_rgb(colour), axis=1) < 60)
+        assert hits > 30, f"class colour {colour} missing from the boundary panel"
