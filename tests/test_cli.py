@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -101,10 +102,12 @@ def test_trace_with_a_non_npz_output(tmp_path):
 
 def test_scene_with_a_missing_config(tmp_path):
     out = tmp_path / "out.mp4"
+    out.write_bytes(KNOWN)  # and an existing output survives the failed run
     line = assert_usage_error(cli("training", "--config", tmp_path / "missing.toml",
                                   "-o", out))
     assert "missing.toml" in line
-    assert not out.exists()
+    assert out.read_bytes() == KNOWN
+    assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
 
 
 def test_scene_output_extension_and_format_mismatch(tmp_path):
@@ -131,14 +134,6 @@ def test_failed_trace_keeps_the_existing_output(tmp_path):
     assert_usage_error(cli("trace", bad, "-o", out))
     assert out.read_bytes() == KNOWN
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "out.npz"]
-
-
-def test_failed_scene_keeps_the_existing_output(tmp_path):
-    out = tmp_path / "out.mp4"
-    out.write_bytes(KNOWN)
-    assert_usage_error(cli("training", "--config", tmp_path / "missing.toml", "-o", out))
-    assert out.read_bytes() == KNOWN
-    assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
 
 
 # --- success --------------------------------------------------------------------------------
@@ -206,12 +201,17 @@ def test_trace_output_below_a_file(tmp_path):
 
 
 @pytest.mark.xfail(strict=True, reason="cli/render.py output_path suggests '--format EXT' even "
-                   "when EXT is not a format (out.txt) or when the output has no extension, "
-                   "so following the advice fails again")
-@pytest.mark.parametrize("args", [["-o", "out.txt"], ["--format", "png", "-o", "out"]])
-def test_scene_mismatch_suggests_a_working_format(tmp_path, args):
-    args = [str(tmp_path / a) if a.startswith("out") else a for a in args]
-    line = assert_usage_error(cli("training", *args))
-    ext = Path(args[args.index("-o") + 1]).suffix.lstrip(".")
-    for suggested in re.findall(r"--format (\w+)", line):
-        assert suggested == ext, line
+                   "when EXT is not a format (out.txt) or when the output has no extension "
+                   "(suggests mp4), so following the advice fails again")
+@pytest.mark.parametrize(("output", "fmt"), [("out.txt", None), ("out", "png")])
+def test_scene_mismatch_suggests_a_working_format(output, fmt):
+    # in-process: output_path is what the scene commands call before any work
+    from cli.args import UsageError
+    from cli.render import FORMATS, output_path
+
+    args = SimpleNamespace(output=output, format=fmt, transparent=False, config="moons")
+    with pytest.raises(UsageError) as info:
+        output_path(SCENES["training"], args)
+    ext = Path(output).suffix.lstrip(".")
+    for suggested in re.findall(r"--format (\w+)", str(info.value)):
+        assert suggested in FORMATS and suggested == ext, str(info.value)
