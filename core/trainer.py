@@ -6,7 +6,9 @@ at state t. A run whose loss or weights stop being finite is cut before the
 first bad state and marked as diverged.
 """
 
+import math
 import platform
+from functools import cache
 from collections.abc import Iterator
 from importlib.metadata import version
 
@@ -40,10 +42,10 @@ def probe_indices(requested: list, n: int) -> np.ndarray:
     return np.arange(n) if n <= 16 else np.array([0])
 
 
-def accuracy(problem: Problem, a_out: np.ndarray, y: np.ndarray) -> float:
+def accuracy(a_out: np.ndarray, y: np.ndarray) -> float:
     """Share of correct class predictions (threshold 0.5 for one output unit)."""
     predicted = (a_out[:, 0] > 0.5) if a_out.shape[1] == 1 else a_out.argmax(axis=1)
-    return float(np.mean(predicted == y))
+    return np.count_nonzero(predicted == y) / len(y)
 
 
 class Recorder:
@@ -75,12 +77,12 @@ class Recorder:
         a, p = self.arrays, self.problem
         a["loss"][t] = full.loss
         if p.classification:
-            a["accuracy"][t] = accuracy(p, full.A[-1], p.y)
+            a["accuracy"][t] = accuracy(full.A[-1], p.y)
         if "val_loss" in a:
             val = forward(net, p.X_val)
             a["val_loss"][t] = total_loss(net, p.X_val, p.T_val)
             if p.classification:
-                a["val_accuracy"][t] = accuracy(p, val.A[-1], p.y_val)
+                a["val_accuracy"][t] = accuracy(val.A[-1], p.y_val)
         probe = forward(net, self.X_probe)
         deltas = backprop_deltas(net, self.T_probe, probe)
         for i, (w, b) in enumerate(zip(net.weights, net.biases)):
@@ -98,8 +100,9 @@ class Recorder:
 
 
 def _finite(net: Network, loss: float) -> bool:
-    return bool(np.isfinite(loss)) and all(np.isfinite(w).all() for w in net.weights) \
-        and all(np.isfinite(b).all() for b in net.biases)
+    """Loss and parameters finite (a sum is finite only when every term is)."""
+    return math.isfinite(loss) and all(
+        math.isfinite(float(p.sum())) for p in (*net.weights, *net.biases))
 
 
 def grid_iterations(states: int, frames: int, schedule: str) -> np.ndarray:
@@ -129,7 +132,7 @@ def record_grids(problem: Problem, arrays: dict, config: dict) -> dict[str, np.n
     hidden = range(len(layers) - 2)
     for i in hidden if coarse else ():
         grids[f"grid_hidden{i}"] = np.empty((len(iters), small, small, layers[i + 1]),
-                                            np.float32)
+                                            np.float16)  # thumbnails: 3 digits are plenty
     net = problem.net.copy()
     with np.errstate(all="ignore"):  # a diverging run's last weights overflow float32
         _fill_grids(net, arrays, iters, grids, fine, coarse, prob_shape)
@@ -204,8 +207,13 @@ def _run(problem: Problem, recorder: Recorder, optimizer, params: list[np.ndarra
     return None
 
 
+@cache
+def _versions() -> dict:
+    return {"python": platform.python_version(),
+            **{name: version(name) for name in ("numpy", "scipy")}}
+
+
 def _meta(config: dict, problem: Problem, diverged_at: int | None) -> dict:
     return {"format": FORMAT_VERSION, "config": config, "layers": problem.net.layers,
             "classes": problem.classes, "diverged_at": diverged_at,
-            "versions": {"python": platform.python_version(),
-                         **{name: version(name) for name in ("numpy", "scipy")}}}
+            "versions": _versions()}
