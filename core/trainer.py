@@ -8,8 +8,8 @@ first bad state and marked as diverged.
 
 import math
 import platform
-from functools import cache
 from collections.abc import Iterator
+from functools import cache
 from importlib.metadata import version
 
 import numpy as np
