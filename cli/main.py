@@ -38,6 +38,8 @@ def cmd_trace(argv: list[str]) -> int:
     parser.add_argument("config", help="a .toml path or a preset name")
     parser.add_argument("-o", "--output", required=True, help="the .npz file to write")
     args = parser.parse_args(argv)
+    if not args.output.endswith(".npz"):
+        raise UsageError(f"trace output {args.output} must end in .npz")
     from core import config, trace, trainer
 
     result = trainer.train(config.load(args.config))

@@ -37,8 +37,9 @@ def output_path(info: SceneInfo, args) -> tuple[Path, str]:
     ext = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
     fmt = args.format or (ext if ext in FORMATS else "mp4")
     if args.output and ext != fmt:
-        raise UsageError(f"output {args.output} does not end in .{fmt}; "
-                         f"name it .{fmt} or choose --format {ext or 'mp4'}")
+        fix = f" or choose --format {ext}" if ext in FORMATS else ""
+        raise UsageError(f"output {args.output} does not end in .{fmt}; name it .{fmt}{fix} "
+                         f"(formats: {', '.join(FORMATS)})")
     if args.transparent and fmt in ("mp4", "gif"):
         raise UsageError(f"--transparent needs --format webm, mov or png, not {fmt}")
     stem = Path(args.config).stem

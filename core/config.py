@@ -138,8 +138,9 @@ def _check_layers(layers: list) -> None:
         raise ConfigError("network.layers needs at least an input and an output size, "
                           "e.g. [2, 8, 1]")
     for size in layers:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ConfigError(f"network.layers = {layers}: every size must be an integer >= 1")
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 4096:
+            raise ConfigError(f"network.layers = {layers}: every size must be an integer "
+                              f"from 1 to 4096")
 
 
 def find_config(name_or_path: str) -> Path:
@@ -157,6 +158,17 @@ def find_config(name_or_path: str) -> Path:
     return preset
 
 
+def _with_position(err: tomllib.TOMLDecodeError, path: Path) -> str:
+    """Python 3.11 says 'at end of document' without a line: name the last line."""
+    text = str(err)
+    if "end of document" in text:
+        lines = path.read_text(encoding="utf-8").splitlines() or [""]
+        text = text.replace("(at end of document)",
+                            f"(at line {len(lines)}, column {len(lines[-1]) + 1}, "
+                            f"the end of the file)")
+    return text
+
+
 def preset_names() -> list[str]:
     return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
 
@@ -167,7 +179,7 @@ def load(name_or_path: str) -> dict:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: malformed TOML: {err}") from None
+        raise ConfigError(f"{path}: malformed TOML: {_with_position(err, path)}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not a UTF-8 text file") from None
     try:

@@ -63,15 +63,15 @@ def _count_classes(network: dict, y: np.ndarray) -> int:
         return 0
     whole = np.all(np.equal(np.mod(y, 1), 0))
     k = 2 if loss == "bce" else units
+    if whole and y.min() >= 0 and loss != "bce" and int(y.max()) + 1 != k:
+        raise ConfigError(f"network.layers ends in {k} units but the data has "
+                          f"{int(y.max()) + 1} classes; make the last layer "
+                          f"{int(y.max()) + 1}")
     if not whole or y.min() < 0 or y.max() >= k:
         raise ConfigError(f"labels must be integers 0..{k - 1} for loss = {loss!r} with "
                           f"{units} output unit(s); got values in [{y.min():g}, {y.max():g}]")
     if loss == "bce" and len(np.unique(y)) < 2:
         raise ConfigError("the data has only one class; bce needs labels 0 and 1")
-    if k > 2 and int(y.max()) + 1 != k:
-        raise ConfigError(f"network.layers ends in {k} units but the data has "
-                          f"{int(y.max()) + 1} classes; make the last layer "
-                          f"{int(y.max()) + 1}")
     return k
 
 
@@ -125,6 +125,9 @@ def build(config: dict) -> Problem:
     X, y, X_val, y_val = datasets.split_validation(X, y, data["validation"], data["seed"])
     if data["standardize"]:
         X, X_val, _ = datasets.standardize(X, X_val)
+    if network["init"] != "explicit" and (network["weights"] or network["biases"]):
+        raise ConfigError("network.weights and network.biases are used only with "
+                          "network.init = 'explicit'; set it or remove them")
     if network["init"] == "explicit":
         weights, biases = _explicit_params(network)
     else:

@@ -74,8 +74,11 @@ def save(trace: Trace, path: str | os.PathLike) -> Path:
     path = Path(path)
     if path.suffix != ".npz":
         raise ConfigError(f"trace output {path} must end in .npz")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".npz", prefix=".tmp-", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".npz", prefix=".tmp-", dir=path.parent)
+    except OSError as err:
+        raise ConfigError(f"cannot write {path}: {err.strerror}; choose another -o") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             np.savez_compressed(handle, meta=np.array(json.dumps(trace.meta, sort_keys=True)),

@@ -37,7 +37,12 @@ def batch_indices(n: int, batch_size: int, shuffle: bool,
 
 
 def probe_indices(requested: list, n: int) -> np.ndarray:
+    """Indices of the probe samples; the default is every sample of a tiny set, else 0."""
     if requested:
+        for index in requested:
+            if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < n:
+                raise ConfigError(f"trace.probe = {requested}: each entry must be an index of "
+                                  f"a training sample, an integer from 0 to {n - 1}")
         return np.asarray(requested, dtype=np.int64)
     return np.arange(n) if n <= 16 else np.array([0])
 

@@ -79,7 +79,7 @@ def commands(base: Path) -> dict[str, tuple[Path, list]]:
     case("list", {}, "list")
     for flag in ("--help", "-h", "help"):
         case(f"help{flag}", {}, flag)
-    # bugs (see the xfail tests at the end)
+    # once bugs, now fixed: see the tests at the end
     case("trace_bad_probe", {"probe.toml": "[trace]\nprobe = [100000]\n"},
          "trace", at("probe.toml"), "-o", at("out.npz"))
     case("trace_output_below_a_file", {"file": KNOWN}, "trace", "post", "-o", at("file/x.npz"))
@@ -239,8 +239,6 @@ def test_help_names_every_scene(runs, flag):
 
 # --- bugs found while writing these tests ---------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="trace.probe is not validated: IndexError traceback, "
-                   "exit 1 (core/config.py SCHEMA trace.probe, core/trainer.py probe_indices)")
 def test_trace_with_an_out_of_range_probe(runs):
     case = runs["trace_bad_probe"]
     line = assert_usage_error(case.run)
@@ -248,18 +246,12 @@ def test_trace_with_an_out_of_range_probe(runs):
     assert case.files() == ["probe.toml"]
 
 
-@pytest.mark.xfail(strict=True, reason="an -o whose folder cannot be made (a file is in the "
-                   "way) raises FileExistsError in core/trace.py save; cmd_trace in "
-                   "cli/main.py catches only ConfigError and UsageError: traceback, exit 1")
 def test_trace_output_below_a_file(runs):
     case = runs["trace_output_below_a_file"]
     assert_usage_error(case.run)
     assert (case.folder / "file").read_bytes() == KNOWN
 
 
-@pytest.mark.xfail(strict=True, reason="cli/render.py output_path suggests '--format EXT' even "
-                   "when EXT is not a format (out.txt) or when the output has no extension "
-                   "(suggests mp4), so following the advice fails again")
 @pytest.mark.parametrize(("output", "fmt"), [("out.txt", None), ("out", "png")])
 def test_scene_mismatch_suggests_a_working_format(output, fmt):
     # in-process: output_path is what the scene commands call before any work
