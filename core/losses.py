@@ -37,6 +37,17 @@ def loss_value(loss: str, a_out: np.ndarray, t: np.ndarray) -> float:
     return float(-np.mean(xlogy(t, p), axis=0).sum())
 
 
+def sample_losses(loss: str, a_out: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Each sample's own loss (n,), as a batch of one; their mean is ``loss_value``."""
+    if loss == "mse":
+        return 0.5 * np.mean((t - a_out) ** 2, axis=1)
+    eps = np.finfo(a_out.dtype).eps
+    p = np.clip(a_out, eps, 1 - eps)
+    if loss == "bce":
+        return -(xlogy(t, p) + xlogy(1 - t, 1 - p))[:, 0]
+    return -np.sum(xlogy(t, p), axis=1)
+
+
 def output_delta(loss: str, output: str, a_out: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Per-sample dL_i/dZ at the output, where L_i is sample i's own loss.
 

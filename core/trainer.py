@@ -16,7 +16,7 @@ import numpy as np
 
 from core.errors import ConfigError
 from core.grid import GridEvaluator, extent, grid_points
-from core.losses import loss_value
+from core.losses import loss_value, sample_losses
 from core.network import Network, Pass, backprop_deltas, evaluate, forward, l2_penalty, total_loss
 from core.optimizers import make_optimizer
 from core.setup import Problem, build
@@ -67,7 +67,9 @@ class Recorder:
                 f"Z{i}": np.empty((s, len(probes), width)),
                 f"A{i}": np.empty((s, len(probes), width)),
                 f"delta{i}": np.empty((s, len(probes), width)),
+                f"probe_dW{i}": np.empty((s, len(probes), *w.shape)),
             }
+        self.arrays["probe_loss"] = np.empty((s, len(probes)))
         if problem.classification:
             self.arrays["accuracy"] = np.empty(s)
         if len(problem.X_val):
@@ -90,9 +92,13 @@ class Recorder:
                 a["val_accuracy"][t] = accuracy(val.A[-1], p.y_val)
         probe = forward(net, self.X_probe)
         deltas = backprop_deltas(net, self.T_probe, probe)
+        a["probe_loss"][t] = sample_losses(net.loss, probe.A[-1], self.T_probe)
+        inputs = [self.X_probe, *probe.A[:-1]]
         for i, (w, b) in enumerate(zip(net.weights, net.biases)):
             a[f"W{i}"][t], a[f"b{i}"][t] = w, b
             a[f"Z{i}"][t], a[f"A{i}"][t], a[f"delta{i}"][t] = probe.Z[i], probe.A[i], deltas[i]
+            # each probe's own dL/dW = outer(input activation, delta)
+            np.multiply(inputs[i][:, :, None], deltas[i][:, None, :], out=a[f"probe_dW{i}"][t])
 
     def gradient(self, t: int, step: Pass) -> None:
         for i, (dw, db) in enumerate(zip(step.dW, step.db)):

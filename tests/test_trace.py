@@ -121,3 +121,21 @@ def test_load_rejects_other_files(tmp_path):
         trace.load(bad)
     with pytest.raises(ConfigError, match="not found"):
         trace.load(tmp_path / "missing.npz")
+
+
+def test_probe_losses_and_gradients_are_each_samples_own():
+    raw = {"network": {"layers": [2, 3, 3], "output": "softmax", "loss": "ce"},
+           "data": {"dataset": "blobs", "classes": 3, "n_samples": 12},
+           "train": {"iterations": 3}, "trace": {"grid": 5, "frames": 2}}
+    tr = trainer.train(config.resolve(raw))
+    assert tr["probe"].tolist() == list(range(12)), "all samples probe a tiny set"
+    for t in (0, 3):
+        net = tr.network(t)
+        for k in (0, 7):
+            x, label = tr["X"][k:k + 1], int(tr["y"][k])
+            p = forward(net, x).A[-1][0]
+            assert abs(tr["probe_loss"][t, k] + np.log(p[label])) < 1e-12
+        # per-sample gradients average to the batch gradient
+        if t < 3:
+            np.testing.assert_allclose(tr["probe_dW1"][t].mean(axis=0), tr["dW1"][t], atol=1e-14)
+    assert abs(tr["probe_loss"][0].mean() - tr["loss"][0]) < 1e-12
