@@ -5,21 +5,26 @@ raster, neuron thumbnails, the loss curve, changing numbers). This measures what
 on top of what any manim video of the same length costs anyway (clearing the frame and
 encoding it), so that slowdowns in our code show up as a ratio rather than a raw time.
 
-For each quality asked (default m = 720p30 and h = 1080p60) it renders, through
-cli.render.render into a temp dir, each in a fresh child process:
-  floor     a Scene with one Dot moving across the screen, same background, same length
+For each quality asked (default m = 720p30 and h = 1080p60) it renders through
+cli.render.render, into a temp dir, each in a fresh child process:
+  floor     a Scene with one Dot moving across the screen, same background, same frames
   training  TrainingScene, moons preset (100 iterations), duration 12 s, hold 0, thumbnails on
+  redrawn   the same with every mobject drawn again each frame (manim draws mobjects added
+            before the first one with an updater only once, as a static background, and then
+            only those it listed as moving when the animation began: if "motion" says frozen,
+            this row is what a working scene would cost)
 and prints the wall time of each render (the import of manim and the training of the trace are
-excluded; the trace's training time is printed apart), the ratio training/floor (target <= 1.5)
-and the peak resident set size of each child (target < 1.5 GB for training). Then it profiles
-one 720p training render (PROFILE_DURATION s) with cProfile and prints the top 15 functions by
-cumulative and by own time. Note: the scene waits 0.5 s first and holds max(hold, 1/30) s at
-the end, so the video lasts 0.5 + duration + max(hold, 1/30) s; the floor mirrors those parts.
+excluded; the trace's training time is printed apart), the ratio to the floor (target <= 1.5),
+the peak resident set size of each child (target < 1.5 GB) and "motion", the mean pixel change
+between 10% and 90% of the video. Then it profiles one 720p "redrawn" render with cProfile and
+prints the top 15 functions by cumulative and by own time. The scene waits 0.5 s first and holds
+max(hold, 1/30) s at the end, both as frozen frames; the floor mirrors those parts.
 Run from anywhere: .venv/bin/python benchmarks/training_render.py [--quality m h]
 """
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -27,88 +32,95 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DURATION, HOLD, PROFILE_DURATION = 12.0, 0.0, 4.0
+DURATION, HOLD = 12.0, 0.0
 OPTIONS = {"duration": DURATION, "hold": HOLD, "schedule": "linear", "neuron_maps": None,
            "weight_labels": None}
-PARTS = (0.5, DURATION, max(HOLD, 1 / 30))  # the training scene's waits and play, in order
+PARTS = (0.5, DURATION, max(HOLD, 1 / 30))  # the training scene's wait, play and hold
 NAMES = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
 
 
-def floor_scene_class():
+def scene_class(kind: str):
     from manim import LEFT, RIGHT, Dot, Scene, config
+
+    from scenes.training import TrainingScene
 
     class FloorScene(Scene):
         def construct(self):
             dot = Dot(LEFT * 6, color="#ffffff")
-            speed = 12 / DURATION
             self.camera.background_color = config.background_color
             self.add(dot)
-            self.wait(PARTS[0])  # a frozen frame, as in the training scene (no dt updater)
-            dot.add_updater(lambda m, dt: m.shift(RIGHT * speed * dt))
+            self.wait(PARTS[0])  # a frozen frame, as in the training scene
+            dot.add_updater(lambda m, dt: m.shift(RIGHT * 12 / DURATION * dt))
             self.wait(PARTS[1])
-            dot.clear_updaters()  # then a frozen last frame, as in the training scene
+            dot.clear_updaters()
             self.wait(PARTS[2])
 
-    return FloorScene
+    class RedrawnScene(TrainingScene):
+        def get_moving_and_static_mobjects(self, animations):
+            return [], []  # nothing static: each frame draws the scene's mobjects as they are
+
+    return FloorScene if kind == "floor" else RedrawnScene
 
 
 def child(kind: str, quality: str, out_dir: str) -> dict:
     """Render one scene in this (fresh) process; returns its figures."""
     import av
+    import numpy as np
 
-    import scenes.training  # noqa: F401  (imported here so that render() does not time it)
     from cli.render import render
     from scenes.registry import SCENES
     from scenes.settings import Settings, settings_for
 
-    result, fmt = {}, "mp4"
+    result, cls = {}, scene_class(kind)
+    info = SCENES["training"]
+    if kind != "training":
+        info = type("Info", (), {"name": kind, "cls": cls.__name__,
+                                 "load": staticmethod(lambda: cls)})()
     if kind == "floor":
-        cls = floor_scene_class()
-        info = type("FloorInfo", (), {"name": "floor", "cls": "FloorScene",
-                                      "load": staticmethod(lambda: cls)})()
         settings = Settings(trace=None)  # only its theme (background) is read
     else:
-        info = SCENES["training"]
         start = time.perf_counter()
         settings = settings_for("moons", "dark", "en", **OPTIONS)
         result["train_s"] = time.perf_counter() - start
-    if kind == "profile":
-        settings.options["duration"] = PROFILE_DURATION
-    args = argparse.Namespace(config="moons", quality=quality, format=fmt, transparent=False,
-                              output=str(Path(out_dir) / f"{kind}-{quality}.{fmt}"),
+    args = argparse.Namespace(config="moons", quality=quality, format="mp4", transparent=False,
+                              output=str(Path(out_dir) / f"{kind}-{quality}.mp4"),
                               theme="dark", lang="en")
     start = time.perf_counter()
-    if kind == "profile":
+    if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats
 
         profiler = cProfile.Profile()
         path, _ = profiler.runcall(render, info, settings, args)
         for key in ("cumulative", "tottime"):
-            print(f"\n--- top 15 by {key} ---", file=sys.stderr)
+            print(f"--- top 15 by {key} ---", file=sys.stderr)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats(key).print_stats(15)
     else:
         path, _ = render(info, settings, args)
     result["render_s"] = time.perf_counter() - start
-    with av.open(str(path)) as video:
-        stream = video.streams.video[0]
-        result["frames"] = stream.frames
-        result["size"] = f"{stream.height}p{float(stream.average_rate):.0f}"
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with av.open(str(path)) as video:
+        n = result["frames"] = video.streams.video[0].frames
+        picks = {}
+        for i, frame in enumerate(video.decode(video=0)):
+            if i in (n // 10, n * 9 // 10):
+                picks[i] = frame.to_ndarray(format="rgb24").astype(np.int16)
+            if len(picks) == 2:
+                break
+    result["motion"] = float(np.abs(picks[n // 10] - picks[n * 9 // 10]).mean())
     return result
 
 
-def run_child(kind: str, quality: str, out_dir: str) -> dict:
+def run_child(kind: str, quality: str, out_dir: str, profile: bool = False) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--quality", quality,
            "--out", out_dir]
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=out_dir)
-    if kind == "profile":
-        print(done.stderr)
+    env = os.environ | ({"BENCH_PROFILE": "1"} if profile else {})
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=out_dir, env=env)
     if done.returncode:
         sys.exit(f"{kind} {quality} failed:\n{done.stderr}")
+    print(done.stderr if profile else "", end="")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -121,23 +133,22 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.quality[0], args.out)))
         return
-    print(f"video length {sum(PARTS):.3f} s (0.5 + {DURATION} + {PARTS[2]:.3f}); "
-          "targets: ratio <= 1.5, training peak RSS < 1.5 GB")
+    print(f"video {sum(PARTS):.3f} s (0.5 + {DURATION} + {PARTS[2]:.3f}); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus; targets: ratio <= 1.5, RSS < 1.5 GB")
     with tempfile.TemporaryDirectory(prefix="training-bench-") as out_dir:
         for q in args.quality:
-            floor = run_child("floor", q, out_dir)
-            train = run_child("training", q, out_dir)
-            for name, r in (("floor", floor), ("training", train)):
-                print(f"{NAMES[q]:>8} {name:<9} render {r['render_s']:7.2f} s  "
-                      f"{r['frames']} frames {r['size']}  "
-                      f"{r['render_s'] / r['frames'] * 1e3:6.1f} ms/frame  "
-                      f"peak RSS {r['maxrss_mb']:6.0f} MB")
-            ratio = train["render_s"] / floor["render_s"]
-            print(f"{NAMES[q]:>8} trace training {train['train_s']:.2f} s (excluded); "
-                  f"ratio training/floor {ratio:.2f} ({'ok' if ratio <= 1.5 else 'OVER'}); "
-                  f"peak RSS {'ok' if train['maxrss_mb'] < 1536 else 'OVER'}")
-        print(f"\ncProfile of one 720p30 training render, duration {PROFILE_DURATION} s:")
-        prof = run_child("profile", "m", out_dir)
+            rows = {kind: run_child(kind, q, out_dir) for kind in ("floor", "training", "redrawn")}
+            for kind, r in rows.items():
+                ratio = r["render_s"] / rows["floor"]["render_s"]
+                print(f"{NAMES[q]:>8} {kind:<8} {r['render_s']:6.2f} s {r['frames']} frames "
+                      f"{r['render_s'] / r['frames'] * 1e3:5.1f} ms/frame  ratio {ratio:4.2f}"
+                      f"{'' if ratio <= 1.5 else ' OVER'}  peak RSS {r['maxrss_mb']:5.0f} MB"
+                      f"{'' if r['maxrss_mb'] < 1536 else ' OVER'}  motion {r['motion']:5.2f}"
+                      f"{' FROZEN' if kind != 'floor' and r['motion'] < 1 else ''}")
+            print(f"{NAMES[q]:>8} trace training {rows['training']['train_s']:.2f} s (excluded)")
+        print("\ncProfile of one 720p30 'redrawn' training render (main thread only; the encoder "
+              "runs in its own thread):")
+        prof = run_child("redrawn", "m", out_dir, profile=True)
         print(f"profiled render {prof['render_s']:.2f} s, {prof['frames']} frames")
 
 

@@ -14,6 +14,7 @@ from importlib.metadata import version
 
 import numpy as np
 
+from core.activations import HIDDEN
 from core.errors import ConfigError
 from core.grid import GridEvaluator, extent, grid_points
 from core.losses import loss_value, sample_losses
@@ -69,6 +70,9 @@ class Recorder:
                 f"delta{i}": np.empty((s, len(probes), width)),
                 f"probe_dW{i}": np.empty((s, len(probes), *w.shape)),
             }
+        for i, width in enumerate(net.layers[1:-1]):  # hidden layers: the chain rule's parts
+            self.arrays[f"grad_A{i}"] = np.empty((s, len(probes), width))
+            self.arrays[f"local{i}"] = np.empty((s, len(probes), width))
         self.arrays["probe_loss"] = np.empty((s, len(probes)))
         if problem.classification:
             self.arrays["accuracy"] = np.empty(s)
@@ -94,6 +98,10 @@ class Recorder:
         deltas = backprop_deltas(net, self.T_probe, probe)
         a["probe_loss"][t] = sample_losses(net.loss, probe.A[-1], self.T_probe)
         inputs = [self.X_probe, *probe.A[:-1]]
+        through = HIDDEN[net.activation].backward
+        for i in range(len(net.weights) - 1):  # upstream dL/dA and local f'(Z)
+            a[f"grad_A{i}"][t] = deltas[i + 1] @ net.weights[i + 1].T
+            a[f"local{i}"][t] = through(probe.Z[i], probe.A[i], np.ones_like(probe.Z[i]))
         for i, (w, b) in enumerate(zip(net.weights, net.biases)):
             a[f"W{i}"][t], a[f"b{i}"][t] = w, b
             a[f"Z{i}"][t], a[f"A{i}"][t], a[f"delta{i}"][t] = probe.Z[i], probe.A[i], deltas[i]

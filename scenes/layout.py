@@ -11,6 +11,12 @@ LOSS_WIDTH, LOSS_HEIGHT = 5.6, 1.7
 BOUNDARY_CENTER = np.array([3.65, -0.35, 0.0])
 BOUNDARY_SIZE = 6.4
 
+# the post's scenes: a network above, the arithmetic below
+STORY_NETWORK_CENTER = np.array([0.0, 0.55, 0.0])
+STORY_NETWORK_WIDTH, STORY_NETWORK_HEIGHT = 8.4, 4.0
+EQ_CENTER = np.array([0.0, -2.75, 0.0])
+EQ_WIDTH = 12.8
+
 
 def font(lang: str) -> str:
     return FONTS.get(lang, FONTS["en"])

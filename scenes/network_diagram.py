@@ -7,7 +7,9 @@ the true count, as 3Blue1Brown does.
 """
 
 import numpy as np
-from manim import DOWN, Circle, Line, Text, VGroup
+from manim import DOWN, Circle, Line, Mobject, Text, VGroup
+
+from scenes.layout import overlap
 
 MAX_SHOWN = 8
 HEAD, TAIL = 4, 3  # nodes kept on each side of the ellipsis
@@ -77,3 +79,25 @@ class NetworkDiagram(VGroup):
     def edge_midpoint(self, layer: int, k: int, fraction: float = 0.3) -> np.ndarray:
         line = self.edges[layer][k]
         return line.point_from_proportion(fraction)
+
+
+LABEL_SPOTS = tuple(np.round(np.linspace(0.18, 0.82, 17), 3))  # where along an edge
+
+
+def place_on_edges(diagram: NetworkDiagram, items: list[tuple[int, int, Mobject]],
+                   avoid: list[Mobject]) -> bool:
+    """Put each (weight layer, edge index, label) on its edge, greedily where it
+    overlaps no node, no label placed before and nothing in ``avoid``.
+
+    Returns False when some label could not be placed free of overlaps."""
+    taken = [node for column in diagram.nodes for node in column] + list(avoid)
+    clear = True
+    for layer, k, label in items:
+        def cost(f, label=label, layer=layer, k=k):
+            label.move_to(diagram.edge_midpoint(layer, k, f))
+            return overlap(label, taken), abs(f - 0.5)
+
+        best = min(LABEL_SPOTS, key=cost)
+        clear = clear and cost(best)[0] == 0
+        taken.append(label.copy())
+    return clear

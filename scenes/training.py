@@ -27,7 +27,7 @@ from manim import (
 
 from scenes import layout
 from scenes.glyphs import MonoNumber
-from scenes.network_diagram import NetworkDiagram
+from scenes.network_diagram import NetworkDiagram, place_on_edges
 from scenes.raster import (
     binary_colours,
     boundary_mask,
@@ -39,7 +39,6 @@ from scenes.raster import (
 )
 from scenes.settings import Settings, settings_for
 
-LABEL_SPOTS = tuple(np.round(np.linspace(0.18, 0.82, 17), 3))  # where along an edge a label may sit
 PANEL_PX = 420  # boundary raster size in pixels (enough for 1080p at this panel size)
 
 
@@ -193,23 +192,14 @@ class TrainingScene(Scene):
         return out
 
     def build_weight_labels(self, forced: bool) -> list[tuple[int, int, int, MonoNumber]]:
-        """A label per edge, placed greedily where it overlaps no node or other label.
-
-        Unless forced, labels that cannot all be placed apart are left out."""
-        out, taken = [], [node for column in self.diagram.nodes for node in column]
-        for i in range(len(self.trace.layers) - 1):
-            for k, (a, b) in enumerate(self.diagram.edge_pairs(i)):
-                label = MonoNumber("-0.00", font_size=17, color=self.theme["text"])
-
-                def cost(f, label=label, i=i, k=k):
-                    label.move_to(self.diagram.edge_midpoint(i, k, f))
-                    return layout.overlap(label, taken), abs(f - 0.5)
-
-                best = min(LABEL_SPOTS, key=cost)
-                if cost(best)[0] > 0 and not forced:
-                    return []
-                taken.append(label.copy())
-                out.append((i, a, b, label))
+        """A label per edge; unless forced, none when they cannot all be placed apart."""
+        out = [(i, a, b, MonoNumber("-0.00", font_size=17, color=self.theme["text"]))
+               for i in range(len(self.trace.layers) - 1)
+               for a, b in self.diagram.edge_pairs(i)]
+        items = [(i, k, label) for i in range(len(self.trace.layers) - 1)
+                 for k, (*_, label) in enumerate(x for x in out if x[0] == i)]
+        if not place_on_edges(self.diagram, items, []) and not forced:
+            return []
         self.add(*[label for *_, label in out])
         return out
 

@@ -139,3 +139,12 @@ def test_probe_losses_and_gradients_are_each_samples_own():
         if t < 3:
             np.testing.assert_allclose(tr["probe_dW1"][t].mean(axis=0), tr["dW1"][t], atol=1e-14)
     assert abs(tr["probe_loss"][0].mean() - tr["loss"][0]) < 1e-12
+
+
+def test_chain_rule_parts_multiply_to_the_deltas(post):
+    for i in range(post.n_weight_layers - 1):
+        np.testing.assert_allclose(post[f"grad_A{i}"] * post[f"local{i}"], post[f"delta{i}"],
+                                   rtol=1e-15)
+    a = post["A0"][0, 0]
+    np.testing.assert_allclose(post["local0"][0, 0], a * (1 - a), rtol=1e-14)
+    np.testing.assert_allclose(post["grad_A0"][0, 0], post["delta1"][0, 0, 0] * post["W1"][0][:, 0])

@@ -1,0 +1,271 @@
+"""The arithmetic the post's scenes show, as LaTeX and caption text, from a trace.
+
+Pure Python: every number is read from the trace and formatted once; the same
+string goes on screen and into the caption, so what a test checks in the
+captions is what a viewer sees.
+"""
+
+from string import Template
+
+from core.trace import Trace
+from scenes.numbers import MINUS, fmt
+
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+HIDDEN_NAMES = ["h", "g", "k"]
+FUNCTION = {"sigmoid": (r"\sigma", "σ"), "tanh": (r"\tanh", "tanh"),
+            "relu": (r"\mathrm{relu}", "relu"), "leaky_relu": (r"\mathrm{lrelu}", "lrelu")}
+
+
+class Eq:
+    """One line as LaTeX and as caption text, from templates with $name numbers."""
+
+    def __init__(self, tex: str, text: str, **numbers: str):
+        self.tex = Template(tex).substitute(numbers)
+        self.text = Template(text).substitute(
+            {k: v.replace("-", MINUS) for k, v in numbers.items()})
+
+    def __repr__(self) -> str:
+        return f"Eq({self.text!r})"
+
+
+def sub(i: int) -> str:
+    return str(i).translate(SUB)
+
+
+class Arithmetic:
+    """Equations of one probe sample of a trace at state t."""
+
+    def __init__(self, trace: Trace, precision: int = 3, probe: int = 0):
+        self.tr, self.prec, self.p = trace, precision, probe
+        self.net = trace.meta["config"]["network"]
+        self.layers = trace.layers
+        self.last = len(self.layers) - 1  # index of the output layer in the diagram
+
+    def n(self, v: float) -> str:
+        return fmt(v, self.prec)
+
+    def data(self, v: float) -> str:
+        return fmt(v, self.prec, keep_integer=True)
+
+    def o(self, v: float, data: bool = False) -> str:
+        """An operand: a negative one goes in parentheses, 2 x (-0.5)."""
+        text = self.data(v) if data else self.n(v)
+        return f"({text})" if text.startswith("-") else text
+
+    # --- names -------------------------------------------------------------------------
+
+    def pre_name(self, layer: int, j: int) -> tuple[str, str]:
+        """LaTeX and text name of a node's pre-activation (diagram layer >= 1)."""
+        if layer == self.last:
+            if self.net["output"] == "linear":
+                return self.out_name(j)
+            return (f"z_{{{j + 1}}}", f"z{sub(j + 1)}") if self.layers[-1] > 1 else ("z", "z")
+        letter = HIDDEN_NAMES[layer - 1]
+        return f"{letter}_{{{j + 1}}}", f"{letter}{sub(j + 1)}"
+
+    def out_name(self, j: int) -> tuple[str, str]:
+        if self.layers[-1] == 1:
+            return r"\hat{y}", "ŷ"
+        return rf"\hat{{y}}_{{{j + 1}}}", f"ŷ{sub(j + 1)}"
+
+    def act_name(self, layer: int, j: int) -> tuple[str, str]:
+        """Name of a node's output: x_i for inputs, f(h_j) for hidden, y-hat for outputs."""
+        if layer == 0:
+            return f"x_{{{j + 1}}}", f"x{sub(j + 1)}"
+        if layer == self.last:
+            return self.out_name(j)
+        tex_f, text_f = FUNCTION.get(self.net["activation"], ("", ""))
+        tex_h, text_h = self.pre_name(layer, j)
+        if not tex_f:
+            return tex_h, text_h
+        return f"{tex_f}({tex_h})", f"{text_f}({text_h})"
+
+    # --- values ------------------------------------------------------------------------
+
+    def activation(self, layer: int, j: int, t: int) -> float:
+        if layer == 0:
+            return float(self.tr["X"][self.tr["probe"][self.p], j])
+        return float(self.tr[f"A{layer - 1}"][t, self.p, j])
+
+    def act_text(self, layer: int, j: int, t: int) -> str:
+        """A node's output as an operand."""
+        return self.o(self.activation(layer, j, t), data=layer == 0)
+
+    def weight(self, layer: int, a: int, b: int, t: int) -> float:
+        return float(self.tr[f"W{layer}"][t][a, b])
+
+    # --- forward -----------------------------------------------------------------------
+
+    def weighted_sum(self, layer: int, j: int, t: int) -> Eq:
+        """h_j = a_1 x w_1j + ... (+ b_j) = h_j for diagram layer >= 1."""
+        tex_name, text_name = self.pre_name(layer, j)
+        nums, tex_terms, text_terms = {}, [], []
+        for i in range(self.layers[layer - 1]):
+            nums[f"a{i}"] = self.act_text(layer - 1, i, t)
+            nums[f"w{i}"] = self.o(self.weight(layer - 1, i, j, t))
+            tex_terms.append(rf"$a{i} \times $w{i}")
+            text_terms.append(f"$a{i} × $w{i}")
+        if self.net["bias"]:
+            nums["b"] = self.o(float(self.tr[f"b{layer - 1}"][t][j]))
+            tex_terms.append("$b")
+            text_terms.append("$b")
+        nums["z"] = self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))
+        return Eq(f"{tex_name} = " + " + ".join(tex_terms) + " = $z",
+                  f"{text_name} = " + " + ".join(text_terms) + " = $z", **nums)
+
+    def activation_eq(self, layer: int, j: int, t: int) -> Eq | None:
+        """sigma(h_j) = sigma(1.0) = 0.731; None where the activation is linear."""
+        z = self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))
+        a = self.n(self.activation(layer, j, t))
+        if layer == self.last:
+            out = self.net["output"]
+            name_tex, name_text = self.out_name(j)
+            if out == "sigmoid":
+                return Eq(rf"{name_tex} = \sigma(z) = \sigma($z) = $a", f"{name_text} = σ(z) = σ($z) = $a",
+                          z=z, a=a)
+            if out == "softmax":
+                return self.softmax_eq(j, t)
+            return None
+        kind = self.net["activation"]
+        if kind == "linear":
+            return None
+        tex_f, text_f = FUNCTION[kind]
+        tex_h, text_h = self.pre_name(layer, j)
+        return Eq(rf"{tex_f}({tex_h}) = {tex_f}($z) = $a", f"{text_f}({text_h}) = {text_f}($z) = $a",
+                  z=z, a=a)
+
+    def softmax_eq(self, j: int, t: int) -> Eq:
+        zs = self.tr[f"Z{self.last - 1}"][t, self.p]
+        nums = {f"z{k}": self.o(float(v)) for k, v in enumerate(zs)}
+        nums["zj"] = nums[f"z{j}"]
+        nums["a"] = self.n(self.activation(self.last, j, t))
+        denominator_tex = " + ".join(f"e^{{$z{k}}}" for k in range(len(zs)))
+        denominator_text = " + ".join(f"exp($z{k})" for k in range(len(zs)))
+        name_tex, name_text = self.out_name(j)
+        return Eq(rf"{name_tex} = \frac{{e^{{$zj}}}}{{{denominator_tex}}} = $a",
+                  f"{name_text} = exp($zj) / ({denominator_text}) = $a", **nums)
+
+    def loss_eq(self, t: int) -> Eq:
+        """The probe's own loss with its numbers."""
+        loss, k = self.net["loss"], self.layers[-1]
+        y = self.tr["y"][self.tr["probe"][self.p]]
+        value = self.n(float(self.tr["probe_loss"][t, self.p]))
+        yhat = [self.o(self.activation(self.last, j, t)) for j in range(k)]
+        if loss == "mse" and k == 1:
+            return Eq(r"L = \tfrac{1}{2}(\hat{y} - y)^2 = \tfrac{1}{2}($p - $y)^2 = $L",
+                      "L = ½(ŷ − y)² = ½($p − $y)² = $L", p=yhat[0], y=self.data(y), L=value)
+        if loss == "bce":
+            if int(y) == 1:
+                return Eq(r"L = -\ln(\hat{y}) = -\ln($p) = $L", "L = −ln(ŷ) = −ln($p) = $L",
+                          p=yhat[0], L=value)
+            return Eq(r"L = -\ln(1 - \hat{y}) = -\ln(1 - $p) = $L",
+                      "L = −ln(1 − ŷ) = −ln(1 − $p) = $L", p=yhat[0], L=value)
+        if loss == "ce":
+            c = int(y)
+            return Eq(rf"L = -\ln(\hat{{y}}_{{{c + 1}}}) = -\ln($p) = $L",
+                      f"L = −ln(ŷ{sub(c + 1)}) = −ln($p) = $L", p=yhat[c], L=value)
+        targets = [1.0 if j == int(y) else 0.0 for j in range(k)]
+        nums = {f"p{j}": yhat[j] for j in range(k)} | {f"t{j}": self.data(targets[j])
+                                                       for j in range(k)}
+        squares = " + ".join(f"($p{j} - $t{j})^2" for j in range(k))
+        return Eq(rf"L = \tfrac{{1}}{{2}} \cdot \frac{{{squares}}}{{{k}}} = $L",
+                  f"L = ½ × ({squares.replace('-', '−').replace('^2', '²')}) / {k} = $L",
+                  L=value, **nums)
+
+    # --- backward ----------------------------------------------------------------------
+
+    WEIGHT_LETTERS = ["w", "v", "u"]
+
+    def weight_name(self, layer: int, a: int, b: int) -> tuple[str, str]:
+        letter = self.WEIGHT_LETTERS[layer]
+        return f"{letter}_{{{a + 1}{b + 1}}}", f"{letter}{sub(a + 1)}{sub(b + 1)}"
+
+    def delta(self, layer: int, j: int, t: int) -> float:
+        """dL/dZ of a node of diagram layer >= 1, for the probe's own loss."""
+        return float(self.tr[f"delta{layer - 1}"][t, self.p, j])
+
+    def output_delta_eq(self, j: int, t: int) -> Eq:
+        """dL/dz at output unit j, with the arithmetic where it is short."""
+        loss, out, k = self.net["loss"], self.net["output"], self.layers[-1]
+        name_tex, name_text = self.pre_name(self.last, j)
+        y = self.tr["y"][self.tr["probe"][self.p]]
+        target = float(y) if k == 1 and loss != "ce" else float(int(y) == j)
+        nums = {"p": self.o(self.activation(self.last, j, t)), "y": self.data(target),
+                "d": self.n(self.delta(self.last, j, t))}
+        head_tex = rf"\frac{{\partial L}}{{\partial {name_tex}}}"
+        head_text = f"∂L/∂{name_text}"
+        yt, ytt = ("y", "y") if k == 1 else (f"t_{{{j + 1}}}", f"t{sub(j + 1)}")
+        o_tex, o_text = self.out_name(j)
+        if loss in ("bce", "ce") or (out == "linear" and k == 1):
+            return Eq(rf"{head_tex} = {o_tex} - {yt} = $p - $y = $d",
+                      f"{head_text} = {o_text} − {ytt} = $p − $y = $d", **nums)
+        if out == "linear":
+            return Eq(rf"{head_tex} = \frac{{{o_tex} - {yt}}}{{{k}}} = \frac{{$p - $y}}{{{k}}} = $d",
+                      f"{head_text} = ({o_text} − {ytt}) / {k} = ($p − $y) / {k} = $d", **nums)
+        if out == "sigmoid" and k == 1:
+            return Eq(rf"{head_tex} = ({o_tex} - y)\,{o_tex}(1 - {o_tex}) = ($p - $y) \times $p"
+                      rf" \times (1 - $p) = $d",
+                      f"{head_text} = ({o_text} − y) {o_text}(1 − {o_text}) = ($p − $y) × $p"
+                      f" × (1 − $p) = $d", **nums)
+        return Eq(rf"{head_tex} = $d", f"{head_text} = $d", **nums)
+
+    def weight_grad_eq(self, layer: int, a: int, b: int, t: int) -> Eq:
+        """dL/dw_ab = a_a x delta_b for weight layer ``layer`` (diagram layer + 1)."""
+        w_tex, w_text = self.weight_name(layer, a, b)
+        nums = {"a": self.act_text(layer, a, t), "d": self.o(self.delta(layer + 1, b, t)),
+                "g": self.n(float(self.tr[f"probe_dW{layer}"][t, self.p, a, b]))}
+        return Eq(rf"\frac{{\partial L}}{{\partial {w_tex}}} = $a \times $d = $g",
+                  f"∂L/∂{w_text} = $a × $d = $g", **nums)
+
+    def upstream_eq(self, layer: int, j: int, t: int) -> Eq:
+        """dL/d(output of hidden node j) = sum over next nodes of delta x weight."""
+        a_tex, a_text = self.act_name(layer, j)
+        nums, tex_terms, text_terms = {}, [], []
+        for k in range(self.layers[layer + 1]):
+            nums[f"d{k}"] = self.o(self.delta(layer + 1, k, t))
+            nums[f"w{k}"] = self.o(self.weight(layer, j, k, t))
+            tex_terms.append(rf"$d{k} \times $w{k}")
+            text_terms.append(f"$d{k} × $w{k}")
+        nums["u"] = self.n(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j]))
+        return Eq(rf"\frac{{\partial L}}{{\partial {a_tex}}} = " + " + ".join(tex_terms) + " = $u",
+                  f"∂L/∂{a_text} = " + " + ".join(text_terms) + " = $u", **nums)
+
+    def local_eq(self, layer: int, j: int, t: int) -> Eq:
+        """The activation's own derivative at this node."""
+        kind = self.net["activation"]
+        h_tex, h_text = self.pre_name(layer, j)
+        nums = {"a": self.o(self.activation(layer, j, t)),
+                "l": self.n(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
+                "z": self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))}
+        if kind == "sigmoid":
+            return Eq(rf"\sigma'({h_tex}) = \sigma({h_tex})(1 - \sigma({h_tex})) = "
+                      rf"$a \times (1 - $a) = $l",
+                      f"σ'({h_text}) = σ({h_text})(1 − σ({h_text})) = $a × (1 − $a) = $l", **nums)
+        if kind == "tanh":
+            return Eq(rf"\tanh'({h_tex}) = 1 - \tanh^2({h_tex}) = 1 - $a^2 = $l",
+                      f"tanh'({h_text}) = 1 − tanh²({h_text}) = 1 − $a² = $l", **nums)
+        tex_f, text_f = FUNCTION.get(kind, ("", ""))
+        name_tex, name_text = (f"{tex_f}'", f"{text_f}'") if tex_f else ("f'", "f'")
+        return Eq(rf"{name_tex}({h_tex}) = {name_tex}($z) = $l",
+                  f"{name_text}({h_text}) = {name_text}($z) = $l", **nums)
+
+    def downstream_eq(self, layer: int, j: int, t: int) -> Eq:
+        """upstream x local = downstream, the chain rule at one node."""
+        h_tex, h_text = self.pre_name(layer, j)
+        nums = {"u": self.o(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j])),
+                "l": self.o(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
+                "d": self.n(self.delta(layer, j, t))}
+        return Eq(rf"\frac{{\partial L}}{{\partial {h_tex}}} = $u \times $l = $d",
+                  f"∂L/∂{h_text} = $u × $l = $d", **nums)
+
+    def update_eq(self, layer: int, a: int, b: int, t: int) -> Eq:
+        """w <- w - eta * dL/dw with the batch gradient (plain SGD), else old -> new."""
+        w_tex, w_text = self.weight_name(layer, a, b)
+        train = self.tr.meta["config"]["train"]
+        nums = {"w": self.n(self.weight(layer, a, b, t)),
+                "g": self.o(float(self.tr[f"dW{layer}"][t][a, b])),
+                "lr": fmt(train["learning_rate"], 6), "new": self.n(self.weight(layer, a, b, t + 1))}
+        if train["optimizer"] == "sgd":
+            return Eq(rf"{w_tex} \leftarrow $w - $lr \times $g = $new",
+                      f"{w_text} ← $w − $lr × $g = $new", **nums)
+        return Eq(rf"{w_tex}: $w \rightarrow $new", f"{w_text}: $w → $new", **nums)

@@ -1,0 +1,36 @@
+"""How numbers are written on screen and in captions.
+
+A number is rounded to the scene's precision. Trailing zeros are dropped only
+when nothing was rounded away (0.8 stays 0.8, but sigma(0.8) = 0.68997... is
+0.690), so the digits shown always say how precise the number is. Data values
+that are whole numbers (inputs, labels) are written as integers, as the post does.
+"""
+
+MINUS = "−"  # U+2212: a real minus sign, for captions and Text
+
+
+def fmt(value: float, precision: int = 3, keep_integer: bool = False) -> str:
+    """``value`` rounded to ``precision`` decimals, ASCII minus (for LaTeX)."""
+    value = float(value)
+    if keep_integer and value == round(value):
+        return f"{int(round(value))}"
+    text = f"{value:.{precision}f}"
+    if abs(float(text) - value) < 1e-12 * max(1.0, abs(value)):
+        text = text.rstrip("0")
+        text = text + "0" if text.endswith(".") else text
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text
+
+
+def caption(tex: str) -> str:
+    """A LaTeX line as plain caption text: the symbols a viewer reads."""
+    replacements = [
+        (r"\times", "×"), (r"\cdot", "·"), (r"\sigma", "σ"), (r"\hat{y}", "ŷ"),
+        (r"\leftarrow", "←"), (r"\eta", "η"), (r"\delta", "δ"), ("\\,", " "),
+        (r"\frac{1}{2}", "½"), (r"\partial ", "∂"), (r"\partial", "∂"), ("{", ""), ("}", ""),
+        ("-", MINUS), ("^2", "²"), ("\\", ""),
+    ]
+    for old, new in replacements:
+        tex = tex.replace(old, new)
+    return " ".join(tex.split())

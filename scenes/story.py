@@ -1,0 +1,117 @@
+"""What the post's scenes share: settings, typography, captions and layout checks.
+
+A story scene reads one probe sample of a trace (sample 0 of the post's example)
+and writes its arithmetic on screen and into captions from the same formatted
+strings, so the two always agree. Every text on screen is at least MIN_TEXT_HEIGHT
+tall: 20 px at 480p.
+"""
+
+from manim import DOWN, LEFT, UP, MathTex, Mobject, Scene, Text, VGroup, config
+
+from core.errors import ConfigError
+from core.trace import Trace
+from scenes import layout
+from scenes.arith import Arithmetic, Eq
+from scenes.numbers import fmt
+from scenes.settings import Settings, settings_for
+from scenes.tex import TEMPLATE
+
+MIN_TEXT_HEIGHT = 1 / 3  # scene units: 20 px of a 480-px-high frame 8 units tall
+TEX_SIZE = 46
+MAX_LAYERS, MAX_WIDTH = 4, 6
+
+
+class StoryScene(Scene):
+    """Base of the post's scenes: call ``setup_story`` first in ``construct``."""
+
+    settings: Settings | None = None
+    default_config = "post"
+
+    @classmethod
+    def check_trace(cls, trace: Trace) -> None:
+        """Story scenes draw every node and write every number: small networks only."""
+        layers = trace.layers
+        if len(layers) > MAX_LAYERS or max(layers) > MAX_WIDTH:
+            raise ConfigError(f"network.layers = {layers} is too large for this scene: at most "
+                              f"{MAX_LAYERS} layers of up to {MAX_WIDTH} nodes (use the "
+                              f"training scene for larger networks)")
+
+    @staticmethod
+    def add_arguments(parser) -> None:
+        parser.add_argument("--precision", type=int, default=3, choices=range(1, 7),
+                            metavar="1-6", help="decimals of the numbers shown (default 3)")
+
+    def setup_story(self) -> None:
+        config.tex_template = TEMPLATE
+        settings = self.settings or settings_for(self.default_config)
+        self.check_trace(settings.trace)
+        self.trace, self.theme, self.labels = settings.trace, settings.theme, settings.labels
+        self.lang = settings.lang
+        self.font = layout.font(settings.lang)
+        self.precision = settings.options.get("precision", 3)
+        self.options = settings.options
+        self.arith = Arithmetic(self.trace, self.precision)
+        self.camera.background_color = self.theme["background"]
+        self.captions: list[list] = []  # [start, end, text]
+        self.snapshots: list[tuple[str, list[tuple[str, Mobject]]]] = []
+
+    # --- numbers and type ------------------------------------------------------------
+
+    def n(self, value: float) -> str:
+        return fmt(value, self.precision)
+
+    def data(self, value: float) -> str:
+        """Inputs and labels: whole numbers as integers, as the post writes x = 1."""
+        return fmt(value, self.precision, keep_integer=True)
+
+    def tex(self, eq: "Eq | str", color: str | None = None, size: float = TEX_SIZE) -> MathTex:
+        source = eq.tex if isinstance(eq, Eq) else eq
+        return MathTex(source, font_size=size, color=color or self.theme["text"])
+
+    def text(self, words: str, size: float = 34, color: str | None = None) -> Text:
+        return Text(words, font=self.font, font_size=size, color=color or self.theme["text"])
+
+    def title(self, key: str) -> Text:
+        return self.text(self.labels[key], size=40).to_corner(UP + LEFT, buff=0.35)
+
+    def lines(self, eqs: list, color: str | None = None) -> VGroup:
+        """Equations stacked in the bottom area, left-aligned, shrunk only if too wide."""
+        group = VGroup(*[self.tex(e, color) for e in eqs]).arrange(DOWN, aligned_edge=LEFT,
+                                                                   buff=0.22)
+        if group.width > layout.EQ_WIDTH:
+            group.scale_to_fit_width(layout.EQ_WIDTH)
+        return group.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+
+    # --- captions and layout snapshots -------------------------------------------------
+
+    def cue(self, *parts) -> None:
+        """Start a caption cue now with these lines (Eq or str); ends the previous one."""
+        now = self.renderer.time
+        if self.captions:
+            self.captions[-1][1] = now
+        text = "\n".join(p.text if isinstance(p, Eq) else p for p in parts)
+        self.captions.append([now, now, text])
+        self.snapshot(text.split("\n")[0])
+
+    def end_captions(self) -> None:
+        if self.captions:
+            self.captions[-1][1] = self.renderer.time
+
+    def snapshot(self, name: str) -> None:
+        """The texts on screen now, for the layout tests."""
+        texts = [(type(m).__name__, m) for m in self.mobjects_on_screen()
+                 if isinstance(m, (Text, MathTex)) and m.get_fill_opacity() > 0]
+        self.snapshots.append((name, [(kind, m.copy()) for kind, m in texts]))
+
+    def mobjects_on_screen(self) -> list[Mobject]:
+        out = []
+        for top in self.mobjects:
+            out.extend(m for m in top.get_family() if isinstance(m, (Text, MathTex)))
+        # a MathTex's parts are MathTex too: keep the outermost only
+        inner = {id(p) for m in out for p in m.get_family()[1:]}
+        return [m for m in out if id(m) not in inner]
+
+    def note(self, words: str, color: str | None = None) -> Text:
+        """A short line of prose under the title."""
+        return self.text(words, size=30, color=color or self.theme["muted"]).next_to(
+            self.title_mobject, DOWN, buff=0.2).align_to(self.title_mobject, LEFT)

@@ -1,0 +1,72 @@
+"""The arithmetic checker itself, and every equation the post's scenes can show."""
+
+import pytest
+
+from core import config, trainer
+from scenes.arith import Arithmetic
+from tests.arithmetic import check_line, count_checked
+
+
+@pytest.mark.parametrize("line", [
+    "h₁ = 1 × 0.8 + 1 × 0.2 = 1.0",
+    "σ(h₁) = σ(1.0) = 0.731",
+    "ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233",
+    "L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760",
+    "σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197",
+    "w ← 0.3 − 0.1 × 0.902 = 0.210",
+    "L = −ln(1 − 0.25) = 0.288",
+    "ŷ₁ = exp(0.5) / (exp(0.5) + exp(1.0)) = 0.378",
+])
+def test_true_lines_hold(line):
+    assert count_checked(line) >= 1
+    assert check_line(line) == []
+
+
+def test_the_posts_rounding_holds_at_two_decimals_only():
+    line = "ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235"
+    assert check_line(line, precision=2) == []
+    assert check_line(line.replace("1.235", "1.233"), precision=3)
+
+
+@pytest.mark.parametrize("line", [
+    "h₁ = 1 × 0.8 + 1 × 0.2 = 1.1",
+    "σ(h₁) = σ(1.0) = 0.73",  # at 3 decimals 0.73 claims to be exact
+    "ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.235",  # the post's mismatch, at 3
+    "L = ½(1.233 − 0)² = 0.770",
+    "w ← 0.3 − 0.1 × 0.902 = 0.390",
+])
+def test_false_lines_fail(line):
+    assert check_line(line, precision=3), line
+
+
+@pytest.mark.parametrize("preset_or_raw", ["post", {
+    "network": {"layers": [2, 3, 2, 2], "activation": "tanh", "output": "softmax",
+                "loss": "ce"},
+    "data": {"dataset": "inline", "X": [[0.5, -1.0]], "y": [1]}, "train": {"iterations": 1}}, {
+    "network": {"layers": [3, 2, 1], "activation": "sigmoid", "output": "sigmoid",
+                "loss": "bce"},
+    "data": {"dataset": "inline", "X": [[1, 0, 2], [0, 1, 1]], "y": [1, 0]},
+    "train": {"iterations": 1, "learning_rate": 0.5}}])
+@pytest.mark.parametrize("precision", [1, 2, 3, 5])
+def test_every_equation_of_a_small_network_holds(preset_or_raw, precision):
+    raw = preset_or_raw
+    cfg = config.load(raw) if isinstance(raw, str) else config.resolve(raw)
+    tr = trainer.train(cfg)
+    a = Arithmetic(tr, precision)
+    layers = tr.layers
+    eqs = [a.loss_eq(0), *[a.output_delta_eq(j, 0) for j in range(layers[-1])]]
+    for layer in range(1, len(layers)):
+        for j in range(layers[layer]):
+            eqs += [a.weighted_sum(layer, j, 0), a.activation_eq(layer, j, 0)]
+            if layer < len(layers) - 1:
+                eqs += [a.upstream_eq(layer, j, 0), a.local_eq(layer, j, 0),
+                        a.downstream_eq(layer, j, 0)]
+    for w in range(len(layers) - 1):
+        for i in range(layers[w]):
+            for j in range(layers[w + 1]):
+                eqs += [a.weight_grad_eq(w, i, j, 0), a.update_eq(w, i, j, 0)]
+    checked = 0
+    for eq in filter(None, eqs):
+        assert check_line(eq.text, precision) == [], eq.text
+        checked += count_checked(eq.text)
+    assert checked >= len([e for e in eqs if e]) // 2
