@@ -9,7 +9,7 @@ the true count, as 3Blue1Brown does.
 import numpy as np
 from manim import DOWN, Circle, Line, Mobject, Text, VGroup
 
-from scenes.layout import overlap
+from scenes.layout import gap, overlap
 
 MAX_SHOWN = 8
 HEAD, TAIL = 4, 3  # nodes kept on each side of the ellipsis
@@ -26,13 +26,13 @@ class NetworkDiagram(VGroup):
     """Nodes (circles) and edges (lines) laid out left to right inside a box."""
 
     def __init__(self, layers: list[int], width: float, height: float, theme: dict,
-                 font: str, max_abs_weight: float):
+                 font: str, max_abs_weight: float, max_spacing: float = 1.3):
         super().__init__()
         self.layers, self.theme = layers, theme
         self.max_abs = max(max_abs_weight, 1e-12)
         self.shown = [shown_nodes(n) for n in layers]
         slots = max(len(s) + (1 if len(s) < n else 0) for s, n in zip(self.shown, layers))
-        self.spacing = min(height / max(slots, 1), 1.3)
+        self.spacing = min(height / max(slots, 1), max_spacing)
         self.radius = min(0.3, self.spacing * 0.36)
         xs = np.linspace(-width / 2 + self.radius, width / 2 - self.radius, len(layers))
         positions: list[list[np.ndarray]] = []
@@ -84,20 +84,43 @@ class NetworkDiagram(VGroup):
 LABEL_SPOTS = tuple(np.round(np.linspace(0.18, 0.82, 17), 3))  # where along an edge
 
 
-def place_on_edges(diagram: NetworkDiagram, items: list[tuple[int, int, Mobject]],
-                   avoid: list[Mobject]) -> bool:
-    """Put each (weight layer, edge index, label) on its edge, greedily where it
-    overlaps no node, no label placed before and nothing in ``avoid``.
+def min_gap(movers: list[Mobject], others: list[Mobject]) -> float:
+    """Smallest clearance between a mover's box and any other box."""
+    return min((gap(m, o) for m in movers for o in others if o is not m), default=0.0)
 
-    Returns False when some label could not be placed free of overlaps."""
+
+def place_on_edges(diagram: NetworkDiagram, items: list[tuple[int, int, Mobject]],
+                   avoid: list[Mobject], pad: float = 0.0) -> bool:
+    """Put each (weight layer, edge index, label) on its edge, free of overlaps with
+    nodes, other labels and ``avoid`` where possible.
+
+    Per layer, one fraction along the edges for all its labels is tried first (a
+    tidy row, preferring the target side where edges fan out); labels that still
+    collide are then moved one by one. Returns False when some overlap remains."""
     taken = [node for column in diagram.nodes for node in column] + list(avoid)
     clear = True
-    for layer, k, label in items:
-        def cost(f, label=label, layer=layer, k=k):
-            label.move_to(diagram.edge_midpoint(layer, k, f))
-            return overlap(label, taken), abs(f - 0.5)
+    for layer in sorted({item[0] for item in items}):
+        row = [(k, label) for lay, k, label in items if lay == layer]
 
-        best = min(LABEL_SPOTS, key=cost)
-        clear = clear and cost(best)[0] == 0
-        taken.append(label.copy())
+        def row_cost(f, row=row, layer=layer):
+            placed = []
+            for k, label in row:
+                label.move_to(diagram.edge_midpoint(layer, k, f))
+                placed.append(label.copy())
+            shared = sum(overlap(m, taken + placed[:i] + placed[i + 1:], pad)
+                         for i, m in enumerate(placed))
+            return shared, -min_gap(placed, taken + placed)
+
+        best_row = min(LABEL_SPOTS, key=row_cost)
+        row_cost(best_row)
+        for i, (k, label) in enumerate(row):
+            others = [m for j, (_, m) in enumerate(row) if j != i]
+
+            def cost(f, label=label, k=k, layer=layer, others=others):
+                label.move_to(diagram.edge_midpoint(layer, k, f))
+                return overlap(label, taken + others, pad), abs(f - best_row)
+
+            best = min(LABEL_SPOTS, key=cost)
+            clear = clear and cost(best)[0] == 0
+        taken.extend(label.copy() for _, label in row)
     return clear

@@ -18,6 +18,8 @@ class SceneInfo:
 
 SCENES: dict[str, SceneInfo] = {
     info.name: info for info in [
+        SceneInfo("forward", "scenes.forward", "ForwardScene",
+                  "the post's forward pass, node by node, with its arithmetic", "post"),
         SceneInfo("training", "scenes.training", "TrainingScene",
                   "network, decision boundary and loss curve learning together", "moons"),
     ]

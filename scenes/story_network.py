@@ -7,8 +7,8 @@ from manim import LEFT, RIGHT, UP, MathTex, VGroup
 from scenes import layout
 from scenes.network_diagram import NetworkDiagram, place_on_edges
 
-EDGE_LABEL_SIZE = 40
-VALUE_SIZE = 40
+EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
+VALUE_SIZE = 48
 
 
 class StoryNetwork(VGroup):
@@ -18,7 +18,8 @@ class StoryNetwork(VGroup):
         super().__init__()
         self.theme = theme
         self.diagram = NetworkDiagram(layers, layout.STORY_NETWORK_WIDTH,
-                                      layout.STORY_NETWORK_HEIGHT, theme, font, max_abs_weight)
+                                      layout.STORY_NETWORK_HEIGHT, theme, font, max_abs_weight,
+                                      max_spacing=1.75)
         self.diagram.move_to(layout.STORY_NETWORK_CENTER)
         for column in self.diagram.nodes:
             for node in column:
@@ -44,7 +45,10 @@ class StoryNetwork(VGroup):
                 label = MathTex(text, font_size=EDGE_LABEL_SIZE, color=color)
                 items.append((layer, k, label))
                 group.add(label)
-        place_on_edges(self.diagram, items, avoid)
+        place_on_edges(self.diagram, items, avoid, pad=0.06)
+        for label in group:  # a backing in the background colour keeps digits legible
+            label.add_background_rectangle(color=self.theme["background"], opacity=0.85,
+                                           buff=0.04)
         return group
 
     def value_label(self, layer: int, k: int, text: str, color: str) -> MathTex:
@@ -53,9 +57,12 @@ class StoryNetwork(VGroup):
         node = self.node(layer, k)
         if layer == 0:
             return label.next_to(node, LEFT, buff=0.2)
-        if layer == len(self.layers) - 1:
-            return label.next_to(node, RIGHT, buff=0.2)
         return label.next_to(node, UP, buff=0.08)
+
+    def target_label(self, k: int, text: str, color: str) -> MathTex:
+        """The label an output is compared with, to the output node's right."""
+        label = MathTex(text, font_size=VALUE_SIZE, color=color)
+        return label.next_to(self.node(len(self.layers) - 1, k), RIGHT, buff=0.2)
 
     def edge_path(self, layer: int, a: int, b: int, backwards: bool = False) -> np.ndarray:
         line = self.edge(layer, a, b)
