@@ -1,24 +1,20 @@
 """Render cost of the training scene, against the floor of manim itself.
 
-The training animation redraws three panels every frame (edge strokes, a 420 px boundary
-raster, neuron thumbnails, the loss curve, changing numbers). This measures what that costs
-on top of what any manim video of the same length costs anyway (clearing the frame and
-encoding it), so that slowdowns in our code show up as a ratio rather than a raw time.
-
-For each quality asked (default m = 720p30 and h = 1080p60) it renders through
-cli.render.render, into a temp dir, each in a fresh child process:
+The training scene redraws its panels every frame; this measures what that costs on top of
+what any manim video of the same length costs anyway (clearing and encoding frames), so that
+slowdowns in our code show up as a ratio rather than a raw time. For each quality asked
+(default m = 720p30, h = 1080p60) it renders via cli.render.render, into a temp dir, each in
+a fresh child process (for its peak RSS):
   floor     a Scene with one Dot moving across the screen, same background, same frames
   training  TrainingScene, moons preset (100 iterations), duration 12 s, hold 0, thumbnails on
-  redrawn   the same with every mobject drawn again each frame (manim draws mobjects added
-            before the first one with an updater only once, as a static background, and then
-            only those it listed as moving when the animation began: if "motion" says frozen,
-            this row is what a working scene would cost)
-and prints the wall time of each render (the import of manim and the training of the trace are
-excluded; the trace's training time is printed apart), the ratio to the floor (target <= 1.5),
-the peak resident set size of each child (target < 1.5 GB) and "motion", the mean pixel change
-between 10% and 90% of the video. Then it profiles one 720p "redrawn" render with cProfile and
-prints the top 15 functions by cumulative and by own time. The scene waits 0.5 s first and holds
-max(hold, 1/30) s at the end, both as frozen frames; the floor mirrors those parts.
+  redrawn   the same, but every mobject drawn afresh each frame (manim draws mobjects added
+            before the first one with an updater once, as a static background: if "motion"
+            says FROZEN, this row is what a working scene would cost)
+and prints render wall times (manim's import and the trace's training excluded, the latter
+printed apart), the ratio to the floor (target <= 1.5), each child's peak RSS (target < 1.5 GB)
+and "motion", the mean pixel change from 10% to 90% of the video. Then it prints the top 15
+functions (cumulative, own time) of a cProfile'd 720p "redrawn" render. The scene waits 0.5 s
+and holds max(hold, 1/30) s, both frozen frames; the floor mirrors that.
 Run from anywhere: .venv/bin/python benchmarks/training_render.py [--quality m h]
 """
 

@@ -7,12 +7,15 @@ import tempfile
 from pathlib import Path
 
 from cli.args import Parser, UsageError
+from scenes.captions import to_vtt
 from scenes.registry import SceneInfo
 from scenes.settings import LANGS, THEMES, Settings, settings_for
 
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
              "k": "fourk_quality"}
 FORMATS = ("mp4", "gif", "webm", "mov", "png")
+# LaTeX and text renderings are kept between renders: they do not depend on the scene
+CACHE = Path(__file__).resolve().parent.parent / "media" / "cache"
 
 
 def scene_parser(info: SceneInfo) -> Parser:
@@ -28,6 +31,8 @@ def scene_parser(info: SceneInfo) -> Parser:
     parser.add_argument("-o", "--output", help="output file (default media/SCENE-CONFIG.EXT)")
     parser.add_argument("--theme", choices=THEMES, default="dark")
     parser.add_argument("--lang", choices=LANGS, default="en")
+    parser.add_argument("--no-captions", dest="captions", action="store_false",
+                        help="do not write the WebVTT captions beside the video")
     info.load().add_arguments(parser)
     return parser
 
@@ -51,8 +56,19 @@ def settings_from_args(info: SceneInfo, args) -> Settings:
     output_path(info, args)  # reject a bad output before training
     options = {k: v for k, v in vars(args).items()
                if k not in ("config", "quality", "format", "transparent", "output", "theme",
-                            "lang")}
-    return settings_for(args.config, args.theme, args.lang, **options)
+                            "lang", "captions")}
+    settings = settings_for(args.config, args.theme, args.lang, **options)
+    check = getattr(info.load(), "check_trace", None)
+    if check:
+        check(settings.trace)
+    return settings
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
 
 
 def render(info: SceneInfo, settings: Settings, args):
@@ -71,6 +87,7 @@ def render(info: SceneInfo, settings: Settings, args):
             "write_to_movie": fmt != "png", "save_last_frame": fmt == "png",
             "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none",
             "background_color": settings.theme["background"], "output_file": info.name,
+            "tex_dir": str(CACHE / "Tex"), "text_dir": str(CACHE / "texts"),
         }
         with tempconfig(manim_config):
             scene_class = type(info.cls, (info.load(),), {"settings": settings})
@@ -79,6 +96,8 @@ def render(info: SceneInfo, settings: Settings, args):
             writer = scene.renderer.file_writer
             produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
         os.replace(produced, path)
+        if getattr(args, "captions", True) and fmt != "png" and getattr(scene, "captions", None):
+            write_atomically(path.with_suffix(".vtt"), to_vtt(scene.captions))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     size = path.stat().st_size

@@ -192,7 +192,7 @@ class Arithmetic:
         target = float(y) if k == 1 and loss != "ce" else float(int(y) == j)
         nums = {"p": self.o(self.activation(self.last, j, t)), "y": self.data(target),
                 "d": self.n(self.delta(self.last, j, t))}
-        head_tex = rf"\frac{{\partial L}}{{\partial {name_tex}}}"
+        head_tex = rf"\partial L/\partial {name_tex}"
         head_text = f"∂L/∂{name_text}"
         yt, ytt = ("y", "y") if k == 1 else (f"t_{{{j + 1}}}", f"t{sub(j + 1)}")
         o_tex, o_text = self.out_name(j)
@@ -214,7 +214,7 @@ class Arithmetic:
         w_tex, w_text = self.weight_name(layer, a, b)
         nums = {"a": self.act_text(layer, a, t), "d": self.o(self.delta(layer + 1, b, t)),
                 "g": self.n(float(self.tr[f"probe_dW{layer}"][t, self.p, a, b]))}
-        return Eq(rf"\frac{{\partial L}}{{\partial {w_tex}}} = $a \times $d = $g",
+        return Eq(rf"\partial L/\partial {w_tex} = $a \times $d = $g",
                   f"∂L/∂{w_text} = $a × $d = $g", **nums)
 
     def upstream_eq(self, layer: int, j: int, t: int) -> Eq:
@@ -227,7 +227,7 @@ class Arithmetic:
             tex_terms.append(rf"$d{k} \times $w{k}")
             text_terms.append(f"$d{k} × $w{k}")
         nums["u"] = self.n(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j]))
-        return Eq(rf"\frac{{\partial L}}{{\partial {a_tex}}} = " + " + ".join(tex_terms) + " = $u",
+        return Eq(rf"\partial L/\partial {a_tex} = " + " + ".join(tex_terms) + " = $u",
                   f"∂L/∂{a_text} = " + " + ".join(text_terms) + " = $u", **nums)
 
     def local_eq(self, layer: int, j: int, t: int) -> Eq:
@@ -255,7 +255,7 @@ class Arithmetic:
         nums = {"u": self.o(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j])),
                 "l": self.o(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
                 "d": self.n(self.delta(layer, j, t))}
-        return Eq(rf"\frac{{\partial L}}{{\partial {h_tex}}} = $u \times $l = $d",
+        return Eq(rf"\partial L/\partial {h_tex} = $u \times $l = $d",
                   f"∂L/∂{h_text} = $u × $l = $d", **nums)
 
     def update_eq(self, layer: int, a: int, b: int, t: int) -> Eq:

@@ -9,7 +9,7 @@ the true count, as 3Blue1Brown does.
 import numpy as np
 from manim import DOWN, Circle, Line, Mobject, Text, VGroup
 
-from scenes.layout import gap, overlap
+from scenes.layout import Box, box, box_at, gap, overlap
 
 MAX_SHOWN = 8
 HEAD, TAIL = 4, 3  # nodes kept on each side of the ellipsis
@@ -84,7 +84,7 @@ class NetworkDiagram(VGroup):
 LABEL_SPOTS = tuple(np.round(np.linspace(0.18, 0.82, 17), 3))  # where along an edge
 
 
-def min_gap(movers: list[Mobject], others: list[Mobject]) -> float:
+def min_gap(movers: list[Box], others: list[Box]) -> float:
     """Smallest clearance between a mover's box and any other box."""
     return min((gap(m, o) for m in movers for o in others if o is not m), default=0.0)
 
@@ -95,32 +95,36 @@ def place_on_edges(diagram: NetworkDiagram, items: list[tuple[int, int, Mobject]
     nodes, other labels and ``avoid`` where possible.
 
     Per layer, one fraction along the edges for all its labels is tried first (a
-    tidy row, preferring the target side where edges fan out); labels that still
-    collide are then moved one by one. Returns False when some overlap remains."""
-    taken = [node for column in diagram.nodes for node in column] + list(avoid)
+    tidy row, the one with the most clearance); labels that still collide are then
+    moved one by one. Works on bounding boxes; returns False when an overlap remains."""
+    taken = [box(node) for column in diagram.nodes for node in column]
+    taken += [box(m) for m in avoid]
     clear = True
     for layer in sorted({item[0] for item in items}):
-        row = [(k, label) for lay, k, label in items if lay == layer]
+        row = [(k, label.width, label.height, label) for lay, k, label in items if lay == layer]
 
-        def row_cost(f, row=row, layer=layer):
-            placed = []
-            for k, label in row:
-                label.move_to(diagram.edge_midpoint(layer, k, f))
-                placed.append(label.copy())
-            shared = sum(overlap(m, taken + placed[:i] + placed[i + 1:], pad)
-                         for i, m in enumerate(placed))
+        def boxes_at(f, row=row, layer=layer):
+            return [box_at(w, h, diagram.edge_midpoint(layer, k, f)) for k, w, h, _ in row]
+
+        def row_cost(f):
+            placed = boxes_at(f)
+            shared = sum(overlap(b, taken + placed[:i] + placed[i + 1:], pad)
+                         for i, b in enumerate(placed))
             return shared, -min_gap(placed, taken + placed)
 
         best_row = min(LABEL_SPOTS, key=row_cost)
-        row_cost(best_row)
-        for i, (k, label) in enumerate(row):
-            others = [m for j, (_, m) in enumerate(row) if j != i]
+        spots = [best_row] * len(row)
+        for i, (k, w, h, _) in enumerate(row):
+            others = [box_at(rw, rh, diagram.edge_midpoint(layer, rk, spots[j]))
+                      for j, (rk, rw, rh, _) in enumerate(row) if j != i]
 
-            def cost(f, label=label, k=k, layer=layer, others=others):
-                label.move_to(diagram.edge_midpoint(layer, k, f))
-                return overlap(label, taken + others, pad), abs(f - best_row)
+            def cost(f, k=k, w=w, h=h, others=others, preferred=best_row):
+                b = box_at(w, h, diagram.edge_midpoint(layer, k, f))
+                return overlap(b, taken + others, pad), abs(f - preferred)
 
-            best = min(LABEL_SPOTS, key=cost)
-            clear = clear and cost(best)[0] == 0
-        taken.extend(label.copy() for _, label in row)
+            spots[i] = min(LABEL_SPOTS, key=cost)
+            clear = clear and cost(spots[i])[0] == 0
+        for (k, _, _, label), f in zip(row, spots):
+            label.move_to(diagram.edge_midpoint(layer, k, f))
+            taken.append(box(label))
     return clear

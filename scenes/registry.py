@@ -20,6 +20,8 @@ SCENES: dict[str, SceneInfo] = {
     info.name: info for info in [
         SceneInfo("forward", "scenes.forward", "ForwardScene",
                   "the post's forward pass, node by node, with its arithmetic", "post"),
+        SceneInfo("backward", "scenes.backward", "BackwardScene",
+                  "the backward pass: the chain rule at every node, then the update", "post"),
         SceneInfo("training", "scenes.training", "TrainingScene",
                   "network, decision boundary and loss curve learning together", "moons"),
     ]

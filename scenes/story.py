@@ -6,7 +6,7 @@ strings, so the two always agree. Every text on screen is at least MIN_TEXT_HEIG
 tall: 20 px at 480p.
 """
 
-from manim import DOWN, LEFT, UP, MathTex, Mobject, Scene, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, MathTex, Mobject, Scene, Text, VGroup, config
 
 from core.errors import ConfigError
 from core.trace import Trace
@@ -53,7 +53,7 @@ class StoryScene(Scene):
         self.arith = Arithmetic(self.trace, self.precision)
         self.camera.background_color = self.theme["background"]
         self.captions: list[list] = []  # [start, end, text]
-        self.snapshots: list[tuple[str, list[tuple[str, Mobject]]]] = []
+        self.snapshots: list[tuple[str, list[tuple[str, str, layout.Box]]]] = []
 
     # --- numbers and type ------------------------------------------------------------
 
@@ -98,10 +98,11 @@ class StoryScene(Scene):
             self.captions[-1][1] = self.renderer.time
 
     def snapshot(self, name: str) -> None:
-        """The texts on screen now, for the layout tests."""
-        texts = [(type(m).__name__, m) for m in self.mobjects_on_screen()
-                 if isinstance(m, (Text, MathTex)) and m.get_fill_opacity() > 0]
-        self.snapshots.append((name, [(kind, m.copy()) for kind, m in texts]))
+        """Boxes of the texts on screen now, for the layout tests."""
+        texts = [m for m in self.mobjects_on_screen() if m.get_fill_opacity() > 0]
+        self.snapshots.append((name, [(type(m).__name__, getattr(m, "tex_string", None)
+                                       or getattr(m, "text", ""), layout.box(m))
+                                      for m in texts]))
 
     def mobjects_on_screen(self) -> list[Mobject]:
         out = []
@@ -112,6 +113,6 @@ class StoryScene(Scene):
         return [m for m in out if id(m) not in inner]
 
     def note(self, words: str, color: str | None = None) -> Text:
-        """A short line of prose under the title."""
+        """A short line of prose on the title's row."""
         return self.text(words, size=30, color=color or self.theme["muted"]).next_to(
-            self.title_mobject, DOWN, buff=0.2).align_to(self.title_mobject, LEFT)
+            self.title_mobject, RIGHT, buff=0.6).align_to(self.title_mobject, DOWN)

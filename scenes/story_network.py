@@ -19,7 +19,7 @@ class StoryNetwork(VGroup):
         self.theme = theme
         self.diagram = NetworkDiagram(layers, layout.STORY_NETWORK_WIDTH,
                                       layout.STORY_NETWORK_HEIGHT, theme, font, max_abs_weight,
-                                      max_spacing=1.75)
+                                      max_spacing=1.95)
         self.diagram.move_to(layout.STORY_NETWORK_CENTER)
         for column in self.diagram.nodes:
             for node in column:
