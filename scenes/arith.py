@@ -121,8 +121,8 @@ class Arithmetic:
             out = self.net["output"]
             name_tex, name_text = self.out_name(j)
             if out == "sigmoid":
-                return Eq(rf"{name_tex} = \sigma(z) = \sigma($z) = $a", f"{name_text} = σ(z) = σ($z) = $a",
-                          z=z, a=a)
+                return Eq(rf"{name_tex} = \sigma(z) = \sigma($z) = $a",
+                          f"{name_text} = σ(z) = σ($z) = $a", z=z, a=a)
             if out == "softmax":
                 return self.softmax_eq(j, t)
             return None
@@ -131,8 +131,8 @@ class Arithmetic:
             return None
         tex_f, text_f = FUNCTION[kind]
         tex_h, text_h = self.pre_name(layer, j)
-        return Eq(rf"{tex_f}({tex_h}) = {tex_f}($z) = $a", f"{text_f}({text_h}) = {text_f}($z) = $a",
-                  z=z, a=a)
+        return Eq(rf"{tex_f}({tex_h}) = {tex_f}($z) = $a",
+                  f"{text_f}({text_h}) = {text_f}($z) = $a", z=z, a=a)
 
     def softmax_eq(self, j: int, t: int) -> Eq:
         zs = self.tr[f"Z{self.last - 1}"][t, self.p]
@@ -200,7 +200,7 @@ class Arithmetic:
             return Eq(rf"{head_tex} = {o_tex} - {yt} = $p - $y = $d",
                       f"{head_text} = {o_text} − {ytt} = $p − $y = $d", **nums)
         if out == "linear":
-            return Eq(rf"{head_tex} = \frac{{{o_tex} - {yt}}}{{{k}}} = \frac{{$p - $y}}{{{k}}} = $d",
+            return Eq(rf"{head_tex} = ({o_tex} - {yt})/{k} = ($p - $y)/{k} = $d",
                       f"{head_text} = ({o_text} − {ytt}) / {k} = ($p − $y) / {k} = $d", **nums)
         if out == "sigmoid" and k == 1:
             return Eq(rf"{head_tex} = ({o_tex} - y)\,{o_tex}(1 - {o_tex}) = ($p - $y) \times $p"
@@ -264,7 +264,8 @@ class Arithmetic:
         train = self.tr.meta["config"]["train"]
         nums = {"w": self.n(self.weight(layer, a, b, t)),
                 "g": self.o(float(self.tr[f"dW{layer}"][t][a, b])),
-                "lr": fmt(train["learning_rate"], 6), "new": self.n(self.weight(layer, a, b, t + 1))}
+                "lr": fmt(train["learning_rate"], 6),
+                "new": self.n(self.weight(layer, a, b, t + 1))}
         if train["optimizer"] == "sgd":
             return Eq(rf"{w_tex} \leftarrow $w - $lr \times $g = $new",
                       f"{w_text} ← $w − $lr × $g = $new", **nums)

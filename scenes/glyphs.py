@@ -1,44 +1,52 @@
-"""Fast changing numbers: glyphs of a monospace font rendered once, then copied.
+"""Fast changing numbers: glyphs of a monospace font rendered once, then reused.
 
-Creating a Text every frame costs tens of milliseconds; copying a few cached
-glyphs costs microseconds, and a monospace font keeps digits from jittering.
+Creating a Text every frame costs tens of milliseconds. Here a line of text is
+a fixed row of character cells whose outlines are set from cached glyphs, in
+place: nothing is allocated per frame, and the mobject keeps the same children,
+which manim needs when it decides at the start of an animation what to redraw.
 """
 
 import numpy as np
-from manim import Text, VectorizedPoint, VGroup
+from manim import Text, VectorizedPoint, VGroup, VMobject
 
-CHARSET = "0123456789.-%=/"
+CHARSET = "0123456789.-+e%=/"
 MONO_FONT = "DejaVu Sans Mono"
 
 
 class MonoNumber(VGroup):
-    """A line of monospace text whose content can change every frame.
+    """A line of up to ``cells`` monospace characters, changed with ``set_text``."""
 
-    An invisible anchor point moves with the group, so ``set_text`` keeps the
-    text where it was put (left-aligned on the first character cell).
-    """
-
-    def __init__(self, text: str, font_size: float, color, charset: str = CHARSET):
+    def __init__(self, text: str, font_size: float, color, cells: int = 16,
+                 charset: str = CHARSET):
         super().__init__()
         reference = Text(charset, font=MONO_FONT, font_size=font_size, color=color)
         pair = Text("00", font=MONO_FONT, font_size=font_size)
         self.advance = pair[1].get_center()[0] - pair[0].get_center()[0]
-        self.glyphs = {c: (reference[i], i) for i, c in enumerate(charset)}
-        self.reference_anchor = reference[0].get_left()
-        self.anchor = VectorizedPoint(self.reference_anchor.copy())
+        origin = reference[0].get_left()
+        # glyph outlines relative to the left edge of their own cell
+        self.glyphs = {c: reference[i].points - origin - [i * self.advance, 0, 0]
+                       for i, c in enumerate(charset)}
+        self.style = reference[0]
+        self.cells = [VMobject().match_style(self.style) for _ in range(cells)]
+        for cell in self.cells:
+            cell.set_points(np.zeros((0, 3)))
+        # left edge of the first cell: a point child, so it moves with the group
+        self.anchor = VectorizedPoint(origin)
         self.text = None
+        self.add(self.anchor, *self.cells)
         self.set_text(text)
 
     def set_text(self, text: str) -> "MonoNumber":
         if text == self.text:
             return self
-        offset = self.anchor.get_center() - self.reference_anchor
-        parts = [self.anchor]
-        for k, c in enumerate(text):
-            if c in self.glyphs:  # other characters (spaces) leave their cell empty
-                glyph, j = self.glyphs[c]
-                parts.append(glyph.copy().shift(offset + np.array([(k - j) * self.advance,
-                                                                    0, 0])))
-        self.submobjects = parts
+        if len(text) > len(self.cells):
+            raise ValueError(f"{text!r} is longer than {len(self.cells)} cells")
+        for k, cell in enumerate(self.cells):
+            c = text[k] if k < len(text) else " "
+            if c in self.glyphs:
+                cell.set_points(self.glyphs[c] + self.anchor.get_center()
+                                + [k * self.advance, 0, 0])
+            else:
+                cell.set_points(np.zeros((0, 3)))
         self.text = text
         return self

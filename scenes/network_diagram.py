@@ -118,7 +118,7 @@ def place_on_edges(diagram: NetworkDiagram, items: list[tuple[int, int, Mobject]
             others = [box_at(rw, rh, diagram.edge_midpoint(layer, rk, spots[j]))
                       for j, (rk, rw, rh, _) in enumerate(row) if j != i]
 
-            def cost(f, k=k, w=w, h=h, others=others, preferred=best_row):
+            def cost(f, k=k, w=w, h=h, others=others, preferred=best_row, layer=layer):
                 b = box_at(w, h, diagram.edge_midpoint(layer, k, f))
                 return overlap(b, taken + others, pad), abs(f - preferred)
 

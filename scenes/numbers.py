@@ -34,3 +34,9 @@ def caption(tex: str) -> str:
     for old, new in replacements:
         tex = tex.replace(old, new)
     return " ".join(tex.split())
+
+
+def compact(value: float, decimals: int) -> str:
+    """Fixed decimals for ordinary values, scientific notation from 1000 on (a
+    diverging run's numbers must still fit their place)."""
+    return f"{value:.{decimals}f}" if abs(value) < 1000 else f"{value:.1e}"

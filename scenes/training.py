@@ -28,6 +28,7 @@ from manim import (
 from scenes import layout
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram, place_on_edges
+from scenes.numbers import compact
 from scenes.raster import (
     binary_colours,
     boundary_mask,
@@ -88,6 +89,7 @@ class TrainingScene(Scene):
             raise ValueError("the training scene needs 2-D inputs")
         self.last = self.trace.n_states - 1
         self.camera.background_color = self.theme["background"]
+        self.still, self.moving = [], []
         self.build_boundary_panel()
         self.build_network_panel(opts)
         self.build_loss_panel()
@@ -97,7 +99,9 @@ class TrainingScene(Scene):
         clock.add_updater(lambda m: self.show(iteration_at(tracker.get_value(), self.last,
                                                           opts["schedule"])))
         self.show(0.0)
-        self.add(clock)
+        # manim redraws every frame only what comes after the first mobject with an
+        # updater: the still parts go before the clock, all that changes after it
+        self.add(*self.still, clock, *self.moving)
         self.wait(0.5)
         self.play(tracker.animate.set_value(1.0), run_time=opts["duration"], rate_func=linear)
         clock.clear_updaters()
@@ -131,7 +135,8 @@ class TrainingScene(Scene):
         frame.move_to(layout.BOUNDARY_CENTER)
         caption = Text(self.labels["decision_boundary"], font=self.font, font_size=22,
                        color=theme["muted"]).next_to(frame, UP, buff=0.12)
-        self.add(self.boundary, frame, caption)
+        self.still += [caption]
+        self.moving += [self.boundary, frame]
 
     def class_palette(self) -> np.ndarray:
         theme = self.theme
@@ -166,7 +171,7 @@ class TrainingScene(Scene):
         maps = hidden_ok if opts["neuron_maps"] is None else opts["neuron_maps"] and hidden_ok
         n_edges = sum(len(g) for g in self.diagram.edges)
         labels = n_edges <= 24 if opts["weight_labels"] is None else opts["weight_labels"]
-        self.add(self.diagram)
+        self.moving += [self.diagram]
         self.thumbnails = self.build_thumbnails() if maps else []
         self.weight_labels = (self.build_weight_labels(bool(opts["weight_labels"]))
                               if labels else [])
@@ -187,7 +192,7 @@ class TrainingScene(Scene):
                 frame = Rectangle(width=side, height=side, stroke_color=self.theme["node_stroke"],
                                   stroke_width=1).move_to(image)
                 self.diagram.nodes[i + 1][k].set_opacity(0)
-                self.add(image, frame)
+                self.moving += [image, frame]
                 out.append((i, unit, image))
         return out
 
@@ -200,7 +205,7 @@ class TrainingScene(Scene):
                  for k, (*_, label) in enumerate(x for x in out if x[0] == i)]
         if not place_on_edges(self.diagram, items, []) and not forced:
             return []
-        self.add(*[label for *_, label in out])
+        self.moving += [label for *_, label in out]
         return out
 
     def build_loss_panel(self) -> None:
@@ -236,7 +241,8 @@ class TrainingScene(Scene):
             Text(f"{top:.2f}", font=self.font, font_size=16, color=theme["muted"]).next_to(
                 self.axes.c2p(0, top), LEFT, buff=0.2),
         )
-        self.add(self.axes, legend, ticks, *[c for _, c in self.curves])
+        self.still += [self.axes, legend, ticks]
+        self.moving += [c for _, c in self.curves]
 
     def build_titles(self) -> None:
         theme = self.theme
@@ -250,7 +256,8 @@ class TrainingScene(Scene):
         self.readout_name = Text(name, font=self.font, font_size=22, color=theme["muted"])
         self.readout_name.next_to(title, DOWN, buff=0.18).align_to(title, LEFT)
         self.readout.next_to(self.readout_name, RIGHT, buff=0.25)
-        self.add(title, self.iteration, self.readout_name, self.readout)
+        self.still += [title, self.readout_name]
+        self.moving += [self.iteration, self.readout]
 
     def divergence_note(self) -> Text:
         text = self.labels["diverged"].format(k=self.trace.diverged_at)
@@ -265,7 +272,7 @@ class TrainingScene(Scene):
         weights = [blend(tr[f"W{i}"], s) for i in range(len(tr.layers) - 1)]
         self.diagram.set_weights(weights)
         for i, a, b, label in self.weight_labels:
-            label.set_text(f"{weights[i][a, b]:.2f}")
+            label.set_text(compact(weights[i][a, b], 2))
         self.boundary.pixel_array = self.boundary_pixels(s)
         self.update_thumbnails(s)
         for points, curve in self.curves:
@@ -279,7 +286,8 @@ class TrainingScene(Scene):
             curve.set_points_as_corners(pts)
         k = int(round(s))
         self.iteration.set_text(str(k))
-        text = f"{tr['loss'][k]:.3f}"
+        loss = tr["loss"][k]
+        text = compact(loss, 3)
         if "accuracy" in tr:
             text += f" / {tr['accuracy'][k] * 100:.0f}%"
         self.readout.set_text(text)

@@ -40,11 +40,25 @@ def moons(tmp_path_factory):
 
 
 def test_video_size_duration_and_motion(moons):
-    _, _, frames, duration = moons
+    _, scene, frames, duration = moons
     assert frames[0].shape == (480, 854, 3)
     assert abs(duration - 3.0) < 0.2  # 0.5 s still + 2 s training + 0.5 s hold
-    assert np.abs(frames[2].astype(int) - frames[len(frames) // 2]).mean() > 0.5
     assert np.abs(frames[-1].astype(int) - frames[-3]).mean() < 0.3, "the end is held still"
+    # during the animation the loss curve grows: count its pixels in frames inside it
+    top, left = to_pixel(scene.axes.get_corner([-1, 1, 0]), frames[0].shape)
+    bottom, right = to_pixel(scene.axes.get_corner([1, -1, 0]), frames[0].shape)
+    colour = hex_rgb(scene.theme["loss"])
+    counts = []
+    for seconds in (0.8, 1.3, 1.8, 2.3):
+        panel = frames[int(seconds * 15)][top:bottom - 3, left + 3:right].astype(float)
+        counts.append(int(np.sum(np.linalg.norm(panel - colour, axis=2) < 60)))
+    assert all(b > a + 5 for a, b in zip(counts, counts[1:])), counts
+    # and the boundary changes between the first and the last frame of the training
+    box = scene.boundary
+    t0, l0 = to_pixel(box.get_corner([-1, 1, 0]), frames[0].shape)
+    b0, r0 = to_pixel(box.get_corner([1, -1, 0]), frames[0].shape)
+    early, late = (frames[int(s * 15)][t0:b0, l0:r0].astype(float) for s in (0.6, 2.4))
+    assert np.abs(early - late).mean() > 2
 
 
 def test_boundary_colours_agree_with_final_predictions(moons):
