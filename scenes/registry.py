@@ -22,6 +22,8 @@ SCENES: dict[str, SceneInfo] = {
                   "the post's forward pass, node by node, with its arithmetic", "post"),
         SceneInfo("backward", "scenes.backward", "BackwardScene",
                   "the backward pass: the chain rule at every node, then the update", "post"),
+        SceneInfo("chain-rule", "scenes.chain_rule", "ChainRuleScene",
+                  "z = (x + y)^2 as a computational graph, then a general gate", "post"),
         SceneInfo("training", "scenes.training", "TrainingScene",
                   "network, decision boundary and loss curve learning together", "moons"),
     ]

@@ -1,0 +1,201 @@
+"""The post's chain-rule example, z = (x + y)^2 with t = x + y, as a two-gate
+computational graph in the cs231n style: forward values above the wires (green),
+gradients below (red). Then the same picture for a general gate f(x, y)."""
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Circle,
+    FadeIn,
+    FadeOut,
+    Line,
+    MathTex,
+    ShowPassingFlash,
+    VGroup,
+    VMobject,
+    Write,
+)
+
+from core.graph import square_of_sum
+from scenes.arith import Eq
+from scenes.story import TEX_SIZE, StoryScene
+
+GATE_RADIUS = 0.5
+
+
+class ChainRuleScene(StoryScene):
+    """Forward values and gradients of z = (x + y)^2, then a general gate."""
+
+    @staticmethod
+    def add_arguments(parser) -> None:
+        StoryScene.add_arguments(parser)
+        parser.add_argument("--x", type=float, default=1.0, help="value of x (default 1)")
+        parser.add_argument("--y", type=float, default=2.0, help="value of y (default 2)")
+
+    def construct(self) -> None:
+        self.setup_story()
+        self.title_mobject = self.title("chain_rule")
+        self.add(self.title_mobject)
+        g = square_of_sum(self.options.get("x", 1.0), self.options.get("y", 2.0))
+        self.v = {name: self.data(node.value) for name, node in g.items()}
+        self.d = {name: self.data(node.grad) for name, node in g.items()}
+        self.expanded()
+        self.graph()
+        self.forward_values()
+        self.backward_values()
+        self.general_gate()
+        self.wait(1.5)
+        self.end_captions()
+
+    def expanded(self) -> None:
+        v, d = self.v, self.d
+        eqs = [Eq(r"z = (x + y)^2, \quad t = x + y", "z = (x + y)², t = x + y"),
+               Eq(r"\partial z/\partial x = 2x + 2y = 2 \times $x + 2 \times $y = $dx",
+                  "∂z/∂x = 2x + 2y = 2 × $x + 2 × $y = $dx", x=self.op(v["x"]),
+                  y=self.op(v["y"]), dx=d["x"])]
+        shown = self.lines(eqs)
+        self.cue(*eqs)
+        self.play(Write(shown), run_time=1.6)
+        self.wait(1.5)
+        self.play(FadeOut(shown), run_time=0.4)
+
+    def op(self, text: str) -> str:
+        return f"({text})" if text.startswith("-") else text
+
+    # --- the graph ----------------------------------------------------------------------
+
+    def graph(self) -> None:
+        y0 = 0.9
+        self.plus = self.gate("+", [-1.6, y0, 0])
+        self.square = self.gate(r"(\cdot)^2", [2.2, y0, 0])
+        self.wire_x = self.bent_wire(-6.0, y0 + 1.45, self.plus.get_left() + [0, 0.2, 0])
+        self.wire_y = self.bent_wire(-6.0, y0 - 1.45, self.plus.get_left() + [0, -0.2, 0])
+        self.wire_t = Line(self.plus.get_right(), self.square.get_left())
+        self.wire_z = Line(self.square.get_right(), [6.0, y0, 0])
+        self.wires = VGroup(self.wire_x, self.wire_y, self.wire_t, self.wire_z).set_stroke(
+            self.theme["node_stroke"], width=3)
+        names = VGroup(*[MathTex(n, font_size=TEX_SIZE, color=self.theme["muted"]).next_to(
+            w.get_start() if n != "z" else w.get_end(), LEFT if n != "z" else RIGHT, buff=0.15)
+            for n, w in (("x", self.wire_x), ("y", self.wire_y), ("z", self.wire_z))])
+        self.names = names
+        self.cue(self.labels["chain_rule"] + ": t = x + y, z = t²")
+        self.play(FadeIn(self.wires), FadeIn(self.plus), FadeIn(self.square), FadeIn(names),
+                  run_time=1.0)
+
+    def bent_wire(self, start_x: float, level: float, end) -> VMobject:
+        """An input wire: level first (where its labels sit), then slanting into a gate."""
+        knee = [end[0] - 1.2, level, 0]
+        wire = VMobject().set_points_as_corners([[start_x, level, 0], knee, end])
+        wire.label_anchor = [(start_x + knee[0]) / 2, level, 0]
+        return wire
+
+    def gate(self, symbol: str, at) -> VGroup:
+        circle = Circle(GATE_RADIUS, color=self.theme["node_stroke"], fill_color=self.theme["node"],
+                        fill_opacity=1, stroke_width=3).move_to(at)
+        return VGroup(circle, MathTex(symbol, font_size=TEX_SIZE, color=self.theme["text"])
+                      .move_to(at))
+
+    def on_wire(self, wire, tex: str, colour: str, below: bool) -> MathTex:
+        label = MathTex(tex, font_size=TEX_SIZE, color=colour)
+        anchor = getattr(wire, "label_anchor", None)
+        if anchor is None:
+            anchor = wire.point_from_proportion(0.5)
+        return label.next_to(anchor, DOWN if below else UP, buff=0.15)
+
+    def forward_values(self) -> None:
+        v, green = self.v, self.theme["forward"]
+        above = [self.on_wire(self.wire_x, f"x = {v['x']}", green, False),
+                 self.on_wire(self.wire_y, f"y = {v['y']}", green, False),
+                 self.on_wire(self.wire_t, f"t = {v['t']}", green, False),
+                 self.on_wire(self.wire_z, f"z = {v['z']}", green, False)]
+        eqs = [Eq(r"t = x + y = $x + $y = $t", "t = x + y = $x + $y = $t", x=v["x"],
+                  y=self.op(v["y"]), t=v["t"]),
+               Eq(r"z = t^2 = $t^2 = $z", "z = t² = $t² = $z", t=self.op(v["t"]), z=v["z"])]
+        shown = self.lines(eqs, green)
+        self.cue(self.labels["forward"] + ": " + eqs[0].text, eqs[1].text)
+        flashes = [ShowPassingFlash(w.copy().set_stroke(green, width=8), time_width=0.6)
+                   for w in self.wires]
+        self.play(*flashes, Write(shown), run_time=1.4)
+        self.play(*[FadeIn(a) for a in above], run_time=0.6)
+        self.wait(1.2)
+        self.play(FadeOut(shown), run_time=0.3)
+        self.forward_labels = above
+
+    def backward_values(self) -> None:
+        v, d, red = self.v, self.d, self.theme["gradient"]
+        steps = [
+            (self.wire_z, r"\partial z/\partial z = $g", [Eq(
+                r"\partial z/\partial z = $g", "∂z/∂z = $g", g=d["z"])]),
+            (self.wire_t, r"\partial z/\partial t = $g", [Eq(
+                r"\partial z/\partial t = 2t = 2 \times $t = $g", "∂z/∂t = 2t = 2 × $t = $g",
+                t=self.op(v["t"]), g=d["t"])]),
+        ]
+        for wire, tex, eqs in steps:
+            self.backward_step(wire, tex, eqs, red)
+        add_eqs = [Eq(r"\partial z/\partial x = \partial z/\partial t \cdot \partial t/\partial x"
+                      r" = $g \times 1 = $dx", "∂z/∂x = ∂z/∂t · ∂t/∂x = $g × 1 = $dx",
+                      g=self.op(d["t"]), dx=d["x"]),
+                   Eq(r"\partial z/\partial y = \partial z/\partial t \cdot \partial t/\partial y"
+                      r" = $g \times 1 = $dy", "∂z/∂y = ∂z/∂t · ∂t/∂y = $g × 1 = $dy",
+                      g=self.op(d["t"]), dy=d["y"])]
+        shown = self.lines(add_eqs, red)
+        note = self.text(self.labels["add_gate"], size=30, color=self.theme["muted"])
+        note.next_to(shown, DOWN, buff=0.2).align_to(shown, LEFT)
+        VGroup(shown, note).shift(UP * (layout.EQ_CENTER[1] - VGroup(shown, note).get_center()[1]))
+        self.cue(*add_eqs, self.labels["add_gate"])
+        labels = [self.on_wire(self.wire_x, rf"\partial z/\partial x = {d['x']}", red, True),
+                  self.on_wire(self.wire_y, rf"\partial z/\partial y = {d['y']}", red, True)]
+        self.play(Write(shown), FadeIn(note), run_time=1.4)
+        self.play(*[FadeIn(m) for m in labels], run_time=0.6)
+        self.wait(2.0)
+        self.play(FadeOut(shown), FadeOut(note), run_time=0.3)
+
+    def backward_step(self, wire: Line, tex: str, eqs: list, red: str) -> None:
+        shown = self.lines(eqs, red)
+        self.cue(*eqs)
+        back = wire.copy().set_stroke(red, width=8)
+        back.put_start_and_end_on(wire.get_end(), wire.get_start())
+        label = self.on_wire(wire, tex.replace("$g", eqs[0].tex.rsplit("= ", 1)[1]), red, True)
+        self.play(ShowPassingFlash(back, time_width=0.6), Write(shown), run_time=1.2)
+        self.play(FadeIn(label), run_time=0.5)
+        self.wait(1.0)
+        self.play(FadeOut(shown), run_time=0.3)
+
+    # --- a general gate -----------------------------------------------------------------
+
+    def general_gate(self) -> None:
+        """Symbols only: upstream dL/dz, local dz/dx and dz/dy, downstream products."""
+        self.play(*[FadeOut(m) for m in self.mobjects if m is not self.title_mobject],
+                  run_time=0.5)
+        green, red = self.theme["forward"], self.theme["gradient"]
+        gate = self.gate("f", [0.3, 0.6, 0])
+        gate.scale(1.3)
+        wx = self.bent_wire(-6.2, 2.5, gate.get_left() + [0, 0.25, 0])
+        wy = self.bent_wire(-6.2, -1.3, gate.get_left() + [0, -0.25, 0])
+        wz = Line(gate.get_right(), [5.6, 0.6, 0])
+        wires = VGroup(wx, wy, wz).set_stroke(self.theme["node_stroke"], width=3)
+        forward = [self.on_wire(wx, "x", green, False), self.on_wire(wy, "y", green, False),
+                   self.on_wire(wz, "z", green, False)]
+        local = MathTex(r"\frac{\partial z}{\partial x},\ \frac{\partial z}{\partial y}",
+                        font_size=TEX_SIZE, color=self.theme["muted"]).next_to(gate, UP, buff=0.25)
+        arrow = Arrow(wz.get_end() + [0, -0.3, 0], wz.get_start() + [0.3, -0.3, 0],
+                      color=red, buff=0, stroke_width=4, max_tip_length_to_length_ratio=0.08)
+        upstream = MathTex(r"\frac{\partial L}{\partial z}", font_size=TEX_SIZE, color=red)
+        upstream.next_to(arrow, DOWN, buff=0.15)
+        down_x = self.on_wire(wx, r"\frac{\partial L}{\partial x} = \frac{\partial L}{\partial z}"
+                              r"\frac{\partial z}{\partial x}", red, True)
+        down_y = self.on_wire(wy, r"\frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}"
+                              r"\frac{\partial z}{\partial y}", red, True)
+        self.cue(self.labels["general_gate"] + ": z = f(x, y)")
+        self.play(FadeIn(wires), FadeIn(gate), *[FadeIn(m) for m in forward], run_time=1.0)
+        self.cue(self.labels["local_gradients"] + ": ∂z/∂x, ∂z/∂y")
+        self.play(FadeIn(local), run_time=0.8)
+        self.cue(self.labels["upstream"] + ": ∂L/∂z")
+        self.play(FadeIn(arrow), FadeIn(upstream), run_time=0.8)
+        self.cue(self.labels["downstream"] + ": ∂L/∂x = ∂L/∂z · ∂z/∂x, ∂L/∂y = ∂L/∂z · ∂z/∂y")
+        self.play(Write(down_x), Write(down_y), run_time=1.6)
+
+
