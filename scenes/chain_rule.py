@@ -20,6 +20,7 @@ from manim import (
 )
 
 from core.graph import square_of_sum
+from scenes import layout
 from scenes.arith import Eq
 from scenes.story import TEX_SIZE, StoryScene
 
