@@ -139,8 +139,8 @@ class BackwardScene(ForwardScene):
                       for layer in range(1, len(tr.layers)) for j in range(tr.layers[layer])]
         before = a.n(float(tr["probe_loss"][0, 0]))
         loss = self.lines([a.loss_eq(1)], self.theme["gradient"])
-        self.cue(self.labels["forward"] + " (2): " + a.loss_eq(1).text + f"  ({before} → "
-                 f"{a.n(float(tr['probe_loss'][1, 0]))})")
+        self.cue(self.labels["forward"] + " (2): " + a.loss_eq(1).text,
+                 f"L: {before} → {a.n(float(tr['probe_loss'][1, 0]))}")
         self.play(*[e.animate.set_stroke(self.theme["forward"]) for e in edges], run_time=0.5)
         self.play(*[ReplacementTransform(old, new) for old, new in
                     zip(self.value_labels, new_values)], run_time=1.0)

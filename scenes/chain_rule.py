@@ -22,7 +22,7 @@ from manim import (
 from core.graph import square_of_sum
 from scenes import layout
 from scenes.arith import Eq
-from scenes.story import TEX_SIZE, StoryScene
+from scenes.story import MIN_TEXT_SIZE, TEX_SIZE, StoryScene
 
 GATE_RADIUS = 0.5
 
@@ -143,16 +143,18 @@ class ChainRuleScene(StoryScene):
                       r" = $g \times 1 = $dy", "∂z/∂y = ∂z/∂t · ∂t/∂y = $g × 1 = $dy",
                       g=self.op(d["t"]), dy=d["y"])]
         shown = self.lines(add_eqs, red)
-        note = self.text(self.labels["add_gate"], size=30, color=self.theme["muted"])
-        note.next_to(shown, DOWN, buff=0.2).align_to(shown, LEFT)
-        VGroup(shown, note).shift(UP * (layout.EQ_CENTER[1] - VGroup(shown, note).get_center()[1]))
-        self.cue(*add_eqs, self.labels["add_gate"])
+        self.cue(*add_eqs)
         labels = [self.on_wire(self.wire_x, rf"\partial z/\partial x = {d['x']}", red, True),
                   self.on_wire(self.wire_y, rf"\partial z/\partial y = {d['y']}", red, True)]
-        self.play(Write(shown), FadeIn(note), run_time=1.4)
+        self.play(Write(shown), run_time=1.4)
         self.play(*[FadeIn(m) for m in labels], run_time=0.6)
+        self.wait(1.5)
+        note = self.text(self.labels["add_gate"], size=MIN_TEXT_SIZE, color=self.theme["muted"])
+        note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        self.cue(self.labels["add_gate"])
+        self.play(FadeOut(shown), FadeIn(note), run_time=0.5)
         self.wait(2.0)
-        self.play(FadeOut(shown), FadeOut(note), run_time=0.3)
+        self.play(FadeOut(note), run_time=0.3)
 
     def backward_step(self, wire: Line, tex: str, eqs: list, red: str) -> None:
         shown = self.lines(eqs, red)

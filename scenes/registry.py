@@ -24,6 +24,8 @@ SCENES: dict[str, SceneInfo] = {
                   "the backward pass: the chain rule at every node, then the update", "post"),
         SceneInfo("chain-rule", "scenes.chain_rule", "ChainRuleScene",
                   "z = (x + y)^2 as a computational graph, then a general gate", "post"),
+        SceneInfo("cycle", "scenes.cycle", "CycleScene",
+                  "forward, error, backward, update, repeated: a looping GIF", "post"),
         SceneInfo("training", "scenes.training", "TrainingScene",
                   "network, decision boundary and loss curve learning together", "moons"),
     ]

@@ -2,8 +2,8 @@
 
 A story scene reads one probe sample of a trace (sample 0 of the post's example)
 and writes its arithmetic on screen and into captions from the same formatted
-strings, so the two always agree. Every text on screen is at least MIN_TEXT_HEIGHT
-tall: 20 px at 480p.
+strings, so the two always agree. Every text on screen is large enough for
+digits 20 px tall at 480p (TEX_SIZE, MIN_TEXT_SIZE).
 """
 
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, Mobject, Scene, Text, VGroup, config
@@ -16,8 +16,9 @@ from scenes.numbers import fmt
 from scenes.settings import Settings, settings_for
 from scenes.tex import TEMPLATE
 
-MIN_TEXT_HEIGHT = 1 / 3  # scene units: 20 px of a 480-px-high frame 8 units tall
+# Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
 TEX_SIZE = 46
+MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
 
 
@@ -53,7 +54,7 @@ class StoryScene(Scene):
         self.arith = Arithmetic(self.trace, self.precision)
         self.camera.background_color = self.theme["background"]
         self.captions: list[list] = []  # [start, end, text]
-        self.snapshots: list[tuple[str, list[tuple[str, str, layout.Box]]]] = []
+        self.snapshots: list[tuple[str, list[tuple[str, str, layout.Box, float]]]] = []
 
     # --- numbers and type ------------------------------------------------------------
 
@@ -91,18 +92,21 @@ class StoryScene(Scene):
             self.captions[-1][1] = now
         text = "\n".join(p.text if isinstance(p, Eq) else p for p in parts)
         self.captions.append([now, now, text])
-        self.snapshot(text.split("\n")[0])
+
+    def play(self, *args, **kwargs) -> None:
+        super().play(*args, **kwargs)
+        self.snapshot(self.captions[-1][2].split("\n")[0] if self.captions else "")
 
     def end_captions(self) -> None:
         if self.captions:
             self.captions[-1][1] = self.renderer.time
 
     def snapshot(self, name: str) -> None:
-        """Boxes of the texts on screen now, for the layout tests."""
-        texts = [m for m in self.mobjects_on_screen() if m.get_fill_opacity() > 0]
-        self.snapshots.append((name, [(type(m).__name__, getattr(m, "tex_string", None)
-                                       or getattr(m, "text", ""), layout.box(m))
-                                      for m in texts]))
+        """Boxes and sizes of the texts on screen now, for the layout tests."""
+        self.snapshots.append((name, [
+            (type(m).__name__, getattr(m, "tex_string", None) or getattr(m, "text", ""),
+             layout.box(m), float(m.font_size))
+            for m in self.mobjects_on_screen() if m.get_fill_opacity() > 0.5]))
 
     def mobjects_on_screen(self) -> list[Mobject]:
         out = []
@@ -114,5 +118,5 @@ class StoryScene(Scene):
 
     def note(self, words: str, color: str | None = None) -> Text:
         """A short line of prose on the title's row."""
-        return self.text(words, size=30, color=color or self.theme["muted"]).next_to(
+        return self.text(words, size=MIN_TEXT_SIZE, color=color or self.theme["muted"]).next_to(
             self.title_mobject, RIGHT, buff=0.6).align_to(self.title_mobject, DOWN)

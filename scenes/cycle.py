@@ -1,0 +1,115 @@
+"""The post's opening figure: forward sweep, error at the output, backward sweep,
+weight update, again and again while the loss ticks down. The last frame equals
+the first, so the GIF loops without a jump."""
+
+import numpy as np
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    MathTex,
+    ShowPassingFlash,
+    Succession,
+    Transform,
+)
+
+from scenes.forward import ForwardScene
+from scenes.story import TEX_SIZE
+from scenes.story_network import StoryNetwork
+
+
+class CycleScene(ForwardScene):
+    """A few training iterations of a small network, light on arithmetic."""
+
+    @staticmethod
+    def add_arguments(parser) -> None:
+        ForwardScene.add_arguments(parser)
+        parser.add_argument("--iterations", type=int, default=3,
+                            help="iterations shown before the loop restarts (default 3)")
+
+    def construct(self) -> None:
+        self.setup_story()
+        tr = self.trace
+        shown = max(1, min(self.options.get("iterations", 3), tr.n_states - 1))
+        self.title_mobject = self.title("cycle")
+        self.add(self.title_mobject)
+        self.net = self.draw_plain_network()
+        self.readout = self.loss_readout(0)
+        self.add(self.readout)
+        for t in range(shown):
+            self.iteration(t)
+        self.cue(self.labels["cycle_restart"])
+        self.restart()
+        self.end_captions()
+
+    def draw_plain_network(self) -> StoryNetwork:
+        tr = self.trace
+        max_abs = max(float(np.abs(tr[f"W{i}"]).max()) for i in range(len(tr.layers) - 1))
+        net = StoryNetwork(tr.layers, self.theme, self.font, max_abs)
+        net.diagram.set_weights(tr.weights(0))
+        self.add(net)
+        return net
+
+    def loss_readout(self, t: int) -> MathTex:
+        a = self.arith
+        text = rf"\text{{{self.iteration_word()}}}\ {t} \qquad L = {a.n(a.tr['probe_loss'][t, 0])}"
+        readout = MathTex(text, font_size=TEX_SIZE, color=self.theme["text"])
+        return readout.to_corner(DOWN + RIGHT, buff=0.5)
+
+    def iteration_word(self) -> str:
+        return "iteration" if self.lang == "en" else "t ="
+
+    def edges(self, layer: int):
+        return list(self.net.diagram.edges[layer])
+
+    def sweep(self, colour: str, backwards: bool) -> AnimationGroup:
+        """Flashes through the layers, left to right or right to left."""
+        layers = range(len(self.trace.layers) - 1)
+        order = reversed(layers) if backwards else layers
+        steps = []
+        for layer in order:
+            flashes = []
+            for edge in self.edges(layer):
+                flash = edge.copy().set_stroke(colour, width=8, opacity=1)
+                if backwards:
+                    flash.put_start_and_end_on(edge.get_end(), edge.get_start())
+                flashes.append(ShowPassingFlash(flash, time_width=0.7))
+            steps.append(AnimationGroup(*flashes))
+        return Succession(*steps)
+
+    def iteration(self, t: int) -> None:
+        tr, a = self.trace, self.arith
+        out = self.net.node(len(tr.layers) - 1, 0)
+        self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
+        self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
+        self.cue(f"{self.labels['loss']}: L = {a.n(tr['probe_loss'][t, 0])}")
+        self.play(Indicate(out, color=self.theme["gradient"], scale_factor=1.3), run_time=0.8)
+        self.cue(self.labels["backward"])
+        self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
+        self.cue(f"{self.labels['update']}: L = {a.n(tr['probe_loss'][t, 0])} → "
+                 f"{a.n(tr['probe_loss'][t + 1, 0])}")
+        self.animate_weights(t + 1)
+
+    def animate_weights(self, t: int) -> None:
+        target = self.net.diagram.copy()
+        target.set_weights(self.trace.weights(t))
+        moves = [edge.animate.set_stroke(new.get_stroke_color(), width=new.get_stroke_width(),
+                                         opacity=new.get_stroke_opacity())
+                 for old_group, new_group in zip(self.net.diagram.edges, target.edges)
+                 for edge, new in zip(old_group, new_group)]
+        self.play(*moves, Transform(self.readout, self.loss_readout(t)), run_time=0.9)
+
+    def restart(self) -> None:
+        """Back to the first state, so the last frame is the first frame."""
+        self.play(FadeOut(self.readout, shift=UP * 0.2), run_time=0.4)
+        self.readout = self.loss_readout(0)
+        self.animate_weights(0)
+        self.remove(self.readout)
+        self.play(FadeIn(self.readout, shift=UP * 0.2), run_time=0.4)
+        self.wait(0.5)  # the loop's seam: these frames equal the first one
+
+
