@@ -94,3 +94,27 @@ def composite(base_rgb: np.ndarray, layer: np.ndarray) -> np.ndarray:
     rgba[..., :3] = np.clip(out * 255 + 0.5, 0, 255)
     rgba[..., 3] = 255
     return rgba
+
+
+def binary_lut(base: np.ndarray, negative: np.ndarray, positive: np.ndarray,
+               strength: float = 0.75) -> np.ndarray:
+    """binary_colours for 256 probability levels, as uint8 RGB: colouring a frame
+    is then one table look-up."""
+    levels = np.linspace(0, 1, 256, dtype=np.float32)
+    return np.clip(binary_colours(levels, base, negative, positive, strength) * 255 + 0.5,
+                   0, 255).astype(np.uint8)
+
+
+class Overlay:
+    """A premultiplied RGBA layer reduced to its non-transparent pixels, blended
+    onto uint8 frames in place."""
+
+    def __init__(self, layer: np.ndarray):
+        alpha = layer[..., 3]
+        self.where = np.nonzero(alpha > 1e-4)
+        self.alpha = alpha[self.where][:, None]
+        self.colour = layer[..., :3][self.where] * 255
+
+    def blend(self, rgb: np.ndarray) -> None:
+        under = rgb[self.where].astype(np.float32)
+        rgb[self.where] = (under * (1 - self.alpha) + self.colour + 0.5).astype(np.uint8)

@@ -26,11 +26,14 @@ from manim import (
 )
 
 from scenes import layout
+from scenes.camera import PanelCamera
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram, place_on_edges
 from scenes.numbers import compact
 from scenes.raster import (
+    Overlay,
     binary_colours,
+    binary_lut,
     boundary_mask,
     class_colours,
     composite,
@@ -62,6 +65,10 @@ class TrainingScene(Scene):
     """Network, decision boundary and loss curve learning together."""
 
     settings: Settings | None = None  # set by the command line; default: the moons preset
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("camera_class", PanelCamera)
+        super().__init__(*args, **kwargs)
 
     @staticmethod
     def add_arguments(parser) -> None:
@@ -124,10 +131,14 @@ class TrainingScene(Scene):
         palette = self.class_palette()
         ring = np.arange(len(points)) >= len(tr["X"])
         radius = float(np.clip(PANEL_PX / (2.2 * np.sqrt(len(points))), 2.2, 6.0))
-        self.points_layer = disc_layer(np.column_stack([px, py]), palette[labels], PANEL_PX,
-                                       radius, rgb(theme["background"]), ring)
+        self.points_layer = Overlay(disc_layer(np.column_stack([px, py]), palette[labels],
+                                               PANEL_PX, radius, rgb(theme["background"]), ring))
+        self.lut = binary_lut(self.base_rgb, *palette[:2])
+        self.line_colour = (rgb(theme["text"]) * 255).astype(np.uint8)
+        self.frame_rgba = np.full((PANEL_PX, PANEL_PX, 4), 255, np.uint8)
         self.boundary = ImageMobject(np.zeros((PANEL_PX, PANEL_PX, 4), np.uint8))
         self.boundary.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+        self.boundary.opaque_panel = True
         self.boundary.height = layout.BOUNDARY_SIZE
         self.boundary.move_to(layout.BOUNDARY_CENTER)
         frame = Rectangle(width=layout.BOUNDARY_SIZE, height=layout.BOUNDARY_SIZE,
@@ -152,13 +163,17 @@ class TrainingScene(Scene):
         # outputs of a linear head are not probabilities: show them clipped to [0, 1]
         probs = np.clip(upsample(blend(tr["grid_prob"], f), PANEL_PX), 0, 1)
         if probs.ndim == 2:
-            colours = binary_colours(probs, self.base_rgb, *self.class_palette()[:2])
+            colours = self.lut[(probs * 255 + 0.5).astype(np.uint8)]
             predicted = probs > 0.5
         else:
-            colours = class_colours(probs, self.base_rgb, self.class_palette()[:probs.shape[-1]])
+            palette = self.class_palette()[:probs.shape[-1]]
+            colours = (np.clip(class_colours(probs, self.base_rgb, palette), 0, 1) * 255
+                       + 0.5).astype(np.uint8)
             predicted = probs.argmax(axis=-1)
-        colours[boundary_mask(predicted)] = rgb(self.theme["text"])
-        return composite(colours, self.points_layer)
+        colours[boundary_mask(predicted)] = self.line_colour
+        self.points_layer.blend(colours)
+        self.frame_rgba[..., :3] = colours
+        return self.frame_rgba
 
     def build_network_panel(self, opts: dict) -> None:
         tr, theme = self.trace, self.theme
@@ -187,6 +202,7 @@ class TrainingScene(Scene):
             for k, unit in enumerate(self.diagram.shown[i + 1]):
                 image = ImageMobject(np.zeros((stack.shape[1], stack.shape[2], 4), np.uint8))
                 image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+                image.opaque_panel = True
                 image.height = side
                 image.move_to(self.diagram.node_center(i + 1, k))
                 frame = Rectangle(width=side, height=side, stroke_color=self.theme["node_stroke"],

@@ -1,0 +1,34 @@
+"""A Cairo camera that draws opaque, unrotated images straight into the frame.
+
+manim's general image path builds a perspective transform and composites over
+a full-frame buffer for every image, every frame: a few milliseconds each, whatever
+the image's size. Our panels are axis-aligned and opaque, so they only need a
+resize and a copy into their rectangle. Anything else takes manim's own path.
+"""
+
+import numpy as np
+from manim import Camera
+from PIL import Image
+
+
+class PanelCamera(Camera):
+    def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
+        if not getattr(image_mobject, "opaque_panel", False):
+            return super().display_image_mobject(image_mobject, pixel_array)
+        corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
+        (x0, y0), (x1, _), (_, y2) = corners[0], corners[1], corners[2]
+        if abs(corners[0][1] - corners[1][1]) > 0.5 or abs(corners[0][0] - corners[2][0]) > 0.5:
+            return super().display_image_mobject(image_mobject, pixel_array)  # rotated
+        left, top, right, bottom = (int(round(v)) for v in (x0, y0, x1, y2))
+        if right <= left or bottom <= top:
+            return None
+        image = Image.fromarray(image_mobject.get_pixel_array(), mode="RGBA")
+        image = image.resize((right - left, bottom - top), image_mobject.resampling_algorithm)
+        height, width = pixel_array.shape[:2]
+        cl, ct = max(left, 0), max(top, 0)
+        cr, cb = min(right, width), min(bottom, height)
+        if cr <= cl or cb <= ct:
+            return None
+        patch = np.asarray(image)[ct - top:cb - top, cl - left:cr - left]
+        pixel_array[ct:cb, cl:cr, :patch.shape[2]] = patch
+        return None
