@@ -12,6 +12,9 @@ from PIL import Image
 
 
 class PanelCamera(Camera):
+    """Images with ``opaque_panel = True`` take the fast path; one that also has a
+    ``version`` is resized again only when its version or place changes."""
+
     def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
         if not getattr(image_mobject, "opaque_panel", False):
             return super().display_image_mobject(image_mobject, pixel_array)
@@ -22,13 +25,20 @@ class PanelCamera(Camera):
         left, top, right, bottom = (int(round(v)) for v in (x0, y0, x1, y2))
         if right <= left or bottom <= top:
             return None
-        image = Image.fromarray(image_mobject.get_pixel_array(), mode="RGBA")
-        image = image.resize((right - left, bottom - top), image_mobject.resampling_algorithm)
+        key = (getattr(image_mobject, "version", None), left, top, right, bottom)
+        cached = getattr(image_mobject, "_panel_cache", None)
+        if cached is not None and cached[0] == key and key[0] is not None:
+            resized = cached[1]
+        else:
+            image = Image.fromarray(image_mobject.get_pixel_array(), mode="RGBA")
+            resized = np.asarray(image.resize((right - left, bottom - top),
+                                              image_mobject.resampling_algorithm))
+            image_mobject._panel_cache = (key, resized)
         height, width = pixel_array.shape[:2]
         cl, ct = max(left, 0), max(top, 0)
         cr, cb = min(right, width), min(bottom, height)
         if cr <= cl or cb <= ct:
             return None
-        patch = np.asarray(image)[ct - top:cb - top, cl - left:cr - left]
+        patch = resized[ct - top:cb - top, cl - left:cr - left]
         pixel_array[ct:cb, cl:cr, :patch.shape[2]] = patch
         return None

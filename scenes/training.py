@@ -22,6 +22,7 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
+    config,
     linear,
 )
 
@@ -42,8 +43,6 @@ from scenes.raster import (
     upsample,
 )
 from scenes.settings import Settings, settings_for
-
-PANEL_PX = 420  # boundary raster size in pixels (enough for 1080p at this panel size)
 
 
 def iteration_at(u: float, last: int, schedule: str) -> float:
@@ -126,17 +125,20 @@ class TrainingScene(Scene):
         self.extent = (xmin, xmax, ymin, ymax)
         points = np.vstack([tr["X"], tr["X_val"]])
         labels = np.concatenate([tr["y"], tr["y_val"]]).astype(int)
-        px = (points[:, 0] - xmin) / (xmax - xmin) * (PANEL_PX - 1)
-        py = (ymax - points[:, 1]) / (ymax - ymin) * (PANEL_PX - 1)
+        # the raster has the panel's size in output pixels: the camera copies it as is
+        self.panel_px = size = int(round(layout.BOUNDARY_SIZE * config.pixel_height
+                                         / config.frame_height))
+        px = (points[:, 0] - xmin) / (xmax - xmin) * (size - 1)
+        py = (ymax - points[:, 1]) / (ymax - ymin) * (size - 1)
         palette = self.class_palette()
         ring = np.arange(len(points)) >= len(tr["X"])
-        radius = float(np.clip(PANEL_PX / (2.2 * np.sqrt(len(points))), 2.2, 6.0))
+        radius = float(np.clip(size / (2.2 * np.sqrt(len(points))), 2.2, 6.0) * size / 420)
         self.points_layer = Overlay(disc_layer(np.column_stack([px, py]), palette[labels],
-                                               PANEL_PX, radius, rgb(theme["background"]), ring))
+                                               size, radius, rgb(theme["background"]), ring))
         self.lut = binary_lut(self.base_rgb, *palette[:2])
         self.line_colour = (rgb(theme["text"]) * 255).astype(np.uint8)
-        self.frame_rgba = np.full((PANEL_PX, PANEL_PX, 4), 255, np.uint8)
-        self.boundary = ImageMobject(np.zeros((PANEL_PX, PANEL_PX, 4), np.uint8))
+        self.frame_rgba = np.full((size, size, 4), 255, np.uint8)
+        self.boundary = ImageMobject(np.zeros((size, size, 4), np.uint8))
         self.boundary.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
         self.boundary.opaque_panel = True
         self.boundary.height = layout.BOUNDARY_SIZE
@@ -161,9 +163,9 @@ class TrainingScene(Scene):
         grid_iter = tr["grid_iter"]
         f = float(np.interp(s, grid_iter, np.arange(len(grid_iter))))
         # outputs of a linear head are not probabilities: show them clipped to [0, 1]
-        probs = np.clip(upsample(blend(tr["grid_prob"], f), PANEL_PX), 0, 1)
+        probs = np.clip(upsample(blend(tr["grid_prob"], f), self.panel_px), 0, 1)
         if probs.ndim == 2:
-            colours = self.lut[(probs * 255 + 0.5).astype(np.uint8)]
+            colours = np.take(self.lut, (probs * 255 + 0.5).astype(np.uint8), axis=0)
             predicted = probs > 0.5
         else:
             palette = self.class_palette()[:probs.shape[-1]]
@@ -309,14 +311,19 @@ class TrainingScene(Scene):
         self.readout.set_text(text)
 
     def update_thumbnails(self, s: float) -> None:
+        """Neuron maps at the nearest recorded grid (they are small: no blending)."""
         tr = self.trace
         if not self.thumbnails:
             return
-        f = float(np.interp(s, tr["grid_iter"], np.arange(len(tr["grid_iter"]))))
+        f = int(np.argmin(np.abs(tr["grid_iter"] - s)))
+        if f == getattr(self, "thumbnail_frame", None):
+            return
+        self.thumbnail_frame = f
         neg, pos, base = rgb(self.theme["negative"]), rgb(self.theme["positive"]), self.base_rgb
         sigmoid = tr.meta["config"]["network"]["activation"] == "sigmoid"
         for i, unit, image in self.thumbnails:
-            values = blend(tr[f"grid_hidden{i}"][..., unit], f)[::-1]
+            values = tr[f"grid_hidden{i}"][f, ::-1, :, unit].astype(np.float32)
             scaled = (values * 2 - 1) if sigmoid else values / self.hidden_scale[i]
             colours = binary_colours((scaled + 1) / 2, base, neg, pos, strength=0.95)
             image.pixel_array = composite(colours, np.zeros((*colours.shape[:2], 4), np.float32))
+            image.version = f
