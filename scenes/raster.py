@@ -115,6 +115,8 @@ class Overlay:
         self.alpha = alpha[self.where][:, None]
         self.colour = layer[..., :3][self.where] * 255
 
-    def blend(self, rgb: np.ndarray) -> None:
-        under = rgb[self.where].astype(np.float32)
-        rgb[self.where] = (under * (1 - self.alpha) + self.colour + 0.5).astype(np.uint8)
+    def blend(self, image: np.ndarray) -> None:
+        """Blend onto the RGB channels of an (h, w, 3 or 4) uint8 image."""
+        rows, cols = self.where
+        under = image[rows, cols, :3].astype(np.float32)
+        image[rows, cols, :3] = (under * (1 - self.alpha) + self.colour + 0.5).astype(np.uint8)

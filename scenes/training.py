@@ -25,6 +25,7 @@ from manim import (
     config,
     linear,
 )
+from PIL import Image
 
 from scenes import layout
 from scenes.camera import PanelCamera
@@ -135,7 +136,8 @@ class TrainingScene(Scene):
         radius = float(np.clip(size / (2.2 * np.sqrt(len(points))), 2.2, 6.0) * size / 420)
         self.points_layer = Overlay(disc_layer(np.column_stack([px, py]), palette[labels],
                                                size, radius, rgb(theme["background"]), ring))
-        self.lut = binary_lut(self.base_rgb, *palette[:2])
+        self.lut_rgba = np.full((256, 4), 255, np.uint8)
+        self.lut_rgba[:, :3] = binary_lut(self.base_rgb, *palette[:2])
         self.line_colour = (rgb(theme["text"]) * 255).astype(np.uint8)
         self.frame_rgba = np.full((size, size, 4), 255, np.uint8)
         self.boundary = ImageMobject(np.zeros((size, size, 4), np.uint8))
@@ -162,20 +164,25 @@ class TrainingScene(Scene):
         tr = self.trace
         grid_iter = tr["grid_iter"]
         f = float(np.interp(s, grid_iter, np.arange(len(grid_iter))))
-        # outputs of a linear head are not probabilities: show them clipped to [0, 1]
-        probs = np.clip(upsample(blend(tr["grid_prob"], f), self.panel_px), 0, 1)
-        if probs.ndim == 2:
-            colours = np.take(self.lut, (probs * 255 + 0.5).astype(np.uint8), axis=0)
-            predicted = probs > 0.5
+        grid = blend(tr["grid_prob"], f)
+        rgba = self.frame_rgba
+        if grid.ndim == 2:
+            # outputs of a linear head are not probabilities: shown clipped to [0, 1]
+            levels = (np.clip(grid[::-1], 0, 1) * 255 + 0.5).astype(np.float32)
+            image = Image.fromarray(levels, mode="F").resize((self.panel_px,) * 2,
+                                                             Image.Resampling.BILINEAR)
+            index = np.asarray(image).astype(np.uint8)
+            np.take(self.lut_rgba, index, axis=0, out=rgba)
+            predicted = index > 127
         else:
+            probs = np.clip(upsample(grid, self.panel_px), 0, 1)
             palette = self.class_palette()[:probs.shape[-1]]
-            colours = (np.clip(class_colours(probs, self.base_rgb, palette), 0, 1) * 255
-                       + 0.5).astype(np.uint8)
+            rgba[..., :3] = (np.clip(class_colours(probs, self.base_rgb, palette), 0, 1) * 255
+                             + 0.5).astype(np.uint8)
             predicted = probs.argmax(axis=-1)
-        colours[boundary_mask(predicted)] = self.line_colour
-        self.points_layer.blend(colours)
-        self.frame_rgba[..., :3] = colours
-        return self.frame_rgba
+        rgba[boundary_mask(predicted), :3] = self.line_colour
+        self.points_layer.blend(rgba)
+        return rgba
 
     def build_network_panel(self, opts: dict) -> None:
         tr, theme = self.trace, self.theme
