@@ -88,6 +88,9 @@ def render(info: SceneInfo, settings: Settings, args):
             "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none",
             "background_color": settings.theme["background"], "output_file": info.name,
             "tex_dir": str(CACHE / "Tex"), "text_dir": str(CACHE / "texts"),
+            # a bounded frame queue: with one serial encoder, frames drawn faster than
+            # they are encoded pile up in memory (4 GB at 1080p60 for a simple scene)
+            "max_inflight_encoders": 2, "encoder_queue_size": 16,
         }
         with tempconfig(manim_config):
             scene_class = type(info.cls, (info.load(),), {"settings": settings})
