@@ -7,10 +7,12 @@ import tempfile
 from pathlib import Path
 
 from cli.args import Parser, UsageError
+from cli.gif import pngs_to_gif
 from scenes.captions import to_vtt
 from scenes.registry import SceneInfo
 from scenes.settings import LANGS, THEMES, Settings, settings_for
 
+WEB = {"pixel_width": 640, "pixel_height": 360, "frame_rate": 12}
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
              "k": "fourk_quality"}
 FORMATS = ("mp4", "gif", "webm", "mov", "png")
@@ -28,6 +30,10 @@ def scene_parser(info: SceneInfo) -> Parser:
                         help="output format (default: from -o's extension, else mp4)")
     parser.add_argument("--transparent", action="store_true",
                         help="transparent background (webm, mov, png)")
+    parser.add_argument("--web", action="store_true",
+                        help="blog size: 640x360 at 12 fps, GIF unless --format says otherwise")
+    parser.add_argument("--poster", action="store_true",
+                        help="a still of the final frame (same as --format png)")
     parser.add_argument("-o", "--output", help="output file (default media/SCENE-CONFIG.EXT)")
     parser.add_argument("--theme", choices=THEMES, default="dark")
     parser.add_argument("--lang", choices=LANGS, default="en")
@@ -40,7 +46,11 @@ def scene_parser(info: SceneInfo) -> Parser:
 def output_path(info: SceneInfo, args) -> tuple[Path, str]:
     """Where the file goes and in which format; both checked before any work."""
     ext = Path(args.output).suffix.lstrip(".").lower() if args.output else ""
-    fmt = args.format or (ext if ext in FORMATS else "mp4")
+    default = "png" if getattr(args, "poster", False) else (
+        "gif" if getattr(args, "web", False) else "mp4")
+    fmt = args.format or (ext if ext in FORMATS else default)
+    if getattr(args, "poster", False) and fmt != "png":
+        raise UsageError(f"--poster writes a PNG still, not {fmt}; drop --format or use png")
     if args.output and ext != fmt:
         fix = f" or choose --format {ext}" if ext in FORMATS else ""
         raise UsageError(f"output {args.output} does not end in .{fmt}; name it .{fmt}{fix} "
@@ -56,7 +66,7 @@ def settings_from_args(info: SceneInfo, args) -> Settings:
     output_path(info, args)  # reject a bad output before training
     options = {k: v for k, v in vars(args).items()
                if k not in ("config", "quality", "format", "transparent", "output", "theme",
-                            "lang", "captions")}
+                            "lang", "captions", "web", "poster")}
     settings = settings_for(args.config, args.theme, args.lang, **options)
     check = getattr(info.load(), "check_trace", None)
     if check:
@@ -75,6 +85,7 @@ def render(info: SceneInfo, settings: Settings, args):
     """Render to a temporary folder beside the output, then rename into place.
 
     Returns the output path and the rendered scene (tests read its layout)."""
+    import manim
     from manim import tempconfig
 
     path, fmt = output_path(info, args)
@@ -83,8 +94,9 @@ def render(info: SceneInfo, settings: Settings, args):
     try:
         manim_config = {
             "quality": QUALITIES[args.quality], "media_dir": str(work),
-            "format": "png" if fmt == "png" else fmt, "transparent": args.transparent,
-            "write_to_movie": fmt != "png", "save_last_frame": fmt == "png",
+            # GIFs are made here from lossless frames (see cli/gif.py), not by manim
+            "format": "png" if fmt in ("png", "gif") else fmt, "transparent": args.transparent,
+            "write_to_movie": fmt not in ("png", "gif"), "save_last_frame": fmt == "png",
             "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none",
             "background_color": settings.theme["background"], "output_file": info.name,
             "tex_dir": str(CACHE / "Tex"), "text_dir": str(CACHE / "texts"),
@@ -92,12 +104,19 @@ def render(info: SceneInfo, settings: Settings, args):
             # they are encoded pile up in memory (4 GB at 1080p60 for a simple scene)
             "max_inflight_encoders": 2, "encoder_queue_size": 16,
         }
+        if getattr(args, "web", False):
+            manim_config |= WEB
         with tempconfig(manim_config):
             scene_class = type(info.cls, (info.load(),), {"settings": settings})
             scene = scene_class()
             scene.render()
             writer = scene.renderer.file_writer
-            produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
+            produced = Path(writer.image_file_path if fmt in ("png", "gif")
+                            else writer.movie_file_path)
+            fps = manim.config.frame_rate
+        if fmt == "gif":
+            produced = work / f"{info.name}.gif"
+            pngs_to_gif(work / "images", fps, produced)
         os.replace(produced, path)
         if getattr(args, "captions", True) and fmt != "png" and getattr(scene, "captions", None):
             write_atomically(path.with_suffix(".vtt"), to_vtt(scene.captions))

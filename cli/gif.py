@@ -1,0 +1,54 @@
+"""Web GIFs: one palette for the whole animation, no dithering, and each frame
+storing only the pixels that changed (the rest transparent over the previous
+frame). Dithered per-frame palettes, what video tools do, turn flat areas into
+noise that GIF's LZW cannot compress; unchanged pixels compress to almost nothing."""
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+COLOURS = 127          # palette entries for the picture; one more is "unchanged"
+SAMPLES = 16
+UNCHANGED = COLOURS    # the transparent index
+
+
+def shared_palette(frames: list[Image.Image]) -> Image.Image:
+    """A palette image built from frames spread over the whole animation."""
+    step = max(1, len(frames) // SAMPLES)
+    picks = frames[::step][:SAMPLES]
+    width, height = picks[0].size
+    sheet = Image.new("RGB", (width, height * len(picks)))
+    for k, frame in enumerate(picks):
+        sheet.paste(frame, (0, k * height))
+    return sheet.quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT,
+                          dither=Image.Dither.NONE)
+
+
+def frames_to_gif(frames: list[Image.Image], fps: float, gif: Path) -> None:
+    """A looping GIF; runs of identical frames become one longer frame."""
+    palette = shared_palette(frames)
+    colours = palette.getpalette()[:3 * COLOURS] + [0, 0, 0]
+    indexed = [np.asarray(f.quantize(palette=palette, dither=Image.Dither.NONE))
+               for f in frames]
+    images, durations, previous = [], [], None
+    frame_ms = 1000 / fps
+    for current in indexed:
+        if previous is not None and np.array_equal(current, previous):
+            durations[-1] += frame_ms
+            continue
+        data = current if previous is None else np.where(current == previous, UNCHANGED,
+                                                         current)
+        image = Image.fromarray(data.astype(np.uint8), mode="P")
+        image.putpalette(colours)
+        images.append(image)
+        durations.append(frame_ms)
+        previous = current
+    images[0].save(gif, format="GIF", save_all=True, append_images=images[1:],
+                   duration=[round(d) for d in durations], loop=0, optimize=False,
+                   disposal=1, transparency=UNCHANGED)
+
+
+def pngs_to_gif(folder: Path, fps: float, gif: Path) -> None:
+    files = sorted(folder.rglob("*.png"))
+    frames_to_gif([Image.open(f).convert("RGB") for f in files], fps, gif)
