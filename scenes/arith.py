@@ -258,6 +258,22 @@ class Arithmetic:
         return Eq(rf"\partial L/\partial {h_tex} = $u \times $l = $d",
                   f"∂L/∂{h_text} = $u × $l = $d", **nums)
 
+    BIAS_LETTERS = ["b", "c", "d"]
+
+    def bias_update_eq(self, layer: int, j: int, t: int) -> Eq:
+        """b <- b - eta * dL/db for a bias of weight layer ``layer`` (dL/db is delta)."""
+        letter = self.BIAS_LETTERS[layer]
+        train = self.tr.meta["config"]["train"]
+        nums = {"b": self.n(float(self.tr[f"b{layer}"][t][j])),
+                "g": self.o(float(self.tr[f"db{layer}"][t][j])),
+                "lr": fmt(train["learning_rate"], 6),
+                "new": self.n(float(self.tr[f"b{layer}"][t + 1][j]))}
+        name_tex, name_text = f"{letter}_{{{j + 1}}}", f"{letter}{sub(j + 1)}"
+        if train["optimizer"] == "sgd":
+            return Eq(rf"{name_tex} \leftarrow $b - $lr \times $g = $new",
+                      f"{name_text} ← $b − $lr × $g = $new", **nums)
+        return Eq(rf"{name_tex}: $b \rightarrow $new", f"{name_text}: $b → $new", **nums)
+
     def update_eq(self, layer: int, a: int, b: int, t: int) -> Eq:
         """w <- w - eta * dL/dw with the batch gradient (plain SGD), else old -> new."""
         w_tex, w_text = self.weight_name(layer, a, b)

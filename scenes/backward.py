@@ -5,7 +5,6 @@ shows the loss going down."""
 
 import numpy as np
 from manim import (
-    DOWN,
     LEFT,
     Dot,
     FadeIn,
@@ -13,6 +12,7 @@ from manim import (
     MathTex,
     MoveAlongPath,
     ReplacementTransform,
+    Transform,
     Write,
 )
 
@@ -20,7 +20,7 @@ from scenes import layout
 from scenes.forward import ForwardScene
 from scenes.network_diagram import place_on_edges
 from scenes.numbers import fmt
-from scenes.story_network import EDGE_LABEL_SIZE, VALUE_SIZE
+from scenes.story_network import EDGE_LABEL_SIZE
 
 CHUNK = 3  # equation lines on screen at once
 
@@ -32,19 +32,24 @@ class BackwardScene(ForwardScene):
         self.setup_story()
         self.title_mobject = self.title("backward")
         self.add(self.title_mobject)
+        self.grad_labels = []
         self.net = self.draw_network(t=0)
         self.show_forward_result(t=0)
-        self.grad_labels = []
-        last = len(self.trace.layers) - 1
         self.output_error()
-        for layer in range(last - 1, -1, -1):   # weight layers, right to left
-            self.weight_gradients(layer)
+        for layer in range(len(self.trace.layers) - 2, -1, -1):   # weight layers, right to left
+            self.flow_back(layer)
             if layer > 0:
-                self.hidden_nodes(layer)
+                self.hidden_nodes(layer)   # uses this layer's weights: still on the edges
+            self.weight_gradients(layer)
         self.update_weights()
         self.second_forward()
         self.wait(2.0)
         self.end_captions()
+
+    def reserved_places(self, net) -> list:
+        return [net.gradient_label(layer, j, "-0.000", self.theme["gradient"])
+                for layer in range(1, len(self.trace.layers))
+                for j in range(self.trace.layers[layer])]
 
     # --- steps ------------------------------------------------------------------------
 
@@ -71,27 +76,37 @@ class BackwardScene(ForwardScene):
         self.wait(1.0)
         self.play(FadeOut(shown), run_time=0.4)
 
+    def layer_pairs(self, layer: int) -> list[tuple[int, int]]:
+        tr = self.trace
+        return [(i, j) for i in range(tr.layers[layer]) for j in range(tr.layers[layer + 1])]
+
+    def flow_back(self, layer: int) -> None:
+        """Pulses run right to left along the layer's edges."""
+        pulses = []
+        for i, j in self.layer_pairs(layer):
+            start, end = self.net.edge_path(layer, i, j, backwards=True)
+            dot = Dot(start, radius=0.09, color=self.theme["gradient"])
+            path = self.net.edge(layer, i, j).copy().put_start_and_end_on(start, end)
+            pulses.append(MoveAlongPath(dot, path, remover=True))
+        self.play(*pulses, run_time=1.2)
+
     def weight_gradients(self, layer: int) -> None:
-        """Pulses run back along the layer's edges; each edge shows its dL/dw."""
+        """Each edge of the layer shows its dL/dw, coloured by sign, widened by size."""
         tr, a = self.trace, self.arith
-        pairs = [(i, j) for i in range(tr.layers[layer]) for j in range(tr.layers[layer + 1])]
+        pairs = self.layer_pairs(layer)
         grads = np.array([tr[f"probe_dW{layer}"][0, 0, i, j] for i, j in pairs])
         scale = max(float(np.abs(grads).max()), 1e-12)
-        pulses, recolour = [], []
+        recolour = []
         for (i, j), g in zip(pairs, grads):
-            start, end = self.net.edge_path(layer, i, j, backwards=True)
-            edge = self.net.edge(layer, i, j)
-            dot = Dot(start, radius=0.09, color=self.theme["gradient"])
-            path = edge.copy().put_start_and_end_on(start, end)
-            pulses.append(MoveAlongPath(dot, path, remover=True))
             colour = self.theme["positive"] if g >= 0 else self.theme["negative"]
-            recolour.append(edge.animate.set_stroke(colour, width=1 + 7 * abs(g) / scale,
-                                                    opacity=1))
-        self.play(*pulses, run_time=1.2)
+            recolour.append(self.net.edge(layer, i, j).animate.set_stroke(
+                colour, width=1 + 7 * abs(g) / scale, opacity=1))
+        legend = self.sign_legend(r"\partial L/\partial w")
         self.play(*recolour, *self.relabel(layer, pairs, [a.n(g) for g in grads],
-                                           self.theme["gradient"]), run_time=0.8)
-        eqs = [a.weight_grad_eq(layer, i, j, 0) for i, j in pairs]
-        self.show_in_chunks(eqs, self.theme["gradient"])
+                                           self.theme["gradient"]),
+                  Transform(self.legend, legend), run_time=0.8)
+        self.show_in_chunks([a.weight_grad_eq(layer, i, j, 0) for i, j in pairs],
+                            self.theme["gradient"])
 
     def hidden_nodes(self, layer: int) -> None:
         """At each node of a hidden layer: upstream x local = downstream."""
@@ -113,22 +128,29 @@ class BackwardScene(ForwardScene):
     def update_weights(self) -> None:
         tr, a = self.trace, self.arith
         lr = fmt(tr.meta["config"]["train"]["learning_rate"], 6)
-        header = self.text(f"{self.labels['update']}:  w ← w − η·∂L/∂w,  η = {lr}", size=36)
+        words = f"{self.labels['update']}:  w ← w − η·∂L/∂w,  η = {lr}"
+        header = self.text(words, size=36)
         header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
-        self.cue(f"{self.labels['update']}: w ← w − η·∂L/∂w, η = {lr}")
+        self.cue(words)
         self.play(FadeIn(header), run_time=0.6)
         self.wait(1.0)
         self.play(FadeOut(header), run_time=0.3)
-        self.net.diagram.max_abs = max(self.net.diagram.max_abs, 1e-12)
+        target = self.net.diagram.copy()
+        target.set_weights(tr.weights(1))
         for layer in range(len(tr.layers) - 1):
-            pairs = [(i, j) for i in range(tr.layers[layer]) for j in range(tr.layers[layer + 1])]
+            pairs = self.layer_pairs(layer)
             eqs = [a.update_eq(layer, i, j, 0) for i, j in pairs]
+            if tr.meta["config"]["network"]["bias"]:
+                eqs += [a.bias_update_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
             texts = [a.n(a.weight(layer, i, j, 1)) for i, j in pairs]
-            self.play(*self.relabel(layer, pairs, texts, self.theme["text"]), run_time=0.8)
+            moves = [edge.animate.set_stroke(new.get_stroke_color(), new.get_stroke_width(),
+                                             new.get_stroke_opacity())
+                     for edge, new in zip(self.net.diagram.edges[layer], target.edges[layer])]
+            legend = self.sign_legend("w")
+            self.play(*moves, *self.relabel(layer, pairs, texts, self.theme["text"]),
+                      Transform(self.legend, legend), run_time=0.8)
             self.show_in_chunks(eqs, self.theme["text"])
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
-        self.net.diagram.set_weights(tr.weights(1))
-        self.wait(0.3)
 
     def second_forward(self) -> None:
         """The updated network on the same sample: the loss goes down."""
@@ -137,11 +159,14 @@ class BackwardScene(ForwardScene):
         new_values = [self.net.value_label(layer, j, self.value_text(layer, j, 1),
                                            self.theme["forward"])
                       for layer in range(1, len(tr.layers)) for j in range(tr.layers[layer])]
-        before = a.n(float(tr["probe_loss"][0, 0]))
-        loss = self.lines([a.loss_eq(1)], self.theme["gradient"])
-        self.cue(self.labels["forward"] + " (2): " + a.loss_eq(1).text,
-                 f"L: {before} → {a.n(float(tr['probe_loss'][1, 0]))}")
-        self.play(*[e.animate.set_stroke(self.theme["forward"]) for e in edges], run_time=0.5)
+        before, after = (a.n(float(tr["probe_loss"][t, 0])) for t in (0, 1))
+        title = self.text(self.labels["forward"] + " (2)", size=40).move_to(
+            self.title_mobject, aligned_edge=LEFT)
+        loss = self.lines([a.loss_eq(1), rf"L:\ {before} \rightarrow {after}"],
+                          self.theme["gradient"])
+        self.cue(self.labels["forward"] + " (2): " + a.loss_eq(1).text, f"L: {before} → {after}")
+        self.play(Transform(self.title_mobject, title),
+                  *[e.animate.set_stroke(self.theme["forward"]) for e in edges], run_time=0.6)
         self.play(*[ReplacementTransform(old, new) for old, new in
                     zip(self.value_labels, new_values)], run_time=1.0)
         self.net.diagram.set_weights(tr.weights(1))
@@ -150,20 +175,22 @@ class BackwardScene(ForwardScene):
     # --- helpers ----------------------------------------------------------------------
 
     def gradient_label(self, layer: int, j: int, value: float) -> MathTex:
-        label = MathTex(self.arith.n(value), font_size=VALUE_SIZE, color=self.theme["gradient"])
-        label.next_to(self.net.node(layer, j), DOWN, buff=0.08)
+        label = self.net.gradient_label(layer, j, self.arith.n(value), self.theme["gradient"])
         self.grad_labels.append(label)
         return label
 
     def relabel(self, layer: int, pairs, texts: list[str], colour: str) -> list:
-        """Replace the labels of a layer's edges with new texts, placed anew."""
+        """Replace the labels of a layer's edges with new texts, placed anew (none
+        when the network is too dense for edge labels)."""
+        if not self.net.edge_labels_shown:
+            return []
         offset = sum(self.trace.layers[k] * self.trace.layers[k + 1] for k in range(layer))
         olds = self.weight_labels.submobjects[offset:offset + len(texts)]
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
         news = [MathTex(text, font_size=EDGE_LABEL_SIZE, color=colour) for text in texts]
         place_on_edges(self.net.diagram, [(layer, k, m) for k, m in enumerate(news)],
-                       others + self.value_labels + self.grad_labels + [self.title_mobject],
-                       pad=0.06)
+                       others + self.value_labels + self.grad_labels
+                       + [self.title_mobject, self.legend], pad=0.06)
         for k, new in enumerate(news):
             new.add_background_rectangle(color=self.theme["background"], opacity=0.85,
                                          buff=0.04)

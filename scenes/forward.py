@@ -2,9 +2,11 @@
 its arithmetic, h = sum of inputs x weights, then its activation, then the loss."""
 
 import numpy as np
-from manim import FadeIn, FadeOut, ShowPassingFlash, Write
+from manim import ORIGIN, RIGHT, UP, FadeIn, FadeOut, Line, MathTex, ShowPassingFlash, VGroup, Write
 
-from scenes.story import StoryScene
+from scenes import layout
+from scenes.arith import sub
+from scenes.story import TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
 
 
@@ -26,21 +28,34 @@ class ForwardScene(StoryScene):
         max_abs = max(float(np.abs(tr[f"W{i}"]).max()) for i in range(len(tr.layers) - 1))
         net = StoryNetwork(tr.layers, self.theme, self.font, max_abs)
         net.diagram.set_weights(tr.weights(t))
-        inputs = [net.value_label(0, i, f"{a.act_name(0, i)[0]} = {a.act_text(0, i, t)}",
-                                  self.theme["forward"]) for i in range(tr.layers[0])]
-        target = net.target_label(0, f"y = {a.data(self.label())}", self.theme["muted"])
+        input_texts = [f"{a.act_name(0, i)[0]} = {a.data(a.activation(0, i, t))}"
+                       for i in range(tr.layers[0])]
+        # keep the input labels inside the frame: move the network right if needed
+        widest = max(MathTex(text, font_size=TEX_SIZE).width for text in input_texts)
+        overflow = widest + 0.45 - (net.node(0, 0).get_left()[0] + layout.FRAME_X)
+        if overflow > 0:
+            net.shift(overflow * RIGHT)
+        self.legend = self.sign_legend("w")
+        net.taken += [layout.box(self.legend), layout.box(self.title_mobject),
+                      layout.EQ_ZONE]
+        inputs = [net.value_label(0, i, text, self.theme["forward"])
+                  for i, text in enumerate(input_texts)]
+        targets = [net.target_label(k, tex, self.theme["muted"])
+                   for k, (tex, _) in enumerate(self.targets())]
         placeholders = [net.value_label(layer, j, self.value_text(layer, j, t),
                                         self.theme["text"])
                         for layer in range(1, len(tr.layers)) for j in range(tr.layers[layer])]
+        placeholders += self.reserved_places(net)
         texts = [[a.n(a.weight(layer, i, j, t)) for i in range(tr.layers[layer])
                   for j in range(tr.layers[layer + 1])] for layer in range(len(tr.layers) - 1)]
         self.weight_labels = net.make_weight_labels(texts, self.theme["text"],
-                                                    inputs + [target] + placeholders
-                                                    + [self.title_mobject])
-        self.add(net, *inputs, target, self.weight_labels)
+                                                    inputs + targets + placeholders
+                                                    + [self.title_mobject, self.legend],
+                                                    self.theme["background"])
+        self.add(net, *inputs, *targets, self.weight_labels, self.legend)
         self.cue(self.labels["forward"] + ": " + ", ".join(
-            f"{a.act_name(0, i)[1]} = {a.act_text(0, i, t)}" for i in range(tr.layers[0]))
-            + f", y = {a.data(self.label())}")
+            f"{a.act_name(0, i)[1]} = {a.data(a.activation(0, i, t))}"
+            for i in range(tr.layers[0])) + ", " + ", ".join(text for _, text in self.targets()))
         self.wait(1.0)
         return net
 
@@ -53,6 +68,29 @@ class ForwardScene(StoryScene):
 
     def label(self) -> float:
         return float(self.trace["y"][self.trace["probe"][0]])
+
+    def targets(self) -> list[tuple[str, str]]:
+        """(LaTeX, text) of what each output is compared with: y, or t_k per class."""
+        units, y = self.trace.layers[-1], self.label()
+        if units == 1:
+            return [(f"y = {self.arith.data(y)}", f"y = {self.arith.data(y)}")]
+        return [(f"t_{{{k + 1}}} = {int(k == int(y))}", f"t{sub(k + 1)} = {int(k == int(y))}")
+                for k in range(units)]
+
+    def reserved_places(self, net: StoryNetwork) -> list:
+        """Places later steps will fill (the backward scene's gradients)."""
+        return []
+
+    def sign_legend(self, symbol: str) -> VGroup:
+        """What edge colours mean: a short line of each colour and its sign."""
+        rows = VGroup()
+        for colour, relation in ((self.theme["positive"], ">"), (self.theme["negative"], "<")):
+            swatch = Line(ORIGIN, RIGHT * 0.6).set_stroke(colour, width=8)
+            label = MathTex(f"{symbol} {relation} 0", font_size=TEX_SIZE,
+                            color=self.theme["muted"])
+            rows.add(VGroup(swatch, label.next_to(swatch, RIGHT, buff=0.15)))
+        rows.arrange(RIGHT, buff=0.45)
+        return rows.to_corner(UP + RIGHT, buff=0.3)
 
     def forward_pass(self, t: int) -> None:
         tr, a = self.trace, self.arith

@@ -3,6 +3,7 @@
 import numpy as np
 
 FONTS = {"en": "DejaVu Sans", "ko": "NanumGothic"}
+FRAME_X = 8 * 16 / 9 / 2  # half the frame's width in scene units
 
 NETWORK_CENTER = np.array([-3.7, 0.75, 0.0])
 NETWORK_WIDTH, NETWORK_HEIGHT = 5.6, 3.7
@@ -12,10 +13,11 @@ BOUNDARY_CENTER = np.array([3.65, -0.35, 0.0])
 BOUNDARY_SIZE = 6.4
 
 # the post's scenes: a network above, the arithmetic below
-STORY_NETWORK_CENTER = np.array([0.3, 0.78, 0.0])
-STORY_NETWORK_WIDTH, STORY_NETWORK_HEIGHT = 9.6, 5.8
-EQ_CENTER = np.array([0.0, -3.0, 0.0])
+STORY_NETWORK_CENTER = np.array([0.3, 0.62, 0.0])
+STORY_NETWORK_WIDTH, STORY_NETWORK_HEIGHT = 9.6, 5.3
+EQ_CENTER = np.array([0.0, -2.9, 0.0])
 EQ_WIDTH = 12.8
+EQ_ZONE = (-6.4, -4.0, 6.4, -1.95)  # kept free of the network's labels
 
 
 def font(lang: str) -> str:
