@@ -191,7 +191,7 @@ def test_another_small_network_keeps_its_layout_and_arithmetic(tmp_path):
     path, scene = render(SCENES["backward"], settings, args)
     for moment, texts in scene.snapshots:
         assert overlapping(texts) == [], moment
-        for kind, text, (x0, y0, x1, y1), _ in texts:
+        for _, text, (x0, y0, x1, y1), _ in texts:
             assert -FRAME_HALF_WIDTH <= x0 and x1 <= FRAME_HALF_WIDTH, text
             assert -FRAME_HALF_HEIGHT <= y0 and y1 <= FRAME_HALF_HEIGHT, text
     text = path.with_suffix(".vtt").read_text(encoding="utf-8")
