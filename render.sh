@@ -6,8 +6,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="$ROOT/.venv"
 STAMP="$VENV/.installed"
+REVEAL_VERSION=6.0.1  # the version manim-slides' HTML template is written for
 # libpango1.0-dev brings cairo and pkg-config for building pycairo and manimpango;
-# LaTeX and dvisvgm typeset MathTex; fonts-nanum renders Korean labels.
+# LaTeX and dvisvgm typeset MathTex; fonts-nanum renders Korean labels; npm (when
+# missing) fetches reveal.js for offline HTML slide decks.
 APT_PACKAGES=(libpango1.0-dev pkg-config texlive-latex-base texlive-fonts-recommended
               texlive-latex-recommended dvisvgm fonts-nanum)
 
@@ -20,6 +22,7 @@ missing_packages() {
       || echo "$pkg"
   done
   python3 -c 'import ensurepip, venv' 2>/dev/null || echo python3-venv
+  command -v npm >/dev/null || echo npm
 }
 
 install_packages() {
@@ -61,6 +64,20 @@ install_venv() {
   echo "$want" > "$STAMP"
 }
 
+install_reveal() {
+  # the slide decks inline reveal.js: unpack the npm package once into .venv
+  [ -f "$VENV/reveal.js/dist/reveal.js" ] && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  say "fetching reveal.js $REVEAL_VERSION for offline slide decks"
+  (cd "$tmp" && npm pack --silent "reveal.js@$REVEAL_VERSION" >/dev/null) \
+    && mkdir -p "$VENV/reveal.js" \
+    && tar -xzf "$tmp"/reveal.js-*.tgz -C "$VENV/reveal.js" --strip-components=1
+  rm -rf "$tmp"
+  [ -f "$VENV/reveal.js/dist/reveal.js" ] || { say "could not fetch reveal.js with npm"; exit 2; }
+}
+
 install_packages
 install_venv
+install_reveal
 exec "$VENV/bin/python" -m cli "$@"

@@ -17,6 +17,7 @@ HELP = f"""usage: ./render.sh [COMMAND | SCENE] [options]
 
   (no arguments)        render the post's story ({', '.join(STORY)}) at 720p30
   SCENE [options]       render one scene; ./render.sh SCENE --help lists its options
+  slides [SCENES] -o F  one deck from several scenes: F.html (offline), F.pdf or F.pptx
   list                  list scenes and presets
   trace CONFIG -o FILE  train CONFIG (a .toml path or a preset name), write the trace .npz
   test                  run the test suite (pytest) and the linter (ruff)
@@ -94,6 +95,10 @@ def main(argv: list[str]) -> int:
             return cmd_trace(rest)
         if command == "test":
             return cmd_test(rest)
+        if command == "slides":
+            from cli.slides import cmd_slides
+
+            return cmd_slides(rest)
         if command in SCENES:
             return cmd_scene(command, rest)
         return cmd_story(argv)

@@ -78,12 +78,22 @@ def write_atomically(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
+    os.chmod(tmp, public_mode())
     os.replace(tmp, path)
+    print(f"{path} ({path.stat().st_size / 1024:.0f} KiB)")
 
 
-def render(info: SceneInfo, settings: Settings, args):
+def public_mode() -> int:
+    """The mode a new file gets under the current umask (mkstemp makes 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def render(info: SceneInfo, settings: Settings, args, slides_folder: Path | None = None):
     """Render to a temporary folder beside the output, then rename into place.
 
+    With ``slides_folder``, the scene's slide marks are saved there for a deck.
     Returns the output path and the rendered scene (tests read its layout)."""
     import manim
     from manim import tempconfig
@@ -107,8 +117,10 @@ def render(info: SceneInfo, settings: Settings, args):
         if getattr(args, "web", False):
             manim_config |= WEB
         with tempconfig(manim_config):
-            scene_class = type(info.cls, (info.load(),), {"settings": settings})
-            scene = scene_class()
+            scene_class = type(info.cls, (info.load(),), {
+                "settings": settings, "make_slides": slides_folder is not None})
+            scene = (scene_class(output_folder=slides_folder) if slides_folder
+                     else scene_class())
             scene.render()
             writer = scene.renderer.file_writer
             produced = Path(writer.image_file_path if fmt in ("png", "gif")
@@ -117,11 +129,12 @@ def render(info: SceneInfo, settings: Settings, args):
         if fmt == "gif":
             produced = work / f"{info.name}.gif"
             pngs_to_gif(work / "images", fps, produced)
+        os.chmod(produced, public_mode())
         os.replace(produced, path)
+        if slides_folder is None:  # a deck's clips are intermediate files
+            print(f"{path} ({path.stat().st_size / 1024:.0f} KiB)")
         if getattr(args, "captions", True) and fmt != "png" and getattr(scene, "captions", None):
             write_atomically(path.with_suffix(".vtt"), to_vtt(scene.captions))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    size = path.stat().st_size
-    print(f"{path} ({size / 1024:.0f} KiB)")
     return path, scene

@@ -83,6 +83,9 @@ def save(trace: Trace, path: str | os.PathLike) -> Path:
         with os.fdopen(fd, "wb") as handle:
             np.savez_compressed(handle, meta=np.array(json.dumps(trace.meta, sort_keys=True)),
                                 **trace.arrays)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ strings, so the two always agree. Every text on screen is large enough for
 digits 20 px tall at 480p (TEX_SIZE, MIN_TEXT_SIZE).
 """
 
-from manim import DOWN, LEFT, RIGHT, UP, MathTex, Mobject, Scene, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, ManimColor, MathTex, Mobject, Text, VGroup, config
 
 from core.errors import ConfigError
 from core.trace import Trace
@@ -14,6 +14,7 @@ from scenes import layout
 from scenes.arith import Arithmetic, Eq
 from scenes.numbers import fmt
 from scenes.settings import Settings, settings_for
+from scenes.slides import StepScene
 from scenes.tex import TEMPLATE
 
 # Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
@@ -22,7 +23,7 @@ MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
 
 
-class StoryScene(Scene):
+class StoryScene(StepScene):
     """Base of the post's scenes: call ``setup_story`` first in ``construct``."""
 
     settings: Settings | None = None
@@ -52,7 +53,7 @@ class StoryScene(Scene):
         self.precision = settings.options.get("precision", 3)
         self.options = settings.options
         self.arith = Arithmetic(self.trace, self.precision)
-        self.camera.background_color = self.theme["background"]
+        self.camera.background_color = ManimColor(self.theme["background"])
         self.captions: list[list] = []  # [start, end, text]
         self.snapshots: list[tuple[str, list[tuple[str, str, layout.Box, float]]]] = []
 
@@ -92,6 +93,7 @@ class StoryScene(Scene):
             self.captions[-1][1] = now
         text = "\n".join(p.text if isinstance(p, Eq) else p for p in parts)
         self.captions.append([now, now, text])
+        self.step(text)
 
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)

@@ -15,9 +15,9 @@ from manim import (
     UP,
     Axes,
     ImageMobject,
+    ManimColor,
     Mobject,
     Rectangle,
-    Scene,
     Text,
     ValueTracker,
     VGroup,
@@ -44,6 +44,9 @@ from scenes.raster import (
     upsample,
 )
 from scenes.settings import Settings, settings_for
+from scenes.slides import StepScene
+
+PHASES = 4  # the training animation in steps: early, ..., late
 
 
 def iteration_at(u: float, last: int, schedule: str) -> float:
@@ -61,7 +64,7 @@ def blend(stack: np.ndarray, s: float) -> np.ndarray:
     return stack[i] if f == 0 or i == j else stack[i] * (1 - f) + stack[j] * f
 
 
-class TrainingScene(Scene):
+class TrainingScene(StepScene):
     """Network, decision boundary and loss curve learning together."""
 
     settings: Settings | None = None  # set by the command line; default: the moons preset
@@ -95,7 +98,8 @@ class TrainingScene(Scene):
         if self.trace["X"].shape[1] != 2:
             raise ValueError("the training scene needs 2-D inputs")
         self.last = self.trace.n_states - 1
-        self.camera.background_color = self.theme["background"]
+        self.schedule = opts["schedule"]
+        self.camera.background_color = ManimColor(self.theme["background"])
         self.still, self.moving = [], []
         self.build_boundary_panel()
         self.build_network_panel(opts)
@@ -109,13 +113,45 @@ class TrainingScene(Scene):
         # manim redraws every frame only what comes after the first mobject with an
         # updater: the still parts go before the clock, all that changes after it
         self.add(*self.still, clock, *self.moving)
+        self.captions: list[list] = []
+        self.phase_cue(0)
         self.wait(0.5)
-        self.play(tracker.animate.set_value(1.0), run_time=opts["duration"], rate_func=linear)
+        for k in range(PHASES):  # phases are steps: slides in a deck, cues in captions
+            if k:
+                self.phase_cue(k)
+            self.play(tracker.animate.set_value((k + 1) / PHASES),
+                      run_time=opts["duration"] / PHASES, rate_func=linear)
         clock.clear_updaters()
         self.show(float(self.last))
         if self.trace.diverged_at is not None:
             self.add(self.divergence_note())
+        self.cue(self.summary(self.last))
         self.wait(max(opts["hold"], 1 / 30))
+        self.captions[-1][1] = self.renderer.time
+
+    def phase_cue(self, k: int) -> None:
+        """Captions say which iterations a phase covers and how the loss moves."""
+        first = round(iteration_at(k / PHASES, self.last, self.schedule))
+        last = round(iteration_at((k + 1) / PHASES, self.last, self.schedule))
+        loss = self.trace["loss"]
+        self.cue(f"{self.labels['iteration']} {first}–{last}: {self.labels['loss']} "
+                 f"{compact(loss[first], 3)} → {compact(loss[last], 3)}")
+
+    def summary(self, t: int) -> str:
+        loss = compact(self.trace["loss"][t], 3)
+        text = f"{self.labels['iteration']} {t}: {self.labels['loss']} {loss}"
+        if "accuracy" in self.trace:
+            text += f", {self.labels['accuracy']} {self.trace['accuracy'][t] * 100:.0f}%"
+        if self.trace.diverged_at is not None:
+            text += " — " + self.labels["diverged"].format(k=self.trace.diverged_at)
+        return text
+
+    def cue(self, text: str) -> None:
+        now = self.renderer.time
+        if self.captions:
+            self.captions[-1][1] = now
+        self.captions.append([now, now, text])
+        self.step(text)
 
     # --- panels -------------------------------------------------------------------------
 

@@ -1,0 +1,34 @@
+"""The base of every scene: a manim-slides Slide that behaves as a plain Scene
+unless a deck is being made, so that ordinary renders pay nothing for slides."""
+
+from pathlib import Path
+
+from manim import Scene
+from manim_slides import Slide
+from manim_slides.slide.base import BaseSlide
+
+
+class StepScene(Slide):
+    """``step(notes)`` marks the start of a step: a slide when making a deck."""
+
+    make_slides = False   # set by ./render.sh slides
+    skip_reversing = True  # decks play forwards; reversed clips cost a second encode
+
+    def __init__(self, *args, output_folder: Path | None = None, **kwargs):
+        if self.make_slides:
+            super().__init__(*args, output_folder=output_folder or Path("slides"), **kwargs)
+        else:
+            # skip Slide.__init__, which forces write_to_movie on (PNG stills need it off)
+            BaseSlide.__init__(self, *args, output_folder=output_folder or Path("slides"),
+                               **kwargs)
+
+    def render(self, *args, **kwargs):
+        if self.make_slides:
+            return super().render(*args, **kwargs)
+        return Scene.render(self, *args, **kwargs)
+
+    def step(self, notes: str) -> None:
+        if self.make_slides:
+            self.next_slide(notes=notes)
+
+

@@ -1,0 +1,138 @@
+"""Blog and lecture outputs: web GIFs, transparent WebM, stills and slide decks."""
+
+import argparse
+import re
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from cli.render import render
+from cli.slides import convert, render_slides
+from core import config, trainer
+from scenes.captions import parse_vtt
+from scenes.registry import SCENES
+from scenes.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def post_trace():
+    return trainer.train(config.load("post"))
+
+
+def args_for(path: Path, **extra) -> argparse.Namespace:
+    base = dict(config="post", quality="l", format=None, transparent=False, output=str(path),
+                theme="dark", lang="en", captions=True, web=False, poster=False)
+    return argparse.Namespace(**(base | extra))
+
+
+def test_web_gif_loops_and_is_small(tmp_path, post_trace):
+    path, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
+                                                 {"precision": 3}),
+                     args_for(tmp_path / "f.gif", web=True))
+    assert path.stat().st_size <= 1024 * 1024, "forward GIF at --web must be at most 1 MB"
+    with Image.open(path) as gif:
+        assert gif.size == (640, 360)
+        assert gif.info.get("loop") == 0, "loops forever"
+        assert gif.n_frames > 20
+        durations = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            durations.append(gif.info["duration"])
+        first = np.asarray(gif.convert("RGB")) if gif.seek(0) is None else None
+        gif.seek(gif.n_frames - 1)
+        last = np.asarray(gif.convert("RGB"))
+    assert 12 < sum(durations) / 1000 < 30, "plays as long as the video"
+    changed = np.any(first.astype(int) != last, axis=2).mean()
+    assert changed > 0.01, "the frames show the animation"
+
+
+def test_training_gif_meets_its_size_target(tmp_path):
+    trace = trainer.train(config.load("moons"))
+    options = {"duration": 12.0, "hold": 1.5, "schedule": "linear", "neuron_maps": None,
+               "weight_labels": None}
+    path, _ = render(SCENES["training"], Settings(trace, "moons", "dark", "en", options),
+                     args_for(tmp_path / "t.gif", web=True, config="moons"))
+    assert path.stat().st_size <= 2 * 1024 * 1024
+
+
+def test_transparent_webm_has_alpha(tmp_path, post_trace):
+    path, _ = render(SCENES["cycle"], Settings(post_trace, "post", "dark", "en",
+                                               {"precision": 3, "iterations": 1}),
+                     args_for(tmp_path / "c.webm", format="webm", transparent=True))
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        decoder = av.codec.CodecContext.create("libvpx-vp9", "r")  # keeps the alpha plane
+        alphas = [frame.to_ndarray(format="rgba")[..., 3] for packet in
+                  container.demux(stream) for frame in decoder.decode(packet)]
+    assert alphas
+    alpha = alphas[len(alphas) // 2]
+    assert (alpha == 0).mean() > 0.5, "the background is transparent"
+    assert (alpha == 255).mean() > 0.005, "the drawing is opaque"
+
+
+def test_poster_is_the_last_frame(tmp_path, post_trace):
+    path, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
+                                                 {"precision": 3}),
+                     args_for(tmp_path / "p.png", poster=True))
+    with Image.open(path) as still:
+        assert still.size == (854, 480)
+        assert np.asarray(still.convert("RGB")).std() > 5
+
+
+@pytest.fixture(scope="module")
+def deck_configs(tmp_path_factory):
+    work = tmp_path_factory.mktemp("deck")
+    args = argparse.Namespace(quality="l", theme="dark", lang="en")
+    return [render_slides(name, args, work) for name in ("forward", "cycle")], work
+
+
+def steps_of(configs) -> int:
+    return sum(len(c.slides) for c in configs)
+
+
+def test_html_deck_is_offline_with_one_section_per_step(deck_configs, tmp_path):
+    configs, _ = deck_configs
+    deck = tmp_path / "deck.html"
+    convert("html", configs, deck)
+    html = deck.read_text(encoding="utf-8")
+    fetched = re.findall(r"""(?:src|href)\s*=\s*["']\s*(https?:[^"']*)""", html)
+    fetched += re.findall(r"""url\(\s*["']?(https?:[^)"']*)""", html)
+    assert fetched == [], "a resource would be loaded from the network"
+    from bs4 import BeautifulSoup
+
+    sections = BeautifulSoup(html, "html.parser").select("div.slides section")
+    assert len(sections) == steps_of(configs) >= 10
+    assert "Reveal.initialize" in html and "data:video/mp4;base64," in html
+
+
+def test_pdf_has_one_page_per_step(deck_configs, tmp_path):
+    configs, _ = deck_configs
+    deck = tmp_path / "deck.pdf"
+    convert("pdf", configs, deck)
+    pages = re.findall(rb"/Type\s*/Page(?![s\w])", deck.read_bytes())
+    assert len(pages) == steps_of(configs)
+
+
+def test_pptx_has_one_slide_per_step_with_notes(deck_configs, tmp_path):
+    from pptx import Presentation
+
+    configs, _ = deck_configs
+    deck = tmp_path / "deck.pptx"
+    convert("pptx", configs, deck)
+    slides = list(Presentation(str(deck)).slides)
+    assert len(slides) == steps_of(configs)
+    notes = [s.notes_slide.notes_text_frame.text for s in slides if s.has_notes_slide]
+    assert any(note.startswith("h₁ = 1 × 0.8 + 1 × 0.2 = 1.0") for note in notes)
+
+
+def test_slide_steps_are_the_caption_cues(tmp_path, post_trace):
+    """Each step of a scene is one slide and one caption cue."""
+    path, scene = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
+                                                     {"precision": 3}),
+                         args_for(tmp_path / "f.mp4"), slides_folder=tmp_path / "slides")
+    cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
+    assert len(scene._slides) == len(cues)
+    assert [s.notes for s in scene._slides] == [text for *_, text in cues]
