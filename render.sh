@@ -77,6 +77,8 @@ install_reveal() {
   [ -f "$VENV/reveal.js/dist/reveal.js" ] || { say "could not fetch reveal.js with npm"; exit 2; }
 }
 
+# the tests also load the gallery page in a real browser
+[ "${1:-}" = test ] && APT_PACKAGES+=(chromium)
 install_packages
 install_venv
 install_reveal

@@ -1,7 +1,9 @@
 """Web GIFs: one palette for the whole animation, no dithering, and each frame
 storing only the pixels that changed (the rest transparent over the previous
 frame). Dithered per-frame palettes, what video tools do, turn flat areas into
-noise that GIF's LZW cannot compress; unchanged pixels compress to almost nothing."""
+noise that GIF's LZW cannot compress; unchanged pixels compress to almost nothing.
+GIF delays count hundredths of a second: each delay is rounded so that the
+running total stays on the video's clock."""
 
 from pathlib import Path
 
@@ -44,11 +46,26 @@ def frames_to_gif(frames: list[Image.Image], fps: float, gif: Path) -> None:
         images.append(image)
         durations.append(frame_ms)
         previous = current
+    clock = np.cumsum(durations)
+    ticks = np.round(clock / 10).astype(int) * 10  # whole hundredths on the video's clock
+    delays = np.diff(np.concatenate([[0], ticks]))
     images[0].save(gif, format="GIF", save_all=True, append_images=images[1:],
-                   duration=[round(d) for d in durations], loop=0, optimize=False,
+                   duration=[int(max(d, 10)) for d in delays], loop=0, optimize=False,
                    disposal=1, transparency=UNCHANGED)
 
 
-def pngs_to_gif(folder: Path, fps: float, gif: Path) -> None:
-    files = sorted(folder.rglob("*.png"))
-    frames_to_gif([Image.open(f).convert("RGB") for f in files], fps, gif)
+def movie_to_gif(movie: Path, gif: Path, background: str) -> None:
+    """A GIF from a movie with an alpha channel, laid over the background colour."""
+    import av
+
+    colour = Image.new("RGB", (1, 1), background).getpixel((0, 0))
+    frames = []
+    with av.open(str(movie)) as container:
+        stream = container.streams.video[0]
+        fps = float(stream.average_rate or stream.guessed_rate)
+        for frame in container.decode(stream):
+            rgba = frame.to_image().convert("RGBA")
+            canvas = Image.new("RGB", rgba.size, colour)
+            canvas.paste(rgba, mask=rgba.getchannel("A"))
+            frames.append(canvas)
+    frames_to_gif(frames, fps, gif)

@@ -18,6 +18,8 @@ HELP = f"""usage: ./render.sh [COMMAND | SCENE] [options]
   (no arguments)        render the post's story ({', '.join(STORY)}) at 720p30
   SCENE [options]       render one scene; ./render.sh SCENE --help lists its options
   slides [SCENES] -o F  one deck from several scenes: F.html (offline), F.pdf or F.pptx
+  all [-j N] [-q Q]      render the story and the gallery presets in parallel
+  gallery               write media/gallery/index.html (renders what is missing)
   list                  list scenes and presets
   trace CONFIG -o FILE  train CONFIG (a .toml path or a preset name), write the trace .npz
   test                  run the test suite (pytest) and the linter (ruff)
@@ -95,6 +97,10 @@ def main(argv: list[str]) -> int:
             return cmd_trace(rest)
         if command == "test":
             return cmd_test(rest)
+        if command in ("all", "gallery"):
+            from cli.gallery import cmd_all, cmd_gallery
+
+            return (cmd_all if command == "all" else cmd_gallery)(rest)
         if command == "slides":
             from cli.slides import cmd_slides
 

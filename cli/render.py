@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from cli.args import Parser, UsageError
-from cli.gif import pngs_to_gif
+from cli.gif import movie_to_gif
 from scenes.captions import to_vtt
 from scenes.registry import SceneInfo
 from scenes.settings import LANGS, THEMES, Settings, settings_for
@@ -95,7 +95,6 @@ def render(info: SceneInfo, settings: Settings, args, slides_folder: Path | None
 
     With ``slides_folder``, the scene's slide marks are saved there for a deck.
     Returns the output path and the rendered scene (tests read its layout)."""
-    import manim
     from manim import tempconfig
 
     path, fmt = output_path(info, args)
@@ -104,9 +103,11 @@ def render(info: SceneInfo, settings: Settings, args, slides_folder: Path | None
     try:
         manim_config = {
             "quality": QUALITIES[args.quality], "media_dir": str(work),
-            # GIFs are made here from lossless frames (see cli/gif.py), not by manim
-            "format": "png" if fmt in ("png", "gif") else fmt, "transparent": args.transparent,
-            "write_to_movie": fmt not in ("png", "gif"), "save_last_frame": fmt == "png",
+            # GIFs are made here (cli/gif.py) from a lossless QuickTime RLE movie, which
+            # manim writes for transparent .mov; the background is put back after
+            "format": "mov" if fmt == "gif" else fmt,
+            "transparent": args.transparent or fmt == "gif",
+            "write_to_movie": fmt != "png", "save_last_frame": fmt == "png",
             "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none",
             "background_color": settings.theme["background"], "output_file": info.name,
             "tex_dir": str(CACHE / "Tex"), "text_dir": str(CACHE / "texts"),
@@ -123,12 +124,11 @@ def render(info: SceneInfo, settings: Settings, args, slides_folder: Path | None
                      else scene_class())
             scene.render()
             writer = scene.renderer.file_writer
-            produced = Path(writer.image_file_path if fmt in ("png", "gif")
-                            else writer.movie_file_path)
-            fps = manim.config.frame_rate
+            produced = Path(writer.image_file_path if fmt == "png" else writer.movie_file_path)
         if fmt == "gif":
-            produced = work / f"{info.name}.gif"
-            pngs_to_gif(work / "images", fps, produced)
+            gif = work / f"{info.name}.gif"
+            movie_to_gif(produced, gif, settings.theme["background"])
+            produced = gif
         os.chmod(produced, public_mode())
         os.replace(produced, path)
         if slides_folder is None:  # a deck's clips are intermediate files
