@@ -74,6 +74,20 @@ def settings_from_args(info: SceneInfo, args) -> Settings:
     return settings
 
 
+def refresh_text_cache() -> None:
+    """Text rendered before a font was installed stays cached as boxes: forget the
+    cached texts whenever the installed fonts change."""
+    fonts = sorted(str(p) for root in ("/usr/share/fonts", "/usr/local/share/fonts")
+                   for p in Path(root).rglob("*.[ot]t[fc]"))
+    stamp = CACHE / "fonts.txt"
+    listing = "\n".join(fonts)
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == listing:
+        return
+    shutil.rmtree(CACHE / "texts", ignore_errors=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(listing, encoding="utf-8")
+
+
 def write_atomically(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -99,6 +113,7 @@ def render(info: SceneInfo, settings: Settings, args, slides_folder: Path | None
 
     path, fmt = output_path(info, args)
     path.parent.mkdir(parents=True, exist_ok=True)
+    refresh_text_cache()
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=path.parent))
     try:
         manim_config = {

@@ -136,3 +136,20 @@ def test_slide_steps_are_the_caption_cues(tmp_path, post_trace):
     cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
     assert len(scene._slides) == len(cues)
     assert [s.notes for s in scene._slides] == [text for *_, text in cues]
+
+
+def test_text_cache_is_forgotten_when_fonts_change(tmp_path, monkeypatch):
+    import cli.render as render_module
+
+    monkeypatch.setattr(render_module, "CACHE", tmp_path)
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "old.svg").write_text("boxes")
+    render_module.refresh_text_cache()
+    assert not (tmp_path / "texts").exists(), "first run: the fonts are unknown"
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "kept.svg").write_text("ok")
+    render_module.refresh_text_cache()
+    assert (tmp_path / "texts" / "kept.svg").exists(), "same fonts: the cache stays"
+    (tmp_path / "fonts.txt").write_text("another font list")
+    render_module.refresh_text_cache()
+    assert not (tmp_path / "texts").exists(), "fonts changed: the cache goes"
