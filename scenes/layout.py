@@ -7,8 +7,8 @@ FRAME_X = 8 * 16 / 9 / 2  # half the frame's width in scene units
 
 NETWORK_CENTER = np.array([-3.7, 0.75, 0.0])
 NETWORK_WIDTH, NETWORK_HEIGHT = 5.6, 3.7
-LOSS_CENTER = np.array([-3.55, -2.75, 0.0])
-LOSS_WIDTH, LOSS_HEIGHT = 5.6, 1.7
+LOSS_CENTER = np.array([-3.3, -2.75, 0.0])
+LOSS_WIDTH, LOSS_HEIGHT = 5.4, 1.7
 BOUNDARY_CENTER = np.array([3.65, -0.35, 0.0])
 BOUNDARY_SIZE = 6.4
 

@@ -289,19 +289,22 @@ class TrainingScene(StepScene):
             curve = VMobject(stroke_color=colour, stroke_width=3)
             self.curves.append((points, curve))
         legend = VGroup(*[Text(self.labels["train_loss" if name == "loss" else "val_loss"],
-                               font=self.font, font_size=18, color=colour)
+                               font=self.font, font_size=22, color=colour)
                           for name, colour in curves]).arrange(RIGHT, buff=0.4)
         legend.next_to(self.axes, UP, buff=0.25).align_to(self.axes, LEFT).shift(0.3 * RIGHT)
-        ticks = VGroup(
-            Text("0", font=self.font, font_size=16, color=theme["muted"]).next_to(
-                self.axes.c2p(0, 0), DOWN, buff=0.1),
-            Text(f"{self.last}", font=self.font, font_size=16, color=theme["muted"]).next_to(
-                self.axes.c2p(self.last, 0), DOWN, buff=0.1),
-            Text(self.labels["iteration"], font=self.font, font_size=16,
-                 color=theme["muted"]).next_to(self.axes.c2p(self.last / 2, 0), DOWN, buff=0.1),
-            Text(f"{top:.2f}", font=self.font, font_size=16, color=theme["muted"]).next_to(
-                self.axes.c2p(0, top), LEFT, buff=0.2),
-        )
+        axis_name = self.labels["iteration"]
+        if self.schedule == "log":  # the axis is linear; the animation's clock is not
+            axis_name += f" ({self.labels['log_time']})"
+
+        def tick(text: str, at, direction, buff=0.1) -> Text:
+            return Text(text, font=self.font, font_size=20, color=theme["muted"]).next_to(
+                at, direction, buff=buff)
+
+        ticks = VGroup(tick("0", self.axes.c2p(0, 0), DOWN),
+                       tick(f"{self.last}", self.axes.c2p(self.last, 0), DOWN),
+                       tick(axis_name, self.axes.c2p(self.last / 2, 0), DOWN),
+                       tick(f"{top:.2f}", self.axes.c2p(0, top), LEFT, 0.2),
+                       tick("0", self.axes.c2p(0, 0), LEFT, 0.2))
         self.still += [self.axes, legend, ticks]
         self.moving += [c for _, c in self.curves]
 
