@@ -57,6 +57,18 @@ class NetworkDiagram(VGroup):
                                for p in column]) for column in positions]
         self.add(*self.edges, *self.nodes, self.extras)
 
+    def edge_endpoints(self, gap: float) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end of every drawn edge, in edge order, stopping ``gap`` short of
+        the node centres (so that edges drawn over nodes do not cover them)."""
+        starts, ends = [], []
+        for group in self.edges:
+            for line in group:
+                a, b = line.get_start(), line.get_end()
+                unit = (b - a) / max(np.linalg.norm(b - a), 1e-9)
+                starts.append(a + unit * gap)
+                ends.append(b - unit * gap)
+        return np.array(starts), np.array(ends)
+
     def node_center(self, layer: int, k: int) -> np.ndarray:
         """Centre of the k-th drawn node of a layer, wherever the diagram has moved."""
         return self.nodes[layer][k].get_center()

@@ -128,3 +128,9 @@ class Overlay:
         flat[self.rim, :3] = (under * (1 - self.rim_alpha) + self.rim_colour + 0.5).astype(
             np.uint8)
         flat[self.solid, :3] = self.solid_colour
+
+
+def draw_border(rgba: np.ndarray, colour: np.ndarray, width: int) -> None:
+    """A frame of ``width`` pixels around an RGB(A) image, in place."""
+    for edge in (rgba[:width], rgba[-width:], rgba[:, :width], rgba[:, -width:]):
+        edge[..., :3] = colour

@@ -17,7 +17,6 @@ from manim import (
     ImageMobject,
     ManimColor,
     Mobject,
-    Rectangle,
     Text,
     ValueTracker,
     VGroup,
@@ -29,6 +28,7 @@ from PIL import Image
 
 from scenes import layout
 from scenes.camera import PanelCamera
+from scenes.edge_batch import EdgeBatches
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram, place_on_edges
 from scenes.numbers import compact
@@ -40,6 +40,7 @@ from scenes.raster import (
     class_colours,
     composite,
     disc_layer,
+    draw_border,
     rgb,
     upsample,
 )
@@ -181,13 +182,11 @@ class TrainingScene(StepScene):
         self.boundary.opaque_panel = True
         self.boundary.height = layout.BOUNDARY_SIZE
         self.boundary.move_to(layout.BOUNDARY_CENTER)
-        frame = Rectangle(width=layout.BOUNDARY_SIZE, height=layout.BOUNDARY_SIZE,
-                          stroke_color=theme["muted"], stroke_width=1.5)
-        frame.move_to(layout.BOUNDARY_CENTER)
+        self.border_colour = (rgb(theme["muted"]) * 255).astype(np.uint8)
         caption = Text(self.labels["decision_boundary"], font=self.font, font_size=22,
-                       color=theme["muted"]).next_to(frame, UP, buff=0.12)
+                       color=theme["muted"]).next_to(self.boundary, UP, buff=0.12)
         self.still += [caption]
-        self.moving += [self.boundary, frame]
+        self.moving += [self.boundary]
 
     def class_palette(self) -> np.ndarray:
         theme = self.theme
@@ -218,6 +217,7 @@ class TrainingScene(StepScene):
             predicted = probs.argmax(axis=-1)
         rgba[boundary_mask(predicted), :3] = self.line_colour
         self.points_layer.blend(rgba)
+        draw_border(rgba, self.border_colour, 2)
         return rgba
 
     def build_network_panel(self, opts: dict) -> None:
@@ -231,7 +231,11 @@ class TrainingScene(StepScene):
         maps = hidden_ok if opts["neuron_maps"] is None else opts["neuron_maps"] and hidden_ok
         n_edges = sum(len(g) for g in self.diagram.edges)
         labels = n_edges <= 24 if opts["weight_labels"] is None else opts["weight_labels"]
-        self.moving += [self.diagram]
+        # edges stop at the node rims, so the nodes can stay in the still background
+        starts, ends = self.diagram.edge_endpoints(self.diagram.radius)
+        self.edges = EdgeBatches(starts, ends, theme["positive"], theme["negative"])
+        self.still += [*self.diagram.nodes, self.diagram.extras]
+        self.moving += [self.edges]
         self.thumbnails = self.build_thumbnails() if maps else []
         self.weight_labels = (self.build_weight_labels(bool(opts["weight_labels"]))
                               if labels else [])
@@ -250,10 +254,8 @@ class TrainingScene(StepScene):
                 image.opaque_panel = True
                 image.height = side
                 image.move_to(self.diagram.node_center(i + 1, k))
-                frame = Rectangle(width=side, height=side, stroke_color=self.theme["node_stroke"],
-                                  stroke_width=1).move_to(image)
                 self.diagram.nodes[i + 1][k].set_opacity(0)
-                self.moving += [image, frame]
+                self.moving += [image]
                 out.append((i, unit, image))
         return out
 
@@ -334,7 +336,9 @@ class TrainingScene(StepScene):
         """Put every panel at continuous iteration s."""
         tr = self.trace
         weights = [blend(tr[f"W{i}"], s) for i in range(len(tr.layers) - 1)]
-        self.diagram.set_weights(weights)
+        self.edges.set_strengths(np.concatenate([
+            np.array([w[a, b] for a, b in self.diagram.edge_pairs(i)])
+            for i, w in enumerate(weights)]) / self.diagram.max_abs)
         for i, a, b, label in self.weight_labels:
             label.set_text(compact(weights[i][a, b], 2))
         self.boundary.pixel_array = self.boundary_pixels(s)
@@ -356,6 +360,10 @@ class TrainingScene(StepScene):
             text += f" / {tr['accuracy'][k] * 100:.0f}%"
         self.readout.set_text(text)
 
+    @property
+    def thumbnail_border(self) -> np.ndarray:
+        return (rgb(self.theme["node_stroke"]) * 255).astype(np.uint8)
+
     def update_thumbnails(self, s: float) -> None:
         """Neuron maps at the nearest recorded grid (they are small: no blending)."""
         tr = self.trace
@@ -371,5 +379,7 @@ class TrainingScene(StepScene):
             values = tr[f"grid_hidden{i}"][f, ::-1, :, unit].astype(np.float32)
             scaled = (values * 2 - 1) if sigmoid else values / self.hidden_scale[i]
             colours = binary_colours((scaled + 1) / 2, base, neg, pos, strength=0.95)
-            image.pixel_array = composite(colours, np.zeros((*colours.shape[:2], 4), np.float32))
+            pixels = composite(colours, np.zeros((*colours.shape[:2], 4), np.float32))
+            draw_border(pixels, self.thumbnail_border, 1)
+            image.pixel_array = pixels
             image.version = f
