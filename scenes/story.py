@@ -6,7 +6,7 @@ strings, so the two always agree. Every text on screen is large enough for
 digits 20 px tall at 480p (TEX_SIZE, MIN_TEXT_SIZE).
 """
 
-from manim import DOWN, LEFT, RIGHT, UP, ManimColor, MathTex, Mobject, Text, VGroup, config
+from manim import DOWN, LEFT, UP, ManimColor, MathTex, Mobject, Text, VGroup, config
 
 from core.errors import ConfigError
 from core.trace import Trace
@@ -117,8 +117,3 @@ class StoryScene(StepScene):
         # a MathTex's parts are MathTex too: keep the outermost only
         inner = {id(p) for m in out for p in m.get_family()[1:]}
         return [m for m in out if id(m) not in inner]
-
-    def note(self, words: str, color: str | None = None) -> Text:
-        """A short line of prose on the title's row."""
-        return self.text(words, size=MIN_TEXT_SIZE, color=color or self.theme["muted"]).next_to(
-            self.title_mobject, RIGHT, buff=0.6).align_to(self.title_mobject, DOWN)
