@@ -3,9 +3,12 @@ unless a deck is being made, so that ordinary renders pay nothing for slides."""
 
 from pathlib import Path
 
-from manim import Scene
+from manim import Scene, config
+from manim.constants import RendererType
 from manim_slides import Slide
 from manim_slides.slide.base import BaseSlide
+
+from scenes.encoder import fast_renderer
 
 
 class StepScene(Slide):
@@ -15,6 +18,8 @@ class StepScene(Slide):
     skip_reversing = True  # decks play forwards; reversed clips cost a second encode
 
     def __init__(self, *args, output_folder: Path | None = None, **kwargs):
+        if config.renderer == RendererType.CAIRO and "renderer" not in kwargs:
+            kwargs["renderer"] = fast_renderer(kwargs.get("camera_class"))
         if self.make_slides:
             super().__init__(*args, output_folder=output_folder or Path("slides"), **kwargs)
         else:
