@@ -40,9 +40,15 @@ NAMES = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
 def scene_class(kind: str):
     from manim import LEFT, RIGHT, Dot, Scene, config
 
+    from scenes.encoder import fast_renderer
     from scenes.training import TrainingScene
 
     class FloorScene(Scene):
+        """Frame clearing and encoding only, with the same encoder as our scenes."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, renderer=fast_renderer(), **kwargs)
+
         def construct(self):
             dot = Dot(LEFT * 6, color="#ffffff")
             self.camera.background_color = config.background_color
