@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from cli.args import Parser
+from cli.render import CACHE
 from scenes.registry import SCENES, STORY
 
 GALLERY = Path("media") / "gallery"
@@ -53,12 +54,16 @@ def cmd_all(argv: list[str]) -> int:
     while todo or running:
         while todo and len(running) < workers:
             number, job = todo.pop(0)
-            process = subprocess.Popen([sys.executable, "-m", "cli", *job],
+            # each worker slot its own LaTeX and text cache: two LaTeX runs of the same
+            # formula in one folder trip over each other's files
+            slot = min(set(range(workers)) - {item[4] for item in running})
+            env = {**os.environ, "BACKPROP_CACHE": str(CACHE / f"worker{slot}")}
+            process = subprocess.Popen([sys.executable, "-m", "cli", *job], env=env,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                        text=True)
-            running.append((number, job, process, time.perf_counter()))
+            running.append((number, job, process, time.perf_counter(), slot))
         for item in list(running):
-            number, job, process, started = item
+            number, job, process, started, _ = item
             if process.poll() is None:
                 continue
             running.remove(item)

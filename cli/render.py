@@ -17,7 +17,9 @@ QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
              "k": "fourk_quality"}
 FORMATS = ("mp4", "gif", "webm", "mov", "png")
 # LaTeX and text renderings are kept between renders: they do not depend on the scene
-CACHE = Path(__file__).resolve().parent.parent / "media" / "cache"
+# (renders running at the same time each get their own, as LaTeX runs in it: see `all`)
+CACHE = Path(os.environ.get("BACKPROP_CACHE")
+             or Path(__file__).resolve().parent.parent / "media" / "cache")
 
 
 def scene_parser(info: SceneInfo) -> Parser:
