@@ -18,7 +18,7 @@ HELP = f"""usage: ./render.sh [COMMAND | SCENE] [options]
   (no arguments)        render the post's story ({', '.join(STORY)}) at 720p30
   SCENE [options]       render one scene; ./render.sh SCENE --help lists its options
   slides [SCENES] -o F  one deck from several scenes: F.html (offline), F.pdf or F.pptx
-  all [-j N] [-q Q]      render the story and the gallery presets in parallel
+  all [-j N] [-q Q]     render the story and the gallery presets in parallel
   gallery               write media/gallery/index.html (renders what is missing)
   list                  list scenes and presets
   trace CONFIG -o FILE  train CONFIG (a .toml path or a preset name), write the trace .npz
@@ -74,7 +74,7 @@ def cmd_scene(name: str, argv: list[str]) -> int:
 def cmd_story(argv: list[str]) -> int:
     if argv:
         raise UsageError(f"unknown command {argv[0]!r}; scenes: {', '.join(SCENES)}; "
-                         "commands: list, trace, test")
+                         "commands: list, trace, slides, all, gallery, test")
     from cli.render import render, scene_parser, settings_from_args
 
     for name in STORY:
