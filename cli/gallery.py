@@ -41,13 +41,18 @@ def all_parser() -> Parser:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                         help="worker processes (default: one per core)")
     parser.add_argument("-q", "--quality", choices=("l", "m", "h", "k"), default="m")
+    parser.add_argument("--theme", choices=("dark", "light"), default="dark")
+    parser.add_argument("--lang", choices=("en", "ko"), default="en")
     return parser
 
 
 def cmd_all(argv: list[str]) -> int:
     args = all_parser().parse_args(argv)
     workers = max(1, args.jobs)
-    todo, running, done = list(enumerate(jobs(args.quality), 1)), [], []
+    look = [] if (args.theme, args.lang) == ("dark", "en") else [
+        "--theme", args.theme, "--lang", args.lang]
+    todo = [(k, job[:-2] + look + job[-2:]) for k, job in enumerate(jobs(args.quality), 1)]
+    running, done = [], []
     total = len(todo)
     GALLERY.mkdir(parents=True, exist_ok=True)
     start_all = time.perf_counter()
@@ -74,7 +79,8 @@ def cmd_all(argv: list[str]) -> int:
             status = "done" if ok else "FAILED: " + (err.strip().splitlines() or ["?"])[-1]
             print(f"[{len(done) + 1}/{total}] ./render.sh {shlex.join(job)}: {status} "
                   f"({seconds:.1f} s)", flush=True)
-            done.append({"command": "./render.sh " + shlex.join(job), "output": output.name,
+            done.append({"command": "./render.sh " + shlex.join(job), "scene": job[0],
+                         "output": output.name,
                          "ok": ok, "render_s": round(seconds, 1),
                          "size": output.stat().st_size if ok else 0,
                          "duration": media_duration(output) if ok else 0.0, "order": number})
@@ -96,10 +102,10 @@ def media_duration(path: Path) -> float:
 
 
 def print_summary(done: list[dict], wall: float, workers: int) -> None:
-    rows = [("output", "video s", "size", "render s")]
-    rows += [(d["output"], f"{d['duration']:.1f}", f"{d['size'] / 1024:.0f} KiB",
+    rows = [("scene", "output", "video s", "size", "render s")]
+    rows += [(d["scene"], d["output"], f"{d['duration']:.1f}", f"{d['size'] / 1024:.0f} KiB",
               f"{d['render_s']:.1f}") for d in done]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
     busy = sum(d["render_s"] for d in done)
