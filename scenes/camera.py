@@ -25,15 +25,13 @@ class PanelCamera(Camera):
         left, top, right, bottom = (int(round(v)) for v in (x0, y0, x1, y2))
         if right <= left or bottom <= top:
             return None
-        key = (getattr(image_mobject, "version", None), left, top, right, bottom)
-        cached = getattr(image_mobject, "_panel_cache", None)
-        if cached is not None and cached[0] == key and key[0] is not None:
-            resized = cached[1]
+        array = image_mobject.get_pixel_array()
+        if abs(array.shape[1] - (right - left)) <= 1 and abs(array.shape[0] - (bottom - top)) <= 1:
+            # drawn at its on-screen size already: no resampling, just a copy
+            right, bottom = left + array.shape[1], top + array.shape[0]
+            resized = array
         else:
-            image = Image.fromarray(image_mobject.get_pixel_array(), mode="RGBA")
-            resized = np.asarray(image.resize((right - left, bottom - top),
-                                              image_mobject.resampling_algorithm))
-            image_mobject._panel_cache = (key, resized)
+            resized = self._resized(image_mobject, array, left, top, right, bottom)
         height, width = pixel_array.shape[:2]
         cl, ct = max(left, 0), max(top, 0)
         cr, cb = min(right, width), min(bottom, height)
@@ -42,3 +40,15 @@ class PanelCamera(Camera):
         patch = resized[ct - top:cb - top, cl - left:cr - left]
         pixel_array[ct:cb, cl:cr, :patch.shape[2]] = patch
         return None
+
+    @staticmethod
+    def _resized(image_mobject, array, left, top, right, bottom) -> np.ndarray:
+        key = (getattr(image_mobject, "version", None), left, top, right, bottom)
+        cached = getattr(image_mobject, "_panel_cache", None)
+        if cached is not None and cached[0] == key and key[0] is not None:
+            return cached[1]
+        image = Image.fromarray(array, mode="RGBA")
+        resized = np.asarray(image.resize((right - left, bottom - top),
+                                          image_mobject.resampling_algorithm))
+        image_mobject._panel_cache = (key, resized)
+        return resized

@@ -28,9 +28,9 @@ from PIL import Image
 
 from scenes import layout
 from scenes.camera import PanelCamera
-from scenes.edge_batch import EdgeBatches
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram, place_on_edges
+from scenes.network_raster import NetworkRaster
 from scenes.numbers import compact
 from scenes.raster import (
     Overlay,
@@ -38,7 +38,6 @@ from scenes.raster import (
     binary_lut,
     boundary_mask,
     class_colours,
-    composite,
     disc_layer,
     draw_border,
     rgb,
@@ -231,32 +230,21 @@ class TrainingScene(StepScene):
         maps = hidden_ok if opts["neuron_maps"] is None else opts["neuron_maps"] and hidden_ok
         n_edges = sum(len(g) for g in self.diagram.edges)
         labels = n_edges <= 24 if opts["weight_labels"] is None else opts["weight_labels"]
-        # edges stop at the node rims, so the nodes can stay in the still background
-        starts, ends = self.diagram.edge_endpoints(self.diagram.radius)
-        self.edges = EdgeBatches(starts, ends, theme["positive"], theme["negative"])
-        self.still += [*self.diagram.nodes, self.diagram.extras]
-        self.moving += [self.edges]
+        # edges, nodes and neuron maps: one Cairo image per frame (scenes/network_raster.py)
+        self.panel = NetworkRaster(self.diagram, theme, config.pixel_height / config.frame_height,
+                                   pad=0.25, thumbnail_side=self.diagram.radius * 2.3)
+        self.moving += [self.panel.image, self.diagram.extras]
         self.thumbnails = self.build_thumbnails() if maps else []
         self.weight_labels = (self.build_weight_labels(bool(opts["weight_labels"]))
                               if labels else [])
 
-    def build_thumbnails(self) -> list[tuple[int, int, ImageMobject]]:
-        """One small map per hidden neuron, drawn over its node."""
+    def build_thumbnails(self) -> list[tuple[int, int, int]]:
+        """(hidden layer, drawn node, unit) of every neuron map."""
         tr, out = self.trace, []
-        side = self.diagram.radius * 2.3
+        self.hidden_scale = {}
         for i in range(len(tr.layers) - 2):
-            stack = tr[f"grid_hidden{i}"]
-            self.hidden_scale = getattr(self, "hidden_scale", {})
-            self.hidden_scale[i] = max(float(np.abs(stack).max()), 1e-6)
-            for k, unit in enumerate(self.diagram.shown[i + 1]):
-                image = ImageMobject(np.zeros((stack.shape[1], stack.shape[2], 4), np.uint8))
-                image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
-                image.opaque_panel = True
-                image.height = side
-                image.move_to(self.diagram.node_center(i + 1, k))
-                self.diagram.nodes[i + 1][k].set_opacity(0)
-                self.moving += [image]
-                out.append((i, unit, image))
+            self.hidden_scale[i] = max(float(np.abs(tr[f"grid_hidden{i}"]).max()), 1e-6)
+            out += [(i, k, unit) for k, unit in enumerate(self.diagram.shown[i + 1])]
         return out
 
     def build_weight_labels(self, forced: bool) -> list[tuple[int, int, int, MonoNumber]]:
@@ -336,13 +324,13 @@ class TrainingScene(StepScene):
         """Put every panel at continuous iteration s."""
         tr = self.trace
         weights = [blend(tr[f"W{i}"], s) for i in range(len(tr.layers) - 1)]
-        self.edges.set_strengths(np.concatenate([
+        self.update_thumbnails(s)
+        self.panel.draw(np.concatenate([
             np.array([w[a, b] for a, b in self.diagram.edge_pairs(i)])
             for i, w in enumerate(weights)]) / self.diagram.max_abs)
         for i, a, b, label in self.weight_labels:
             label.set_text(compact(weights[i][a, b], 2))
         self.boundary.pixel_array = self.boundary_pixels(s)
-        self.update_thumbnails(s)
         for points, curve in self.curves:
             upto = min(int(np.floor(s)), self.last)
             frac = s - upto
@@ -360,10 +348,6 @@ class TrainingScene(StepScene):
             text += f" / {tr['accuracy'][k] * 100:.0f}%"
         self.readout.set_text(text)
 
-    @property
-    def thumbnail_border(self) -> np.ndarray:
-        return (rgb(self.theme["node_stroke"]) * 255).astype(np.uint8)
-
     def update_thumbnails(self, s: float) -> None:
         """Neuron maps at the nearest recorded grid (they are small: no blending)."""
         tr = self.trace
@@ -375,11 +359,8 @@ class TrainingScene(StepScene):
         self.thumbnail_frame = f
         neg, pos, base = rgb(self.theme["negative"]), rgb(self.theme["positive"]), self.base_rgb
         sigmoid = tr.meta["config"]["network"]["activation"] == "sigmoid"
-        for i, unit, image in self.thumbnails:
+        for i, k, unit in self.thumbnails:
             values = tr[f"grid_hidden{i}"][f, ::-1, :, unit].astype(np.float32)
             scaled = (values * 2 - 1) if sigmoid else values / self.hidden_scale[i]
             colours = binary_colours((scaled + 1) / 2, base, neg, pos, strength=0.95)
-            pixels = composite(colours, np.zeros((*colours.shape[:2], 4), np.float32))
-            draw_border(pixels, self.thumbnail_border, 1)
-            image.pixel_array = pixels
-            image.version = f
+            self.panel.set_map(i + 1, k, (np.clip(colours, 0, 1) * 255 + 0.5).astype(np.uint8))
