@@ -13,6 +13,7 @@ from scenes.network_diagram import NetworkDiagram
 from scenes.raster import rgb
 
 LINE_WIDTH_UNIT = 0.01  # manim's stroke_width 1 is 0.01 scene units wide
+LEVELS = 24  # steps of |w| / max |w| for width and opacity
 
 
 class NetworkRaster:
@@ -60,17 +61,21 @@ class NetworkRaster:
         ctx = cairo.Context(self.surface)
         ctx.set_source_rgb(*self.colours["background"])
         ctx.paint()
-        strength = np.minimum(np.abs(signed), 1.0)
-        widths = (0.6 + 7.4 * strength) * LINE_WIDTH_UNIT * self.scale
-        alphas = 0.35 + 0.65 * strength
+        # edges of one colour and one of LEVELS strengths are stroked together: one
+        # Cairo stroke per group instead of per edge (sub-pixel differences in width)
+        level = np.minimum((np.abs(signed) * LEVELS).astype(int), LEVELS - 1)
         ctx.set_line_cap(cairo.LINE_CAP_BUTT)
-        for (a, b), value, width, alpha in zip(zip(self.starts, self.ends), signed, widths,
-                                               alphas):
-            ctx.set_source_rgba(*self.colours["positive" if value >= 0 else "negative"], alpha)
-            ctx.set_line_width(width)
-            ctx.move_to(*a)
-            ctx.line_to(*b)
-            ctx.stroke()
+        for positive in (True, False):
+            colour = self.colours["positive" if positive else "negative"]
+            side = (signed >= 0) == positive
+            for k in np.unique(level[side]):
+                strength = (k + 0.5) / LEVELS
+                ctx.set_source_rgba(*colour, 0.35 + 0.65 * strength)
+                ctx.set_line_width((0.6 + 7.4 * strength) * LINE_WIDTH_UNIT * self.scale)
+                for i in np.flatnonzero(side & (level == k)):
+                    ctx.move_to(*self.starts[i])
+                    ctx.line_to(*self.ends[i])
+                ctx.stroke()
         ctx.set_line_width(2 * LINE_WIDTH_UNIT * self.scale)
         for layer, column in enumerate(self.nodes):
             for k, (x, y) in enumerate(column):

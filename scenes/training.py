@@ -202,10 +202,9 @@ class TrainingScene(StepScene):
         rgba = self.frame_rgba
         if grid.ndim == 2:
             # outputs of a linear head are not probabilities: shown clipped to [0, 1]
-            levels = (np.clip(grid[::-1], 0, 1) * 255 + 0.5).astype(np.float32)
-            image = Image.fromarray(levels, mode="F").resize((self.panel_px,) * 2,
-                                                             Image.Resampling.BILINEAR)
-            index = np.asarray(image).astype(np.uint8)
+            levels = (np.clip(grid[::-1], 0, 1) * 255 + 0.5).astype(np.uint8)
+            index = np.asarray(Image.fromarray(levels, mode="L").resize(
+                (self.panel_px,) * 2, Image.Resampling.BILINEAR))
             np.take(self.lut_rgba, index, axis=0, out=rgba)
             predicted = index > 127
         else:
