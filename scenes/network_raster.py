@@ -22,8 +22,12 @@ class NetworkRaster:
     def __init__(self, diagram: NetworkDiagram, theme: dict, px_per_unit: float, pad: float,
                  thumbnail_side: float):
         self.diagram, self.scale = diagram, px_per_unit
-        x0, y0 = diagram.get_corner([-1, -1, 0])[:2] - pad
-        x1, y1 = diagram.get_corner([1, 1, 0])[:2] + pad
+        # the box of the node centres, grown by the largest node: the panel is opaque,
+        # so it must not reach the texts around it (the ellipses are drawn on top)
+        centres = np.array([node.get_center()[:2] for column in diagram.nodes
+                            for node in column])
+        grow = max(diagram.radius, thumbnail_side / 2) + pad
+        (x0, y0), (x1, y1) = centres.min(axis=0) - grow, centres.max(axis=0) + grow
         self.origin = np.array([x0, y1])  # scene point at the image's top-left pixel
         self.width = int(round((x1 - x0) * px_per_unit))
         self.height = int(round((y1 - y0) * px_per_unit))

@@ -231,7 +231,7 @@ class TrainingScene(StepScene):
         labels = n_edges <= 24 if opts["weight_labels"] is None else opts["weight_labels"]
         # edges, nodes and neuron maps: one Cairo image per frame (scenes/network_raster.py)
         self.panel = NetworkRaster(self.diagram, theme, config.pixel_height / config.frame_height,
-                                   pad=0.25, thumbnail_side=self.diagram.radius * 2.3)
+                                   pad=0.06, thumbnail_side=self.diagram.radius * 2.3)
         self.moving += [self.panel.image, self.diagram.extras]
         self.thumbnails = self.build_thumbnails() if maps else []
         self.weight_labels = (self.build_weight_labels(bool(opts["weight_labels"]))
