@@ -154,24 +154,24 @@ def record_grids(problem: Problem, arrays: dict, config: dict) -> dict[str, np.n
                                             np.float16)  # thumbnails: 3 digits are plenty
     net = problem.net.copy()
     with np.errstate(all="ignore"):  # a diverging run's last weights overflow float32
-        _fill_grids(net, arrays, iters, grids, fine, coarse, prob_shape)
+        _fill_grids(net, arrays, iters, grids, fine, coarse)
     np.nan_to_num(grids["grid_prob"], copy=False, nan=0.5, posinf=1e30, neginf=-1e30)
     return grids
 
 
-def _fill_grids(net, arrays, iters, grids, fine, coarse, prob_shape) -> None:
-    layers = net.layers
-    hidden = range(len(layers) - 2)
-    small = coarse.points.shape[0] if coarse else 0
-    small = int(round(small**0.5))
+def _fill_grids(net: Network, arrays: dict, iters: np.ndarray, grids: dict,
+                fine: GridEvaluator, coarse: GridEvaluator | None) -> None:
+    """The recorded states' outputs (and hidden activations) into the grid arrays."""
+    n_layers = len(net.layers) - 1
     for f, t in enumerate(iters):
-        net.weights = [arrays[f"W{i}"][t] for i in range(len(layers) - 1)]
-        net.biases = [arrays[f"b{i}"][t] for i in range(len(layers) - 1)]
-        grids["grid_prob"][f] = fine(net)[-1].reshape(prob_shape)
+        net.weights = [arrays[f"W{i}"][t] for i in range(n_layers)]
+        net.biases = [arrays[f"b{i}"][t] for i in range(n_layers)]
+        out = grids["grid_prob"]
+        out[f] = fine(net)[-1].reshape(out.shape[1:])
         if coarse:
-            acts = coarse(net)
-            for i in hidden:
-                grids[f"grid_hidden{i}"][f] = acts[i].reshape(small, small, -1)
+            for i, acts in enumerate(coarse(net)[:-1]):
+                maps = grids[f"grid_hidden{i}"]
+                maps[f] = acts.reshape(maps.shape[1:])
 
 
 def train(config: dict) -> Trace:

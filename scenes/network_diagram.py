@@ -57,21 +57,11 @@ class NetworkDiagram(VGroup):
                                for p in column]) for column in positions]
         self.add(*self.edges, *self.nodes, self.extras)
 
-    def edge_endpoints(self, gap: float) -> tuple[np.ndarray, np.ndarray]:
-        """Start and end of every drawn edge, in edge order, stopping ``gap`` short of
-        the node centres (so that edges drawn over nodes do not cover them)."""
-        starts, ends = [], []
-        for group in self.edges:
-            for line in group:
-                a, b = line.get_start(), line.get_end()
-                unit = (b - a) / max(np.linalg.norm(b - a), 1e-9)
-                starts.append(a + unit * gap)
-                ends.append(b - unit * gap)
-        return np.array(starts), np.array(ends)
-
-    def node_center(self, layer: int, k: int) -> np.ndarray:
-        """Centre of the k-th drawn node of a layer, wherever the diagram has moved."""
-        return self.nodes[layer][k].get_center()
+    def edge_endpoints(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end of every drawn edge, in edge order."""
+        lines = [line for group in self.edges for line in group]
+        return (np.array([line.get_start() for line in lines]),
+                np.array([line.get_end() for line in lines]))
 
     def edge_pairs(self, layer: int) -> list[tuple[int, int]]:
         """(from unit, to unit) of each drawn edge of a weight layer, in edge order."""

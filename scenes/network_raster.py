@@ -37,7 +37,7 @@ class NetworkRaster:
         self.rgba = np.empty_like(self.pixels)
         self.colours = {k: rgb(theme[k]) for k in ("background", "positive", "negative",
                                                     "node", "node_stroke")}
-        starts, ends = diagram.edge_endpoints(0.0)
+        starts, ends = diagram.edge_endpoints()
         self.starts, self.ends = self.to_px(starts), self.to_px(ends)
         self.nodes = [[self.to_px(node.get_center()[None])[0] for node in column]
                       for column in diagram.nodes]

@@ -87,15 +87,6 @@ def disc_layer(points: np.ndarray, colours: np.ndarray, size: int, radius: float
     return layer
 
 
-def composite(base_rgb: np.ndarray, layer: np.ndarray) -> np.ndarray:
-    """base (h, w, 3) under a premultiplied RGBA layer, as uint8 RGBA."""
-    out = base_rgb * (1 - layer[..., 3:]) + layer[..., :3]
-    rgba = np.empty((*out.shape[:2], 4), np.uint8)
-    rgba[..., :3] = np.clip(out * 255 + 0.5, 0, 255)
-    rgba[..., 3] = 255
-    return rgba
-
-
 def binary_lut(base: np.ndarray, negative: np.ndarray, positive: np.ndarray,
                strength: float = 0.75) -> np.ndarray:
     """binary_colours for 256 probability levels, as uint8 RGB: colouring a frame

@@ -311,21 +311,10 @@ def test_bad_probe_index_names_the_key(probe):
     "[network]\nlayers = \n",                      # missing value
     "[network]\nlayers = [2, 8, 1\n[train]\n",     # unclosed array before another table
     "[train]\niterations = 1\niterations = 2\n",  # duplicate key
+    "[network]\nlayers = [2, 8, 1\n",             # unclosed array at the end of the file
+    "[data]\ndataset = 'moons\n",                 # unclosed string at the end of the file
 ])
 def test_malformed_toml_gives_line_and_column(tmp_path, text):
-    path = tmp_path / "bad.toml"
-    path.write_text(text)
-    with pytest.raises(ConfigError) as info:
-        config.load(str(path))
-    msg = one_line(str(info.value))
-    assert "line" in msg and "column" in msg and str(path) in msg
-
-
-@pytest.mark.parametrize("text", [
-    "[network]\nlayers = [2, 8, 1\n",   # unclosed array at the end
-    "[data]\ndataset = 'moons\n",       # unclosed string at the end
-])
-def test_malformed_toml_at_the_end_gives_line_and_column(tmp_path, text):
     path = tmp_path / "bad.toml"
     path.write_text(text)
     with pytest.raises(ConfigError) as info:
