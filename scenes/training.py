@@ -233,6 +233,9 @@ class TrainingScene(StepScene):
         self.panel = NetworkRaster(self.diagram, theme, config.pixel_height / config.frame_height,
                                    pad=0.06, thumbnail_side=self.diagram.radius * 2.3)
         self.moving += [self.panel.image, self.diagram.extras]
+        # (rows, columns) of each layer's drawn edges in its weight matrix, in edge order
+        self.edge_index = [tuple(np.array(self.diagram.edge_pairs(i)).T)
+                           for i in range(len(layers) - 1)]
         self.thumbnails = self.build_thumbnails() if maps else []
         self.weight_labels = (self.build_weight_labels(bool(opts["weight_labels"]))
                               if labels else [])
@@ -324,9 +327,9 @@ class TrainingScene(StepScene):
         tr = self.trace
         weights = [blend(tr[f"W{i}"], s) for i in range(len(tr.layers) - 1)]
         self.update_thumbnails(s)
-        self.panel.draw(np.concatenate([
-            np.array([w[a, b] for a, b in self.diagram.edge_pairs(i)])
-            for i, w in enumerate(weights)]) / self.diagram.max_abs)
+        self.panel.draw(np.concatenate([w[rows, cols] for w, (rows, cols)
+                                        in zip(weights, self.edge_index)])
+                        / self.diagram.max_abs)
         for i, a, b, label in self.weight_labels:
             label.set_text(compact(weights[i][a, b], 2))
         self.boundary.pixel_array = self.boundary_pixels(s)
