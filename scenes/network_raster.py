@@ -5,6 +5,8 @@ it; here the whole panel (edges by weight, nodes, neuron maps) is one Cairo
 surface per frame, which the panel camera copies into the frame as it is.
 """
 
+import sys
+
 import cairo
 import numpy as np
 from manim import ImageMobject
@@ -32,18 +34,25 @@ class NetworkRaster:
         self.width = int(round((x1 - x0) * px_per_unit))
         self.height = int(round((y1 - y0) * px_per_unit))
         self.surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, self.width, self.height)
+        # Cairo keeps a pixel as the native-endian word 0xAARRGGBB. On a little-endian
+        # machine its bytes read B, G, R, A: colours given with red and blue swapped
+        # then land as R, G, B, A, the order of the frame (the panel is opaque, so
+        # premultiplying changes nothing). Elsewhere the bytes are reordered per frame.
+        self.swap = sys.byteorder == "little"
         self.pixels = np.ndarray((self.height, self.width, 4), np.uint8,
                                  buffer=self.surface.get_data())
-        self.rgba = np.empty_like(self.pixels)
-        self.colours = {k: rgb(theme[k]) for k in ("background", "positive", "negative",
-                                                    "node", "node_stroke")}
+        self.rgba = self.pixels if self.swap else np.empty_like(self.pixels)
+        self.colours = {k: self.cairo_rgb(rgb(theme[k]))
+                        for k in ("background", "positive", "negative", "node", "node_stroke")}
+        self.border = (rgb(theme["node_stroke"]) * 255 + 0.5).astype(np.uint8)
         starts, ends = diagram.edge_endpoints()
-        self.starts, self.ends = self.to_px(starts), self.to_px(ends)
-        self.nodes = [[self.to_px(node.get_center()[None])[0] for node in column]
+        self.segments = [(*a, *b) for a, b in zip(self.to_px(starts).tolist(),
+                                                  self.to_px(ends).tolist())]
+        self.nodes = [[tuple(self.to_px(node.get_center()[None])[0]) for node in column]
                       for column in diagram.nodes]
         self.node_radius = diagram.radius * px_per_unit
         self.thumb_side = int(round(thumbnail_side * px_per_unit))
-        self.maps: dict[tuple[int, int], np.ndarray] = {}  # (layer, k) -> RGB array
+        self.maps: dict[tuple[int, int], np.ndarray] = {}  # (layer, k) -> RGB tile
         self.image = ImageMobject(np.zeros((self.height, self.width, 4), np.uint8))
         self.image.opaque_panel = True
         self.image.stretch_to_fit_width(x1 - x0).stretch_to_fit_height(y1 - y0)
@@ -53,33 +62,46 @@ class NetworkRaster:
         return np.column_stack([(points[:, 0] - self.origin[0]) * self.scale,
                                 (self.origin[1] - points[:, 1]) * self.scale])
 
+    def cairo_rgb(self, colour: np.ndarray) -> tuple[float, float, float]:
+        r, g, b = (float(c) for c in colour)
+        return (b, g, r) if self.swap else (r, g, b)
+
     def set_map(self, layer: int, k: int, rgb_array: np.ndarray) -> None:
-        """A neuron's map (h, w, 3 uint8), drawn over its node from now on."""
+        """A neuron's map (h, w, 3 uint8), drawn over its node, framed, from now on."""
         side = self.thumb_side
         rows = (np.arange(side) * rgb_array.shape[0] // side)
         cols = (np.arange(side) * rgb_array.shape[1] // side)
-        self.maps[layer, k] = rgb_array[rows][:, cols]
+        tile = rgb_array[rows][:, cols]
+        tile[[0, -1], :] = self.border
+        tile[:, [0, -1]] = self.border
+        self.maps[layer, k] = tile
 
     def draw(self, signed: np.ndarray) -> None:
         """The panel for edge strengths ``signed`` in [-1, 1], one per drawn edge."""
+        self.surface.mark_dirty()  # the tiles of the last frame were written past Cairo
         ctx = cairo.Context(self.surface)
         ctx.set_source_rgb(*self.colours["background"])
         ctx.paint()
         # edges of one colour and one of LEVELS strengths are stroked together: one
         # Cairo stroke per group instead of per edge (sub-pixel differences in width)
         level = np.minimum((np.abs(signed) * LEVELS).astype(int), LEVELS - 1)
+        group = (level * 2 + (signed < 0)).tolist()
         ctx.set_line_cap(cairo.LINE_CAP_BUTT)
-        for positive in (True, False):
-            colour = self.colours["positive" if positive else "negative"]
-            side = (signed >= 0) == positive
-            for k in np.unique(level[side]):
-                strength = (k + 0.5) / LEVELS
+        current = None
+        for i in sorted(range(len(group)), key=group.__getitem__):
+            if group[i] != current:
+                if current is not None:
+                    ctx.stroke()
+                current = group[i]
+                strength = (current // 2 + 0.5) / LEVELS
+                colour = self.colours["negative" if current % 2 else "positive"]
                 ctx.set_source_rgba(*colour, 0.35 + 0.65 * strength)
                 ctx.set_line_width((0.6 + 7.4 * strength) * LINE_WIDTH_UNIT * self.scale)
-                for i in np.flatnonzero(side & (level == k)):
-                    ctx.move_to(*self.starts[i])
-                    ctx.line_to(*self.ends[i])
-                ctx.stroke()
+            x0, y0, x1, y1 = self.segments[i]
+            ctx.move_to(x0, y0)
+            ctx.line_to(x1, y1)
+        if current is not None:
+            ctx.stroke()
         ctx.set_line_width(2 * LINE_WIDTH_UNIT * self.scale)
         for layer, column in enumerate(self.nodes):
             for k, (x, y) in enumerate(column):
@@ -91,18 +113,12 @@ class NetworkRaster:
                 ctx.set_source_rgb(*self.colours["node_stroke"])
                 ctx.stroke()
         self.surface.flush()
-        # Cairo stores premultiplied BGRA; the panel is opaque, so only the order changes
-        self.rgba[..., 0] = self.pixels[..., 2]
-        self.rgba[..., 1] = self.pixels[..., 1]
-        self.rgba[..., 2] = self.pixels[..., 0]
-        self.rgba[..., 3] = 255
-        half = self.thumb_side // 2
-        border = (self.colours["node_stroke"] * 255).astype(np.uint8)
+        if not self.swap:  # 0xAARRGGBB words stored big-endian: bytes A, R, G, B
+            self.rgba[..., :3] = self.pixels[..., 1:]
+            self.rgba[..., 3] = 255
+        half, side = self.thumb_side // 2, self.thumb_side
         for (layer, k), tile in self.maps.items():
             x, y = (int(round(v)) for v in self.nodes[layer][k])
-            top, left = y - half, x - half
-            view = self.rgba[top:top + self.thumb_side, left:left + self.thumb_side, :3]
+            view = self.rgba[y - half:y - half + side, x - half:x - half + side, :3]
             view[...] = tile[:view.shape[0], :view.shape[1]]
-            view[[0, -1], :] = border
-            view[:, [0, -1]] = border
         self.image.pixel_array = self.rgba

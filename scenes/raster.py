@@ -3,6 +3,7 @@ and data points stamped as antialiased discs. No manim here, so it is cheap
 to test and to run once per frame."""
 
 import numpy as np
+from PIL import Image
 
 
 def rgb(hex_colour: str) -> np.ndarray:
@@ -98,8 +99,9 @@ def binary_lut(base: np.ndarray, negative: np.ndarray, positive: np.ndarray,
 
 class Overlay:
     """A premultiplied RGBA layer reduced to its non-transparent pixels, blended
-    onto uint8 frames in place. Fully opaque pixels are copied, the antialiased
-    rims blended: both through flat indices, the cheapest numpy gather/scatter."""
+    onto opaque uint8 RGBA frames in place. Pixels are handled as whole 32-bit
+    words through flat indices (the cheapest numpy gather/scatter): fully opaque
+    ones are copied, the antialiased rims blended."""
 
     def __init__(self, layer: np.ndarray):
         alpha = layer[..., 3].ravel()
@@ -107,18 +109,59 @@ class Overlay:
         solid = alpha > 1 - 1e-4
         rim = (alpha > 1e-4) & ~solid
         self.solid = np.flatnonzero(solid)
-        self.solid_colour = (colour[self.solid] + 0.5).astype(np.uint8)
+        self.solid_words = words(colour[self.solid] + 0.5)
         self.rim = np.flatnonzero(rim)
-        self.rim_alpha = alpha[self.rim][:, None]
-        self.rim_colour = colour[self.rim]
+        # per channel: under * keep + add; alpha stays 255 (keep 1, add 0)
+        self.rim_keep = np.ones((len(self.rim), 4), np.float32)
+        self.rim_keep[:, :3] = 1 - alpha[self.rim][:, None]
+        self.rim_add = np.full((len(self.rim), 4), 0.5, np.float32)
+        self.rim_add[:, :3] += colour[self.rim]
 
     def blend(self, image: np.ndarray) -> None:
-        """Onto the RGB channels of a contiguous (h, w, 3 or 4) uint8 image."""
-        flat = image.reshape(-1, image.shape[2])
-        under = np.take(flat, self.rim, axis=0)[:, :3].astype(np.float32)
-        flat[self.rim, :3] = (under * (1 - self.rim_alpha) + self.rim_colour + 0.5).astype(
-            np.uint8)
-        flat[self.solid, :3] = self.solid_colour
+        """Onto a contiguous, opaque (h, w, 4) uint8 image."""
+        flat = image.view(np.uint32).ravel()
+        under = flat[self.rim].view(np.uint8).reshape(-1, 4)
+        flat[self.rim] = (under * self.rim_keep + self.rim_add).astype(np.uint8).view(
+            np.uint32).ravel()
+        flat[self.solid] = self.solid_words
+
+
+def words(rgb_values: np.ndarray) -> np.ndarray:
+    """(n, 3) colours in [0, 255] as opaque RGBA pixels, one uint32 word each (the
+    byte order of an (h, w, 4) uint8 image viewed as uint32)."""
+    rgba = np.full((len(rgb_values), 4), 255, np.uint8)
+    rgba[:, :3] = np.clip(rgb_values, 0, 255).astype(np.uint8)
+    return rgba.view(np.uint32).ravel()
+
+
+class LevelFrames:
+    """Probability grids (n, g, g) as 8-bit level images at display size, blended
+    between grids. Bilinear resizing is linear, so blending resized grids equals
+    resizing the blend; each grid is resized once, when first needed, and only
+    the two in use are kept. Row 0 of the result is the top of the picture (the
+    grid's row 0 is y = ymin); values outside [0, 1] are clipped."""
+
+    def __init__(self, grids: np.ndarray, size: int):
+        self.grids, self.size = grids, size
+        self.cache: dict[int, Image.Image] = {}
+
+    def level_image(self, k: int) -> Image.Image:
+        if k not in self.cache:
+            levels = (np.clip(self.grids[k][::-1], 0, 1) * 255 + 0.5).astype(np.uint8)
+            self.cache[k] = Image.fromarray(levels, mode="L").resize(
+                (self.size, self.size), Image.Resampling.BILINEAR)
+        return self.cache[k]
+
+    def at(self, f: float) -> np.ndarray:
+        """The (size, size) uint8 levels at continuous grid index f."""
+        i = min(int(np.floor(f)), len(self.grids) - 1)
+        j = min(i + 1, len(self.grids) - 1)
+        for k in [k for k in self.cache if k not in (i, j)]:
+            del self.cache[k]
+        w = f - i
+        if w <= 0 or i == j:
+            return np.asarray(self.level_image(i))
+        return np.asarray(Image.blend(self.level_image(i), self.level_image(j), w))
 
 
 def draw_border(rgba: np.ndarray, colour: np.ndarray, width: int) -> None:

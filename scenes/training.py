@@ -20,21 +20,19 @@ from manim import (
     Text,
     ValueTracker,
     VGroup,
-    VMobject,
     config,
     linear,
 )
-from PIL import Image
 
 from scenes import layout
-from scenes.camera import PanelCamera
+from scenes.camera import PanelCamera, Polyline
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram, place_on_edges
 from scenes.network_raster import NetworkRaster
 from scenes.numbers import compact
 from scenes.raster import (
+    LevelFrames,
     Overlay,
-    binary_colours,
     binary_lut,
     boundary_mask,
     class_colours,
@@ -42,6 +40,7 @@ from scenes.raster import (
     draw_border,
     rgb,
     upsample,
+    words,
 )
 from scenes.settings import Settings, settings_for
 from scenes.slides import StepScene
@@ -172,9 +171,10 @@ class TrainingScene(StepScene):
         radius = float(np.clip(size / (2.2 * np.sqrt(len(points))), 2.2, 6.0) * size / 420)
         self.points_layer = Overlay(disc_layer(np.column_stack([px, py]), palette[labels],
                                                size, radius, rgb(theme["background"]), ring))
-        self.lut_rgba = np.full((256, 4), 255, np.uint8)
-        self.lut_rgba[:, :3] = binary_lut(self.base_rgb, *palette[:2])
-        self.line_colour = (rgb(theme["text"]) * 255).astype(np.uint8)
+        self.lut_words = words(binary_lut(self.base_rgb, *palette[:2]))
+        self.line_word = words(rgb(theme["text"])[None] * 255 + 0.5)[0]
+        if tr["grid_prob"].ndim == 3:  # binary: one probability per grid point
+            self.levels = LevelFrames(tr["grid_prob"], size)
         self.frame_rgba = np.full((size, size, 4), 255, np.uint8)
         self.boundary = ImageMobject(np.zeros((size, size, 4), np.uint8))
         self.boundary.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
@@ -198,22 +198,18 @@ class TrainingScene(StepScene):
         tr = self.trace
         grid_iter = tr["grid_iter"]
         f = float(np.interp(s, grid_iter, np.arange(len(grid_iter))))
-        grid = blend(tr["grid_prob"], f)
         rgba = self.frame_rgba
-        if grid.ndim == 2:
-            # outputs of a linear head are not probabilities: shown clipped to [0, 1]
-            levels = (np.clip(grid[::-1], 0, 1) * 255 + 0.5).astype(np.uint8)
-            index = np.asarray(Image.fromarray(levels, mode="L").resize(
-                (self.panel_px,) * 2, Image.Resampling.BILINEAR))
-            np.take(self.lut_rgba, index, axis=0, out=rgba)
+        if tr["grid_prob"].ndim == 3:
+            index = self.levels.at(f)
+            np.take(self.lut_words, index, out=rgba.view(np.uint32)[..., 0])
             predicted = index > 127
         else:
-            probs = np.clip(upsample(grid, self.panel_px), 0, 1)
+            probs = np.clip(upsample(blend(tr["grid_prob"], f), self.panel_px), 0, 1)
             palette = self.class_palette()[:probs.shape[-1]]
             rgba[..., :3] = (np.clip(class_colours(probs, self.base_rgb, palette), 0, 1) * 255
                              + 0.5).astype(np.uint8)
             predicted = probs.argmax(axis=-1)
-        rgba[boundary_mask(predicted), :3] = self.line_colour
+        rgba.view(np.uint32).ravel()[np.flatnonzero(boundary_mask(predicted))] = self.line_word
         self.points_layer.blend(rgba)
         draw_border(rgba, self.border_colour, 2)
         return rgba
@@ -247,6 +243,9 @@ class TrainingScene(StepScene):
         for i in range(len(tr.layers) - 2):
             self.hidden_scale[i] = max(float(np.abs(tr[f"grid_hidden{i}"]).max()), 1e-6)
             out += [(i, k, unit) for k, unit in enumerate(self.diagram.shown[i + 1])]
+        theme = self.theme
+        self.thumbnail_lut = binary_lut(self.base_rgb, rgb(theme["negative"]),
+                                        rgb(theme["positive"]), strength=0.95)
         return out
 
     def build_weight_labels(self, forced: bool) -> list[tuple[int, int, int, MonoNumber]]:
@@ -278,7 +277,7 @@ class TrainingScene(StepScene):
         for name, colour in curves:
             xs = np.arange(self.last + 1)
             points = np.array([self.axes.c2p(x, y) for x, y in zip(xs, np.minimum(tr[name], top))])
-            curve = VMobject(stroke_color=colour, stroke_width=3)
+            curve = Polyline(stroke_color=colour, stroke_width=3)
             self.curves.append((points, curve))
         legend = VGroup(*[Text(self.labels["train_loss" if name == "loss" else "val_loss"],
                                font=self.font, font_size=22, color=colour)
@@ -339,9 +338,7 @@ class TrainingScene(StepScene):
             pts = points[: upto + 1]
             if frac > 0 and upto < self.last:
                 pts = np.vstack([pts, points[upto] + (points[upto + 1] - points[upto]) * frac])
-            if len(pts) < 2:
-                pts = np.vstack([pts, pts])
-            curve.set_points_as_corners(pts)
+            curve.set_corners(pts)
         k = int(round(s))
         self.iteration.set_text(str(k))
         loss = tr["loss"][k]
@@ -359,10 +356,10 @@ class TrainingScene(StepScene):
         if f == getattr(self, "thumbnail_frame", None):
             return
         self.thumbnail_frame = f
-        neg, pos, base = rgb(self.theme["negative"]), rgb(self.theme["positive"]), self.base_rgb
         sigmoid = tr.meta["config"]["network"]["activation"] == "sigmoid"
         for i, k, unit in self.thumbnails:
             values = tr[f"grid_hidden{i}"][f, ::-1, :, unit].astype(np.float32)
+            # activations in [-1, 1] (sigmoid's [0, 1] stretched) as LUT levels
             scaled = (values * 2 - 1) if sigmoid else values / self.hidden_scale[i]
-            colours = binary_colours((scaled + 1) / 2, base, neg, pos, strength=0.95)
-            self.panel.set_map(i + 1, k, (np.clip(colours, 0, 1) * 255 + 0.5).astype(np.uint8))
+            levels = np.clip((scaled + 1) * 127.5 + 0.5, 0, 255).astype(np.uint8)
+            self.panel.set_map(i + 1, k, self.thumbnail_lut[levels])

@@ -1,0 +1,161 @@
+"""The training scene's per-frame drawing shortcuts against plain references:
+the boundary levels, the data-point overlay, the Cairo network panel, the
+camera's polyline path and the cached monospace glyphs."""
+
+import cairo
+import numpy as np
+import pytest
+from manim import Camera, Text
+from PIL import Image
+
+from scenes import glyphs
+from scenes.camera import PanelCamera, Polyline
+from scenes.glyphs import MonoNumber
+from scenes.network_diagram import NetworkDiagram
+from scenes.network_raster import LEVELS, NetworkRaster
+from scenes.raster import LevelFrames, Overlay, disc_layer, rgb, words
+from scenes.settings import Settings
+
+THEME = Settings(trace=None).theme
+
+
+def resized_levels(grid: np.ndarray, size: int) -> np.ndarray:
+    """The reference: one grid, flipped to picture rows, resized as float."""
+    image = Image.fromarray(np.clip(grid[::-1], 0, 1).astype(np.float32), mode="F")
+    return np.asarray(image.resize((size, size), Image.Resampling.BILINEAR)) * 255
+
+
+def test_level_frames_blend_equals_resizing_the_blended_grid():
+    rng = np.random.default_rng(1)
+    grids = rng.uniform(0, 1, (5, 12, 12)).astype(np.float32)
+    frames = LevelFrames(grids, 90)
+    for f in (0.0, 1.25, 1.5, 3.9, 4.0):
+        i, w = int(f), f - int(f)
+        j = min(i + 1, 4)
+        expected = resized_levels(grids[i] * (1 - w) + grids[j] * w if w else grids[i], 90)
+        got = frames.at(f).astype(float)
+        assert got.shape == (90, 90)
+        # 8-bit rounding of the resized grids and of the blend: within 2.5 levels
+        assert np.abs(got - expected).max() <= 2.5, f
+        assert len(frames.cache) <= 2, "only the two grids in use are kept"
+    # outputs of a linear head are not probabilities: clipped to [0, 1]
+    wide = LevelFrames(np.array([[[-0.5, 2.0], [0.5, 0.5]]], np.float32), 2).at(0.0)
+    assert wide.tolist() == [[128, 128], [0, 255]]
+
+
+def test_level_frames_row_zero_is_the_top_of_the_picture():
+    grid = np.zeros((1, 8, 8), np.float32)
+    grid[0, -1] = 1.0  # the grid's last row is y = ymax: the top of the picture
+    levels = LevelFrames(grid, 32).at(0.0)
+    assert levels[0].mean() > 200 and levels[-1].mean() < 5
+
+
+def test_words_are_rgba_bytes_of_a_pixel():
+    w = words(np.array([[10, 20, 30], [255, 0, 128]]))
+    assert w.dtype == np.uint32
+    assert w.view(np.uint8).reshape(-1, 4).tolist() == [[10, 20, 30, 255], [255, 0, 128, 255]]
+
+
+def test_overlay_blend_matches_compositing_in_float():
+    rng = np.random.default_rng(2)
+    points = rng.uniform(0, 64, (30, 2))
+    colours = rng.uniform(0, 1, (30, 3)).astype(np.float32)
+    layer = disc_layer(points, colours, 64, 3.5, np.zeros(3, np.float32),
+                       ring=np.arange(30) >= 20)
+    image = np.full((64, 64, 4), 255, np.uint8)
+    image[..., :3] = rng.integers(0, 256, (64, 64, 3))
+    # premultiplied "over": out = layer + under * (1 - alpha)
+    expected = layer[..., :3] * 255 + image[..., :3] * (1 - layer[..., 3:])
+    Overlay(layer).blend(image)
+    assert np.abs(image[..., :3] - expected).max() <= 1.0
+    assert (image[..., 3] == 255).all()
+
+
+@pytest.fixture(scope="module")
+def diagram():
+    return NetworkDiagram([2, 3, 1], 5.6, 3.7, THEME, "DejaVu Sans", 1.0)
+
+
+def pixel_at(panel: NetworkRaster, point: np.ndarray) -> np.ndarray:
+    x, y = panel.to_px(np.asarray(point)[None])[0]
+    return panel.image.pixel_array[int(y), int(x), :3].astype(int)
+
+
+def test_network_panel_colours_are_rgb_whatever_cairo_stores(diagram):
+    panel = NetworkRaster(diagram, THEME, 90, pad=0.06, thumbnail_side=0.5)
+    starts, ends = diagram.edge_endpoints()
+    signed = np.zeros(len(starts))
+    signed[0], signed[-1] = 1.0, -1.0  # the first edge positive, the last negative
+    panel.draw(signed)
+    image = panel.image.pixel_array
+    assert image.shape[2] == 4 and (image[..., 3] == 255).all()
+    assert image[1, 1, :3].tolist() == list((rgb(THEME["background"]) * 255 + 0.5).astype(int))
+    # a full-strength edge is nearly opaque (strongest level): its own colour at the midpoint
+    alpha = 0.35 + 0.65 * (LEVELS - 0.5) / LEVELS
+    for k, name in ((0, "positive"), (-1, "negative")):
+        middle = (starts[k] + ends[k]) / 2
+        expected = (rgb(THEME[name]) * alpha + rgb(THEME["background"]) * (1 - alpha)) * 255
+        assert np.abs(pixel_at(panel, middle) - expected).max() <= 2, name
+
+
+def test_network_panel_draws_neuron_maps_framed_over_their_nodes(diagram):
+    panel = NetworkRaster(diagram, THEME, 90, pad=0.06, thumbnail_side=0.5)
+    tile = np.zeros((4, 4, 3), np.uint8)
+    tile[..., 1] = 200
+    panel.set_map(1, 0, tile)
+    panel.draw(np.zeros(len(diagram.edge_endpoints()[0])))
+    centre = diagram.nodes[1][0].get_center()
+    assert pixel_at(panel, centre).tolist() == [0, 200, 0]
+    border = (rgb(THEME["node_stroke"]) * 255 + 0.5).astype(int)
+    x, y = (int(round(v)) for v in panel.to_px(centre[None])[0])
+    half = panel.thumb_side // 2
+    assert panel.image.pixel_array[y - half, x, :3].tolist() == border.tolist()
+
+
+def draw(camera_class, mobject) -> np.ndarray:
+    camera = camera_class()
+    camera.reset()
+    camera.capture_mobjects([mobject])
+    return camera.pixel_array[..., :3].astype(int)
+
+
+def test_polyline_is_drawn_as_lines_like_manim_draws_its_curves():
+    rng = np.random.default_rng(3)
+    corners = np.column_stack([np.linspace(-6, 6, 60), rng.uniform(-3, 3, 60), np.zeros(60)])
+    line = Polyline(stroke_color="#ffcc00", stroke_width=3).set_corners(corners)
+    with_lines, with_curves = draw(PanelCamera, line), draw(Camera, line)
+    lit_lines, lit_curves = with_lines.sum(axis=2) > 0, with_curves.sum(axis=2) > 0
+    assert lit_curves.sum() > 1000
+    assert (lit_lines ^ lit_curves).sum() < 0.02 * lit_curves.sum()
+    assert np.abs(with_lines - with_curves).mean() < 0.5
+
+    camera = PanelCamera()
+    context = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 8, 8))
+    camera.set_cairo_context_path(context, line)
+    recorded = [kind for kind, _ in context.copy_path()]
+    assert cairo.PATH_CURVE_TO not in recorded
+    assert recorded.count(cairo.PATH_LINE_TO) == len(corners) - 1
+
+
+def test_mono_number_matches_text_and_renders_its_glyphs_once(monkeypatch):
+    text = "0.297 / 86%"
+    number = MonoNumber(text, 24, "#ffffff")
+    reference = Text(text, font=glyphs.MONO_FONT, font_size=24)
+    assert number.width == pytest.approx(reference.width, rel=0.01)
+    assert number.height == pytest.approx(reference.height, rel=0.01)
+    created = []
+    monkeypatch.setattr(glyphs, "Text", lambda *a, **k: created.append(a) or Text(*a, **k))
+    for _ in range(3):
+        MonoNumber("12", 24, "#ffffff")
+    assert created == [], "glyphs at a size already seen are reused"
+    number.set_text("nan")
+    assert number.body.has_points()
+    with pytest.raises(ValueError, match="no glyph"):
+        number.set_text("x1")
+
+
+def test_mono_number_keeps_its_place_when_the_text_changes():
+    number = MonoNumber("100", 30, "#ffffff").move_to([2, 1, 0])
+    left = number.body.get_left()
+    number.set_text("7")
+    assert number.body.get_left()[0] == pytest.approx(left[0], abs=0.05)
