@@ -4,24 +4,29 @@ The training scene redraws its panels every frame; this measures what that costs
 what any manim video of the same length costs anyway (clearing and encoding frames), so that
 slowdowns in our code show up as a ratio rather than a raw time. For each quality asked
 (default m = 720p30, h = 1080p60) it renders via cli.render.render, into a temp dir, each in
-a fresh child process (for its peak RSS):
+a fresh child process (for its peak RSS); floor and training --repeat times (default 3),
+interleaved, because on two cores shared with the encoder's threads one render varies by
+about 8%:
   floor     a Scene with one Dot moving across the screen, same background, same frames
   training  TrainingScene, moons preset (100 iterations), duration 12 s, hold 0, thumbnails on
   redrawn   the same, but every mobject drawn afresh each frame (manim draws mobjects added
             before the first one with an updater once, as a static background: if "motion"
             says FROZEN, this row is what a working scene would cost)
-and prints render wall times (manim's import and the trace's training excluded, the latter
-printed apart), the ratio to the floor (target <= 1.5), each child's peak RSS (target < 1.5 GB)
+and prints median render wall times with their range (manim's import and the trace's
+training excluded, the latter printed apart), the ratio of the medians to the floor's
+(target <= 1.5) and of each pair, each child's peak RSS (target < 1.5 GB)
 and "motion", the mean pixel change from 10% to 90% of the video. Then it prints the top 15
 functions (cumulative, own time) of a cProfile'd 720p "redrawn" render. The scene waits 0.5 s
 and holds max(hold, 1/30) s, both frozen frames; the floor mirrors that.
 Run from anywhere: .venv/bin/python benchmarks/training_render.py [--quality m h]
+[--repeat N]
 """
 
 import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -129,6 +134,8 @@ def run_child(kind: str, quality: str, out_dir: str, profile: bool = False) -> d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quality", nargs="+", choices=tuple(NAMES), default=["m", "h"])
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="renders of floor and training each, interleaved (default 3)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -136,18 +143,31 @@ def main() -> None:
         print(json.dumps(child(args.child, args.quality[0], args.out)))
         return
     print(f"video {sum(PARTS):.3f} s (0.5 + {DURATION} + {PARTS[2]:.3f}); load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus; targets: ratio <= 1.5, RSS < 1.5 GB")
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus; targets: ratio <= 1.5, RSS < 1.5 GB"
+          f"\nfloor and training rendered {args.repeat}x, interleaved: median (min-max) wall")
     with tempfile.TemporaryDirectory(prefix="training-bench-") as out_dir:
         for q in args.quality:
-            rows = {kind: run_child(kind, q, out_dir) for kind in ("floor", "training", "redrawn")}
-            for kind, r in rows.items():
-                ratio = r["render_s"] / rows["floor"]["render_s"]
-                print(f"{NAMES[q]:>8} {kind:<8} {r['render_s']:6.2f} s {r['frames']} frames "
-                      f"{r['render_s'] / r['frames'] * 1e3:5.1f} ms/frame  ratio {ratio:4.2f}"
-                      f"{'' if ratio <= 1.5 else ' OVER'}  peak RSS {r['maxrss_mb']:5.0f} MB"
-                      f"{'' if r['maxrss_mb'] < 1536 else ' OVER'}  motion {r['motion']:5.2f}"
+            runs = {"floor": [], "training": []}
+            for _ in range(args.repeat):
+                for kind in runs:
+                    runs[kind].append(run_child(kind, q, out_dir))
+            runs["redrawn"] = [run_child("redrawn", q, out_dir)]
+            floor = statistics.median(r["render_s"] for r in runs["floor"])
+            for kind, rs in runs.items():
+                times = [r["render_s"] for r in rs]
+                wall, r = statistics.median(times), rs[0]
+                rss = max(x["maxrss_mb"] for x in rs)
+                ratio = wall / floor
+                spread = f"({min(times):.2f}-{max(times):.2f})" if len(rs) > 1 else " " * 11
+                print(f"{NAMES[q]:>8} {kind:<8} {wall:6.2f} s {spread} {r['frames']} frames "
+                      f"{wall / r['frames'] * 1e3:5.1f} ms/frame  ratio {ratio:4.2f}"
+                      f"{'' if ratio <= 1.5 else ' OVER'}  peak RSS {rss:5.0f} MB"
+                      f"{'' if rss < 1536 else ' OVER'}  motion {r['motion']:5.2f}"
                       f"{' FROZEN' if kind != 'floor' and r['motion'] < 1 else ''}")
-            print(f"{NAMES[q]:>8} trace training {rows['training']['train_s']:.2f} s (excluded)")
+            pairs = [t["render_s"] / f["render_s"] for f, t in zip(runs["floor"], runs["training"])]
+            print(f"{NAMES[q]:>8} training/floor per pair: "
+                  + ", ".join(f"{x:.2f}" for x in pairs))
+            print(f"{NAMES[q]:>8} trace training {runs['training'][0]['train_s']:.2f} s (excluded)")
         print("\ncProfile of one 720p30 'redrawn' training render (main thread only; the encoder "
               "runs in its own thread):")
         prof = run_child("redrawn", "m", out_dir, profile=True)

@@ -6,9 +6,14 @@ the image's size. Our panels are axis-aligned and opaque, so they only need a
 resize and a copy into their rectangle. And manim strokes a polyline as a chain
 of cubic curves, which Cairo offsets curve by curve: a loss curve of a hundred
 points costs about a millisecond that way, and some microseconds as straight
-lines. Anything else takes manim's own path.
+lines. Numbers that change a few times a second are filled once per change,
+kept as small surfaces and composited, not filled again every frame. Anything
+else takes manim's own path.
 """
 
+import math
+
+import cairo
 import numpy as np
 from manim import Camera, VMobject
 from PIL import Image
@@ -28,7 +33,48 @@ class Polyline(VMobject):
 class PanelCamera(Camera):
     """Images with ``opaque_panel = True`` take the fast path; one that also has a
     ``version`` is resized again only when its version or place changes. A
-    Polyline is drawn as lines."""
+    Polyline is drawn as lines. A VMobject with ``cached_raster = True`` is
+    rasterised again only when its points, style or the camera frame change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rasters: dict[int, tuple] = {}  # id(vmobject) -> (key, surface, left, top)
+
+    def display_vectorized(self, vmobject, ctx):
+        if not getattr(vmobject, "cached_raster", False) or not vmobject.has_points():
+            return super().display_vectorized(vmobject, ctx)
+        points = self.transform_points_pre_display(vmobject, vmobject.points)
+        matrix = ctx.get_matrix()
+        key = (hash(points.tobytes()), tuple(matrix), vmobject.get_fill_rgbas().tobytes(),
+               vmobject.get_stroke_rgbas().tobytes(), vmobject.get_stroke_width())
+        cached = self.rasters.get(id(vmobject))
+        if cached is None or cached[0] != key:
+            cached = (key, *self.rasterise(vmobject, points, matrix))
+            self.rasters[id(vmobject)] = cached
+        _, surface, left, top = cached
+        # Cairo composites the patch "over" the frame, as it would have drawn the path
+        ctx.save()
+        ctx.identity_matrix()
+        ctx.set_source_surface(surface, left, top)
+        ctx.paint()
+        ctx.restore()
+        return self
+
+    def rasterise(self, vmobject, points: np.ndarray, matrix: cairo.Matrix) -> tuple:
+        """The vmobject drawn by manim into a transparent surface just its size."""
+        xs = points[:, 0] * matrix.xx + points[:, 1] * matrix.xy + matrix.x0
+        ys = points[:, 0] * matrix.yx + points[:, 1] * matrix.yy + matrix.y0
+        margin = 2 + vmobject.get_stroke_width() * self.cairo_line_width_multiple * abs(matrix.xx)
+        left, top = math.floor(xs.min() - margin), math.floor(ys.min() - margin)
+        width = math.ceil(xs.max() + margin) - left
+        height = math.ceil(ys.max() + margin) - top
+        surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, max(width, 1), max(height, 1))
+        patch = cairo.Context(surface)
+        patch.set_matrix(cairo.Matrix(matrix.xx, matrix.yx, matrix.xy, matrix.yy,
+                                      matrix.x0 - left, matrix.y0 - top))
+        super().display_vectorized(vmobject, patch)
+        surface.flush()
+        return surface, left, top
 
     def set_cairo_context_path(self, ctx, vmobject):
         if not isinstance(vmobject, Polyline) or len(vmobject.points) < 4:

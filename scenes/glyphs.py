@@ -12,24 +12,29 @@ from manim import Text, VectorizedPoint, VGroup, VMobject
 CHARSET = "0123456789.-+e%=/ naif"  # with nan and inf
 MONO_FONT = "DejaVu Sans Mono"
 
-# (font size, charset) -> (glyph outlines relative to the left edge of their cell, advance)
-_GLYPH_SETS: dict[tuple[float, str], tuple[dict[str, np.ndarray], float]] = {}
+REFERENCE_SIZE = 48  # glyphs are rendered once at this size; outlines scale exactly
+
+# charset -> (glyph outlines relative to the left edge of their cell, advance), at
+# REFERENCE_SIZE
+_GLYPH_SETS: dict[str, tuple[dict[str, np.ndarray], float]] = {}
 
 
 def glyph_set(font_size: float, charset: str = CHARSET) -> tuple[dict[str, np.ndarray], float]:
-    """Outlines of ``charset`` at ``font_size``, rendered once per process."""
-    key = (font_size, charset)
-    if key not in _GLYPH_SETS:
+    """Outlines of ``charset`` at ``font_size``; one Text per charset and process."""
+    if charset not in _GLYPH_SETS:
         drawn = charset.replace(" ", "")  # Text drops spaces: they have no outline
-        reference = Text(drawn, font=MONO_FONT, font_size=font_size)
-        pair = Text("00", font=MONO_FONT, font_size=font_size)
-        advance = pair[1].get_center()[0] - pair[0].get_center()[0]
-        origin = reference[0].get_left()
-        glyphs = {c: reference[i].points - origin - [i * advance, 0, 0]
+        # between two zeros, so that the advance comes from the same rendering
+        reference = Text(f"0{drawn}0", font=MONO_FONT, font_size=REFERENCE_SIZE)
+        advance = (reference[-1].get_center()[0] - reference[0].get_center()[0]) / (
+            len(drawn) + 1)
+        origin = reference[1].get_left()
+        glyphs = {c: reference[i + 1].points - origin - [i * advance, 0, 0]
                   for i, c in enumerate(drawn)}
         glyphs.update({c: np.zeros((0, 3)) for c in charset if c == " "})
-        _GLYPH_SETS[key] = (glyphs, advance)
-    return _GLYPH_SETS[key]
+        _GLYPH_SETS[charset] = (glyphs, advance)
+    glyphs, advance = _GLYPH_SETS[charset]
+    scale = font_size / REFERENCE_SIZE
+    return {c: outline * scale for c, outline in glyphs.items()}, advance * scale
 
 
 class MonoNumber(VGroup):
@@ -41,6 +46,7 @@ class MonoNumber(VGroup):
         # the left edge of the first cell: a point child, so the text moves with the group
         self.anchor = VectorizedPoint(np.zeros(3))
         self.body = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
+        self.body.cached_raster = True  # the panel camera fills it once per change
         self.text = None
         self.add(self.anchor, self.body)
         self.set_text(text)

@@ -12,7 +12,7 @@ from scenes import glyphs
 from scenes.camera import PanelCamera, Polyline
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram
-from scenes.network_raster import LEVELS, NetworkRaster
+from scenes.network_raster import NetworkRaster
 from scenes.raster import LevelFrames, Overlay, disc_layer, rgb, words
 from scenes.settings import Settings
 
@@ -90,11 +90,10 @@ def test_network_panel_colours_are_rgb_whatever_cairo_stores(diagram):
     image = panel.image.pixel_array
     assert image.shape[2] == 4 and (image[..., 3] == 255).all()
     assert image[1, 1, :3].tolist() == list((rgb(THEME["background"]) * 255 + 0.5).astype(int))
-    # a full-strength edge is nearly opaque (strongest level): its own colour at the midpoint
-    alpha = 0.35 + 0.65 * (LEVELS - 0.5) / LEVELS
+    # full-strength edges are opaque: their midpoints have exactly the theme's colours
     for k, name in ((0, "positive"), (-1, "negative")):
         middle = (starts[k] + ends[k]) / 2
-        expected = (rgb(THEME[name]) * alpha + rgb(THEME["background"]) * (1 - alpha)) * 255
+        expected = rgb(THEME[name]) * 255
         assert np.abs(pixel_at(panel, middle) - expected).max() <= 2, name
 
 
@@ -145,9 +144,9 @@ def test_mono_number_matches_text_and_renders_its_glyphs_once(monkeypatch):
     assert number.height == pytest.approx(reference.height, rel=0.01)
     created = []
     monkeypatch.setattr(glyphs, "Text", lambda *a, **k: created.append(a) or Text(*a, **k))
-    for _ in range(3):
-        MonoNumber("12", 24, "#ffffff")
-    assert created == [], "glyphs at a size already seen are reused"
+    for size in (17, 24, 30):
+        MonoNumber("12", size, "#ffffff")
+    assert created == [], "glyphs are rendered once, then scaled to each size"
     number.set_text("nan")
     assert number.body.has_points()
     with pytest.raises(ValueError, match="no glyph"):
