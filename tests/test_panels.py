@@ -158,3 +158,21 @@ def test_mono_number_keeps_its_place_when_the_text_changes():
     left = number.body.get_left()
     number.set_text("7")
     assert number.body.get_left()[0] == pytest.approx(left[0], abs=0.05)
+
+
+def test_numbers_are_filled_once_per_text_and_look_as_manim_draws_them(monkeypatch):
+    number = MonoNumber("0.297 / 86%", 30, "#ffcc00").move_to([-2, 1, 0])
+    assert np.abs(draw(PanelCamera, number) - draw(Camera, number)).max() <= 2
+
+    camera = PanelCamera()
+    filled = []
+    original = Camera.display_vectorized
+    monkeypatch.setattr(Camera, "display_vectorized",
+                        lambda self, vm, ctx: filled.append(vm) or original(self, vm, ctx))
+    for text in ("1", "1", "1", "2", "2"):
+        number.set_text(text)
+        camera.reset()
+        camera.capture_mobjects([number])
+    assert filled.count(number.body) == 2, "filled again only when the text changed"
+    lit = camera.pixel_array[..., :3].sum(axis=2) > 0
+    assert lit.any()
