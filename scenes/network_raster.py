@@ -41,8 +41,8 @@ class NetworkRaster:
         self.pixels = np.ndarray((self.height, self.width, 4), np.uint8,
                                  buffer=self.surface.get_data())
         self.rgba = self.pixels if self.swap else np.empty_like(self.pixels)
-        self.colours = {k: self.cairo_rgb(rgb(theme[k]))
-                        for k in ("background", "positive", "negative", "node", "node_stroke")}
+        self.colours = {k: self.cairo_rgb(rgb(theme[k])) for k in
+                        ("background", "positive", "negative", "node", "node_stroke", "text")}
         self.border = (rgb(theme["node_stroke"]) * 255 + 0.5).astype(np.uint8)
         starts, ends = diagram.edge_endpoints()
         self.segments = [(*a, *b) for a, b in zip(self.to_px(starts).tolist(),
@@ -75,8 +75,15 @@ class NetworkRaster:
         tile[:, [0, -1]] = self.border
         self.maps[layer, k] = tile
 
-    def draw(self, signed: np.ndarray) -> None:
-        """The panel for edge strengths ``signed`` in [-1, 1], one per drawn edge."""
+    def draw(self, signed: np.ndarray, fills: dict | None = None,
+             marker: tuple[float, float] | None = None) -> None:
+        """The panel for edge strengths ``signed`` in [-1, 1], one per drawn edge.
+
+        ``fills`` maps (layer, k) to the RGB fill of a node drawn as a circle;
+        ``marker`` is a point of the input plane as fractions (across, down) of a
+        neuron map, ringed on every map.
+        """
+        fills = fills or {}
         self.surface.mark_dirty()  # the tiles of the last frame were written past Cairo
         ctx = cairo.Context(self.surface)
         ctx.set_source_rgb(*self.colours["background"])
@@ -105,17 +112,46 @@ class NetworkRaster:
                 if (layer, k) in self.maps:
                     continue
                 ctx.arc(x, y, self.node_radius, 0, 2 * np.pi)
-                ctx.set_source_rgb(*self.colours["node"])
+                fill = fills.get((layer, k))
+                ctx.set_source_rgb(*(self.cairo_rgb(fill) if fill is not None
+                                     else self.colours["node"]))
                 ctx.fill_preserve()
                 ctx.set_source_rgb(*self.colours["node_stroke"])
                 ctx.stroke()
         self.surface.flush()
+        self.paste_maps()
+        if marker is not None and self.maps:
+            self.surface.mark_dirty()
+            self.ring_maps(ctx, marker)
+            self.surface.flush()
         if not self.swap:  # 0xAARRGGBB words stored big-endian: bytes A, R, G, B
             self.rgba[..., :3] = self.pixels[..., 1:]
             self.rgba[..., 3] = 255
-        half, side = self.thumb_side // 2, self.thumb_side
-        for (layer, k), tile in self.maps.items():
-            x, y = (int(round(v)) for v in self.nodes[layer][k])
-            view = self.rgba[y - half:y - half + side, x - half:x - half + side, :3]
-            view[...] = tile[:view.shape[0], :view.shape[1]]
         self.image.pixel_array = self.rgba
+
+    def map_box(self, layer: int, k: int) -> tuple[int, int]:
+        """Top-left pixel of a neuron map."""
+        x, y = (int(round(v)) for v in self.nodes[layer][k])
+        return x - self.thumb_side // 2, y - self.thumb_side // 2
+
+    def paste_maps(self) -> None:
+        """Neuron maps into Cairo's pixels, in its byte order."""
+        rgb_bytes = slice(0, 3) if self.swap else slice(1, 4)
+        side = self.thumb_side
+        for (layer, k), tile in self.maps.items():
+            left, top = self.map_box(layer, k)
+            view = self.pixels[top:top + side, left:left + side, rgb_bytes]
+            view[...] = tile[:view.shape[0], :view.shape[1]]
+
+    def ring_maps(self, ctx: cairo.Context, marker: tuple[float, float]) -> None:
+        """A light ring in a dark one, visible on either colour of a map."""
+        radius = max(3.5, self.thumb_side * 0.1)
+        for colour, width in ((self.colours["background"], 4.0), (self.colours["text"], 2.0)):
+            ctx.set_source_rgb(*colour)
+            ctx.set_line_width(width * self.scale / 90)
+            for layer, k in self.maps:
+                left, top = self.map_box(layer, k)
+                ctx.new_sub_path()
+                ctx.arc(left + marker[0] * (self.thumb_side - 1),
+                        top + marker[1] * (self.thumb_side - 1), radius, 0, 2 * np.pi)
+            ctx.stroke()

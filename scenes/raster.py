@@ -88,6 +88,27 @@ def disc_layer(points: np.ndarray, colours: np.ndarray, size: int, radius: float
     return layer
 
 
+def ring_layer(centre: tuple[float, float], size: int, radius: float, width: float,
+               colour: np.ndarray) -> np.ndarray:
+    """A premultiplied RGBA float layer with one antialiased ring of ``width`` pixels."""
+    layer = np.zeros((size, size, 4), np.float32)
+    x, y = centre
+    reach = radius + width / 2 + 1.5
+    ys = np.arange(max(int(y - reach), 0), min(int(np.ceil(y + reach)) + 1, size))
+    xs = np.arange(max(int(x - reach), 0), min(int(np.ceil(x + reach)) + 1, size))
+    d = np.hypot(xs[None, :] - x, ys[:, None] - y)
+    cover = np.clip(width / 2 + 0.5 - np.abs(d - radius), 0, 1)
+    window = np.ix_(ys, xs)
+    layer[window + (slice(0, 3),)] = colour * cover[..., None]
+    layer[window + (3,)] = cover
+    return layer
+
+
+def over(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """Premultiplied RGBA ``top`` composited over ``bottom``."""
+    return top + bottom * (1 - top[..., 3:])
+
+
 def binary_lut(base: np.ndarray, negative: np.ndarray, positive: np.ndarray,
                strength: float = 0.75) -> np.ndarray:
     """binary_colours for 256 probability levels, as uint8 RGB: colouring a frame

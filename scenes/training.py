@@ -14,6 +14,7 @@ from manim import (
     RIGHT,
     UP,
     Axes,
+    Circle,
     ImageMobject,
     ManimColor,
     Mobject,
@@ -38,7 +39,9 @@ from scenes.raster import (
     class_colours,
     disc_layer,
     draw_border,
+    over,
     rgb,
+    ring_layer,
     upsample,
     words,
 )
@@ -169,8 +172,19 @@ class TrainingScene(StepScene):
         palette = self.class_palette()
         ring = np.arange(len(points)) >= len(tr["X"])
         radius = float(np.clip(size / (2.2 * np.sqrt(len(points))), 2.2, 6.0) * size / 420)
-        self.points_layer = Overlay(disc_layer(np.column_stack([px, py]), palette[labels],
-                                               size, radius, rgb(theme["background"]), ring))
+        discs = disc_layer(np.column_stack([px, py]), palette[labels], size, radius,
+                           rgb(theme["background"]), ring)
+        # the probe sample (the trace's first): a light ring in a dark one, as on the maps
+        self.probe = int(tr["probe"][0])
+        centre, unit = (px[self.probe], py[self.probe]), size / 576
+        self.marker_radius = max(2.6 * radius, 7 * unit)  # pixels of the panel
+        marker = over(ring_layer(centre, size, self.marker_radius, 2.4 * unit,
+                                 rgb(theme["text"])),
+                      ring_layer(centre, size, self.marker_radius, 5.5 * unit,
+                                 rgb(theme["background"])))
+        self.points_layer = Overlay(over(marker, discs))
+        x, y = tr["X"][self.probe]
+        self.probe_on_map = ((x - xmin) / (xmax - xmin), (ymax - y) / (ymax - ymin))
         self.lut_words = words(binary_lut(self.base_rgb, *palette[:2]))
         self.line_word = words(rgb(theme["text"])[None] * 255 + 0.5)[0]
         if tr["grid_prob"].ndim == 3:  # binary: one probability per grid point
@@ -183,8 +197,13 @@ class TrainingScene(StepScene):
         self.boundary.move_to(layout.BOUNDARY_CENTER)
         self.border_colour = (rgb(theme["muted"]) * 255).astype(np.uint8)
         caption = Text(self.labels["decision_boundary"], font=self.font, font_size=22,
-                       color=theme["muted"]).next_to(self.boundary, UP, buff=0.12)
-        self.still += [caption]
+                       color=theme["muted"])
+        caption.next_to(self.boundary, UP, buff=0.12).align_to(self.boundary, LEFT)
+        legend = VGroup(Circle(0.085, color=theme["text"], stroke_width=3),
+                        Text(self.labels["probe"], font=self.font, font_size=22,
+                             color=theme["muted"])).arrange(RIGHT, buff=0.12)
+        legend.next_to(self.boundary, UP, buff=0.12).align_to(self.boundary, RIGHT)
+        self.still += [caption, legend]
         self.moving += [self.boundary]
 
     def class_palette(self) -> np.ndarray:
@@ -232,20 +251,23 @@ class TrainingScene(StepScene):
         # (rows, columns) of each layer's drawn edges in its weight matrix, in edge order
         self.edge_index = [tuple(np.array(self.diagram.edge_pairs(i)).T)
                            for i in range(len(layers) - 1)]
+        self.node_lut = binary_lut(self.base_rgb, rgb(theme["negative"]), rgb(theme["positive"]),
+                                   strength=0.95)
+        self.output_lut = binary_lut(self.base_rgb, *self.class_palette()[:2]) / 255
+        x_all = np.vstack([tr["X"], tr["X_val"]])
+        self.input_scale = np.maximum(np.abs(x_all).max(axis=0), 1e-9)
+        self.hidden_scale: dict[int, float] = {}
         self.thumbnails = self.build_thumbnails() if maps else []
+        self.mapped = {(i + 1, k) for i, k, _ in self.thumbnails}
         self.weight_labels = (self.build_weight_labels(bool(opts["weight_labels"]))
                               if labels else [])
 
     def build_thumbnails(self) -> list[tuple[int, int, int]]:
         """(hidden layer, drawn node, unit) of every neuron map."""
         tr, out = self.trace, []
-        self.hidden_scale = {}
         for i in range(len(tr.layers) - 2):
             self.hidden_scale[i] = max(float(np.abs(tr[f"grid_hidden{i}"]).max()), 1e-6)
             out += [(i, k, unit) for k, unit in enumerate(self.diagram.shown[i + 1])]
-        theme = self.theme
-        self.thumbnail_lut = binary_lut(self.base_rgb, rgb(theme["negative"]),
-                                        rgb(theme["positive"]), strength=0.95)
         return out
 
     def build_weight_labels(self, forced: bool) -> list[tuple[int, int, int, MonoNumber]]:
@@ -328,7 +350,8 @@ class TrainingScene(StepScene):
         self.update_thumbnails(s)
         self.panel.draw(np.concatenate([w[rows, cols] for w, (rows, cols)
                                         in zip(weights, self.edge_index)])
-                        / self.diagram.max_abs)
+                        / self.diagram.max_abs, self.probe_fills(s),
+                        self.probe_on_map if self.thumbnails else None)
         for i, a, b, label in self.weight_labels:
             label.set_text(compact(weights[i][a, b], 2))
         self.boundary.pixel_array = self.boundary_pixels(s)
@@ -347,6 +370,40 @@ class TrainingScene(StepScene):
             text += f" / {tr['accuracy'][k] * 100:.0f}%"
         self.readout.set_text(text)
 
+    def probe_fills(self, s: float) -> dict[tuple[int, int], np.ndarray]:
+        """Colour of every node drawn as a circle: its activation for the probe sample.
+        Inputs and hidden units in the maps' palette (scaled over the whole run), outputs
+        as the boundary colours them: a sigmoid by its probability, a class by its own."""
+        tr, layers, fills = self.trace, self.trace.layers, {}
+        x = tr["X"][self.probe] / self.input_scale
+        for k, unit in enumerate(self.diagram.shown[0]):
+            fills[0, k] = self.node_colour(x[unit])
+        sigmoid = tr.meta["config"]["network"]["activation"] == "sigmoid"
+        palette = self.class_palette()
+        for i in range(len(layers) - 1):  # A{i}: the activations of diagram layer i + 1
+            a = blend(tr[f"A{i}"][:, 0], s)
+            for k, unit in enumerate(self.diagram.shown[i + 1]):
+                if i == len(layers) - 2:
+                    p = float(np.clip(a[unit], 0, 1))
+                    fills[i + 1, k] = (self.output_lut[int(p * 255 + 0.5)] if layers[-1] == 1
+                                       else self.base_rgb + (palette[unit % len(palette)]
+                                                             - self.base_rgb) * p * 0.75)
+                elif (i + 1, k) not in self.mapped:
+                    scale = self.activation_scale(i)
+                    fills[i + 1, k] = self.node_colour(a[unit] * 2 - 1 if sigmoid
+                                                       else a[unit] / scale)
+        return fills
+
+    def node_colour(self, value: float) -> np.ndarray:
+        """A value in [-1, 1] in the maps' palette, as float RGB."""
+        return self.node_lut[int(np.clip((value + 1) * 127.5 + 0.5, 0, 255))] / 255
+
+    def activation_scale(self, i: int) -> float:
+        """The largest |activation| of hidden layer i over the run (maps or probes)."""
+        if i not in self.hidden_scale:
+            self.hidden_scale[i] = max(float(np.abs(self.trace[f"A{i}"]).max()), 1e-6)
+        return self.hidden_scale[i]
+
     def update_thumbnails(self, s: float) -> None:
         """Neuron maps at the nearest recorded grid (they are small: no blending)."""
         tr = self.trace
@@ -362,4 +419,4 @@ class TrainingScene(StepScene):
             # activations in [-1, 1] (sigmoid's [0, 1] stretched) as LUT levels
             scaled = (values * 2 - 1) if sigmoid else values / self.hidden_scale[i]
             levels = np.clip((scaled + 1) * 127.5 + 0.5, 0, 255).astype(np.uint8)
-            self.panel.set_map(i + 1, k, self.thumbnail_lut[levels])
+            self.panel.set_map(i + 1, k, self.node_lut[levels])

@@ -109,6 +109,20 @@ def test_network_panel_draws_neuron_maps_framed_over_their_nodes(diagram):
     x, y = (int(round(v)) for v in panel.to_px(centre[None])[0])
     half = panel.thumb_side // 2
     assert panel.image.pixel_array[y - half, x, :3].tolist() == border.tolist()
+    # a marker rings the same point of every map: here a quarter across, a quarter down
+    panel.set_map(1, 1, tile)
+    fills = {(0, 0): np.array([1.0, 0.0, 0.0])}
+    panel.draw(np.zeros(len(diagram.edge_endpoints()[0])), fills, marker=(0.25, 0.25))
+    text = (rgb(THEME["text"]) * 255).astype(int)
+    radius = max(3.5, panel.thumb_side * 0.1)
+    for k in (0, 1):
+        left, top = panel.map_box(1, k)
+        cx = cy = 0.25 * (panel.thumb_side - 1)
+        row, col = int(round(top + cy)), int(round(left + cx + radius))
+        ring = panel.image.pixel_array[row, col - 1:col + 2, :3].astype(int)  # antialiased
+        assert np.abs(ring - text).max(axis=1).min() < 40, ring
+        assert panel.image.pixel_array[int(top + cy), int(left + cx), :3].tolist() == [0, 200, 0]
+    assert pixel_at(panel, diagram.nodes[0][0].get_center()).tolist() == [255, 0, 0]
 
 
 def draw(camera_class, mobject) -> np.ndarray:

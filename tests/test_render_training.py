@@ -130,3 +130,46 @@ def test_multiclass_and_divergence(tmp_path):
     for colour in scene.theme["classes"][:3]:
         hits = np.sum(np.linalg.norm(panel - hex_rgb(colour), axis=1) < 60)
         assert hits > 30, f"class colour {colour} missing from the boundary panel"
+
+
+def test_nodes_show_the_probe_sample_and_rings_mark_it(moons):
+    trace, scene, frames, _ = moons
+    last = frames[-1].astype(float)
+    probe = int(trace["probe"][0])
+    x = trace["X"][probe]
+    p = forward(trace.network(trace.n_states - 1), x[None]).A[-1][0, 0]
+    positive, negative = hex_rgb(scene.theme["positive"]), hex_rgb(scene.theme["negative"])
+    base = hex_rgb(scene.theme["panel"])
+
+    def node(layer: int, k: int) -> np.ndarray:
+        row, col = to_pixel(scene.diagram.nodes[layer][k].get_center(), last.shape)
+        return last[row - 2:row + 3, col - 2:col + 3].reshape(-1, 3).mean(axis=0)
+
+    def leans_positive(colour) -> bool:
+        return np.linalg.norm(colour - positive) < np.linalg.norm(colour - negative)
+
+    output = node(-1, 0)
+    assert leans_positive(output) == (p > 0.5), (p, output)
+    # inputs: the sign of each coordinate, and the larger |x| (per scale) the stronger
+    data = np.abs(np.vstack([trace["X"], trace["X_val"]])).max(axis=0)
+    inputs = [node(0, j) for j in range(2)]
+    for j in range(2):
+        if abs(x[j]) / data[j] > 0.15:
+            assert leans_positive(inputs[j]) == (x[j] > 0), (j, x, inputs[j])
+    strength = [np.linalg.norm(c - base) for c in inputs]
+    if abs(abs(x[0]) / data[0] - abs(x[1]) / data[1]) > 0.15:
+        assert (strength[0] > strength[1]) == (abs(x[0]) / data[0] > abs(x[1]) / data[1])
+    # a ring in the text colour around the probe on the boundary panel
+    box = scene.boundary
+    xmin, xmax, ymin, ymax = trace["grid_extent"]
+    at = (box.get_left()[0] + (x[0] - xmin) / (xmax - xmin) * box.width,
+          box.get_bottom()[1] + (x[1] - ymin) / (ymax - ymin) * box.height, 0)
+    row, col = to_pixel(at, last.shape)
+    radius = scene.marker_radius * last.shape[0] / scene.camera.pixel_height
+    text = hex_rgb(scene.theme["text"])
+    on_ring = 0
+    for a in np.linspace(0, 2 * np.pi, 24, endpoint=False):
+        r, c = int(round(row + radius * np.sin(a))), int(round(col + radius * np.cos(a)))
+        patch = last[r - 1:r + 2, c - 1:c + 2].reshape(-1, 3)  # the ring is ~2 px wide
+        on_ring += np.linalg.norm(patch - text, axis=1).min() < 80
+    assert on_ring >= 21, f"{on_ring} of 24 points of the ring in the text colour"
