@@ -12,7 +12,7 @@ import numpy as np
 from manim import ImageMobject
 
 from scenes.network_diagram import NetworkDiagram
-from scenes.raster import rgb
+from scenes.raster import marker, rgb
 
 LINE_WIDTH_UNIT = 0.01  # manim's stroke_width 1 is 0.01 scene units wide
 
@@ -22,7 +22,8 @@ class NetworkRaster:
 
     def __init__(self, diagram: NetworkDiagram, theme: dict, px_per_unit: float, pad: float,
                  thumbnail_side: float):
-        self.diagram, self.scale = diagram, px_per_unit
+        self.diagram, self.scale, self.theme = diagram, px_per_unit, theme
+        self.marker: np.ndarray | None = None  # premultiplied RGBA ring over every map
         # the box of the node centres, grown by the largest node: the panel is opaque,
         # so it must not reach the texts around it (the ellipses are drawn on top)
         centres = np.array([node.get_center()[:2] for column in diagram.nodes
@@ -41,8 +42,8 @@ class NetworkRaster:
         self.pixels = np.ndarray((self.height, self.width, 4), np.uint8,
                                  buffer=self.surface.get_data())
         self.rgba = self.pixels if self.swap else np.empty_like(self.pixels)
-        self.colours = {k: self.cairo_rgb(rgb(theme[k])) for k in
-                        ("background", "positive", "negative", "node", "node_stroke", "text")}
+        self.colours = {k: self.cairo_rgb(rgb(theme[k]))
+                        for k in ("background", "positive", "negative", "node", "node_stroke")}
         self.border = (rgb(theme["node_stroke"]) * 255 + 0.5).astype(np.uint8)
         starts, ends = diagram.edge_endpoints()
         self.segments = [(*a, *b) for a, b in zip(self.to_px(starts).tolist(),
@@ -65,24 +66,36 @@ class NetworkRaster:
         r, g, b = (float(c) for c in colour)
         return (b, g, r) if self.swap else (r, g, b)
 
+    def set_marker(self, at: tuple[float, float] | None) -> None:
+        """Ring a point of the input plane, as fractions (across, down) of a neuron map,
+        on every map set from now on."""
+        self.marker = None
+        if at is not None:
+            side = self.thumb_side
+            layer = np.zeros((side, side, 4), np.float32)
+            marker(layer, (at[0] * (side - 1), at[1] * (side - 1)), max(3.5, side * 0.1),
+                   2.0 * self.scale / 90, rgb(self.theme["text"]), rgb(self.theme["background"]))
+            rows, cols = np.nonzero(layer[..., 3])  # composited only where it covers
+            self.marker_box = np.s_[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+            self.marker = layer[self.marker_box]
+
     def set_map(self, layer: int, k: int, rgb_array: np.ndarray) -> None:
         """A neuron's map (h, w, 3 uint8), drawn over its node, framed, from now on."""
         side = self.thumb_side
         rows = (np.arange(side) * rgb_array.shape[0] // side)
         cols = (np.arange(side) * rgb_array.shape[1] // side)
         tile = rgb_array[rows][:, cols]
+        if self.marker is not None:
+            under = tile[self.marker_box]
+            under[...] = (self.marker[..., :3] * 255 + under * (1 - self.marker[..., 3:])
+                          + 0.5).astype(np.uint8)
         tile[[0, -1], :] = self.border
         tile[:, [0, -1]] = self.border
         self.maps[layer, k] = tile
 
-    def draw(self, signed: np.ndarray, fills: dict | None = None,
-             marker: tuple[float, float] | None = None) -> None:
-        """The panel for edge strengths ``signed`` in [-1, 1], one per drawn edge.
-
-        ``fills`` maps (layer, k) to the RGB fill of a node drawn as a circle;
-        ``marker`` is a point of the input plane as fractions (across, down) of a
-        neuron map, ringed on every map.
-        """
+    def draw(self, signed: np.ndarray, fills: dict | None = None) -> None:
+        """The panel for edge strengths ``signed`` in [-1, 1], one per drawn edge;
+        ``fills`` maps (layer, k) to the RGB fill of a node drawn as a circle."""
         fills = fills or {}
         self.surface.mark_dirty()  # the tiles of the last frame were written past Cairo
         ctx = cairo.Context(self.surface)
@@ -120,10 +133,6 @@ class NetworkRaster:
                 ctx.stroke()
         self.surface.flush()
         self.paste_maps()
-        if marker is not None and self.maps:
-            self.surface.mark_dirty()
-            self.ring_maps(ctx, marker)
-            self.surface.flush()
         if not self.swap:  # 0xAARRGGBB words stored big-endian: bytes A, R, G, B
             self.rgba[..., :3] = self.pixels[..., 1:]
             self.rgba[..., 3] = 255
@@ -142,16 +151,3 @@ class NetworkRaster:
             left, top = self.map_box(layer, k)
             view = self.pixels[top:top + side, left:left + side, rgb_bytes]
             view[...] = tile[:view.shape[0], :view.shape[1]]
-
-    def ring_maps(self, ctx: cairo.Context, marker: tuple[float, float]) -> None:
-        """A light ring in a dark one, visible on either colour of a map."""
-        radius = max(3.5, self.thumb_side * 0.1)
-        for colour, width in ((self.colours["background"], 4.0), (self.colours["text"], 2.0)):
-            ctx.set_source_rgb(*colour)
-            ctx.set_line_width(width * self.scale / 90)
-            for layer, k in self.maps:
-                left, top = self.map_box(layer, k)
-                ctx.new_sub_path()
-                ctx.arc(left + marker[0] * (self.thumb_side - 1),
-                        top + marker[1] * (self.thumb_side - 1), radius, 0, 2 * np.pi)
-            ctx.stroke()

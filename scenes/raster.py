@@ -88,25 +88,27 @@ def disc_layer(points: np.ndarray, colours: np.ndarray, size: int, radius: float
     return layer
 
 
-def ring_layer(centre: tuple[float, float], size: int, radius: float, width: float,
+def stamp_ring(layer: np.ndarray, centre: tuple[float, float], radius: float, width: float,
                colour: np.ndarray) -> np.ndarray:
-    """A premultiplied RGBA float layer with one antialiased ring of ``width`` pixels."""
-    layer = np.zeros((size, size, 4), np.float32)
+    """An antialiased ring of ``width`` pixels composited onto a premultiplied RGBA float
+    layer, in place (only the ring's own window is touched); returns the layer."""
     x, y = centre
     reach = radius + width / 2 + 1.5
-    ys = np.arange(max(int(y - reach), 0), min(int(np.ceil(y + reach)) + 1, size))
-    xs = np.arange(max(int(x - reach), 0), min(int(np.ceil(x + reach)) + 1, size))
+    ys = np.arange(max(int(y - reach), 0), min(int(np.ceil(y + reach)) + 1, layer.shape[0]))
+    xs = np.arange(max(int(x - reach), 0), min(int(np.ceil(x + reach)) + 1, layer.shape[1]))
     d = np.hypot(xs[None, :] - x, ys[:, None] - y)
-    cover = np.clip(width / 2 + 0.5 - np.abs(d - radius), 0, 1)
+    cover = np.clip(width / 2 + 0.5 - np.abs(d - radius), 0, 1)[..., None]
     window = np.ix_(ys, xs)
-    layer[window + (slice(0, 3),)] = colour * cover[..., None]
-    layer[window + (3,)] = cover
+    ring = np.concatenate([colour * cover, cover], axis=-1)
+    layer[window] = ring + layer[window] * (1 - cover)
     return layer
 
 
-def over(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
-    """Premultiplied RGBA ``top`` composited over ``bottom``."""
-    return top + bottom * (1 - top[..., 3:])
+def marker(layer: np.ndarray, centre: tuple[float, float], radius: float, width: float,
+           light: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """A light ring inside a wider dark one, visible on any colour, onto ``layer``."""
+    stamp_ring(layer, centre, radius, width * 2.3, dark)
+    return stamp_ring(layer, centre, radius, width, light)
 
 
 def binary_lut(base: np.ndarray, negative: np.ndarray, positive: np.ndarray,

@@ -39,9 +39,8 @@ from scenes.raster import (
     class_colours,
     disc_layer,
     draw_border,
-    over,
+    marker,
     rgb,
-    ring_layer,
     upsample,
     words,
 )
@@ -178,11 +177,8 @@ class TrainingScene(StepScene):
         self.probe = int(tr["probe"][0])
         centre, unit = (px[self.probe], py[self.probe]), size / 576
         self.marker_radius = max(2.6 * radius, 7 * unit)  # pixels of the panel
-        marker = over(ring_layer(centre, size, self.marker_radius, 2.4 * unit,
-                                 rgb(theme["text"])),
-                      ring_layer(centre, size, self.marker_radius, 5.5 * unit,
-                                 rgb(theme["background"])))
-        self.points_layer = Overlay(over(marker, discs))
+        self.points_layer = Overlay(marker(discs, centre, self.marker_radius, 2.4 * unit,
+                                           rgb(theme["text"]), rgb(theme["background"])))
         x, y = tr["X"][self.probe]
         self.probe_on_map = ((x - xmin) / (xmax - xmin), (ymax - y) / (ymax - ymin))
         self.lut_words = words(binary_lut(self.base_rgb, *palette[:2]))
@@ -259,6 +255,8 @@ class TrainingScene(StepScene):
         self.hidden_scale: dict[int, float] = {}
         self.thumbnails = self.build_thumbnails() if maps else []
         self.mapped = {(i + 1, k) for i, k, _ in self.thumbnails}
+        if self.thumbnails:
+            self.panel.set_marker(self.probe_on_map)
         self.weight_labels = (self.build_weight_labels(bool(opts["weight_labels"]))
                               if labels else [])
 
@@ -350,8 +348,7 @@ class TrainingScene(StepScene):
         self.update_thumbnails(s)
         self.panel.draw(np.concatenate([w[rows, cols] for w, (rows, cols)
                                         in zip(weights, self.edge_index)])
-                        / self.diagram.max_abs, self.probe_fills(s),
-                        self.probe_on_map if self.thumbnails else None)
+                        / self.diagram.max_abs, self.probe_fills(s))
         for i, a, b, label in self.weight_labels:
             label.set_text(compact(weights[i][a, b], 2))
         self.boundary.pixel_array = self.boundary_pixels(s)

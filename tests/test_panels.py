@@ -110,9 +110,11 @@ def test_network_panel_draws_neuron_maps_framed_over_their_nodes(diagram):
     half = panel.thumb_side // 2
     assert panel.image.pixel_array[y - half, x, :3].tolist() == border.tolist()
     # a marker rings the same point of every map: here a quarter across, a quarter down
+    panel.set_marker((0.25, 0.25))
+    panel.set_map(1, 0, tile)
     panel.set_map(1, 1, tile)
     fills = {(0, 0): np.array([1.0, 0.0, 0.0])}
-    panel.draw(np.zeros(len(diagram.edge_endpoints()[0])), fills, marker=(0.25, 0.25))
+    panel.draw(np.zeros(len(diagram.edge_endpoints()[0])), fills)
     text = (rgb(THEME["text"]) * 255).astype(int)
     radius = max(3.5, panel.thumb_side * 0.1)
     for k in (0, 1):
