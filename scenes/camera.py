@@ -46,7 +46,9 @@ class PanelCamera(Camera):
         points = self.transform_points_pre_display(vmobject, vmobject.points)
         matrix = ctx.get_matrix()
         key = (hash(points.tobytes()), tuple(matrix), vmobject.get_fill_rgbas().tobytes(),
-               vmobject.get_stroke_rgbas().tobytes(), vmobject.get_stroke_width())
+               vmobject.get_stroke_rgbas().tobytes(), vmobject.get_stroke_width(),
+               vmobject.get_stroke_rgbas(background=True).tobytes(),
+               vmobject.get_stroke_width(background=True))
         cached = self.rasters.get(id(vmobject))
         if cached is None or cached[0] != key:
             cached = (key, *self.rasterise(vmobject, points, matrix))
@@ -64,7 +66,8 @@ class PanelCamera(Camera):
         """The vmobject drawn by manim into a transparent surface just its size."""
         xs = points[:, 0] * matrix.xx + points[:, 1] * matrix.xy + matrix.x0
         ys = points[:, 0] * matrix.yx + points[:, 1] * matrix.yy + matrix.y0
-        margin = 2 + vmobject.get_stroke_width() * self.cairo_line_width_multiple * abs(matrix.xx)
+        stroke = max(vmobject.get_stroke_width(), vmobject.get_stroke_width(background=True))
+        margin = 2 + stroke * self.cairo_line_width_multiple * abs(matrix.xx)
         left, top = math.floor(xs.min() - margin), math.floor(ys.min() - margin)
         width = math.ceil(xs.max() + margin) - left
         height = math.ceil(ys.max() + margin) - top

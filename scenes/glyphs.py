@@ -40,12 +40,17 @@ def glyph_set(font_size: float, charset: str = CHARSET) -> tuple[dict[str, np.nd
 class MonoNumber(VGroup):
     """A line of monospace characters from ``charset``, changed with ``set_text``."""
 
-    def __init__(self, text: str, font_size: float, color, charset: str = CHARSET):
+    def __init__(self, text: str, font_size: float, color, charset: str = CHARSET,
+                 halo=None):
+        """``halo``: a colour (the background's) drawn as a wide outline under the
+        glyphs, so that a line the number sits on passes under it, not through it."""
         super().__init__()
         self.glyphs, self.advance = glyph_set(font_size, charset)
         # the left edge of the first cell: a point child, so the text moves with the group
         self.anchor = VectorizedPoint(np.zeros(3))
         self.body = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
+        if halo is not None:
+            self.body.set_stroke(halo, width=font_size / 3, background=True)
         self.body.cached_raster = True  # the panel camera fills it once per change
         self.text = None
         self.add(self.anchor, self.body)

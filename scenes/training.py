@@ -270,7 +270,8 @@ class TrainingScene(StepScene):
 
     def build_weight_labels(self, forced: bool) -> list[tuple[int, int, int, MonoNumber]]:
         """A label per edge; unless forced, none when they cannot all be placed apart."""
-        out = [(i, a, b, MonoNumber("-0.00", font_size=17, color=self.theme["text"]))
+        out = [(i, a, b, MonoNumber("-0.00", font_size=17, color=self.theme["text"],
+                                    halo=self.theme["background"]))
                for i in range(len(self.trace.layers) - 1)
                for a, b in self.diagram.edge_pairs(i)]
         items = [(i, k, label) for i in range(len(self.trace.layers) - 1)

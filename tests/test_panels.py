@@ -5,7 +5,7 @@ camera's polyline path and the cached monospace glyphs."""
 import cairo
 import numpy as np
 import pytest
-from manim import Camera, Text
+from manim import Camera, Line, Text, VGroup
 from PIL import Image
 
 from scenes import glyphs
@@ -15,6 +15,7 @@ from scenes.network_diagram import NetworkDiagram
 from scenes.network_raster import NetworkRaster
 from scenes.raster import LevelFrames, Overlay, disc_layer, rgb, words
 from scenes.settings import Settings
+from tests.frames import to_pixel
 
 THEME = Settings(trace=None).theme
 
@@ -179,6 +180,18 @@ def test_mono_number_keeps_its_place_when_the_text_changes():
 def test_numbers_are_filled_once_per_text_and_look_as_manim_draws_them(monkeypatch):
     number = MonoNumber("0.297 / 86%", 30, "#ffcc00").move_to([-2, 1, 0])
     assert np.abs(draw(PanelCamera, number) - draw(Camera, number)).max() <= 2
+    # with a halo (a wide background-coloured outline under the glyphs) over a line
+    line_through = []
+    for halo in (None, "#000000"):
+        line = Line([-5, 1, 0], [1, 1, 0], stroke_color="#ffffff", stroke_width=4)
+        haloed = MonoNumber("-0.98", 30, "#ffcc00", halo=halo).move_to([-2, 1, 0])
+        together = VGroup(line, haloed)
+        with_cache, plain = draw(PanelCamera, together), draw(Camera, together)
+        assert np.abs(with_cache - plain).max() <= 2
+        row, left = to_pixel(haloed.get_left(), plain.shape)
+        right = to_pixel(haloed.get_right(), plain.shape)[1]
+        line_through.append(int((plain[row - 2:row + 3, left:right].min(axis=2) > 240).sum()))
+    assert line_through[1] < line_through[0] / 3, f"the halo hides the line: {line_through}"
 
     camera = PanelCamera()
     filled = []
