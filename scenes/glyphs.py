@@ -7,7 +7,7 @@ an animation what to redraw), and the camera draws one path, not one per charact
 """
 
 import numpy as np
-from manim import Text, VectorizedPoint, VGroup, VMobject
+from manim import LineJointType, Text, VectorizedPoint, VGroup, VMobject
 
 CHARSET = "0123456789.-+e%=/ naif"  # with nan and inf
 MONO_FONT = "DejaVu Sans Mono"
@@ -50,7 +50,8 @@ class MonoNumber(VGroup):
         self.anchor = VectorizedPoint(np.zeros(3))
         self.body = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
         if halo is not None:
-            self.body.set_stroke(halo, width=font_size / 3, background=True)
+            self.body.set_stroke(halo, width=font_size / 2, background=True)
+            self.body.joint_type = LineJointType.ROUND  # no miter spikes at glyph corners
         self.body.cached_raster = True  # the panel camera fills it once per change
         self.text = None
         self.add(self.anchor, self.body)

@@ -2,6 +2,7 @@
 and data points stamped as antialiased discs. No manim here, so it is cheap
 to test and to run once per frame."""
 
+import cairo
 import numpy as np
 from PIL import Image
 
@@ -48,6 +49,75 @@ def class_colours(probs: np.ndarray, base: np.ndarray, palette: np.ndarray,
     return base + (palette[best] - base) * (confidence[..., None] * strength)
 
 
+def contour_segments(grid: np.ndarray, level: float = 0.5) -> np.ndarray:
+    """Marching squares: the ``level`` isoline of a (rows, cols) grid as straight
+    segments (n, 2, 2) of (x = column, y = row) points, interpolated linearly along
+    the cell edges. A saddle cell is split the way its centre value says."""
+    above = grid > level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        along_x = (level - grid[:, :-1]) / (grid[:, 1:] - grid[:, :-1])
+        along_y = (level - grid[:-1, :]) / (grid[1:, :] - grid[:-1, :])
+    crosses_x = above[:, :-1] != above[:, 1:]  # edge (i, j)-(i, j+1)
+    crosses_y = above[:-1, :] != above[1:, :]  # edge (i, j)-(i+1, j)
+    rows, cols = np.mgrid[0:grid.shape[0] - 1, 0:grid.shape[1] - 1].astype(np.float64)
+    # the four edges of every cell: top, right, bottom, left
+    flags = np.stack([crosses_x[:-1], crosses_y[:, 1:], crosses_x[1:], crosses_y[:, :-1]], -1)
+    points = np.stack([
+        np.stack([cols + along_x[:-1], rows], -1),
+        np.stack([cols + 1, rows + along_y[:, 1:]], -1),
+        np.stack([cols + along_x[1:], rows + 1], -1),
+        np.stack([cols, rows + along_y[:, :-1]], -1)], -2)  # (r, c, 4 edges, 2)
+    count = flags.sum(-1)
+    two = count == 2
+    first = np.argmax(flags[two], axis=-1)
+    second = 3 - np.argmax(flags[two][:, ::-1], axis=-1)
+    cell_points = points[two]
+    segments = [np.stack([cell_points[np.arange(len(first)), first],
+                          cell_points[np.arange(len(first)), second]], 1)]
+    saddle = count == 4
+    if saddle.any():
+        centre = (grid[:-1, :-1] + grid[:-1, 1:] + grid[1:, :-1] + grid[1:, 1:]) / 4
+        # the corners on the centre's side are joined through it: cut off the others
+        joined = (above[:-1, :-1] == (centre > level))[saddle]
+        p = points[saddle]
+        pairs = np.where(joined[:, None, None], [[0, 1], [2, 3]], [[0, 3], [2, 1]])
+        index = np.arange(len(p))[:, None, None]
+        segments.append(p[index, pairs].reshape(-1, 2, 2))
+    return np.concatenate(segments)
+
+
+class ContourPainter:
+    """Antialiased isolines painted onto (h, w, 4) uint8 RGBA images: drawn by Cairo
+    into an alpha mask (independent of byte order), then blended where it covers."""
+
+    def __init__(self, size: int, width: float, colour: np.ndarray):
+        self.mask = cairo.ImageSurface(cairo.FORMAT_A8, size, size)
+        stride = self.mask.get_stride()
+        self.coverage = np.ndarray((size, stride), np.uint8, buffer=self.mask.get_data())
+        self.size, self.width, self.colour = size, width, colour.astype(np.float32) * 255
+
+    def paint(self, image: np.ndarray, grid: np.ndarray, level: float = 0.5) -> None:
+        """The ``level`` isoline of ``grid`` (row 0 at the top, spanning the image
+        corner pixel to corner pixel) onto ``image``, in place."""
+        self.coverage[...] = 0
+        self.mask.mark_dirty()
+        ctx = cairo.Context(self.mask)
+        scale = (self.size - 1) / (grid.shape[0] - 1)
+        ctx.set_line_width(self.width)
+        ctx.set_line_cap(cairo.LINE_CAP_ROUND)
+        for (x0, y0), (x1, y1) in (contour_segments(grid, level) * scale + 0.5).tolist():
+            ctx.move_to(x0, y0)
+            ctx.line_to(x1, y1)
+        ctx.stroke()
+        self.mask.flush()
+        cover = self.coverage[:, :self.size]
+        where = np.flatnonzero(cover)
+        alpha = (cover.ravel()[where] / 255.0)[:, None]
+        flat = image.reshape(-1, image.shape[2])
+        flat[where, :3] = (flat[where, :3] * (1 - alpha) + self.colour * alpha + 0.5).astype(
+            np.uint8)
+
+
 def boundary_mask(labels: np.ndarray) -> np.ndarray:
     """Pixels where the predicted class differs from a right or lower neighbour."""
     edge = np.zeros(labels.shape, dtype=bool)
@@ -75,7 +145,7 @@ def disc_layer(points: np.ndarray, colours: np.ndarray, size: int, radius: float
         d = np.hypot(xs[None, :] - x, ys[:, None] - y)
         cover = np.clip(radius + 0.5 - d, 0, 1)           # whole disc
         inner = np.clip(radius - 1.0 - d, 0, 1)           # inside the outline
-        fill = inner * (0.25 if hollow else 1.0)
+        fill = inner * (0.45 if hollow else 1.0)
         rgb_px = outline * (cover - inner)[..., None] + colour * fill[..., None]
         alpha = cover - inner + fill
         ys_ok = (ys >= 0) & (ys < size)
@@ -104,11 +174,40 @@ def stamp_ring(layer: np.ndarray, centre: tuple[float, float], radius: float, wi
     return layer
 
 
+def stamp_segment(layer: np.ndarray, start: tuple[float, float], end: tuple[float, float],
+                  width: float, colour: np.ndarray) -> np.ndarray:
+    """An antialiased straight stroke with flat ends composited onto a premultiplied
+    RGBA float layer, in place; returns the layer."""
+    (x0, y0), (x1, y1) = start, end
+    reach = width / 2 + 1.5
+    ys = np.arange(max(int(min(y0, y1) - reach), 0),
+                   min(int(np.ceil(max(y0, y1) + reach)) + 1, layer.shape[0]))
+    xs = np.arange(max(int(min(x0, x1) - reach), 0),
+                   min(int(np.ceil(max(x0, x1) + reach)) + 1, layer.shape[1]))
+    dx, dy = x1 - x0, y1 - y0
+    length = max(np.hypot(dx, dy), 1e-9)
+    along = ((xs[None, :] - x0) * dx + (ys[:, None] - y0) * dy) / length
+    across = np.abs((xs[None, :] - x0) * dy - (ys[:, None] - y0) * dx) / length
+    cover = (np.clip(width / 2 + 0.5 - across, 0, 1)
+             * np.clip(np.minimum(along, length - along) + 0.5, 0, 1))[..., None]
+    window = np.ix_(ys, xs)
+    layer[window] = np.concatenate([colour * cover, cover], axis=-1) + layer[window] * (
+        1 - cover)
+    return layer
+
+
 def marker(layer: np.ndarray, centre: tuple[float, float], radius: float, width: float,
            light: np.ndarray, dark: np.ndarray) -> np.ndarray:
-    """A light ring inside a wider dark one, visible on any colour, onto ``layer``."""
-    stamp_ring(layer, centre, radius, width * 2.3, dark)
-    return stamp_ring(layer, centre, radius, width, light)
+    """A sight (a ring with four ticks pointing out) onto ``layer``: light strokes on
+    wider dark ones, visible on any colour, and unlike any data point."""
+    x, y = centre
+    ticks = [((x + radius * dx, y + radius * dy), (x + 1.8 * radius * dx, y + 1.8 * radius * dy))
+             for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1))]
+    for colour, stroke in ((dark, width * 2.3), (light, width)):
+        stamp_ring(layer, centre, radius, stroke, colour)
+        for start, end in ticks:
+            stamp_segment(layer, start, end, stroke, colour)
+    return layer
 
 
 def binary_lut(base: np.ndarray, negative: np.ndarray, positive: np.ndarray,
@@ -171,8 +270,14 @@ class LevelFrames:
     def level_image(self, k: int) -> Image.Image:
         if k not in self.cache:
             levels = (np.clip(self.grids[k][::-1], 0, 1) * 255 + 0.5).astype(np.uint8)
+            # corner to corner: grid point k lands on pixel k (size - 1) / (g - 1), as
+            # the data points do (PIL's default maps pixel edges, half a cell apart)
+            g = levels.shape[0]
+            step = (g - 1) / (self.size - 1)
+            start = 0.5 - 0.5 * step
+            end = start + self.size * step
             self.cache[k] = Image.fromarray(levels, mode="L").resize(
-                (self.size, self.size), Image.Resampling.BILINEAR)
+                (self.size, self.size), Image.Resampling.BILINEAR, box=(start, start, end, end))
         return self.cache[k]
 
     def at(self, f: float) -> np.ndarray:

@@ -16,6 +16,7 @@ from manim import (
     Axes,
     Circle,
     ImageMobject,
+    Line,
     ManimColor,
     Mobject,
     Text,
@@ -32,6 +33,7 @@ from scenes.network_diagram import NetworkDiagram, place_on_edges
 from scenes.network_raster import NetworkRaster
 from scenes.numbers import compact
 from scenes.raster import (
+    ContourPainter,
     LevelFrames,
     Overlay,
     binary_lut,
@@ -176,7 +178,7 @@ class TrainingScene(StepScene):
         # the probe sample (the trace's first): a light ring in a dark one, as on the maps
         self.probe = int(tr["probe"][0])
         centre, unit = (px[self.probe], py[self.probe]), size / 576
-        self.marker_radius = max(2.6 * radius, 7 * unit)  # pixels of the panel
+        self.marker_radius = max(1.9 * radius, 5 * unit)  # pixels of the panel
         self.points_layer = Overlay(marker(discs, centre, self.marker_radius, 2.4 * unit,
                                            rgb(theme["text"]), rgb(theme["background"])))
         x, y = tr["X"][self.probe]
@@ -185,6 +187,7 @@ class TrainingScene(StepScene):
         self.line_word = words(rgb(theme["text"])[None] * 255 + 0.5)[0]
         if tr["grid_prob"].ndim == 3:  # binary: one probability per grid point
             self.levels = LevelFrames(tr["grid_prob"], size)
+            self.contour = ContourPainter(size, 1.8 * unit, rgb(theme["text"]))
         self.frame_rgba = np.full((size, size, 4), 255, np.uint8)
         self.boundary = ImageMobject(np.zeros((size, size, 4), np.uint8))
         self.boundary.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
@@ -194,13 +197,25 @@ class TrainingScene(StepScene):
         self.border_colour = (rgb(theme["muted"]) * 255).astype(np.uint8)
         caption = Text(self.labels["decision_boundary"], font=self.font, font_size=22,
                        color=theme["muted"])
-        caption.next_to(self.boundary, UP, buff=0.12).align_to(self.boundary, LEFT)
-        legend = VGroup(Circle(0.085, color=theme["text"], stroke_width=3),
-                        Text(self.labels["probe"], font=self.font, font_size=22,
-                             color=theme["muted"])).arrange(RIGHT, buff=0.12)
-        legend.next_to(self.boundary, UP, buff=0.12).align_to(self.boundary, RIGHT)
-        self.still += [caption, legend]
+        caption.next_to(self.boundary, UP, buff=0.12)
+        self.still += [caption, self.point_legend(len(tr["X_val"]) > 0)]
         self.moving += [self.boundary]
+
+    def point_legend(self, validation: bool) -> VGroup:
+        """Below the boundary panel: what a dot, a ring and the sight mean."""
+        theme, size = self.theme, 0.075
+        dot = Circle(size, color=theme["background"], stroke_width=1.5,
+                     fill_color=theme["muted"], fill_opacity=1)
+        ring = Circle(size, color=theme["muted"], stroke_width=3)
+        ticks = [Line(d * size * 1.2, d * size * 2.1, color=theme["text"], stroke_width=2.5)
+                 for d in (UP, DOWN, LEFT, RIGHT)]
+        sight = VGroup(Circle(size * 1.2, color=theme["text"], stroke_width=2.5), *ticks)
+        entries = [(dot, "train_points"), (ring, "val_points"), (sight, "probe")]
+        legend = VGroup(*[VGroup(symbol, Text(self.labels[key], font=self.font, font_size=20,
+                                              color=theme["muted"])).arrange(RIGHT, buff=0.12)
+                          for symbol, key in entries if validation or key != "val_points"])
+        legend.arrange(RIGHT, buff=0.45).next_to(self.boundary, DOWN, buff=0.1)
+        return legend
 
     def class_palette(self) -> np.ndarray:
         theme = self.theme
@@ -214,17 +229,17 @@ class TrainingScene(StepScene):
         grid_iter = tr["grid_iter"]
         f = float(np.interp(s, grid_iter, np.arange(len(grid_iter))))
         rgba = self.frame_rgba
-        if tr["grid_prob"].ndim == 3:
-            index = self.levels.at(f)
-            np.take(self.lut_words, index, out=rgba.view(np.uint32)[..., 0])
-            predicted = index > 127
+        grid = blend(tr["grid_prob"], f)
+        if grid.ndim == 2:
+            np.take(self.lut_words, self.levels.at(f), out=rgba.view(np.uint32)[..., 0])
+            self.contour.paint(rgba, grid[::-1])  # antialiased, between grid points
         else:
-            probs = np.clip(upsample(blend(tr["grid_prob"], f), self.panel_px), 0, 1)
+            probs = np.clip(upsample(grid, self.panel_px), 0, 1)
             palette = self.class_palette()[:probs.shape[-1]]
             rgba[..., :3] = (np.clip(class_colours(probs, self.base_rgb, palette), 0, 1) * 255
                              + 0.5).astype(np.uint8)
-            predicted = probs.argmax(axis=-1)
-        rgba.view(np.uint32).ravel()[np.flatnonzero(boundary_mask(predicted))] = self.line_word
+            edge = np.flatnonzero(boundary_mask(probs.argmax(axis=-1)))
+            rgba.view(np.uint32).ravel()[edge] = self.line_word
         self.points_layer.blend(rgba)
         draw_border(rgba, self.border_colour, 2)
         return rgba
@@ -316,6 +331,7 @@ class TrainingScene(StepScene):
                        tick(f"{self.last}", self.axes.c2p(self.last, 0), DOWN),
                        tick(axis_name, self.axes.c2p(self.last / 2, 0), DOWN),
                        tick(f"{top:.2f}", self.axes.c2p(0, top), LEFT, 0.2),
+                       tick(f"{top / 2:.2f}", self.axes.c2p(0, top / 2), LEFT, 0.2),
                        tick("0", self.axes.c2p(0, 0), LEFT, 0.2))
         self.still += [self.axes, legend, ticks]
         self.moving += [c for _, c in self.curves]
@@ -325,7 +341,8 @@ class TrainingScene(StepScene):
         title = Text(self.labels["weights_after"], font=self.font, font_size=30,
                      color=theme["text"]).to_corner(UP + LEFT, buff=0.35)
         self.iteration = MonoNumber("0", font_size=30, color=theme["text"])
-        self.iteration.next_to(title, RIGHT, buff=0.25).align_to(title, DOWN)
+        # on the title's baseline: the bottom of its first glyph, not of a descender
+        self.iteration.next_to(title, RIGHT, buff=0.25).align_to(title[0], DOWN)
         self.readout = MonoNumber("0.000", font_size=24, color=theme["text"])
         name = self.labels["loss"] + (" / " + self.labels["accuracy"] if "accuracy" in self.trace
                                       else "")

@@ -6,14 +6,22 @@ import cairo
 import numpy as np
 import pytest
 from manim import Camera, Line, Text, VGroup
-from PIL import Image
 
 from scenes import glyphs
 from scenes.camera import PanelCamera, Polyline
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram
 from scenes.network_raster import NetworkRaster
-from scenes.raster import LevelFrames, Overlay, disc_layer, rgb, words
+from scenes.raster import (
+    ContourPainter,
+    LevelFrames,
+    Overlay,
+    contour_segments,
+    disc_layer,
+    rgb,
+    upsample,
+    words,
+)
 from scenes.settings import Settings
 from tests.frames import to_pixel
 
@@ -21,9 +29,8 @@ THEME = Settings(trace=None).theme
 
 
 def resized_levels(grid: np.ndarray, size: int) -> np.ndarray:
-    """The reference: one grid, flipped to picture rows, resized as float."""
-    image = Image.fromarray(np.clip(grid[::-1], 0, 1).astype(np.float32), mode="F")
-    return np.asarray(image.resize((size, size), Image.Resampling.BILINEAR)) * 255
+    """The reference: one grid resized corner to corner in float (numpy), rows flipped."""
+    return upsample(np.clip(grid, 0, 1).astype(np.float32), size) * 255
 
 
 def test_level_frames_blend_equals_resizing_the_blended_grid():
@@ -205,3 +212,37 @@ def test_numbers_are_filled_once_per_text_and_look_as_manim_draws_them(monkeypat
     assert filled.count(number.body) == 2, "filled again only when the text changed"
     lit = camera.pixel_array[..., :3].sum(axis=2) > 0
     assert lit.any()
+
+
+def test_contour_segments_trace_a_circle_as_one_closed_line():
+    y, x = np.mgrid[0:40, 0:40].astype(float)
+    distance = np.hypot(x - 19.3, y - 20.1)
+    segments = contour_segments(distance, 12.0)
+    ends = segments.reshape(-1, 2)
+    radii = np.hypot(ends[:, 0] - 19.3, ends[:, 1] - 20.1)
+    assert np.abs(radii - 12.0).max() < 0.1  # linear interpolation of a near-linear field
+    assert abs(np.linalg.norm(segments[:, 1] - segments[:, 0], axis=1).sum()
+               - 2 * np.pi * 12) < 0.5
+    # closed: every end point is shared by exactly two segments
+    _, counts = np.unique(np.round(ends, 9), axis=0, return_counts=True)
+    assert (counts == 2).all()
+
+
+def test_contour_saddle_follows_the_centre_value():
+    low_centre = np.array([[1.0, 0.0], [0.0, 1.0]])  # centre 0.5: not above 0.5
+    cut = {tuple(map(tuple, s)) for s in contour_segments(low_centre, 0.5)}
+    assert cut == {((0.5, 0.0), (0.0, 0.5)), ((0.5, 1.0), (1.0, 0.5))}
+    high_centre = np.array([[1.0, 0.0], [0.2, 1.0]])  # centre 0.55: the ones join
+    cut = {tuple(map(tuple, np.round(s, 9))) for s in contour_segments(high_centre, 0.5)}
+    # top (0.5, 0) to right (1, 0.5); bottom at x = 0.3 / 0.8, left at y = 0.5 / 0.8
+    assert cut == {((0.5, 0.0), (1.0, 0.5)), ((0.375, 1.0), (0.0, 0.625))}
+
+
+def test_contour_painter_draws_an_antialiased_line_where_the_level_is_crossed():
+    grid = np.tile(np.linspace(0, 1, 11), (11, 1))  # 0.5 half-way across
+    image = np.zeros((101, 101, 4), np.uint8)
+    ContourPainter(101, 2.0, np.array([1.0, 1.0, 1.0])).paint(image, grid)
+    row = image[50, :, 0].astype(int)
+    assert row.argmax() in (50, 51) and row.max() > 200
+    assert row[:45].max() == 0 and row[57:].max() == 0
+    assert (image[5:-5, 48:53, 0].max(axis=1) > 200).all(), "the line runs top to bottom"
