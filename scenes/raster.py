@@ -2,6 +2,8 @@
 and data points stamped as antialiased discs. No manim here, so it is cheap
 to test and to run once per frame."""
 
+import sys
+
 import cairo
 import numpy as np
 from PIL import Image
@@ -54,68 +56,84 @@ def contour_segments(grid: np.ndarray, level: float = 0.5) -> np.ndarray:
     segments (n, 2, 2) of (x = column, y = row) points, interpolated linearly along
     the cell edges. A saddle cell is split the way its centre value says."""
     above = grid > level
-    with np.errstate(divide="ignore", invalid="ignore"):
-        along_x = (level - grid[:, :-1]) / (grid[:, 1:] - grid[:, :-1])
-        along_y = (level - grid[:-1, :]) / (grid[1:, :] - grid[:-1, :])
     crosses_x = above[:, :-1] != above[:, 1:]  # edge (i, j)-(i, j+1)
     crosses_y = above[:-1, :] != above[1:, :]  # edge (i, j)-(i+1, j)
-    rows, cols = np.mgrid[0:grid.shape[0] - 1, 0:grid.shape[1] - 1].astype(np.float64)
-    # the four edges of every cell: top, right, bottom, left
+    # the four edges of every cell: top, right, bottom, left; only crossed cells go on
     flags = np.stack([crosses_x[:-1], crosses_y[:, 1:], crosses_x[1:], crosses_y[:, :-1]], -1)
-    points = np.stack([
-        np.stack([cols + along_x[:-1], rows], -1),
-        np.stack([cols + 1, rows + along_y[:, 1:]], -1),
-        np.stack([cols + along_x[1:], rows + 1], -1),
-        np.stack([cols, rows + along_y[:, :-1]], -1)], -2)  # (r, c, 4 edges, 2)
+    rows, cols = np.nonzero(flags.any(-1))
+    flags = flags[rows, cols]
+    a, b = grid[rows, cols], grid[rows, cols + 1]
+    d, c = grid[rows + 1, cols], grid[rows + 1, cols + 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        points = np.stack([
+            np.stack([cols + (level - a) / (b - a), rows], -1),
+            np.stack([cols + 1, rows + (level - b) / (c - b)], -1),
+            np.stack([cols + (level - d) / (c - d), rows + 1], -1),
+            np.stack([cols, rows + (level - a) / (d - a)], -1)], 1)  # (n, 4 edges, 2)
     count = flags.sum(-1)
     two = count == 2
     first = np.argmax(flags[two], axis=-1)
     second = 3 - np.argmax(flags[two][:, ::-1], axis=-1)
-    cell_points = points[two]
-    segments = [np.stack([cell_points[np.arange(len(first)), first],
-                          cell_points[np.arange(len(first)), second]], 1)]
+    picked = points[two]
+    index = np.arange(len(picked))
+    segments = [np.stack([picked[index, first], picked[index, second]], 1)]
     saddle = count == 4
     if saddle.any():
-        centre = (grid[:-1, :-1] + grid[:-1, 1:] + grid[1:, :-1] + grid[1:, 1:]) / 4
+        centre = (a + b + c + d)[saddle] / 4
         # the corners on the centre's side are joined through it: cut off the others
-        joined = (above[:-1, :-1] == (centre > level))[saddle]
-        p = points[saddle]
+        joined = (a[saddle] > level) == (centre > level)
         pairs = np.where(joined[:, None, None], [[0, 1], [2, 3]], [[0, 3], [2, 1]])
-        index = np.arange(len(p))[:, None, None]
-        segments.append(p[index, pairs].reshape(-1, 2, 2))
+        p = points[saddle]
+        segments.append(p[np.arange(len(p))[:, None, None], pairs].reshape(-1, 2, 2))
     return np.concatenate(segments)
 
 
 class ContourPainter:
-    """Antialiased isolines painted onto (h, w, 4) uint8 RGBA images: drawn by Cairo
-    into an alpha mask (independent of byte order), then blended where it covers."""
+    """Antialiased isolines painted onto (h, w, 4) uint8 opaque RGBA images.
 
-    def __init__(self, size: int, width: float, colour: np.ndarray):
-        self.mask = cairo.ImageSurface(cairo.FORMAT_A8, size, size)
-        stride = self.mask.get_stride()
-        self.coverage = np.ndarray((size, stride), np.uint8, buffer=self.mask.get_data())
-        self.size, self.width, self.colour = size, width, colour.astype(np.float32) * 255
+    On a little-endian machine Cairo's ARGB32 words are the bytes B, G, R, A: with red
+    and blue swapped in the colour it draws straight into an RGBA image. Elsewhere it
+    draws into an alpha mask, blended into the image with numpy."""
+
+    def __init__(self, size: int, width: float, colour: np.ndarray,
+                 direct: bool | None = None):
+        self.size, self.width = size, width
+        self.direct = sys.byteorder == "little" if direct is None else direct
+        self.colour = colour.astype(np.float32) * 255
+        self.source = tuple(float(v) for v in (colour[::-1] if self.direct else colour))
+        if not self.direct:
+            self.mask = cairo.ImageSurface(cairo.FORMAT_A8, size, size)
+            self.coverage = np.ndarray((size, self.mask.get_stride()), np.uint8,
+                                       buffer=self.mask.get_data())
 
     def paint(self, image: np.ndarray, grid: np.ndarray, level: float = 0.5) -> None:
         """The ``level`` isoline of ``grid`` (row 0 at the top, spanning the image
         corner pixel to corner pixel) onto ``image``, in place."""
-        self.coverage[...] = 0
-        self.mask.mark_dirty()
-        ctx = cairo.Context(self.mask)
-        scale = (self.size - 1) / (grid.shape[0] - 1)
+        if self.direct:
+            target = cairo.ImageSurface.create_for_data(
+                memoryview(image).cast("B"), cairo.FORMAT_ARGB32, self.size, self.size,
+                self.size * 4)
+        else:
+            self.coverage[...] = 0
+            self.mask.mark_dirty()
+            target = self.mask
+        ctx = cairo.Context(target)
+        ctx.set_source_rgb(*self.source)
         ctx.set_line_width(self.width)
         ctx.set_line_cap(cairo.LINE_CAP_ROUND)
+        scale = (self.size - 1) / (grid.shape[0] - 1)
         for (x0, y0), (x1, y1) in (contour_segments(grid, level) * scale + 0.5).tolist():
             ctx.move_to(x0, y0)
             ctx.line_to(x1, y1)
         ctx.stroke()
-        self.mask.flush()
-        cover = self.coverage[:, :self.size]
-        where = np.flatnonzero(cover)
-        alpha = (cover.ravel()[where] / 255.0)[:, None]
-        flat = image.reshape(-1, image.shape[2])
-        flat[where, :3] = (flat[where, :3] * (1 - alpha) + self.colour * alpha + 0.5).astype(
-            np.uint8)
+        target.flush()
+        if not self.direct:
+            cover = self.coverage[:, :self.size]
+            where = np.flatnonzero(cover)
+            alpha = (cover.ravel()[where] / 255.0)[:, None]
+            flat = image.reshape(-1, image.shape[2])
+            flat[where, :3] = (flat[where, :3] * (1 - alpha) + self.colour * alpha
+                               + 0.5).astype(np.uint8)
 
 
 def boundary_mask(labels: np.ndarray) -> np.ndarray:
