@@ -149,6 +149,13 @@ class TrainingScene(StepScene):
             text += " — " + self.labels["diverged"].format(k=self.trace.diverged_at)
         return text
 
+    def update_mobjects(self, dt: float) -> None:
+        """Only mobjects with updaters of their own (the clock): manim's default walks
+        every glyph of every text each frame to find none."""
+        for mobject in self.mobjects:
+            if mobject.updaters:
+                mobject.update(dt)
+
     def cue(self, text: str) -> None:
         now = self.renderer.time
         if self.captions:
