@@ -14,6 +14,14 @@ APT_PACKAGES=(libpango1.0-dev pkg-config texlive-latex-base texlive-fonts-recomm
               texlive-latex-recommended dvisvgm fonts-nanum)
 
 say() { echo "render.sh: $*" >&2; }
+# signals ignored when we were started (nohup, a background job) stay ignored in Python
+BACKPROP_IGNORED_SIGNALS=""
+for sig in INT TERM HUP; do
+  [ -n "$(trap -p "$sig")" ] && BACKPROP_IGNORED_SIGNALS+="SIG$sig "
+done
+export BACKPROP_IGNORED_SIGNALS
+# an interrupt during set-up: one line and exit code 2, as the Python side does
+trap 'say "error: interrupted while setting up; no output file was changed"; exit 2' INT TERM HUP
 
 missing_packages() {
   local pkg
@@ -82,4 +90,7 @@ install_reveal() {
 install_packages
 install_venv
 install_reveal
+# Ignored until cli/__main__.py installs its handlers a few milliseconds into Python's
+# start: a signal that early would otherwise print a KeyboardInterrupt traceback
+trap '' INT TERM HUP
 exec "$VENV/bin/python" -m cli "$@"

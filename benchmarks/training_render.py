@@ -78,7 +78,7 @@ def child(kind: str, quality: str, out_dir: str) -> dict:
 
     from cli.render import render
     from scenes.registry import SCENES
-    from scenes.settings import Settings, settings_for
+    from scenes.settings import Settings, prepare
 
     result, cls = {}, scene_class(kind)
     info = SCENES["training"]
@@ -89,7 +89,7 @@ def child(kind: str, quality: str, out_dir: str) -> dict:
         settings = Settings(trace=None)  # only its theme (background) is read
     else:
         start = time.perf_counter()
-        settings = settings_for("moons", "dark", "en", **OPTIONS)
+        settings = prepare(cls, "moons", "dark", "en", **OPTIONS)
         result["train_s"] = time.perf_counter() - start
     args = argparse.Namespace(config="moons", quality=quality, format="mp4", transparent=False,
                               output=str(Path(out_dir) / f"{kind}-{quality}.mp4"),
@@ -100,12 +100,12 @@ def child(kind: str, quality: str, out_dir: str) -> dict:
         import pstats
 
         profiler = cProfile.Profile()
-        path, _ = profiler.runcall(render, info, settings, args)
+        path, _, _ = profiler.runcall(render, info, settings, args)
         for key in ("cumulative", "tottime"):
             print(f"--- top 15 by {key} ---", file=sys.stderr)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats(key).print_stats(15)
     else:
-        path, _ = render(info, settings, args)
+        path, _, _ = render(info, settings, args)
     result["render_s"] = time.perf_counter() - start
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with av.open(str(path)) as video:

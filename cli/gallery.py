@@ -2,23 +2,30 @@
 worker processes; ./render.sh gallery shows every output beside the command
 line that made it, in media/gallery/index.html."""
 
+import argparse
+import ctypes
 import html
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from cli.args import Parser
-from cli.render import CACHE
+from cli.console import say
+from core import files
 from scenes.registry import SCENES, STORY
 
 GALLERY = Path("media") / "gallery"
 MANIFEST = "manifest.json"
 # beyond the story's defaults: the training scene on every 2-D preset
 PRESETS = ["flower", "circles", "xor", "spiral", "blobs"]
+MAX_WORKERS = 32
+STOP_WAIT = 20.0  # seconds a stopped worker gets to remove its temporary files
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def jobs(quality: str) -> list[list[str]]:
@@ -38,7 +45,8 @@ def jobs(quality: str) -> list[list[str]]:
 def all_parser() -> Parser:
     parser = Parser(prog="render.sh all",
                     description="Render the post's story and the gallery presets.")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    parser.add_argument("-j", "--jobs", type=worker_count, default=os.cpu_count() or 1,
+                        metavar=f"1-{MAX_WORKERS}",
                         help="worker processes (default: one per core)")
     parser.add_argument("-q", "--quality", choices=("l", "m", "h", "k"), default="m")
     parser.add_argument("--theme", choices=("dark", "light"), default="dark")
@@ -46,49 +54,83 @@ def all_parser() -> Parser:
     return parser
 
 
+def worker_count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_WORKERS}, "
+                                         f"got {text!r}")
+    return int(text)
+
+
 def cmd_all(argv: list[str]) -> int:
     args = all_parser().parse_args(argv)
-    workers = max(1, args.jobs)
+    files.check_output(GALLERY / MANIFEST, "the gallery")
     look = [] if (args.theme, args.lang) == ("dark", "en") else [
         "--theme", args.theme, "--lang", args.lang]
     todo = [(k, job[:-2] + look + job[-2:]) for k, job in enumerate(jobs(args.quality), 1)]
     running, done = [], []
     total = len(todo)
-    GALLERY.mkdir(parents=True, exist_ok=True)
     start_all = time.perf_counter()
-    while todo or running:
-        while todo and len(running) < workers:
-            number, job = todo.pop(0)
-            # each worker slot its own LaTeX and text cache: two LaTeX runs of the same
-            # formula in one folder trip over each other's files
-            slot = min(set(range(workers)) - {item[4] for item in running})
-            env = {**os.environ, "BACKPROP_CACHE": str(CACHE / f"worker{slot}")}
-            process = subprocess.Popen([sys.executable, "-m", "cli", *job], env=env,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       text=True)
-            running.append((number, job, process, time.perf_counter(), slot))
-        for item in list(running):
-            number, job, process, started, _ = item
-            if process.poll() is None:
-                continue
-            running.remove(item)
-            seconds = time.perf_counter() - started
-            _, err = process.communicate()
-            output = Path(job[job.index("-o") + 1])
-            ok = process.returncode == 0 and output.is_file()
-            status = "done" if ok else "FAILED: " + (err.strip().splitlines() or ["?"])[-1]
-            print(f"[{len(done) + 1}/{total}] ./render.sh {shlex.join(job)}: {status} "
-                  f"({seconds:.1f} s)", flush=True)
-            done.append({"command": "./render.sh " + shlex.join(job), "scene": job[0],
-                         "output": output.name,
-                         "ok": ok, "render_s": round(seconds, 1),
-                         "size": output.stat().st_size if ok else 0,
-                         "duration": media_duration(output) if ok else 0.0, "order": number})
-        time.sleep(0.1)
+    try:
+        while todo or running:
+            while todo and len(running) < args.jobs:
+                number, job = todo.pop(0)
+                process = subprocess.Popen([sys.executable, "-m", "cli", *job],
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                           text=True, preexec_fn=die_with_parent)
+                running.append((number, job, process, time.perf_counter()))
+            for item in list(running):
+                number, job, process, started = item
+                if process.poll() is None:
+                    continue
+                running.remove(item)
+                done.append(finished(number, job, process, time.perf_counter() - started))
+                say(f"[{len(done)}/{total}] ./render.sh {shlex.join(job)}: {done[-1]['status']} "
+                    f"({done[-1]['render_s']:.1f} s)")
+            time.sleep(0.1)
+    finally:
+        stop([item[2] for item in running])
     done.sort(key=lambda item: item["order"])
-    (GALLERY / MANIFEST).write_text(json.dumps(done, indent=1), encoding="utf-8")
-    print_summary(done, time.perf_counter() - start_all, workers)
+    files.write_text(GALLERY / MANIFEST, json.dumps(done, indent=1))
+    print_summary(done, time.perf_counter() - start_all, args.jobs)
     return 0 if all(item["ok"] for item in done) else 1
+
+
+def finished(number: int, job: list[str], process: subprocess.Popen, seconds: float) -> dict:
+    """A finished worker's entry in the manifest."""
+    out, err = process.communicate()
+    output = Path(job[job.index("-o") + 1])
+    ok = process.returncode == 0 and output.is_file()
+    for line in out.splitlines():  # each line: a file the worker wrote, and its size
+        files.record_published(Path(line.rsplit(" (", 1)[0]))
+    return {"command": "./render.sh " + shlex.join(job), "scene": job[0], "output": output.name,
+            "ok": ok, "render_s": round(seconds, 1),
+            "status": "done" if ok else "FAILED: " + (err.strip().splitlines() or ["?"])[-1],
+            "size": output.stat().st_size if ok else 0,
+            "duration": media_duration(output) if ok else 0.0, "order": number}
+
+
+def die_with_parent() -> None:
+    """In a worker, before it starts: SIGTERM when the parent dies, even by SIGKILL, so
+    that no worker outlives the command and later replaces an output (Linux only)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    """Ask workers still running to stop (each removes its temporary files), then wait;
+    one that has not stopped after STOP_WAIT seconds is killed."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_WAIT
+    for process in processes:
+        try:
+            process.communicate(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
 
 
 def media_duration(path: Path) -> float:
@@ -107,9 +149,9 @@ def print_summary(done: list[dict], wall: float, workers: int) -> None:
               f"{d['render_s']:.1f}") for d in done]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        say("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
     busy = sum(d["render_s"] for d in done)
-    print(f"{len(done)} outputs in {wall:.1f} s with {workers} workers "
+    say(f"{len(done)} outputs in {wall:.1f} s with {workers} workers "
           f"({busy:.1f} s of rendering in all)")
 
 
@@ -117,15 +159,15 @@ def cmd_gallery(argv: list[str]) -> int:
     Parser(prog="render.sh gallery",
            description="Write media/gallery/index.html from the outputs of "
                        "./render.sh all (rendering them first if needed).").parse_args(argv)
+    files.check_output(GALLERY / "index.html", "the gallery")
     manifest = GALLERY / MANIFEST
     if not manifest.is_file():
         code = cmd_all([])
         if code:
             return code
     items = json.loads(manifest.read_text(encoding="utf-8"))
-    page = GALLERY / "index.html"
-    page.write_text(gallery_html(items), encoding="utf-8")
-    print(page)
+    page = files.write_text(GALLERY / "index.html", gallery_html(items))
+    say(str(page))
     return 0
 
 

@@ -6,7 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli.args import Parser, UsageError, fail
+from cli.args import Parser, UsageError
+from cli.console import fail, say
+from core import files
 from core.config import preset_names
 from core.errors import ConfigError
 from scenes.registry import SCENES, STORY
@@ -30,9 +32,9 @@ scenes: {', '.join(SCENES)}
 
 def cmd_list() -> int:
     for info in SCENES.values():
-        print(f"scene   {info.name:<12} {info.summary}")
+        say(f"scene   {info.name:<12} {info.summary}")
     for name in preset_names():
-        print(f"preset  {name}")
+        say(f"preset  {name}")
     return 0
 
 
@@ -41,16 +43,19 @@ def cmd_trace(argv: list[str]) -> int:
     parser.add_argument("config", help="a .toml path or a preset name")
     parser.add_argument("-o", "--output", required=True, help="the .npz file to write")
     args = parser.parse_args(argv)
+    files.check_output(args.output)
     if not args.output.endswith(".npz"):
         raise UsageError(f"trace output {args.output} must end in .npz")
     from core import config, trace, trainer
 
-    result = trainer.train(config.load(args.config))
+    resolved = config.load(args.config)
+    trainer.check(resolved)
+    result = trainer.train(resolved)
     path = trace.save(result, args.output)
     if result.diverged_at is not None:
         print(f"warning: diverged at iteration {result.diverged_at} (learning rate too high?); "
               f"the trace stops before it", file=sys.stderr)
-    print(f"{path} ({path.stat().st_size / 1024:.0f} KiB, {result.n_states - 1} iterations)")
+    say(f"{path} ({path.stat().st_size / 1024:.0f} KiB, {result.n_states - 1} iterations)")
     return 0
 
 
@@ -63,11 +68,21 @@ def cmd_test(argv: list[str]) -> int:
     return tests or lint
 
 
-def cmd_scene(name: str, argv: list[str]) -> int:
-    from cli.render import render, scene_parser, settings_from_args
+def render_jobs(jobs: list) -> None:
+    """Train and render jobs whose inputs were all checked first; print each file."""
+    from cli.render import render, train
 
-    args = scene_parser(SCENES[name]).parse_args(argv)
-    render(SCENES[name], settings_from_args(SCENES[name], args), args)
+    for job in jobs:
+        result = render(job.info, train(job), job.args)
+        for path in (result.path, result.captions):
+            if path is not None:
+                say(f"{path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+def cmd_scene(name: str, argv: list[str]) -> int:
+    from cli.render import plan, scene_parser
+
+    render_jobs([plan(SCENES[name], scene_parser(SCENES[name]).parse_args(argv))])
     return 0
 
 
@@ -75,11 +90,10 @@ def cmd_story(argv: list[str]) -> int:
     if argv:
         raise UsageError(f"unknown command {argv[0]!r}; scenes: {', '.join(SCENES)}; "
                          "commands: list, trace, slides, all, gallery, test")
-    from cli.render import render, scene_parser, settings_from_args
+    from cli.render import plan, scene_parser
 
-    for name in STORY:
-        args = scene_parser(SCENES[name]).parse_args(["-q", "m"])
-        render(SCENES[name], settings_from_args(SCENES[name], args), args)
+    render_jobs([plan(SCENES[name], scene_parser(SCENES[name]).parse_args(["-q", "m"]))
+                 for name in STORY])
     return 0
 
 
@@ -89,7 +103,7 @@ def main(argv: list[str]) -> int:
             return cmd_story([])
         command, rest = argv[0], argv[1:]
         if command in ("-h", "--help", "help"):
-            print(HELP)
+            say(HELP)
             return 0
         if command == "list":
             return cmd_list()
@@ -110,8 +124,19 @@ def main(argv: list[str]) -> int:
         return cmd_story(argv)
     except (UsageError, ConfigError) as err:
         return fail(str(err))
-    except KeyboardInterrupt:
-        return fail("interrupted; no output file was changed")
+    except KeyboardInterrupt as err:
+        return fail(interrupted_message(getattr(err, "name", "SIGINT")))
+    except BrokenPipeError:  # argparse's --help and usage texts print without say()
+        say("")
+        return 0
+
+
+def interrupted_message(signal_name: str) -> str:
+    done = files.published()
+    if not done:
+        return f"interrupted ({signal_name}); no output file was changed"
+    return (f"interrupted ({signal_name}) after writing {', '.join(map(str, done))}; "
+            f"no other output file was changed")
 
 
 

@@ -9,7 +9,9 @@ import tempfile
 from pathlib import Path
 
 from cli.args import Parser, UsageError
-from cli.render import QUALITIES, render, scene_parser, settings_from_args
+from cli.console import say
+from cli.render import QUALITIES, Job, plan, render, scene_parser, train
+from core import files
 from scenes.registry import SCENES, STORY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,34 +43,38 @@ def cmd_slides(argv: list[str]) -> int:
         raise UsageError(f"unknown scene {unknown[0]!r}; scenes: {', '.join(SCENES)}")
     if kind == "html" and not (REVEAL / "dist" / "reveal.js").is_file():
         raise UsageError("reveal.js is missing from .venv; run ./render.sh once to set it up")
+    files.check_output(dest)
+    jobs = plan_deck(names, args, dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".slides-", dir=dest.parent))
     try:
-        configs = [render_slides(name, args, work) for name in names]
+        configs = [render_slides(job, work) for job in jobs]
         built = work / f"deck.{kind}"
         convert(kind, configs, built)
-        os.replace(built, dest)
+        files.publish([(built, dest)])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     steps = sum(len(c.slides) for c in configs)
-    print(f"{dest} ({dest.stat().st_size / 1024:.0f} KiB, {steps} steps)")
+    say(f"{dest} ({dest.stat().st_size / 1024:.0f} KiB, {steps} steps)")
     return 0
 
 
-def render_slides(name: str, args, work: Path):
+def plan_deck(names: list[str], args, dest: Path) -> list[Job]:
+    """Every scene's inputs checked before the first one trains."""
+    return [plan(SCENES[name], scene_parser(SCENES[name]).parse_args(
+        ["-q", args.quality, "--theme", args.theme, "--lang", args.lang,
+         "-o", str(dest.with_suffix(f".{name}.mp4")), "--no-captions"])) for name in names]
+
+
+def render_slides(job: Job, work: Path):
     """Render one scene with its slide marks kept; returns its presentation config."""
     from manim_slides.config import PresentationConfig
 
     logging.getLogger("manim-slides").setLevel(logging.WARNING)
-
-    info = SCENES[name]
-    scene_args = scene_parser(info).parse_args(
-        ["-q", args.quality, "--theme", args.theme, "--lang", args.lang,
-         "-o", str(work / f"{name}.mp4"), "--no-captions"])
-    settings = settings_from_args(info, scene_args)
+    job.args.output = str(work / f"{job.info.name}.mp4")
     folder = (work / "slides").resolve()  # the deck JSON stores paths as given
-    render(info, settings, scene_args, slides_folder=folder)
-    return PresentationConfig.from_file(folder / f"{info.cls}.json")
+    render(job.info, train(job), job.args, slides_folder=folder)
+    return PresentationConfig.from_file(folder / f"{job.info.cls}.json")
 
 
 def convert(kind: str, configs: list, dest: Path) -> None:
@@ -102,4 +108,4 @@ def inline_reveal(html: Path) -> None:
         inline = soup.new_tag("style" if tag.name == "link" else "script")
         inline.string = local.read_text(encoding="utf-8")
         tag.replace_with(inline)
-    html.write_text(str(soup), encoding="utf-8")
+    html.write_text(str(soup), encoding="utf-8")  # still inside the work folder

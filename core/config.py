@@ -32,6 +32,13 @@ class Key:
     low: float | None = None  # inclusive unless low_open
     high: float | None = None
     low_open: bool = False
+    high_open: bool = False
+
+    def range_text(self) -> str:
+        """The accepted range in words, e.g. '>= 0 and < 1'; empty if unbounded."""
+        lo = "" if self.low is None else f"{'>' if self.low_open else '>='} {self.low:g}"
+        hi = "" if self.high is None else f"{'<' if self.high_open else '<='} {self.high:g}"
+        return " and ".join(s for s in (lo, hi) if s)
 
 
 SCHEMA: dict[str, dict[str, Key]] = {
@@ -68,8 +75,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "shuffle": Key(False, bool, "reshuffle the data every epoch (seeded)"),
         "momentum": Key(0.9, float, "optimizer = momentum", low=0.0, high=1.0),
         "nesterov": Key(False, bool, "optimizer = momentum: Nesterov's variant"),
-        "beta1": Key(0.9, float, "optimizer = adam", low=0.0, high=1.0),
-        "beta2": Key(0.999, float, "optimizer = adam", low=0.0, high=1.0),
+        "beta1": Key(0.9, float, "optimizer = adam", low=0.0, high=1.0, high_open=True),
+        "beta2": Key(0.999, float, "optimizer = adam", low=0.0, high=1.0, high_open=True),
         "epsilon": Key(1e-8, float, "optimizer = adam", low=0.0, low_open=True),
         "l2": Key(0.0, float, "L2 penalty, scikit-learn's alpha", low=0.0),
         "seed": Key(0, int, "seed of the shuffling", low=0),
@@ -101,12 +108,11 @@ def _check_value(where: str, key: Key, value: Any) -> Any:
         if not math.isfinite(value):
             raise ConfigError(f"{where} must be finite, got {value!r}")
         too_low = key.low is not None and (value <= key.low if key.low_open else value < key.low)
-        too_high = key.high is not None and value > key.high
+        too_high = key.high is not None and (value >= key.high if key.high_open
+                                             else value > key.high)
         if too_low or too_high:
-            lo = "" if key.low is None else f"{'>' if key.low_open else '>='} {key.low:g}"
-            hi = "" if key.high is None else f"<= {key.high:g}"
             raise ConfigError(f"{where} = {value!r} is out of range: must be "
-                              f"{' and '.join(s for s in (lo, hi) if s)}")
+                              f"{key.range_text()}")
     return value
 
 
@@ -182,6 +188,9 @@ def load(name_or_path: str) -> dict:
         raise ConfigError(f"{path}: malformed TOML: {_with_position(err, path)}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not a UTF-8 text file") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: tables or lists nested too deeply to read; a config "
+                          f"needs at most a list of lists of lists") from None
     try:
         return resolve(raw)
     except ConfigError as err:

@@ -24,6 +24,8 @@ from sklearn import datasets as skd
 from core.errors import ConfigError
 
 Dataset = tuple[np.ndarray, np.ndarray]
+# Data values beyond this overflow the loss and the plots' scales: rescale such data
+MAX_VALUE = 1e6
 
 
 def _is_number(value: object, kind: type) -> bool:
@@ -178,6 +180,8 @@ def _parse_cell(path: str, line: int, col: int, cell: str) -> float:
         raise ConfigError(f"{where}: {cell!r} is not a number; fix or remove the row")
     if not math.isfinite(value):
         raise ConfigError(f"{where}: {cell!r} is not finite; replace NaN/inf with a number")
+    if abs(value) > MAX_VALUE:
+        raise ConfigError(f"{where}: {cell!r} is beyond ±{MAX_VALUE:g}; rescale the column")
     return value
 
 
@@ -220,6 +224,8 @@ def _check_numbers(values: Sequence, key: str) -> None:
     for i, v in enumerate(values):
         if not _is_number(v, numbers.Real) or not math.isfinite(v):
             raise ConfigError(f"{key}[{i}] is {v!r}; every entry must be a finite number")
+        if abs(v) > MAX_VALUE:
+            raise ConfigError(f"{key}[{i}] = {v!r} is beyond ±{MAX_VALUE:g}; rescale the data")
 
 
 def load_inline(X: list, y: list) -> Dataset:

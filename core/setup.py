@@ -110,6 +110,9 @@ def _numeric(value, where: str) -> np.ndarray:
         raise ConfigError(f"{where} must be a rectangular list of numbers") from None
     if not np.all(np.isfinite(arr)):
         raise ConfigError(f"{where} contains NaN or inf")
+    if np.any(np.abs(arr) > datasets.MAX_VALUE):
+        raise ConfigError(f"{where} has a value beyond ±{datasets.MAX_VALUE:g}; use smaller "
+                          f"weights")
     return arr
 
 

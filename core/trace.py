@@ -8,13 +8,13 @@ a JSON string with the resolved config and what was run.
 
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from core import files
 from core.errors import ConfigError
 from core.network import Network
 
@@ -75,21 +75,16 @@ def save(trace: Trace, path: str | os.PathLike) -> Path:
     if path.suffix != ".npz":
         raise ConfigError(f"trace output {path} must end in .npz")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".npz", prefix=".tmp-", dir=path.parent)
+        tmp = files.temporary_beside(path, ".npz")
     except OSError as err:
         raise ConfigError(f"cannot write {path}: {err.strerror}; choose another -o") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             np.savez_compressed(handle, meta=np.array(json.dumps(trace.meta, sort_keys=True)),
                                 **trace.arrays)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        files.publish([(tmp, path)])
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

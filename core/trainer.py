@@ -174,6 +174,13 @@ def _fill_grids(net: Network, arrays: dict, iters: np.ndarray, grids: dict,
                 maps[f] = acts.reshape(maps.shape[1:])
 
 
+def check(config: dict) -> None:
+    """Every check training makes before its first step (data, labels, explicit
+    weights, probes), without training: lets a command refuse bad input at once."""
+    problem = build(config)
+    probe_indices(config["trace"]["probe"], len(problem.X))
+
+
 def train(config: dict) -> Trace:
     """Build the problem from a resolved config, train it, and record everything."""
     problem = build(config)

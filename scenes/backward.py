@@ -28,6 +28,12 @@ CHUNK = 3  # equation lines on screen at once
 class BackwardScene(ForwardScene):
     """Backward pass and one gradient-descent update of a small network."""
 
+    SHOWN_ARRAYS = ForwardScene.SHOWN_ARRAYS + ("delta", "grad_A", "local", "probe_dW")
+
+    @classmethod
+    def states_shown(cls, options: dict) -> int:
+        return 2  # before and after the update
+
     def construct(self) -> None:
         self.setup_story()
         self.title_mobject = self.title("backward")

@@ -22,6 +22,7 @@ from manim import (
 from core.graph import square_of_sum
 from scenes import layout
 from scenes.arith import Eq
+from scenes.options import Option
 from scenes.story import MIN_TEXT_SIZE, TEX_SIZE, StoryScene
 
 GATE_RADIUS = 0.5
@@ -30,17 +31,16 @@ GATE_RADIUS = 0.5
 class ChainRuleScene(StoryScene):
     """Forward values and gradients of z = (x + y)^2, then a general gate."""
 
-    @staticmethod
-    def add_arguments(parser) -> None:
-        StoryScene.add_arguments(parser)
-        parser.add_argument("--x", type=float, default=1.0, help="value of x (default 1)")
-        parser.add_argument("--y", type=float, default=2.0, help="value of y (default 2)")
+    OPTIONS = StoryScene.OPTIONS + (
+        Option("x", 1.0, "the input x of z = (x + y)²", float, -100, 100),
+        Option("y", 2.0, "the input y of z = (x + y)²", float, -100, 100),
+    )
 
     def construct(self) -> None:
         self.setup_story()
         self.title_mobject = self.title("chain_rule")
         self.add(self.title_mobject)
-        g = square_of_sum(self.options.get("x", 1.0), self.options.get("y", 2.0))
+        g = square_of_sum(self.options["x"], self.options["y"])
         self.v = {name: self.data(node.value) for name, node in g.items()}
         self.d = {name: self.data(node.grad) for name, node in g.items()}
         self.expanded()

@@ -17,7 +17,9 @@ from manim import (
     Transform,
 )
 
+from core.errors import ConfigError
 from scenes.forward import ForwardScene
+from scenes.options import Option
 from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
 
@@ -25,16 +27,25 @@ from scenes.story_network import StoryNetwork
 class CycleScene(ForwardScene):
     """A few training iterations of a small network, light on arithmetic."""
 
-    @staticmethod
-    def add_arguments(parser) -> None:
-        ForwardScene.add_arguments(parser)
-        parser.add_argument("--iterations", type=int, default=3,
-                            help="iterations shown before the loop restarts (default 3)")
+    OPTIONS = ForwardScene.OPTIONS + (
+        Option("iterations", 3, "iterations shown before the loop restarts", int, 1, 10),
+    )
+
+    @classmethod
+    def check_config(cls, config: dict, options: dict) -> None:
+        super().check_config(config, options)
+        shown, runs = options["iterations"], config["train"]["iterations"]
+        if shown > runs:
+            raise ConfigError(f"--iterations {shown} needs a run of at least {shown} "
+                              f"iterations; the config sets train.iterations = {runs}")
+
+    @classmethod
+    def states_shown(cls, options: dict) -> int:
+        return options["iterations"] + 1
 
     def construct(self) -> None:
         self.setup_story()
-        tr = self.trace
-        shown = max(1, min(self.options.get("iterations", 3), tr.n_states - 1))
+        shown = self.options["iterations"]
         self.title_mobject = self.title("cycle")
         self.add(self.title_mobject)
         self.net = self.draw_plain_network()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core import config, trainer
 from core.trace import Trace
+from scenes.options import resolve
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 THEMES = ("dark", "light")
@@ -42,7 +43,25 @@ class Settings:
         return load_labels(self.lang)
 
 
-def settings_for(config_name: str, theme: str = "dark", lang: str = "en",
-                 **options) -> Settings:
-    """Train the named config (a preset or a .toml path) and wrap its trace."""
-    return Settings(trainer.train(config.load(config_name)), config_name, theme, lang, options)
+def check(scene_class, config_name: str, options: dict) -> tuple[dict, dict]:
+    """The resolved config and options, once the scene has accepted both: everything
+    that can be checked before training."""
+    options = resolve(scene_class.OPTIONS, options)
+    resolved = config.load(config_name)
+    scene_class.check_config(resolved, options)
+    trainer.check(resolved)
+    return resolved, options
+
+
+def prepare(scene_class, config_name: str, theme: str = "dark", lang: str = "en",
+            **options) -> Settings:
+    """Check, train the named config (a preset or a .toml path), check the trace."""
+    resolved, options = check(scene_class, config_name, options)
+    return train_checked(scene_class, resolved, config_name, theme, lang, options)
+
+
+def train_checked(scene_class, resolved: dict, config_name: str, theme: str, lang: str,
+                  options: dict) -> Settings:
+    trace = trainer.train(resolved)
+    scene_class.check_trace(trace, options)
+    return Settings(trace, config_name, theme, lang, options)

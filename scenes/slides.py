@@ -15,6 +15,15 @@ class StepScene(Slide):
     """``step(notes)`` marks the start of a step: a slide when making a deck."""
 
     make_slides = False   # set by ./render.sh slides
+    OPTIONS: tuple = ()   # scenes.options.Option, each declared once
+
+    @classmethod
+    def check_config(cls, config: dict, options: dict) -> None:
+        """Raise ConfigError if the scene cannot show this config (before training)."""
+
+    @classmethod
+    def check_trace(cls, trace, options: dict) -> None:
+        """Raise ConfigError if the scene cannot show this run (before rendering)."""
     skip_reversing = True  # decks play forwards; reversed clips cost a second encode
 
     def __init__(self, *args, output_folder: Path | None = None, **kwargs):

@@ -6,6 +6,7 @@ strings, so the two always agree. Every text on screen is large enough for
 digits 20 px tall at 480p (TEX_SIZE, MIN_TEXT_SIZE).
 """
 
+import numpy as np
 from manim import DOWN, LEFT, UP, ManimColor, MathTex, Mobject, Text, VGroup, config
 
 from core.errors import ConfigError
@@ -13,7 +14,8 @@ from core.trace import Trace
 from scenes import layout
 from scenes.arith import Arithmetic, Eq
 from scenes.numbers import fmt
-from scenes.settings import Settings, settings_for
+from scenes.options import Option, resolve
+from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
 from scenes.tex import TEMPLATE
 
@@ -21,6 +23,7 @@ from scenes.tex import TEMPLATE
 TEX_SIZE = 46
 MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
+MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
 
 class StoryScene(StepScene):
@@ -28,30 +31,52 @@ class StoryScene(StepScene):
 
     settings: Settings | None = None
     default_config = "post"
+    OPTIONS = (Option("precision", 3, "decimals of the numbers shown", int, 1, 6),)
+    SHOWN_ARRAYS = ("W", "b", "Z", "A")  # the trace's per-layer arrays written on screen
 
     @classmethod
-    def check_trace(cls, trace: Trace) -> None:
-        """Story scenes draw every node and write every number: small networks only."""
-        layers = trace.layers
+    def check_config(cls, config: dict, options: dict) -> None:
+        """Story scenes draw every node and write every number: small networks only.
+        Checked before training."""
+        layers = config["network"]["layers"]
         if len(layers) > MAX_LAYERS or max(layers) > MAX_WIDTH:
             raise ConfigError(f"network.layers = {layers} is too large for this scene: at most "
                               f"{MAX_LAYERS} layers of up to {MAX_WIDTH} nodes (use the "
                               f"training scene for larger networks)")
 
-    @staticmethod
-    def add_arguments(parser) -> None:
-        parser.add_argument("--precision", type=int, default=3, choices=range(1, 7),
-                            metavar="1-6", help="decimals of the numbers shown (default 3)")
+    @classmethod
+    def check_trace(cls, trace: Trace, options: dict) -> None:
+        """Every number the scene writes must fit its place on screen. Checked after
+        training (small networks train in moments), before rendering."""
+        states = cls.states_shown(options)
+        if trace.n_states < states:
+            raise ConfigError(f"the run diverged at iteration {trace.diverged_at}, before this "
+                              f"scene's {states - 1} update(s); lower train.learning_rate")
+        probe = 0
+        shown = [trace["X"][int(trace["probe"][probe])], trace["probe_loss"][:states, probe]]
+        shown += [values[:states] for name, values in trace.arrays.items()
+                  if name.rstrip("0123456789") in cls.SHOWN_ARRAYS]
+        largest = max(float(np.abs(v).max()) for v in shown if np.size(v))
+        if largest >= MAX_SHOWN:
+            raise ConfigError(f"this example computes a value of {largest:.3g}; the story scenes "
+                              f"write numbers below {MAX_SHOWN:g} in size: use smaller inputs "
+                              f"or weights")
+
+    @classmethod
+    def states_shown(cls, options: dict) -> int:
+        """How many states of the trace the scene writes numbers of."""
+        return 1
 
     def setup_story(self) -> None:
         config.tex_template = TEMPLATE
-        settings = self.settings or settings_for(self.default_config)
-        self.check_trace(settings.trace)
+        settings = self.settings or prepare(type(self), self.default_config)
+        self.options = resolve(self.OPTIONS, settings.options)
+        self.check_config(settings.trace.meta["config"], self.options)
+        self.check_trace(settings.trace, self.options)
         self.trace, self.theme, self.labels = settings.trace, settings.theme, settings.labels
         self.lang = settings.lang
         self.font = layout.font(settings.lang)
-        self.precision = settings.options.get("precision", 3)
-        self.options = settings.options
+        self.precision = self.options["precision"]
         self.arith = Arithmetic(self.trace, self.precision)
         self.camera.background_color = ManimColor(self.theme["background"])
         self.captions: list[list] = []  # [start, end, text]

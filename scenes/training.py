@@ -26,12 +26,14 @@ from manim import (
     linear,
 )
 
+from core.errors import ConfigError
 from scenes import layout
 from scenes.camera import PanelCamera, Polyline
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram, place_on_edges
 from scenes.network_raster import NetworkRaster
 from scenes.numbers import compact
+from scenes.options import Option, resolve
 from scenes.raster import (
     ContourPainter,
     LevelFrames,
@@ -46,7 +48,7 @@ from scenes.raster import (
     upsample,
     words,
 )
-from scenes.settings import Settings, settings_for
+from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
 
 PHASES = 4  # the training animation in steps: early, ..., late
@@ -76,30 +78,31 @@ class TrainingScene(StepScene):
         kwargs.setdefault("camera_class", PanelCamera)
         super().__init__(*args, **kwargs)
 
-    @staticmethod
-    def add_arguments(parser) -> None:
-        parser.add_argument("--duration", type=float, default=12.0,
-                            help="seconds of training animation (default 12)")
-        parser.add_argument("--hold", type=float, default=1.5,
-                            help="seconds to hold the last frame (default 1.5)")
-        parser.add_argument("--schedule", choices=("linear", "log"), default="linear",
-                            help="how iterations map to time; log keeps early learning visible")
-        parser.add_argument("--neuron-maps", action="store_true", default=None,
-                            help="hidden neurons as maps of their activation "
-                                 "(default on for layers of up to 8)")
-        parser.add_argument("--no-neuron-maps", dest="neuron_maps", action="store_false")
-        parser.add_argument("--weight-labels", action="store_true", default=None,
-                            help="write each weight on its edge (default: when they fit apart)")
-        parser.add_argument("--no-weight-labels", dest="weight_labels", action="store_false")
+    OPTIONS = (
+        Option("duration", 12.0, "seconds of training animation", float, 1, 300),
+        Option("hold", 1.5, "seconds the last frame is held", float, 0, 60),
+        Option("schedule", "linear", "iterations against time; log keeps the fast early "
+               "learning visible", str, choices=("linear", "log")),
+        Option("neuron_maps", None, "each hidden neuron drawn as a map of its activation "
+               "(default: on for layers of up to 8)", bool),
+        Option("weight_labels", None, "each edge labelled with its weight, 2 decimals "
+               "(default: when all labels fit apart)", bool),
+    )
+
+    @classmethod
+    def check_config(cls, config: dict, options: dict) -> None:
+        """The panels draw the input plane: two inputs. Checked before training."""
+        inputs = config["network"]["layers"][0]
+        if inputs != 2:
+            raise ConfigError(f"the training scene draws 2-D inputs, but network.layers "
+                              f"starts with {inputs}; use data with two features")
 
     def construct(self) -> None:
-        settings = self.settings or settings_for("moons")
+        settings = self.settings or prepare(type(self), "moons")
         self.trace, self.theme, self.labels = settings.trace, settings.theme, settings.labels
         self.font = layout.font(settings.lang)
-        opts = {"duration": 12.0, "hold": 1.5, "schedule": "linear", "neuron_maps": None,
-                "weight_labels": None} | settings.options
-        if self.trace["X"].shape[1] != 2:
-            raise ValueError("the training scene needs 2-D inputs")
+        opts = resolve(self.OPTIONS, settings.options)
+        self.check_config(self.trace.meta["config"], opts)
         self.last = self.trace.n_states - 1
         self.schedule = opts["schedule"]
         self.camera.background_color = ManimColor(self.theme["background"])

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from cli.render import render
-from cli.slides import convert, render_slides
+from cli.slides import convert, plan_deck, render_slides
 from core import config, trainer
 from scenes.captions import parse_vtt
 from scenes.registry import SCENES
@@ -29,7 +29,7 @@ def args_for(path: Path, **extra) -> argparse.Namespace:
 
 
 def test_web_gif_loops_and_is_small(tmp_path, post_trace):
-    path, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
+    path, _, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
                                                  {"precision": 3}),
                      args_for(tmp_path / "f.gif", web=True))
     assert path.stat().st_size <= 1024 * 1024, "forward GIF at --web must be at most 1 MB"
@@ -53,13 +53,13 @@ def test_training_gif_meets_its_size_target(tmp_path):
     trace = trainer.train(config.load("moons"))
     options = {"duration": 12.0, "hold": 1.5, "schedule": "linear", "neuron_maps": None,
                "weight_labels": None}
-    path, _ = render(SCENES["training"], Settings(trace, "moons", "dark", "en", options),
+    path, _, _ = render(SCENES["training"], Settings(trace, "moons", "dark", "en", options),
                      args_for(tmp_path / "t.gif", web=True, config="moons"))
     assert path.stat().st_size <= 2 * 1024 * 1024
 
 
 def test_transparent_webm_has_alpha(tmp_path, post_trace):
-    path, _ = render(SCENES["cycle"], Settings(post_trace, "post", "dark", "en",
+    path, _, _ = render(SCENES["cycle"], Settings(post_trace, "post", "dark", "en",
                                                {"precision": 3, "iterations": 1}),
                      args_for(tmp_path / "c.webm", format="webm", transparent=True))
     with av.open(str(path)) as container:
@@ -74,7 +74,7 @@ def test_transparent_webm_has_alpha(tmp_path, post_trace):
 
 
 def test_poster_is_the_last_frame(tmp_path, post_trace):
-    path, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
+    path, _, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
                                                  {"precision": 3}),
                      args_for(tmp_path / "p.png", poster=True))
     with Image.open(path) as still:
@@ -86,7 +86,8 @@ def test_poster_is_the_last_frame(tmp_path, post_trace):
 def deck_configs(tmp_path_factory):
     work = tmp_path_factory.mktemp("deck")
     args = argparse.Namespace(quality="l", theme="dark", lang="en")
-    return [render_slides(name, args, work) for name in ("forward", "cycle")], work
+    jobs = plan_deck(["forward", "cycle"], args, work / "deck.pdf")
+    return [render_slides(job, work) for job in jobs], work
 
 
 def steps_of(configs) -> int:
@@ -130,26 +131,9 @@ def test_pptx_has_one_slide_per_step_with_notes(deck_configs, tmp_path):
 
 def test_slide_steps_are_the_caption_cues(tmp_path, post_trace):
     """Each step of a scene is one slide and one caption cue."""
-    path, scene = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
+    path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
                                                      {"precision": 3}),
                          args_for(tmp_path / "f.mp4"), slides_folder=tmp_path / "slides")
     cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
     assert len(scene._slides) == len(cues)
     assert [s.notes for s in scene._slides] == [text for *_, text in cues]
-
-
-def test_text_cache_is_forgotten_when_fonts_change(tmp_path, monkeypatch):
-    import cli.render as render_module
-
-    monkeypatch.setattr(render_module, "CACHE", tmp_path)
-    (tmp_path / "texts").mkdir()
-    (tmp_path / "texts" / "old.svg").write_text("boxes")
-    render_module.refresh_text_cache()
-    assert not (tmp_path / "texts").exists(), "first run: the fonts are unknown"
-    (tmp_path / "texts").mkdir()
-    (tmp_path / "texts" / "kept.svg").write_text("ok")
-    render_module.refresh_text_cache()
-    assert (tmp_path / "texts" / "kept.svg").exists(), "same fonts: the cache stays"
-    (tmp_path / "fonts.txt").write_text("another font list")
-    render_module.refresh_text_cache()
-    assert not (tmp_path / "texts").exists(), "fonts changed: the cache goes"

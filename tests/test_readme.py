@@ -24,3 +24,26 @@ def test_every_preset_and_scene_is_documented():
 
 def test_the_two_commands_are_there():
     assert "./render.sh test" in README and "\n./render.sh          #" in README
+
+
+def table_row(first_cell_start: str) -> list[str]:
+    """The cells of the README table row whose first cell starts so."""
+    import re
+
+    rows = [line for line in README.splitlines() if line.startswith(f"| {first_cell_start}")]
+    assert len(rows) == 1, f"one README row for {first_cell_start}, found {len(rows)}"
+    cells = re.split(r"(?<!\\)\|", rows[0])[1:-1]
+    return [cell.replace("\\|", "|").strip() for cell in cells]
+
+
+def test_every_scene_option_is_documented_with_its_range_and_default():
+    seen = set()
+    for info in SCENES.values():
+        for option in info.load().OPTIONS:
+            if option.name in seen:
+                continue
+            seen.add(option.name)
+            _, meaning, accepted, default = table_row(f"`{option.flag}`")
+            assert accepted == option.accepted(), option.name
+            assert default == option.default_text(), option.name
+            assert option.help.split(" (")[0].split(";")[0] in meaning, option.name

@@ -38,7 +38,7 @@ def rendered(tmp_path_factory, post_trace):
         args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
                                   output=str(folder / f"{name}.mp4"), theme="dark", lang="en",
                                   captions=True)
-        path, scene = render(SCENES[name], settings, args)
+        path, scene, _ = render(SCENES[name], settings, args)
         frames, duration = decode(path)
         cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
         out[name] = (scene, frames, duration, cues)
@@ -135,7 +135,7 @@ def test_chain_rule_numbers_come_from_the_options(tmp_path, post_trace):
     args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
                               output=str(tmp_path / "c.mp4"), theme="dark", lang="en",
                               captions=True)
-    path, _ = render(SCENES["chain-rule"], settings, args)
+    path, _, _ = render(SCENES["chain-rule"], settings, args)
     text = path.with_suffix(".vtt").read_text(encoding="utf-8")
     assert "t = x + y = 3 + (−1) = 2" in text and "∂z/∂t = 2t = 2 × 2 = 4" in text
     assert "2 × 3 + 2 × (−1) = 4" in text
@@ -150,12 +150,26 @@ def test_cycle_loops_and_loss_ticks_down(rendered, post_trace):
     assert len(updates) >= 3 and values == sorted(values, reverse=True)
 
 
-def test_large_networks_are_rejected_with_a_clear_message(post_trace):
-    big = trainer.train(config.resolve({"network": {"layers": [2, 8, 1]},
-                                        "trace": {"frames": 2}}))
+def test_large_networks_are_rejected_before_training():
+    big = config.resolve({"network": {"layers": [2, 8, 1]}})
     with pytest.raises(ConfigError, match="at most 4 layers of up to 6 nodes"):
-        StoryScene.check_trace(big)
-    StoryScene.check_trace(post_trace)
+        StoryScene.check_config(big, {"precision": 3})
+    StoryScene.check_config(config.load("post"), {"precision": 3})
+
+
+def test_numbers_too_large_to_write_are_rejected_before_rendering(post_trace):
+    from scenes.backward import BackwardScene
+    from scenes.forward import ForwardScene
+
+    raw = config.load("post")  # linear, x₂ = 1000: ŷ = 340.71 and L = 58041.7 fit on screen,
+    raw["network"]["activation"] = "linear"  # but ∂L/∂w of x₂ is 306639 and the update
+    raw["network"]["weights"][0][1] = [0.2, 0.2, 0.2]  # explodes
+    raw["data"]["X"] = [[1.0, 1000.0]]
+    trace = trainer.train(raw)
+    ForwardScene.check_trace(trace, {"precision": 3})
+    with pytest.raises(ConfigError, match="below 100000"):
+        BackwardScene.check_trace(trace, {"precision": 3})
+    BackwardScene.check_trace(post_trace, {"precision": 3})
 
 
 def test_korean_labels_and_plain_manim(tmp_path, post_trace):
@@ -165,7 +179,7 @@ def test_korean_labels_and_plain_manim(tmp_path, post_trace):
     args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
                               output=str(tmp_path / "ko.mp4"), theme="dark", lang="ko",
                               captions=True)
-    path, _ = render(SCENES["cycle"], settings, args)
+    path, _, _ = render(SCENES["cycle"], settings, args)
     assert "순전파" in path.with_suffix(".vtt").read_text(encoding="utf-8")
     # the classes also run under the plain manim command (construct only, no video)
     result = subprocess.run([sys.executable, "-m", "manim", "--dry_run", "-ql",
@@ -188,7 +202,7 @@ def test_another_small_network_keeps_its_layout_and_arithmetic(tmp_path):
     args = argparse.Namespace(config="small", quality="l", format=None, transparent=False,
                               output=str(tmp_path / "b.mp4"), theme="light", lang="en",
                               captions=True)
-    path, scene = render(SCENES["backward"], settings, args)
+    path, scene, _ = render(SCENES["backward"], settings, args)
     for moment, texts in scene.snapshots:
         assert overlapping(texts) == [], moment
         for _, text, (x0, y0, x1, y1), _ in texts:

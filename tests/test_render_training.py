@@ -23,7 +23,7 @@ def render(tmp_path, raw: dict, name: str, **options):
                               output=str(tmp_path / f"{name}.mp4"), theme="dark", lang="en")
     from cli.render import render as render_file
 
-    path, scene = render_file(INFO, settings, args)
+    path, scene, _ = render_file(INFO, settings, args)
     frames, duration = decode(path)
     return trace, scene, frames, duration
 

@@ -1,0 +1,101 @@
+"""Scene options, each declared once: its name, default, accepted range and help.
+
+A scene lists its ``Option``s in ``OPTIONS``; the command line builds its arguments
+from them, ``resolve`` fills in defaults and checks values given from Python, and
+README's option tables are tested against them. Loaded without manim.
+"""
+
+import argparse
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Option:
+    """One scene option. ``kind`` is int, float, str (with ``choices``) or bool; a bool
+    option defaults to None (decided by the scene) and gets --name and --no-name."""
+
+    name: str
+    default: Any
+    help: str
+    kind: type = float
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def accepted(self) -> str:
+        """The accepted values in README's words: '1 to 6', 'linear | log'."""
+        if self.choices:
+            return " | ".join(self.choices)
+        if self.kind is bool:
+            return "on | off"
+        return f"{self.low:g} to {self.high:g}"
+
+    def default_text(self) -> str:
+        """The default in README's words; 'auto' where the scene decides."""
+        if self.default is None:
+            return "auto"
+        return f"{self.default:g}" if isinstance(self.default, float) else str(self.default)
+
+    def check(self, value: Any, given: str | None = None) -> Any:
+        """The value with its type, or ConfigError naming the option and its range;
+        ``given`` is the value as the user typed it, for the message."""
+        if self.kind is bool:
+            if value is None or isinstance(value, bool):
+                return value
+            raise ConfigError(f"{self.flag} must be true or false, got {value!r}")
+        if self.choices:
+            if value in self.choices:
+                return value
+            raise ConfigError(f"{self.flag} {value!r} is not one of: {', '.join(self.choices)}")
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        whole = is_number and (self.kind is float or float(value).is_integer())
+        if not whole or not math.isfinite(value) or not self.low <= value <= self.high:
+            kind = "a whole number" if self.kind is int else "a number"
+            raise ConfigError(f"{self.flag} must be {kind} from {self.low:g} to {self.high:g}, "
+                              f"got {given or repr(value)}")
+        return self.kind(value)
+
+    def parse(self, text: str) -> Any:
+        """argparse's type function: the text as a checked value."""
+        try:
+            number = (int if self.kind is int else float)(text)
+        except ValueError:
+            number = text  # check() names the expected kind
+        try:
+            return self.check(number, text)
+        except ConfigError as err:
+            raise argparse.ArgumentTypeError(str(err).replace(f"{self.flag} ", "", 1)) from None
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        dest = self.name
+        if self.kind is bool:
+            parser.add_argument(self.flag, dest=dest, action="store_true", default=None,
+                                help=self.help)
+            parser.add_argument("--no-" + self.flag[2:], dest=dest, action="store_false")
+        elif self.choices:
+            parser.add_argument(self.flag, dest=dest, choices=self.choices,
+                                default=self.default,
+                                help=f"{self.help} (default {self.default_text()})")
+        else:
+            parser.add_argument(self.flag, dest=dest, type=self.parse, default=self.default,
+                                metavar=f"{self.low:g}..{self.high:g}",
+                                help=f"{self.help} (default {self.default_text()})")
+
+
+def resolve(options: tuple[Option, ...], given: dict) -> dict:
+    """Every option's value: given ones checked, the rest their defaults."""
+    known = {option.name: option for option in options}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown option {unknown[0]!r}; options: "
+                          f"{', '.join(known) or 'none'}")
+    return {name: option.check(given[name]) if name in given else option.default
+            for name, option in known.items()}
