@@ -3,10 +3,19 @@
 Pure Python: every number is read from the trace and formatted once; the same
 string goes on screen and into the caption, so what a test checks in the
 captions is what a viewer sees.
+
+A line ends in "=" only when a calculator agrees: its operands exactly as shown
+give, rounded to the decimals shown, the result shown (the trace's true value,
+rounded). Where rounding the operands first moves the last digit, the line ends
+in "≈" instead, and still shows the true value.
 """
 
+import math
 from string import Template
 
+import numpy as np
+
+from core.activations import HIDDEN, OUTPUT
 from core.trace import Trace
 from scenes.numbers import MINUS, fmt
 
@@ -17,12 +26,15 @@ FUNCTION = {"sigmoid": (r"\sigma", "σ"), "tanh": (r"\tanh", "tanh"),
 
 
 class Eq:
-    """One line as LaTeX and as caption text, from templates with $name numbers."""
+    """One line as LaTeX and as caption text, from templates with $name numbers.
 
-    def __init__(self, tex: str, text: str, **numbers: str):
-        self.tex = Template(tex).substitute(numbers)
+    ``$eq`` in a template is the line's last relation: "=" when ``exact``, else "≈"."""
+
+    def __init__(self, tex: str, text: str, exact: bool = True, **numbers: str):
+        self.exact = exact
+        self.tex = Template(tex).substitute(numbers, eq="=" if exact else r"\approx")
         self.text = Template(text).substitute(
-            {k: v.replace("-", MINUS) for k, v in numbers.items()})
+            {k: v.replace("-", MINUS) for k, v in numbers.items()}, eq="=" if exact else "≈")
 
     def __repr__(self) -> str:
         return f"Eq({self.text!r})"
@@ -30,6 +42,29 @@ class Eq:
 
 def sub(i: int) -> str:
     return str(i).translate(SUB)
+
+
+def value(text: str) -> float:
+    """A number as shown: '(-0.5)' and '0.731' read back as floats."""
+    return float(text.strip("()"))
+
+
+def agrees(calculated: float, shown: str) -> bool:
+    """A calculator's result, rounded to the decimals of ``shown``, gives ``shown``
+    (an exact tie may round either way)."""
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    return abs(calculated - value(shown)) <= 0.5 * 10 ** -decimals * (1 + 1e-9) + 1e-12
+
+
+def minus_log(p: float) -> float:
+    """−ln(p) as a calculator gives it; infinite where it reports an error."""
+    return -math.log(p) if p > 0 else math.inf
+
+
+def apply(activation: str, z: float) -> float:
+    """What a calculator gives for f(z), f a hidden activation or an output's own."""
+    f = HIDDEN[activation].forward if activation in HIDDEN else OUTPUT[activation]
+    return float(f(np.array([z], dtype=np.float64))[0])
 
 
 class Arithmetic:
@@ -99,30 +134,35 @@ class Arithmetic:
     def weighted_sum(self, layer: int, j: int, t: int) -> Eq:
         """h_j = a_1 x w_1j + ... (+ b_j) = h_j for diagram layer >= 1."""
         tex_name, text_name = self.pre_name(layer, j)
-        nums, tex_terms, text_terms = {}, [], []
+        nums, tex_terms, text_terms, calc = {}, [], [], 0.0
         for i in range(self.layers[layer - 1]):
             nums[f"a{i}"] = self.act_text(layer - 1, i, t)
             nums[f"w{i}"] = self.o(self.weight(layer - 1, i, j, t))
+            calc += value(nums[f"a{i}"]) * value(nums[f"w{i}"])
             tex_terms.append(rf"$a{i} \times $w{i}")
             text_terms.append(f"$a{i} × $w{i}")
         if self.net["bias"]:
             nums["b"] = self.o(float(self.tr[f"b{layer - 1}"][t][j]))
+            calc += value(nums["b"])
             tex_terms.append("$b")
             text_terms.append("$b")
         nums["z"] = self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))
-        return Eq(f"{tex_name} = " + " + ".join(tex_terms) + " = $z",
-                  f"{text_name} = " + " + ".join(text_terms) + " = $z", **nums)
+        return Eq(f"{tex_name} = " + " + ".join(tex_terms) + " $eq $z",
+                  f"{text_name} = " + " + ".join(text_terms) + " $eq $z",
+                  agrees(calc, nums["z"]), **nums)
 
     def activation_eq(self, layer: int, j: int, t: int) -> Eq | None:
         """sigma(h_j) = sigma(1.0) = 0.731; None where the activation is linear."""
         z = self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))
         a = self.n(self.activation(layer, j, t))
+        tex_h, text_h = self.pre_name(layer, j)
         if layer == self.last:
             out = self.net["output"]
             name_tex, name_text = self.out_name(j)
             if out == "sigmoid":
-                return Eq(rf"{name_tex} = \sigma(z) = \sigma($z) = $a",
-                          f"{name_text} = σ(z) = σ($z) = $a", z=z, a=a)
+                return Eq(rf"{name_tex} = \sigma({tex_h}) = \sigma($z) $eq $a",
+                          f"{name_text} = σ({text_h}) = σ($z) $eq $a",
+                          agrees(apply("sigmoid", value(z)), a), z=z, a=a)
             if out == "softmax":
                 return self.softmax_eq(j, t)
             return None
@@ -130,9 +170,9 @@ class Arithmetic:
         if kind == "linear":
             return None
         tex_f, text_f = FUNCTION[kind]
-        tex_h, text_h = self.pre_name(layer, j)
-        return Eq(rf"{tex_f}({tex_h}) = {tex_f}($z) = $a",
-                  f"{text_f}({text_h}) = {text_f}($z) = $a", z=z, a=a)
+        return Eq(rf"{tex_f}({tex_h}) = {tex_f}($z) $eq $a",
+                  f"{text_f}({text_h}) = {text_f}($z) $eq $a",
+                  agrees(apply(kind, value(z)), a), z=z, a=a)
 
     def softmax_eq(self, j: int, t: int) -> Eq:
         zs = self.tr[f"Z{self.last - 1}"][t, self.p]
@@ -142,35 +182,44 @@ class Arithmetic:
         denominator_tex = " + ".join(f"e^{{$z{k}}}" for k in range(len(zs)))
         denominator_text = " + ".join(f"exp($z{k})" for k in range(len(zs)))
         name_tex, name_text = self.out_name(j)
-        return Eq(rf"{name_tex} = \frac{{e^{{$zj}}}}{{{denominator_tex}}} = $a",
-                  f"{name_text} = exp($zj) / ({denominator_text}) = $a", **nums)
+        calc = math.exp(value(nums["zj"])) / sum(math.exp(value(nums[f"z{k}"]))
+                                                  for k in range(len(zs)))
+        return Eq(rf"{name_tex} = \frac{{e^{{$zj}}}}{{{denominator_tex}}} $eq $a",
+                  f"{name_text} = exp($zj) / ({denominator_text}) $eq $a",
+                  agrees(calc, nums["a"]), **nums)
 
     def loss_eq(self, t: int) -> Eq:
         """The probe's own loss with its numbers."""
         loss, k = self.net["loss"], self.layers[-1]
         y = self.tr["y"][self.tr["probe"][self.p]]
-        value = self.n(float(self.tr["probe_loss"][t, self.p]))
+        loss_text = self.n(float(self.tr["probe_loss"][t, self.p]))
         yhat = [self.o(self.activation(self.last, j, t)) for j in range(k)]
         if loss == "mse" and k == 1:
-            return Eq(r"L = \tfrac{1}{2}(\hat{y} - y)^2 = \tfrac{1}{2}($p - $y)^2 = $L",
-                      "L = ½(ŷ − y)² = ½($p − $y)² = $L", p=yhat[0], y=self.data(y), L=value)
+            calc = 0.5 * (value(yhat[0]) - value(self.data(y))) ** 2
+            return Eq(r"L = \tfrac{1}{2}(\hat{y} - y)^2 = \tfrac{1}{2}($p - $y)^2 $eq $L",
+                      "L = ½(ŷ − y)² = ½($p − $y)² $eq $L", agrees(calc, loss_text),
+                      p=yhat[0], y=self.data(y), L=loss_text)
         if loss == "bce":
             if int(y) == 1:
-                return Eq(r"L = -\ln(\hat{y}) = -\ln($p) = $L", "L = −ln(ŷ) = −ln($p) = $L",
-                          p=yhat[0], L=value)
-            return Eq(r"L = -\ln(1 - \hat{y}) = -\ln(1 - $p) = $L",
-                      "L = −ln(1 − ŷ) = −ln(1 − $p) = $L", p=yhat[0], L=value)
+                return Eq(r"L = -\ln(\hat{y}) = -\ln($p) $eq $L", "L = −ln(ŷ) = −ln($p) $eq $L",
+                          agrees(minus_log(value(yhat[0])), loss_text), p=yhat[0], L=loss_text)
+            return Eq(r"L = -\ln(1 - \hat{y}) = -\ln(1 - $p) $eq $L",
+                      "L = −ln(1 − ŷ) = −ln(1 − $p) $eq $L",
+                      agrees(minus_log(1 - value(yhat[0])), loss_text), p=yhat[0], L=loss_text)
         if loss == "ce":
             c = int(y)
-            return Eq(rf"L = -\ln(\hat{{y}}_{{{c + 1}}}) = -\ln($p) = $L",
-                      f"L = −ln(ŷ{sub(c + 1)}) = −ln($p) = $L", p=yhat[c], L=value)
+            return Eq(rf"L = -\ln(\hat{{y}}_{{{c + 1}}}) = -\ln($p) $eq $L",
+                      f"L = −ln(ŷ{sub(c + 1)}) = −ln($p) $eq $L",
+                      agrees(minus_log(value(yhat[c])), loss_text), p=yhat[c], L=loss_text)
         targets = [1.0 if j == int(y) else 0.0 for j in range(k)]
         nums = {f"p{j}": yhat[j] for j in range(k)} | {f"t{j}": self.data(targets[j])
                                                        for j in range(k)}
+        calc = 0.5 * sum((value(nums[f"p{j}"]) - value(nums[f"t{j}"])) ** 2
+                         for j in range(k)) / k
         squares = " + ".join(f"($p{j} - $t{j})^2" for j in range(k))
-        return Eq(rf"L = \tfrac{{1}}{{2}} \cdot \frac{{{squares}}}{{{k}}} = $L",
-                  f"L = ½ × ({squares.replace('-', '−').replace('^2', '²')}) / {k} = $L",
-                  L=value, **nums)
+        return Eq(rf"L = \tfrac{{1}}{{2}} \cdot \frac{{{squares}}}{{{k}}} $eq $L",
+                  f"L = ½ × ({squares.replace('-', '−').replace('^2', '²')}) / {k} $eq $L",
+                  agrees(calc, loss_text), L=loss_text, **nums)
 
     # --- backward ----------------------------------------------------------------------
 
@@ -196,17 +245,20 @@ class Arithmetic:
         head_text = f"∂L/∂{name_text}"
         yt, ytt = ("y", "y") if k == 1 else (f"t_{{{j + 1}}}", f"t{sub(j + 1)}")
         o_tex, o_text = self.out_name(j)
+        p, y = value(nums["p"]), value(nums["y"])
         if loss in ("bce", "ce") or (out == "linear" and k == 1):
-            return Eq(rf"{head_tex} = {o_tex} - {yt} = $p - $y = $d",
-                      f"{head_text} = {o_text} − {ytt} = $p − $y = $d", **nums)
+            return Eq(rf"{head_tex} = {o_tex} - {yt} = $p - $y $eq $d",
+                      f"{head_text} = {o_text} − {ytt} = $p − $y $eq $d",
+                      agrees(p - y, nums["d"]), **nums)
         if out == "linear":
-            return Eq(rf"{head_tex} = ({o_tex} - {yt})/{k} = ($p - $y)/{k} = $d",
-                      f"{head_text} = ({o_text} − {ytt}) / {k} = ($p − $y) / {k} = $d", **nums)
+            return Eq(rf"{head_tex} = ({o_tex} - {yt})/{k} = ($p - $y)/{k} $eq $d",
+                      f"{head_text} = ({o_text} − {ytt}) / {k} = ($p − $y) / {k} $eq $d",
+                      agrees((p - y) / k, nums["d"]), **nums)
         if out == "sigmoid" and k == 1:
             return Eq(rf"{head_tex} = ({o_tex} - y)\,{o_tex}(1 - {o_tex}) = ($p - $y) \times $p"
-                      rf" \times (1 - $p) = $d",
+                      rf" \times (1 - $p) $eq $d",
                       f"{head_text} = ({o_text} − y) {o_text}(1 − {o_text}) = ($p − $y) × $p"
-                      f" × (1 − $p) = $d", **nums)
+                      f" × (1 − $p) $eq $d", agrees((p - y) * p * (1 - p), nums["d"]), **nums)
         return Eq(rf"{head_tex} = $d", f"{head_text} = $d", **nums)
 
     def weight_grad_eq(self, layer: int, a: int, b: int, t: int) -> Eq:
@@ -214,21 +266,24 @@ class Arithmetic:
         w_tex, w_text = self.weight_name(layer, a, b)
         nums = {"a": self.act_text(layer, a, t), "d": self.o(self.delta(layer + 1, b, t)),
                 "g": self.n(float(self.tr[f"probe_dW{layer}"][t, self.p, a, b]))}
-        return Eq(rf"\partial L/\partial {w_tex} = $a \times $d = $g",
-                  f"∂L/∂{w_text} = $a × $d = $g", **nums)
+        return Eq(rf"\partial L/\partial {w_tex} = $a \times $d $eq $g",
+                  f"∂L/∂{w_text} = $a × $d $eq $g",
+                  agrees(value(nums["a"]) * value(nums["d"]), nums["g"]), **nums)
 
     def upstream_eq(self, layer: int, j: int, t: int) -> Eq:
         """dL/d(output of hidden node j) = sum over next nodes of delta x weight."""
         a_tex, a_text = self.act_name(layer, j)
-        nums, tex_terms, text_terms = {}, [], []
+        nums, tex_terms, text_terms, calc = {}, [], [], 0.0
         for k in range(self.layers[layer + 1]):
             nums[f"d{k}"] = self.o(self.delta(layer + 1, k, t))
             nums[f"w{k}"] = self.o(self.weight(layer, j, k, t))
+            calc += value(nums[f"d{k}"]) * value(nums[f"w{k}"])
             tex_terms.append(rf"$d{k} \times $w{k}")
             text_terms.append(f"$d{k} × $w{k}")
         nums["u"] = self.n(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j]))
-        return Eq(rf"\partial L/\partial {a_tex} = " + " + ".join(tex_terms) + " = $u",
-                  f"∂L/∂{a_text} = " + " + ".join(text_terms) + " = $u", **nums)
+        return Eq(rf"\partial L/\partial {a_tex} = " + " + ".join(tex_terms) + " $eq $u",
+                  f"∂L/∂{a_text} = " + " + ".join(text_terms) + " $eq $u",
+                  agrees(calc, nums["u"]), **nums)
 
     def local_eq(self, layer: int, j: int, t: int) -> Eq:
         """The activation's own derivative at this node."""
@@ -237,17 +292,25 @@ class Arithmetic:
         nums = {"a": self.o(self.activation(layer, j, t)),
                 "l": self.n(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
                 "z": self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))}
+        a = value(nums["a"])
         if kind == "sigmoid":
             return Eq(rf"\sigma'({h_tex}) = \sigma({h_tex})(1 - \sigma({h_tex})) = "
-                      rf"$a \times (1 - $a) = $l",
-                      f"σ'({h_text}) = σ({h_text})(1 − σ({h_text})) = $a × (1 − $a) = $l", **nums)
+                      rf"$a \times (1 - $a) $eq $l",
+                      f"σ'({h_text}) = σ({h_text})(1 − σ({h_text})) = $a × (1 − $a) $eq $l",
+                      agrees(a * (1 - a), nums["l"]), **nums)
         if kind == "tanh":
-            return Eq(rf"\tanh'({h_tex}) = 1 - \tanh^2({h_tex}) = 1 - $a^2 = $l",
-                      f"tanh'({h_text}) = 1 − tanh²({h_text}) = 1 − $a² = $l", **nums)
+            return Eq(rf"\tanh'({h_tex}) = 1 - \tanh^2({h_tex}) = 1 - $a^2 $eq $l",
+                      f"tanh'({h_text}) = 1 − tanh²({h_text}) = 1 − $a² $eq $l",
+                      agrees(1 - a * a, nums["l"]), **nums)
         tex_f, text_f = FUNCTION.get(kind, ("", ""))
         name_tex, name_text = (f"{tex_f}'", f"{text_f}'") if tex_f else ("f'", "f'")
-        return Eq(rf"{name_tex}({h_tex}) = {name_tex}($z) = $l",
-                  f"{name_text}({h_text}) = {name_text}($z) = $l", **nums)
+        # f' of the z as shown, by the same rule as the trace's (see core.activations)
+        calc = float(HIDDEN[kind].backward(np.array([value(nums["z"])]),
+                                           np.array([apply(kind, value(nums["z"]))]),
+                                           np.array([1.0]))[0])
+        return Eq(rf"{name_tex}({h_tex}) = {name_tex}($z) $eq $l",
+                  f"{name_text}({h_text}) = {name_text}($z) $eq $l",
+                  agrees(calc, nums["l"]), **nums)
 
     def downstream_eq(self, layer: int, j: int, t: int) -> Eq:
         """upstream x local = downstream, the chain rule at one node."""
@@ -255,8 +318,9 @@ class Arithmetic:
         nums = {"u": self.o(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j])),
                 "l": self.o(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
                 "d": self.n(self.delta(layer, j, t))}
-        return Eq(rf"\partial L/\partial {h_tex} = $u \times $l = $d",
-                  f"∂L/∂{h_text} = $u × $l = $d", **nums)
+        return Eq(rf"\partial L/\partial {h_tex} = $u \times $l $eq $d",
+                  f"∂L/∂{h_text} = $u × $l $eq $d",
+                  agrees(value(nums["u"]) * value(nums["l"]), nums["d"]), **nums)
 
     BIAS_LETTERS = ["b", "c", "d"]
 
@@ -270,8 +334,10 @@ class Arithmetic:
                 "new": self.n(float(self.tr[f"b{layer}"][t + 1][j]))}
         name_tex, name_text = f"{letter}_{{{j + 1}}}", f"{letter}{sub(j + 1)}"
         if train["optimizer"] == "sgd":
-            return Eq(rf"{name_tex} \leftarrow $b - $lr \times $g = $new",
-                      f"{name_text} ← $b − $lr × $g = $new", **nums)
+            return Eq(rf"{name_tex} \leftarrow $b - $lr \times $g $eq $new",
+                      f"{name_text} ← $b − $lr × $g $eq $new",
+                      agrees(value(nums["b"]) - value(nums["lr"]) * value(nums["g"]),
+                             nums["new"]), **nums)
         return Eq(rf"{name_tex}: $b \rightarrow $new", f"{name_text}: $b → $new", **nums)
 
     def update_eq(self, layer: int, a: int, b: int, t: int) -> Eq:
@@ -283,6 +349,8 @@ class Arithmetic:
                 "lr": fmt(train["learning_rate"], 6),
                 "new": self.n(self.weight(layer, a, b, t + 1))}
         if train["optimizer"] == "sgd":
-            return Eq(rf"{w_tex} \leftarrow $w - $lr \times $g = $new",
-                      f"{w_text} ← $w − $lr × $g = $new", **nums)
+            return Eq(rf"{w_tex} \leftarrow $w - $lr \times $g $eq $new",
+                      f"{w_text} ← $w − $lr × $g $eq $new",
+                      agrees(value(nums["w"]) - value(nums["lr"]) * value(nums["g"]),
+                             nums["new"]), **nums)
         return Eq(rf"{w_tex}: $w \rightarrow $new", f"{w_text}: $w → $new", **nums)

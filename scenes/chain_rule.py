@@ -21,7 +21,7 @@ from manim import (
 
 from core.graph import square_of_sum
 from scenes import layout
-from scenes.arith import Eq
+from scenes.arith import Eq, agrees, value
 from scenes.options import Option
 from scenes.story import MIN_TEXT_SIZE, TEX_SIZE, StoryScene
 
@@ -54,8 +54,9 @@ class ChainRuleScene(StoryScene):
     def expanded(self) -> None:
         v, d = self.v, self.d
         eqs = [Eq(r"z = (x + y)^2, \quad t = x + y", "z = (x + y)², t = x + y"),
-               Eq(r"\partial z/\partial x = 2x + 2y = 2 \times $x + 2 \times $y = $dx",
-                  "∂z/∂x = 2x + 2y = 2 × $x + 2 × $y = $dx", x=self.op(v["x"]),
+               Eq(r"\partial z/\partial x = 2x + 2y = 2 \times $x + 2 \times $y $eq $dx",
+                  "∂z/∂x = 2x + 2y = 2 × $x + 2 × $y $eq $dx",
+                  agrees(2 * value(v["x"]) + 2 * value(v["y"]), d["x"]), x=self.op(v["x"]),
                   y=self.op(v["y"]), dx=d["x"])]
         shown = self.lines(eqs)
         self.cue(*eqs)
@@ -112,9 +113,11 @@ class ChainRuleScene(StoryScene):
                  self.on_wire(self.wire_y, f"y = {v['y']}", green, False),
                  self.on_wire(self.wire_t, f"t = {v['t']}", green, False),
                  self.on_wire(self.wire_z, f"z = {v['z']}", green, False)]
-        eqs = [Eq(r"t = x + y = $x + $y = $t", "t = x + y = $x + $y = $t", x=v["x"],
+        eqs = [Eq(r"t = x + y = $x + $y $eq $t", "t = x + y = $x + $y $eq $t",
+                  agrees(value(v["x"]) + value(v["y"]), v["t"]), x=v["x"],
                   y=self.op(v["y"]), t=v["t"]),
-               Eq(r"z = t^2 = $t^2 = $z", "z = t² = $t² = $z", t=self.op(v["t"]), z=v["z"])]
+               Eq(r"z = t^2 = $t^2 $eq $z", "z = t² = $t² $eq $z",
+                  agrees(value(v["t"]) ** 2, v["z"]), t=self.op(v["t"]), z=v["z"])]
         shown = self.lines(eqs, green)
         self.cue(self.labels["forward"] + ": " + eqs[0].text, eqs[1].text)
         flashes = [ShowPassingFlash(w.copy().set_stroke(green, width=8), time_width=0.6)
@@ -131,8 +134,8 @@ class ChainRuleScene(StoryScene):
             (self.wire_z, r"\partial z/\partial z = $g", [Eq(
                 r"\partial z/\partial z = $g", "∂z/∂z = $g", g=d["z"])]),
             (self.wire_t, r"\partial z/\partial t = $g", [Eq(
-                r"\partial z/\partial t = 2t = 2 \times $t = $g", "∂z/∂t = 2t = 2 × $t = $g",
-                t=self.op(v["t"]), g=d["t"])]),
+                r"\partial z/\partial t = 2t = 2 \times $t $eq $g", "∂z/∂t = 2t = 2 × $t $eq $g",
+                agrees(2 * value(v["t"]), d["t"]), t=self.op(v["t"]), g=d["t"])]),
         ]
         for wire, tex, eqs in steps:
             self.backward_step(wire, tex, eqs, red)
@@ -161,7 +164,7 @@ class ChainRuleScene(StoryScene):
         self.cue(*eqs)
         back = wire.copy().set_stroke(red, width=8)
         back.put_start_and_end_on(wire.get_end(), wire.get_start())
-        label = self.on_wire(wire, tex.replace("$g", eqs[0].tex.rsplit("= ", 1)[1]), red, True)
+        label = self.on_wire(wire, tex.replace("$g", eqs[0].tex.split()[-1]), red, True)
         self.play(ShowPassingFlash(back, time_width=0.6), Write(shown), run_time=1.2)
         self.play(FadeIn(label), run_time=0.5)
         self.wait(1.0)

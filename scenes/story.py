@@ -7,7 +7,19 @@ digits 20 px tall at 480p (TEX_SIZE, MIN_TEXT_SIZE).
 """
 
 import numpy as np
-from manim import DOWN, LEFT, UP, ManimColor, MathTex, Mobject, Text, VGroup, config
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    FadeIn,
+    FadeOut,
+    ManimColor,
+    MathTex,
+    Mobject,
+    Text,
+    VGroup,
+    config,
+)
 
 from core.errors import ConfigError
 from core.trace import Trace
@@ -80,6 +92,8 @@ class StoryScene(StepScene):
         self.arith = Arithmetic(self.trace, self.precision)
         self.camera.background_color = ManimColor(self.theme["background"])
         self.captions: list[list] = []  # [start, end, text]
+        self.eq_groups: list[VGroup] = []  # made by lines(), while they may be on screen
+        self.approx_seen = self.approx_explained = False
         self.snapshots: list[tuple[str, list[tuple[str, str, layout.Box, float]]]] = []
 
     # --- numbers and type ------------------------------------------------------------
@@ -107,7 +121,23 @@ class StoryScene(StepScene):
                                                                    buff=0.22)
         if group.width > layout.EQ_WIDTH:
             group.scale_to_fit_width(layout.EQ_WIDTH)
+        self.eq_groups.append(group)
+        if any(isinstance(e, Eq) and not e.exact for e in eqs):
+            self.approx_seen = True
         return group.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+
+    def explain_approx(self) -> None:
+        """Once per scene, when the first line ending in ≈ has been made and the bottom
+        area is free: what ≈ means, as a step of its own."""
+        self.approx_explained = True
+        words = self.labels["approx_note"]
+        note = VGroup(*[self.text(line, color=self.theme["muted"]) for line in words]).arrange(
+            DOWN, aligned_edge=LEFT, buff=0.2)
+        note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        self.cue(" ".join(words))
+        self.play(FadeIn(note), run_time=0.5)
+        self.wait(3.0)
+        self.play(FadeOut(note), run_time=0.4)
 
     # --- captions and layout snapshots -------------------------------------------------
 
@@ -123,6 +153,14 @@ class StoryScene(StepScene):
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
         self.snapshot(self.captions[-1][2].split("\n")[0] if self.captions else "")
+        if self.approx_seen and not self.approx_explained and not self.equations_on_screen():
+            self.explain_approx()
+
+    def equations_on_screen(self) -> bool:
+        """Whether a group made by ``lines`` is on screen (forgets those that are not)."""
+        on_screen = {id(m) for m in self.mobjects}
+        self.eq_groups = [g for g in self.eq_groups if id(g) in on_screen]
+        return bool(self.eq_groups)
 
     def end_captions(self) -> None:
         if self.captions:

@@ -1,12 +1,13 @@
-"""Checks that arithmetic written for people holds at the precision it is written.
+"""Checks arithmetic written for people the way a student with a calculator would.
 
-Numbers are written at a precision p (decimals). One with p decimals is a true
-value rounded, so it stands for an interval: at p = 3, 0.731 is [0.7305, 0.7315].
-One with fewer decimals is exact (trailing zeros are dropped only when nothing
-was rounded away), and so are whole numbers (data such as x = 1, constants such
-as the 1 in 1 - sigma). A chain a = b = c holds when
-the intervals of its numeric parts overlap pairwise in order. Parts with
-letters (h₁, ∂L/∂w) are names, not arithmetic, and are skipped.
+"A = B" between two numeric parts holds when the calculator, given A's numbers
+exactly as written, gets B rounded to B's decimals (an exact tie may round either
+way). "A ≈ B" says the calculator does not get B from the rounded numbers, while
+the true values behind them do: then every number with p decimals stands for the
+interval it was rounded from (at p = 3, 0.731 is [0.7305, 0.7315]; one with fewer
+decimals is exact), and the intervals of A and B must overlap, while the
+calculator must indeed disagree. Parts with letters (h₁, ∂L/∂w) are names, not
+arithmetic, and are skipped.
 """
 
 import math
@@ -20,10 +21,11 @@ FUNCTIONS = {
 TOKEN = re.compile(r"\s*(\d+\.\d+|\d+|tanh|relu|exp|ln|[σ½()+×·/²−-])")
 
 
-def interval(literal: str, precision: int) -> tuple[float, float]:
+def interval(literal: str, precision: int | None) -> tuple[float, float]:
+    """The values a written number may stand for; precision None: itself only."""
     value = float(literal)
     decimals = len(literal.split(".")[1]) if "." in literal else 0
-    if decimals < precision:
+    if precision is None or decimals < precision:
         return value, value
     half = 0.5 * 10 ** -decimals
     return value - half, value + half
@@ -119,24 +121,52 @@ def is_numeric(part: str) -> bool:
     return bool(re.search(r"\d", part)) and not re.search(r"[^\d\s.½()+×·/²−\-]", stripped)
 
 
+LITERAL = re.compile(r"[−-]?\d+(\.\d+)?")
+
+
+def calculator(part: str) -> float:
+    """The part evaluated from its numbers exactly as written."""
+    lo, hi = Parser(part, None).parse()
+    return (lo + hi) / 2
+
+
+def calculator_agrees(left: str, right: str) -> bool:
+    got = calculator(left)
+    right = right.strip()
+    if not LITERAL.fullmatch(right):  # two expressions: equal values
+        return abs(got - calculator(right)) <= 1e-9 * max(1.0, abs(got))
+    decimals = len(right.split(".")[1]) if "." in right else 0
+    shown = float(right.replace("−", "-"))
+    return abs(got - shown) <= 0.5 * 10 ** -decimals * (1 + 1e-9) + 1e-12
+
+
+def relations(line: str) -> list[tuple[str, str, str]]:
+    """(left, relation, right) for each = or ≈ joining two numeric parts."""
+    pieces = re.split(r"(=|≈)", line)
+    parts = [p.split("←")[-1].split("→")[-1] for p in pieces[::2]]
+    return [(a, rel, b) for a, rel, b in zip(parts, pieces[1::2], parts[1:])
+            if is_numeric(a) and is_numeric(b)]
+
+
 def check_line(line: str, precision: int = 3) -> list[str]:
-    """Problems of one line: pairs of numeric parts of a chain that disagree."""
-    problems, previous = [], None
-    for part in line.split("="):
-        part = part.split("←")[-1].split("→")[-1]
-        if not is_numeric(part):
+    """Problems of one line: each = a calculator refutes, each ≈ whose true values
+    cannot agree or where = would have held."""
+    problems = []
+    for left, rel, right in relations(line):
+        said = f"{left.strip()} {rel} {right.strip()}"
+        if rel == "=":
+            if not calculator_agrees(left, right):
+                problems.append(f"{said}: a calculator gets {calculator(left):.10g}")
             continue
-        lo, hi = Parser(part, precision).parse()
-        if previous is not None:
-            (plo, phi), ptext = previous
-            if hi < plo - 1e-12 or lo > phi + 1e-12:
-                problems.append(f"{ptext.strip()} = {part.strip()} does not hold "
-                                f"([{plo:.6g}, {phi:.6g}] vs [{lo:.6g}, {hi:.6g}])")
-        previous = ((lo, hi), part)
+        (lo, hi), (rlo, rhi) = Parser(left, precision).parse(), Parser(right, precision).parse()
+        if hi < rlo - 1e-12 or lo > rhi + 1e-12:
+            problems.append(f"{said} does not hold ([{lo:.6g}, {hi:.6g}] vs "
+                            f"[{rlo:.6g}, {rhi:.6g}])")
+        if calculator_agrees(left, right):
+            problems.append(f"{said}: a calculator agrees, so it should say =")
     return problems
 
 
 def count_checked(line: str) -> int:
-    """How many '=' of a line joined two numeric parts (to know a check happened)."""
-    parts = [p.split("←")[-1].split("→")[-1] for p in line.split("=")]
-    return sum(is_numeric(a) and is_numeric(b) for a, b in zip(parts, parts[1:]))
+    """How many relations of a line joined two numeric parts (to know a check happened)."""
+    return len(relations(line))

@@ -16,6 +16,10 @@ from tests.arithmetic import check_line, count_checked
     "w ← 0.3 − 0.1 × 0.902 = 0.210",
     "L = −ln(1 − 0.25) = 0.288",
     "ŷ₁ = exp(0.5) / (exp(0.5) + exp(1.0)) = 0.378",
+    # the backward video's two lines a calculator contradicted, now written honestly
+    "∂L/∂h₃ = 1.110 × 0.214 ≈ 0.237",
+    "∂L/∂v₁₁ = 0.731 × 1.233 ≈ 0.902",
+    "0.25 × 0.5 = 0.125",  # an exact tie: 0.125 may be written at 2 decimals either way
 ])
 def test_true_lines_hold(line):
     assert count_checked(line) >= 1
@@ -30,7 +34,10 @@ def test_the_posts_rounding_holds_at_two_decimals_only():
 
 @pytest.mark.parametrize("line", [
     "h₁ = 1 × 0.8 + 1 × 0.2 = 1.1",
-    "σ(h₁) = σ(1.0) = 0.73",  # at 3 decimals 0.73 claims to be exact
+    "∂L/∂h₃ = 1.110 × 0.214 = 0.237",  # a calculator says 0.23754
+    "∂L/∂v₁₁ = 0.731 × 1.233 = 0.902",  # a calculator says 0.90132
+    "h₁ = 1 × 0.8 + 1 × 0.2 ≈ 1.0",  # the calculator agrees: it must say =
+    "0.731 × 0.3 ≈ 0.300",  # not even the true values can give this
     "ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.235",  # the post's mismatch, at 3
     "L = ½(1.233 − 0)² = 0.770",
     "w ← 0.3 − 0.1 × 0.902 = 0.390",
@@ -46,8 +53,16 @@ def test_false_lines_fail(line):
     "network": {"layers": [3, 2, 1], "activation": "sigmoid", "output": "sigmoid",
                 "loss": "bce"},
     "data": {"dataset": "inline", "X": [[1, 0, 2], [0, 1, 1]], "y": [1, 0]},
-    "train": {"iterations": 1, "learning_rate": 0.5}}])
-@pytest.mark.parametrize("precision", [1, 2, 3, 5])
+    "train": {"iterations": 1, "learning_rate": 0.5}}, {
+    "network": {"layers": [2, 3, 1], "activation": "relu", "output": "linear", "loss": "mse",
+                "init": "normal", "init_scale": 0.7, "seed": 4},
+    "data": {"dataset": "inline", "X": [[0.3, -1.2], [1.5, 0.4], [-0.7, 0.9]],
+             "y": [0.2, -0.4, 1.1]},
+    "train": {"iterations": 1, "learning_rate": 0.2, "batch_size": 2}}, {
+    "network": {"layers": [2, 2, 1], "activation": "leaky_relu", "output": "sigmoid",
+                "loss": "bce", "seed": 2},
+    "data": {"dataset": "xor", "n_samples": 8}, "train": {"iterations": 1}}])
+@pytest.mark.parametrize("precision", [1, 2, 3, 4, 5, 6])
 def test_every_equation_of_a_small_network_holds(preset_or_raw, precision):
     raw = preset_or_raw
     cfg = config.load(raw) if isinstance(raw, str) else config.resolve(raw)
@@ -68,5 +83,15 @@ def test_every_equation_of_a_small_network_holds(preset_or_raw, precision):
     checked = 0
     for eq in filter(None, eqs):
         assert check_line(eq.text, precision) == [], eq.text
+        assert ("≈" in eq.text) == (not eq.exact) == (r"\approx" in eq.tex), eq.text
         checked += count_checked(eq.text)
     assert checked >= len([e for e in eqs if e]) // 2
+
+
+def test_both_relations_occur_and_the_post_needs_approx_at_three_decimals():
+    """The post's own backward pass has the two lines a calculator contradicted."""
+    tr = trainer.train(config.load("post"))
+    a = Arithmetic(tr, 3)
+    assert a.downstream_eq(1, 2, 0).text == "∂L/∂h₃ = 1.110 × 0.214 ≈ 0.237"
+    assert a.weight_grad_eq(1, 0, 0, 0).text == "∂L/∂v₁₁ = 0.731 × 1.233 ≈ 0.902"
+    assert a.weighted_sum(1, 0, 0).text == "h₁ = 1 × 0.8 + 1 × 0.2 = 1.0"
