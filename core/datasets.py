@@ -164,6 +164,12 @@ def _read_rows(path: str) -> list[tuple[int, list[str]]]:
         raise ConfigError(f"{path}: cannot read it as UTF-8 CSV ({exc}); fix the file") from None
 
 
+def csv_columns(path: str) -> int:
+    """How many columns the CSV's first non-blank row has (0 for an empty file)."""
+    rows = _read_rows(path)
+    return len(rows[0][1]) if rows else 0
+
+
 def _to_float(cell: str) -> float | None:
     """float(cell), or None when the cell is not a number."""
     try:
@@ -185,11 +191,13 @@ def _parse_cell(path: str, line: int, col: int, cell: str) -> float:
     return value
 
 
-def load_csv(path: str) -> Dataset:
-    """Read rows x1, x2, ..., label (header optional) as float64 X and int64 y.
+def load_csv(path: str, inputs: int | None = None, targets: int = 0) -> Dataset:
+    """Read rows x1, x2, ..., label (header optional) as float64 X and int64 y; or,
+    with ``targets`` (and ``inputs``), rows of inputs then that many real targets.
 
     A first row with no numeric cell is a header. Labels must be whole numbers >= 0
-    with at least two distinct values. Blank lines are skipped.
+    with at least two distinct values. Blank lines are skipped. Targets come back
+    as a column (n,) for one target, else as a table (n, targets).
     """
     rows = _read_rows(path)
     if not rows:
@@ -201,6 +209,8 @@ def load_csv(path: str) -> Dataset:
         rows = rows[1:]
         if not rows:
             raise ConfigError(f"{path}, line {first_line}: header but no data rows; add rows")
+    if targets:
+        return _targets_table(path, rows, inputs, targets)
     table = []
     for line, cells in rows:
         if len(cells) != len(first):
@@ -217,6 +227,21 @@ def load_csv(path: str) -> Dataset:
         raise ConfigError(f"{path}, lines {rows[0][0]}-{rows[-1][0]}: every label is {y[0]}; "
                           "need at least 2 classes")
     return data[:, :-1], y
+
+
+def _targets_table(path: str, rows: list, inputs: int, targets: int) -> Dataset:
+    """Rows of ``inputs`` numbers then ``targets`` real targets."""
+    width = inputs + targets
+    table = []
+    for line, cells in rows:
+        if len(cells) != width:
+            raise ConfigError(f"{path}, line {line}: {len(cells)} columns, expected {width}: "
+                              f"{inputs} input(s) (network.layers[0]) then {targets} "
+                              f"target(s) (network.layers[-1])")
+        table.append([_parse_cell(path, line, c + 1, cell) for c, cell in enumerate(cells)])
+    data = np.array(table, dtype=np.float64)
+    y = data[:, inputs:]
+    return data[:, :inputs], y[:, 0] if targets == 1 else y
 
 
 def _check_numbers(values: Sequence, key: str) -> None:
@@ -245,6 +270,15 @@ def load_inline(X: list, y: list) -> Dataset:
         _check_numbers(row, f"data.X[{i}]")
     if len(y) != len(X):
         raise ConfigError(f"data.y has {len(y)} values for {len(X)} rows of data.X; give one each")
+    if any(isinstance(v, (list, tuple)) for v in y):  # a row of targets per sample
+        k = len(y[0]) if isinstance(y[0], (list, tuple)) else 0
+        for i, row in enumerate(y):
+            if not isinstance(row, (list, tuple)) or not row or len(row) != k:
+                raise ConfigError(f"data.y[{i}] is {row!r}; give every row of targets as a "
+                                  f"list of the same non-zero length as data.y[0], or one "
+                                  f"number per row")
+            _check_numbers(row, f"data.y[{i}]")
+        return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     _check_numbers(y, "data.y")
     ys = np.asarray(y, dtype=np.float64)
     whole = bool(np.all(ys == np.round(ys)))

@@ -1,6 +1,9 @@
 """Losses as scikit-learn defines them, with exact per-sample derivatives.
 
 * ``mse``: mean over all elements of (y_hat - y)^2 / 2 (MLPRegressor's squared error)
+* ``sse``: the textbook error, 1/2 sum over output units of (y_hat - y)^2, averaged
+  over samples; its gradient is MLPRegressor's, which reports the loss divided by
+  the number of outputs (for one output, sse is mse)
 * ``bce``: mean binary log-loss of a single sigmoid output (MLPClassifier)
 * ``ce``:  mean categorical cross-entropy of a softmax output, integer labels
 
@@ -12,7 +15,8 @@ from scipy.special import xlogy
 
 from core.activations import output_vjp
 
-LOSSES = ("mse", "bce", "ce")
+LOSSES = ("mse", "sse", "bce", "ce")
+REGRESSION = ("mse", "sse")  # real targets, one per output unit
 
 
 def targets(loss: str, y: np.ndarray, n_outputs: int) -> np.ndarray:
@@ -26,6 +30,8 @@ def loss_value(loss: str, a_out: np.ndarray, t: np.ndarray) -> float:
     """Mean loss over the batch (no regularisation)."""
     if loss == "mse":
         return float(0.5 * np.mean((t - a_out) ** 2))
+    if loss == "sse":
+        return float(0.5 * np.sum((t - a_out) ** 2) / len(t))
     eps = np.finfo(a_out.dtype).eps
     if loss == "bce":
         # xlogy(t, p) + xlogy(1 - t, 1 - p) for labels that are exactly 0 or 1, in
@@ -41,6 +47,8 @@ def sample_losses(loss: str, a_out: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Each sample's own loss (n,), as a batch of one; their mean is ``loss_value``."""
     if loss == "mse":
         return 0.5 * np.mean((t - a_out) ** 2, axis=1)
+    if loss == "sse":
+        return 0.5 * np.sum((t - a_out) ** 2, axis=1)
     eps = np.finfo(a_out.dtype).eps
     p = np.clip(a_out, eps, 1 - eps)
     if loss == "bce":
@@ -58,5 +66,5 @@ def output_delta(loss: str, output: str, a_out: np.ndarray, t: np.ndarray) -> np
     if loss in ("bce", "ce"):
         return a_out - t
     k = a_out.shape[1]
-    upstream = (a_out - t) / k if k > 1 else a_out - t
+    upstream = (a_out - t) / k if loss == "mse" and k > 1 else a_out - t
     return output_vjp(output, a_out, upstream)

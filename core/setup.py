@@ -11,7 +11,7 @@ import numpy as np
 from core import datasets
 from core.errors import ConfigError
 from core.init import initialize
-from core.losses import targets
+from core.losses import REGRESSION, targets
 from core.network import Network
 
 
@@ -33,12 +33,17 @@ class Problem:
         return self.classes > 0
 
 
-def load_data(data: dict) -> tuple[np.ndarray, np.ndarray]:
+def load_data(data: dict, network: dict) -> tuple[np.ndarray, np.ndarray]:
     """The dataset named in a resolved ``[data]`` section, before any split."""
     name = data["dataset"]
     if name == "csv":
         if not data["path"]:
             raise ConfigError("data.dataset = 'csv' needs data.path, the CSV file to read")
+        if network["loss"] in REGRESSION:  # real targets, one column per output unit
+            inputs, units = network["layers"][0], network["layers"][-1]
+            if units > 1 and datasets.csv_columns(data["path"]) == inputs + 1:
+                return datasets.load_csv(data["path"])  # class labels, compared one-hot
+            return datasets.load_csv(data["path"], inputs, units)
         return datasets.load_csv(data["path"])
     if name == "inline":
         return datasets.load_inline(data["X"], data["y"])
@@ -59,7 +64,15 @@ def _check_loss_fits(network: dict) -> None:
 def _count_classes(network: dict, y: np.ndarray) -> int:
     """Number of classes the labels must cover, 0 for regression; checks labels."""
     loss, units = network["loss"], network["layers"][-1]
-    if loss == "mse" and units == 1:
+    if y.ndim == 2:
+        if loss not in REGRESSION:
+            raise ConfigError(f"data.y has rows of targets, which loss = {loss!r} does not "
+                              f"take; use loss = 'sse' or 'mse', or one class label per row")
+        if y.shape[1] != units:
+            raise ConfigError(f"data.y has {y.shape[1]} target(s) per row but "
+                              f"network.layers ends in {units}; give one target per output")
+        return 0
+    if loss in REGRESSION and units == 1:
         return 0
     whole = np.all(np.equal(np.mod(y, 1), 0))
     k = 2 if loss == "bce" else units
@@ -120,7 +133,7 @@ def build(config: dict) -> Problem:
     """Data, split, standardisation, targets and the initial network."""
     network, data = config["network"], config["data"]
     _check_loss_fits(network)
-    X, y = load_data(data)
+    X, y = load_data(data, network)
     if X.shape[1] != network["layers"][0]:
         raise ConfigError(f"network.layers starts with {network['layers'][0]} inputs but "
                           f"the data has {X.shape[1]} features; set layers[0] = {X.shape[1]}")

@@ -188,38 +188,52 @@ class Arithmetic:
                   f"{name_text} = exp($zj) / ({denominator_text}) $eq $a",
                   agrees(calc, nums["a"]), **nums)
 
+    def target(self, j: int) -> float:
+        """What output unit j is compared with: the sample's target for it, its label
+        for one output, else 1 for the sample's class and 0 for the others."""
+        y = self.tr["y"][self.tr["probe"][self.p]]
+        if np.ndim(y) == 1:
+            return float(y[j])
+        if self.layers[-1] == 1:
+            return float(y)
+        return float(int(y) == j)
+
+    def target_name(self, j: int) -> tuple[str, str]:
+        return ("y", "y") if self.layers[-1] == 1 else (f"t_{{{j + 1}}}", f"t{sub(j + 1)}")
+
     def loss_eq(self, t: int) -> Eq:
         """The probe's own loss with its numbers."""
         loss, k = self.net["loss"], self.layers[-1]
-        y = self.tr["y"][self.tr["probe"][self.p]]
         loss_text = self.n(float(self.tr["probe_loss"][t, self.p]))
         yhat = [self.o(self.activation(self.last, j, t)) for j in range(k)]
-        if loss == "mse" and k == 1:
-            calc = 0.5 * (value(yhat[0]) - value(self.data(y))) ** 2
-            return Eq(r"L = \tfrac{1}{2}(\hat{y} - y)^2 = \tfrac{1}{2}($p - $y)^2 $eq $L",
-                      "L = ½(ŷ − y)² = ½($p − $y)² $eq $L", agrees(calc, loss_text),
-                      p=yhat[0], y=self.data(y), L=loss_text)
         if loss == "bce":
-            if int(y) == 1:
+            if int(self.target(0)) == 1:
                 return Eq(r"L = -\ln(\hat{y}) = -\ln($p) $eq $L", "L = −ln(ŷ) = −ln($p) $eq $L",
                           agrees(minus_log(value(yhat[0])), loss_text), p=yhat[0], L=loss_text)
             return Eq(r"L = -\ln(1 - \hat{y}) = -\ln(1 - $p) $eq $L",
                       "L = −ln(1 − ŷ) = −ln(1 − $p) $eq $L",
                       agrees(minus_log(1 - value(yhat[0])), loss_text), p=yhat[0], L=loss_text)
         if loss == "ce":
-            c = int(y)
+            c = int(self.tr["y"][self.tr["probe"][self.p]])
             return Eq(rf"L = -\ln(\hat{{y}}_{{{c + 1}}}) = -\ln($p) $eq $L",
                       f"L = −ln(ŷ{sub(c + 1)}) = −ln($p) $eq $L",
                       agrees(minus_log(value(yhat[c])), loss_text), p=yhat[c], L=loss_text)
-        targets = [1.0 if j == int(y) else 0.0 for j in range(k)]
-        nums = {f"p{j}": yhat[j] for j in range(k)} | {f"t{j}": self.data(targets[j])
-                                                       for j in range(k)}
-        calc = 0.5 * sum((value(nums[f"p{j}"]) - value(nums[f"t{j}"])) ** 2
-                         for j in range(k)) / k
-        squares = " + ".join(f"($p{j} - $t{j})^2" for j in range(k))
-        return Eq(rf"L = \tfrac{{1}}{{2}} \cdot \frac{{{squares}}}{{{k}}} $eq $L",
-                  f"L = ½ × ({squares.replace('-', '−').replace('^2', '²')}) / {k} $eq $L",
-                  agrees(calc, loss_text), L=loss_text, **nums)
+        nums = {f"p{j}": yhat[j] for j in range(k)} | {
+            f"t{j}": self.o(self.target(j), data=True) for j in range(k)}
+        squares = sum((value(nums[f"p{j}"]) - value(nums[f"t{j}"])) ** 2 for j in range(k))
+        terms = " + ".join(f"($p{j} - $t{j})^2" for j in range(k))
+        terms_text = terms.replace("-", "−").replace("^2", "²")
+        if k == 1:  # mse and sse agree
+            return Eq(r"L = \tfrac{1}{2}(\hat{y} - y)^2 = \tfrac{1}{2}" + terms + " $eq $L",
+                      "L = ½(ŷ − y)² = ½" + terms_text + " $eq $L",
+                      agrees(0.5 * squares, loss_text), L=loss_text, **nums)
+        if loss == "sse":
+            return Eq(r"L = \tfrac{1}{2}\sum_j (\hat{y}_j - t_j)^2 = \tfrac{1}{2}[" + terms
+                      + "] $eq $L", "L = ½ Σⱼ (ŷⱼ − tⱼ)² = ½[" + terms_text + "] $eq $L",
+                      agrees(0.5 * squares, loss_text), L=loss_text, **nums)
+        return Eq(rf"L = \tfrac{{1}}{{2}} \cdot \frac{{{terms}}}{{{k}}} $eq $L",
+                  f"L = ½ × ({terms_text}) / {k} $eq $L",
+                  agrees(0.5 * squares / k, loss_text), L=loss_text, **nums)
 
     # --- backward ----------------------------------------------------------------------
 
@@ -237,28 +251,34 @@ class Arithmetic:
         """dL/dz at output unit j, with the arithmetic where it is short."""
         loss, out, k = self.net["loss"], self.net["output"], self.layers[-1]
         name_tex, name_text = self.pre_name(self.last, j)
-        y = self.tr["y"][self.tr["probe"][self.p]]
-        target = float(y) if k == 1 and loss != "ce" else float(int(y) == j)
-        nums = {"p": self.o(self.activation(self.last, j, t)), "y": self.data(target),
+        nums = {"p": self.o(self.activation(self.last, j, t)),
+                "y": self.o(self.target(j), data=True),
                 "d": self.n(self.delta(self.last, j, t))}
         head_tex = rf"\partial L/\partial {name_tex}"
         head_text = f"∂L/∂{name_text}"
-        yt, ytt = ("y", "y") if k == 1 else (f"t_{{{j + 1}}}", f"t{sub(j + 1)}")
+        yt, ytt = self.target_name(j)
         o_tex, o_text = self.out_name(j)
         p, y = value(nums["p"]), value(nums["y"])
-        if loss in ("bce", "ce") or (out == "linear" and k == 1):
-            return Eq(rf"{head_tex} = {o_tex} - {yt} = $p - $y $eq $d",
-                      f"{head_text} = {o_text} − {ytt} = $p − $y $eq $d",
-                      agrees(p - y, nums["d"]), **nums)
-        if out == "linear":
-            return Eq(rf"{head_tex} = ({o_tex} - {yt})/{k} = ($p - $y)/{k} $eq $d",
-                      f"{head_text} = ({o_text} − {ytt}) / {k} = ($p − $y) / {k} $eq $d",
-                      agrees((p - y) / k, nums["d"]), **nums)
-        if out == "sigmoid" and k == 1:
-            return Eq(rf"{head_tex} = ({o_tex} - y)\,{o_tex}(1 - {o_tex}) = ($p - $y) \times $p"
+        # mse averages over the k outputs, sse sums them: mse's error is divided by k
+        per = k if loss == "mse" and k > 1 else 1
+        diff_tex, diff_text = (f"{o_tex} - {yt}", f"{o_text} − {ytt}")
+        shown_tex, shown_text = "$p - $y", "$p − $y"
+        if per > 1:
+            diff_tex, diff_text = f"({diff_tex})/{k}", f"({diff_text}) / {k}"
+            shown_tex, shown_text = f"($p - $y)/{k}", f"($p − $y) / {k}"
+        if loss in ("bce", "ce") or out == "linear":
+            return Eq(rf"{head_tex} = {diff_tex} = {shown_tex} $eq $d",
+                      f"{head_text} = {diff_text} = {shown_text} $eq $d",
+                      agrees((p - y) / per, nums["d"]), **nums)
+        if out == "sigmoid":
+            if per == 1:
+                diff_tex, diff_text = f"({diff_tex})", f"({diff_text})"
+                shown_tex, shown_text = f"({shown_tex})", f"({shown_text})"
+            return Eq(rf"{head_tex} = {diff_tex}\,{o_tex}(1 - {o_tex}) = {shown_tex} \times $p"
                       rf" \times (1 - $p) $eq $d",
-                      f"{head_text} = ({o_text} − y) {o_text}(1 − {o_text}) = ($p − $y) × $p"
-                      f" × (1 − $p) $eq $d", agrees((p - y) * p * (1 - p), nums["d"]), **nums)
+                      f"{head_text} = {diff_text} {o_text}(1 − {o_text}) = {shown_text} × $p"
+                      f" × (1 − $p) $eq $d", agrees((p - y) / per * p * (1 - p), nums["d"]),
+                      **nums)
         return Eq(rf"{head_tex} = $d", f"{head_text} = $d", **nums)
 
     def weight_grad_eq(self, layer: int, a: int, b: int, t: int) -> Eq:

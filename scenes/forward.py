@@ -5,7 +5,6 @@ import numpy as np
 from manim import ORIGIN, RIGHT, UP, FadeIn, FadeOut, Line, MathTex, ShowPassingFlash, VGroup, Write
 
 from scenes import layout
-from scenes.arith import sub
 from scenes.story import TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
 
@@ -66,16 +65,15 @@ class ForwardScene(StoryScene):
             return f"{self.arith.out_name(j)[0]} = {value}"
         return value
 
-    def label(self) -> float:
-        return float(self.trace["y"][self.trace["probe"][0]])
-
     def targets(self) -> list[tuple[str, str]]:
-        """(LaTeX, text) of what each output is compared with: y, or t_k per class."""
-        units, y = self.trace.layers[-1], self.label()
-        if units == 1:
-            return [(f"y = {self.arith.data(y)}", f"y = {self.arith.data(y)}")]
-        return [(f"t_{{{k + 1}}} = {int(k == int(y))}", f"t{sub(k + 1)} = {int(k == int(y))}")
-                for k in range(units)]
+        """(LaTeX, text) of what each output is compared with: y, or t_k (a target, or
+        1 for the sample's class and 0 for the others)."""
+        a = self.arith
+        out = []
+        for k in range(self.trace.layers[-1]):
+            (tex, text), number = a.target_name(k), a.data(a.target(k))
+            out.append((f"{tex} = {number}", f"{text} = {number}"))
+        return out
 
     def reserved_places(self, net: StoryNetwork) -> list:
         """Places later steps will fill (the backward scene's gradients)."""

@@ -6,7 +6,16 @@ when nothing was rounded away (0.8 stays 0.8, but sigma(0.8) = 0.68997... is
 that are whole numbers (inputs, labels) are written as integers, as the post does.
 """
 
+import re
+
 MINUS = "−"  # U+2212: a real minus sign, for captions and Text
+_HYPHEN_BEFORE_NUMBER = re.compile(r"(?<![\w.])-(?=\.?\d)")
+
+
+def minus_signs(text: str) -> str:
+    """Caption text with a real minus sign before every negative number (words such
+    as "cross-entropy" keep their hyphen)."""
+    return _HYPHEN_BEFORE_NUMBER.sub(MINUS, text)
 
 
 def fmt(value: float, precision: int = 3, keep_integer: bool = False) -> str:

@@ -25,7 +25,7 @@ from core.errors import ConfigError
 from core.trace import Trace
 from scenes import layout
 from scenes.arith import Arithmetic, Eq
-from scenes.numbers import fmt
+from scenes.numbers import fmt, minus_signs
 from scenes.options import Option, resolve
 from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
@@ -146,7 +146,7 @@ class StoryScene(StepScene):
         now = self.renderer.time
         if self.captions:
             self.captions[-1][1] = now
-        text = "\n".join(p.text if isinstance(p, Eq) else p for p in parts)
+        text = minus_signs("\n".join(p.text if isinstance(p, Eq) else p for p in parts))
         self.captions.append([now, now, text])
         self.step(text)
 

@@ -32,7 +32,7 @@ from scenes.camera import PanelCamera, Polyline
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram, place_on_edges
 from scenes.network_raster import NetworkRaster
-from scenes.numbers import compact
+from scenes.numbers import compact, minus_signs
 from scenes.options import Option, resolve
 from scenes.raster import (
     ContourPainter,
@@ -163,6 +163,7 @@ class TrainingScene(StepScene):
         now = self.renderer.time
         if self.captions:
             self.captions[-1][1] = now
+        text = minus_signs(text)
         self.captions.append([now, now, text])
         self.step(text)
 

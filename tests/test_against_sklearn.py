@@ -176,7 +176,7 @@ def sklearn_loss(model, X, y) -> float:
         truth = model._label_binarizer.transform(y).astype(np.float64)
         name = "binary_log_loss" if out.shape[1] == 1 else "log_loss"
     else:
-        truth, name = y.reshape(-1, 1), "squared_error"
+        truth, name = y.reshape(len(y), -1), "squared_error"
     penalty = sum(float(np.dot(w.ravel(), w.ravel())) for w in model.coefs_)
     return float(LOSS_FUNCTIONS[name](truth, out)) + 0.5 * model.alpha * penalty / len(X)
 
@@ -291,3 +291,37 @@ def test_training_is_not_a_no_op():
         assert np.max(np.abs(trace.weights(1)[i] - weights[i])) > 1e-5
     assert trace["loss"][10] < trace["loss"][0] - 1e-3
     assert np.all(np.diff(trace["loss"]) != 0)
+
+
+SSE_CASES = [Case("sgd", "tanh", "sse", 0.0, 0), Case("sgd", "relu", "sse", 0.01, 10),
+             Case("momentum", "sigmoid", "sse", 0.0, 6), Case("adam", "tanh", "sse", 0.01, 0)]
+
+
+@pytest.mark.parametrize("outputs", [2, 3])
+@pytest.mark.parametrize("case", SSE_CASES, ids=str)
+def test_sse_with_several_outputs_steps_as_mlpregressor(case: Case, outputs: int):
+    """sse's gradient is MLPRegressor's own for real targets, one per output unit;
+    scikit-learn reports that loss divided by the number of outputs."""
+    X, score, layers, weights, biases = make_problem("regression", seed=100 + outputs)
+    rng = np.random.default_rng(outputs)
+    y = np.column_stack([score * (k + 1) / outputs + 0.1 * rng.normal(size=len(X))
+                         for k in range(outputs)])
+    layers[-1] = outputs
+    bound = np.sqrt(6.0 / (layers[-2] + outputs))
+    weights[-1] = rng.uniform(-bound, bound, (layers[-2], outputs))
+    biases[-1] = rng.uniform(-bound, bound, outputs)
+    config = our_config(case._replace(task="regression"), X, y, layers, weights, biases)
+    config["network"]["loss"] = "sse"
+    trace = train(config)
+    assert trace["y"].shape == (len(X), outputs)
+    model = primed(sklearn_model(case._replace(task="regression"), len(X)), X, y, weights,
+                   biases)
+    states = run_sklearn(model, X, y, case.batch_size)
+    assert sorted(states) == [0, *CHECKPOINTS]
+    for t, (coefs, intercepts, reported, _) in states.items():
+        for i, (w, b) in enumerate(zip(coefs, intercepts, strict=True)):
+            assert_same(trace.weights(t)[i], w, f"{case}: W{i} at t={t}")
+            assert_same(trace.biases(t)[i], b, f"{case}: b{i} at t={t}")
+        penalty = 0.5 * case.l2 * sum(float(np.sum(w * w)) for w in coefs) / len(X)
+        assert_same(trace["loss"][t], (reported - penalty) * outputs + penalty,
+                    f"{case}: loss at t={t}")

@@ -5,6 +5,7 @@ import pytest
 from core import config, trainer
 from scenes.arith import Arithmetic
 from tests.arithmetic import check_line, count_checked
+from tests.test_targets import MAZUR
 
 
 @pytest.mark.parametrize("line", [
@@ -61,7 +62,11 @@ def test_false_lines_fail(line):
     "train": {"iterations": 1, "learning_rate": 0.2, "batch_size": 2}}, {
     "network": {"layers": [2, 2, 1], "activation": "leaky_relu", "output": "sigmoid",
                 "loss": "bce", "seed": 2},
-    "data": {"dataset": "xor", "n_samples": 8}, "train": {"iterations": 1}}])
+    "data": {"dataset": "xor", "n_samples": 8}, "train": {"iterations": 1}}, MAZUR, {
+    "network": {"layers": [2, 3, 2], "activation": "tanh", "output": "linear", "loss": "mse",
+                "seed": 5},
+    "data": {"dataset": "inline", "X": [[0.4, -0.9]], "y": [[0.25, -1.5]]},
+    "train": {"iterations": 1, "learning_rate": 0.3}}])
 @pytest.mark.parametrize("precision", [1, 2, 3, 4, 5, 6])
 def test_every_equation_of_a_small_network_holds(preset_or_raw, precision):
     raw = preset_or_raw

@@ -12,7 +12,8 @@ HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 # (output, loss, output units): every pairing the config accepts
 HEADS = [("linear", "mse", 1), ("linear", "mse", 3), ("sigmoid", "mse", 1),
          ("sigmoid", "mse", 2), ("softmax", "mse", 3), ("sigmoid", "bce", 1),
-         ("softmax", "ce", 3)]
+         ("softmax", "ce", 3), ("linear", "sse", 1), ("linear", "sse", 3),
+         ("sigmoid", "sse", 2)]
 
 
 def random_problem(activation, output, loss, units, seed, l2=0.0, bias=True):
@@ -24,7 +25,9 @@ def random_problem(activation, output, loss, units, seed, l2=0.0, bias=True):
     net = Network(weights, biases, activation, output, loss, bias, l2)
     n = int(rng.integers(1, 7))
     X = rng.normal(0, 1.5, (n, layers[0]))
-    if loss == "mse" and output == "linear":
+    if loss in ("mse", "sse") and output in ("linear", "sigmoid") and units > 1:
+        y = rng.uniform(0.01, 0.99, size=(n, units))  # real targets, e.g. 0.01 and 0.99
+    elif loss in ("mse", "sse") and output == "linear":
         y = rng.normal(size=(n, units)) if units > 1 else rng.normal(size=n)
     else:
         y = rng.integers(0, max(units, 2), size=n)
