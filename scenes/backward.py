@@ -25,6 +25,11 @@ from scenes.story_network import EDGE_LABEL_SIZE
 CHUNK = 3  # equation lines on screen at once
 
 
+def visible(mobject) -> bool:
+    """Not hidden by set_opacity(0) (a MathTex's own fill says nothing: its glyphs do)."""
+    return any(part.get_fill_opacity() > 0 for part in mobject.family_members_with_points())
+
+
 class BackwardScene(ForwardScene):
     """Backward pass and one gradient-descent update of a small network."""
 
@@ -187,19 +192,23 @@ class BackwardScene(ForwardScene):
 
     def relabel(self, layer: int, pairs, texts: list[str], colour: str) -> list:
         """Replace the labels of a layer's edges with new texts, placed anew (none
-        when the network is too dense for edge labels)."""
+        when the network is too dense for edge labels; hidden while they cannot all
+        be placed apart: the equations show every number)."""
         if not self.net.edge_labels_shown:
             return []
         offset = sum(self.trace.layers[k] * self.trace.layers[k + 1] for k in range(layer))
         olds = self.weight_labels.submobjects[offset:offset + len(texts)]
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
         news = [MathTex(text, font_size=EDGE_LABEL_SIZE, color=colour) for text in texts]
-        place_on_edges(self.net.diagram, [(layer, k, m) for k, m in enumerate(news)],
-                       others + self.value_labels + self.grad_labels
-                       + [self.title_mobject, self.legend], pad=0.06)
+        placed = place_on_edges(self.net.diagram, [(layer, k, m) for k, m in enumerate(news)],
+                                [m for m in others if visible(m)]
+                                + self.value_labels + self.grad_labels
+                                + [self.title_mobject, self.legend], pad=0.06)
         for k, new in enumerate(news):
             new.add_background_rectangle(color=self.theme["background"], opacity=0.85,
                                          buff=0.04)
+            if not placed:
+                new.set_opacity(0)
             self.weight_labels.submobjects[offset + k] = new
         return [ReplacementTransform(old, new) for old, new in zip(olds, news)]
 

@@ -25,15 +25,23 @@ class ForwardScene(StoryScene):
         """The diagram with input values, the label and every weight at state t."""
         tr, a = self.trace, self.arith
         max_abs = max(float(np.abs(tr[f"W{i}"]).max()) for i in range(len(tr.layers) - 1))
-        net = StoryNetwork(tr.layers, self.theme, self.font, max_abs)
-        net.diagram.set_weights(tr.weights(t))
         input_texts = [f"{a.act_name(0, i)[0]} = {a.data(a.activation(0, i, t))}"
                        for i in range(tr.layers[0])]
-        # keep the input labels inside the frame: move the network right if needed
-        widest = max(MathTex(text, font_size=TEX_SIZE).width for text in input_texts)
-        overflow = widest + 0.45 - (net.node(0, 0).get_left()[0] + layout.FRAME_X)
-        if overflow > 0:
-            net.shift(overflow * RIGHT)
+        # the input labels left of the network and the targets right of it stay inside
+        # the frame: the network moves, and narrows where both sides need the room
+        left = max(MathTex(text, font_size=TEX_SIZE).width for text in input_texts) + 0.45
+        right = max(MathTex(tex, font_size=TEX_SIZE).width for tex, _ in self.targets()) + 0.45
+        width = layout.STORY_NETWORK_WIDTH
+        for _ in range(2):
+            net = StoryNetwork(tr.layers, self.theme, self.font, max_abs, width)
+            room_left = net.node(0, 0).get_left()[0] + layout.FRAME_X
+            room_right = layout.FRAME_X - net.node(len(tr.layers) - 1, 0).get_right()[0]
+            short = left + right - room_left - room_right
+            if short <= 0:
+                break
+            width -= short + 0.1
+        net.shift(max(left - room_left, 0) * RIGHT - max(right - room_right, 0) * RIGHT)
+        net.diagram.set_weights(tr.weights(t))
         self.legend = self.sign_legend("w")
         net.taken += [layout.box(self.legend), layout.box(self.title_mobject),
                       layout.EQ_ZONE]

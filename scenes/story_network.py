@@ -14,10 +14,11 @@ VALUE_SIZE = 48
 class StoryNetwork(VGroup):
     """Nodes, edges, weight labels and value labels of a small network."""
 
-    def __init__(self, layers: list[int], theme: dict, font: str, max_abs_weight: float):
+    def __init__(self, layers: list[int], theme: dict, font: str, max_abs_weight: float,
+                 width: float = layout.STORY_NETWORK_WIDTH):
         super().__init__()
         self.theme = theme
-        self.diagram = NetworkDiagram(layers, layout.STORY_NETWORK_WIDTH,
+        self.diagram = NetworkDiagram(layers, width,
                                       layout.STORY_NETWORK_HEIGHT, theme, font, max_abs_weight,
                                       max_spacing=1.95)
         self.diagram.move_to(layout.STORY_NETWORK_CENTER)
