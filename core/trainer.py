@@ -74,6 +74,9 @@ class Recorder:
             self.arrays[f"grad_A{i}"] = np.empty((s, len(probes), width))
             self.arrays[f"local{i}"] = np.empty((s, len(probes), width))
         self.arrays["probe_loss"] = np.empty((s, len(probes)))
+        # update t + 1's batch: how many samples, and which probes were among them
+        self.arrays["batch_size"] = np.empty(s - 1, np.int64)
+        self.arrays["probe_in_batch"] = np.empty((s - 1, len(probes)), bool)
         if problem.classification:
             self.arrays["accuracy"] = np.empty(s)
         if len(problem.X_val):
@@ -108,13 +111,20 @@ class Recorder:
             # each probe's own dL/dW = outer(input activation, delta)
             np.multiply(inputs[i][:, :, None], deltas[i][:, None, :], out=a[f"probe_dW{i}"][t])
 
-    def gradient(self, t: int, step: Pass) -> None:
+    def gradient(self, t: int, step: Pass, batch: slice | np.ndarray | None) -> None:
+        """The gradient of update t + 1 and its batch (None: the whole training set)."""
         for i, (dw, db) in enumerate(zip(step.dW, step.db)):
             self.arrays[f"dW{i}"][t], self.arrays[f"db{i}"][t] = dw, db
+        members = np.arange(len(self.problem.X))
+        if batch is not None:
+            members = members[batch]  # a slice of the data, or a shuffled index array
+        self.arrays["batch_size"][t] = len(members)
+        self.arrays["probe_in_batch"][t] = np.isin(self.probes, members)
 
     def kept(self, states: int) -> dict[str, np.ndarray]:
         """The arrays cut to the first ``states`` states."""
-        return {k: v[: states - 1] if k.startswith(("dW", "db")) else v[:states]
+        per_update = ("dW", "db", "batch_size", "probe_in_batch")
+        return {k: v[: states - 1] if k.startswith(per_update) else v[:states]
                 for k, v in self.arrays.items()}
 
 
@@ -213,6 +223,7 @@ def _run(problem: Problem, recorder: Recorder, optimizer, params: list[np.ndarra
     non-finite state, or None."""
     net = problem.net
     for t in range(iterations + 1):
+        idx = None
         if batches is None or t == iterations:
             step = evaluate(net, problem.X, problem.T)
             full = step
@@ -227,7 +238,7 @@ def _run(problem: Problem, recorder: Recorder, optimizer, params: list[np.ndarra
         recorder.state(t, net, full)
         if t == iterations:
             return None
-        recorder.gradient(t, step)
+        recorder.gradient(t, step, idx)
         grads = step.dW + (step.db if net.bias else [])
         optimizer.step(params, grads)
     return None

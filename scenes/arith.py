@@ -342,17 +342,56 @@ class Arithmetic:
                   f"∂L/∂{h_text} = $u × $l $eq $d",
                   agrees(value(nums["u"]) * value(nums["l"]), nums["d"]), **nums)
 
+    # --- the batch of the update ----------------------------------------------------------
+
+    MAX_MEAN_TERMS = 6  # a mean of more samples' gradients is stated, not written out
+
+    def batch_size(self, t: int) -> int:
+        return int(self.tr["batch_size"][t])
+
+    def batch_members(self, t: int) -> list[int] | None:
+        """Probe positions of the update's batch when it is made of probes only (so
+        every term of its mean is recorded), else None."""
+        inside = np.flatnonzero(self.tr["probe_in_batch"][t])
+        return [int(k) for k in inside] if len(inside) == self.batch_size(t) else None
+
+    def batch_grad_eq(self, layer: int, a: int | None, b: int, t: int) -> Eq:
+        """The gradient update t + 1 uses: the mean of its batch samples' own gradients,
+        written out when they are few and recorded, else stated. ``a`` None: bias b."""
+        if a is None:
+            tex, text = self.bias_name(layer, b)
+            mean = float(self.tr[f"db{layer}"][t][b])
+            own = self.tr[f"delta{layer}"][t, :, b]
+        else:
+            tex, text = self.weight_name(layer, a, b)
+            mean = float(self.tr[f"dW{layer}"][t][a, b])
+            own = self.tr[f"probe_dW{layer}"][t, :, a, b]
+        n, members = self.batch_size(t), self.batch_members(t)
+        head_tex, head_text = rf"\overline{{\partial L/\partial {tex}}}", f"mean ∂L/∂{text}"
+        g = self.n(mean)
+        l2 = self.tr.meta["config"]["train"]["l2"]
+        if members is None or n > self.MAX_MEAN_TERMS or (l2 and a is not None):
+            note = f"{n} samples" + (", L2" if l2 and a is not None else "")
+            return Eq(rf"{head_tex}\ (\text{{{note}}}) = $g", f"{head_text} ({note}) = $g", g=g)
+        nums = {f"g{k}": self.o(float(own[m])) for k, m in enumerate(members)}
+        terms = " + ".join(f"$g{k}" for k in range(len(members)))
+        return Eq(rf"{head_tex} = ({terms})/{n} $eq $g", f"{head_text} = ({terms}) / {n} $eq $g",
+                  agrees(sum(value(v) for v in nums.values()) / n, g), g=g, **nums)
+
     BIAS_LETTERS = ["b", "c", "d"]
+
+    def bias_name(self, layer: int, j: int) -> tuple[str, str]:
+        letter = self.BIAS_LETTERS[layer]
+        return f"{letter}_{{{j + 1}}}", f"{letter}{sub(j + 1)}"
 
     def bias_update_eq(self, layer: int, j: int, t: int) -> Eq:
         """b <- b - eta * dL/db for a bias of weight layer ``layer`` (dL/db is delta)."""
-        letter = self.BIAS_LETTERS[layer]
         train = self.tr.meta["config"]["train"]
         nums = {"b": self.n(float(self.tr[f"b{layer}"][t][j])),
                 "g": self.o(float(self.tr[f"db{layer}"][t][j])),
                 "lr": fmt(train["learning_rate"], 6),
                 "new": self.n(float(self.tr[f"b{layer}"][t + 1][j]))}
-        name_tex, name_text = f"{letter}_{{{j + 1}}}", f"{letter}{sub(j + 1)}"
+        name_tex, name_text = self.bias_name(layer, j)
         if train["optimizer"] == "sgd":
             return Eq(rf"{name_tex} \leftarrow $b - $lr \times $g $eq $new",
                       f"{name_text} ← $b − $lr × $g $eq $new",

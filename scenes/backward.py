@@ -5,6 +5,7 @@ shows the loss going down."""
 
 import numpy as np
 from manim import (
+    DOWN,
     LEFT,
     Dot,
     FadeIn,
@@ -13,13 +14,14 @@ from manim import (
     MoveAlongPath,
     ReplacementTransform,
     Transform,
+    VGroup,
     Write,
 )
 
 from scenes import layout
 from scenes.forward import ForwardScene
 from scenes.network_diagram import place_on_edges
-from scenes.numbers import fmt
+from scenes.numbers import fmt, minus_signs
 from scenes.story_network import EDGE_LABEL_SIZE
 
 CHUNK = 3  # equation lines on screen at once
@@ -33,7 +35,8 @@ def visible(mobject) -> bool:
 class BackwardScene(ForwardScene):
     """Backward pass and one gradient-descent update of a small network."""
 
-    SHOWN_ARRAYS = ForwardScene.SHOWN_ARRAYS + ("delta", "grad_A", "local", "probe_dW")
+    SHOWN_ARRAYS = ForwardScene.SHOWN_ARRAYS + ("delta", "grad_A", "local", "probe_dW", "dW",
+                                                "db")
 
     @classmethod
     def states_shown(cls, options: dict) -> int:
@@ -52,6 +55,8 @@ class BackwardScene(ForwardScene):
             if layer > 0:
                 self.hidden_nodes(layer)   # uses this layer's weights: still on the edges
             self.weight_gradients(layer)
+        if self.batch_matters():
+            self.batch_gradients()
         self.update_weights()
         self.second_forward()
         self.wait(2.0)
@@ -105,19 +110,24 @@ class BackwardScene(ForwardScene):
         """Each edge of the layer shows its dL/dw, coloured by sign, widened by size."""
         tr, a = self.trace, self.arith
         pairs = self.layer_pairs(layer)
-        grads = np.array([tr[f"probe_dW{layer}"][0, 0, i, j] for i, j in pairs])
+        self.paint_gradients(layer, [tr[f"probe_dW{layer}"][0, 0, i, j] for i, j in pairs],
+                             r"\partial L/\partial w")
+        self.show_in_chunks([a.weight_grad_eq(layer, i, j, 0) for i, j in pairs],
+                            self.theme["gradient"])
+
+    def paint_gradients(self, layer: int, grads: list[float], symbol: str) -> None:
+        """The layer's edges coloured by the gradients' signs, widened by their size and
+        labelled with them; the legend names the gradient."""
+        pairs = self.layer_pairs(layer)
         scale = max(float(np.abs(grads).max()), 1e-12)
         recolour = []
         for (i, j), g in zip(pairs, grads):
             colour = self.theme["positive"] if g >= 0 else self.theme["negative"]
             recolour.append(self.net.edge(layer, i, j).animate.set_stroke(
                 colour, width=1 + 7 * abs(g) / scale, opacity=1))
-        legend = self.sign_legend(r"\partial L/\partial w")
-        self.play(*recolour, *self.relabel(layer, pairs, [a.n(g) for g in grads],
+        self.play(*recolour, *self.relabel(layer, pairs, [self.arith.n(g) for g in grads],
                                            self.theme["gradient"]),
-                  Transform(self.legend, legend), run_time=0.8)
-        self.show_in_chunks([a.weight_grad_eq(layer, i, j, 0) for i, j in pairs],
-                            self.theme["gradient"])
+                  Transform(self.legend, self.sign_legend(symbol)), run_time=0.8)
 
     def hidden_nodes(self, layer: int) -> None:
         """At each node of a hidden layer: upstream x local = downstream."""
@@ -136,10 +146,39 @@ class BackwardScene(ForwardScene):
             self.play(FadeOut(shown), node.animate.set_stroke(self.theme["node_stroke"], width=2),
                       run_time=0.4)
 
+    def batch_matters(self) -> bool:
+        """The update does not use this sample's gradients as they are: it averages
+        over a batch of several samples, or over a batch without this sample."""
+        return self.arith.batch_size(0) > 1 or not self.trace["probe_in_batch"][0, 0]
+
+    def batch_gradients(self) -> None:
+        """The gradients the update uses, each the mean over the batch, before the update
+        lines that use them."""
+        tr, a = self.trace, self.arith
+        words = [self.labels["batch_mean"].format(n=a.batch_size(0))]
+        if not tr["probe_in_batch"][0, 0]:
+            words.append(self.labels["probe_outside_batch"])
+        header = VGroup(*[self.text(w, size=34) for w in words]).arrange(
+            DOWN, aligned_edge=LEFT, buff=0.2)
+        header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        self.cue(*words)
+        self.play(FadeIn(header), run_time=0.6)
+        self.wait(2.5)
+        self.play(FadeOut(header), run_time=0.3)
+        for layer in range(len(tr.layers) - 2, -1, -1):
+            pairs = self.layer_pairs(layer)
+            self.paint_gradients(layer, [tr[f"dW{layer}"][0][i, j] for i, j in pairs],
+                                 r"\overline{\partial L/\partial w}")
+            eqs = [a.batch_grad_eq(layer, i, j, 0) for i, j in pairs]
+            if tr.meta["config"]["network"]["bias"]:
+                eqs += [a.batch_grad_eq(layer, None, j, 0) for j in range(tr.layers[layer + 1])]
+            self.show_in_chunks(eqs, self.theme["gradient"])
+
     def update_weights(self) -> None:
         tr, a = self.trace, self.arith
         lr = fmt(tr.meta["config"]["train"]["learning_rate"], 6)
-        words = f"{self.labels['update']}:  w ← w − η·∂L/∂w,  η = {lr}"
+        gradient = "mean ∂L/∂w" if self.batch_matters() else "∂L/∂w"
+        words = f"{self.labels['update']}:  w ← w − η·{gradient},  η = {lr}"
         header = self.text(words, size=36)
         header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.cue(words)
@@ -173,9 +212,18 @@ class BackwardScene(ForwardScene):
         before, after = (a.n(float(tr["probe_loss"][t, 0])) for t in (0, 1))
         title = self.text(self.labels["forward"] + " (2)", size=40).move_to(
             self.title_mobject, aligned_edge=LEFT)
-        loss = self.lines([a.loss_eq(1), rf"L:\ {before} \rightarrow {after}"],
-                          self.theme["gradient"])
-        self.cue(self.labels["forward"] + " (2): " + a.loss_eq(1).text, f"L: {before} → {after}")
+        # like with like: this sample's loss before and after, and the training set's
+        compare = [f"{self.labels['sample_loss']}: {before} → {after}"]
+        if len(tr["X"]) > 1:
+            compare.append(f"{self.labels['training_loss']}: {a.n(float(tr['loss'][0]))} → "
+                           f"{a.n(float(tr['loss'][1]))}")
+        loss = self.lines([a.loss_eq(1)], self.theme["gradient"])
+        words = VGroup(*[self.text(minus_signs(c), size=34, color=self.theme["gradient"])
+                         for c in compare])
+        VGroup(loss, words).arrange(DOWN, aligned_edge=LEFT, buff=0.22).move_to(
+            layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        loss = VGroup(loss, *words)
+        self.cue(self.labels["forward"] + " (2): " + a.loss_eq(1).text, *compare)
         self.play(Transform(self.title_mobject, title),
                   *[e.animate.set_stroke(self.theme["forward"]) for e in edges], run_time=0.6)
         self.play(*[ReplacementTransform(old, new) for old, new in

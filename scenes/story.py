@@ -158,7 +158,7 @@ class StoryScene(StepScene):
 
     def equations_on_screen(self) -> bool:
         """Whether a group made by ``lines`` is on screen (forgets those that are not)."""
-        on_screen = {id(m) for m in self.mobjects}
+        on_screen = {id(m) for top in self.mobjects for m in top.get_family()}
         self.eq_groups = [g for g in self.eq_groups if id(g) in on_screen]
         return bool(self.eq_groups)
 
