@@ -290,6 +290,13 @@ class Arithmetic:
                   f"∂L/∂{w_text} = $a × $d $eq $g",
                   agrees(value(nums["a"]) * value(nums["d"]), nums["g"]), **nums)
 
+    def bias_grad_eq(self, layer: int, j: int, t: int) -> Eq:
+        """dL/db_j = dL/dz_j: a bias adds 1 x b to its node's weighted sum."""
+        b_tex, b_text = self.bias_name(layer, j)
+        z_tex, z_text = self.pre_name(layer + 1, j)
+        return Eq(rf"\partial L/\partial {b_tex} = \partial L/\partial {z_tex} = $g",
+                  f"∂L/∂{b_text} = ∂L/∂{z_text} = $g", g=self.n(self.delta(layer + 1, j, t)))
+
     def upstream_eq(self, layer: int, j: int, t: int) -> Eq:
         """dL/d(output of hidden node j) = sum over next nodes of delta x weight."""
         a_tex, a_text = self.act_name(layer, j)

@@ -112,8 +112,10 @@ class BackwardScene(ForwardScene):
         pairs = self.layer_pairs(layer)
         self.paint_gradients(layer, [tr[f"probe_dW{layer}"][0, 0, i, j] for i, j in pairs],
                              r"\partial L/\partial w")
-        self.show_in_chunks([a.weight_grad_eq(layer, i, j, 0) for i, j in pairs],
-                            self.theme["gradient"])
+        eqs = [a.weight_grad_eq(layer, i, j, 0) for i, j in pairs]
+        if tr.meta["config"]["network"]["bias"]:
+            eqs += [a.bias_grad_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
+        self.show_in_chunks(eqs, self.theme["gradient"])
 
     def paint_gradients(self, layer: int, grads: list[float], symbol: str) -> None:
         """The layer's edges coloured by the gradients' signs, widened by their size and

@@ -163,6 +163,9 @@ class StoryScene(StepScene):
         return bool(self.eq_groups)
 
     def end_captions(self) -> None:
+        if self.approx_seen and not self.approx_explained:  # its lines stayed to the end
+            self.play(*[FadeOut(group) for group in self.eq_groups], run_time=0.4)
+            self.explain_approx()
         if self.captions:
             self.captions[-1][1] = self.renderer.time
 

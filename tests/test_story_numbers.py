@@ -1,0 +1,127 @@
+"""The numbers of the story scenes' captions (what is on screen, line for line) for
+the post at every precision and for a teacher's own examples: every line survives a
+calculator, and every gradient an update line uses has appeared before it."""
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from manim import tempconfig
+
+from core import config, trainer
+from scenes import cache
+from scenes.registry import SCENES
+from scenes.settings import Settings
+from tests.arithmetic import check_line, count_checked
+from tests.test_targets import MAZUR
+
+EXAMPLES = {
+    "sse-biases": MAZUR,
+    "full-batch": {
+        "network": {"layers": [2, 2, 1], "activation": "sigmoid", "output": "sigmoid",
+                    "loss": "bce", "init": "explicit",
+                    "weights": [[[0.5, -0.4], [0.3, 0.8]], [[0.7], [-0.6]]]},
+        "data": {"dataset": "inline", "X": [[0, 0], [0, 1], [1, 0], [1, 1]], "y": [0, 1, 1, 0]},
+        "train": {"learning_rate": 0.5, "iterations": 1}},
+    "mini-batch-probe-outside": {
+        "network": {"layers": [2, 2, 1], "activation": "tanh", "output": "linear",
+                    "loss": "mse", "seed": 3},
+        "data": {"dataset": "inline", "X": [[0.3, -1.2], [1.5, 0.4], [-0.7, 0.9], [0.2, 0.2],
+                                             [1.0, -1.0], [-0.5, -0.5]],
+                 "y": [0.2, -0.4, 1.1, 0.0, 0.5, -0.3]},
+        "train": {"learning_rate": 0.2, "iterations": 3, "batch_size": 3},
+        "trace": {"probe": [5]}},
+    "softmax": {
+        "network": {"layers": [2, 2, 3], "activation": "tanh", "output": "softmax",
+                    "loss": "ce", "seed": 2},
+        "data": {"dataset": "inline", "X": [[0.5, -1.0], [1.0, 0.5], [-0.5, 0.2]],
+                 "y": [2, 0, 1]},
+        "train": {"learning_rate": 0.3, "iterations": 3, "batch_size": 2}},
+    "relu": {
+        "network": {"layers": [2, 2, 2, 1], "activation": "relu", "output": "linear",
+                    "loss": "mse", "init": "normal", "init_scale": 0.6, "seed": 7},
+        "data": {"dataset": "inline", "X": [[0.8, -0.3]], "y": [0.5]},
+        "train": {"learning_rate": 0.1, "iterations": 3}},
+    "tanh-l2": {
+        "network": {"layers": [2, 2, 1], "activation": "tanh", "output": "sigmoid",
+                    "loss": "bce", "seed": 4},
+        "data": {"dataset": "xor", "n_samples": 12},
+        "train": {"learning_rate": 0.5, "iterations": 3, "l2": 0.01, "batch_size": 4}},
+}
+
+
+def captions(job: tuple[str, str, int]) -> list[str]:
+    """The caption cues of (scene, example or "post", precision), from a run that
+    draws no frames."""
+    name, example, precision = job
+    raw = config.load("post") if example == "post" else config.resolve(EXAMPLES[example])
+    settings = Settings(trainer.train(raw), example, "dark", "en", {"precision": precision})
+    scene_class = type(SCENES[name].cls, (SCENES[name].load(),), {"settings": settings})
+    quiet = {"dry_run": True, "quality": "low_quality", "disable_caching": True,
+             "verbosity": "ERROR", "progress_bar": "none"}
+    with cache.Scratch() as scratch, tempconfig(quiet | scratch.dirs):
+        scene = scene_class()
+        scene.render()
+        scratch.keep()
+    return [text for *_, text in scene.captions]
+
+
+JOBS = ([("backward", "post", p) for p in range(1, 7)]
+        + [(name, "post", p) for name in ("forward", "cycle") for p in (1, 6)]
+        + [(name, example, 3) for example in EXAMPLES for name in ("backward", "forward")])
+
+
+@pytest.fixture(scope="module")
+def cues() -> dict:
+    """Every job's captions, made side by side (a scene takes seconds, most of it manim
+    copying mobjects for its animations)."""
+    with ProcessPoolExecutor(max(2, os.cpu_count() or 2)) as pool:
+        return dict(zip(JOBS, pool.map(captions, JOBS)))
+
+
+UPDATE = re.compile(r"^(\S+) ← (.+) − (.+) × (\S+) [=≈] (\S+)$")
+
+
+def check(cues: list[str], precision: int) -> int:
+    """Every line passes the calculator rule; every gradient in an update line was the
+    result of an earlier line about the same parameter. Returns how many relations."""
+    checked, seen = 0, []
+    for cue in cues:
+        for line in cue.split("\n"):
+            assert check_line(line, precision) == [], line
+            checked += count_checked(line)
+            update = UPDATE.match(line)
+            if update:
+                name, gradient = update.group(1), update.group(4).strip("()")
+                assert any(re.match(rf"^(mean )?∂L/∂{name}\b.* [=≈] {re.escape(gradient)}$",
+                                    earlier) for earlier in seen), \
+                    f"{line}: {gradient} never shown as ∂L/∂{name}"
+            seen.append(line)
+    approximate = any("≈" in cue for cue in cues if not cue.startswith("≈ :"))
+    assert approximate == any(cue.startswith("≈ :") for cue in cues), "≈ explained once"
+    return checked
+
+
+@pytest.mark.parametrize("precision", [1, 2, 3, 4, 5, 6])
+def test_the_posts_backward_pass_at_every_precision(cues, precision):
+    assert check(cues["backward", "post", precision], precision) >= 30
+
+
+@pytest.mark.parametrize("precision", [1, 6])
+@pytest.mark.parametrize("name", ["forward", "cycle"])
+def test_the_posts_forward_and_cycle(cues, name, precision):
+    assert check(cues[name, "post", precision], precision) >= (5 if name == "forward" else 0)
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+def test_a_teachers_own_example(cues, example):
+    backward = cues["backward", example, 3]
+    assert check(backward, 3) >= 10
+    assert check(cues["forward", example, 3], 3) >= 3
+    trace = trainer.train(config.resolve(EXAMPLES[example]))
+    batch = int(trace["batch_size"][0])
+    said = any(line.startswith("The update uses the mean gradient") for line in backward)
+    assert said == (batch > 1 or not trace["probe_in_batch"][0, 0])
+    if not trace["probe_in_batch"][0, 0]:
+        assert "this sample is not in that batch." in "\n".join(backward)
