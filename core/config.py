@@ -60,9 +60,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "n_samples": Key(200, int, "number of generated points", low=2, high=100_000),
         "noise": Key(0.2, float, "noise level of the generator", low=0.0, high=10.0),
         "classes": Key(2, int, "number of classes (blobs)", low=2, high=10),
-        "path": Key("", str, "dataset = csv: file with columns x1, x2, ..., label"),
+        "path": Key("", str, "dataset = csv: columns x1, x2, ..., then a label (or, for "
+                    "mse and sse, one target per output unit)"),
         "X": Key([], list, "dataset = inline: input rows"),
-        "y": Key([], list, "dataset = inline: one label or target per row"),
+        "y": Key([], list, "dataset = inline: one label or target per row, or (mse, sse) a "
+                 "list of targets per row, one per output unit"),
         "standardize": Key(False, bool, "scale inputs to zero mean and unit variance"),
         "validation": Key(0.0, float, "fraction held out for validation", low=0.0, high=0.9),
         "seed": Key(0, int, "seed of the generator and of the validation split", low=0),

@@ -13,7 +13,9 @@ from core import config, trainer
 from scenes import cache
 from scenes.registry import SCENES
 from scenes.settings import Settings
+from scenes.story import MIN_TEXT_SIZE, TEX_SIZE
 from tests.arithmetic import check_line, count_checked
+from tests.test_render_story import FRAME_HALF_HEIGHT, FRAME_HALF_WIDTH, overlapping
 from tests.test_targets import MAZUR
 
 EXAMPLES = {
@@ -51,11 +53,28 @@ EXAMPLES = {
 }
 
 
-def captions(job: tuple[str, str, int]) -> list[str]:
-    """The caption cues of (scene, example or "post", precision), from a run that
-    draws no frames."""
+# worked examples of up to 4 layers x 6 nodes stay legible (the layout test below)
+LAYOUTS = {
+    "2-2-2 biases": MAZUR,
+    "2-3-3 softmax": {
+        "network": {"layers": [2, 3, 3], "activation": "sigmoid", "output": "softmax",
+                    "loss": "ce", "seed": 1},
+        "data": {"dataset": "inline", "X": [[0.7, -0.4]], "y": [2]},
+        "train": {"learning_rate": 0.5, "iterations": 1}},
+    "2-4-4-1": {
+        "network": {"layers": [2, 4, 4, 1], "activation": "tanh", "output": "linear",
+                    "loss": "mse", "seed": 6},
+        "data": {"dataset": "inline", "X": [[0.5, -1.0]], "y": [0.8]},
+        "train": {"learning_rate": 0.1, "iterations": 1}},
+}
+
+
+def captions(job: tuple[str, str, int]) -> tuple[list[str], list]:
+    """The caption cues and layout snapshots of (scene, example or "post",
+    precision), from a run that draws no frames."""
     name, example, precision = job
-    raw = config.load("post") if example == "post" else config.resolve(EXAMPLES[example])
+    raw = (config.load("post") if example == "post"
+           else config.resolve((EXAMPLES | LAYOUTS)[example]))
     settings = Settings(trainer.train(raw), example, "dark", "en", {"precision": precision})
     scene_class = type(SCENES[name].cls, (SCENES[name].load(),), {"settings": settings})
     quiet = {"dry_run": True, "quality": "low_quality", "disable_caching": True,
@@ -64,20 +83,27 @@ def captions(job: tuple[str, str, int]) -> list[str]:
         scene = scene_class()
         scene.render()
         scratch.keep()
-    return [text for *_, text in scene.captions]
+    return [text for *_, text in scene.captions], scene.snapshots
 
 
-JOBS = ([("backward", "post", p) for p in range(1, 7)]
-        + [(name, "post", p) for name in ("forward", "cycle") for p in (1, 6)]
-        + [(name, example, 3) for example in EXAMPLES for name in ("backward", "forward")])
+SCENES_WITH_NUMBERS = ("backward", "forward", "cycle")
+JOBS = ([(name, "post", p) for name in SCENES_WITH_NUMBERS for p in range(1, 7)]
+        + [(name, example, 3) for example in EXAMPLES for name in SCENES_WITH_NUMBERS]
+        + [("backward", "2-2-2 biases", 6), ("backward", "2-3-3 softmax", 3),
+           ("backward", "2-4-4-1", 3)])
 
 
 @pytest.fixture(scope="module")
-def cues() -> dict:
+def made() -> dict:
     """Every job's captions, made side by side (a scene takes seconds, most of it manim
     copying mobjects for its animations)."""
     with ProcessPoolExecutor(max(2, os.cpu_count() or 2)) as pool:
         return dict(zip(JOBS, pool.map(captions, JOBS)))
+
+
+@pytest.fixture(scope="module")
+def cues(made) -> dict:
+    return {job: captions for job, (captions, _) in made.items()}
 
 
 UPDATE = re.compile(r"^(\S+) ← (.+) − (.+) × (\S+) [=≈] (\S+)$")
@@ -108,7 +134,7 @@ def test_the_posts_backward_pass_at_every_precision(cues, precision):
     assert check(cues["backward", "post", precision], precision) >= 30
 
 
-@pytest.mark.parametrize("precision", [1, 6])
+@pytest.mark.parametrize("precision", [1, 2, 3, 4, 5, 6])
 @pytest.mark.parametrize("name", ["forward", "cycle"])
 def test_the_posts_forward_and_cycle(cues, name, precision):
     assert check(cues[name, "post", precision], precision) >= (5 if name == "forward" else 0)
@@ -119,9 +145,27 @@ def test_a_teachers_own_example(cues, example):
     backward = cues["backward", example, 3]
     assert check(backward, 3) >= 10
     assert check(cues["forward", example, 3], 3) >= 3
+    check(cues["cycle", example, 3], 3)
     trace = trainer.train(config.resolve(EXAMPLES[example]))
     batch = int(trace["batch_size"][0])
     said = any(line.startswith("The update uses the mean gradient") for line in backward)
     assert said == (batch > 1 or not trace["probe_in_batch"][0, 0])
     if not trace["probe_in_batch"][0, 0]:
         assert "this sample is not in that batch." in "\n".join(backward)
+
+
+@pytest.mark.parametrize(("example", "precision"), [("2-2-2 biases", 6), ("2-3-3 softmax", 3),
+                                                     ("2-4-4-1", 3)])
+def test_worked_examples_stay_legible(made, example, precision):
+    """At every step: no two texts overlap, all inside the frame, digits 20 px tall at
+    480p; and the lines still check out."""
+    captions, snapshots = made["backward", example, precision]
+    assert check(captions, precision) >= 10
+    assert sum(1 for _, texts in snapshots if texts) >= 20
+    for moment, texts in snapshots:
+        for kind, text, (x0, y0, x1, y1), size in texts:
+            where = f"{example} at {moment!r}: {text!r}"
+            assert -FRAME_HALF_WIDTH <= x0 and x1 <= FRAME_HALF_WIDTH, f"off frame: {where}"
+            assert -FRAME_HALF_HEIGHT <= y0 and y1 <= FRAME_HALF_HEIGHT, f"off frame: {where}"
+            assert size >= (TEX_SIZE if kind != "Text" else MIN_TEXT_SIZE) - 0.5, where
+        assert overlapping(texts) == [], f"{example} at {moment!r}"
