@@ -70,14 +70,14 @@ class BackwardScene(ForwardScene):
     # --- steps ------------------------------------------------------------------------
 
     def show_forward_result(self, t: int) -> None:
-        tr, a = self.trace, self.arith
+        tr = self.trace
         self.value_labels = [self.net.value_label(layer, j, self.value_text(layer, j, t),
                                                   self.theme["forward"])
                              for layer in range(1, len(tr.layers))
                              for j in range(tr.layers[layer])]
-        self.loss_line = self.lines([a.loss_eq(t)], self.theme["gradient"])
+        self.loss_line, words = self.loss_lines(t)
         self.add(*self.value_labels, self.loss_line)
-        self.cue(self.labels["forward"] + ": " + a.loss_eq(t).text)
+        self.cue(self.labels["forward"] + ": " + words[0], *words[1:])
         self.wait(1.0)
 
     def output_error(self) -> None:

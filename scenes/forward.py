@@ -117,7 +117,7 @@ class ForwardScene(StoryScene):
                 self.value_labels.append(value)
                 self.wait(0.8)
                 self.play(FadeOut(shown), run_time=0.4)
-        loss = self.lines([a.loss_eq(t)], self.theme["gradient"])
-        self.cue(a.loss_eq(t))
+        loss, words = self.loss_lines(t)
+        self.cue(*words)
         self.play(Write(loss), run_time=1.4)
         self.loss_line = loss

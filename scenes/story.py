@@ -116,15 +116,26 @@ class StoryScene(StepScene):
         return self.text(self.labels[key], size=40).to_corner(UP + LEFT, buff=0.35)
 
     def lines(self, eqs: list, color: str | None = None) -> VGroup:
-        """Equations stacked in the bottom area, left-aligned, shrunk only if too wide."""
-        group = VGroup(*[self.tex(e, color) for e in eqs]).arrange(DOWN, aligned_edge=LEFT,
-                                                                   buff=0.22)
+        """Equations (Eq, TeX, or a Text as it is) stacked in the bottom area,
+        left-aligned, shrunk only if too wide."""
+        group = VGroup(*[e if isinstance(e, Text) else self.tex(e, color) for e in eqs])
+        group.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         if group.width > layout.EQ_WIDTH:
             group.scale_to_fit_width(layout.EQ_WIDTH)
         self.eq_groups.append(group)
         if any(isinstance(e, Eq) and not e.exact for e in eqs):
             self.approx_seen = True
         return group.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+
+    def loss_lines(self, t: int) -> tuple[VGroup, list[str]]:
+        """The sample's loss at state t, named as this sample's when the data has more
+        than one (the training loss is another number); with its caption lines."""
+        eq = self.arith.loss_eq(t)
+        if len(self.trace["X"]) == 1:
+            return self.lines([eq], self.theme["gradient"]), [eq.text]
+        words = f"({self.labels['sample_loss']})"
+        note = self.text(words, size=34, color=self.theme["gradient"])
+        return self.lines([eq, note], self.theme["gradient"]), [eq.text, words]
 
     def explain_approx(self) -> None:
         """Once per scene, when the first line ending in ≈ has been made and the bottom
@@ -164,8 +175,11 @@ class StoryScene(StepScene):
 
     def end_captions(self) -> None:
         if self.approx_seen and not self.approx_explained:  # its lines stayed to the end
-            self.play(*[FadeOut(group) for group in self.eq_groups], run_time=0.4)
+            last = list(self.eq_groups)
+            self.play(*[FadeOut(group) for group in last], run_time=0.4)
             self.explain_approx()
+            self.play(*[FadeIn(group) for group in last], run_time=0.4)
+            self.wait(1.0)
         if self.captions:
             self.captions[-1][1] = self.renderer.time
 
