@@ -30,7 +30,7 @@ def check_output(path: str | os.PathLike, option: str = "-o") -> Path:
         raise ConfigError(f"{option} {path} is a folder; give a file name inside it")
     folder = path.parent
     while not folder.is_dir():
-        if folder.exists() or folder.is_symlink():
+        if folder.exists() or folder.is_symlink() or folder == folder.parent:
             raise ConfigError(f"{option} {path}: {folder} is not a folder; choose another path")
         folder = folder.parent
     try:  # the only sure test: root passes os.access everywhere, even in /proc

@@ -27,6 +27,8 @@ from manim import (
 )
 
 from core.errors import ConfigError
+from core.losses import REGRESSION
+from core.setup import build
 from scenes import layout
 from scenes.camera import PanelCamera, Polyline
 from scenes.glyphs import MonoNumber
@@ -92,10 +94,14 @@ class TrainingScene(StepScene):
     @classmethod
     def check_config(cls, config: dict, options: dict) -> None:
         """The panels draw the input plane: two inputs. Checked before training."""
-        inputs = config["network"]["layers"][0]
+        inputs, outputs = config["network"]["layers"][0], config["network"]["layers"][-1]
         if inputs != 2:
             raise ConfigError(f"the training scene draws 2-D inputs, but network.layers "
                               f"starts with {inputs}; use data with two features")
+        if outputs > 1 and config["network"]["loss"] in REGRESSION and not build(config).classes:
+            raise ConfigError(f"the training scene draws one output, or one unit per class; "
+                              f"this config has {outputs} real-valued outputs (the story "
+                              f"scenes show them)")
 
     def construct(self) -> None:
         settings = self.settings or prepare(type(self), "moons")

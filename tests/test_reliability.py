@@ -112,6 +112,9 @@ def write(folder: Path, name: str, text: str) -> Path:
      ["2-D", "starts with 1"]),
     ("training", '[network]\nlayers = [3, 4, 1]\n[data]\ndataset = "inline"\n'
                  'X = [[0, 0, 1], [1, 0, 0]]\ny = [0, 1]\n', ["2-D", "starts with 3"]),
+    ("training", '[network]\nlayers = [2, 3, 2]\nloss = "sse"\noutput = "linear"\n'
+                 '[data]\ndataset = "inline"\nX = [[0, 1], [1, 0]]\ny = [[0.1, 0.9], [0.4, 0.2]]\n',
+     ["2 real-valued outputs"]),
     ("forward", "[network]\nlayers = [2, 30, 1]\n[train]\niterations = 1000000\n",
      ["too large", "at most 4 layers"]),
     ("backward", "[network]\nlayers = [2, 4, 4, 4, 1]\n", ["too large"]),
