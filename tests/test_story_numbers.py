@@ -75,7 +75,10 @@ def captions(job: tuple[str, str, int]) -> tuple[list[str], list]:
     name, example, precision = job
     raw = (config.load("post") if example == "post"
            else config.resolve((EXAMPLES | LAYOUTS)[example]))
-    settings = Settings(trainer.train(raw), example, "dark", "en", {"precision": precision})
+    options = {"precision": precision}
+    if name == "cycle":  # as many iterations as the example runs, up to the default 3
+        options["iterations"] = min(3, raw["train"]["iterations"])
+    settings = Settings(trainer.train(raw), example, "dark", "en", options)
     scene_class = type(SCENES[name].cls, (SCENES[name].load(),), {"settings": settings})
     quiet = {"dry_run": True, "quality": "low_quality", "disable_caching": True,
              "verbosity": "ERROR", "progress_bar": "none"}
