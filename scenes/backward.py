@@ -22,14 +22,10 @@ from scenes import layout
 from scenes.forward import ForwardScene
 from scenes.network_diagram import place_on_edges
 from scenes.numbers import fmt, minus_signs
+from scenes.story import opacity
 from scenes.story_network import EDGE_LABEL_SIZE
 
 CHUNK = 3  # equation lines on screen at once
-
-
-def visible(mobject) -> bool:
-    """Not hidden by set_opacity(0) (a MathTex's own fill says nothing: its glyphs do)."""
-    return any(part.get_fill_opacity() > 0 for part in mobject.family_members_with_points())
 
 
 class BackwardScene(ForwardScene):
@@ -157,7 +153,7 @@ class BackwardScene(ForwardScene):
         """The gradients the update uses, each the mean over the batch, before the update
         lines that use them."""
         tr, a = self.trace, self.arith
-        words = [self.labels["batch_mean"].format(n=a.batch_size(0))]
+        words = [line.format(n=a.batch_size(0)) for line in self.labels["batch_mean"]]
         if not tr["probe_in_batch"][0, 0]:
             words.append(self.labels["probe_outside_batch"])
         header = VGroup(*[self.text(w, size=34) for w in words]).arrange(
@@ -219,12 +215,9 @@ class BackwardScene(ForwardScene):
         if len(tr["X"]) > 1:
             compare.append(f"{self.labels['training_loss']}: {a.n(float(tr['loss'][0]))} → "
                            f"{a.n(float(tr['loss'][1]))}")
-        loss = self.lines([a.loss_eq(1)], self.theme["gradient"])
-        words = VGroup(*[self.text(minus_signs(c), size=34, color=self.theme["gradient"])
-                         for c in compare])
-        VGroup(loss, words).arrange(DOWN, aligned_edge=LEFT, buff=0.22).move_to(
-            layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
-        loss = VGroup(loss, *words)
+        loss = self.lines([a.loss_eq(1), *[self.text(minus_signs(c), size=34,
+                                                     color=self.theme["gradient"])
+                                           for c in compare]], self.theme["gradient"])
         self.cue(self.labels["forward"] + " (2): " + a.loss_eq(1).text, *compare)
         self.play(Transform(self.title_mobject, title),
                   *[e.animate.set_stroke(self.theme["forward"]) for e in edges], run_time=0.6)
@@ -251,7 +244,7 @@ class BackwardScene(ForwardScene):
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
         news = [MathTex(text, font_size=EDGE_LABEL_SIZE, color=colour) for text in texts]
         placed = place_on_edges(self.net.diagram, [(layer, k, m) for k, m in enumerate(news)],
-                                [m for m in others if visible(m)]
+                                [m for m in others if opacity(m) > 0]
                                 + self.value_labels + self.grad_labels
                                 + [self.title_mobject, self.legend], pad=0.06)
         for k, new in enumerate(news):

@@ -43,8 +43,9 @@ class ForwardScene(StoryScene):
         net.shift(max(left - room_left, 0) * RIGHT - max(right - room_right, 0) * RIGHT)
         net.diagram.set_weights(tr.weights(t))
         self.legend = self.sign_legend("w")
-        net.taken += [layout.box(self.legend), layout.box(self.title_mobject),
-                      layout.EQ_ZONE]
+        # the widest legend the scene will show (of the batch's mean gradients) stays clear
+        widest = self.sign_legend(r"\overline{\partial L/\partial w}")
+        net.taken += [layout.box(widest), layout.box(self.title_mobject), layout.EQ_ZONE]
         inputs = [net.value_label(0, i, text, self.theme["forward"])
                   for i, text in enumerate(input_texts)]
         targets = [net.target_label(k, tex, self.theme["muted"])

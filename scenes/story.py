@@ -11,6 +11,7 @@ from manim import (
     DOWN,
     LEFT,
     UP,
+    BackgroundRectangle,
     FadeIn,
     FadeOut,
     ManimColor,
@@ -36,6 +37,13 @@ TEX_SIZE = 46
 MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
+
+
+def opacity(mobject: Mobject) -> float:
+    """How visible a text is: its glyphs' fill (a MathTex's own fill is always 0, and
+    a background rectangle is not the text)."""
+    return max((float(part.get_fill_opacity()) for part in mobject.family_members_with_points()
+                if not isinstance(part, BackgroundRectangle)), default=0.0)
 
 
 class StoryScene(StepScene):
@@ -117,11 +125,12 @@ class StoryScene(StepScene):
 
     def lines(self, eqs: list, color: str | None = None) -> VGroup:
         """Equations (Eq, TeX, or a Text as it is) stacked in the bottom area,
-        left-aligned, shrunk only if too wide."""
+        left-aligned; a line too wide for it is shrunk."""
         group = VGroup(*[e if isinstance(e, Text) else self.tex(e, color) for e in eqs])
+        for line in group:  # each line on its own: a long one does not shrink the others
+            if line.width > layout.EQ_WIDTH:
+                line.scale_to_fit_width(layout.EQ_WIDTH)
         group.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-        if group.width > layout.EQ_WIDTH:
-            group.scale_to_fit_width(layout.EQ_WIDTH)
         self.eq_groups.append(group)
         if any(isinstance(e, Eq) and not e.exact for e in eqs):
             self.approx_seen = True
@@ -188,12 +197,13 @@ class StoryScene(StepScene):
         self.snapshots.append((name, [
             (type(m).__name__, getattr(m, "tex_string", None) or getattr(m, "text", ""),
              layout.box(m), float(m.font_size))
-            for m in self.mobjects_on_screen() if m.get_fill_opacity() > 0.5]))
+            for m in self.mobjects_on_screen() if opacity(m) > 0.5]))
 
     def mobjects_on_screen(self) -> list[Mobject]:
         out = []
         for top in self.mobjects:
             out.extend(m for m in top.get_family() if isinstance(m, (Text, MathTex)))
-        # a MathTex's parts are MathTex too: keep the outermost only
+        # a MathTex's parts are MathTex too: keep the outermost only; a mobject both in a
+        # group and added on its own (by a replacing animation) counts once
         inner = {id(p) for m in out for p in m.get_family()[1:]}
-        return [m for m in out if id(m) not in inner]
+        return list({id(m): m for m in out if id(m) not in inner}.values())

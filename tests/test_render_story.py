@@ -59,6 +59,8 @@ def test_frames_size_duration_and_change(rendered, name):
 def test_layout_at_every_step(rendered, name):
     scene = rendered[name][0]
     assert len(scene.snapshots) >= 5
+    kinds = {kind for _, texts in scene.snapshots for kind, *_ in texts}
+    assert kinds == {"MathTex", "Text"}, "the snapshots see every kind of text on screen"
     for moment, texts in scene.snapshots:
         for kind, text, (x0, y0, x1, y1), size in texts:
             where = f"{name} at {moment!r}: {text!r}"
