@@ -92,6 +92,14 @@ def assert_same(ours, theirs, what: str) -> None:
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=ATOL, err_msg=what)
 
 
+def assert_same_parameters(trace, t: int, coefs, intercepts, case) -> None:
+    """Our weights and biases at state t (by accessor and by array) are scikit-learn's."""
+    for i, (w, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        assert_same(trace.weights(t)[i], w, f"{case}: W{i} at t={t}")
+        assert_same(trace.biases(t)[i], b, f"{case}: b{i} at t={t}")
+        assert_same(trace[f"W{i}"][t], w, f"{case}: trace['W{i}'][{t}]")
+
+
 def make_problem(task: str, seed: int):
     """Float64 data with labels that depend on X, and glorot-scaled initial parameters."""
     rng = np.random.default_rng(seed)
@@ -229,10 +237,7 @@ def test_train_matches_sklearn(case: Case):
     states = run_sklearn(model, X, y, case.batch_size)
     assert sorted(states) == [0, *CHECKPOINTS]
     for t, (coefs, intercepts, loss, sk_epoch_loss) in states.items():
-        for i, (w, b) in enumerate(zip(coefs, intercepts, strict=True)):
-            assert_same(trace.weights(t)[i], w, f"{case}: W{i} at t={t}")
-            assert_same(trace.biases(t)[i], b, f"{case}: b{i} at t={t}")
-            assert_same(trace[f"W{i}"][t], w, f"{case}: trace['W{i}'][{t}]")
+        assert_same_parameters(trace, t, coefs, intercepts, case)
         assert_same(trace["loss"][t], loss, f"{case}: loss at t={t}")
         if case.batch_size == 0 and t > 0:
             # full batch: scikit-learn's loss_ is the loss before its last update
@@ -319,9 +324,7 @@ def test_sse_with_several_outputs_steps_as_mlpregressor(case: Case, outputs: int
     states = run_sklearn(model, X, y, case.batch_size)
     assert sorted(states) == [0, *CHECKPOINTS]
     for t, (coefs, intercepts, reported, _) in states.items():
-        for i, (w, b) in enumerate(zip(coefs, intercepts, strict=True)):
-            assert_same(trace.weights(t)[i], w, f"{case}: W{i} at t={t}")
-            assert_same(trace.biases(t)[i], b, f"{case}: b{i} at t={t}")
+        assert_same_parameters(trace, t, coefs, intercepts, case)
         penalty = 0.5 * case.l2 * sum(float(np.sum(w * w)) for w in coefs) / len(X)
         assert_same(trace["loss"][t], (reported - penalty) * outputs + penalty,
                     f"{case}: loss at t={t}")

@@ -143,6 +143,29 @@ def test_chain_rule_numbers_come_from_the_options(tmp_path, post_trace):
     assert "2 × 3 + 2 × (−1) = 4" in text
 
 
+def test_chain_rule_with_rounded_inputs_says_approx_where_a_calculator_differs(
+        tmp_path, post_trace):
+    """x = 1.23456 is shown as 1.235: (3.335)² is 11.122 on a calculator, but z is 11.119."""
+    from cli.render import render
+
+    settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "x": 1.23456,
+                                                           "y": 2.1})
+    args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
+                              output=str(tmp_path / "c.mp4"), theme="dark", lang="en",
+                              captions=True)
+    path, _, _ = render(SCENES["chain-rule"], settings, args)
+    lines = [line for *_, text in parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
+             for line in text.split("\n")]
+    assert "z = t² = 3.335² ≈ 11.119" in lines
+    assert "forward pass: t = x + y = 1.235 + 2.1 = 3.335" in lines
+    assert any(line.startswith("≈ :") for line in lines), "≈ explained"
+    checked = 0
+    for line in lines:
+        assert check_line(line, 3) == [], line
+        checked += count_checked(line)
+    assert checked >= 5
+
+
 def test_cycle_loops_and_loss_ticks_down(rendered, post_trace):
     _, frames, _, cues = rendered["cycle"]
     assert np.abs(frames[0].astype(int) - frames[-1]).mean() < 1.0, "last frame = first"
