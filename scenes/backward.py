@@ -12,18 +12,14 @@ from manim import (
     FadeOut,
     MathTex,
     MoveAlongPath,
-    ReplacementTransform,
-    Transform,
     VGroup,
     Write,
 )
 
 from scenes import layout
+from scenes.edge_labels import opacity
 from scenes.forward import ForwardScene
-from scenes.network_diagram import place_on_edges
 from scenes.numbers import fmt, minus_signs
-from scenes.story import opacity
-from scenes.story_network import EDGE_LABEL_SIZE
 
 CHUNK = 3  # equation lines on screen at once
 
@@ -59,7 +55,8 @@ class BackwardScene(ForwardScene):
         self.end_captions()
 
     def reserved_places(self, net) -> list:
-        return [net.gradient_label(layer, j, "-0.000", self.theme["gradient"])
+        widest = "-0." + "0" * self.precision  # as wide as any gradient written there
+        return [net.gradient_label(layer, j, widest, self.theme["gradient"])
                 for layer in range(1, len(self.trace.layers))
                 for j in range(self.trace.layers[layer])]
 
@@ -79,9 +76,15 @@ class BackwardScene(ForwardScene):
     def output_error(self) -> None:
         a, last = self.arith, len(self.trace.layers) - 1
         eqs = [a.output_delta_eq(j, 0) for j in range(self.trace.layers[-1])]
-        shown = self.lines(eqs, self.theme["gradient"])
-        self.cue(self.labels["backward"] + ": " + eqs[0].text, *[e.text for e in eqs[1:]])
-        self.play(FadeOut(self.loss_line), Write(shown), run_time=1.4)
+        pages = self.pages(eqs, len(eqs), self.theme["gradient"])
+        for number, (page, shown) in enumerate(pages):
+            first = number == 0
+            head = (self.labels["backward"] + ": ") if first else ""
+            self.cue(head + page[0].text, *[e.text for e in page[1:]])
+            self.play(*([FadeOut(self.loss_line)] if first else []), Write(shown), run_time=1.4)
+            self.wait(1.0)
+            if number < len(pages) - 1:
+                self.play(FadeOut(shown), run_time=0.4)
         grads = [self.gradient_label(last, j, a.delta(last, j, 0))
                  for j in range(self.trace.layers[-1])]
         self.play(*[FadeIn(g) for g in grads], run_time=0.6)
@@ -106,26 +109,27 @@ class BackwardScene(ForwardScene):
         """Each edge of the layer shows its dL/dw, coloured by sign, widened by size."""
         tr, a = self.trace, self.arith
         pairs = self.layer_pairs(layer)
-        self.paint_gradients(layer, [tr[f"probe_dW{layer}"][0, 0, i, j] for i, j in pairs],
+        deltas = [a.delta(layer + 1, j, 0) for j in range(tr.layers[layer + 1])]
+        self.paint_gradients(layer, self.net.edge_values(layer, tr[f"probe_dW{layer}"][0, 0],
+                                                         np.array(deltas)),
                              r"\partial L/\partial w")
         eqs = [a.weight_grad_eq(layer, i, j, 0) for i, j in pairs]
-        if tr.meta["config"]["network"]["bias"]:
+        if self.has_bias:
             eqs += [a.bias_grad_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
         self.show_in_chunks(eqs, self.theme["gradient"])
 
     def paint_gradients(self, layer: int, grads: list[float], symbol: str) -> None:
         """The layer's edges coloured by the gradients' signs, widened by their size and
         labelled with them; the legend names the gradient."""
-        pairs = self.layer_pairs(layer)
         scale = max(float(np.abs(grads).max()), 1e-12)
         recolour = []
-        for (i, j), g in zip(pairs, grads):
+        for edge, g in zip(self.net.diagram.layer_edges(layer), grads):
             colour = self.theme["positive"] if g >= 0 else self.theme["negative"]
-            recolour.append(self.net.edge(layer, i, j).animate.set_stroke(
-                colour, width=1 + 7 * abs(g) / scale, opacity=1))
-        self.play(*recolour, *self.relabel(layer, pairs, [self.arith.n(g) for g in grads],
+            recolour.append(edge.animate.set_stroke(colour, width=1 + 7 * abs(g) / scale,
+                                                    opacity=1))
+        self.play(*recolour, *self.relabel(layer, [self.arith.n(g) for g in grads],
                                            self.theme["gradient"]),
-                  Transform(self.legend, self.sign_legend(symbol)), run_time=0.8)
+                  *self.new_legend(symbol), run_time=0.8)
 
     def hidden_nodes(self, layer: int) -> None:
         """At each node of a hidden layer: upstream x local = downstream."""
@@ -133,11 +137,16 @@ class BackwardScene(ForwardScene):
         for j in range(self.trace.layers[layer]):
             eqs = [a.upstream_eq(layer, j, 0), a.local_eq(layer, j, 0),
                    a.downstream_eq(layer, j, 0)]
-            shown = self.lines(eqs, self.theme["gradient"])
-            self.cue(*eqs)
             node = self.net.node(layer, j)
-            self.play(Write(shown), node.animate.set_stroke(self.theme["gradient"], width=5),
-                      run_time=1.4)
+            pages = self.pages(eqs, len(eqs), self.theme["gradient"])
+            for number, (page, shown) in enumerate(pages):
+                self.cue(*page)
+                mark = [node.animate.set_stroke(self.theme["gradient"], width=5)] \
+                    if number == 0 else []
+                self.play(Write(shown), *mark, run_time=1.4)
+                if number < len(pages) - 1:
+                    self.wait(0.8)
+                    self.play(FadeOut(shown), run_time=0.3)
             label = self.gradient_label(layer, j, a.delta(layer, j, 0))
             self.play(FadeIn(label), run_time=0.4)
             self.wait(0.8)
@@ -165,10 +174,11 @@ class BackwardScene(ForwardScene):
         self.play(FadeOut(header), run_time=0.3)
         for layer in range(len(tr.layers) - 2, -1, -1):
             pairs = self.layer_pairs(layer)
-            self.paint_gradients(layer, [tr[f"dW{layer}"][0][i, j] for i, j in pairs],
+            self.paint_gradients(layer, self.net.edge_values(layer, tr[f"dW{layer}"][0],
+                                                             self.mean_bias_gradient(layer)),
                                  r"\overline{\partial L/\partial w}")
             eqs = [a.batch_grad_eq(layer, i, j, 0) for i, j in pairs]
-            if tr.meta["config"]["network"]["bias"]:
+            if self.has_bias:
                 eqs += [a.batch_grad_eq(layer, None, j, 0) for j in range(tr.layers[layer + 1])]
             self.show_in_chunks(eqs, self.theme["gradient"])
 
@@ -184,26 +194,29 @@ class BackwardScene(ForwardScene):
         self.wait(1.0)
         self.play(FadeOut(header), run_time=0.3)
         target = self.net.diagram.copy()
-        target.set_weights(tr.weights(1))
+        target.set_weights(tr.weights(1), self.biases(1))
+        weights, biases = tr.weights(1), self.biases(1)
         for layer in range(len(tr.layers) - 1):
             pairs = self.layer_pairs(layer)
             eqs = [a.update_eq(layer, i, j, 0) for i, j in pairs]
-            if tr.meta["config"]["network"]["bias"]:
+            if self.has_bias:
                 eqs += [a.bias_update_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
-            texts = [a.n(a.weight(layer, i, j, 1)) for i, j in pairs]
+            texts = [a.n(v) for v in self.net.edge_values(layer, weights[layer],
+                                                           biases[layer] if biases else None)]
             moves = [edge.animate.set_stroke(new.get_stroke_color(), new.get_stroke_width(),
                                              new.get_stroke_opacity())
-                     for edge, new in zip(self.net.diagram.edges[layer], target.edges[layer])]
-            legend = self.sign_legend("w")
-            self.play(*moves, *self.relabel(layer, pairs, texts, self.theme["text"]),
-                      Transform(self.legend, legend), run_time=0.8)
+                     for edge, new in zip(self.net.diagram.layer_edges(layer),
+                                          target.layer_edges(layer))]
+            self.play(*moves, *self.relabel(layer, texts, self.theme["text"]),
+                      *self.new_legend("w"), run_time=0.8)
             self.show_in_chunks(eqs, self.theme["text"])
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
 
     def second_forward(self) -> None:
         """The updated network on the same sample: the loss goes down."""
         tr, a = self.trace, self.arith
-        edges = [e for group in self.net.diagram.edges for e in group]
+        edges = [e for layer in range(len(tr.layers) - 1)
+                 for e in self.net.diagram.layer_edges(layer)]
         new_values = [self.net.value_label(layer, j, self.value_text(layer, j, 1),
                                            self.theme["forward"])
                       for layer in range(1, len(tr.layers)) for j in range(tr.layers[layer])]
@@ -215,16 +228,25 @@ class BackwardScene(ForwardScene):
         if len(tr["X"]) > 1:
             compare.append(f"{self.labels['training_loss']}: {a.n(float(tr['loss'][0]))} → "
                            f"{a.n(float(tr['loss'][1]))}")
-        loss = self.lines([a.loss_eq(1), *[self.text(minus_signs(c), size=34,
-                                                     color=self.theme["gradient"])
-                                           for c in compare]], self.theme["gradient"])
-        self.cue(self.labels["forward"] + " (2): " + a.loss_eq(1).text, *compare)
-        self.play(Transform(self.title_mobject, title),
+        said = [self.text(minus_signs(c), size=34, color=self.theme["gradient"])
+                for c in compare]
+        pages = self.pages([a.loss_eq(1), *said], 3, self.theme["gradient"])
+        self.play(FadeOut(self.title_mobject), FadeIn(title),
                   *[e.animate.set_stroke(self.theme["forward"]) for e in edges], run_time=0.6)
-        self.play(*[ReplacementTransform(old, new) for old, new in
-                    zip(self.value_labels, new_values)], run_time=1.0)
+        self.title_mobject = title
+        self.play(*[FadeOut(old) for old in self.value_labels],
+                  *[FadeIn(new) for new in new_values], run_time=1.0)
+        self.value_labels = new_values
         self.net.diagram.set_weights(tr.weights(1))
-        self.play(Write(loss), run_time=1.2)
+        words = {id(text): c for text, c in zip(said, compare)}
+        for number, (page, shown) in enumerate(pages):  # a long loss line: its own screen
+            lines = [words[id(p)] if id(p) in words else p.text for p in page]
+            self.cue((self.labels["forward"] + " (2): " if number == 0 else "") + lines[0],
+                     *lines[1:])
+            self.play(Write(shown), run_time=1.2)
+            if number < len(pages) - 1:
+                self.wait(2.0)
+                self.play(FadeOut(shown), run_time=0.4)
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -233,32 +255,32 @@ class BackwardScene(ForwardScene):
         self.grad_labels.append(label)
         return label
 
-    def relabel(self, layer: int, pairs, texts: list[str], colour: str) -> list:
-        """Replace the labels of a layer's edges with new texts, placed anew (none
-        when the network is too dense for edge labels; hidden while they cannot all
-        be placed apart: the equations show every number)."""
-        if not self.net.edge_labels_shown:
-            return []
-        offset = sum(self.trace.layers[k] * self.trace.layers[k + 1] for k in range(layer))
+    def new_legend(self, symbol: str) -> list:
+        """The colour key for another quantity: the old one fades, the new one appears."""
+        old, self.legend = self.legend, self.sign_legend(symbol)
+        return [FadeOut(old), FadeIn(self.legend)]
+
+    def mean_bias_gradient(self, layer: int) -> np.ndarray | None:
+        return self.trace[f"db{layer}"][0] if self.has_bias else None
+
+    def relabel(self, layer: int, texts: list[str], colour: str) -> list:
+        """Replace the labels of a layer's edges (bias edges after the weights) with
+        new texts, placed anew (hidden while they cannot all be placed apart: the
+        equations show every number)."""
+        offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
         olds = self.weight_labels.submobjects[offset:offset + len(texts)]
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
-        news = [MathTex(text, font_size=EDGE_LABEL_SIZE, color=colour) for text in texts]
-        placed = place_on_edges(self.net.diagram, [(layer, k, m) for k, m in enumerate(news)],
-                                [m for m in others if opacity(m) > 0]
-                                + self.value_labels + self.grad_labels
-                                + [self.title_mobject, self.legend], pad=0.06)
-        for k, new in enumerate(news):
-            new.add_background_rectangle(color=self.theme["background"], opacity=0.85,
-                                         buff=0.04)
-            if not placed:
-                new.set_opacity(0)
-            self.weight_labels.submobjects[offset + k] = new
-        return [ReplacementTransform(old, new) for old, new in zip(olds, news)]
+        news = [self.net.edge_label(text, colour, self.theme["background"]) for text in texts]
+        self.net.place_layer(layer, news, [m for m in others if opacity(m) > 0]
+                             + self.value_labels + self.grad_labels
+                             + [self.title_mobject, self.widest_legend, layout.EQ_ZONE])
+        self.weight_labels.submobjects[offset:offset + len(texts)] = news
+        # a number is replaced, never morphed into another
+        return [FadeOut(old) for old in olds] + [FadeIn(new) for new in news]
 
     def show_in_chunks(self, eqs: list, colour: str) -> None:
-        for start in range(0, len(eqs), CHUNK):
-            chunk = eqs[start:start + CHUNK]
-            shown = self.lines(chunk, colour)
+        """The lines a few at a time, as many as fit the bottom area."""
+        for chunk, shown in self.pages(eqs, CHUNK, colour):
             self.cue(*chunk)
             self.play(Write(shown), run_time=0.9)
             self.wait(0.8)

@@ -2,7 +2,6 @@
 weight update, again and again while the loss ticks down. The last frame equals
 the first, so the GIF loops without a jump."""
 
-import numpy as np
 from manim import (
     DOWN,
     RIGHT,
@@ -14,7 +13,6 @@ from manim import (
     MathTex,
     ShowPassingFlash,
     Succession,
-    Transform,
 )
 
 from core.errors import ConfigError
@@ -59,9 +57,9 @@ class CycleScene(ForwardScene):
 
     def draw_plain_network(self) -> StoryNetwork:
         tr = self.trace
-        max_abs = max(float(np.abs(tr[f"W{i}"]).max()) for i in range(len(tr.layers) - 1))
-        net = StoryNetwork(tr.layers, self.theme, self.font, max_abs)
-        net.diagram.set_weights(tr.weights(0))
+        net = StoryNetwork(tr.layers, self.theme, self.font, self.largest_parameter(),
+                           bias=self.has_bias)
+        net.diagram.set_weights(tr.weights(0), self.biases(0))
         self.add(net)
         return net
 
@@ -75,7 +73,7 @@ class CycleScene(ForwardScene):
         return "iteration" if self.lang == "en" else "t ="
 
     def edges(self, layer: int):
-        return list(self.net.diagram.edges[layer])
+        return self.net.diagram.layer_edges(layer)
 
     def sweep(self, colour: str, backwards: bool) -> AnimationGroup:
         """Flashes through the layers, left to right or right to left."""
@@ -105,21 +103,26 @@ class CycleScene(ForwardScene):
                  f"{a.n(tr['probe_loss'][t + 1, 0])}")
         self.animate_weights(t + 1)
 
-    def animate_weights(self, t: int) -> None:
+    def animate_weights(self, t: int, readout: bool = True) -> None:
         target = self.net.diagram.copy()
-        target.set_weights(self.trace.weights(t))
+        target.set_weights(self.trace.weights(t), self.biases(t))
         moves = [edge.animate.set_stroke(new.get_stroke_color(), width=new.get_stroke_width(),
                                          opacity=new.get_stroke_opacity())
-                 for old_group, new_group in zip(self.net.diagram.edges, target.edges)
-                 for edge, new in zip(old_group, new_group)]
-        self.play(*moves, Transform(self.readout, self.loss_readout(t)), run_time=0.9)
+                 for layer in range(len(self.trace.layers) - 1)
+                 for edge, new in zip(self.net.diagram.layer_edges(layer),
+                                      target.layer_edges(layer))]
+        swap = []
+        if readout:  # the number is replaced, never morphed into the next
+            new = self.loss_readout(t)
+            swap = [FadeOut(self.readout), FadeIn(new)]
+            self.readout = new
+        self.play(*moves, *swap, run_time=0.9)
 
     def restart(self) -> None:
         """Back to the first state, so the last frame is the first frame."""
         self.play(FadeOut(self.readout, shift=UP * 0.2), run_time=0.4)
         self.readout = self.loss_readout(0)
-        self.animate_weights(0)
-        self.remove(self.readout)
+        self.animate_weights(0, readout=False)
         self.play(FadeIn(self.readout, shift=UP * 0.2), run_time=0.4)
         self.wait(0.5)  # the loop's seam: these frames equal the first one
 

@@ -1,7 +1,6 @@
 """The post's forward pass: signals travel layer by layer and every node writes
 its arithmetic, h = sum of inputs x weights, then its activation, then the loss."""
 
-import numpy as np
 from manim import ORIGIN, RIGHT, UP, FadeIn, FadeOut, Line, MathTex, ShowPassingFlash, VGroup, Write
 
 from scenes import layout
@@ -24,7 +23,7 @@ class ForwardScene(StoryScene):
     def draw_network(self, t: int) -> StoryNetwork:
         """The diagram with input values, the label and every weight at state t."""
         tr, a = self.trace, self.arith
-        max_abs = max(float(np.abs(tr[f"W{i}"]).max()) for i in range(len(tr.layers) - 1))
+        max_abs = self.largest_parameter()
         input_texts = [f"{a.act_name(0, i)[0]} = {a.data(a.activation(0, i, t))}"
                        for i in range(tr.layers[0])]
         # the input labels left of the network and the targets right of it stay inside
@@ -33,7 +32,7 @@ class ForwardScene(StoryScene):
         right = max(MathTex(tex, font_size=TEX_SIZE).width for tex, _ in self.targets()) + 0.45
         width = layout.STORY_NETWORK_WIDTH
         for _ in range(2):
-            net = StoryNetwork(tr.layers, self.theme, self.font, max_abs, width)
+            net = StoryNetwork(tr.layers, self.theme, self.font, max_abs, width, self.has_bias)
             room_left = net.node(0, 0).get_left()[0] + layout.FRAME_X
             room_right = layout.FRAME_X - net.node(len(tr.layers) - 1, 0).get_right()[0]
             short = left + right - room_left - room_right
@@ -41,11 +40,12 @@ class ForwardScene(StoryScene):
                 break
             width -= short + 0.1
         net.shift(max(left - room_left, 0) * RIGHT - max(right - room_right, 0) * RIGHT)
-        net.diagram.set_weights(tr.weights(t))
+        net.diagram.set_weights(tr.weights(t), self.biases(t))
         self.legend = self.sign_legend("w")
         # the widest legend the scene will show (of the batch's mean gradients) stays clear
-        widest = self.sign_legend(r"\overline{\partial L/\partial w}")
-        net.taken += [layout.box(widest), layout.box(self.title_mobject), layout.EQ_ZONE]
+        self.widest_legend = self.sign_legend(r"\overline{\partial L/\partial w}")
+        net.taken += [layout.box(self.widest_legend), layout.box(self.title_mobject),
+                      layout.EQ_ZONE]
         inputs = [net.value_label(0, i, text, self.theme["forward"])
                   for i, text in enumerate(input_texts)]
         targets = [net.target_label(k, tex, self.theme["muted"])
@@ -54,11 +54,14 @@ class ForwardScene(StoryScene):
                                         self.theme["text"])
                         for layer in range(1, len(tr.layers)) for j in range(tr.layers[layer])]
         placeholders += self.reserved_places(net)
-        texts = [[a.n(a.weight(layer, i, j, t)) for i in range(tr.layers[layer])
-                  for j in range(tr.layers[layer + 1])] for layer in range(len(tr.layers) - 1)]
+        weights, biases = tr.weights(t), self.biases(t)
+        texts = [[a.n(v) for v in net.edge_values(layer, weights[layer],
+                                                  biases[layer] if biases else None)]
+                 for layer in range(len(tr.layers) - 1)]
         self.weight_labels = net.make_weight_labels(texts, self.theme["text"],
                                                     inputs + targets + placeholders
-                                                    + [self.title_mobject, self.legend],
+                                                    + [self.title_mobject, self.widest_legend,
+                                                       layout.EQ_ZONE],
                                                     self.theme["background"])
         self.add(net, *inputs, *targets, self.weight_labels, self.legend)
         self.cue(self.labels["forward"] + ": " + ", ".join(
@@ -103,14 +106,19 @@ class ForwardScene(StoryScene):
         tr, a = self.trace, self.arith
         self.value_labels = []
         for layer in range(1, len(tr.layers)):
-            edges = [self.net.edge(layer - 1, i, j) for i in range(tr.layers[layer - 1])
-                     for j in range(tr.layers[layer])]
+            edges = self.net.diagram.layer_edges(layer - 1)
             self.play(*[ShowPassingFlash(e.copy().set_stroke(self.theme["forward"], width=8),
                                          time_width=0.6) for e in edges], run_time=1.2)
             for j in range(tr.layers[layer]):
                 eqs = [e for e in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if e]
-                shown = self.lines(eqs)
-                self.cue(*eqs)
+                pages = self.pages(eqs, len(eqs))
+                for page, shown in pages[:-1]:  # a long line can take a screen of its own
+                    self.cue(*page)
+                    self.play(Write(shown), run_time=1.4)
+                    self.wait(0.8)
+                    self.play(FadeOut(shown), run_time=0.4)
+                page, shown = pages[-1]
+                self.cue(*page)
                 self.play(Write(shown), run_time=1.4)
                 value = self.net.value_label(layer, j, self.value_text(layer, j, t),
                                              self.theme["forward"])

@@ -13,9 +13,12 @@ BOUNDARY_CENTER = np.array([3.65, -0.35, 0.0])
 BOUNDARY_SIZE = 6.4
 
 # the post's scenes: a network above, the arithmetic below
-STORY_NETWORK_CENTER = np.array([0.3, 0.62, 0.0])
-STORY_NETWORK_WIDTH, STORY_NETWORK_HEIGHT = 9.6, 5.3
-EQ_CENTER = np.array([0.0, -2.9, 0.0])
+STORY_NETWORK_X = 0.3  # the middle of the network, left to right
+STORY_NETWORK_WIDTH = 9.6
+# where node centres may sit: a label fits below the lowest, above EQ_ZONE, and one
+# above the highest, below the title; a bias unit on top has no label above it
+STORY_NODES_BOTTOM, STORY_NODES_TOP, STORY_BIAS_TOP = -1.05, 2.3, 2.75
+EQ_CENTER = np.array([0.0, -2.975, 0.0])  # the middle of EQ_ZONE
 EQ_WIDTH = 12.8
 EQ_ZONE = (-6.4, -4.0, 6.4, -1.95)  # kept free of the network's labels
 

@@ -3,11 +3,13 @@
 Edges are coloured by sign (theme's positive/negative) and widened by |w|,
 scaled over the whole run so that widths compare across iterations. Layers
 wider than MAX_SHOWN show their first and last nodes around an ellipsis and
-the true count, as 3Blue1Brown does.
+the true count, as 3Blue1Brown does. With biases, each layer that feeds another
+has a bias unit on top, a "1" whose edges carry the next layer's biases, as
+textbooks draw it: h = sum of w x + b x 1 reads off the picture.
 """
 
 import numpy as np
-from manim import DOWN, Circle, Line, Mobject, Text, VGroup
+from manim import DOWN, Circle, Line, MathTex, Mobject, Text, VGroup
 
 from scenes.layout import Box, box, box_at, gap, overlap
 
@@ -26,20 +28,28 @@ class NetworkDiagram(VGroup):
     """Nodes (circles) and edges (lines) laid out left to right inside a box."""
 
     def __init__(self, layers: list[int], width: float, height: float, theme: dict,
-                 font: str, max_abs_weight: float, max_spacing: float = 1.3):
+                 font: str, max_abs_weight: float, max_spacing: float = 1.3,
+                 bias: bool = False):
         super().__init__()
         self.layers, self.theme = layers, theme
         self.max_abs = max(max_abs_weight, 1e-12)
         self.shown = [shown_nodes(n) for n in layers]
-        slots = max(len(s) + (1 if len(s) < n else 0) for s, n in zip(self.shown, layers))
+        # a bias unit takes a slot on top of each layer but the last
+        tops = [1 if bias and i < len(layers) - 1 else 0 for i in range(len(layers))]
+        slots = max(top + len(s) + (1 if len(s) < n else 0)
+                    for top, s, n in zip(tops, self.shown, layers))
         self.spacing = min(height / max(slots, 1), max_spacing)
         self.radius = min(0.3, self.spacing * 0.36)
         xs = np.linspace(-width / 2 + self.radius, width / 2 - self.radius, len(layers))
         positions: list[list[np.ndarray]] = []
+        bias_at: list[np.ndarray] = []
         self.extras = VGroup()
-        for x, shown, n in zip(xs, self.shown, layers):
-            count = len(shown) + (1 if len(shown) < n else 0)
+        for x, top, shown, n in zip(xs, tops, self.shown, layers):
+            count = top + len(shown) + (1 if len(shown) < n else 0)
             ys = (np.arange(count) - (count - 1) / 2) * -self.spacing
+            if top:
+                bias_at.append(np.array([x, ys[0], 0.0]))
+                ys = ys[1:]
             if len(shown) < n:  # leave the slot after HEAD for the ellipsis
                 dots = Text("⋮", font=font, font_size=28, color=theme["muted"])
                 dots.move_to([x, ys[HEAD], 0])
@@ -55,7 +65,25 @@ class NetworkDiagram(VGroup):
         self.nodes = [VGroup(*[Circle(self.radius, color=theme["node_stroke"], stroke_width=2,
                                       fill_color=theme["node"], fill_opacity=1).move_to(p)
                                for p in column]) for column in positions]
-        self.add(*self.edges, *self.nodes, self.extras)
+        # bias units: edges to every drawn node of the next layer, in node order
+        self.bias_edges = [VGroup(*[Line(at, p, stroke_width=1) for p in positions[i + 1]])
+                           for i, at in enumerate(bias_at)]
+        self.bias_units = VGroup(*[self.bias_unit(at, font) for at in bias_at])
+        self.add(*self.edges, *self.bias_edges, *self.nodes, self.bias_units, self.extras)
+
+    def bias_unit(self, at: np.ndarray, font: str) -> VGroup:
+        """A node holding the constant 1 that a bias multiplies, in the muted colour:
+        it takes no input."""
+        circle = Circle(self.radius, color=self.theme["muted"], stroke_width=2,
+                        fill_color=self.theme["node"], fill_opacity=1).move_to(at)
+        one = MathTex("1", font_size=46, color=self.theme["muted"])
+        one.scale(min(1.0, 1.2 * self.radius / one.height)).move_to(at)
+        return VGroup(circle, one)
+
+    def layer_edges(self, layer: int) -> list[Line]:
+        """A weight layer's edges, then its bias edges: the order of its labels."""
+        biases = list(self.bias_edges[layer]) if self.bias_edges else []
+        return list(self.edges[layer]) + biases
 
     def edge_endpoints(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end of every drawn edge, in edge order."""
@@ -67,20 +95,29 @@ class NetworkDiagram(VGroup):
         """(from unit, to unit) of each drawn edge of a weight layer, in edge order."""
         return [(a, b) for a in self.shown[layer] for b in self.shown[layer + 1]]
 
-    def set_weights(self, weights: list[np.ndarray]) -> None:
-        """Colour and width of every edge from the current weight matrices."""
-        pos, neg = self.theme["positive"], self.theme["negative"]
+    def set_weights(self, weights: list[np.ndarray], biases: list[np.ndarray] | None = None
+                    ) -> None:
+        """Colour and width of every edge from the current weight matrices (and of
+        every bias edge from the bias vectors)."""
         for i, group in enumerate(self.edges):
-            w = weights[i]
             for line, (a, b) in zip(group, self.edge_pairs(i)):
-                value = w[a, b]
-                strength = min(abs(value) / self.max_abs, 1.0)
-                line.set_stroke(pos if value >= 0 else neg, width=0.6 + 7.4 * strength,
-                                opacity=0.35 + 0.65 * strength)
+                self.paint(line, weights[i][a, b])
+        for i, group in enumerate(self.bias_edges if biases is not None else []):
+            for line, b in zip(group, self.shown[i + 1]):
+                self.paint(line, biases[i][b])
+
+    def paint(self, line: Line, value: float) -> None:
+        strength = min(abs(value) / self.max_abs, 1.0)
+        line.set_stroke(self.theme["positive"] if value >= 0 else self.theme["negative"],
+                        width=0.6 + 7.4 * strength, opacity=0.35 + 0.65 * strength)
 
     def edge_midpoint(self, layer: int, k: int, fraction: float = 0.3) -> np.ndarray:
-        line = self.edges[layer][k]
-        return line.point_from_proportion(fraction)
+        """A point along edge k of a weight layer (its bias edges counted after it)."""
+        return self.layer_edges(layer)[k].point_from_proportion(fraction)
+
+    def all_nodes(self) -> list[Mobject]:
+        """Every node drawn, bias units included: what labels keep clear of."""
+        return [n for column in self.nodes for n in column] + list(self.bias_units)
 
 
 LABEL_SPOTS = tuple(np.round(np.linspace(0.18, 0.82, 17), 3))  # where along an edge
@@ -99,7 +136,7 @@ def place_on_edges(diagram: NetworkDiagram, items: list[tuple[int, int, Mobject]
     Per layer, one fraction along the edges for all its labels is tried first (a
     tidy row, the one with the most clearance); labels that still collide are then
     moved one by one. Works on bounding boxes; returns False when an overlap remains."""
-    taken = [box(node) for column in diagram.nodes for node in column]
+    taken = [box(node) for node in diagram.all_nodes()]
     taken += [box(m) for m in avoid]
     clear = True
     for layer in sorted({item[0] for item in items}):

@@ -10,8 +10,8 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
-    BackgroundRectangle,
     FadeIn,
     FadeOut,
     ManimColor,
@@ -26,24 +26,21 @@ from core.errors import ConfigError
 from core.trace import Trace
 from scenes import layout
 from scenes.arith import Arithmetic, Eq
+from scenes.edge_labels import opacity, outline
 from scenes.numbers import fmt, minus_signs
 from scenes.options import Option, resolve
 from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
 from scenes.tex import TEMPLATE
+from scenes.wrap import wrap
 
 # Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
 TEX_SIZE = 46
 MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
+ROW_GAP = 0.22  # between stacked lines and rows
+INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
-
-
-def opacity(mobject: Mobject) -> float:
-    """How visible a text is: its glyphs' fill (a MathTex's own fill is always 0, and
-    a background rectangle is not the text)."""
-    return max((float(part.get_fill_opacity()) for part in mobject.family_members_with_points()
-                if not isinstance(part, BackgroundRectangle)), default=0.0)
 
 
 class StoryScene(StepScene):
@@ -100,9 +97,25 @@ class StoryScene(StepScene):
         self.arith = Arithmetic(self.trace, self.precision)
         self.camera.background_color = ManimColor(self.theme["background"])
         self.captions: list[list] = []  # [start, end, text]
-        self.eq_groups: list[VGroup] = []  # made by lines(), while they may be on screen
+        # made by lines(), while they may be on screen; whether one of its lines says ≈
+        self.eq_groups: list[tuple[VGroup, bool]] = []
         self.approx_seen = self.approx_explained = False
         self.snapshots: list[tuple[str, list[tuple[str, str, layout.Box, float]]]] = []
+
+    @property
+    def has_bias(self) -> bool:
+        return bool(self.trace.meta["config"]["network"]["bias"])
+
+    def biases(self, t: int) -> list | None:
+        """The bias vectors at state t when the network has biases (drawn on the
+        diagram's bias edges)."""
+        return self.trace.biases(t) if self.has_bias else None
+
+    def largest_parameter(self) -> float:
+        """The largest |weight| or |bias| of the run: edges are widened against it."""
+        arrays = [self.trace[f"{kind}{i}"] for i in range(len(self.trace.layers) - 1)
+                  for kind in ("W", "b") if kind == "W" or self.has_bias]
+        return max(float(np.abs(a).max()) for a in arrays)
 
     # --- numbers and type ------------------------------------------------------------
 
@@ -125,16 +138,52 @@ class StoryScene(StepScene):
 
     def lines(self, eqs: list, color: str | None = None) -> VGroup:
         """Equations (Eq, TeX, or a Text as it is) stacked in the bottom area,
-        left-aligned; a line too wide for it is shrunk."""
-        group = VGroup(*[e if isinstance(e, Text) else self.tex(e, color) for e in eqs])
-        for line in group:  # each line on its own: a long one does not shrink the others
-            if line.width > layout.EQ_WIDTH:
-                line.scale_to_fit_width(layout.EQ_WIDTH)
-        group.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-        self.eq_groups.append(group)
-        if any(isinstance(e, Eq) and not e.exact for e in eqs):
-            self.approx_seen = True
+        left-aligned. A line too wide for it is broken into rows (see ``wrap``),
+        continued rows indented; only a piece that cannot be broken is shrunk."""
+        return self.stack(eqs, [self.line(e, color) for e in eqs])
+
+    def stack(self, eqs: list, shown: list[Mobject]) -> VGroup:
+        group = VGroup(*shown).arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP)
+        self.eq_groups.append((group, any(isinstance(e, Eq) and not e.exact for e in eqs)))
         return group.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+
+    def line(self, eq: "Eq | str | Text", color: str | None) -> Mobject:
+        return eq if isinstance(eq, Text) else self.wrapped(eq, color)
+
+    def wrapped(self, eq: "Eq | str", color: str | None) -> Mobject:
+        """One line as a MathTex, or as rows of MathTex when it is too wide."""
+        line = self.tex(eq, color)
+        if line.width <= layout.EQ_WIDTH:
+            return line
+        room = layout.EQ_WIDTH - INDENT
+        rows = [self.tex(row, color) for row in wrap(line.tex_string,
+                                                     lambda row: self.tex(row).width <= room)]
+        for row in rows:
+            if row.width > room:
+                row.scale_to_fit_width(room)
+        block = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP)
+        for row in rows[1:]:
+            row.shift(RIGHT * INDENT)
+        zone = layout.EQ_ZONE[3] - layout.EQ_ZONE[1]
+        if block.height > zone:  # only a very long line of a wide network at 6 decimals
+            block.scale_to_fit_height(zone)
+        return block
+
+    def pages(self, eqs: list, most: int, color: str | None = None) -> list[tuple[list, VGroup]]:
+        """The equations in order, in groups of at most ``most`` that each fit the
+        bottom area (a wrapped line takes several rows); each with its stacked group."""
+        zone = layout.EQ_ZONE[3] - layout.EQ_ZONE[1]
+        runs: list[tuple[list, list[Mobject]]] = []
+        for eq in eqs:
+            shown = self.line(eq, color)
+            if runs and len(runs[-1][0]) < most and (
+                    sum(m.height for m in runs[-1][1]) + shown.height
+                    + ROW_GAP * len(runs[-1][1]) <= zone):
+                runs[-1][0].append(eq)
+                runs[-1][1].append(shown)
+            else:
+                runs.append(([eq], [shown]))
+        return [(page, self.stack(page, shown)) for page, shown in runs]
 
     def loss_lines(self, t: int) -> tuple[VGroup, list[str]]:
         """The sample's loss at state t, named as this sample's when the data has more
@@ -173,18 +222,21 @@ class StoryScene(StepScene):
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
         self.snapshot(self.captions[-1][2].split("\n")[0] if self.captions else "")
-        if self.approx_seen and not self.approx_explained and not self.equations_on_screen():
+        if self.approx_explained:
+            return
+        shown = self.equations_on_screen()
+        self.approx_seen = self.approx_seen or any(approx for _, approx in shown)
+        if self.approx_seen and not shown:
             self.explain_approx()
 
-    def equations_on_screen(self) -> bool:
-        """Whether a group made by ``lines`` is on screen (forgets those that are not)."""
+    def equations_on_screen(self) -> list[tuple[VGroup, bool]]:
+        """The groups made by ``lines`` that are on screen now."""
         on_screen = {id(m) for top in self.mobjects for m in top.get_family()}
-        self.eq_groups = [g for g in self.eq_groups if id(g) in on_screen]
-        return bool(self.eq_groups)
+        return [(g, approx) for g, approx in self.eq_groups if id(g) in on_screen]
 
     def end_captions(self) -> None:
         if self.approx_seen and not self.approx_explained:  # its lines stayed to the end
-            last = list(self.eq_groups)
+            last = [group for group, _ in self.equations_on_screen()]
             self.play(*[FadeOut(group) for group in last], run_time=0.4)
             self.explain_approx()
             self.play(*[FadeIn(group) for group in last], run_time=0.4)
@@ -193,10 +245,11 @@ class StoryScene(StepScene):
             self.captions[-1][1] = self.renderer.time
 
     def snapshot(self, name: str) -> None:
-        """Boxes and sizes of the texts on screen now, for the layout tests."""
+        """Boxes, sizes and outlines (turned with a label that lies along its edge)
+        of the texts on screen now, for the layout tests."""
         self.snapshots.append((name, [
             (type(m).__name__, getattr(m, "tex_string", None) or getattr(m, "text", ""),
-             layout.box(m), float(m.font_size))
+             layout.box(m), float(m.font_size), outline(m))
             for m in self.mobjects_on_screen() if opacity(m) > 0.5]))
 
     def mobjects_on_screen(self) -> list[Mobject]:

@@ -5,29 +5,34 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, VGroup
 
 from scenes import layout
-from scenes.network_diagram import NetworkDiagram, place_on_edges
+from scenes.edge_labels import opacity, place_along_edges
+from scenes.network_diagram import NetworkDiagram
 
 EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
 VALUE_SIZE = 48
+LABEL_GAP = 0.07  # between node labels: more than their two backings (0.03 each)
 
 
 class StoryNetwork(VGroup):
     """Nodes, edges, weight labels and value labels of a small network."""
 
     def __init__(self, layers: list[int], theme: dict, font: str, max_abs_weight: float,
-                 width: float = layout.STORY_NETWORK_WIDTH):
+                 width: float = layout.STORY_NETWORK_WIDTH, bias: bool = False):
         super().__init__()
-        self.theme = theme
-        self.diagram = NetworkDiagram(layers, width,
-                                      layout.STORY_NETWORK_HEIGHT, theme, font, max_abs_weight,
-                                      max_spacing=1.95)
-        self.diagram.move_to(layout.STORY_NETWORK_CENTER)
+        self.theme, self.bias = theme, bias
+        # the tallest column spans the band where node centres may sit
+        top = layout.STORY_BIAS_TOP if bias else layout.STORY_NODES_TOP
+        band = top - layout.STORY_NODES_BOTTOM
+        slots = max(n + (1 if bias and i < len(layers) - 1 else 0) for i, n in enumerate(layers))
+        height = band * slots / (slots - 1) if slots > 1 else band
+        self.diagram = NetworkDiagram(layers, width, height, theme, font, max_abs_weight,
+                                      max_spacing=1.95, bias=bias)
+        self.diagram.shift([layout.STORY_NETWORK_X, (top + layout.STORY_NODES_BOTTOM) / 2, 0])
         for column in self.diagram.nodes:
             for node in column:
                 node.scale(1.25)
         self.slots: dict[tuple, str] = {}
         self.taken: list = []
-        self.edge_labels_shown = True
         self.add(self.diagram)
 
     @property
@@ -40,28 +45,49 @@ class StoryNetwork(VGroup):
     def edge(self, layer: int, a: int, b: int):
         return self.diagram.edges[layer][a * self.layers[layer + 1] + b]
 
+    def edge_values(self, layer: int, weights: np.ndarray, biases: np.ndarray | None = None
+                    ) -> list[float]:
+        """A weight layer's numbers in the order of its edges and their labels: every
+        weight, then (with biases) every bias."""
+        values = [float(weights[a, b]) for a, b in self.diagram.edge_pairs(layer)]
+        if self.bias and biases is not None:
+            values += [float(biases[b]) for b in range(self.layers[layer + 1])]
+        return values
+
     def make_weight_labels(self, texts: list[list[str]], color: str, avoid: list,
                            background: str) -> VGroup:
-        """MathTex labels for every edge (texts[layer][edge]) placed apart on the edges;
-        an empty group when they cannot all be placed apart at a legible size (the
-        equations still show every weight)."""
-        group, items = VGroup(), []
+        """MathTex labels for every edge (texts[layer][edge], bias edges after the
+        weights), each lying along its own edge, in edge order. A layer whose labels
+        cannot all be placed apart at a legible size has them hidden (opacity 0): its
+        equations still show every number."""
+        group = VGroup()
         for layer, row in enumerate(texts):
-            for k, text in enumerate(row):
-                label = MathTex(text, font_size=EDGE_LABEL_SIZE, color=color)
-                items.append((layer, k, label))
-                group.add(label)
-        if not place_on_edges(self.diagram, items, avoid, pad=0.06):
-            self.edge_labels_shown = False
-            return VGroup()
-        for label in group:  # a backing in the background colour keeps digits legible
-            label.add_background_rectangle(color=background, opacity=0.85, buff=0.04)
+            labels = [self.edge_label(text, color, background) for text in row]
+            self.place_layer(layer, labels, avoid + [m for m in group if opacity(m) > 0])
+            group.add(*labels)
         return group
+
+    def place_layer(self, layer: int, labels: list, avoid: list) -> bool:
+        """Lay a weight layer's labels along its edges; hide them all where they do not
+        fit apart (a partial set would leave edges whose number is a guess)."""
+        placed = place_along_edges(self.diagram, [(layer, k, m) for k, m in enumerate(labels)],
+                                   avoid)
+        if not placed:
+            for label in labels:
+                label.set_opacity(0)
+        return placed
+
+    @staticmethod
+    def edge_label(text: str, color: str, background: str) -> MathTex:
+        """A weight's label; a backing in the background colour keeps its digits
+        legible where it lies on its edge."""
+        label = MathTex(text, font_size=EDGE_LABEL_SIZE, color=color)
+        return label.add_background_rectangle(color=background, opacity=0.85, buff=0.05)
 
     # Where a node's labels may go, in order of preference
     SIDES = {
-        "value": ("up", "up-left", "up-right", "left"),
-        "gradient": ("down", "down-right", "right", "down-left"),
+        "value": ("up", "up-left", "up-right", "left", "right"),
+        "gradient": ("down", "down-right", "right", "down-left", "up-right", "left"),
         "target": ("right", "down-right", "up-right"),
         "input": ("left",),
     }
@@ -77,7 +103,8 @@ class StoryNetwork(VGroup):
                 box = layout.box(self._beside(label, node, side))
                 inside = (-layout.FRAME_X <= box[0] and box[2] <= layout.FRAME_X
                           and -4 <= box[1] and box[3] <= 4)
-                if inside and layout.overlap(box, self.taken + self.node_boxes(), 0.04) == 0:
+                taken = self.taken + self.node_boxes()
+                if inside and layout.overlap(box, taken, LABEL_GAP) == 0:
                     break
             else:
                 side = self.SIDES[kind][0]
@@ -89,7 +116,7 @@ class StoryNetwork(VGroup):
                                               buff=0.03)
 
     def node_boxes(self) -> list:
-        return [layout.box(n) for column in self.diagram.nodes for n in column]
+        return [layout.box(n) for n in self.diagram.all_nodes()]
 
     @staticmethod
     def _beside(label: MathTex, node, side: str) -> MathTex:

@@ -1,6 +1,7 @@
 """The post's scenes rendered at 480p: frames, layout, captions and their numbers."""
 
 import argparse
+import math
 import re
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def test_layout_at_every_step(rendered, name):
     kinds = {kind for _, texts in scene.snapshots for kind, *_ in texts}
     assert kinds == {"MathTex", "Text"}, "the snapshots see every kind of text on screen"
     for moment, texts in scene.snapshots:
-        for kind, text, (x0, y0, x1, y1), size in texts:
+        for kind, text, (x0, y0, x1, y1), size, _ in texts:
             where = f"{name} at {moment!r}: {text!r}"
             assert -FRAME_HALF_WIDTH <= x0 and x1 <= FRAME_HALF_WIDTH, f"off frame: {where}"
             assert -FRAME_HALF_HEIGHT <= y0 and y1 <= FRAME_HALF_HEIGHT, f"off frame: {where}"
@@ -72,21 +73,60 @@ def test_layout_at_every_step(rendered, name):
 
 
 def overlapping(texts) -> list[tuple[str, str]]:
-    """Pairs of texts whose boxes share more than a hairline."""
+    """Pairs of texts whose outlines (a label along its edge is turned with it) share
+    more than a hairline."""
     pairs = []
-    for i, (_, a, box_a, _) in enumerate(texts):
-        for _, b, box_b, _ in texts[i + 1:]:
-            w = min(box_a[2], box_b[2]) - max(box_a[0], box_b[0])
-            h = min(box_a[3], box_b[3]) - max(box_a[1], box_b[1])
-            if w > 1e-3 and h > 1e-3:
+    for i, (_, a, _, _, shape_a) in enumerate(texts):
+        for _, b, _, _, shape_b in texts[i + 1:]:
+            if polygons_meet(shrunk(shape_a), shrunk(shape_b)):
                 pairs.append((a, b))
     return pairs
 
 
+def shrunk(shape, by: float = 1e-3):
+    """A convex outline pulled towards its centre: touching is not overlapping."""
+    cx, cy = sum(x for x, _ in shape) / len(shape), sum(y for _, y in shape) / len(shape)
+    out = []
+    for x, y in shape:
+        length = math.hypot(x - cx, y - cy) or 1.0
+        out.append((x - (x - cx) / length * by, y - (y - cy) / length * by))
+    return out
+
+
+def polygons_meet(a, b) -> bool:
+    """Two convex polygons meet when a corner of one lies inside the other or two
+    sides cross."""
+    def inside(point, shape):
+        signs = [(q[0] - p[0]) * (point[1] - p[1]) - (q[1] - p[1]) * (point[0] - p[0])
+                 for p, q in zip(shape, shape[1:] + shape[:1])]
+        return all(s > 0 for s in signs) or all(s < 0 for s in signs)
+
+    def cross(p1, p2, q1, q2):
+        def side(a, b, c):
+            return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+        return (side(p1, p2, q1) * side(p1, p2, q2) < 0
+                and side(q1, q2, p1) * side(q1, q2, p2) < 0)
+
+    if any(inside(p, b) for p in a) or any(inside(q, a) for q in b):
+        return True
+    return any(cross(p1, p2, q1, q2) for p1, p2 in zip(a, a[1:] + a[:1])
+               for q1, q2 in zip(b, b[1:] + b[:1]))
+
+
 def test_overlap_check_sees_overlaps():
-    a = ("MathTex", "a", (0, 0, 1, 1), 46)
-    assert overlapping([a, ("MathTex", "b", (0.5, 0.5, 2, 2), 46)]) == [("a", "b")]
-    assert overlapping([a, ("MathTex", "c", (1, 0, 2, 1), 46)]) == []
+    def text(name, shape):
+        return ("MathTex", name, None, 46, shape)
+
+    a = text("a", [(0, 0), (1, 0), (1, 1), (0, 1)])
+    assert overlapping([a, text("b", [(0.5, 0.5), (2, 0.5), (2, 2), (0.5, 2)])]) == [("a", "b")]
+    assert overlapping([a, text("c", [(1, 0), (2, 0), (2, 1), (1, 1)])]) == [], "touching"
+    # a square turned by 45 degrees whose corners pass either side of a's corner
+    turned = [(1.3, 0.2), (1.8, 0.7), (1.3, 1.2), (0.8, 0.7)]
+    assert overlapping([a, text("d", turned)]) == [("a", "d")]
+    apart = [(1.45, 0.85), (2.05, 1.45), (1.45, 2.05), (0.85, 1.45)]  # upright boxes meet
+    assert overlapping([a, text("e", apart)]) == []
+    crossing = [(0.4, -1), (0.6, -1), (0.6, 2), (0.4, 2)]  # no corner inside the other
+    assert overlapping([a, text("f", crossing)]) == [("a", "f")]
 
 
 @pytest.mark.parametrize("name", STORY)
@@ -230,7 +270,7 @@ def test_another_small_network_keeps_its_layout_and_arithmetic(tmp_path):
     path, scene, _ = render(SCENES["backward"], settings, args)
     for moment, texts in scene.snapshots:
         assert overlapping(texts) == [], moment
-        for _, text, (x0, y0, x1, y1), _ in texts:
+        for _, text, (x0, y0, x1, y1), *_ in texts:
             assert -FRAME_HALF_WIDTH <= x0 and x1 <= FRAME_HALF_WIDTH, text
             assert -FRAME_HALF_HEIGHT <= y0 and y1 <= FRAME_HALF_HEIGHT, text
     text = path.with_suffix(".vtt").read_text(encoding="utf-8")

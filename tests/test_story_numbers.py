@@ -13,6 +13,7 @@ from core import config, trainer
 from scenes import cache
 from scenes.registry import SCENES
 from scenes.settings import Settings
+from scenes.story import MIN_TEXT_SIZE, TEX_SIZE
 from tests.arithmetic import check_line, count_checked
 from tests.test_render_story import FRAME_HALF_HEIGHT, FRAME_HALF_WIDTH, overlapping
 from tests.test_targets import MAZUR
@@ -60,9 +61,9 @@ LAYOUTS = {
                     "loss": "ce", "seed": 1},
         "data": {"dataset": "inline", "X": [[0.7, -0.4]], "y": [2]},
         "train": {"learning_rate": 0.5, "iterations": 1}},
-    "2-4-4-1": {
+    "2-4-4-1": {  # without biases: a bias unit on top of 4 nodes leaves no room for labels
         "network": {"layers": [2, 4, 4, 1], "activation": "tanh", "output": "linear",
-                    "loss": "mse", "seed": 6},
+                    "loss": "mse", "seed": 6, "bias": False},
         "data": {"dataset": "inline", "X": [[0.5, -1.0]], "y": [0.8]},
         "train": {"learning_rate": 0.1, "iterations": 1}},
 }
@@ -158,18 +159,19 @@ def test_a_teachers_own_example(cues, example):
 
 @pytest.mark.parametrize("job", [job for job in JOBS if job[1] != "post"], ids=str)
 def test_worked_examples_stay_legible(made, job):
-    """At every step: no two texts overlap and all are inside the frame; and the lines
-    still check out. (Text sizes are not checked here: a line too long for the frame
-    at full size is shrunk to fit, which README states; the post's scenes keep every
-    size, see test_render_story.)"""
+    """At every step: no two texts overlap, all are inside the frame and none is
+    smaller than the post's own (long lines are broken into rows, not shrunk); and
+    the lines still check out."""
     name, example, precision = job
     captions, snapshots = made[job]
     check(captions, precision)
     assert sum(1 for _, texts in snapshots if texts) >= (20 if name == "backward" else 5)
     assert "MathTex" in {kind for _, texts in snapshots for kind, *_ in texts}
     for moment, texts in snapshots:
-        for _, text, (x0, y0, x1, y1), _ in texts:
+        for kind, text, (x0, y0, x1, y1), size, _ in texts:
             where = f"{example} at {moment!r}: {text!r}"
             assert -FRAME_HALF_WIDTH <= x0 and x1 <= FRAME_HALF_WIDTH, f"off frame: {where}"
             assert -FRAME_HALF_HEIGHT <= y0 and y1 <= FRAME_HALF_HEIGHT, f"off frame: {where}"
+            least = TEX_SIZE if kind != "Text" else MIN_TEXT_SIZE
+            assert size >= least - 0.5, f"too small ({size:.1f}): {where}"
         assert overlapping(texts) == [], f"{example} at {moment!r}"

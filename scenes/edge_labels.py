@@ -1,0 +1,171 @@
+"""Labels that lie on their own edge, turned with it, like a road's name on a map.
+
+A label turned along its edge belongs to that edge at a glance, where a column of
+upright labels between crossing edges is a guess. Each label goes where its
+rectangle touches no node, no other label, nothing to avoid and, where that is
+possible, no other edge; the most constrained labels are placed first.
+Rectangles are tested by the separating-axis rule (both are convex).
+"""
+
+import itertools
+import math
+
+import numpy as np
+from manim import BackgroundRectangle, Mobject
+
+from scenes.layout import Box
+
+Point = tuple[float, float]
+SPOTS = tuple(np.round(np.linspace(0.08, 0.92, 29), 3))  # fractions along an edge
+PREFERRED = 0.4  # a little before the middle: edges cross least near their source
+SIDES = (0, 1, -1)  # on the edge, or beside it (above, below)
+SEARCH_BUDGET = 4000  # places tried before a layer goes unlabelled
+CLEARER = 0.15  # how much nearer a label's centre is to its own edge than to any other
+
+
+def rectangle(center: Point, angle: float, width: float, height: float,
+              pad: float = 0.0) -> list[Point]:
+    """Corners of a rectangle turned by ``angle`` (radians) about its centre."""
+    ux, uy = math.cos(angle), math.sin(angle)
+    hw, hh = width / 2 + pad, height / 2 + pad
+    cx, cy = center
+    return [(cx + sx * hw * ux - sy * hh * uy, cy + sx * hw * uy + sy * hh * ux)
+            for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+
+
+def _axes(shape: list[Point]) -> list[Point]:
+    count = len(shape)
+    sides = [(shape[(i + 1) % count][0] - shape[i][0], shape[(i + 1) % count][1] - shape[i][1])
+             for i in range(count if count > 2 else 1)]
+    return [(-dy, dx) for dx, dy in sides]
+
+
+def overlaps(a: list[Point], b: list[Point]) -> bool:
+    """Whether two convex shapes (a segment is a shape of two points) share area
+    or, for a segment, cross."""
+    for ax, ay in _axes(a) + _axes(b):
+        pa = [x * ax + y * ay for x, y in a]
+        pb = [x * ax + y * ay for x, y in b]
+        if max(pa) <= min(pb) + 1e-9 or max(pb) <= min(pa) + 1e-9:
+            return False
+    return True
+
+
+def distance(point: Point, start: Point, end: Point) -> float:
+    """From a point to a segment."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    f = ((point[0] - start[0]) * dx + (point[1] - start[1]) * dy) / (dx * dx + dy * dy or 1.0)
+    f = min(1.0, max(0.0, f))
+    return math.hypot(point[0] - start[0] - f * dx, point[1] - start[1] - f * dy)
+
+
+def opacity(mobject: Mobject) -> float:
+    """How visible a text is: its glyphs' fill (a MathTex's own fill is always 0, and
+    a background rectangle is not the text)."""
+    return max((float(part.get_fill_opacity()) for part in mobject.family_members_with_points()
+                if not isinstance(part, BackgroundRectangle)), default=0.0)
+
+
+def outline(mobject: "Mobject | Box") -> list[Point]:
+    """The corners a text covers: its backing's, turned with it, when it has one
+    (add_background_rectangle), else its upright bounding box; or a box's."""
+    if isinstance(mobject, tuple):
+        x0, y0, x1, y1 = mobject
+        return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    backing = getattr(mobject, "background_rectangle", None)
+    if backing is not None:
+        return [(float(x), float(y)) for x, y, _ in backing.get_vertices()]
+    (x0, y0, _), (x1, y1, _) = mobject.get_corner([-1, -1, 0]), mobject.get_corner([1, 1, 0])
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: list,
+                      pad: float = 0.05) -> bool:
+    """Turn each (weight layer, edge index, label) along its edge and put it on or
+    beside the edge. Returns False when some label could not be placed clear of
+    nodes, other labels and ``avoid`` (mobjects or boxes); another edge passing
+    under a label is allowed when nothing else is possible, as the label still lies
+    along its own.
+
+    Places are searched for all labels together (see ``_search``)."""
+    ends = {(layer, k): (tuple(edge.get_start()[:2]), tuple(edge.get_end()[:2]))
+            for layer in range(len(diagram.edges))
+            for k, edge in enumerate(diagram.layer_edges(layer))}
+    solid = [outline(node) for node in diagram.all_nodes()] + [outline(m) for m in avoid]
+    spots = []  # (item, angle, crossings, distance from the preferred place, centre, shape)
+    for item, (layer, k, label) in enumerate(items):
+        (x0, y0), (x1, y1) = ends[layer, k]
+        angle = math.atan2(y1 - y0, x1 - x0)
+        normal = (-math.sin(angle), math.cos(angle))
+        others = [list(points) for key, points in ends.items() if key != (layer, k)]
+        for f, side in itertools.product(SPOTS, SIDES):
+            shift = side * (label.height / 2 + pad)  # beside the edge, touching it
+            centre = (x0 + f * (x1 - x0) + shift * normal[0],
+                      y0 + f * (y1 - y0) + shift * normal[1])
+            shape = rectangle(centre, angle, label.width, label.height, pad)
+            nearest = min((distance(centre, *other) for other in others), default=math.inf)
+            if nearest < abs(shift) + CLEARER:  # another edge as near: whose label is it?
+                continue
+            if not any(overlaps(shape, other) for other in solid):
+                crossings = sum(overlaps(shape, other) for other in others)
+                spots.append((item, angle, crossings, abs(side) + abs(f - PREFERRED),
+                              centre, shape))
+    clash = _clashes([spot[5] for spot in spots], [spot[0] for spot in spots])
+    owner = np.array([spot[0] for spot in spots], dtype=int)
+    chosen = _search(spots, clash, owner, len(items))
+    if chosen is None:
+        return False
+    for item, best in chosen.items():
+        _, angle, _, _, (cx, cy), _ = spots[best]
+        items[item][2].rotate(angle).move_to([cx, cy, 0])
+    return True
+
+
+def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
+            budget: int = SEARCH_BUDGET) -> "dict[int, int] | None":
+    """A place for every label ({label: spot}) where none clashes, or None.
+
+    Depth first: the label with the fewest places left goes next, trying first the
+    places that cross the fewest edges and take the fewest places from the others;
+    a label left without a place sends the search back. Gives up after ``budget``
+    tries (dense layers then go unlabelled)."""
+    tries = 0
+
+    def extend(alive: np.ndarray, left: frozenset, chosen: dict) -> "dict | None":
+        nonlocal tries
+        if not left:
+            return chosen
+        item = min(left, key=lambda i: (int((alive & (owner == i)).sum()), i))
+        choices = sorted(np.flatnonzero(alive & (owner == item)),
+                         key=lambda c: (spots[c][2], int((clash[c] & alive).sum()),
+                                        spots[c][3]))
+        for best in choices:
+            tries += 1
+            if tries > budget:
+                return None
+            rest = alive & ~clash[best]
+            rest[owner == item] = False
+            found = extend(rest, left - {item}, chosen | {item: int(best)})
+            if found is not None:
+                return found
+        return None
+
+    return extend(np.ones(len(spots), dtype=bool), frozenset(range(count)), {})
+
+
+def _clashes(shapes: list[list[Point]], owners: list[int]) -> np.ndarray:
+    """Which places of different labels overlap one another (boolean matrix)."""
+    count = len(shapes)
+    clash = np.zeros((count, count), dtype=bool)
+    if not count:
+        return clash
+    points = np.array(shapes)
+    low, high = points.min(axis=1), points.max(axis=1)
+    near = ((low[:, None, 0] < high[None, :, 0]) & (low[None, :, 0] < high[:, None, 0])
+            & (low[:, None, 1] < high[None, :, 1]) & (low[None, :, 1] < high[:, None, 1]))
+    owner = np.array(owners)
+    near &= owner[:, None] != owner[None, :]
+    for a, b in zip(*np.nonzero(np.triu(near))):
+        if overlaps(shapes[a], shapes[b]):
+            clash[a, b] = clash[b, a] = True
+    return clash

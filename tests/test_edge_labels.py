@@ -1,0 +1,108 @@
+"""Weight labels that belong to their edge: each lies along its own edge, nearer it
+than any other, and bias units carry the biases (scenes.edge_labels)."""
+
+import random
+
+import numpy as np
+import pytest
+from manim import tempconfig
+
+from core import config, trainer
+from scenes import cache
+from scenes.edge_labels import opacity, overlaps, rectangle
+from scenes.registry import SCENES
+from scenes.settings import Settings
+from tests.test_render_story import polygons_meet
+from tests.test_story_numbers import LAYOUTS
+
+
+def test_turned_rectangles_overlap_as_corners_and_crossing_sides_say():
+    rng = random.Random(5)
+    seen = set()
+    for _ in range(500):
+        a, b = (rectangle((rng.uniform(-1, 1), rng.uniform(-1, 1)), rng.uniform(-1.5, 1.5),
+                          rng.uniform(0.3, 1.5), rng.uniform(0.2, 0.6)) for _ in range(2))
+        assert overlaps(a, b) == polygons_meet(a, b), (a, b)
+        seen.add(overlaps(a, b))
+    assert seen == {True, False}
+
+
+def test_a_segment_crossing_a_rectangle_is_seen_and_one_beside_it_is_not():
+    box = rectangle((0, 0), 0.0, 2.0, 1.0)
+    assert overlaps(box, [(-3, 0.2), (3, 0.3)])
+    assert not overlaps(box, [(-3, 0.6), (3, 0.6)])
+    assert overlaps(box, [(-0.2, -2), (0.2, 2)])
+    assert not overlaps(box, [(1.2, -2), (1.6, 2)])
+
+
+def forward_scene(raw: dict, precision: int = 3):
+    """A forward scene built without drawing frames."""
+    settings = Settings(trainer.train(raw), "example", "dark", "en", {"precision": precision})
+    scene_class = type("Forward", (SCENES["forward"].load(),), {"settings": settings})
+    quiet = {"dry_run": True, "quality": "low_quality", "disable_caching": True,
+             "verbosity": "ERROR", "progress_bar": "none"}
+    with cache.Scratch() as scratch, tempconfig(quiet | scratch.dirs):
+        scene = scene_class()
+        scene.render()
+        scratch.keep()
+    return scene
+
+
+def distance(point, start, end) -> float:
+    d = end - start
+    f = np.clip(np.dot(point - start, d) / np.dot(d, d), 0, 1)
+    return float(np.linalg.norm(point - (start + f * d)))
+
+
+EXAMPLES = {"post": config.load("post")} | {name: config.resolve(raw)
+                                            for name, raw in LAYOUTS.items()}
+
+
+@pytest.fixture(scope="module", params=list(EXAMPLES))
+def example(request):
+    return request.param, forward_scene(EXAMPLES[request.param])
+
+
+def test_every_label_lies_along_its_own_edge_nearer_it_than_any_other(example):
+    """Per weight layer, all labels are shown this way or none is (its equations
+    still show every number); the post's and the textbook's networks show all (the
+    denser examples here, 2-3-3 and 2-4-4-1 with biases, show none in forward)."""
+    name, scene = example
+    diagram = scene.net.diagram
+    edges = [(layer, edge) for layer in range(len(diagram.edges))
+             for edge in diagram.layer_edges(layer)]
+    labels = list(scene.weight_labels)
+    assert len(labels) == len(edges), f"{name}: one label per edge, biases included"
+    shown = {}
+    for (layer, own), label in zip(edges, labels):
+        shown.setdefault(layer, set()).add(opacity(label) > 0)
+        if opacity(label) == 0:
+            continue
+        centre = label.get_center()[:2]
+        near = [distance(centre, e.get_start()[:2], e.get_end()[:2]) for _, e in edges]
+        mine = distance(centre, own.get_start()[:2], own.get_end()[:2])
+        assert mine == min(near), f"{name}: {label.tex_string} is nearer another edge"
+        assert sorted(near)[1] - mine > 0.14, f"{name}: {label.tex_string} is between edges"
+        assert mine <= label.background_rectangle.height / 2 + 0.1, "on or beside its edge"
+        # turned with its edge: the backing's long side is parallel to it
+        corners = label.background_rectangle.get_vertices()[:, :2]
+        sides = [corners[1] - corners[0], corners[2] - corners[1]]
+        u = max(sides, key=np.linalg.norm)
+        v = own.get_end()[:2] - own.get_start()[:2]
+        sine = (u[0] * v[1] - u[1] * v[0]) / np.linalg.norm(u) / np.linalg.norm(v)
+        assert abs(sine) < 1e-6, f"{name}: {label.tex_string} is not turned with its edge"
+    assert all(len(states) == 1 for states in shown.values()), f"{name}: all of a layer or none"
+    if name in ("post", "2-2-2 biases"):
+        assert all(states == {True} for states in shown.values()), name
+
+
+def test_biases_are_drawn_as_units_whose_edges_carry_them(example):
+    name, scene = example
+    diagram, trace = scene.net.diagram, scene.trace
+    with_bias = trace.meta["config"]["network"]["bias"]
+    assert len(diagram.bias_units) == (len(trace.layers) - 1 if with_bias else 0)
+    if with_bias:
+        labels = list(scene.weight_labels)
+        first = len(diagram.edges[0])
+        shown = [label.tex_string for label in labels[first:first + trace.layers[1]]]
+        assert shown == [scene.arith.n(b) for b in trace["b0"][0]]
