@@ -81,7 +81,9 @@ class BackwardScene(ForwardScene):
             first = number == 0
             head = (self.labels["backward"] + ": ") if first else ""
             self.cue(head + page[0].text, *[e.text for e in page[1:]])
-            self.play(*([FadeOut(self.loss_line)] if first else []), Write(shown), run_time=1.4)
+            if first:  # one thing at a time: the loss leaves before the error is written
+                self.play(FadeOut(self.loss_line), run_time=0.4)
+            self.play(Write(shown), run_time=1.4)
             self.wait(1.0)
             if number < len(pages) - 1:
                 self.play(FadeOut(shown), run_time=0.4)

@@ -100,7 +100,8 @@ class StoryScene(StepScene):
         # made by lines(), while they may be on screen; whether one of its lines says ≈
         self.eq_groups: list[tuple[VGroup, bool]] = []
         self.approx_seen = self.approx_explained = False
-        self.snapshots: list[tuple[str, list[tuple[str, str, layout.Box, float]]]] = []
+        # (moment, [(kind, text, box, font size, outline)])
+        self.snapshots: list[tuple[str, list[tuple]]] = []
 
     @property
     def has_bias(self) -> bool:

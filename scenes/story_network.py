@@ -10,6 +10,7 @@ from scenes.network_diagram import NetworkDiagram
 
 EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
 VALUE_SIZE = 48
+MIN_BIAS_SPACING = 1.2  # bias units are drawn when nodes stay this far apart
 LABEL_GAP = 0.07  # between node labels: more than their two backings (0.03 each)
 
 
@@ -19,14 +20,15 @@ class StoryNetwork(VGroup):
     def __init__(self, layers: list[int], theme: dict, font: str, max_abs_weight: float,
                  width: float = layout.STORY_NETWORK_WIDTH, bias: bool = False):
         super().__init__()
-        self.theme, self.bias = theme, bias
+        self.theme = theme
+        self.bias = bias and self.room_for_bias_units(layers)
         # the tallest column spans the band where node centres may sit
-        top = layout.STORY_BIAS_TOP if bias else layout.STORY_NODES_TOP
+        top = layout.STORY_BIAS_TOP if self.bias else layout.STORY_NODES_TOP
         band = top - layout.STORY_NODES_BOTTOM
-        slots = max(n + (1 if bias and i < len(layers) - 1 else 0) for i, n in enumerate(layers))
+        slots = self.slots(layers, self.bias)
         height = band * slots / (slots - 1) if slots > 1 else band
         self.diagram = NetworkDiagram(layers, width, height, theme, font, max_abs_weight,
-                                      max_spacing=1.95, bias=bias)
+                                      max_spacing=1.95, bias=self.bias)
         self.diagram.shift([layout.STORY_NETWORK_X, (top + layout.STORY_NODES_BOTTOM) / 2, 0])
         for column in self.diagram.nodes:
             for node in column:
@@ -34,6 +36,19 @@ class StoryNetwork(VGroup):
         self.slots: dict[tuple, str] = {}
         self.taken: list = []
         self.add(self.diagram)
+
+    @staticmethod
+    def slots(layers: list[int], bias: bool) -> int:
+        """Places in the tallest column: a bias unit takes one on top of each layer
+        that feeds another."""
+        return max(n + (1 if bias and i < len(layers) - 1 else 0) for i, n in enumerate(layers))
+
+    @classmethod
+    def room_for_bias_units(cls, layers: list[int]) -> bool:
+        """Whether bias units leave nodes far enough apart for their value and
+        gradient labels; where they do not, the equations alone show the biases."""
+        band = layout.STORY_BIAS_TOP - layout.STORY_NODES_BOTTOM
+        return band / (cls.slots(layers, True) - 1) >= MIN_BIAS_SPACING
 
     @property
     def layers(self) -> list[int]:

@@ -96,13 +96,18 @@ def test_every_label_lies_along_its_own_edge_nearer_it_than_any_other(example):
         assert all(states == {True} for states in shown.values()), name
 
 
+BIAS_UNITS = {"post": False, "2-2-2 biases": True, "2-3-3 softmax": True,
+              "2-4-4-1": False}  # no biases in the post; 4 nodes + a unit is too tight
+
+
 def test_biases_are_drawn_as_units_whose_edges_carry_them(example):
     name, scene = example
     diagram, trace = scene.net.diagram, scene.trace
-    with_bias = trace.meta["config"]["network"]["bias"]
-    assert len(diagram.bias_units) == (len(trace.layers) - 1 if with_bias else 0)
-    if with_bias:
-        labels = list(scene.weight_labels)
+    assert trace.meta["config"]["network"]["bias"] == (name != "post")
+    assert len(diagram.bias_units) == (len(trace.layers) - 1 if BIAS_UNITS[name] else 0)
+    labels = list(scene.weight_labels)
+    assert len(labels) == sum(len(diagram.layer_edges(i)) for i in range(len(diagram.edges)))
+    if BIAS_UNITS[name]:
         first = len(diagram.edges[0])
         shown = [label.tex_string for label in labels[first:first + trace.layers[1]]]
         assert shown == [scene.arith.n(b) for b in trace["b0"][0]]

@@ -61,9 +61,9 @@ LAYOUTS = {
                     "loss": "ce", "seed": 1},
         "data": {"dataset": "inline", "X": [[0.7, -0.4]], "y": [2]},
         "train": {"learning_rate": 0.5, "iterations": 1}},
-    "2-4-4-1": {  # without biases: a bias unit on top of 4 nodes leaves no room for labels
+    "2-4-4-1": {
         "network": {"layers": [2, 4, 4, 1], "activation": "tanh", "output": "linear",
-                    "loss": "mse", "seed": 6, "bias": False},
+                    "loss": "mse", "seed": 6},
         "data": {"dataset": "inline", "X": [[0.5, -1.0]], "y": [0.8]},
         "train": {"learning_rate": 0.1, "iterations": 1}},
 }
