@@ -3,13 +3,37 @@ its arithmetic, h = sum of inputs x weights, then its activation, then the loss.
 
 from manim import ORIGIN, RIGHT, UP, FadeIn, FadeOut, Line, MathTex, ShowPassingFlash, VGroup, Write
 
+from core.errors import ConfigError
+from core.setup import build
 from scenes import layout
+from scenes.options import Option
 from scenes.story import TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
 
 
 class ForwardScene(StoryScene):
     """Forward pass of one sample through a small network (the post's 2-3-1)."""
+
+    OPTIONS = StoryScene.OPTIONS + (
+        Option("sample", None, "the data row shown, from 1 (auto: the config's first "
+               "trace.probe, else row 1)", int, 1, 100000),
+    )
+
+    @classmethod
+    def adapt_config(cls, config: dict, options: dict) -> dict:
+        """--sample N records row N as the first probe: the sample the scene shows."""
+        if options["sample"] is None:
+            return config
+        return config | {"trace": config["trace"] | {"probe": [options["sample"] - 1]}}
+
+    @classmethod
+    def check_config(cls, config: dict, options: dict) -> None:
+        super().check_config(config, options)
+        if options["sample"] is not None:
+            count = len(build(config).X)
+            if options["sample"] > count:
+                raise ConfigError(f"--sample {options['sample']}: the data has {count} "
+                                  f"sample(s); choose 1 to {count}")
 
     def construct(self) -> None:
         self.setup_story()

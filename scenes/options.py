@@ -47,8 +47,10 @@ class Option:
     def check(self, value: Any, given: str | None = None) -> Any:
         """The value with its type, or ConfigError naming the option and its range;
         ``given`` is the value as the user typed it, for the message."""
+        if value is None and self.default is None:  # "auto": the scene decides
+            return None
         if self.kind is bool:
-            if value is None or isinstance(value, bool):
+            if isinstance(value, bool):
                 return value
             raise ConfigError(f"{self.flag} must be true or false, got {value!r}")
         if self.choices:
@@ -74,20 +76,31 @@ class Option:
         except ConfigError as err:
             raise argparse.ArgumentTypeError(str(err).replace(f"{self.flag} ", "", 1)) from None
 
-    def add_to(self, parser: argparse.ArgumentParser) -> None:
+    def add_to(self, parser: argparse.ArgumentParser, given_only: bool = False) -> None:
+        """The option as command-line arguments; ``given_only`` leaves it out of the
+        parsed namespace unless given (a deck passes on only what was given)."""
         dest = self.name
+        absent = argparse.SUPPRESS if given_only else None
         if self.kind is bool:
-            parser.add_argument(self.flag, dest=dest, action="store_true", default=None,
-                                help=self.help)
-            parser.add_argument("--no-" + self.flag[2:], dest=dest, action="store_false")
+            parser.add_argument(self.flag, dest=dest, action="store_true",
+                                default=absent, help=self.help)
+            parser.add_argument("--no-" + self.flag[2:], dest=dest, action="store_false",
+                                default=absent)
         elif self.choices:
             parser.add_argument(self.flag, dest=dest, choices=self.choices,
-                                default=self.default,
+                                default=absent if given_only else self.default,
                                 help=f"{self.help} (default {self.default_text()})")
         else:
-            parser.add_argument(self.flag, dest=dest, type=self.parse, default=self.default,
+            parser.add_argument(self.flag, dest=dest, type=self.parse,
+                                default=absent if given_only else self.default,
                                 metavar=f"{self.low:g}..{self.high:g}",
                                 help=f"{self.help} (default {self.default_text()})")
+
+    def as_argv(self, value: Any) -> list[str]:
+        """Command-line words that give this value."""
+        if self.kind is bool:
+            return [self.flag if value else "--no-" + self.flag[2:]]
+        return [self.flag, f"{value:g}" if isinstance(value, float) else str(value)]
 
 
 def resolve(options: tuple[Option, ...], given: dict) -> dict:

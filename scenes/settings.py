@@ -47,7 +47,7 @@ def check(scene_class, config_name: str, options: dict) -> tuple[dict, dict]:
     """The resolved config and options, once the scene has accepted both: everything
     that can be checked before training."""
     options = resolve(scene_class.OPTIONS, options)
-    resolved = config.load(config_name)
+    resolved = scene_class.adapt_config(config.load(config_name), options)
     scene_class.check_config(resolved, options)
     trainer.check(resolved)
     return resolved, options

@@ -18,6 +18,11 @@ class StepScene(Slide):
     OPTIONS: tuple = ()   # scenes.options.Option, each declared once
 
     @classmethod
+    def adapt_config(cls, config: dict, options: dict) -> dict:
+        """The config this scene trains, given its options (before any check)."""
+        return config
+
+    @classmethod
     def check_config(cls, config: dict, options: dict) -> None:
         """Raise ConfigError if the scene cannot show this config (before training)."""
 

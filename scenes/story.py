@@ -48,7 +48,11 @@ class StoryScene(StepScene):
 
     settings: Settings | None = None
     default_config = "post"
-    OPTIONS = (Option("precision", 3, "decimals of the numbers shown", int, 1, 6),)
+    OPTIONS = (
+        Option("precision", 3, "decimals of the numbers shown", int, 1, 6),
+        Option("pace", 1.0, "time of every step and hold, times this: 2 = twice as long",
+               float, 0.25, 4),
+    )
     SHOWN_ARRAYS = ("W", "b", "Z", "A")  # the trace's per-layer arrays written on screen
 
     @classmethod
@@ -220,8 +224,8 @@ class StoryScene(StepScene):
         self.captions.append([now, now, text])
         self.step(text)
 
-    def play(self, *args, **kwargs) -> None:
-        super().play(*args, **kwargs)
+    def play(self, *args, run_time: float = 1.0, **kwargs) -> None:
+        super().play(*args, run_time=run_time * self.options["pace"], **kwargs)
         self.snapshot(self.captions[-1][2].split("\n")[0] if self.captions else "")
         if self.approx_explained:
             return
@@ -229,6 +233,9 @@ class StoryScene(StepScene):
         self.approx_seen = self.approx_seen or any(approx for _, approx in shown)
         if self.approx_seen and not shown:
             self.explain_approx()
+
+    def wait(self, duration: float = 1.0, **kwargs) -> None:
+        super().wait(duration * self.options["pace"], **kwargs)
 
     def equations_on_screen(self) -> list[tuple[VGroup, bool]]:
         """The groups made by ``lines`` that are on screen now."""

@@ -117,6 +117,71 @@ def test_pdf_has_one_page_per_step(deck_configs, tmp_path):
     assert len(pages) == steps_of(configs)
 
 
+def ink(pixels: np.ndarray, background) -> int:
+    """Pixels unlike the background: how much is drawn."""
+    return int((np.abs(pixels.astype(int) - np.array(background)).sum(axis=2) > 60).sum())
+
+
+def test_pdf_pages_show_each_step_at_its_fullest(deck_configs, tmp_path):
+    """A page is the step with all its text, not its last frame after the equations
+    have faded: never less drawn than that frame, and for the equation steps more."""
+    import io
+
+    configs, _ = deck_configs
+    deck = tmp_path / "deck.pdf"
+    convert("pdf", configs, deck)
+    images = re.findall(rb"/Filter\s*/DCTDecode.*?stream\r?\n(.*?)endstream",
+                        deck.read_bytes(), re.S)
+    slides = [(c, slide) for c in configs for slide in c.slides]
+    assert len(images) == len(slides)
+    fuller = 0
+    for image, (presentation, slide) in zip(images, slides):
+        background = presentation.background_color.as_rgb_tuple(alpha=False)
+        page = np.asarray(Image.open(io.BytesIO(image)).convert("RGB"))
+        with av.open(str(slide.file)) as movie:
+            last = [f.to_ndarray(format="rgb24") for f in movie.decode(video=0)][-1]
+        assert ink(page, background) >= 0.97 * ink(last, background)
+        fuller += ink(page, background) > 1.08 * ink(last, background)
+    assert fuller >= 5, "the forward steps' pages keep their equations"
+
+
+def test_html_deck_videos_are_muted(deck_configs, tmp_path):
+    """Silent videos, muted, start by themselves: no "unmute" button over the slide."""
+    from bs4 import BeautifulSoup
+
+    configs, _ = deck_configs
+    deck = tmp_path / "deck.html"
+    convert("html", configs, deck)
+    soup = BeautifulSoup(deck.read_text(encoding="utf-8"), "html.parser")
+    videos = soup.find_all("section", attrs={"data-background-video": True})
+    assert len(videos) == steps_of(configs)
+    assert all(v.has_attr("data-background-video-muted") for v in videos)
+
+
+def test_a_deck_of_a_teachers_own_example_passes_each_scene_its_options(tmp_path):
+    from cli.slides import parse
+
+    path = tmp_path / "mine.toml"
+    path.write_text(XOR_DECK, encoding="utf-8")
+    args = parse(["forward", "chain-rule", "--config", str(path), "--precision", "2",
+                  "--pace", "1.5", "--sample", "3", "--x", "4", "-o", "d.pdf"])
+    forward, chain = plan_deck(args.scenes, args, tmp_path / "d.pdf")
+    assert forward.options == {"precision": 2, "pace": 1.5, "sample": 3}
+    assert forward.config["trace"]["probe"] == [2]
+    assert forward.config["data"]["X"] == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert chain.options == {"precision": 2, "pace": 1.5, "x": 4.0, "y": 2.0}
+
+
+XOR_DECK = """
+[network]
+layers = [2, 2, 1]
+[data]
+dataset = "inline"
+X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+y = [0, 1, 1, 0]
+"""
+
+
 def test_pptx_has_one_slide_per_step_with_notes(deck_configs, tmp_path):
     from pptx import Presentation
 

@@ -75,6 +75,8 @@ def run_main(capsys, *argv: str) -> tuple[int, str]:
     ["cycle", "--iterations", "0"], ["cycle", "--iterations", "-1"],
     ["cycle", "--iterations", "11"], ["cycle", "--iterations", "2.5"],
     ["forward", "--precision", "0"], ["backward", "--precision", "7"],
+    ["forward", "--pace", "0.2"], ["chain-rule", "--pace", "5"], ["cycle", "--pace", "nan"],
+    ["forward", "--sample", "0"], ["backward", "--sample", "1.5"],
     ["all", "-j", "0"], ["all", "-j", "-3"], ["all", "-j", "1000"],
 ])
 def test_out_of_range_options_are_refused_with_the_range(capsys, no_work, tmp_path, argv):
@@ -88,6 +90,7 @@ def test_out_of_range_options_are_refused_with_the_range(capsys, no_work, tmp_pa
     (["chain-rule", "--x", "-100", "--y", "100"], {"x": -100.0, "y": 100.0}),
     (["training", "--duration", "1", "--hold", "0"], {"duration": 1.0, "hold": 0.0}),
     (["cycle", "--iterations", "10"], {"iterations": 10}),
+    (["forward", "--pace", "0.25"], {"pace": 0.25}), (["backward", "--pace", "4"], {"pace": 4.0}),
 ])
 def test_range_ends_are_accepted(argv, value):
     from cli.render import scene_parser
@@ -185,6 +188,23 @@ def test_an_output_that_cannot_be_written_is_refused_first(capsys, no_work, tmp_
     assert_one_line_error(code, err, word)
     assert sorted(str(p) for p in tmp_path.rglob("*")) == before, "nothing created"
     assert default.read_bytes() == OLD and (tmp_path / "a-file").read_bytes() == OLD
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["slides", "forward", "--x", "3", "-o", "d.pdf"], ["--x"]),
+    (["slides", "forward", "cycle", "--pace", "9", "-o", "d.pdf"], ["--pace", "9"]),
+    (["slides", "forward", "--sample", "5", "--config", "{xor}", "-o", "d.pdf"],
+     ["--sample 5", "1 to 4"]),
+    (["slides", "forward", "--config", "nowhere.toml", "-o", "d.pdf"], ["nowhere.toml"]),
+])
+def test_a_deck_refuses_options_its_scenes_do_not_take(capsys, no_work, tmp_path, argv,
+                                                      words):
+    xor = tmp_path / "xor.toml"
+    xor.write_text('[network]\nlayers = [2, 2, 1]\n[data]\ndataset = "inline"\n'
+                   'X = [[0, 0], [0, 1], [1, 0], [1, 1]]\ny = [0, 1, 1, 0]\n', encoding="utf-8")
+    code, err = run_main(capsys, *[a.format(xor=xor) for a in argv])
+    assert_one_line_error(code, err, *words)
+    assert not (tmp_path / "d.pdf").exists()
 
 
 def test_the_gallery_refuses_a_folder_it_cannot_write(capsys, no_work, tmp_path):
