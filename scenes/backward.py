@@ -17,7 +17,7 @@ from manim import (
 )
 
 from scenes import layout
-from scenes.edge_labels import opacity
+from scenes.edge_labels import opacity, place_along_edges
 from scenes.forward import ForwardScene
 from scenes.numbers import fmt, minus_signs
 
@@ -27,6 +27,7 @@ CHUNK = 3  # equation lines on screen at once
 class BackwardScene(ForwardScene):
     """Backward pass and one gradient-descent update of a small network."""
 
+    NUMBER_COLOURS = (("value", "forward"), ("gradient", "gradient"))
     SHOWN_ARRAYS = ForwardScene.SHOWN_ARRAYS + ("delta", "grad_A", "local", "probe_dW", "dW",
                                                 "db")
 
@@ -127,7 +128,7 @@ class BackwardScene(ForwardScene):
         recolour = []
         for edge, g in zip(self.net.diagram.layer_edges(layer), grads):
             colour = self.theme["positive"] if g >= 0 else self.theme["negative"]
-            recolour.append(edge.animate.set_stroke(colour, width=1 + 7 * abs(g) / scale,
+            recolour.append(edge.animate.set_stroke(colour, width=2 + 6 * abs(g) / scale,
                                                     opacity=1))
         self.play(*recolour, *self.relabel(layer, [self.arith.n(g) for g in grads],
                                            self.theme["gradient"]),
@@ -143,8 +144,9 @@ class BackwardScene(ForwardScene):
             pages = self.pages(eqs, len(eqs), self.theme["gradient"])
             for number, (page, shown) in enumerate(pages):
                 self.cue(*page)
-                mark = [node.animate.set_stroke(self.theme["gradient"], width=5)] \
-                    if number == 0 else []
+                # the node, and the edges its gradient comes back along
+                mark = (self.focus(node, self.net.edges_out_of(layer, j), self.theme["gradient"])
+                        if number == 0 else [])
                 self.play(Write(shown), *mark, run_time=1.4)
                 if number < len(pages) - 1:
                     self.wait(0.8)
@@ -152,8 +154,7 @@ class BackwardScene(ForwardScene):
             label = self.gradient_label(layer, j, a.delta(layer, j, 0))
             self.play(FadeIn(label), run_time=0.4)
             self.wait(0.8)
-            self.play(FadeOut(shown), node.animate.set_stroke(self.theme["node_stroke"], width=2),
-                      run_time=0.4)
+            self.play(FadeOut(shown), *self.unfocus(), run_time=0.4)
 
     def batch_matters(self) -> bool:
         """The update does not use this sample's gradients as they are: it averages
@@ -192,27 +193,55 @@ class BackwardScene(ForwardScene):
         header = self.text(words, size=36)
         header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.cue(words)
-        self.play(FadeIn(header), run_time=0.6)
+        title = self.text(self.labels["update"], size=40).move_to(self.title_mobject,
+                                                                  aligned_edge=LEFT)
+        self.play(FadeIn(header), FadeOut(self.title_mobject), FadeIn(title), run_time=0.6)
+        self.title_mobject = title
         self.wait(1.0)
         self.play(FadeOut(header), run_time=0.3)
-        target = self.net.diagram.copy()
-        target.set_weights(tr.weights(1), self.biases(1))
-        weights, biases = tr.weights(1), self.biases(1)
-        for layer in range(len(tr.layers) - 1):
-            pairs = self.layer_pairs(layer)
-            eqs = [a.update_eq(layer, i, j, 0) for i, j in pairs]
+        before = self.net.diagram.copy()
+        before.set_weights(tr.weights(0), self.biases(0))
+        after = self.net.diagram.copy()
+        after.set_weights(tr.weights(1), self.biases(1))
+        # the old weights come back on every edge, as the legend says: each update line
+        # uses one
+        layers = range(len(tr.layers) - 1)
+        self.play(*[move for layer in layers for move in
+                    self.restroke(layer, before, range(len(self.net.diagram.layer_edges(layer))))
+                    + self.relabel(layer, self.parameter_texts(layer, 0), self.theme["text"])],
+                  *self.new_legend("w"), run_time=0.8)
+        for layer in layers:
+            eqs = [a.update_eq(layer, i, j, 0) for i, j in self.layer_pairs(layer)]
             if self.has_bias:
                 eqs += [a.bias_update_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
-            texts = [a.n(v) for v in self.net.edge_values(layer, weights[layer],
-                                                           biases[layer] if biases else None)]
-            moves = [edge.animate.set_stroke(new.get_stroke_color(), new.get_stroke_width(),
-                                             new.get_stroke_opacity())
-                     for edge, new in zip(self.net.diagram.layer_edges(layer),
-                                          target.layer_edges(layer))]
-            self.play(*moves, *self.relabel(layer, texts, self.theme["text"]),
-                      *self.new_legend("w"), run_time=0.8)
-            self.show_in_chunks(eqs, self.theme["text"])
+            old_texts, new_texts = self.parameter_texts(layer, 0), self.parameter_texts(layer, 1)
+            start = 0
+            for chunk, shown in self.pages(eqs, CHUNK, self.theme["text"]):
+                edges = range(start, start + len(chunk))
+                start += len(chunk)
+                self.cue(*chunk)
+                self.play(Write(shown), run_time=0.9)
+                # each weight changes on its edge once its line is written
+                shown_now = new_texts[:start] + old_texts[start:]
+                self.play(*self.restroke(layer, after, edges),
+                          *self.relabel_some(layer, edges, shown_now), run_time=0.6)
+                self.wait(0.8)
+                self.play(FadeOut(shown), run_time=0.3)
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
+
+    def parameter_texts(self, layer: int, t: int) -> list[str]:
+        """A weight layer's weights (then biases) at state t, as its edge labels."""
+        biases = self.biases(t)
+        return [self.arith.n(v) for v in self.net.edge_values(
+            layer, self.trace.weights(t)[layer], biases[layer] if biases else None)]
+
+    def restroke(self, layer: int, state, which) -> list:
+        """Edges ``which`` of a weight layer take their look in ``state`` (a copy of
+        the diagram with other weights)."""
+        edges, targets = self.net.diagram.layer_edges(layer), state.layer_edges(layer)
+        return [edges[k].animate.set_stroke(targets[k].get_stroke_color(),
+                                            targets[k].get_stroke_width(),
+                                            targets[k].get_stroke_opacity()) for k in which]
 
     def second_forward(self) -> None:
         """The updated network on the same sample: the loss goes down."""
@@ -274,11 +303,33 @@ class BackwardScene(ForwardScene):
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
         news = [self.net.edge_label(text, colour, self.theme["background"]) for text in texts]
         self.net.place_layer(layer, news, [m for m in others if opacity(m) > 0]
-                             + self.value_labels + self.grad_labels
-                             + [self.title_mobject, self.widest_legend, layout.EQ_ZONE])
+                             + self.fixed_texts())
         self.weight_labels.submobjects[offset:offset + len(texts)] = news
         # a number is replaced, never morphed into another
         return [FadeOut(old) for old in olds] + [FadeIn(new) for new in news]
+
+    def relabel_some(self, layer: int, which, texts: list[str]) -> list:
+        """Replace the labels of some edges of a layer (edge k gets texts[k]), placed
+        clear of every label on screen; where they do not fit so, the whole layer is
+        placed anew with ``texts``. A layer whose labels are hidden stays so."""
+        offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
+        olds = [self.weight_labels.submobjects[offset + k] for k in which]
+        if not any(opacity(old) > 0 for old in olds):
+            return []
+        news = [self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
+                for k in which]
+        others = [m for m in self.weight_labels if all(m is not o for o in olds)]
+        if not place_along_edges(self.net.diagram, list(zip([layer] * len(news), which, news)),
+                                 [m for m in others if opacity(m) > 0] + self.fixed_texts()):
+            return self.relabel(layer, texts, self.theme["text"])
+        for k, new in zip(which, news):
+            self.weight_labels.submobjects[offset + k] = new
+        return [FadeOut(old) for old in olds] + [FadeIn(new) for new in news]
+
+    def fixed_texts(self) -> list:
+        """What edge labels keep clear of besides each other."""
+        return self.value_labels + self.grad_labels + [self.title_mobject, self.widest_legend,
+                                                       layout.EQ_ZONE]
 
     def show_in_chunks(self, eqs: list, colour: str) -> None:
         """The lines a few at a time, as many as fit the bottom area."""

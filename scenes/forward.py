@@ -1,19 +1,35 @@
 """The post's forward pass: signals travel layer by layer and every node writes
 its arithmetic, h = sum of inputs x weights, then its activation, then the loss."""
 
-from manim import ORIGIN, RIGHT, UP, FadeIn, FadeOut, Line, MathTex, ShowPassingFlash, VGroup, Write
+from manim import (
+    DOWN,
+    ORIGIN,
+    RIGHT,
+    UP,
+    FadeIn,
+    FadeOut,
+    Line,
+    MathTex,
+    ShowPassingFlash,
+    VGroup,
+    Write,
+)
 
 from core.errors import ConfigError
 from core.setup import build
 from scenes import layout
+from scenes.edge_labels import opacity
 from scenes.options import Option
 from scenes.story import TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
+
+DIMMED = 0.3  # edges and labels not in use while a node is computed
 
 
 class ForwardScene(StoryScene):
     """Forward pass of one sample through a small network (the post's 2-3-1)."""
 
+    NUMBER_COLOURS = (("value", "forward"),)  # (labels key, theme colour) of the colour key
     OPTIONS = StoryScene.OPTIONS + (
         Option("sample", None, "the data row shown, from 1 (auto: the config's first "
                "trace.probe, else row 1)", int, 1, 100000),
@@ -87,12 +103,43 @@ class ForwardScene(StoryScene):
                                                     + [self.title_mobject, self.widest_legend,
                                                        layout.EQ_ZONE],
                                                     self.theme["background"])
+        net.name_nodes(self.node_names(), self.theme["text"])
         self.add(net, *inputs, *targets, self.weight_labels, self.legend)
         self.cue(self.labels["forward"] + ": " + ", ".join(
             f"{a.act_name(0, i)[1]} = {a.data(a.activation(0, i, t))}"
             for i in range(tr.layers[0])) + ", " + ", ".join(text for _, text in self.targets()))
         self.wait(1.0)
         return net
+
+    def node_names(self) -> list[list[str]]:
+        """What each node is called in the equations: x, then h (g, k), then ŷ."""
+        a, layers = self.arith, self.trace.layers
+        return [[a.act_name(0, i)[0] for i in range(layers[0])]] + [
+            [a.pre_name(layer, j)[0] for j in range(layers[layer])]
+            for layer in range(1, len(layers) - 1)] + [
+            [a.out_name(j)[0] for j in range(layers[-1])]]
+
+    def focus(self, node, edges: list, colour: str) -> list:
+        """Animations that mark a node and keep the edges it uses (and their labels)
+        bright while the rest dims; ``unfocus`` undoes them. (Built when played: a
+        mobject's .animate keeps one target at a time.)"""
+        in_use = {id(edge) for edge in edges}
+        self.dimmed = [(edge, label) for edge, label in zip(self.all_edges(), self.weight_labels)
+                       if id(edge) not in in_use]
+        self.focused = node
+        return [node.animate.set_stroke(colour, width=5)] + [
+            edge.animate.set_stroke(opacity=DIMMED) for edge, _ in self.dimmed] + [
+            label.animate.set_opacity(DIMMED) for _, label in self.dimmed if opacity(label) > 0.5]
+
+    def unfocus(self) -> list:
+        return [self.focused.animate.set_stroke(self.theme["node_stroke"], width=2)] + [
+            edge.animate.set_stroke(opacity=1) for edge, _ in self.dimmed] + [
+            label.animate.set_opacity(1) for _, label in self.dimmed if opacity(label) > 0]
+
+    def all_edges(self) -> list:
+        """Every edge, in the order of the weight labels."""
+        return [edge for layer in range(len(self.trace.layers) - 1)
+                for edge in self.net.diagram.layer_edges(layer)]
 
     def value_text(self, layer: int, j: int, t: int) -> str:
         """What a node shows above itself: its output (outputs with their name)."""
@@ -116,15 +163,19 @@ class ForwardScene(StoryScene):
         return []
 
     def sign_legend(self, symbol: str) -> VGroup:
-        """What edge colours mean: a short line of each colour and its sign."""
-        rows = VGroup()
+        """What colours mean: a short line of each edge colour and its sign, and below
+        it the colour of each kind of number the scene writes (values; gradients)."""
+        signs = VGroup()
         for colour, relation in ((self.theme["positive"], ">"), (self.theme["negative"], "<")):
             swatch = Line(ORIGIN, RIGHT * 0.6).set_stroke(colour, width=8)
             label = MathTex(f"{symbol} {relation} 0", font_size=TEX_SIZE,
                             color=self.theme["muted"])
-            rows.add(VGroup(swatch, label.next_to(swatch, RIGHT, buff=0.15)))
-        rows.arrange(RIGHT, buff=0.45)
-        return rows.to_corner(UP + RIGHT, buff=0.3)
+            signs.add(VGroup(swatch, label.next_to(swatch, RIGHT, buff=0.15)))
+        signs.arrange(RIGHT, buff=0.45)
+        numbers = VGroup(*[self.text(self.labels[kind], size=32, color=self.theme[colour])
+                           for kind, colour in self.NUMBER_COLOURS]).arrange(RIGHT, buff=0.45)
+        legend = VGroup(signs, numbers).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
+        return legend.to_corner(UP + RIGHT, buff=0.3)
 
     def forward_pass(self, t: int) -> None:
         tr, a = self.trace, self.arith
@@ -136,20 +187,21 @@ class ForwardScene(StoryScene):
             for j in range(tr.layers[layer]):
                 eqs = [e for e in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if e]
                 pages = self.pages(eqs, len(eqs))
-                for page, shown in pages[:-1]:  # a long line can take a screen of its own
+                node = self.net.node(layer, j)
+                for number, (page, shown) in enumerate(pages):
                     self.cue(*page)
-                    self.play(Write(shown), run_time=1.4)
-                    self.wait(0.8)
-                    self.play(FadeOut(shown), run_time=0.4)
-                page, shown = pages[-1]
-                self.cue(*page)
-                self.play(Write(shown), run_time=1.4)
+                    on = (self.focus(node, self.net.edges_into(layer, j), self.theme["forward"])
+                          if number == 0 else [])
+                    self.play(Write(shown), *on, run_time=1.4)
+                    if number < len(pages) - 1:  # a long line can take a screen of its own
+                        self.wait(0.8)
+                        self.play(FadeOut(shown), run_time=0.4)
                 value = self.net.value_label(layer, j, self.value_text(layer, j, t),
                                              self.theme["forward"])
                 self.play(FadeIn(value), run_time=0.5)
                 self.value_labels.append(value)
                 self.wait(0.8)
-                self.play(FadeOut(shown), run_time=0.4)
+                self.play(FadeOut(shown), *self.unfocus(), run_time=0.4)
         loss, words = self.loss_lines(t)
         self.cue(*words)
         self.play(Write(loss), run_time=1.4)

@@ -29,9 +29,12 @@ class NetworkDiagram(VGroup):
 
     def __init__(self, layers: list[int], width: float, height: float, theme: dict,
                  font: str, max_abs_weight: float, max_spacing: float = 1.3,
-                 bias: bool = False):
+                 bias: bool = False, solid: bool = False):
+        """``solid``: every edge in its full colour, at least 2 wide, only the width
+        telling |w| (a lecture's projector washes out faint edges); else weak
+        weights also fade."""
         super().__init__()
-        self.layers, self.theme = layers, theme
+        self.layers, self.theme, self.solid = layers, theme, solid
         self.max_abs = max(max_abs_weight, 1e-12)
         self.shown = [shown_nodes(n) for n in layers]
         # a bias unit takes a slot on top of each layer but the last
@@ -108,8 +111,10 @@ class NetworkDiagram(VGroup):
 
     def paint(self, line: Line, value: float) -> None:
         strength = min(abs(value) / self.max_abs, 1.0)
+        thinnest, faintest = (2.0, 1.0) if self.solid else (0.6, 0.35)
         line.set_stroke(self.theme["positive"] if value >= 0 else self.theme["negative"],
-                        width=0.6 + 7.4 * strength, opacity=0.35 + 0.65 * strength)
+                        width=thinnest + (8.0 - thinnest) * strength,
+                        opacity=faintest + (1.0 - faintest) * strength)
 
     def edge_midpoint(self, layer: int, k: int, fraction: float = 0.3) -> np.ndarray:
         """A point along edge k of a weight layer (its bias edges counted after it)."""

@@ -28,7 +28,7 @@ class StoryNetwork(VGroup):
         slots = self.slots(layers, self.bias)
         height = band * slots / (slots - 1) if slots > 1 else band
         self.diagram = NetworkDiagram(layers, width, height, theme, font, max_abs_weight,
-                                      max_spacing=1.95, bias=self.bias)
+                                      max_spacing=1.95, bias=self.bias, solid=True)
         self.diagram.shift([layout.STORY_NETWORK_X, (top + layout.STORY_NODES_BOTTOM) / 2, 0])
         for column in self.diagram.nodes:
             for node in column:
@@ -59,6 +59,30 @@ class StoryNetwork(VGroup):
 
     def edge(self, layer: int, a: int, b: int):
         return self.diagram.edges[layer][a * self.layers[layer + 1] + b]
+
+    def name_nodes(self, names: list[list[str]], color: str) -> VGroup:
+        """Each node's name (TeX) written inside it: x₁, h₁, ŷ, as the equations call
+        them."""
+        group = VGroup()
+        for layer, row in enumerate(names):
+            for k, name in enumerate(row):
+                group.add(MathTex(name, font_size=VALUE_SIZE - 2, color=color).move_to(
+                    self.node(layer, k)))
+        self.names = group
+        self.add(group)
+        return group
+
+    def edges_into(self, layer: int, b: int) -> list:
+        """The edges that feed node b of diagram layer ``layer`` (its bias edge too)."""
+        group = layer - 1
+        edges = [self.edge(group, a, b) for a in range(self.layers[group])]
+        if self.bias:
+            edges.append(self.diagram.bias_edges[group][b])
+        return edges
+
+    def edges_out_of(self, layer: int, a: int) -> list:
+        """The edges that leave node a of diagram layer ``layer``."""
+        return [self.edge(layer, a, b) for b in range(self.layers[layer + 1])]
 
     def edge_values(self, layer: int, weights: np.ndarray, biases: np.ndarray | None = None
                     ) -> list[float]:

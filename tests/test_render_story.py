@@ -277,3 +277,65 @@ def test_another_small_network_keeps_its_layout_and_arithmetic(tmp_path):
     lines = [line for line in text.splitlines() if "=" in line]
     assert all(check_line(line, 3) == [] for line in lines)
     assert any(line.startswith("c₂ ←") for line in lines), "bias updates are shown"
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB pixels (..., 3) in 0..255."""
+    c = rgb / 255.0
+    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast(rgb: np.ndarray, background: np.ndarray) -> np.ndarray:
+    a, b = luminance(rgb), luminance(background)
+    return (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_every_edge_and_text_stands_out_from_the_background(tmp_path, post_trace, rendered,
+                                                             theme):
+    """On the last frame of forward: each edge (sampled along its middle, away from
+    labels and nodes) and each text reaches 3:1 contrast against the background,
+    the least a projected line needs to be seen."""
+    from cli.render import render
+    from scenes.settings import load_theme
+    from tests.frames import hex_rgb, to_pixel
+
+    if theme == "dark":
+        scene, frames = rendered["forward"][:2]
+    else:
+        args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
+                                  output=str(tmp_path / "f.mp4"), theme="light", lang="en",
+                                  captions=False)
+        path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "light", "en",
+                                                            {"precision": 3}), args)
+        frames, _ = decode(path)
+    frame, background = frames[-1].astype(float), hex_rgb(load_theme(theme)["background"])
+    texts = scene.snapshots[-1][1]
+    covered = [box for *_, box, _, _ in texts]
+    covered += [layout_box(node) for node in scene.net.diagram.all_nodes()]
+
+    def best(point) -> float:
+        row, col = to_pixel(point, frame.shape)
+        window = frame[max(row - 2, 0):row + 3, max(col - 2, 0):col + 3].reshape(-1, 3)
+        return float(contrast(window, background).max())
+
+    edges = [e for layer in range(len(scene.net.diagram.edges))
+             for e in scene.net.diagram.layer_edges(layer)]
+    for edge in edges:
+        start, end = edge.get_start(), edge.get_end()
+        points = [start + f * (end - start) for f in np.linspace(0.15, 0.85, 29)]
+        free = [p for p in points if not any(x0 - 0.05 <= p[0] <= x1 + 0.05
+                                             and y0 - 0.05 <= p[1] <= y1 + 0.05
+                                             for x0, y0, x1, y1 in covered)]
+        assert len(free) >= 3, "an edge hidden under labels"
+        assert float(np.median([best(p) for p in free])) >= 3.0, f"{theme}: a faint edge"
+    for _, text, (x0, y0, x1, y1), _, _ in texts:
+        (r1, c0), (r0, c1) = to_pixel((x0, y0), frame.shape), to_pixel((x1, y1), frame.shape)
+        region = frame[r0:r1 + 1, c0:c1 + 1].reshape(-1, 3)
+        assert float(contrast(region, background).max()) >= 3.0, f"{theme}: {text!r} is faint"
+
+
+def layout_box(mobject):
+    from scenes.layout import box
+    return box(mobject)
