@@ -217,14 +217,18 @@ class BackwardScene(ForwardScene):
             old_texts, new_texts = self.parameter_texts(layer, 0), self.parameter_texts(layer, 1)
             start = 0
             for chunk, shown in self.pages(eqs, CHUNK, self.theme["text"]):
-                edges = range(start, start + len(chunk))
+                # the chunk's edges (bias lines have none where bias units are not drawn)
+                drawn = len(self.net.diagram.layer_edges(layer))
+                edges = [k for k in range(start, start + len(chunk)) if k < drawn]
                 start += len(chunk)
                 self.cue(*chunk)
                 self.play(Write(shown), run_time=0.9)
                 # each weight changes on its edge once its line is written
                 shown_now = new_texts[:start] + old_texts[start:]
-                self.play(*self.restroke(layer, after, edges),
-                          *self.relabel_some(layer, edges, shown_now), run_time=0.6)
+                changes = (self.restroke(layer, after, edges)
+                           + self.relabel_some(layer, edges, shown_now))
+                if changes:
+                    self.play(*changes, run_time=0.6)
                 self.wait(0.8)
                 self.play(FadeOut(shown), run_time=0.3)
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)

@@ -4,6 +4,7 @@ the first, so the GIF loops without a jump."""
 
 from manim import (
     DOWN,
+    LEFT,
     RIGHT,
     UP,
     AnimationGroup,
@@ -13,6 +14,7 @@ from manim import (
     MathTex,
     ShowPassingFlash,
     Succession,
+    VGroup,
 )
 
 from core.errors import ConfigError
@@ -48,7 +50,8 @@ class CycleScene(ForwardScene):
         self.add(self.title_mobject)
         self.net = self.draw_plain_network()
         self.readout = self.loss_readout(0)
-        self.add(self.readout)
+        self.phases = self.phase_row()
+        self.add(self.readout, self.phases)
         for t in range(shown):
             self.iteration(t)
         self.cue(self.labels["cycle_restart"])
@@ -60,14 +63,39 @@ class CycleScene(ForwardScene):
         net = StoryNetwork(tr.layers, self.theme, self.font, self.largest_parameter(),
                            bias=self.has_bias)
         net.diagram.set_weights(tr.weights(0), self.biases(0))
+        net.name_nodes(self.node_names(), self.theme["text"])
         self.add(net)
         return net
+
+    # the colour of each phase's word while it plays: values, the error and gradients,
+    # then the weights
+    PHASE_COLOURS = ("forward", "gradient", "gradient", "text")
+
+    def phase_row(self) -> VGroup:
+        """forward → error → backward → update, bottom left; the word of the phase
+        playing lights up."""
+        words = [self.text(word, size=34, color=self.theme["muted"])
+                 for word in self.labels["cycle_phases"]]
+        row = VGroup()
+        for k, word in enumerate(words):
+            if k:
+                row.add(self.text("→", size=34, color=self.theme["muted"]))
+            row.add(word)
+        self.phase_words = words
+        return row.arrange(RIGHT, buff=0.2).to_corner(DOWN + LEFT, buff=0.55)
+
+    def light(self, phase: int | None) -> list:
+        """Animations that light the word of ``phase`` (None: none) and dim the rest."""
+        return [word.animate.set_color(self.theme[self.PHASE_COLOURS[k]] if k == phase
+                                       else self.theme["muted"])
+                for k, word in enumerate(self.phase_words)]
 
     def loss_readout(self, t: int) -> MathTex:
         a = self.arith
         text = rf"\text{{{self.iteration_word()}}}\ {t} \qquad L = {a.n(a.tr['probe_loss'][t, 0])}"
         readout = MathTex(text, font_size=TEX_SIZE, color=self.theme["text"])
-        return readout.to_corner(DOWN + RIGHT, buff=0.5)
+        # above the row of phase words, at the right
+        return readout.to_corner(DOWN + RIGHT, buff=0.5).shift(UP * 0.75)
 
     def iteration_word(self) -> str:
         return "iteration" if self.lang == "en" else "t ="
@@ -94,11 +122,14 @@ class CycleScene(ForwardScene):
         tr, a = self.trace, self.arith
         out = self.net.node(len(tr.layers) - 1, 0)
         self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
-        self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
+        self.play(self.sweep(self.theme["forward"], backwards=False), *self.light(0),
+                  run_time=1.4)
         self.cue(f"{self.labels['loss']}: L = {a.n(tr['probe_loss'][t, 0])}")
-        self.play(Indicate(out, color=self.theme["gradient"], scale_factor=1.3), run_time=0.8)
+        self.play(Indicate(out, color=self.theme["gradient"], scale_factor=1.3), *self.light(1),
+                  run_time=0.8)
         self.cue(self.labels["backward"])
-        self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
+        self.play(self.sweep(self.theme["gradient"], backwards=True), *self.light(2),
+                  run_time=1.4)
         self.cue(f"{self.labels['update']}: L = {a.n(tr['probe_loss'][t, 0])} → "
                  f"{a.n(tr['probe_loss'][t + 1, 0])}")
         self.animate_weights(t + 1)
@@ -112,15 +143,18 @@ class CycleScene(ForwardScene):
                  for edge, new in zip(self.net.diagram.layer_edges(layer),
                                       target.layer_edges(layer))]
         swap = []
-        if readout:  # the number is replaced, never morphed into the next
-            new = self.loss_readout(t)
-            swap = [FadeOut(self.readout), FadeIn(new)]
+        if readout:  # the update: the number is replaced, never morphed into the next,
+            new = self.loss_readout(t)  # and every edge, changing, pulses
+            swap = [FadeOut(self.readout), FadeIn(new), *self.light(3)] + [
+                ShowPassingFlash(edge.copy().set_stroke(self.theme["text"], width=6, opacity=1),
+                                 time_width=1.0)
+                for layer in range(len(self.trace.layers) - 1) for edge in self.edges(layer)]
             self.readout = new
         self.play(*moves, *swap, run_time=0.9)
 
     def restart(self) -> None:
         """Back to the first state, so the last frame is the first frame."""
-        self.play(FadeOut(self.readout, shift=UP * 0.2), run_time=0.4)
+        self.play(FadeOut(self.readout, shift=UP * 0.2), *self.light(None), run_time=0.4)
         self.readout = self.loss_readout(0)
         self.animate_weights(0, readout=False)
         self.play(FadeIn(self.readout, shift=UP * 0.2), run_time=0.4)

@@ -2,7 +2,6 @@
 its arithmetic, h = sum of inputs x weights, then its activation, then the loss."""
 
 from manim import (
-    DOWN,
     ORIGIN,
     RIGHT,
     UP,
@@ -163,19 +162,18 @@ class ForwardScene(StoryScene):
         return []
 
     def sign_legend(self, symbol: str) -> VGroup:
-        """What colours mean: a short line of each edge colour and its sign, and below
-        it the colour of each kind of number the scene writes (values; gradients)."""
-        signs = VGroup()
+        """What colours mean, in one row at the top right: the quantity on the edges
+        and a short line of each colour with its sign, then the colour of each kind of
+        number the scene writes (values; gradients)."""
+        row = VGroup(MathTex(f"{symbol}:", font_size=TEX_SIZE, color=self.theme["muted"]))
         for colour, relation in ((self.theme["positive"], ">"), (self.theme["negative"], "<")):
-            swatch = Line(ORIGIN, RIGHT * 0.6).set_stroke(colour, width=8)
-            label = MathTex(f"{symbol} {relation} 0", font_size=TEX_SIZE,
-                            color=self.theme["muted"])
-            signs.add(VGroup(swatch, label.next_to(swatch, RIGHT, buff=0.15)))
-        signs.arrange(RIGHT, buff=0.45)
-        numbers = VGroup(*[self.text(self.labels[kind], size=32, color=self.theme[colour])
-                           for kind, colour in self.NUMBER_COLOURS]).arrange(RIGHT, buff=0.45)
-        legend = VGroup(signs, numbers).arrange(DOWN, aligned_edge=RIGHT, buff=0.15)
-        return legend.to_corner(UP + RIGHT, buff=0.3)
+            swatch = Line(ORIGIN, RIGHT * 0.5).set_stroke(colour, width=8)
+            label = MathTex(f"{relation} 0", font_size=TEX_SIZE, color=self.theme["muted"])
+            row.add(VGroup(swatch, label.next_to(swatch, RIGHT, buff=0.12)))
+        row.add(*[self.text(self.labels[kind], size=32, color=self.theme[colour])
+                  for kind, colour in self.NUMBER_COLOURS])
+        row.arrange(RIGHT, buff=0.3)
+        return row.to_corner(UP + RIGHT, buff=0.3)
 
     def forward_pass(self, t: int) -> None:
         tr, a = self.trace, self.arith

@@ -33,6 +33,8 @@ class StoryNetwork(VGroup):
         for column in self.diagram.nodes:
             for node in column:
                 node.scale(1.25)
+        for node in self.diagram.all_nodes():  # above edges and what flashes along them
+            node.set_z_index(1)
         self.slots: dict[tuple, str] = {}
         self.taken: list = []
         self.add(self.diagram)
@@ -67,7 +69,7 @@ class StoryNetwork(VGroup):
         for layer, row in enumerate(names):
             for k, name in enumerate(row):
                 group.add(MathTex(name, font_size=VALUE_SIZE - 2, color=color).move_to(
-                    self.node(layer, k)))
+                    self.node(layer, k)).set_z_index(2))
         self.names = group
         self.add(group)
         return group

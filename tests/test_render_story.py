@@ -215,6 +215,33 @@ def test_cycle_loops_and_loss_ticks_down(rendered, post_trace):
     assert len(updates) >= 3 and values == sorted(values, reverse=True)
 
 
+def test_cycle_names_each_phase_as_it_plays(rendered):
+    """At the end of each phase's animation, its word (forward, error, backward,
+    update) is lit in its colour and the words of other colours are not."""
+    from scenes.settings import load_theme
+    from tests.frames import hex_rgb, to_pixel
+
+    scene, frames, _, cues = rendered["cycle"]
+    theme = load_theme("dark")
+    colours = [hex_rgb(theme[key]) for key in scene.PHASE_COLOURS]
+    fps = len(frames) / cues[-1][1]
+
+    def lit(frame, word, colour) -> int:
+        (x0, y0, x1, y1) = layout_box(word)
+        (r1, c0), (r0, c1) = to_pixel((x0, y0), frame.shape), to_pixel((x1, y1), frame.shape)
+        region = frame[r0:r1 + 1, c0:c1 + 1].astype(float)
+        return int((np.abs(region - colour).sum(axis=2) < 60).sum())
+
+    for k in range(8):  # two iterations of four phases
+        end = cues[k + 1][0] - 0.05
+        frame = frames[min(int(end * fps), len(frames) - 1)]
+        phase = k % 4
+        assert lit(frame, scene.phase_words[phase], colours[phase]) > 15, (k, cues[k][2])
+        for other, word in enumerate(scene.phase_words):
+            if not np.array_equal(colours[other], colours[phase]):
+                assert lit(frame, word, colours[phase]) == 0, (k, other)
+
+
 def test_large_networks_are_rejected_before_training():
     big = config.resolve({"network": {"layers": [2, 8, 1]}})
     with pytest.raises(ConfigError, match="at most 4 layers of up to 6 nodes"):
