@@ -161,8 +161,7 @@ class StoryScene(StepScene):
         if line.width <= layout.EQ_WIDTH:
             return line
         room = layout.EQ_WIDTH - INDENT
-        rows = [self.tex(row, color) for row in wrap(line.tex_string,
-                                                     lambda row: self.tex(row).width <= room)]
+        rows = [self.tex(row, color) for row in wrap(line.tex_string, self.extents, room)]
         for row in rows:
             if row.width > room:
                 row.scale_to_fit_width(room)
@@ -173,6 +172,12 @@ class StoryScene(StepScene):
         if block.height > zone:  # only a very long line of a wide network at 6 decimals
             block.scale_to_fit_height(zone)
         return block
+
+    @staticmethod
+    def extents(pieces: list[str]) -> list[tuple[float, float]]:
+        """Left and right ends of each piece of a line, typeset once as a whole."""
+        line = MathTex(*pieces, font_size=TEX_SIZE)
+        return [(part.get_left()[0], part.get_right()[0]) for part in line.submobjects]
 
     def pages(self, eqs: list, most: int, color: str | None = None) -> list[tuple[list, VGroup]]:
         """The equations in order, in groups of at most ``most`` that each fit the

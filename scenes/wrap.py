@@ -1,8 +1,8 @@
 """Breaking a long line of TeX into rows, as a textbook does: before a relation
 (= or ≈) first, before a + or − only where a part is still too wide.
 
-Pure string work with a width function passed in, so that it is tested without
-LaTeX; the scenes pass the width of the typeset row.
+Pure string work with a measuring function passed in, so that it is tested
+without LaTeX; the scenes pass where each piece lies in the typeset line.
 """
 
 from collections.abc import Callable
@@ -33,25 +33,29 @@ def split_before(tex: str, separators: tuple[str, ...]) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def pack(pieces: list[str], fits: Callable[[str], bool]) -> list[str]:
-    """Pieces joined greedily into as few rows as fit, in order."""
-    rows: list[str] = []
-    for piece in pieces:
-        if rows and fits(rows[-1] + piece):
-            rows[-1] += piece
+def wrap(tex: str, extents: Callable[[list[str]], list[tuple[float, float]]],
+         room: float) -> list[str]:
+    """Rows of a line of TeX that each fit ``room`` where possible, as few as may be:
+    broken before relations, and a part between relations that is too wide by itself
+    before its + and −. A piece that cannot be broken further is a row as it is (the
+    caller shrinks it).
+
+    ``extents`` gives the left and right end of each piece within the whole line, so
+    that the line is typeset once (a LaTeX run per candidate row was most of the
+    time of a scene with long lines)."""
+    parts = [split_before(part, OPERATORS) for part in split_before(tex, RELATIONS)]
+    ends = extents([piece for part in parts for piece in part])
+    units, i = [], 0  # (text, left, right): whole parts where they fit, else their pieces
+    for part in parts:
+        mine, i = ends[i:i + len(part)], i + len(part)
+        if mine[-1][1] - mine[0][0] <= room or len(part) == 1:
+            units.append(("".join(part), mine[0][0], mine[-1][1]))
         else:
-            rows.append(piece)
-    return rows
-
-
-def wrap(tex: str, fits: Callable[[str], bool]) -> list[str]:
-    """Rows of a line of TeX that each fit where possible, as few as may be: broken
-    before relations, and a part between relations that is too wide by itself
-    before its + and −. A piece that cannot be broken further is a row as it is
-    (the caller shrinks it)."""
-    if fits(tex):
-        return [tex]
-    pieces = []
-    for part in split_before(tex, RELATIONS):
-        pieces += [part] if fits(part) else split_before(part, OPERATORS)
-    return [row.strip() for row in pack(pieces, fits)]
+            units += [(piece, left, right) for piece, (left, right) in zip(part, mine)]
+    rows: list[tuple[str, float, float]] = []
+    for text, left, right in units:
+        if rows and right - rows[-1][1] <= room:
+            rows[-1] = (rows[-1][0] + text, rows[-1][1], right)
+        else:
+            rows.append((text, left, right))
+    return [text.strip() for text, _, _ in rows]
