@@ -280,32 +280,6 @@ def test_korean_labels_and_plain_manim(tmp_path, post_trace):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_another_small_network_keeps_its_layout_and_arithmetic(tmp_path):
-    """A 3-4-2 softmax network with biases: too dense for edge labels, which are then
-    left to the equations; node labels still find free places."""
-    from cli.render import render
-
-    raw = {"network": {"layers": [3, 4, 2], "activation": "tanh", "output": "softmax",
-                       "loss": "ce", "init": "normal", "init_scale": 0.5, "seed": 3},
-           "data": {"dataset": "inline", "X": [[1.0, -0.5, 2.0]], "y": [1]},
-           "train": {"learning_rate": 0.5, "iterations": 1}}
-    trace = trainer.train(config.resolve(raw))
-    settings = Settings(trace, "small", "light", "en", {"precision": 3})
-    args = argparse.Namespace(config="small", quality="l", format=None, transparent=False,
-                              output=str(tmp_path / "b.mp4"), theme="light", lang="en",
-                              captions=True)
-    path, scene, _ = render(SCENES["backward"], settings, args)
-    for moment, texts in scene.snapshots:
-        assert overlapping(texts) == [], moment
-        for _, text, (x0, y0, x1, y1), *_ in texts:
-            assert -FRAME_HALF_WIDTH <= x0 and x1 <= FRAME_HALF_WIDTH, text
-            assert -FRAME_HALF_HEIGHT <= y0 and y1 <= FRAME_HALF_HEIGHT, text
-    text = path.with_suffix(".vtt").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if "=" in line]
-    assert all(check_line(line, 3) == [] for line in lines)
-    assert any(line.startswith("c₂ ←") for line in lines), "bias updates are shown"
-
-
 def luminance(rgb: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of sRGB pixels (..., 3) in 0..255."""
     c = rgb / 255.0

@@ -1,0 +1,40 @@
+"""Scenes run to the end without drawing a pixel, for the tests that read what a scene
+put on screen (captions, layout snapshots, diagram geometry) rather than its frames."""
+
+from manim import tempconfig
+from manim.renderer.cairo_renderer import CairoRenderer
+
+from core import trainer
+from scenes import cache
+from scenes.registry import SCENES
+from scenes.settings import Settings
+
+QUIET = {"dry_run": True, "quality": "low_quality", "disable_caching": True,
+         "verbosity": "ERROR", "progress_bar": "none"}
+
+
+class FramelessRenderer(CairoRenderer):
+    """A dry run still paints a still frame at every play, a quarter of its time; these
+    tests never look at pixels, so nothing is painted."""
+
+    def update_frame(self, *args, **kwargs) -> None:
+        pass
+
+    def get_frame(self):
+        return self.camera.pixel_array
+
+
+def run(scene_class: type, settings: Settings):
+    """The scene, constructed and rendered with these settings, without frames."""
+    made = type(scene_class.__name__, (scene_class,), {"settings": settings})
+    with cache.Scratch() as scratch, tempconfig(QUIET | scratch.dirs):
+        scene = made(renderer=FramelessRenderer())
+        scene.render()
+        scratch.keep()
+    return scene
+
+
+def run_example(name: str, raw: dict, options: dict, example: str = "example"):
+    """Scene ``name`` on the resolved config ``raw`` with these options."""
+    settings = Settings(trainer.train(raw), example, "dark", "en", options)
+    return run(SCENES[name].load(), settings)
