@@ -151,6 +151,40 @@ class Arithmetic:
                   f"{text_name} = " + " + ".join(text_terms) + " $eq $z",
                   agrees(calc, nums["z"]), **nums)
 
+    def layer_values_eq(self, layer: int, t: int) -> Eq:
+        """A layer's outputs in one line: (σ(h₁), σ(h₂)) = (0.731, 0.786)."""
+        count = self.layers[layer]
+        names = [self.act_name(layer, j) for j in range(count)]
+        nums = {f"a{j}": self.n(self.activation(layer, j, t)) for j in range(count)}
+        values_tex = ", ".join(f"$a{j}" for j in range(count))
+        if count == 1:
+            return Eq(f"{names[0][0]} = {values_tex}", f"{names[0][1]} = {values_tex}", **nums)
+        return Eq(rf"\left({', '.join(tex for tex, _ in names)}\right) = "
+                  rf"\left({values_tex}\right)",
+                  f"({', '.join(text for _, text in names)}) = ({values_tex})", **nums)
+
+    def rounded_first_eq(self, layer: int, j: int, t: int, decimals: int) -> Eq:
+        """A weighted sum from the previous layer's outputs rounded to ``decimals``
+        first (as a worked example by hand does): its result is what a calculator gets
+        from the numbers shown, so the line says "="."""
+        tex_name, text_name = self.pre_name(layer, j)
+        nums, tex_terms, text_terms, calc = {}, [], [], 0.0
+        for i in range(self.layers[layer - 1]):
+            rounded = fmt(self.activation(layer - 1, i, t), decimals)
+            nums[f"a{i}"] = f"({rounded})" if rounded.startswith("-") else rounded
+            nums[f"w{i}"] = self.o(self.weight(layer - 1, i, j, t))
+            calc += value(nums[f"a{i}"]) * value(nums[f"w{i}"])
+            tex_terms.append(rf"$a{i} \times $w{i}")
+            text_terms.append(f"$a{i} × $w{i}")
+        if self.net["bias"]:
+            nums["b"] = self.o(float(self.tr[f"b{layer - 1}"][t][j]))
+            calc += value(nums["b"])
+            tex_terms.append("$b")
+            text_terms.append("$b")
+        nums["z"] = self.n(calc)
+        return Eq(f"{tex_name} = " + " + ".join(tex_terms) + " = $z",
+                  f"{text_name} = " + " + ".join(text_terms) + " = $z", **nums)
+
     def activation_eq(self, layer: int, j: int, t: int) -> Eq | None:
         """sigma(h_j) = sigma(1.0) = 0.731; None where the activation is linear."""
         z = self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))

@@ -7,11 +7,9 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    Dot,
     FadeIn,
     FadeOut,
     MathTex,
-    MoveAlongPath,
     VGroup,
     Write,
 )
@@ -20,6 +18,7 @@ from scenes import layout
 from scenes.edge_labels import opacity, place_along_edges
 from scenes.forward import ForwardScene
 from scenes.numbers import fmt, minus_signs
+from scenes.pulses import pulse
 
 CHUNK = 3  # equation lines on screen at once
 
@@ -52,7 +51,7 @@ class BackwardScene(ForwardScene):
             self.batch_gradients()
         self.update_weights()
         self.second_forward()
-        self.wait(2.0)
+        self.hold()
         self.end_captions()
 
     def reserved_places(self, net) -> list:
@@ -72,7 +71,8 @@ class BackwardScene(ForwardScene):
         self.loss_line, words = self.loss_lines(t)
         self.add(*self.value_labels, self.loss_line)
         self.cue(self.labels["forward"] + ": " + words[0], *words[1:])
-        self.wait(1.0)
+        self.snapshot(words[0])  # on screen from here, not from the end of an animation
+        self.hold()
 
     def output_error(self) -> None:
         a, last = self.arith, len(self.trace.layers) - 1
@@ -85,13 +85,13 @@ class BackwardScene(ForwardScene):
             if first:  # one thing at a time: the loss leaves before the error is written
                 self.play(FadeOut(self.loss_line), run_time=0.4)
             self.play(Write(shown), run_time=1.4)
-            self.wait(1.0)
             if number < len(pages) - 1:
+                self.hold()
                 self.play(FadeOut(shown), run_time=0.4)
         grads = [self.gradient_label(last, j, a.delta(last, j, 0))
                  for j in range(self.trace.layers[-1])]
         self.play(*[FadeIn(g) for g in grads], run_time=0.6)
-        self.wait(1.0)
+        self.hold(spent=0.6)
         self.play(FadeOut(shown), run_time=0.4)
 
     def layer_pairs(self, layer: int) -> list[tuple[int, int]]:
@@ -100,13 +100,8 @@ class BackwardScene(ForwardScene):
 
     def flow_back(self, layer: int) -> None:
         """Pulses run right to left along the layer's edges."""
-        pulses = []
-        for i, j in self.layer_pairs(layer):
-            start, end = self.net.edge_path(layer, i, j, backwards=True)
-            dot = Dot(start, radius=0.09, color=self.theme["gradient"])
-            path = self.net.edge(layer, i, j).copy().put_start_and_end_on(start, end)
-            pulses.append(MoveAlongPath(dot, path, remover=True))
-        self.play(*pulses, run_time=1.2)
+        self.play(*[pulse(self.net.edge(layer, i, j), self.theme["gradient"], reverse=True)
+                    for i, j in self.layer_pairs(layer)], run_time=1.2)
 
     def weight_gradients(self, layer: int) -> None:
         """Each edge of the layer shows its dL/dw, coloured by sign, widened by size."""
@@ -149,11 +144,11 @@ class BackwardScene(ForwardScene):
                         if number == 0 else [])
                 self.play(Write(shown), *mark, run_time=1.4)
                 if number < len(pages) - 1:
-                    self.wait(0.8)
+                    self.hold()
                     self.play(FadeOut(shown), run_time=0.3)
             label = self.gradient_label(layer, j, a.delta(layer, j, 0))
             self.play(FadeIn(label), run_time=0.4)
-            self.wait(0.8)
+            self.hold(spent=0.4)
             self.play(FadeOut(shown), *self.unfocus(), run_time=0.4)
 
     def batch_matters(self) -> bool:
@@ -173,7 +168,7 @@ class BackwardScene(ForwardScene):
         header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.cue(*words)
         self.play(FadeIn(header), run_time=0.6)
-        self.wait(2.5)
+        self.hold()
         self.play(FadeOut(header), run_time=0.3)
         for layer in range(len(tr.layers) - 2, -1, -1):
             pairs = self.layer_pairs(layer)
@@ -197,7 +192,7 @@ class BackwardScene(ForwardScene):
                                                                   aligned_edge=LEFT)
         self.play(FadeIn(header), FadeOut(self.title_mobject), FadeIn(title), run_time=0.6)
         self.title_mobject = title
-        self.wait(1.0)
+        self.hold()
         self.play(FadeOut(header), run_time=0.3)
         before = self.net.diagram.copy()
         before.set_weights(tr.weights(0), self.biases(0))
@@ -229,7 +224,7 @@ class BackwardScene(ForwardScene):
                            + self.relabel_some(layer, edges, shown_now))
                 if changes:
                     self.play(*changes, run_time=0.6)
-                self.wait(0.8)
+                self.hold(spent=0.6 if changes else 0.0)
                 self.play(FadeOut(shown), run_time=0.3)
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
 
@@ -280,7 +275,7 @@ class BackwardScene(ForwardScene):
                      *lines[1:])
             self.play(Write(shown), run_time=1.2)
             if number < len(pages) - 1:
-                self.wait(2.0)
+                self.hold()
                 self.play(FadeOut(shown), run_time=0.4)
 
     # --- helpers ----------------------------------------------------------------------
@@ -340,5 +335,5 @@ class BackwardScene(ForwardScene):
         for chunk, shown in self.pages(eqs, CHUNK, colour):
             self.cue(*chunk)
             self.play(Write(shown), run_time=0.9)
-            self.wait(0.8)
+            self.hold()
             self.play(FadeOut(shown), run_time=0.3)

@@ -1,6 +1,8 @@
 """The post's chain-rule example, z = (x + y)^2 with t = x + y, as a two-gate
 computational graph in the cs231n style: forward values above the wires (green),
-gradients below (red). Then the same picture for a general gate f(x, y)."""
+gradients below (red). It opens on the graph, with the derivative found by expanding;
+the chain rule then finds it symbolically and with numbers. Then the same picture for a
+general gate f(x, y): upstream gradient, local gradients, downstream gradients."""
 
 from manim import (
     DOWN,
@@ -9,11 +11,11 @@ from manim import (
     UP,
     Arrow,
     Circle,
+    Create,
     FadeIn,
     FadeOut,
     Line,
     MathTex,
-    ShowPassingFlash,
     VGroup,
     VMobject,
     Write,
@@ -23,6 +25,7 @@ from core.graph import square_of_sum
 from scenes import layout
 from scenes.arith import Eq, agrees, value
 from scenes.options import Option
+from scenes.pulses import pulse
 from scenes.story import MIN_TEXT_SIZE, TEX_SIZE, StoryScene
 
 GATE_RADIUS = 0.5
@@ -43,12 +46,11 @@ class ChainRuleScene(StoryScene):
         g = square_of_sum(self.options["x"], self.options["y"])
         self.v = {name: self.data(node.value) for name, node in g.items()}
         self.d = {name: self.data(node.grad) for name, node in g.items()}
-        self.expanded()
         self.graph()
+        self.expanded()
         self.forward_values()
         self.backward_values()
         self.general_gate()
-        self.wait(1.5)
         self.end_captions()
 
     def expanded(self) -> None:
@@ -61,7 +63,7 @@ class ChainRuleScene(StoryScene):
         shown = self.lines(eqs)
         self.cue(*eqs)
         self.play(Write(shown), run_time=1.6)
-        self.wait(1.5)
+        self.hold()
         self.play(FadeOut(shown), run_time=0.4)
 
     def op(self, text: str) -> str:
@@ -120,11 +122,10 @@ class ChainRuleScene(StoryScene):
                   agrees(value(v["t"]) ** 2, v["z"]), t=self.op(v["t"]), z=v["z"])]
         shown = self.lines(eqs, green)
         self.cue(self.labels["forward"] + ": " + eqs[0].text, eqs[1].text)
-        flashes = [ShowPassingFlash(w.copy().set_stroke(green, width=8), time_width=0.6)
-                   for w in self.wires]
+        flashes = [pulse(w, green) for w in self.wires]
         self.play(*flashes, Write(shown), run_time=1.4)
         self.play(*[FadeIn(a) for a in above], run_time=0.6)
-        self.wait(1.2)
+        self.hold(spent=0.6)
         self.play(FadeOut(shown), run_time=0.3)
         self.forward_labels = above
 
@@ -139,6 +140,18 @@ class ChainRuleScene(StoryScene):
         ]
         for wire, tex, eqs in steps:
             self.backward_step(wire, tex, eqs, red)
+        # the chain rule in symbols first: it gives what expanding gave
+        symbolic = [Eq(r"\partial z/\partial x = \partial z/\partial t \cdot "
+                       r"\partial t/\partial x = 2t \cdot 1 = 2(x + y)",
+                       "∂z/∂x = ∂z/∂t · ∂t/∂x = 2t · 1 = 2(x + y)"),
+                    Eq(r"\partial z/\partial y = \partial z/\partial t \cdot "
+                       r"\partial t/\partial y = 2t \cdot 1 = 2(x + y)",
+                       "∂z/∂y = ∂z/∂t · ∂t/∂y = 2t · 1 = 2(x + y)")]
+        shown = self.lines(symbolic, red)
+        self.cue(*symbolic)
+        self.play(Write(shown), run_time=1.6)
+        self.hold()
+        self.play(FadeOut(shown), run_time=0.4)
         add_eqs = [Eq(r"\partial z/\partial x = \partial z/\partial t \cdot \partial t/\partial x"
                       r" = $g \times 1 = $dx", "∂z/∂x = ∂z/∂t · ∂t/∂x = $g × 1 = $dx",
                       g=self.op(d["t"]), dx=d["x"]),
@@ -151,57 +164,75 @@ class ChainRuleScene(StoryScene):
                   self.on_wire(self.wire_y, rf"\partial z/\partial y = {d['y']}", red, True)]
         self.play(Write(shown), run_time=1.4)
         self.play(*[FadeIn(m) for m in labels], run_time=0.6)
-        self.wait(1.5)
+        self.hold(spent=0.6)
         note = self.text(self.labels["add_gate"], size=MIN_TEXT_SIZE, color=self.theme["muted"])
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        self.play(FadeOut(shown), run_time=0.4)  # one thing at a time: no cross-fade
         self.cue(self.labels["add_gate"])
-        self.play(FadeOut(shown), FadeIn(note), run_time=0.5)
-        self.wait(2.0)
+        self.play(FadeIn(note), run_time=0.5)
+        self.hold()
         self.play(FadeOut(note), run_time=0.3)
 
     def backward_step(self, wire: Line, tex: str, eqs: list, red: str) -> None:
         shown = self.lines(eqs, red)
         self.cue(*eqs)
-        back = wire.copy().set_stroke(red, width=8)
-        back.put_start_and_end_on(wire.get_end(), wire.get_start())
         label = self.on_wire(wire, tex.replace("$g", eqs[0].tex.split()[-1]), red, True)
-        self.play(ShowPassingFlash(back, time_width=0.6), Write(shown), run_time=1.2)
+        self.play(pulse(wire, red, reverse=True), Write(shown), run_time=1.2)
         self.play(FadeIn(label), run_time=0.5)
-        self.wait(1.0)
+        self.hold(spent=0.5)
         self.play(FadeOut(shown), run_time=0.3)
 
     # --- a general gate -----------------------------------------------------------------
 
     def general_gate(self) -> None:
-        """Symbols only: upstream dL/dz, local dz/dx and dz/dy, downstream products."""
+        """cs231n's figure, symbols only, one idea at a time: a gate with its forward
+        values above the wires; its local gradients; the upstream gradient coming back
+        along z; the downstream gradients going on along x and y, each upstream × local."""
         self.play(*[FadeOut(m) for m in self.mobjects if m is not self.title_mobject],
                   run_time=0.5)
-        green, red = self.theme["forward"], self.theme["gradient"]
+        green, red, muted = self.theme["forward"], self.theme["gradient"], self.theme["muted"]
         gate = self.gate("f", [0.3, 0.6, 0])
         gate.scale(1.3)
         wx = self.bent_wire(-6.2, 2.5, gate.get_left() + [0, 0.25, 0])
-        wy = self.bent_wire(-6.2, -1.3, gate.get_left() + [0, -0.25, 0])
+        wy = self.bent_wire(-6.2, -1.1, gate.get_left() + [0, -0.25, 0])
         wz = Line(gate.get_right(), [5.6, 0.6, 0])
         wires = VGroup(wx, wy, wz).set_stroke(self.theme["node_stroke"], width=3)
         forward = [self.on_wire(wx, "x", green, False), self.on_wire(wy, "y", green, False),
                    self.on_wire(wz, "z", green, False)]
         local = MathTex(r"\frac{\partial z}{\partial x},\ \frac{\partial z}{\partial y}",
-                        font_size=TEX_SIZE, color=self.theme["muted"]).next_to(gate, UP, buff=0.25)
-        arrow = Arrow(wz.get_end() + [0, -0.3, 0], wz.get_start() + [0.3, -0.3, 0],
-                      color=red, buff=0, stroke_width=4, max_tip_length_to_length_ratio=0.08)
+                        font_size=TEX_SIZE, color=muted).next_to(gate, UP, buff=0.25)
+        local_words = self.text(self.labels["local_gradients"], size=MIN_TEXT_SIZE,
+                                color=muted).next_to(local, RIGHT, buff=0.3)
+        upstream_arrow = self.back_arrow(wz.get_end()[0], wz.get_start()[0] + 0.3, 0.3, red)
         upstream = MathTex(r"\frac{\partial L}{\partial z}", font_size=TEX_SIZE, color=red)
-        upstream.next_to(arrow, DOWN, buff=0.15)
-        down_x = self.on_wire(wx, r"\frac{\partial L}{\partial x} = \frac{\partial L}{\partial z}"
-                              r"\frac{\partial z}{\partial x}", red, True)
-        down_y = self.on_wire(wy, r"\frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}"
-                              r"\frac{\partial z}{\partial y}", red, True)
-        self.cue(self.labels["general_gate"] + ": z = f(x, y)")
-        self.play(FadeIn(wires), FadeIn(gate), *[FadeIn(m) for m in forward], run_time=1.0)
-        self.cue(self.labels["local_gradients"] + ": ∂z/∂x, ∂z/∂y")
-        self.play(FadeIn(local), run_time=0.8)
-        self.cue(self.labels["upstream"] + ": ∂L/∂z")
-        self.play(FadeIn(arrow), FadeIn(upstream), run_time=0.8)
-        self.cue(self.labels["downstream"] + ": ∂L/∂x = ∂L/∂z · ∂z/∂x, ∂L/∂y = ∂L/∂z · ∂z/∂y")
-        self.play(Write(down_x), Write(down_y), run_time=1.6)
+        upstream.next_to(upstream_arrow, DOWN, buff=0.15)
+        upstream_words = self.text(self.labels["upstream"], size=MIN_TEXT_SIZE,
+                                   color=red).next_to(upstream, DOWN, buff=0.15)
+        downstream_arrows = [self.back_arrow(w.label_anchor[0] + 1.6, w.label_anchor[0] - 1.6,
+                                             w.label_anchor[1] - 0.3, red) for w in (wx, wy)]
+        down = [MathTex(rf"\frac{{\partial L}}{{\partial {v}}} = \frac{{\partial L}}"
+                        rf"{{\partial z}} \frac{{\partial z}}{{\partial {v}}}",
+                        font_size=TEX_SIZE, color=red).next_to(arrow, DOWN, buff=0.15)
+                for v, arrow in zip("xy", downstream_arrows)]
+        rule = self.text(self.labels["downstream"], color=red)
+        rule.next_to(down[1], DOWN, buff=0.3).align_to(down[1], LEFT)
+        steps = [
+            (self.labels["general_gate"] + ": z = f(x, y)",
+             [FadeIn(wires), FadeIn(gate), *[FadeIn(m) for m in forward]]),
+            (self.labels["local_gradients"] + ": ∂z/∂x, ∂z/∂y",
+             [FadeIn(local), FadeIn(local_words)]),
+            (self.labels["upstream"] + ": ∂L/∂z",
+             [Create(upstream_arrow), FadeIn(upstream), FadeIn(upstream_words)]),
+            (self.labels["downstream"] + ": ∂L/∂x = ∂L/∂z · ∂z/∂x, ∂L/∂y = ∂L/∂z · ∂z/∂y",
+             [*[Create(a) for a in downstream_arrows], *[Write(m) for m in down],
+              FadeIn(rule)]),
+        ]
+        for words, moves in steps:
+            self.cue(words)
+            self.play(*moves, run_time=1.2)
+            self.hold()
 
-
+    def back_arrow(self, start_x: float, end_x: float, level: float, colour: str) -> Arrow:
+        """A gradient's way back, under its wire: right to left, the head where it goes."""
+        return Arrow([start_x, level, 0], [end_x, level, 0], color=colour, buff=0,
+                     stroke_width=4, max_tip_length_to_length_ratio=0.08)

@@ -12,14 +12,15 @@ from manim import (
     FadeOut,
     Indicate,
     MathTex,
-    ShowPassingFlash,
     Succession,
     VGroup,
 )
+from manim.utils.rate_functions import there_and_back
 
 from core.errors import ConfigError
 from scenes.forward import ForwardScene
 from scenes.options import Option
+from scenes.pulses import pulse
 from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
 
@@ -109,13 +110,8 @@ class CycleScene(ForwardScene):
         order = reversed(layers) if backwards else layers
         steps = []
         for layer in order:
-            flashes = []
-            for edge in self.edges(layer):
-                flash = edge.copy().set_stroke(colour, width=8, opacity=1)
-                if backwards:
-                    flash.put_start_and_end_on(edge.get_end(), edge.get_start())
-                flashes.append(ShowPassingFlash(flash, time_width=0.7))
-            steps.append(AnimationGroup(*flashes))
+            steps.append(AnimationGroup(*[pulse(edge, colour, reverse=backwards)
+                                          for edge in self.edges(layer)]))
         return Succession(*steps)
 
     def iteration(self, t: int) -> None:
@@ -144,10 +140,10 @@ class CycleScene(ForwardScene):
                                       target.layer_edges(layer))]
         swap = []
         if readout:  # the update: the number is replaced, never morphed into the next,
-            new = self.loss_readout(t)  # and every edge, changing, pulses
+            new = self.loss_readout(t)  # and every edge, changing, glows where it is
             swap = [FadeOut(self.readout), FadeIn(new), *self.light(3)] + [
-                ShowPassingFlash(edge.copy().set_stroke(self.theme["text"], width=6, opacity=1),
-                                 time_width=1.0)
+                FadeIn(edge.copy().set_stroke(self.theme["text"], width=6, opacity=1),
+                       rate_func=there_and_back, remover=True)
                 for layer in range(len(self.trace.layers) - 1) for edge in self.edges(layer)]
             self.readout = new
         self.play(*moves, *swap, run_time=0.9)

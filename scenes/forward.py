@@ -9,7 +9,6 @@ from manim import (
     FadeOut,
     Line,
     MathTex,
-    ShowPassingFlash,
     VGroup,
     Write,
 )
@@ -19,10 +18,13 @@ from core.setup import build
 from scenes import layout
 from scenes.edge_labels import opacity
 from scenes.options import Option
+from scenes.pulses import pulse
 from scenes.story import TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
 
 DIMMED = 0.3  # edges and labels not in use while a node is computed
+MOST_LINES = 3  # of the summary on one screen
+POST_DECIMALS = 2  # the post writes its hidden outputs with two decimals
 
 
 class ForwardScene(StoryScene):
@@ -56,7 +58,7 @@ class ForwardScene(StoryScene):
         self.add(self.title_mobject)
         self.net = self.draw_network(t=0)
         self.forward_pass(t=0)
-        self.wait(1.5)
+        self.summary(t=0)
         self.end_captions()
 
     def draw_network(self, t: int) -> StoryNetwork:
@@ -107,7 +109,7 @@ class ForwardScene(StoryScene):
         self.cue(self.labels["forward"] + ": " + ", ".join(
             f"{a.act_name(0, i)[1]} = {a.data(a.activation(0, i, t))}"
             for i in range(tr.layers[0])) + ", " + ", ".join(text for _, text in self.targets()))
-        self.wait(1.0)
+        self.hold()
         return net
 
     def node_names(self) -> list[list[str]]:
@@ -180,8 +182,7 @@ class ForwardScene(StoryScene):
         self.value_labels = []
         for layer in range(1, len(tr.layers)):
             edges = self.net.diagram.layer_edges(layer - 1)
-            self.play(*[ShowPassingFlash(e.copy().set_stroke(self.theme["forward"], width=8),
-                                         time_width=0.6) for e in edges], run_time=1.2)
+            self.play(*[pulse(e, self.theme["forward"]) for e in edges], run_time=1.2)
             for j in range(tr.layers[layer]):
                 eqs = [e for e in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if e]
                 pages = self.pages(eqs, len(eqs))
@@ -192,15 +193,36 @@ class ForwardScene(StoryScene):
                           if number == 0 else [])
                     self.play(Write(shown), *on, run_time=1.4)
                     if number < len(pages) - 1:  # a long line can take a screen of its own
-                        self.wait(0.8)
+                        self.hold()
                         self.play(FadeOut(shown), run_time=0.4)
                 value = self.net.value_label(layer, j, self.value_text(layer, j, t),
                                              self.theme["forward"])
                 self.play(FadeIn(value), run_time=0.5)
                 self.value_labels.append(value)
-                self.wait(0.8)
+                self.hold(spent=0.5)
                 self.play(FadeOut(shown), *self.unfocus(), run_time=0.4)
         loss, words = self.loss_lines(t)
         self.cue(*words)
         self.play(Write(loss), run_time=1.4)
         self.loss_line = loss
+
+    def summary(self, t: int) -> None:
+        """The pass in a few lines: each layer's outputs, then the loss. For the post's
+        own example, why the post's last digit differs: it rounded first."""
+        a, last = self.arith, len(self.trace.layers) - 1
+        self.hold()
+        self.play(FadeOut(self.loss_line), run_time=0.4)
+        eqs = [a.layer_values_eq(layer, t) for layer in range(1, last + 1)] + [a.loss_eq(t)]
+        pages = self.pages(eqs, MOST_LINES)
+        for number, (page, shown) in enumerate(pages):
+            self.cue(*page)
+            self.play(Write(shown), run_time=1.4)
+            self.hold()
+            if number < len(pages) - 1 or self.config_name == "post":
+                self.play(FadeOut(shown), run_time=0.4)
+        if self.config_name == "post":
+            words = self.labels["post_rounding"].format(d=POST_DECIMALS)
+            eq = a.rounded_first_eq(last, 0, t, POST_DECIMALS)
+            self.cue(words, eq)
+            self.play(Write(self.lines([self.text(words), eq])), run_time=1.4)
+            self.hold()

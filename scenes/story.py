@@ -39,6 +39,7 @@ TEX_SIZE = 46
 MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
 ROW_GAP = 0.22  # between stacked lines and rows
+HOLD = 3.0  # seconds a finished block stays fully visible, at pace 1
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
@@ -96,6 +97,7 @@ class StoryScene(StepScene):
         self.check_trace(settings.trace, self.options)
         self.trace, self.theme, self.labels = settings.trace, settings.theme, settings.labels
         self.lang = settings.lang
+        self.config_name = settings.config_name
         self.font = layout.font(settings.lang)
         self.precision = self.options["precision"]
         self.arith = Arithmetic(self.trace, self.precision)
@@ -106,6 +108,7 @@ class StoryScene(StepScene):
         self.approx_seen = self.approx_explained = False
         # (moment, [(kind, text, box, font size, outline)])
         self.snapshots: list[tuple[str, list[tuple]]] = []
+        self.snapshot_times: list[float] = []  # when each was taken, in seconds
 
     @property
     def has_bias(self) -> bool:
@@ -215,7 +218,7 @@ class StoryScene(StepScene):
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.cue(" ".join(words))
         self.play(FadeIn(note), run_time=0.5)
-        self.wait(3.0)
+        self.hold()
         self.play(FadeOut(note), run_time=0.4)
 
     # --- captions and layout snapshots -------------------------------------------------
@@ -229,8 +232,11 @@ class StoryScene(StepScene):
         self.captions.append([now, now, text])
         self.step(text)
 
-    def play(self, *args, run_time: float = 1.0, **kwargs) -> None:
-        super().play(*args, run_time=run_time * self.options["pace"], **kwargs)
+    def play(self, *args, run_time: float | None = None, **kwargs) -> None:
+        # a wait comes here too, as a Wait already paced: its run_time is its own
+        if run_time is not None:
+            kwargs["run_time"] = run_time * self.options["pace"]
+        super().play(*args, **kwargs)
         self.snapshot(self.captions[-1][2].split("\n")[0] if self.captions else "")
         if self.approx_explained:
             return
@@ -241,6 +247,11 @@ class StoryScene(StepScene):
 
     def wait(self, duration: float = 1.0, **kwargs) -> None:
         super().wait(duration * self.options["pace"], **kwargs)
+
+    def hold(self, spent: float = 0.0) -> None:
+        """Keep what was just finished on screen HOLD seconds in all, ``spent`` of which
+        already passed in animations that left it in place: time to read it."""
+        self.wait(max(HOLD - spent, 0.0))
 
     def equations_on_screen(self) -> list[tuple[VGroup, bool]]:
         """The groups made by ``lines`` that are on screen now."""
@@ -253,13 +264,14 @@ class StoryScene(StepScene):
             self.play(*[FadeOut(group) for group in last], run_time=0.4)
             self.explain_approx()
             self.play(*[FadeIn(group) for group in last], run_time=0.4)
-            self.wait(1.0)
+            self.hold()
         if self.captions:
             self.captions[-1][1] = self.renderer.time
 
     def snapshot(self, name: str) -> None:
         """Boxes, sizes and outlines (turned with a label that lies along its edge)
         of the texts on screen now, for the layout tests."""
+        self.snapshot_times.append(self.renderer.time)
         self.snapshots.append((name, [
             (type(m).__name__, getattr(m, "tex_string", None) or getattr(m, "text", ""),
              layout.box(m), float(m.font_size), outline(m))

@@ -9,7 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 from core import config, trainer
-from scenes.story import MIN_TEXT_SIZE, TEX_SIZE
+from scenes import layout
+from scenes.story import HOLD, MIN_TEXT_SIZE, TEX_SIZE
 from tests import dry_run
 from tests.arithmetic import check_line, count_checked
 from tests.test_render_story import FRAME_HALF_HEIGHT, FRAME_HALF_WIDTH, overlapping
@@ -81,7 +82,7 @@ def captions(job: tuple[str, str, int]) -> tuple[list[str], list]:
     if name == "cycle":  # as many iterations as the example runs, up to the default 3
         options["iterations"] = min(3, raw["train"]["iterations"])
     scene = dry_run.run_example(name, raw, options, example)
-    return [text for *_, text in scene.captions], scene.snapshots
+    return [text for *_, text in scene.captions], scene.snapshots, scene.snapshot_times
 
 
 SCENES_WITH_NUMBERS = ("backward", "forward", "cycle")
@@ -105,7 +106,7 @@ def made() -> dict:
 
 @pytest.fixture(scope="module")
 def cues(made) -> dict:
-    return {job: captions for job, (captions, _) in made.items()}
+    return {job: captions for job, (captions, *_) in made.items()}
 
 
 UPDATE = re.compile(r"^(\S+) ← (.+) − (.+) × (\S+) [=≈] (\S+)$")
@@ -167,7 +168,7 @@ def test_worked_examples_stay_legible(made, job):
     smaller than the post's own (long lines are broken into rows, not shrunk); and
     the lines still check out."""
     name, example, precision = job
-    captions, snapshots = made[job]
+    captions, snapshots, _ = made[job]
     check(captions, precision)
     assert sum(1 for _, texts in snapshots if texts) >= (20 if name == "backward" else 5)
     assert "MathTex" in {kind for _, texts in snapshots for kind, *_ in texts}
@@ -179,3 +180,29 @@ def test_worked_examples_stay_legible(made, job):
             least = TEX_SIZE if kind != "Text" else MIN_TEXT_SIZE
             assert size >= least - 0.5, f"too small ({size:.1f}): {where}"
         assert overlapping(texts) == [], f"{example} at {moment!r}"
+
+
+def shortest_holds(snapshots: list, times: list[float]) -> list[tuple[float, str]]:
+    """How long each text of the bottom area stayed on screen once complete (from the
+    end of the animation that finished it to the start of the one that took it away),
+    shortest first. A line shown again on a later screen counts again."""
+    runs: dict[tuple, list[list]] = {}  # text -> [[first index, last index], ...]
+    for index, (_, texts) in enumerate(snapshots):
+        for kind, text, box, *_ in texts:
+            if box[3] <= layout.EQ_ZONE[3] + 1e-6:
+                key = (kind, text, tuple(round(v, 2) for v in box))
+                seen = runs.setdefault(key, [])
+                if seen and seen[-1][1] == index - 1:
+                    seen[-1][1] = index
+                else:
+                    seen.append([index, index])
+    return sorted((times[last] - times[first], key[1])
+                  for key, seen in runs.items() for first, last in seen)
+
+
+@pytest.mark.parametrize("job", [job for job in JOBS if job[0] != "cycle"], ids=str)
+def test_every_finished_block_is_held_long_enough_to_read(made, job):
+    _, snapshots, times = made[job]
+    holds = shortest_holds(snapshots, times)
+    assert holds, "the bottom area was used"
+    assert holds[0][0] >= HOLD - 1e-6, holds[:3]

@@ -1,0 +1,44 @@
+"""What travels along an edge leads with an arrowhead at its front, pointing the way
+it goes, so that a still frame shows the direction (scenes.pulses)."""
+
+import numpy as np
+import pytest
+from manim import Line, VMobject
+
+from scenes.pulses import pulse
+
+
+def bent() -> VMobject:
+    return VMobject().set_points_as_corners([[-4, 1, 0], [-1, 1, 0], [0, 0, 0]])
+
+
+@pytest.mark.parametrize("path, reverse", [(Line([0, 0, 0], [4, 0, 0]), False),
+                                           (Line([0, 0, 0], [4, 0, 0]), True),
+                                           (Line([1, 2, 0], [-2, -1, 0]), True),
+                                           (bent(), False)])
+def test_the_head_leads_the_streak_and_points_the_way(path, reverse):
+    group = pulse(path, "#ff0000", reverse=reverse)
+    group.begin()
+    streak, head = group.animations
+    for alpha in (0.15, 0.3, 0.45):
+        group.interpolate(alpha)
+        points = streak.mobject.points  # in the order it travels: the front is last
+        front = points[-1]
+        onward = next(front - p for p in points[-2::-1] if np.linalg.norm(front - p) > 1e-6)
+        centre = head.mobject.get_center()
+        assert np.linalg.norm(centre - front) < 0.02, (alpha, centre, front)
+        # an equilateral head: one corner points straight on (the others are 120° off)
+        best = max(np.dot(c - centre, onward) / np.linalg.norm(c - centre)
+                   / np.linalg.norm(onward) for c in head.mobject.get_vertices())
+        assert best > 0.99, (alpha, best)
+
+
+def test_the_streak_runs_from_the_end_when_reversed():
+    line = Line([0, 0, 0], [4, 0, 0])
+    for reverse, first in ((False, 0.0), (True, 4.0)):
+        group = pulse(line, "#ff0000", reverse=reverse)
+        group.begin()
+        group.interpolate(0.2)
+        streak, head = group.animations
+        assert abs(streak.mobject.points[0][0] - first) < 1e-6
+        assert abs(head.mobject.get_center()[0] - first) < 1.0

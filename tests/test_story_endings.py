@@ -1,0 +1,70 @@
+"""How the story scenes open and end: forward sums its pass up (and, on the post's
+example, shows the post's own rounding); chain-rule opens on its graph, derives the
+chain rule in symbols, and names the general gate's ideas on screen."""
+
+import pytest
+
+from core import config
+from tests import dry_run
+from tests.test_story_numbers import EXAMPLES
+
+
+def lines(scene) -> list[str]:
+    return [line for *_, cue in scene.captions for line in cue.split("\n")]
+
+
+def texts_at(snapshot) -> set[str]:
+    return {text for _, text, *_ in snapshot[1]}
+
+
+def test_forward_ends_on_a_summary_and_the_posts_rounding():
+    scene = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
+    said = lines(scene)
+    assert "(σ(h₁), σ(h₂), σ(h₃)) = (0.731, 0.786, 0.690)" in said
+    assert "ŷ = 1.233" in said
+    # the post's own line (its figure), which a calculator confirms from its operands
+    assert said[-1] == "ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235"
+    assert "hidden outputs to 2 decimals" in said[-2]
+    assert "1.235" in "".join(texts_at(scene.snapshots[-1])), "the last frame shows it"
+
+
+def test_another_example_ends_on_its_summary_without_the_posts_note():
+    scene = dry_run.run_example("forward", config.resolve(EXAMPLES["softmax"]),
+                                {"precision": 3})
+    said = lines(scene)
+    assert not any("The post" in line for line in said)
+    assert said[-1].startswith("L = ")
+    assert any(line.startswith("(ŷ₁, ŷ₂, ŷ₃) = (") for line in said)
+
+
+@pytest.fixture(scope="module")
+def chain_rule():
+    return dry_run.run_example("chain-rule", config.load("post"), {"precision": 3}, "post")
+
+
+def test_chain_rule_opens_on_its_graph(chain_rule):
+    first = texts_at(chain_rule.snapshots[0])
+    assert {"+", r"(\cdot)^2", "x", "y", "z"} <= first
+    assert not any("partial" in text for text in first), "the graph before any equation"
+
+
+def test_chain_rule_derives_the_rule_in_symbols_before_numbers(chain_rule):
+    said = lines(chain_rule)
+    symbolic = said.index("∂z/∂x = ∂z/∂t · ∂t/∂x = 2t · 1 = 2(x + y)")
+    numeric = next(i for i, line in enumerate(said) if line.startswith("∂z/∂x = ∂z/∂t · ∂t/∂x = 6"))
+    assert symbolic < numeric
+
+
+def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
+    labels = chain_rule.labels
+    # a Text keeps its words without spaces
+    words = [labels[key].replace(" ", "") for key in ("local_gradients", "upstream",
+                                                       "downstream")]
+    appeared = []
+    for _, texts in chain_rule.snapshots:
+        shown = {text for kind, text, *_ in texts if kind == "Text"}
+        appeared += [w for w in words if w in shown and w not in appeared]
+    assert appeared == words, "local, then upstream, then downstream"
+    last = texts_at(chain_rule.snapshots[-1])
+    assert set(words) <= last
+    assert any(r"\frac{\partial L}{\partial x}" in text for text in last)
