@@ -7,6 +7,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     FadeIn,
     FadeOut,
     MathTex,
@@ -185,7 +186,13 @@ class BackwardScene(ForwardScene):
         lr = fmt(tr.meta["config"]["train"]["learning_rate"], 6)
         gradient = "mean ∂L/∂w" if self.batch_matters() else "∂L/∂w"
         words = f"{self.labels['update']}:  w ← w − η·{gradient},  η = {lr}"
-        header = self.text(words, size=36)
+        # words in the language's font, the rule in TeX's: ∂ and η look as in every
+        # equation (a Korean font has no such glyphs of its own)
+        gradient_tex = (r"\overline{\partial L/\partial w}" if self.batch_matters()
+                        else r"\partial L/\partial w")
+        header = VGroup(self.text(f"{self.labels['update']}:", size=36),
+                        self.tex(rf"w \leftarrow w - \eta \cdot {gradient_tex},\quad "
+                                 rf"\eta = {lr}")).arrange(RIGHT, buff=0.3)
         header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.cue(words)
         title = self.text(self.labels["update"], size=40).move_to(self.title_mobject,

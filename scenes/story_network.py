@@ -12,6 +12,10 @@ EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
 VALUE_SIZE = 48
 MIN_BIAS_SPACING = 1.2  # bias units are drawn when nodes stay this far apart
 LABEL_GAP = 0.07  # between node labels: more than their two backings (0.03 each)
+# a value sits above its node and left of its centre, a gradient below and right of it:
+# in a column, one node's gradient and the next one's value are apart, not a column
+STAGGER = 0.06
+STAGGERED = ("above-left", "below-right")
 
 
 class StoryNetwork(VGroup):
@@ -127,8 +131,9 @@ class StoryNetwork(VGroup):
 
     # Where a node's labels may go, in order of preference
     SIDES = {
-        "value": ("up", "up-left", "up-right", "left", "right"),
-        "gradient": ("down", "down-right", "right", "down-left", "up-right", "left"),
+        "value": ("above-left", "up", "up-left", "up-right", "left", "right"),
+        "gradient": ("below-right", "down", "down-right", "right", "down-left", "up-right",
+                     "left"),
         "target": ("right", "down-right", "up-right"),
         "input": ("left",),
     }
@@ -140,7 +145,10 @@ class StoryNetwork(VGroup):
         node = self.node(layer, k)
         key = (kind, layer, k)
         if key not in self.slots:
-            for side in self.SIDES[kind]:
+            sides = self.SIDES[kind]
+            if self.layers[layer] == 1:  # a lone node: nothing above or below to stagger from
+                sides = tuple(side for side in sides if side not in STAGGERED)
+            for side in sides:
                 box = layout.box(self._beside(label, node, side))
                 inside = (-layout.FRAME_X <= box[0] and box[2] <= layout.FRAME_X
                           and -4 <= box[1] and box[3] <= 4)
@@ -148,7 +156,7 @@ class StoryNetwork(VGroup):
                 if inside and layout.overlap(box, taken, LABEL_GAP) == 0:
                     break
             else:
-                side = self.SIDES[kind][0]
+                side = sides[0]
             self.slots[key] = side
             self.taken.append(layout.box(self._beside(label, node, side)))
         label = self._beside(label, node, self.slots[key])
@@ -161,6 +169,13 @@ class StoryNetwork(VGroup):
 
     @staticmethod
     def _beside(label: MathTex, node, side: str) -> MathTex:
+        centre = node.get_center()[0]
+        if side == "above-left":
+            label.next_to(node, UP, buff=0.08)
+            return label.shift(RIGHT * (centre - STAGGER - label.get_right()[0]))
+        if side == "below-right":
+            label.next_to(node, DOWN, buff=0.08)
+            return label.shift(RIGHT * (centre + STAGGER - label.get_left()[0]))
         first, _, second = side.partition("-")
         vertical = {"up": UP, "down": DOWN}.get(first)
         horizontal = {"left": LEFT, "right": RIGHT}

@@ -29,9 +29,9 @@ def args_for(path: Path, **extra) -> argparse.Namespace:
 
 
 def test_web_gif_loops_and_is_small(tmp_path, post_trace):
-    path, _, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
-                                                 {"precision": 3}),
-                     args_for(tmp_path / "f.gif", web=True))
+    path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
+                                                     {"precision": 3}),
+                         args_for(tmp_path / "f.gif", web=True))
     assert path.stat().st_size <= 1024 * 1024, "forward GIF at --web must be at most 1 MB"
     with Image.open(path) as gif:
         assert gif.size == (640, 360)
@@ -44,7 +44,7 @@ def test_web_gif_loops_and_is_small(tmp_path, post_trace):
         first = np.asarray(gif.convert("RGB")) if gif.seek(0) is None else None
         gif.seek(gif.n_frames - 1)
         last = np.asarray(gif.convert("RGB"))
-    assert 12 < sum(durations) / 1000 < 30, "plays as long as the video"
+    assert abs(sum(durations) / 1000 - scene.renderer.time) < 0.5, "plays as long as the video"
     changed = np.any(first.astype(int) != last, axis=2).mean()
     assert changed > 0.01, "the frames show the animation"
 
@@ -75,7 +75,7 @@ def test_transparent_webm_has_alpha(tmp_path, post_trace):
 
 def test_poster_is_the_last_frame(tmp_path, post_trace):
     path, _, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
-                                                 {"precision": 3}),
+                                                 {"precision": 3, "pace": 0.25}),
                      args_for(tmp_path / "p.png", poster=True))
     with Image.open(path) as still:
         assert still.size == (854, 480)
@@ -197,7 +197,7 @@ def test_pptx_has_one_slide_per_step_with_notes(deck_configs, tmp_path):
 def test_slide_steps_are_the_caption_cues(tmp_path, post_trace):
     """Each step of a scene is one slide and one caption cue."""
     path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
-                                                     {"precision": 3}),
+                                                     {"precision": 3, "pace": 0.25}),
                          args_for(tmp_path / "f.mp4"), slides_folder=tmp_path / "slides")
     cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
     assert len(scene._slides) == len(cues)

@@ -16,6 +16,7 @@ from scenes.captions import parse_vtt
 from scenes.registry import SCENES
 from scenes.settings import Settings
 from scenes.story import MIN_TEXT_SIZE, TEX_SIZE, StoryScene
+from tests import dry_run
 from tests.arithmetic import check_line, count_checked
 from tests.frames import decode
 
@@ -34,8 +35,9 @@ def rendered(tmp_path_factory, post_trace):
     from cli.render import render
 
     out, folder = {}, tmp_path_factory.mktemp("story")
-    for name in STORY:
-        settings = Settings(post_trace, "post", "dark", "en", {"precision": 3})
+    for name in STORY:  # these tests look at frames, not at pacing: a quarter of the time,
+        pace = 1.0 if name == "cycle" else 0.25  # but the cycle's phases as they play
+        settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "pace": pace})
         args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
                                   output=str(folder / f"{name}.mp4"), theme="dark", lang="en",
                                   captions=True)
@@ -50,7 +52,7 @@ def rendered(tmp_path_factory, post_trace):
 def test_frames_size_duration_and_change(rendered, name):
     _, frames, duration, cues = rendered[name]
     assert frames[0].shape == (480, 854, 3)
-    assert duration > 8
+    assert duration > 3
     assert abs(cues[-1][1] - duration) < 1.0, "captions cover the video"
     quarter, three = frames[len(frames) // 4], frames[3 * len(frames) // 4]
     assert np.abs(quarter.astype(int) - three).mean() > 0.3
@@ -170,32 +172,19 @@ def test_post_captions_carry_the_posts_numbers(rendered, post_trace):
     assert second and f"{tr['probe_loss'][1, 0]:.3f}" in second[0]
 
 
-def test_chain_rule_numbers_come_from_the_options(tmp_path, post_trace):
-    from cli.render import render
-
-    settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "x": 3.0, "y": -1.0})
-    args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
-                              output=str(tmp_path / "c.mp4"), theme="dark", lang="en",
-                              captions=True)
-    path, _, _ = render(SCENES["chain-rule"], settings, args)
-    text = path.with_suffix(".vtt").read_text(encoding="utf-8")
+def test_chain_rule_numbers_come_from_the_options(post_trace):
+    scene = dry_run.run(SCENES["chain-rule"].load(), Settings(
+        post_trace, "post", "dark", "en", {"precision": 3, "x": 3.0, "y": -1.0}))
+    text = "\n".join(cue for *_, cue in scene.captions)
     assert "t = x + y = 3 + (−1) = 2" in text and "∂z/∂t = 2t = 2 × 2 = 4" in text
     assert "2 × 3 + 2 × (−1) = 4" in text
 
 
-def test_chain_rule_with_rounded_inputs_says_approx_where_a_calculator_differs(
-        tmp_path, post_trace):
+def test_chain_rule_with_rounded_inputs_says_approx_where_a_calculator_differs(post_trace):
     """x = 1.23456 is shown as 1.235: (3.335)² is 11.122 on a calculator, but z is 11.119."""
-    from cli.render import render
-
-    settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "x": 1.23456,
-                                                           "y": 2.1})
-    args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
-                              output=str(tmp_path / "c.mp4"), theme="dark", lang="en",
-                              captions=True)
-    path, _, _ = render(SCENES["chain-rule"], settings, args)
-    lines = [line for *_, text in parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
-             for line in text.split("\n")]
+    scene = dry_run.run(SCENES["chain-rule"].load(), Settings(
+        post_trace, "post", "dark", "en", {"precision": 3, "x": 1.23456, "y": 2.1}))
+    lines = [line for *_, text in scene.captions for line in text.split("\n")]
     assert "z = t² = 3.335² ≈ 11.119" in lines
     assert "forward pass: t = x + y = 1.235 + 2.1 = 3.335" in lines
     assert any(line.startswith("≈ :") for line in lines), "≈ explained"
@@ -309,7 +298,8 @@ def test_every_edge_and_text_stands_out_from_the_background(tmp_path, post_trace
                                   output=str(tmp_path / "f.mp4"), theme="light", lang="en",
                                   captions=False)
         path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "light", "en",
-                                                            {"precision": 3}), args)
+                                                            {"precision": 3, "pace": 0.25}),
+                                args)
         frames, _ = decode(path)
     frame, background = frames[-1].astype(float), hex_rgb(load_theme(theme)["background"])
     texts = scene.snapshots[-1][1]
