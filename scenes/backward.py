@@ -20,6 +20,7 @@ from scenes.edge_labels import opacity, place_along_edges
 from scenes.forward import ForwardScene
 from scenes.numbers import fmt, minus_signs
 from scenes.pulses import pulse
+from scenes.tweens import StyleTween, fade_out
 
 CHUNK = 3  # equation lines on screen at once
 
@@ -57,9 +58,14 @@ class BackwardScene(ForwardScene):
 
     def reserved_places(self, net) -> list:
         widest = "-0." + "0" * self.precision  # as wide as any gradient written there
+        nodes = [(layer, j) for layer in range(1, len(self.trace.layers))
+                 for j in range(self.trace.layers[layer])]
+        # the second forward pass writes new values in the same places: labels placed
+        # anew later (the update's) keep clear of them too
+        self.later_values = [net.value_label(layer, j, self.value_text(layer, j, 1),
+                                             self.theme["forward"]) for layer, j in nodes]
         return [net.gradient_label(layer, j, widest, self.theme["gradient"])
-                for layer in range(1, len(self.trace.layers))
-                for j in range(self.trace.layers[layer])]
+                for layer, j in nodes] + self.later_values
 
     # --- steps ------------------------------------------------------------------------
 
@@ -85,15 +91,19 @@ class BackwardScene(ForwardScene):
             self.cue(head + page[0].text, *[e.text for e in page[1:]])
             if first:  # one thing at a time: the loss leaves before the error is written
                 self.play(FadeOut(self.loss_line), run_time=0.4)
-            self.play(Write(shown), run_time=1.4)
+            # the output is differentiated: it is ringed, every edge waits dimmed
+            outputs = self.trace.layers[-1]
+            mark = (self.focus(self.net.node(last, 0) if outputs == 1 else None, [],
+                               self.theme["gradient"]) if first else [])
+            self.play(Write(shown), *mark, run_time=1.4)
             if number < len(pages) - 1:
                 self.hold()
-                self.play(FadeOut(shown), run_time=0.4)
+                self.play(fade_out(shown), run_time=0.4)
         grads = [self.gradient_label(last, j, a.delta(last, j, 0))
                  for j in range(self.trace.layers[-1])]
         self.play(*[FadeIn(g) for g in grads], run_time=0.6)
-        self.hold(spent=0.6)
-        self.play(FadeOut(shown), run_time=0.4)
+        self.hold()
+        self.play(fade_out(shown), *self.unfocus(), run_time=0.4)
 
     def layer_pairs(self, layer: int) -> list[tuple[int, int]]:
         tr = self.trace
@@ -116,19 +126,23 @@ class BackwardScene(ForwardScene):
         if self.has_bias:
             eqs += [a.bias_grad_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
         self.show_in_chunks(eqs, self.theme["gradient"])
+        self.play(*self.unfocus(), run_time=0.4)
 
     def paint_gradients(self, layer: int, grads: list[float], symbol: str) -> None:
         """The layer's edges coloured by the gradients' signs, widened by their size and
-        labelled with them; the legend names the gradient."""
+        labelled with them, the other layers' edges dimmed (``unfocus`` brings them
+        back); the legend names the gradient."""
         scale = max(float(np.abs(grads).max()), 1e-12)
         recolour = []
         for edge, g in zip(self.net.diagram.layer_edges(layer), grads):
             colour = self.theme["positive"] if g >= 0 else self.theme["negative"]
-            recolour.append(edge.animate.set_stroke(colour, width=2 + 6 * abs(g) / scale,
-                                                    opacity=1))
+            recolour.append(StyleTween(edge, stroke_color=colour,
+                                       stroke_width=2 + 6 * abs(g) / scale, stroke_opacity=1))
         self.play(*recolour, *self.relabel(layer, [self.arith.n(g) for g in grads],
                                            self.theme["gradient"]),
-                  *self.new_legend(symbol), run_time=0.8)
+                  *self.new_legend(symbol),
+                  *self.focus(None, self.net.diagram.layer_edges(layer), self.theme["gradient"]),
+                  run_time=0.8)
 
     def hidden_nodes(self, layer: int) -> None:
         """At each node of a hidden layer: upstream x local = downstream."""
@@ -146,11 +160,11 @@ class BackwardScene(ForwardScene):
                 self.play(Write(shown), *mark, run_time=1.4)
                 if number < len(pages) - 1:
                     self.hold()
-                    self.play(FadeOut(shown), run_time=0.3)
+                    self.play(fade_out(shown), run_time=0.3)
             label = self.gradient_label(layer, j, a.delta(layer, j, 0))
             self.play(FadeIn(label), run_time=0.4)
-            self.hold(spent=0.4)
-            self.play(FadeOut(shown), *self.unfocus(), run_time=0.4)
+            self.hold()
+            self.play(fade_out(shown), *self.unfocus(), run_time=0.4)
 
     def batch_matters(self) -> bool:
         """The update does not use this sample's gradients as they are: it averages
@@ -180,6 +194,7 @@ class BackwardScene(ForwardScene):
             if self.has_bias:
                 eqs += [a.batch_grad_eq(layer, None, j, 0) for j in range(tr.layers[layer + 1])]
             self.show_in_chunks(eqs, self.theme["gradient"])
+            self.play(*self.unfocus(), run_time=0.4)
 
     def update_weights(self) -> None:
         tr, a = self.trace, self.arith
@@ -224,15 +239,17 @@ class BackwardScene(ForwardScene):
                 edges = [k for k in range(start, start + len(chunk)) if k < drawn]
                 start += len(chunk)
                 self.cue(*chunk)
-                self.play(Write(shown), run_time=0.9)
+                in_use = [self.net.diagram.layer_edges(layer)[k] for k in edges]
+                self.play(Write(shown), *self.focus(None, in_use, self.theme["text"]),
+                          run_time=0.9)
                 # each weight changes on its edge once its line is written
                 shown_now = new_texts[:start] + old_texts[start:]
                 changes = (self.restroke(layer, after, edges)
                            + self.relabel_some(layer, edges, shown_now))
                 if changes:
                     self.play(*changes, run_time=0.6)
-                self.hold(spent=0.6 if changes else 0.0)
-                self.play(FadeOut(shown), run_time=0.3)
+                self.hold()
+                self.play(fade_out(shown), *self.unfocus(), run_time=0.3)
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
 
     def parameter_texts(self, layer: int, t: int) -> list[str]:
@@ -245,9 +262,9 @@ class BackwardScene(ForwardScene):
         """Edges ``which`` of a weight layer take their look in ``state`` (a copy of
         the diagram with other weights)."""
         edges, targets = self.net.diagram.layer_edges(layer), state.layer_edges(layer)
-        return [edges[k].animate.set_stroke(targets[k].get_stroke_color(),
-                                            targets[k].get_stroke_width(),
-                                            targets[k].get_stroke_opacity()) for k in which]
+        return [StyleTween(edges[k], stroke_color=targets[k].get_stroke_color(),
+                           stroke_width=targets[k].get_stroke_width(),
+                           stroke_opacity=targets[k].get_stroke_opacity()) for k in which]
 
     def second_forward(self) -> None:
         """The updated network on the same sample: the loss goes down."""
@@ -265,11 +282,12 @@ class BackwardScene(ForwardScene):
         if len(tr["X"]) > 1:
             compare.append(f"{self.labels['training_loss']}: {a.n(float(tr['loss'][0]))} → "
                            f"{a.n(float(tr['loss'][1]))}")
-        said = [self.text(minus_signs(c), size=34, color=self.theme["gradient"])
+        said = [self.text(minus_signs(c), size=34)
                 for c in compare]
-        pages = self.pages([a.loss_eq(1), *said], 3, self.theme["gradient"])
+        pages = self.pages([a.loss_eq(1), *said], 3)
         self.play(FadeOut(self.title_mobject), FadeIn(title),
-                  *[e.animate.set_stroke(self.theme["forward"]) for e in edges], run_time=0.6)
+                  *[StyleTween(e, stroke_color=self.theme["forward"]) for e in edges],
+                  run_time=0.6)
         self.title_mobject = title
         self.play(*[FadeOut(old) for old in self.value_labels],
                   *[FadeIn(new) for new in new_values], run_time=1.0)
@@ -283,7 +301,7 @@ class BackwardScene(ForwardScene):
             self.play(Write(shown), run_time=1.2)
             if number < len(pages) - 1:
                 self.hold()
-                self.play(FadeOut(shown), run_time=0.4)
+                self.play(fade_out(shown), run_time=0.4)
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -312,7 +330,7 @@ class BackwardScene(ForwardScene):
                              + self.fixed_texts())
         self.weight_labels.submobjects[offset:offset + len(texts)] = news
         # a number is replaced, never morphed into another
-        return [FadeOut(old) for old in olds] + [FadeIn(new) for new in news]
+        return [fade_out(old) for old in olds] + [FadeIn(new) for new in news]
 
     def relabel_some(self, layer: int, which, texts: list[str]) -> list:
         """Replace the labels of some edges of a layer (edge k gets texts[k]), placed
@@ -330,12 +348,12 @@ class BackwardScene(ForwardScene):
             return self.relabel(layer, texts, self.theme["text"])
         for k, new in zip(which, news):
             self.weight_labels.submobjects[offset + k] = new
-        return [FadeOut(old) for old in olds] + [FadeIn(new) for new in news]
+        return [fade_out(old) for old in olds] + [FadeIn(new) for new in news]
 
     def fixed_texts(self) -> list:
         """What edge labels keep clear of besides each other."""
-        return self.value_labels + self.grad_labels + [self.title_mobject, self.widest_legend,
-                                                       layout.EQ_ZONE]
+        return self.value_labels + self.later_values + self.grad_labels + [
+            self.title_mobject, self.widest_legend, layout.EQ_ZONE]
 
     def show_in_chunks(self, eqs: list, colour: str) -> None:
         """The lines a few at a time, as many as fit the bottom area."""
@@ -343,4 +361,4 @@ class BackwardScene(ForwardScene):
             self.cue(*chunk)
             self.play(Write(shown), run_time=0.9)
             self.hold()
-            self.play(FadeOut(shown), run_time=0.3)
+            self.play(fade_out(shown), run_time=0.3)

@@ -27,6 +27,7 @@ from scenes.arith import Eq, agrees, value
 from scenes.options import Option
 from scenes.pulses import pulse
 from scenes.story import MIN_TEXT_SIZE, TEX_SIZE, StoryScene
+from scenes.tweens import fade_out
 
 GATE_RADIUS = 0.5
 
@@ -64,7 +65,7 @@ class ChainRuleScene(StoryScene):
         self.cue(*eqs)
         self.play(Write(shown), run_time=1.6)
         self.hold()
-        self.play(FadeOut(shown), run_time=0.4)
+        self.play(fade_out(shown), run_time=0.4)
 
     def op(self, text: str) -> str:
         return f"({text})" if text.startswith("-") else text
@@ -85,9 +86,13 @@ class ChainRuleScene(StoryScene):
             w.get_start() if n != "z" else w.get_end(), LEFT if n != "z" else RIGHT, buff=0.15)
             for n, w in (("x", self.wire_x), ("y", self.wire_y), ("z", self.wire_z))])
         self.names = names
-        self.cue(self.labels["chain_rule"] + ": t = x + y, z = t²")
-        self.play(FadeIn(self.wires), FadeIn(self.plus), FadeIn(self.square), FadeIn(names),
-                  run_time=1.0)
+        # the inputs' values are given: above their wires from the first frame
+        v, green = self.v, self.theme["forward"]
+        self.input_labels = [self.on_wire(self.wire_x, f"x = {v['x']}", green, False),
+                             self.on_wire(self.wire_y, f"y = {v['y']}", green, False)]
+        self.add(self.wires, self.plus, self.square, names, *self.input_labels)
+        self.cue(self.labels["chain_rule"] + f": t = x + y, z = t², x = {v['x']}, y = {v['y']}")
+        self.hold()
 
     def bent_wire(self, start_x: float, level: float, end) -> VMobject:
         """An input wire: level first (where its labels sit), then slanting into a gate."""
@@ -111,9 +116,7 @@ class ChainRuleScene(StoryScene):
 
     def forward_values(self) -> None:
         v, green = self.v, self.theme["forward"]
-        above = [self.on_wire(self.wire_x, f"x = {v['x']}", green, False),
-                 self.on_wire(self.wire_y, f"y = {v['y']}", green, False),
-                 self.on_wire(self.wire_t, f"t = {v['t']}", green, False),
+        above = [self.on_wire(self.wire_t, f"t = {v['t']}", green, False),
                  self.on_wire(self.wire_z, f"z = {v['z']}", green, False)]
         eqs = [Eq(r"t = x + y = $x + $y $eq $t", "t = x + y = $x + $y $eq $t",
                   agrees(value(v["x"]) + value(v["y"]), v["t"]), x=v["x"],
@@ -125,9 +128,9 @@ class ChainRuleScene(StoryScene):
         flashes = [pulse(w, green) for w in self.wires]
         self.play(*flashes, Write(shown), run_time=1.4)
         self.play(*[FadeIn(a) for a in above], run_time=0.6)
-        self.hold(spent=0.6)
-        self.play(FadeOut(shown), run_time=0.3)
-        self.forward_labels = above
+        self.hold()
+        self.play(fade_out(shown), run_time=0.3)
+        self.forward_labels = self.input_labels + above
 
     def backward_values(self) -> None:
         v, d, red = self.v, self.d, self.theme["gradient"]
@@ -151,7 +154,7 @@ class ChainRuleScene(StoryScene):
         self.cue(*symbolic)
         self.play(Write(shown), run_time=1.6)
         self.hold()
-        self.play(FadeOut(shown), run_time=0.4)
+        self.play(fade_out(shown), run_time=0.4)
         add_eqs = [Eq(r"\partial z/\partial x = \partial z/\partial t \cdot \partial t/\partial x"
                       r" = $g \times 1 = $dx", "∂z/∂x = ∂z/∂t · ∂t/∂x = $g × 1 = $dx",
                       g=self.op(d["t"]), dx=d["x"]),
@@ -164,10 +167,10 @@ class ChainRuleScene(StoryScene):
                   self.on_wire(self.wire_y, rf"\partial z/\partial y = {d['y']}", red, True)]
         self.play(Write(shown), run_time=1.4)
         self.play(*[FadeIn(m) for m in labels], run_time=0.6)
-        self.hold(spent=0.6)
+        self.hold()
         note = self.text(self.labels["add_gate"], size=MIN_TEXT_SIZE, color=self.theme["muted"])
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
-        self.play(FadeOut(shown), run_time=0.4)  # one thing at a time: no cross-fade
+        self.play(fade_out(shown), run_time=0.4)  # one thing at a time: no cross-fade
         self.cue(self.labels["add_gate"])
         self.play(FadeIn(note), run_time=0.5)
         self.hold()
@@ -179,8 +182,8 @@ class ChainRuleScene(StoryScene):
         label = self.on_wire(wire, tex.replace("$g", eqs[0].tex.split()[-1]), red, True)
         self.play(pulse(wire, red, reverse=True), Write(shown), run_time=1.2)
         self.play(FadeIn(label), run_time=0.5)
-        self.hold(spent=0.5)
-        self.play(FadeOut(shown), run_time=0.3)
+        self.hold()
+        self.play(fade_out(shown), run_time=0.3)
 
     # --- a general gate -----------------------------------------------------------------
 

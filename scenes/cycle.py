@@ -23,6 +23,9 @@ from scenes.options import Option
 from scenes.pulses import pulse
 from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
+from scenes.tweens import StyleTween
+
+LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 
 
 class CycleScene(ForwardScene):
@@ -55,6 +58,7 @@ class CycleScene(ForwardScene):
         self.add(self.readout, self.phases)
         for t in range(shown):
             self.iteration(t)
+        self.hold()  # where the loop got to, before it starts again
         self.cue(self.labels["cycle_restart"])
         self.restart()
         self.end_captions()
@@ -75,15 +79,16 @@ class CycleScene(ForwardScene):
     def phase_row(self) -> VGroup:
         """forward → error → backward → update, bottom left; the word of the phase
         playing lights up."""
-        words = [self.text(word, size=34, color=self.theme["muted"])
-                 for word in self.labels["cycle_phases"]]
-        row = VGroup()
-        for k, word in enumerate(words):
-            if k:
-                row.add(self.text("→", size=34, color=self.theme["muted"]))
-            row.add(word)
-        self.phase_words = words
-        return row.arrange(RIGHT, buff=0.2).to_corner(DOWN + LEFT, buff=0.55)
+        # one Text, so that every word sits on one baseline; a word is its letters
+        # (a Text keeps no glyph for a space)
+        words = self.labels["cycle_phases"]
+        row = self.text("  →  ".join(words), size=34, color=self.theme["muted"])
+        self.phase_words, start = [], 0
+        for word in words:
+            count = len(word.replace(" ", ""))
+            self.phase_words.append(VGroup(*row[start:start + count]))
+            start += count + 1  # and its arrow
+        return row.to_corner(DOWN + LEFT, buff=0.55)
 
     def light(self, phase: int | None) -> list:
         """Animations that light the word of ``phase`` (None: none) and dim the rest."""
@@ -117,31 +122,34 @@ class CycleScene(ForwardScene):
     def iteration(self, t: int) -> None:
         tr, a = self.trace, self.arith
         out = self.net.node(len(tr.layers) - 1, 0)
+        # each phase's word lights first, then its phase plays
         self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
-        self.play(self.sweep(self.theme["forward"], backwards=False), *self.light(0),
-                  run_time=1.4)
+        self.play(*self.light(0), run_time=LIGHT_TIME)
+        self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         self.cue(f"{self.labels['loss']}: L = {a.n(tr['probe_loss'][t, 0])}")
-        self.play(Indicate(out, color=self.theme["gradient"], scale_factor=1.3), *self.light(1),
-                  run_time=0.8)
+        self.play(*self.light(1), run_time=LIGHT_TIME)
+        self.play(Indicate(out, color=self.theme["gradient"], scale_factor=1.3), run_time=0.8)
         self.cue(self.labels["backward"])
-        self.play(self.sweep(self.theme["gradient"], backwards=True), *self.light(2),
-                  run_time=1.4)
+        self.play(*self.light(2), run_time=LIGHT_TIME)
+        self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
         self.cue(f"{self.labels['update']}: L = {a.n(tr['probe_loss'][t, 0])} → "
                  f"{a.n(tr['probe_loss'][t + 1, 0])}")
+        self.play(*self.light(3), run_time=LIGHT_TIME)
         self.animate_weights(t + 1)
 
     def animate_weights(self, t: int, readout: bool = True) -> None:
         target = self.net.diagram.copy()
         target.set_weights(self.trace.weights(t), self.biases(t))
-        moves = [edge.animate.set_stroke(new.get_stroke_color(), width=new.get_stroke_width(),
-                                         opacity=new.get_stroke_opacity())
+        moves = [StyleTween(edge, stroke_color=new.get_stroke_color(),
+                            stroke_width=new.get_stroke_width(),
+                            stroke_opacity=new.get_stroke_opacity())
                  for layer in range(len(self.trace.layers) - 1)
                  for edge, new in zip(self.net.diagram.layer_edges(layer),
                                       target.layer_edges(layer))]
         swap = []
         if readout:  # the update: the number is replaced, never morphed into the next,
             new = self.loss_readout(t)  # and every edge, changing, glows where it is
-            swap = [FadeOut(self.readout), FadeIn(new), *self.light(3)] + [
+            swap = [FadeOut(self.readout), FadeIn(new)] + [
                 FadeIn(edge.copy().set_stroke(self.theme["text"], width=6, opacity=1),
                        rate_func=there_and_back, remover=True)
                 for layer in range(len(self.trace.layers) - 1) for edge in self.edges(layer)]
@@ -149,11 +157,15 @@ class CycleScene(ForwardScene):
         self.play(*moves, *swap, run_time=0.9)
 
     def restart(self) -> None:
-        """Back to the first state, so the last frame is the first frame."""
-        self.play(FadeOut(self.readout, shift=UP * 0.2), *self.light(None), run_time=0.4)
+        """Back to the first state, said on screen where the readout was, so the last
+        frame is the first frame."""
+        words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
+        words.move_to(self.readout, aligned_edge=RIGHT)
+        self.play(FadeOut(self.readout), FadeIn(words), *self.light(None), run_time=0.4)
         self.readout = self.loss_readout(0)
         self.animate_weights(0, readout=False)
-        self.play(FadeIn(self.readout, shift=UP * 0.2), run_time=0.4)
+        self.wait(0.6)
+        self.play(FadeOut(words), FadeIn(self.readout), run_time=0.4)
         self.wait(0.5)  # the loop's seam: these frames equal the first one
 
 

@@ -21,6 +21,7 @@ from scenes.options import Option
 from scenes.pulses import pulse
 from scenes.story import TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
+from scenes.tweens import StyleTween, fade_out
 
 DIMMED = 0.3  # edges and labels not in use while a node is computed
 MOST_LINES = 3  # of the summary on one screen
@@ -121,21 +122,26 @@ class ForwardScene(StoryScene):
             [a.out_name(j)[0] for j in range(layers[-1])]]
 
     def focus(self, node, edges: list, colour: str) -> list:
-        """Animations that mark a node and keep the edges it uses (and their labels)
-        bright while the rest dims; ``unfocus`` undoes them. (Built when played: a
-        mobject's .animate keeps one target at a time.)"""
+        """Animations that mark a node (None: none) and keep the edges it uses (and
+        their labels) bright while the rest dims; ``unfocus`` undoes them."""
         in_use = {id(edge) for edge in edges}
         self.dimmed = [(edge, label) for edge, label in zip(self.all_edges(), self.weight_labels)
                        if id(edge) not in in_use]
         self.focused = node
-        return [node.animate.set_stroke(colour, width=5)] + [
-            edge.animate.set_stroke(opacity=DIMMED) for edge, _ in self.dimmed] + [
-            label.animate.set_opacity(DIMMED) for _, label in self.dimmed if opacity(label) > 0.5]
+        ring = [StyleTween(node, stroke_color=colour, stroke_width=5)] if node is not None else []
+        return ring + [
+            StyleTween(edge, stroke_opacity=DIMMED) for edge, _ in self.dimmed] + [
+            StyleTween(label, opacity=DIMMED) for _, label in self.dimmed if opacity(label) > 0.5]
 
     def unfocus(self) -> list:
-        return [self.focused.animate.set_stroke(self.theme["node_stroke"], width=2)] + [
-            edge.animate.set_stroke(opacity=1) for edge, _ in self.dimmed] + [
-            label.animate.set_opacity(1) for _, label in self.dimmed if opacity(label) > 0]
+        # a label replaced meanwhile is gone: animating it would bring it back
+        shown = list(self.weight_labels)
+        ring = ([StyleTween(self.focused, stroke_color=self.theme["node_stroke"], stroke_width=2)]
+                if self.focused is not None else [])
+        return ring + [
+            StyleTween(edge, stroke_opacity=1) for edge, _ in self.dimmed] + [
+            StyleTween(label, opacity=1) for _, label in self.dimmed
+            if opacity(label) > 0 and label in shown]
 
     def all_edges(self) -> list:
         """Every edge, in the order of the weight labels."""
@@ -194,13 +200,13 @@ class ForwardScene(StoryScene):
                     self.play(Write(shown), *on, run_time=1.4)
                     if number < len(pages) - 1:  # a long line can take a screen of its own
                         self.hold()
-                        self.play(FadeOut(shown), run_time=0.4)
+                        self.play(fade_out(shown), run_time=0.4)
                 value = self.net.value_label(layer, j, self.value_text(layer, j, t),
                                              self.theme["forward"])
                 self.play(FadeIn(value), run_time=0.5)
                 self.value_labels.append(value)
-                self.hold(spent=0.5)
-                self.play(FadeOut(shown), *self.unfocus(), run_time=0.4)
+                self.hold()
+                self.play(fade_out(shown), *self.unfocus(), run_time=0.4)
         loss, words = self.loss_lines(t)
         self.cue(*words)
         self.play(Write(loss), run_time=1.4)
@@ -219,7 +225,7 @@ class ForwardScene(StoryScene):
             self.play(Write(shown), run_time=1.4)
             self.hold()
             if number < len(pages) - 1 or self.config_name == "post":
-                self.play(FadeOut(shown), run_time=0.4)
+                self.play(fade_out(shown), run_time=0.4)
         if self.config_name == "post":
             words = self.labels["post_rounding"].format(d=POST_DECIMALS)
             eq = a.rounded_first_eq(last, 0, t, POST_DECIMALS)

@@ -19,6 +19,7 @@ from manim import (
     Mobject,
     Text,
     VGroup,
+    Wait,
     config,
 )
 
@@ -39,7 +40,7 @@ TEX_SIZE = 46
 MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
 ROW_GAP = 0.22  # between stacked lines and rows
-HOLD = 3.0  # seconds a finished block stays fully visible, at pace 1
+HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
@@ -109,6 +110,7 @@ class StoryScene(StepScene):
         # (moment, [(kind, text, box, font size, outline)])
         self.snapshots: list[tuple[str, list[tuple]]] = []
         self.snapshot_times: list[float] = []  # when each was taken, in seconds
+        self.snapshot_still: list[bool] = []  # whether nothing moved since the one before
 
     @property
     def has_bias(self) -> bool:
@@ -200,13 +202,13 @@ class StoryScene(StepScene):
 
     def loss_lines(self, t: int) -> tuple[VGroup, list[str]]:
         """The sample's loss at state t, named as this sample's when the data has more
-        than one (the training loss is another number); with its caption lines."""
+        than one (the training loss is another number); with its caption lines. In the
+        text colour: the loss is neither a node's value nor a gradient."""
         eq = self.arith.loss_eq(t)
         if len(self.trace["X"]) == 1:
-            return self.lines([eq], self.theme["gradient"]), [eq.text]
+            return self.lines([eq]), [eq.text]
         words = f"({self.labels['sample_loss']})"
-        note = self.text(words, size=34, color=self.theme["gradient"])
-        return self.lines([eq, note], self.theme["gradient"]), [eq.text, words]
+        return self.lines([eq, self.text(words, size=34)]), [eq.text, words]
 
     def explain_approx(self) -> None:
         """Once per scene, when the first line ending in ≈ has been made and the bottom
@@ -237,7 +239,8 @@ class StoryScene(StepScene):
         if run_time is not None:
             kwargs["run_time"] = run_time * self.options["pace"]
         super().play(*args, **kwargs)
-        self.snapshot(self.captions[-1][2].split("\n")[0] if self.captions else "")
+        self.snapshot(self.captions[-1][2].split("\n")[0] if self.captions else "",
+                      still=len(args) == 1 and isinstance(args[0], Wait))
         if self.approx_explained:
             return
         shown = self.equations_on_screen()
@@ -248,10 +251,10 @@ class StoryScene(StepScene):
     def wait(self, duration: float = 1.0, **kwargs) -> None:
         super().wait(duration * self.options["pace"], **kwargs)
 
-    def hold(self, spent: float = 0.0) -> None:
-        """Keep what was just finished on screen HOLD seconds in all, ``spent`` of which
-        already passed in animations that left it in place: time to read it."""
-        self.wait(max(HOLD - spent, 0.0))
+    def hold(self) -> None:
+        """Keep what was just finished still on screen HOLD seconds: time to read it
+        (nothing moves meanwhile, so the eye stays on it)."""
+        self.wait(HOLD)
 
     def equations_on_screen(self) -> list[tuple[VGroup, bool]]:
         """The groups made by ``lines`` that are on screen now."""
@@ -268,10 +271,11 @@ class StoryScene(StepScene):
         if self.captions:
             self.captions[-1][1] = self.renderer.time
 
-    def snapshot(self, name: str) -> None:
+    def snapshot(self, name: str, still: bool = False) -> None:
         """Boxes, sizes and outlines (turned with a label that lies along its edge)
         of the texts on screen now, for the layout tests."""
         self.snapshot_times.append(self.renderer.time)
+        self.snapshot_still.append(still)
         self.snapshots.append((name, [
             (type(m).__name__, getattr(m, "tex_string", None) or getattr(m, "text", ""),
              layout.box(m), float(m.font_size), outline(m))

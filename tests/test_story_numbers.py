@@ -82,7 +82,8 @@ def captions(job: tuple[str, str, int]) -> tuple[list[str], list]:
     if name == "cycle":  # as many iterations as the example runs, up to the default 3
         options["iterations"] = min(3, raw["train"]["iterations"])
     scene = dry_run.run_example(name, raw, options, example)
-    return [text for *_, text in scene.captions], scene.snapshots, scene.snapshot_times
+    return ([text for *_, text in scene.captions], scene.snapshots,
+            list(zip(scene.snapshot_times, scene.snapshot_still)))
 
 
 SCENES_WITH_NUMBERS = ("backward", "forward", "cycle")
@@ -182,10 +183,11 @@ def test_worked_examples_stay_legible(made, job):
         assert overlapping(texts) == [], f"{example} at {moment!r}"
 
 
-def shortest_holds(snapshots: list, times: list[float]) -> list[tuple[float, str]]:
-    """How long each text of the bottom area stayed on screen once complete (from the
-    end of the animation that finished it to the start of the one that took it away),
-    shortest first. A line shown again on a later screen counts again."""
+def shortest_holds(snapshots: list, moments: list[tuple[float, bool]]
+                   ) -> list[tuple[float, str]]:
+    """For each text of the bottom area, the longest time it stood still on screen
+    once complete (waits in a row while it was there), shortest first. A line shown
+    again on a later screen counts again."""
     runs: dict[tuple, list[list]] = {}  # text -> [[first index, last index], ...]
     for index, (_, texts) in enumerate(snapshots):
         for kind, text, box, *_ in texts:
@@ -196,13 +198,21 @@ def shortest_holds(snapshots: list, times: list[float]) -> list[tuple[float, str
                     seen[-1][1] = index
                 else:
                     seen.append([index, index])
-    return sorted((times[last] - times[first], key[1])
-                  for key, seen in runs.items() for first, last in seen)
+    holds = []
+    for key, seen in runs.items():
+        for first, last in seen:
+            longest = still = 0.0
+            for index in range(first + 1, last + 1):
+                (before, _), (now, waited) = moments[index - 1], moments[index]
+                still = still + now - before if waited else 0.0
+                longest = max(longest, still)
+            holds.append((longest, key[1]))
+    return sorted(holds)
 
 
 @pytest.mark.parametrize("job", [job for job in JOBS if job[0] != "cycle"], ids=str)
 def test_every_finished_block_is_held_long_enough_to_read(made, job):
-    _, snapshots, times = made[job]
-    holds = shortest_holds(snapshots, times)
+    _, snapshots, moments = made[job]
+    holds = shortest_holds(snapshots, moments)
     assert holds, "the bottom area was used"
     assert holds[0][0] >= HOLD - 1e-6, holds[:3]

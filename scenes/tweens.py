@@ -1,0 +1,53 @@
+"""Style changes animated in place: an edge's stroke, a label's opacity.
+
+manim animates ``mobject.animate.set_stroke(...)`` as a Transform, which deep-copies
+the mobject twice (a target and a start) before the first frame. The story scenes dim
+and restore whole networks at every step, and those copies were most of their render
+time. A StyleTween reads the few numbers it changes at the start and sets them each
+frame on the mobject itself: no copies.
+"""
+
+from manim import Animation, ManimColor, Mobject, interpolate_color
+
+from scenes.edge_labels import opacity as current_opacity
+
+
+class StyleTween(Animation):
+    """Tween a mobject's stroke (colour, width, opacity) or its overall opacity to new
+    values; what is not given keeps its value."""
+
+    def __init__(self, mobject: Mobject, *, stroke_color=None, stroke_width: float | None = None,
+                 stroke_opacity: float | None = None, opacity: float | None = None, **kwargs):
+        self.targets = {"color": stroke_color, "width": stroke_width,
+                        "stroke_opacity": stroke_opacity, "opacity": opacity}
+        super().__init__(mobject, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return self.mobject  # the start is read as numbers in begin(), nothing is copied
+
+    def begin(self) -> None:
+        m = self.mobject
+        self.start = {"color": ManimColor(m.get_stroke_color()), "width": m.get_stroke_width(),
+                      "stroke_opacity": m.get_stroke_opacity(),
+                      "opacity": current_opacity(m)}
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha)
+        start, end = self.start, self.targets
+        if end["opacity"] is not None:
+            self.mobject.set_opacity(start["opacity"] + (end["opacity"] - start["opacity"]) * a)
+        stroke = {}
+        if end["color"] is not None:
+            stroke["color"] = interpolate_color(start["color"], ManimColor(end["color"]), a)
+        for key, name in (("width", "width"), ("stroke_opacity", "opacity")):
+            if end[key] is not None:
+                stroke[name] = start[key] + (end[key] - start[key]) * a
+        if stroke:
+            self.mobject.set_stroke(**stroke)
+
+
+def fade_out(mobject: Mobject) -> StyleTween:
+    """FadeOut without its copies, for a mobject that is not shown again (its
+    opacity ends at 0)."""
+    return StyleTween(mobject, opacity=0.0, remover=True)
