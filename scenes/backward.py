@@ -328,6 +328,9 @@ class BackwardScene(ForwardScene):
         news = [self.net.edge_label(text, colour, self.theme["background"]) for text in texts]
         self.net.place_layer(layer, news, [m for m in others if opacity(m) > 0]
                              + self.fixed_texts())
+        for old, new in zip(olds, news):
+            if 0 < opacity(old) < 1:  # dimmed while other edges are in use: stays so
+                new.set_opacity(opacity(old))
         self.weight_labels.submobjects[offset:offset + len(texts)] = news
         # a number is replaced, never morphed into another
         return [fade_out(old) for old in olds] + [FadeIn(new) for new in news]

@@ -134,14 +134,14 @@ class ForwardScene(StoryScene):
             StyleTween(label, opacity=DIMMED) for _, label in self.dimmed if opacity(label) > 0.5]
 
     def unfocus(self) -> list:
-        # a label replaced meanwhile is gone: animating it would bring it back
-        shown = list(self.weight_labels)
+        # every dimmed label now on the diagram (one replaced meanwhile is gone:
+        # animating it would bring it back, and its replacement is dimmed as it was)
         ring = ([StyleTween(self.focused, stroke_color=self.theme["node_stroke"], stroke_width=2)]
                 if self.focused is not None else [])
         return ring + [
             StyleTween(edge, stroke_opacity=1) for edge, _ in self.dimmed] + [
-            StyleTween(label, opacity=1) for _, label in self.dimmed
-            if opacity(label) > 0 and label in shown]
+            StyleTween(label, opacity=1) for label in self.weight_labels
+            if 0 < opacity(label) < 1]
 
     def all_edges(self) -> list:
         """Every edge, in the order of the weight labels."""
