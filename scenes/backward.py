@@ -16,10 +16,11 @@ from manim import (
 )
 
 from scenes import layout
-from scenes.edge_labels import opacity, place_along_edges
+from scenes.edge_labels import keep_places, opacity, place_along_edges
 from scenes.forward import ForwardScene
 from scenes.numbers import fmt, minus_signs
 from scenes.pulses import pulse
+from scenes.story import END_HOLD
 from scenes.tweens import StyleTween, fade_out
 
 CHUNK = 3  # equation lines on screen at once
@@ -38,7 +39,7 @@ class BackwardScene(ForwardScene):
 
     def construct(self) -> None:
         self.setup_story()
-        self.title_mobject = self.title("backward")
+        self.title_mobject = self.title("forward")  # its result first; then backward
         self.add(self.title_mobject)
         self.grad_labels = []
         self.net = self.draw_network(t=0)
@@ -53,7 +54,7 @@ class BackwardScene(ForwardScene):
             self.batch_gradients()
         self.update_weights()
         self.second_forward()
-        self.hold()
+        self.hold(END_HOLD)
         self.end_captions()
 
     def reserved_places(self, net) -> list:
@@ -90,7 +91,10 @@ class BackwardScene(ForwardScene):
             head = (self.labels["backward"] + ": ") if first else ""
             self.cue(head + page[0].text, *[e.text for e in page[1:]])
             if first:  # one thing at a time: the loss leaves before the error is written
-                self.play(FadeOut(self.loss_line), run_time=0.4)
+                title = self.title("backward")
+                self.play(FadeOut(self.loss_line), FadeOut(self.title_mobject), FadeIn(title),
+                          run_time=0.4)
+                self.title_mobject = title
             # the output is differentiated: it is ringed, every edge waits dimmed
             outputs = self.trace.layers[-1]
             mark = (self.focus(self.net.node(last, 0) if outputs == 1 else None, [],
@@ -125,7 +129,7 @@ class BackwardScene(ForwardScene):
         eqs = [a.weight_grad_eq(layer, i, j, 0) for i, j in pairs]
         if self.has_bias:
             eqs += [a.bias_grad_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
-        self.show_in_chunks(eqs, self.theme["gradient"])
+        self.show_in_chunks(eqs, self.theme["gradient"], layer)
         self.play(*self.unfocus(), run_time=0.4)
 
     def paint_gradients(self, layer: int, grads: list[float], symbol: str) -> None:
@@ -193,7 +197,7 @@ class BackwardScene(ForwardScene):
             eqs = [a.batch_grad_eq(layer, i, j, 0) for i, j in pairs]
             if self.has_bias:
                 eqs += [a.batch_grad_eq(layer, None, j, 0) for j in range(tr.layers[layer + 1])]
-            self.show_in_chunks(eqs, self.theme["gradient"])
+            self.show_in_chunks(eqs, self.theme["gradient"], layer)
             self.play(*self.unfocus(), run_time=0.4)
 
     def update_weights(self) -> None:
@@ -326,10 +330,12 @@ class BackwardScene(ForwardScene):
         olds = self.weight_labels.submobjects[offset:offset + len(texts)]
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
         news = [self.net.edge_label(text, colour, self.theme["background"]) for text in texts]
-        self.net.place_layer(layer, news, [m for m in others if opacity(m) > 0]
-                             + self.fixed_texts())
-        for old, new in zip(olds, news):
-            if 0 < opacity(old) < 1:  # dimmed while other edges are in use: stays so
+        avoid = [m for m in others if opacity(m) > 0] + self.fixed_texts()
+        if not keep_places(self.net.diagram, [(layer, k, old, new) for k, (old, new)
+                                              in enumerate(zip(olds, news))], avoid):
+            self.net.place_layer(layer, news, avoid)
+        for old, new in zip(olds, news):  # dimmed while other edges are in use: stays so
+            if 0 < opacity(old) < 1 and opacity(new) > 0:  # (a hidden one stays hidden)
                 new.set_opacity(opacity(old))
         self.weight_labels.submobjects[offset:offset + len(texts)] = news
         # a number is replaced, never morphed into another
@@ -346,8 +352,11 @@ class BackwardScene(ForwardScene):
         news = [self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
                 for k in which]
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
-        if not place_along_edges(self.net.diagram, list(zip([layer] * len(news), which, news)),
-                                 [m for m in others if opacity(m) > 0] + self.fixed_texts()):
+        avoid = [m for m in others if opacity(m) > 0] + self.fixed_texts()
+        if not (keep_places(self.net.diagram, [(layer, k, old, new) for k, old, new
+                                               in zip(which, olds, news)], avoid)
+                or place_along_edges(self.net.diagram,
+                                     list(zip([layer] * len(news), which, news)), avoid)):
             return self.relabel(layer, texts, self.theme["text"])
         for k, new in zip(which, news):
             self.weight_labels.submobjects[offset + k] = new
@@ -358,10 +367,14 @@ class BackwardScene(ForwardScene):
         return self.value_labels + self.later_values + self.grad_labels + [
             self.title_mobject, self.widest_legend, layout.EQ_ZONE]
 
-    def show_in_chunks(self, eqs: list, colour: str) -> None:
-        """The lines a few at a time, as many as fit the bottom area."""
+    def show_in_chunks(self, eqs: list, colour: str, layer: int) -> None:
+        """A weight layer's lines (one per edge, in edge order) a few at a time, as many
+        as fit the bottom area; only the edges of the lines shown stay bright."""
+        drawn, start = self.net.diagram.layer_edges(layer), 0
         for chunk, shown in self.pages(eqs, CHUNK, colour):
+            in_use = drawn[start:start + len(chunk)]  # bias lines may have no edge drawn
+            start += len(chunk)
             self.cue(*chunk)
-            self.play(Write(shown), run_time=0.9)
+            self.play(Write(shown), *self.focus(None, in_use, colour), run_time=0.9)
             self.hold()
             self.play(fade_out(shown), run_time=0.3)

@@ -26,8 +26,8 @@ from scenes import layout
 from scenes.arith import Eq, agrees, value
 from scenes.options import Option
 from scenes.pulses import pulse
-from scenes.story import MIN_TEXT_SIZE, TEX_SIZE, StoryScene
-from scenes.tweens import fade_out
+from scenes.story import END_HOLD, HOLD, MIN_TEXT_SIZE, TEX_SIZE, StoryScene
+from scenes.tweens import StyleTween, fade_out
 
 GATE_RADIUS = 0.5
 
@@ -134,15 +134,15 @@ class ChainRuleScene(StoryScene):
 
     def backward_values(self) -> None:
         v, d, red = self.v, self.d, self.theme["gradient"]
-        steps = [
+        steps = [  # (wire, its label, lines, the gate differentiated)
             (self.wire_z, r"\partial z/\partial z = $g", [Eq(
-                r"\partial z/\partial z = $g", "∂z/∂z = $g", g=d["z"])]),
+                r"\partial z/\partial z = $g", "∂z/∂z = $g", g=d["z"])], None),
             (self.wire_t, r"\partial z/\partial t = $g", [Eq(
                 r"\partial z/\partial t = 2t = 2 \times $t $eq $g", "∂z/∂t = 2t = 2 × $t $eq $g",
-                agrees(2 * value(v["t"]), d["t"]), t=self.op(v["t"]), g=d["t"])]),
+                agrees(2 * value(v["t"]), d["t"]), t=self.op(v["t"]), g=d["t"])], self.square),
         ]
-        for wire, tex, eqs in steps:
-            self.backward_step(wire, tex, eqs, red)
+        for wire, tex, eqs, gate in steps:
+            self.backward_step(wire, tex, eqs, red, gate)
         # the chain rule in symbols first: it gives what expanding gave
         symbolic = [Eq(r"\partial z/\partial x = \partial z/\partial t \cdot "
                        r"\partial t/\partial x = 2t \cdot 1 = 2(x + y)",
@@ -165,9 +165,12 @@ class ChainRuleScene(StoryScene):
         self.cue(*add_eqs)
         labels = [self.on_wire(self.wire_x, rf"\partial z/\partial x = {d['x']}", red, True),
                   self.on_wire(self.wire_y, rf"\partial z/\partial y = {d['y']}", red, True)]
-        self.play(Write(shown), run_time=1.4)
-        self.play(*[FadeIn(m) for m in labels], run_time=0.6)
+        self.play(Write(shown), *self.ring(self.plus, red), run_time=1.4)
+        # the + gate hands its gradient back along both of its inputs
+        self.play(pulse(self.wire_x, red, reverse=True), pulse(self.wire_y, red, reverse=True),
+                  *[FadeIn(m) for m in labels], run_time=1.2)
         self.hold()
+        self.play(*self.ring(self.plus, None), run_time=0.3)
         note = self.text(self.labels["add_gate"], size=MIN_TEXT_SIZE, color=self.theme["muted"])
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.play(fade_out(shown), run_time=0.4)  # one thing at a time: no cross-fade
@@ -176,14 +179,22 @@ class ChainRuleScene(StoryScene):
         self.hold()
         self.play(FadeOut(note), run_time=0.3)
 
-    def backward_step(self, wire: Line, tex: str, eqs: list, red: str) -> None:
+    def backward_step(self, wire: Line, tex: str, eqs: list, red: str, gate) -> None:
         shown = self.lines(eqs, red)
         self.cue(*eqs)
         label = self.on_wire(wire, tex.replace("$g", eqs[0].tex.split()[-1]), red, True)
-        self.play(pulse(wire, red, reverse=True), Write(shown), run_time=1.2)
+        self.play(pulse(wire, red, reverse=True), Write(shown), *self.ring(gate, red),
+                  run_time=1.2)
         self.play(FadeIn(label), run_time=0.5)
         self.hold()
-        self.play(fade_out(shown), run_time=0.3)
+        self.play(fade_out(shown), *self.ring(gate, None), run_time=0.3)
+
+    def ring(self, gate, colour: str | None) -> list:
+        """The gate being differentiated ringed in ``colour`` (None: as drawn)."""
+        if gate is None:
+            return []
+        return [StyleTween(gate[0], stroke_color=colour or self.theme["node_stroke"],
+                           stroke_width=6 if colour else 3)]
 
     # --- a general gate -----------------------------------------------------------------
 
@@ -230,10 +241,10 @@ class ChainRuleScene(StoryScene):
              [*[Create(a) for a in downstream_arrows], *[Write(m) for m in down],
               FadeIn(rule)]),
         ]
-        for words, moves in steps:
+        for number, (words, moves) in enumerate(steps):
             self.cue(words)
             self.play(*moves, run_time=1.2)
-            self.hold()
+            self.hold(END_HOLD if number == len(steps) - 1 else HOLD)
 
     def back_arrow(self, start_x: float, end_x: float, level: float, colour: str) -> Arrow:
         """A gradient's way back, under its wire: right to left, the head where it goes."""

@@ -169,3 +169,27 @@ def _clashes(shapes: list[list[Point]], owners: list[int]) -> np.ndarray:
         if overlaps(shapes[a], shapes[b]):
             clash[a, b] = clash[b, a] = True
     return clash
+
+
+def keep_places(diagram, items: list[tuple[int, int, Mobject, Mobject]], avoid: list,
+                pad: float = 0.05) -> bool:
+    """Put each new label (weight layer, edge index, old label, new label) where the
+    old one lies, turned with its edge, when none then touches a node, another of
+    them or anything to avoid: a number that changes stays where the eye found it.
+    Returns False, moving nothing, when some cannot stay."""
+    solid = [outline(node) for node in diagram.all_nodes()] + [outline(m) for m in avoid]
+    placed = []
+    for layer, k, old, new in items:
+        if opacity(old) == 0:
+            return False
+        edge = diagram.layer_edges(layer)[k]
+        (x0, y0), (x1, y1) = edge.get_start()[:2], edge.get_end()[:2]
+        angle = math.atan2(y1 - y0, x1 - x0)
+        centre = tuple(old.get_center()[:2])
+        shape = rectangle(centre, angle, new.width, new.height, pad)
+        if any(overlaps(shape, other) for other in solid + [s for *_, s in placed]):
+            return False
+        placed.append((new, angle, centre, shape))
+    for new, angle, (cx, cy), _ in placed:
+        new.rotate(angle).move_to([cx, cy, 0])
+    return True

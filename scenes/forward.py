@@ -19,7 +19,7 @@ from scenes import layout
 from scenes.edge_labels import opacity
 from scenes.options import Option
 from scenes.pulses import pulse
-from scenes.story import TEX_SIZE, StoryScene
+from scenes.story import END_HOLD, HOLD, TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
 from scenes.tweens import StyleTween, fade_out
 
@@ -129,6 +129,12 @@ class ForwardScene(StoryScene):
                        if id(edge) not in in_use]
         self.focused = node
         ring = [StyleTween(node, stroke_color=colour, stroke_width=5)] if node is not None else []
+        # what an earlier focus dimmed and this one uses comes back
+        ring += [StyleTween(edge, stroke_opacity=1) for edge in edges
+                 if edge.get_stroke_opacity() < 1]
+        ring += [StyleTween(label, opacity=1) for edge, label
+                 in zip(self.all_edges(), self.weight_labels)
+                 if id(edge) in in_use and 0 < opacity(label) < 1]
         return ring + [
             StyleTween(edge, stroke_opacity=DIMMED) for edge, _ in self.dimmed] + [
             StyleTween(label, opacity=DIMMED) for _, label in self.dimmed if opacity(label) > 0.5]
@@ -223,12 +229,13 @@ class ForwardScene(StoryScene):
         for number, (page, shown) in enumerate(pages):
             self.cue(*page)
             self.play(Write(shown), run_time=1.4)
-            self.hold()
-            if number < len(pages) - 1 or self.config_name == "post":
+            last_screen = number == len(pages) - 1 and self.config_name != "post"
+            self.hold(END_HOLD if last_screen else HOLD)
+            if not last_screen:
                 self.play(fade_out(shown), run_time=0.4)
         if self.config_name == "post":
             words = self.labels["post_rounding"].format(d=POST_DECIMALS)
             eq = a.rounded_first_eq(last, 0, t, POST_DECIMALS)
             self.cue(words, eq)
             self.play(Write(self.lines([self.text(words), eq])), run_time=1.4)
-            self.hold()
+            self.hold(END_HOLD)

@@ -31,7 +31,8 @@ def pulse(path: VMobject, colour: str, width: float = 8, reverse: bool = False
     track = path.copy()  # the flash cuts ``path`` down to its streak as it plays
     # unseen until it starts: a later pulse of a succession is on screen from the first
     head = Triangle(fill_color=colour, fill_opacity=0, stroke_width=0).scale(HEAD_SIZE)
-    head.set_z_index(2)  # above the node it arrives at: still pointing while the tail drains
+    # above the node it arrives at (still pointing while the tail drains), below its name
+    head.set_z_index(1.5)
     pointing = PI / 2  # a Triangle points up
 
     def lead(mobject, alpha: float) -> None:

@@ -41,6 +41,7 @@ MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
 ROW_GAP = 0.22  # between stacked lines and rows
 HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
+END_HOLD = 5.0  # and the last one, where a viewer pauses
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
@@ -251,10 +252,10 @@ class StoryScene(StepScene):
     def wait(self, duration: float = 1.0, **kwargs) -> None:
         super().wait(duration * self.options["pace"], **kwargs)
 
-    def hold(self) -> None:
-        """Keep what was just finished still on screen HOLD seconds: time to read it
+    def hold(self, seconds: float = HOLD) -> None:
+        """Keep what was just finished still on screen (HOLD seconds): time to read it
         (nothing moves meanwhile, so the eye stays on it)."""
-        self.wait(HOLD)
+        self.wait(seconds)
 
     def equations_on_screen(self) -> list[tuple[VGroup, bool]]:
         """The groups made by ``lines`` that are on screen now."""
