@@ -128,14 +128,14 @@ class ForwardScene(StoryScene):
         self.dimmed = [(edge, label) for edge, label in zip(self.all_edges(), self.weight_labels)
                        if id(edge) not in in_use]
         self.focused = node
-        ring = [StyleTween(node, stroke_color=colour, stroke_width=5)] if node is not None else []
+        moves = [StyleTween(node, stroke_color=colour, stroke_width=5)] if node is not None else []
         # what an earlier focus dimmed and this one uses comes back
-        ring += [StyleTween(edge, stroke_opacity=1) for edge in edges
-                 if edge.get_stroke_opacity() < 1]
-        ring += [StyleTween(label, opacity=1) for edge, label
-                 in zip(self.all_edges(), self.weight_labels)
-                 if id(edge) in in_use and 0 < opacity(label) < 1]
-        return ring + [
+        moves += [StyleTween(edge, stroke_opacity=1) for edge in edges
+                  if edge.get_stroke_opacity() < 1]
+        moves += [StyleTween(label, opacity=1) for edge, label
+                  in zip(self.all_edges(), self.weight_labels)
+                  if id(edge) in in_use and 0 < opacity(label) < 1]
+        return moves + [
             StyleTween(edge, stroke_opacity=DIMMED) for edge, _ in self.dimmed] + [
             StyleTween(label, opacity=DIMMED) for _, label in self.dimmed if opacity(label) > 0.5]
 

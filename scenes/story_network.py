@@ -199,10 +199,3 @@ class StoryNetwork(VGroup):
     def target_label(self, k: int, text: str, color: str) -> MathTex:
         """What an output is compared with, beside the output node."""
         return self.node_label("target", len(self.layers) - 1, k, text, color)
-
-    def edge_path(self, layer: int, a: int, b: int, backwards: bool = False) -> np.ndarray:
-        line = self.edge(layer, a, b)
-        start, end = line.get_start(), line.get_end()
-        return (end, start) if backwards else (start, end)
-
-
