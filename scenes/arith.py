@@ -131,12 +131,19 @@ class Arithmetic:
 
     # --- forward -----------------------------------------------------------------------
 
-    def weighted_sum(self, layer: int, j: int, t: int) -> Eq:
-        """h_j = a_1 x w_1j + ... (+ b_j) = h_j for diagram layer >= 1."""
+    def weighted_sum(self, layer: int, j: int, t: int, rounded_to: int | None = None) -> Eq:
+        """h_j = a_1 x w_1j + ... (+ b_j) = h_j for diagram layer >= 1. With
+        ``rounded_to``, the previous layer's outputs are rounded to that many decimals
+        first (as a worked example by hand does) and the result is what a calculator
+        gets from the numbers shown."""
         tex_name, text_name = self.pre_name(layer, j)
         nums, tex_terms, text_terms, calc = {}, [], [], 0.0
         for i in range(self.layers[layer - 1]):
-            nums[f"a{i}"] = self.act_text(layer - 1, i, t)
+            if rounded_to is None or layer == 1:
+                nums[f"a{i}"] = self.act_text(layer - 1, i, t)
+            else:
+                rounded = fmt(self.activation(layer - 1, i, t), rounded_to)
+                nums[f"a{i}"] = f"({rounded})" if rounded.startswith("-") else rounded
             nums[f"w{i}"] = self.o(self.weight(layer - 1, i, j, t))
             calc += value(nums[f"a{i}"]) * value(nums[f"w{i}"])
             tex_terms.append(rf"$a{i} \times $w{i}")
@@ -146,7 +153,8 @@ class Arithmetic:
             calc += value(nums["b"])
             tex_terms.append("$b")
             text_terms.append("$b")
-        nums["z"] = self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))
+        nums["z"] = (self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j])) if rounded_to is None
+                     else self.n(calc))
         return Eq(f"{tex_name} = " + " + ".join(tex_terms) + " $eq $z",
                   f"{text_name} = " + " + ".join(text_terms) + " $eq $z",
                   agrees(calc, nums["z"]), **nums)
@@ -162,28 +170,6 @@ class Arithmetic:
         return Eq(rf"\left({', '.join(tex for tex, _ in names)}\right) = "
                   rf"\left({values_tex}\right)",
                   f"({', '.join(text for _, text in names)}) = ({values_tex})", **nums)
-
-    def rounded_first_eq(self, layer: int, j: int, t: int, decimals: int) -> Eq:
-        """A weighted sum from the previous layer's outputs rounded to ``decimals``
-        first (as a worked example by hand does): its result is what a calculator gets
-        from the numbers shown, so the line says "="."""
-        tex_name, text_name = self.pre_name(layer, j)
-        nums, tex_terms, text_terms, calc = {}, [], [], 0.0
-        for i in range(self.layers[layer - 1]):
-            rounded = fmt(self.activation(layer - 1, i, t), decimals)
-            nums[f"a{i}"] = f"({rounded})" if rounded.startswith("-") else rounded
-            nums[f"w{i}"] = self.o(self.weight(layer - 1, i, j, t))
-            calc += value(nums[f"a{i}"]) * value(nums[f"w{i}"])
-            tex_terms.append(rf"$a{i} \times $w{i}")
-            text_terms.append(f"$a{i} × $w{i}")
-        if self.net["bias"]:
-            nums["b"] = self.o(float(self.tr[f"b{layer - 1}"][t][j]))
-            calc += value(nums["b"])
-            tex_terms.append("$b")
-            text_terms.append("$b")
-        nums["z"] = self.n(calc)
-        return Eq(f"{tex_name} = " + " + ".join(tex_terms) + " = $z",
-                  f"{text_name} = " + " + ".join(text_terms) + " = $z", **nums)
 
     def activation_eq(self, layer: int, j: int, t: int) -> Eq | None:
         """sigma(h_j) = sigma(1.0) = 0.731; None where the activation is linear."""

@@ -235,7 +235,7 @@ class ForwardScene(StoryScene):
                 self.play(fade_out(shown), run_time=0.4)
         if self.config_name == "post":
             words = self.labels["post_rounding"].format(d=POST_DECIMALS)
-            eq = a.rounded_first_eq(last, 0, t, POST_DECIMALS)
+            eq = a.weighted_sum(last, 0, t, rounded_to=POST_DECIMALS)
             self.cue(words, eq)
             self.play(Write(self.lines([self.text(words), eq])), run_time=1.4)
             self.hold(END_HOLD)
