@@ -23,6 +23,7 @@ SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 HIDDEN_NAMES = ["h", "g", "k"]
 FUNCTION = {"sigmoid": (r"\sigma", "σ"), "tanh": (r"\tanh", "tanh"),
             "relu": (r"\mathrm{relu}", "relu"), "leaky_relu": (r"\mathrm{lrelu}", "lrelu")}
+MOST_NAMED_TERMS = 2  # a longer sum of gradient × weight is written with numbers only
 
 
 class Eq:
@@ -114,6 +115,12 @@ class Arithmetic:
         if not tex_f:
             return tex_h, text_h
         return f"{tex_f}({tex_h})", f"{text_f}({text_h})"
+
+    def derivative_name(self, layer: int, j: int) -> tuple[str, str]:
+        """The activation's derivative at a hidden node: σ'(h₁), tanh'(h₁), f'(h₁)."""
+        tex_f, text_f = FUNCTION.get(self.net["activation"], ("f", "f"))
+        h_tex, h_text = self.pre_name(layer, j)
+        return f"{tex_f}'({h_tex})", f"{text_f}'({h_text})"
 
     # --- values ------------------------------------------------------------------------
 
@@ -255,6 +262,33 @@ class Arithmetic:
                   f"L = ½ × ({terms_text}) / {k} $eq $L",
                   agrees(0.5 * squares / k, loss_text), L=loss_text, **nums)
 
+    def loss_formula(self) -> str:
+        """The loss as a formula, without numbers (TeX)."""
+        loss, k = self.net["loss"], self.layers[-1]
+        if loss == "bce":
+            return r"L = -[\,y \ln \hat{y} + (1 - y)\ln(1 - \hat{y})\,]"
+        if loss == "ce":
+            return r"L = -\ln \hat{y}_{\text{class}}"
+        if k == 1:
+            return r"L = \tfrac{1}{2}(\hat{y} - y)^2"
+        if loss == "sse":
+            return r"L = \tfrac{1}{2}\sum_j (\hat{y}_j - t_j)^2"
+        return rf"L = \tfrac{{1}}{{2 \cdot {k}}}\sum_j (\hat{{y}}_j - t_j)^2"
+
+    def update_rule(self, mean: bool = False) -> tuple[str, str]:
+        """The update every weight gets, as TeX and text: plain SGD's rule with its η,
+        else the optimizer's own step, named. ``mean``: of the batch's mean gradient."""
+        train = self.tr.meta["config"]["train"]
+        g_tex = r"\overline{\partial L/\partial w}" if mean else r"\partial L/\partial w"
+        g_text = "mean ∂L/∂w" if mean else "∂L/∂w"
+        if train["optimizer"] == "sgd":
+            lr = fmt(train["learning_rate"], 6)
+            return (rf"w \leftarrow w - \eta \cdot {g_tex},\quad \eta = {lr}",
+                    f"w ← w − η·{g_text},  η = {lr}")
+        name = train["optimizer"]
+        return (rf"w \leftarrow w + \Delta w\ (\text{{{name}, from }} {g_tex})",
+                f"w ← w + Δw ({name}, from {g_text})")
+
     # --- backward ----------------------------------------------------------------------
 
     WEIGHT_LETTERS = ["w", "v", "u"]
@@ -304,10 +338,13 @@ class Arithmetic:
     def weight_grad_eq(self, layer: int, a: int, b: int, t: int) -> Eq:
         """dL/dw_ab = a_a x delta_b for weight layer ``layer`` (diagram layer + 1)."""
         w_tex, w_text = self.weight_name(layer, a, b)
+        a_tex, a_text = self.act_name(layer, a)
+        z_tex, z_text = self.pre_name(layer + 1, b)
         nums = {"a": self.act_text(layer, a, t), "d": self.o(self.delta(layer + 1, b, t)),
                 "g": self.n(float(self.tr[f"probe_dW{layer}"][t, self.p, a, b]))}
-        return Eq(rf"\partial L/\partial {w_tex} = $a \times $d $eq $g",
-                  f"∂L/∂{w_text} = $a × $d $eq $g",
+        return Eq(rf"\partial L/\partial {w_tex} = {a_tex} \times \partial L/\partial {z_tex}"
+                  rf" = $a \times $d $eq $g",
+                  f"∂L/∂{w_text} = {a_text} × ∂L/∂{z_text} = $a × $d $eq $g",
                   agrees(value(nums["a"]) * value(nums["d"]), nums["g"]), **nums)
 
     def bias_grad_eq(self, layer: int, j: int, t: int) -> Eq:
@@ -321,15 +358,24 @@ class Arithmetic:
         """dL/d(output of hidden node j) = sum over next nodes of delta x weight."""
         a_tex, a_text = self.act_name(layer, j)
         nums, tex_terms, text_terms, calc = {}, [], [], 0.0
+        names_tex, names_text = [], []
         for k in range(self.layers[layer + 1]):
             nums[f"d{k}"] = self.o(self.delta(layer + 1, k, t))
             nums[f"w{k}"] = self.o(self.weight(layer, j, k, t))
             calc += value(nums[f"d{k}"]) * value(nums[f"w{k}"])
             tex_terms.append(rf"$d{k} \times $w{k}")
             text_terms.append(f"$d{k} × $w{k}")
+            z_tex, z_text = self.pre_name(layer + 1, k)
+            w_tex, w_text = self.weight_name(layer, j, k)
+            names_tex.append(rf"\partial L/\partial {z_tex} \times {w_tex}")
+            names_text.append(f"∂L/∂{z_text} × {w_text}")
         nums["u"] = self.n(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j]))
-        return Eq(rf"\partial L/\partial {a_tex} = " + " + ".join(tex_terms) + " $eq $u",
-                  f"∂L/∂{a_text} = " + " + ".join(text_terms) + " $eq $u",
+        # which gradient meets which weight, written out where it stays one line
+        named_tex = " + ".join(names_tex) + " = " if len(names_tex) <= MOST_NAMED_TERMS else ""
+        named_text = " + ".join(names_text) + " = " if len(names_text) <= MOST_NAMED_TERMS else ""
+        return Eq(rf"\partial L/\partial {a_tex} = " + named_tex + " + ".join(tex_terms)
+                  + " $eq $u",
+                  f"∂L/∂{a_text} = " + named_text + " + ".join(text_terms) + " $eq $u",
                   agrees(calc, nums["u"]), **nums)
 
     def local_eq(self, layer: int, j: int, t: int) -> Eq:
@@ -340,33 +386,35 @@ class Arithmetic:
                 "l": self.n(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
                 "z": self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))}
         a = value(nums["a"])
+        d_tex, d_text = self.derivative_name(layer, j)
         if kind == "sigmoid":
-            return Eq(rf"\sigma'({h_tex}) = \sigma({h_tex})(1 - \sigma({h_tex})) = "
+            return Eq(rf"{d_tex} = \sigma({h_tex})(1 - \sigma({h_tex})) = "
                       rf"$a \times (1 - $a) $eq $l",
-                      f"σ'({h_text}) = σ({h_text})(1 − σ({h_text})) = $a × (1 − $a) $eq $l",
+                      f"{d_text} = σ({h_text})(1 − σ({h_text})) = $a × (1 − $a) $eq $l",
                       agrees(a * (1 - a), nums["l"]), **nums)
         if kind == "tanh":
-            return Eq(rf"\tanh'({h_tex}) = 1 - \tanh^2({h_tex}) = 1 - $a^2 $eq $l",
-                      f"tanh'({h_text}) = 1 − tanh²({h_text}) = 1 − $a² $eq $l",
+            return Eq(rf"{d_tex} = 1 - \tanh^2({h_tex}) = 1 - $a^2 $eq $l",
+                      f"{d_text} = 1 − tanh²({h_text}) = 1 − $a² $eq $l",
                       agrees(1 - a * a, nums["l"]), **nums)
-        tex_f, text_f = FUNCTION.get(kind, ("", ""))
-        name_tex, name_text = (f"{tex_f}'", f"{text_f}'") if tex_f else ("f'", "f'")
         # f' of the z as shown, by the same rule as the trace's (see core.activations)
         calc = float(HIDDEN[kind].backward(np.array([value(nums["z"])]),
                                            np.array([apply(kind, value(nums["z"]))]),
                                            np.array([1.0]))[0])
-        return Eq(rf"{name_tex}({h_tex}) = {name_tex}($z) $eq $l",
-                  f"{name_text}({h_text}) = {name_text}($z) $eq $l",
+        f_tex, f_text = d_tex.split("(")[0], d_text.split("(")[0]
+        return Eq(rf"{d_tex} = {f_tex}($z) $eq $l", f"{d_text} = {f_text}($z) $eq $l",
                   agrees(calc, nums["l"]), **nums)
 
     def downstream_eq(self, layer: int, j: int, t: int) -> Eq:
         """upstream x local = downstream, the chain rule at one node."""
         h_tex, h_text = self.pre_name(layer, j)
+        a_tex, a_text = self.act_name(layer, j)
+        f_tex, f_text = self.derivative_name(layer, j)
         nums = {"u": self.o(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j])),
                 "l": self.o(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
                 "d": self.n(self.delta(layer, j, t))}
-        return Eq(rf"\partial L/\partial {h_tex} = $u \times $l $eq $d",
-                  f"∂L/∂{h_text} = $u × $l $eq $d",
+        return Eq(rf"\partial L/\partial {h_tex} = \partial L/\partial {a_tex} \times {f_tex}"
+                  rf" = $u \times $l $eq $d",
+                  f"∂L/∂{h_text} = ∂L/∂{a_text} × {f_text} = $u × $l $eq $d",
                   agrees(value(nums["u"]) * value(nums["l"]), nums["d"]), **nums)
 
     # --- the batch of the update ----------------------------------------------------------

@@ -18,7 +18,7 @@ from manim import (
 from scenes import layout
 from scenes.edge_labels import keep_places, opacity, place_along_edges
 from scenes.forward import ForwardScene
-from scenes.numbers import fmt, minus_signs
+from scenes.numbers import minus_signs
 from scenes.pulses import pulse
 from scenes.story import END_HOLD
 from scenes.tweens import StyleTween, fade_out
@@ -30,6 +30,7 @@ class BackwardScene(ForwardScene):
     """Backward pass and one gradient-descent update of a small network."""
 
     NUMBER_COLOURS = (("value", "forward"), ("gradient", "gradient"))
+    STATES = (0, 1)
     SHOWN_ARRAYS = ForwardScene.SHOWN_ARRAYS + ("delta", "grad_A", "local", "probe_dW", "dW",
                                                 "db")
 
@@ -65,8 +66,14 @@ class BackwardScene(ForwardScene):
         # anew later (the update's) keep clear of them too
         self.later_values = [net.value_label(layer, j, self.value_text(layer, j, 1),
                                              self.theme["forward"]) for layer, j in nodes]
-        return [net.gradient_label(layer, j, widest, self.theme["gradient"])
-                for layer, j in nodes] + self.later_values
+        # gradients from the output back, as they come: the output's, named and the
+        # widest, has first choice of place; it keeps its name only if that crowds no
+        # other label out of a free place
+        self.name_output_gradient = True
+        gradients = [net.gradient_label(layer, j, self.gradient_text(layer, j, widest),
+                                        self.theme["gradient"]) for layer, j in reversed(nodes)]
+        self.name_output_gradient = not net.crowded
+        return gradients + self.later_values
 
     # --- steps ------------------------------------------------------------------------
 
@@ -144,7 +151,7 @@ class BackwardScene(ForwardScene):
                                        stroke_width=2 + 6 * abs(g) / scale, stroke_opacity=1))
         self.play(*recolour, *self.relabel(layer, [self.arith.n(g) for g in grads],
                                            self.theme["gradient"]),
-                  *self.new_legend(symbol),
+                  *self.new_legend(symbol, grads),
                   *self.focus(None, self.net.diagram.layer_edges(layer), self.theme["gradient"]),
                   run_time=0.8)
 
@@ -169,6 +176,15 @@ class BackwardScene(ForwardScene):
             self.play(FadeIn(label), run_time=0.4)
             self.hold()
             self.play(fade_out(shown), *self.unfocus(), run_time=0.4)
+
+    def titles(self) -> list[str]:
+        labels = self.labels
+        return [labels["forward"], labels["backward"], labels["update"],
+                labels["forward"] + " (2)"]
+
+    def edge_symbols(self) -> list[str]:
+        symbols = ["w", r"\partial L/\partial w"]
+        return symbols + ([r"\overline{\partial L/\partial w}"] if self.batch_matters() else [])
 
     def batch_matters(self) -> bool:
         """The update does not use this sample's gradients as they are: it averages
@@ -202,20 +218,15 @@ class BackwardScene(ForwardScene):
 
     def update_weights(self) -> None:
         tr, a = self.trace, self.arith
-        lr = fmt(tr.meta["config"]["train"]["learning_rate"], 6)
-        gradient = "mean ∂L/∂w" if self.batch_matters() else "∂L/∂w"
-        words = f"{self.labels['update']}:  w ← w − η·{gradient},  η = {lr}"
+        rule_tex, rule_text = a.update_rule(mean=self.batch_matters())
+        words = f"{self.labels['update']}:  {rule_text}"
         # words in the language's font, the rule in TeX's: ∂ and η look as in every
         # equation (a Korean font has no such glyphs of its own)
-        gradient_tex = (r"\overline{\partial L/\partial w}" if self.batch_matters()
-                        else r"\partial L/\partial w")
         header = VGroup(self.text(f"{self.labels['update']}:", size=36),
-                        self.tex(rf"w \leftarrow w - \eta \cdot {gradient_tex},\quad "
-                                 rf"\eta = {lr}")).arrange(RIGHT, buff=0.3)
+                        self.tex(rule_tex)).arrange(RIGHT, buff=0.3)
         header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.cue(words)
-        title = self.text(self.labels["update"], size=40).move_to(self.title_mobject,
-                                                                  aligned_edge=LEFT)
+        title = self.title_text(self.labels["update"])
         self.play(FadeIn(header), FadeOut(self.title_mobject), FadeIn(title), run_time=0.6)
         self.title_mobject = title
         self.hold()
@@ -230,7 +241,7 @@ class BackwardScene(ForwardScene):
         self.play(*[move for layer in layers for move in
                     self.restroke(layer, before, range(len(self.net.diagram.layer_edges(layer))))
                     + self.relabel(layer, self.parameter_texts(layer, 0), self.theme["text"])],
-                  *self.new_legend("w"), run_time=0.8)
+                  *self.new_legend("w", self.parameters(self.STATES)), run_time=0.8)
         for layer in layers:
             eqs = [a.update_eq(layer, i, j, 0) for i, j in self.layer_pairs(layer)]
             if self.has_bias:
@@ -273,14 +284,11 @@ class BackwardScene(ForwardScene):
     def second_forward(self) -> None:
         """The updated network on the same sample: the loss goes down."""
         tr, a = self.trace, self.arith
-        edges = [e for layer in range(len(tr.layers) - 1)
-                 for e in self.net.diagram.layer_edges(layer)]
-        new_values = [self.net.value_label(layer, j, self.value_text(layer, j, 1),
-                                           self.theme["forward"])
-                      for layer in range(1, len(tr.layers)) for j in range(tr.layers[layer])]
+        new_values = [[self.net.value_label(layer, j, self.value_text(layer, j, 1),
+                                            self.theme["forward"]) for j in range(tr.layers[layer])]
+                       for layer in range(1, len(tr.layers))]
         before, after = (a.n(float(tr["probe_loss"][t, 0])) for t in (0, 1))
-        title = self.text(self.labels["forward"] + " (2)", size=40).move_to(
-            self.title_mobject, aligned_edge=LEFT)
+        title = self.title_text(self.titles()[-1])
         # like with like: this sample's loss before and after, and the training set's
         compare = [f"{self.labels['sample_loss']}: {before} → {after}"]
         if len(tr["X"]) > 1:
@@ -289,14 +297,17 @@ class BackwardScene(ForwardScene):
         said = [self.text(minus_signs(c), size=34)
                 for c in compare]
         pages = self.pages([a.loss_eq(1), *said], 3)
-        self.play(FadeOut(self.title_mobject), FadeIn(title),
-                  *[StyleTween(e, stroke_color=self.theme["forward"]) for e in edges],
-                  run_time=0.6)
+        self.play(FadeOut(self.title_mobject), FadeIn(title), run_time=0.6)
         self.title_mobject = title
-        self.play(*[FadeOut(old) for old in self.value_labels],
-                  *[FadeIn(new) for new in new_values], run_time=1.0)
-        self.value_labels = new_values
-        self.net.diagram.set_weights(tr.weights(1))
+        # layer by layer, as the first pass went: the signal reaches a layer, its new
+        # values replace the old
+        old_values = iter(self.value_labels)
+        for layer, values in enumerate(new_values):
+            self.play(*[pulse(e, self.theme["forward"])
+                        for e in self.net.diagram.layer_edges(layer)], run_time=1.0)
+            self.play(*[FadeOut(next(old_values)) for _ in values],
+                      *[FadeIn(new) for new in values], run_time=0.6)
+        self.value_labels = [label for values in new_values for label in values]
         words = {id(text): c for text, c in zip(said, compare)}
         for number, (page, shown) in enumerate(pages):  # a long loss line: its own screen
             lines = [words[id(p)] if id(p) in words else p.text for p in page]
@@ -309,14 +320,24 @@ class BackwardScene(ForwardScene):
 
     # --- helpers ----------------------------------------------------------------------
 
+    def gradient_text(self, layer: int, j: int, number: str) -> str:
+        """A node's gradient as written beside it; a lone output's is named, as its
+        value is (ŷ = 1.233 above, ∂L/∂ŷ = 1.233 below), so the two never read alike
+        (beside several outputs, or in a crowded diagram, a name does not fit)."""
+        if (layer < len(self.trace.layers) - 1 or self.trace.layers[-1] > 1
+                or not self.name_output_gradient):
+            return number
+        return rf"\partial L/\partial {self.arith.pre_name(layer, j)[0]} = {number}"
+
     def gradient_label(self, layer: int, j: int, value: float) -> MathTex:
-        label = self.net.gradient_label(layer, j, self.arith.n(value), self.theme["gradient"])
+        text = self.gradient_text(layer, j, self.arith.n(value))
+        label = self.net.gradient_label(layer, j, text, self.theme["gradient"])
         self.grad_labels.append(label)
         return label
 
-    def new_legend(self, symbol: str) -> list:
+    def new_legend(self, symbol: str, values) -> list:
         """The colour key for another quantity: the old one fades, the new one appears."""
-        old, self.legend = self.legend, self.sign_legend(symbol)
+        old, self.legend = self.legend, self.sign_legend(symbol, values)
         return [FadeOut(old), FadeIn(self.legend)]
 
     def mean_bias_gradient(self, layer: int) -> np.ndarray | None:
@@ -365,7 +386,7 @@ class BackwardScene(ForwardScene):
     def fixed_texts(self) -> list:
         """What edge labels keep clear of besides each other."""
         return self.value_labels + self.later_values + self.grad_labels + [
-            self.title_mobject, self.widest_legend, layout.EQ_ZONE]
+            self.widest_title, self.widest_legend, layout.EQ_ZONE]
 
     def show_in_chunks(self, eqs: list, colour: str, layer: int) -> None:
         """A weight layer's lines (one per edge, in edge order) a few at a time, as many

@@ -43,7 +43,9 @@ class ChainRuleScene(StoryScene):
     def construct(self) -> None:
         self.setup_story()
         self.title_mobject = self.title("chain_rule")
-        self.add(self.title_mobject)
+        key = self.number_key((("value", "forward"), ("gradient", "gradient")))
+        self.key = key.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
+        self.add(self.title_mobject, self.key)
         g = square_of_sum(self.options["x"], self.options["y"])
         self.v = {name: self.data(node.value) for name, node in g.items()}
         self.d = {name: self.data(node.grad) for name, node in g.items()}
@@ -202,8 +204,8 @@ class ChainRuleScene(StoryScene):
         """cs231n's figure, symbols only, one idea at a time: a gate with its forward
         values above the wires; its local gradients; the upstream gradient coming back
         along z; the downstream gradients going on along x and y, each upstream × local."""
-        self.play(*[FadeOut(m) for m in self.mobjects if m is not self.title_mobject],
-                  run_time=0.5)
+        self.play(*[FadeOut(m) for m in self.mobjects
+                    if m is not self.title_mobject and m is not self.key], run_time=0.5)
         green, red, muted = self.theme["forward"], self.theme["gradient"], self.theme["muted"]
         gate = self.gate("f", [0.3, 0.6, 0])
         gate.scale(1.3)

@@ -26,6 +26,7 @@ from scenes.story_network import StoryNetwork
 from scenes.tweens import StyleTween
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
+PHASE_REST = 0.5  # after a phase, before the next: time to read its formula
 
 
 class CycleScene(ForwardScene):
@@ -53,9 +54,10 @@ class CycleScene(ForwardScene):
         self.title_mobject = self.title("cycle")
         self.add(self.title_mobject)
         self.net = self.draw_plain_network()
-        self.readout = self.loss_readout(0)
         self.phases = self.phase_row()
-        self.add(self.readout, self.phases)
+        self.counter, self.loss = self.counter_readout(0), self.loss_readout(0)
+        self.formula = None
+        self.add(self.counter, self.loss, self.phases)
         for t in range(shown):
             self.iteration(t)
         self.hold()  # where the loop got to, before it starts again
@@ -96,12 +98,36 @@ class CycleScene(ForwardScene):
                                        else self.theme["muted"])
                 for k, word in enumerate(self.phase_words)]
 
+    def counter_readout(self, t: int) -> MathTex:
+        """The iteration's number, left of the loss."""
+        text = rf"\text{{{self.iteration_word()}}}\ {t}"
+        counter = MathTex(text, font_size=TEX_SIZE, color=self.theme["text"])
+        return counter.next_to(self.loss_readout(0), LEFT, buff=0.6)
+
     def loss_readout(self, t: int) -> MathTex:
+        """The loss last computed, above the row of phase words at the right: it changes
+        at the error phase, where it is computed."""
         a = self.arith
-        text = rf"\text{{{self.iteration_word()}}}\ {t} \qquad L = {a.n(a.tr['probe_loss'][t, 0])}"
-        readout = MathTex(text, font_size=TEX_SIZE, color=self.theme["text"])
-        # above the row of phase words, at the right
-        return readout.to_corner(DOWN + RIGHT, buff=0.5).shift(UP * 0.75)
+        loss = MathTex(rf"L = {a.n(a.tr['probe_loss'][t, 0])}", font_size=TEX_SIZE,
+                       color=self.theme["text"])
+        return loss.to_corner(DOWN + RIGHT, buff=0.5).shift(UP * 0.75)
+
+    def phase_formulas(self) -> list[MathTex]:
+        """What each phase computes, as a formula without numbers: ŷ from x and the
+        weights, the loss, every ∂L/∂w by the chain rule, the update."""
+        a = self.arith
+        sources = [r"\hat{y} = f(x;\, w)", a.loss_formula(),
+                   r"\partial L/\partial w = \partial L/\partial \hat{y} \cdots"
+                   r" \partial h/\partial w", a.update_rule()[0]]
+        return [MathTex(tex, font_size=TEX_SIZE, color=self.theme["text"]).next_to(
+            self.phases, UP, buff=0.3, aligned_edge=LEFT) for tex in sources]
+
+    def show_phase(self, phase: int) -> None:
+        """Light the phase's word and write its formula in place of the last one."""
+        new = self.formulas[phase]
+        swap = [FadeIn(new)] + ([FadeOut(self.formula)] if self.formula else [])
+        self.formula = new
+        self.play(*self.light(phase), *swap, run_time=LIGHT_TIME)
 
     def iteration_word(self) -> str:
         return "iteration" if self.lang == "en" else "t ="
@@ -122,22 +148,33 @@ class CycleScene(ForwardScene):
     def iteration(self, t: int) -> None:
         tr, a = self.trace, self.arith
         out = self.net.node(len(tr.layers) - 1, 0)
-        # each phase's word lights first, then its phase plays
+        if t == 0:
+            self.formulas = self.phase_formulas()
+        # each phase's word and formula light first, then the phase plays, then it rests
         self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
-        self.play(*self.light(0), run_time=LIGHT_TIME)
+        self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
+        self.wait(PHASE_REST)
         self.cue(f"{self.labels['loss']}: L = {a.n(tr['probe_loss'][t, 0])}")
-        self.play(*self.light(1), run_time=LIGHT_TIME)
-        self.play(Indicate(out, color=self.theme["gradient"], scale_factor=1.3), run_time=0.8)
+        self.show_phase(1)
+        loss = self.loss_readout(t)  # computed now: replaced, never morphed
+        self.play(Indicate(out, color=self.theme["gradient"], scale_factor=1.3),
+                  FadeOut(self.loss), FadeIn(loss), run_time=0.8)
+        self.loss = loss
+        self.wait(PHASE_REST)
         self.cue(self.labels["backward"])
-        self.play(*self.light(2), run_time=LIGHT_TIME)
+        self.show_phase(2)
         self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
+        self.wait(PHASE_REST)
         self.cue(f"{self.labels['update']}: L = {a.n(tr['probe_loss'][t, 0])} → "
                  f"{a.n(tr['probe_loss'][t + 1, 0])}")
-        self.play(*self.light(3), run_time=LIGHT_TIME)
+        self.show_phase(3)
         self.animate_weights(t + 1)
+        self.wait(PHASE_REST)
 
-    def animate_weights(self, t: int, readout: bool = True) -> None:
+    def animate_weights(self, t: int, glow: bool = True) -> None:
+        """Every edge takes state t's colour and width; with ``glow`` (the update), each
+        glows as it changes and the iteration's number moves on."""
         target = self.net.diagram.copy()
         target.set_weights(self.trace.weights(t), self.biases(t))
         moves = [StyleTween(edge, stroke_color=new.get_stroke_color(),
@@ -146,26 +183,26 @@ class CycleScene(ForwardScene):
                  for layer in range(len(self.trace.layers) - 1)
                  for edge, new in zip(self.net.diagram.layer_edges(layer),
                                       target.layer_edges(layer))]
-        swap = []
-        if readout:  # the update: the number is replaced, never morphed into the next,
-            new = self.loss_readout(t)  # and every edge, changing, glows where it is
-            swap = [FadeOut(self.readout), FadeIn(new)] + [
+        extra = []
+        if glow:
+            counter = self.counter_readout(t)
+            extra = [FadeOut(self.counter), FadeIn(counter)] + [
                 FadeIn(edge.copy().set_stroke(self.theme["text"], width=6, opacity=1),
                        rate_func=there_and_back, remover=True)
                 for layer in range(len(self.trace.layers) - 1) for edge in self.edges(layer)]
-            self.readout = new
-        self.play(*moves, *swap, run_time=0.9)
+            self.counter = counter
+        self.play(*moves, *extra, run_time=0.9)
 
     def restart(self) -> None:
         """Back to the first state, said on screen where the readout was, so the last
         frame is the first frame."""
         words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
-        words.move_to(self.readout, aligned_edge=RIGHT)
-        self.play(FadeOut(self.readout), FadeIn(words), *self.light(None), run_time=0.4)
-        self.readout = self.loss_readout(0)
-        self.animate_weights(0, readout=False)
-        self.wait(0.6)
-        self.play(FadeOut(words), FadeIn(self.readout), run_time=0.4)
+        words.move_to(self.loss, aligned_edge=RIGHT)
+        readout = [self.counter, self.loss]
+        self.play(*map(FadeOut, readout + [self.formula]), FadeIn(words), *self.light(None),
+                  run_time=0.4)
+        self.counter, self.loss = self.counter_readout(0), self.loss_readout(0)
+        self.animate_weights(0, glow=False)
+        self.wait(0.3)
+        self.play(FadeOut(words), FadeIn(self.counter), FadeIn(self.loss), run_time=0.4)
         self.wait(0.5)  # the loop's seam: these frames equal the first one
-
-

@@ -2,13 +2,12 @@
 its arithmetic, h = sum of inputs x weights, then its activation, then the loss."""
 
 from manim import (
-    ORIGIN,
     RIGHT,
     UP,
     FadeIn,
     FadeOut,
-    Line,
     MathTex,
+    Polygon,
     VGroup,
     Write,
 )
@@ -32,6 +31,7 @@ class ForwardScene(StoryScene):
     """Forward pass of one sample through a small network (the post's 2-3-1)."""
 
     NUMBER_COLOURS = (("value", "forward"),)  # (labels key, theme colour) of the colour key
+    STATES = (0,)  # the states whose weights the scene shows
     OPTIONS = StoryScene.OPTIONS + (
         Option("sample", None, "the data row shown, from 1 (auto: the config's first "
                "trace.probe, else row 1)", int, 1, 100000),
@@ -75,18 +75,23 @@ class ForwardScene(StoryScene):
         width = layout.STORY_NETWORK_WIDTH
         for _ in range(2):
             net = StoryNetwork(tr.layers, self.theme, self.font, max_abs, width, self.has_bias)
-            room_left = net.node(0, 0).get_left()[0] + layout.FRAME_X
-            room_right = layout.FRAME_X - net.node(len(tr.layers) - 1, 0).get_right()[0]
+            room_left = net.node(0, 0).get_left()[0] + layout.FRAME_X - layout.SAFE_MARGIN
+            room_right = (layout.FRAME_X - layout.SAFE_MARGIN
+                          - net.node(len(tr.layers) - 1, 0).get_right()[0])
             short = left + right - room_left - room_right
             if short <= 0:
                 break
             width -= short + 0.1
         net.shift(max(left - room_left, 0) * RIGHT - max(right - room_right, 0) * RIGHT)
         net.diagram.set_weights(tr.weights(t), self.biases(t))
-        self.legend = self.sign_legend("w")
-        # the widest legend the scene will show (of the batch's mean gradients) stays clear
-        self.widest_legend = self.sign_legend(r"\overline{\partial L/\partial w}")
-        net.taken += [layout.box(self.widest_legend), layout.box(self.title_mobject),
+        self.legend = self.sign_legend("w", self.parameters(self.STATES))
+        # the widest key the scene will show stays clear of the labels
+        self.widest_legend = max((self.sign_legend(symbol) for symbol in self.edge_symbols()),
+                                 key=lambda legend: legend.width)
+        # and so does the widest title
+        self.widest_title = max((self.title_text(words) for words in self.titles()),
+                                key=lambda title: title.width)
+        net.taken += [layout.box(self.widest_legend), layout.box(self.widest_title),
                       layout.EQ_ZONE]
         inputs = [net.value_label(0, i, text, self.theme["forward"])
                   for i, text in enumerate(input_texts)]
@@ -102,7 +107,7 @@ class ForwardScene(StoryScene):
                  for layer in range(len(tr.layers) - 1)]
         self.weight_labels = net.make_weight_labels(texts, self.theme["text"],
                                                     inputs + targets + placeholders
-                                                    + [self.title_mobject, self.widest_legend,
+                                                    + [self.widest_title, self.widest_legend,
                                                        layout.EQ_ZONE],
                                                     self.theme["background"])
         net.name_nodes(self.node_names(), self.theme["text"])
@@ -175,19 +180,34 @@ class ForwardScene(StoryScene):
         """Places later steps will fill (the backward scene's gradients)."""
         return []
 
-    def sign_legend(self, symbol: str) -> VGroup:
-        """What colours mean, in one row at the top right: the quantity on the edges
-        and a short line of each colour with its sign, then the colour of each kind of
-        number the scene writes (values; gradients)."""
-        row = VGroup(MathTex(f"{symbol}:", font_size=TEX_SIZE, color=self.theme["muted"]))
-        for colour, relation in ((self.theme["positive"], ">"), (self.theme["negative"], "<")):
-            swatch = Line(ORIGIN, RIGHT * 0.5).set_stroke(colour, width=8)
-            label = MathTex(f"{relation} 0", font_size=TEX_SIZE, color=self.theme["muted"])
-            row.add(VGroup(swatch, label.next_to(swatch, RIGHT, buff=0.12)))
-        row.add(*[self.text(self.labels[kind], size=32, color=self.theme[colour])
-                  for kind, colour in self.NUMBER_COLOURS])
+    def titles(self) -> list[str]:
+        """Every title the scene shows, in turn, top left."""
+        return [self.labels["forward"]]
+
+    def edge_symbols(self) -> list[str]:
+        """What the edges show in this scene, as the key names it (TeX)."""
+        return ["w"]
+
+    def sign_legend(self, symbol: str, values=None) -> VGroup:
+        """What colours mean, in one row at the top right: the quantity on the edges,
+        a swatch of each colour with its sign (only the signs its ``values`` have;
+        both when not given), then the colour of each kind of number the scene writes
+        (values; gradients). A swatch is a wedge, thin to thick: an edge's width
+        tells the size."""
+        muted = self.theme["muted"]
+        row = VGroup(MathTex(f"{symbol}:", font_size=TEX_SIZE, color=muted))
+        signs = {True, False} if values is None else {float(v) >= 0 for v in values}
+        for colour, relation, positive in ((self.theme["positive"], ">", True),
+                                           (self.theme["negative"], "<", False)):
+            if positive in signs:
+                wedge = Polygon([0, -0.012, 0], [0.6, -0.06, 0], [0.6, 0.06, 0],
+                                [0, 0.012, 0], stroke_width=0, fill_color=colour,
+                                fill_opacity=1)
+                label = MathTex(f"{relation} 0", font_size=TEX_SIZE, color=muted)
+                row.add(VGroup(wedge, label.next_to(wedge, RIGHT, buff=0.12)))
+        row.add(*self.number_key(self.NUMBER_COLOURS))
         row.arrange(RIGHT, buff=0.3)
-        return row.to_corner(UP + RIGHT, buff=0.3)
+        return row.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
 
     def forward_pass(self, t: int) -> None:
         tr, a = self.trace, self.arith

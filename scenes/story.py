@@ -39,7 +39,7 @@ from scenes.wrap import wrap
 TEX_SIZE = 46
 MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
-ROW_GAP = 0.22  # between stacked lines and rows
+ROW_GAP = 0.16  # between stacked lines and rows
 HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
 END_HOLD = 5.0  # and the last one, where a viewer pauses
 INDENT = 0.8  # of a line's continued rows
@@ -122,11 +122,16 @@ class StoryScene(StepScene):
         diagram's bias edges)."""
         return self.trace.biases(t) if self.has_bias else None
 
+    def parameters(self, states: tuple[int, ...] | None = None) -> np.ndarray:
+        """Every weight (and bias, where drawn) of these recorded states (all), flat."""
+        picked = slice(None) if states is None else list(states)
+        return np.concatenate([self.trace[f"{kind}{i}"][picked].ravel()
+                               for i in range(len(self.trace.layers) - 1)
+                               for kind in ("W", "b") if kind == "W" or self.has_bias])
+
     def largest_parameter(self) -> float:
         """The largest |weight| or |bias| of the run: edges are widened against it."""
-        arrays = [self.trace[f"{kind}{i}"] for i in range(len(self.trace.layers) - 1)
-                  for kind in ("W", "b") if kind == "W" or self.has_bias]
-        return max(float(np.abs(a).max()) for a in arrays)
+        return float(np.abs(self.parameters()).max())
 
     # --- numbers and type ------------------------------------------------------------
 
@@ -144,8 +149,17 @@ class StoryScene(StepScene):
     def text(self, words: str, size: float = 34, color: str | None = None) -> Text:
         return Text(words, font=self.font, font_size=size, color=color or self.theme["text"])
 
+    def number_key(self, kinds) -> VGroup:
+        """The colour of each kind of number the scene writes, as its word in that
+        colour: ((labels key, theme colour), ...), in a row."""
+        return VGroup(*[self.text(self.labels[kind], size=32, color=self.theme[colour])
+                        for kind, colour in kinds]).arrange(RIGHT, buff=0.4)
+
     def title(self, key: str) -> Text:
-        return self.text(self.labels[key], size=40).to_corner(UP + LEFT, buff=0.35)
+        return self.title_text(self.labels[key])
+
+    def title_text(self, words: str) -> Text:
+        return self.text(words, size=40).to_corner(UP + LEFT, buff=0.35)
 
     def lines(self, eqs: list, color: str | None = None) -> VGroup:
         """Equations (Eq, TeX, or a Text as it is) stacked in the bottom area,

@@ -41,6 +41,7 @@ class StoryNetwork(VGroup):
             node.set_z_index(1)
         self.slots: dict[tuple, str] = {}
         self.taken: list = []
+        self.crowded: set[tuple] = set()  # labels that found no free side
         self.add(self.diagram)
 
     @staticmethod
@@ -148,21 +149,32 @@ class StoryNetwork(VGroup):
             sides = self.SIDES[kind]
             if self.layers[layer] == 1:  # a lone node: nothing above or below to stagger from
                 sides = tuple(side for side in sides if side not in STAGGERED)
+            free, crowded = [], []  # sides clear of other labels; the rest, by overlap
             for side in sides:
                 box = layout.box(self._beside(label, node, side))
-                inside = (-layout.FRAME_X <= box[0] and box[2] <= layout.FRAME_X
-                          and -4 <= box[1] and box[3] <= 4)
-                taken = self.taken + self.node_boxes()
-                if inside and layout.overlap(box, taken, LABEL_GAP) == 0:
-                    break
-            else:
-                side = sides[0]
+                if not layout.inside_safe_area(box):
+                    continue
+                shared = layout.overlap(box, self.taken + self.node_boxes(), LABEL_GAP)
+                (crowded if shared else free).append((shared, side, box))
+            # better still where no edge runs under it: a number on a line is read as
+            # belonging to that line; where no side is free, the least crowded
+            clear = [side for _, side, box in free if not self.crosses_edges(box)]
+            side = (clear or [side for _, side, _ in free + sorted(crowded)] or [sides[0]])[0]
+            if not free:
+                self.crowded.add(key)
             self.slots[key] = side
             self.taken.append(layout.box(self._beside(label, node, side)))
         label = self._beside(label, node, self.slots[key])
         # a backing keeps digits legible where a label sits on edges
         return label.add_background_rectangle(color=self.theme["background"], opacity=0.85,
                                               buff=0.03)
+
+    def crosses_edges(self, box) -> bool:
+        """Whether any edge of the diagram passes through the box, grown by LABEL_GAP."""
+        grown = (box[0] - LABEL_GAP, box[1] - LABEL_GAP, box[2] + LABEL_GAP, box[3] + LABEL_GAP)
+        return any(layout.segment_meets_box(edge.get_start(), edge.get_end(), grown)
+                   for layer in range(len(self.layers) - 1)
+                   for edge in self.diagram.layer_edges(layer))
 
     def node_boxes(self) -> list:
         return [layout.box(n) for n in self.diagram.all_nodes()]

@@ -22,6 +22,7 @@ from tests.frames import decode
 
 STORY = ["forward", "backward", "chain-rule", "cycle"]
 FRAME_HALF_WIDTH, FRAME_HALF_HEIGHT = 8 * 854 / 480 / 2, 4.0
+SAFE_MARGIN = 0.3  # scene units from every edge: 18 px at 480p, 27 px at 720p
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -67,11 +68,16 @@ def test_layout_at_every_step(rendered, name):
     for moment, texts in scene.snapshots:
         for kind, text, (x0, y0, x1, y1), size, _ in texts:
             where = f"{name} at {moment!r}: {text!r}"
-            assert -FRAME_HALF_WIDTH <= x0 and x1 <= FRAME_HALF_WIDTH, f"off frame: {where}"
-            assert -FRAME_HALF_HEIGHT <= y0 and y1 <= FRAME_HALF_HEIGHT, f"off frame: {where}"
+            assert inside_safe_area((x0, y0, x1, y1)), f"outside the safe area: {where}"
             least = TEX_SIZE if kind != "Text" else MIN_TEXT_SIZE
             assert size >= least - 0.5, f"too small ({size:.1f}): {where}"
         assert overlapping(texts) == [], f"{name} at {moment!r}"
+
+
+def inside_safe_area(box) -> bool:
+    x0, y0, x1, y1 = box
+    x, y = FRAME_HALF_WIDTH - SAFE_MARGIN, FRAME_HALF_HEIGHT - SAFE_MARGIN
+    return -x <= x0 and x1 <= x and -y <= y0 and y1 <= y
 
 
 def overlapping(texts) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """How the story scenes open and end: forward sums its pass up (and, on the post's
 example, shows the post's own rounding); chain-rule opens on its graph, derives the
-chain rule in symbols, and names the general gate's ideas on screen."""
+chain rule in symbols, and names the general gate's ideas on screen; the cycle writes
+what each phase computes and changes the loss where it is computed."""
 
 import pytest
 
@@ -68,3 +69,17 @@ def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
     last = texts_at(chain_rule.snapshots[-1])
     assert set(words) <= last
     assert any(r"\frac{\partial L}{\partial x}" in text for text in last)
+
+
+def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
+    cycle = dry_run.run_example("cycle", config.load("post"), {"precision": 3,
+                                                             "iterations": 2}, "post")
+    # the first line of each cue -> the texts on screen when it ends
+    seen = {name: {text for _, text, *_ in shown} for name, shown in cycle.snapshots}
+    forward_again = seen["forward pass (iteration 1)"]
+    assert "L = 0.760" in forward_again, "the new loss is not known before its pass"
+    assert any(text.startswith(r"\hat{y} =") for text in forward_again)
+    error = seen["loss: L = 0.522"]
+    assert "L = 0.522" in error and r"L = \tfrac{1}{2}(\hat{y} - y)^2" in error
+    update = next(texts for name, texts in seen.items() if name.startswith("weight update"))
+    assert r"w \leftarrow w - \eta \cdot \partial L/\partial w,\quad \eta = 0.1" in update

@@ -1,14 +1,16 @@
 """Where the backward scene tells the eye to look: the edges in use stay bright while
-the rest are dimmed at every step, and a node's value and gradient stand apart from
-its neighbours' (value above-left, gradient below-right)."""
+the rest are dimmed at every step; a node's value and gradient stand off the edges and
+apart from its neighbours'; the key says what the edges show."""
 
 import pytest
+from manim import Polygon, VGroup
 
 from core import config, trainer
 from scenes.forward import DIMMED
 from scenes.registry import SCENES
 from scenes.settings import Settings
 from tests import dry_run
+from tests.test_story_numbers import EXAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +48,63 @@ def test_every_backward_step_dims_what_it_does_not_use(backward):
                for layers in bright_layers(backward.seen, "w₁₁ ←"))
 
 
-def test_values_sit_above_left_and_gradients_below_right_of_their_nodes(backward):
+def edge_runs_through(box, start, end) -> bool:
+    """Whether the segment from start to end passes through the box (Liang-Barsky)."""
+    (x0, y0, x1, y1), (ax, ay), (bx, by) = box, start[:2], end[:2]
+    low, high = 0.0, 1.0
+    for p, q in ((-(bx - ax), ax - x0), (bx - ax, x1 - ax), (-(by - ay), ay - y0),
+                 (by - ay, y1 - ay)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        r = q / p
+        low, high = (max(low, r), high) if p < 0 else (low, min(high, r))
+        if low > high:
+            return False
+    return True
+
+
+def test_node_labels_stand_clear_of_edges_and_of_each_other(backward):
+    """A number lying on a line reads as that line's: every hidden node's value sits
+    where no edge runs (its gradient may have to lie on the edge out of it: each
+    column has one gap for two labels), and each label stands apart from the others."""
     net, layers = backward.net, backward.trace.layers
-    hidden = [(1, j) for j in range(layers[1])]
-    values = backward.value_labels[:len(hidden)]
-    gradients = [g for g in backward.grad_labels][-len(hidden):]
-    for (layer, j), value, gradient in zip(hidden, values, gradients):
-        centre = net.node(layer, j).get_center()
-        assert value.get_right()[0] < centre[0] and value.get_top()[1] > centre[1]
-        assert gradient.get_left()[0] > centre[0] and gradient.get_bottom()[1] < centre[1]
+    hidden = len([1 for layer in layers[1:-1] for _ in range(layer)])
+    outputs = layers[-1]  # their gradients come first, then the hidden layers'
+    labels = backward.value_labels[:hidden] + backward.grad_labels[outputs:outputs + hidden]
+    edges = [(e.get_start(), e.get_end()) for k in range(len(layers) - 1)
+             for e in net.diagram.layer_edges(k)]
+    boxes = [(m.get_left()[0], m.get_bottom()[1], m.get_right()[0], m.get_top()[1])
+             for m in labels]
+    for label, box in zip(labels[:hidden], boxes):
+        assert not any(edge_runs_through(box, *edge) for edge in edges), label.tex_string
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3]) > 0
+
+
+def test_the_outputs_gradient_is_named_unlike_its_value(backward):
+    """ŷ = 1.233 above the output and its gradient, also 1.233 here, must not read alike."""
+    value, gradient = backward.value_labels[-1], backward.grad_labels[0]
+    assert value.tex_string.startswith(r"\hat{y} =")
+    assert gradient.tex_string.startswith(r"\partial L/\partial \hat{y} =")
+
+
+def legend_colours(scene) -> set[str]:
+    """The colours of the key's swatches: each a wedge, thin to thick."""
+    wedges = [part[0] for part in scene.legend if isinstance(part, VGroup)
+              and isinstance(part[0], Polygon)]
+    for wedge in wedges:
+        v = wedge.get_vertices()
+        assert abs(v[2][1] - v[1][1]) > 4 * abs(v[3][1] - v[0][1]), "thick at one end"
+    return {str(wedge.get_fill_color()).lower() for wedge in wedges}
+
+
+def test_the_key_shows_the_signs_on_screen_and_widens_with_the_size(backward):
+    theme = backward.theme
+    # the post's weights are all positive, before the update and after it
+    assert legend_colours(backward) == {theme["positive"].lower()}
+    mixed = dry_run.run_example("forward", config.resolve(EXAMPLES["full-batch"]),
+                                {"precision": 3})
+    assert legend_colours(mixed) == {theme["positive"].lower(), theme["negative"].lower()}

@@ -13,7 +13,7 @@ from scenes import layout
 from scenes.story import HOLD, MIN_TEXT_SIZE, TEX_SIZE
 from tests import dry_run
 from tests.arithmetic import check_line, count_checked
-from tests.test_render_story import FRAME_HALF_HEIGHT, FRAME_HALF_WIDTH, overlapping
+from tests.test_render_story import inside_safe_area, overlapping
 from tests.test_targets import MAZUR
 
 EXAMPLES = {
@@ -176,8 +176,7 @@ def test_worked_examples_stay_legible(made, job):
     for moment, texts in snapshots:
         for kind, text, (x0, y0, x1, y1), size, _ in texts:
             where = f"{example} at {moment!r}: {text!r}"
-            assert -FRAME_HALF_WIDTH <= x0 and x1 <= FRAME_HALF_WIDTH, f"off frame: {where}"
-            assert -FRAME_HALF_HEIGHT <= y0 and y1 <= FRAME_HALF_HEIGHT, f"off frame: {where}"
+            assert inside_safe_area((x0, y0, x1, y1)), f"outside the safe area: {where}"
             least = TEX_SIZE if kind != "Text" else MIN_TEXT_SIZE
             assert size >= least - 0.5, f"too small ({size:.1f}): {where}"
         assert overlapping(texts) == [], f"{example} at {moment!r}"
