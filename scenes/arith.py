@@ -468,11 +468,19 @@ class Arithmetic:
                 "new": self.n(float(self.tr[f"b{layer}"][t + 1][j]))}
         name_tex, name_text = self.bias_name(layer, j)
         if train["optimizer"] == "sgd":
-            return Eq(rf"{name_tex} \leftarrow $b - $lr \times $g $eq $new",
-                      f"{name_text} ← $b − $lr × $g $eq $new",
+            g_tex, g_text = self.update_gradient_name(name_tex, name_text, t)
+            return Eq(rf"{name_tex} \leftarrow {name_tex} - \eta \cdot {g_tex} = $b - $lr \times $g"
+                      rf" $eq $new",
+                      f"{name_text} ← {name_text} − η·{g_text} = $b − $lr × $g $eq $new",
                       agrees(value(nums["b"]) - value(nums["lr"]) * value(nums["g"]),
                              nums["new"]), **nums)
         return Eq(rf"{name_tex}: $b \rightarrow $new", f"{name_text}: $b → $new", **nums)
+
+    def update_gradient_name(self, tex: str, text: str, t: int) -> tuple[str, str]:
+        """The gradient an update uses, named: the sample's own, or the batch's mean."""
+        if self.batch_size(t) > 1 or not self.tr["probe_in_batch"][t, self.p]:
+            return rf"\overline{{\partial L/\partial {tex}}}", f"mean ∂L/∂{text}"
+        return rf"\partial L/\partial {tex}", f"∂L/∂{text}"
 
     def update_eq(self, layer: int, a: int, b: int, t: int) -> Eq:
         """w <- w - eta * dL/dw with the batch gradient (plain SGD), else old -> new."""
@@ -482,9 +490,11 @@ class Arithmetic:
                 "g": self.o(float(self.tr[f"dW{layer}"][t][a, b])),
                 "lr": fmt(train["learning_rate"], 6),
                 "new": self.n(self.weight(layer, a, b, t + 1))}
-        if train["optimizer"] == "sgd":
-            return Eq(rf"{w_tex} \leftarrow $w - $lr \times $g $eq $new",
-                      f"{w_text} ← $w − $lr × $g $eq $new",
+        if train["optimizer"] == "sgd":  # the gradient named: found where it was computed
+            g_tex, g_text = self.update_gradient_name(w_tex, w_text, t)
+            return Eq(rf"{w_tex} \leftarrow {w_tex} - \eta \cdot {g_tex} = $w - $lr \times $g"
+                      rf" $eq $new",
+                      f"{w_text} ← {w_text} − η·{g_text} = $w − $lr × $g $eq $new",
                       agrees(value(nums["w"]) - value(nums["lr"]) * value(nums["g"]),
                              nums["new"]), **nums)
         return Eq(rf"{w_tex}: $w \rightarrow $new", f"{w_text}: $w → $new", **nums)

@@ -175,7 +175,9 @@ class BackwardScene(ForwardScene):
             label = self.gradient_label(layer, j, a.delta(layer, j, 0))
             self.play(FadeIn(label), run_time=0.4)
             self.hold()
-            self.play(fade_out(shown), *self.unfocus(), run_time=0.4)
+            # the next node's focus takes over from this one: no full-bright flash between
+            last = j == self.trace.layers[layer] - 1
+            self.play(fade_out(shown), *(self.unfocus() if last else []), run_time=0.4)
 
     def titles(self) -> list[str]:
         labels = self.labels

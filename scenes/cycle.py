@@ -27,6 +27,7 @@ from scenes.tweens import StyleTween
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 0.5  # after a phase, before the next: time to read its formula
+LOSSES_SHOWN = 3  # the last losses in the readout's row
 
 
 class CycleScene(ForwardScene):
@@ -99,17 +100,20 @@ class CycleScene(ForwardScene):
                 for k, word in enumerate(self.phase_words)]
 
     def counter_readout(self, t: int) -> MathTex:
-        """The iteration's number, left of the loss."""
+        """The iteration's number, at the right, above the formula's row."""
         text = rf"\text{{{self.iteration_word()}}}\ {t}"
         counter = MathTex(text, font_size=TEX_SIZE, color=self.theme["text"])
-        return counter.next_to(self.loss_readout(0), LEFT, buff=0.6)
+        return counter.to_corner(DOWN + RIGHT, buff=0.5).shift(UP * 1.45)
 
     def loss_readout(self, t: int) -> MathTex:
-        """The loss last computed, above the row of phase words at the right: it changes
-        at the error phase, where it is computed."""
+        """The losses computed so far, oldest first, up to iteration t (the last few),
+        beside the iteration's number: each is added at the error phase, where it is
+        computed, and the row shows it going down."""
         a = self.arith
-        loss = MathTex(rf"L = {a.n(a.tr['probe_loss'][t, 0])}", font_size=TEX_SIZE,
-                       color=self.theme["text"])
+        values = [a.n(a.tr["probe_loss"][k, 0]) for k in range(t + 1)]
+        shown = values[-LOSSES_SHOWN:]
+        text = r" \to ".join(([r"\ldots"] if len(values) > len(shown) else []) + shown)
+        loss = MathTex(rf"L:\ {text}", font_size=TEX_SIZE, color=self.theme["text"])
         return loss.to_corner(DOWN + RIGHT, buff=0.5).shift(UP * 0.75)
 
     def phase_formulas(self) -> list[MathTex]:
@@ -125,9 +129,11 @@ class CycleScene(ForwardScene):
     def show_phase(self, phase: int) -> None:
         """Light the phase's word and write its formula in place of the last one."""
         new = self.formulas[phase]
-        swap = [FadeIn(new)] + ([FadeOut(self.formula)] if self.formula else [])
+        # the old formula leaves before the new one comes: never both at once
+        swap = AnimationGroup(*([FadeOut(self.formula)] if self.formula else []), FadeIn(new),
+                              lag_ratio=1)
         self.formula = new
-        self.play(*self.light(phase), *swap, run_time=LIGHT_TIME)
+        self.play(*self.light(phase), swap, run_time=2 * LIGHT_TIME)
 
     def iteration_word(self) -> str:
         return "iteration" if self.lang == "en" else "t ="
@@ -199,10 +205,12 @@ class CycleScene(ForwardScene):
         words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
         words.move_to(self.loss, aligned_edge=RIGHT)
         readout = [self.counter, self.loss]
-        self.play(*map(FadeOut, readout + [self.formula]), FadeIn(words), *self.light(None),
-                  run_time=0.4)
+        self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout + [self.formula])),
+                                 FadeIn(words), lag_ratio=1), *self.light(None), run_time=0.6)
         self.counter, self.loss = self.counter_readout(0), self.loss_readout(0)
         self.animate_weights(0, glow=False)
         self.wait(0.3)
-        self.play(FadeOut(words), FadeIn(self.counter), FadeIn(self.loss), run_time=0.4)
+        self.play(AnimationGroup(FadeOut(words), AnimationGroup(FadeIn(self.counter),
+                                                                FadeIn(self.loss)),
+                                 lag_ratio=1), run_time=0.6)
         self.wait(0.5)  # the loop's seam: these frames equal the first one

@@ -85,6 +85,7 @@ class ForwardScene(StoryScene):
         net.shift(max(left - room_left, 0) * RIGHT - max(right - room_right, 0) * RIGHT)
         net.diagram.set_weights(tr.weights(t), self.biases(t))
         self.legend = self.sign_legend("w", self.parameters(self.STATES))
+        self.focused = None  # the node ringed by ``focus``
         # the widest key the scene will show stays clear of the labels
         self.widest_legend = max((self.sign_legend(symbol) for symbol in self.edge_symbols()),
                                  key=lambda legend: legend.width)
@@ -132,8 +133,11 @@ class ForwardScene(StoryScene):
         in_use = {id(edge) for edge in edges}
         self.dimmed = [(edge, label) for edge, label in zip(self.all_edges(), self.weight_labels)
                        if id(edge) not in in_use]
-        self.focused = node
         moves = [StyleTween(node, stroke_color=colour, stroke_width=5)] if node is not None else []
+        if self.focused is not None and self.focused is not node:  # one ring at a time
+            moves.append(StyleTween(self.focused, stroke_color=self.theme["node_stroke"],
+                                    stroke_width=2))
+        self.focused = node
         # what an earlier focus dimmed and this one uses comes back
         moves += [StyleTween(edge, stroke_opacity=1) for edge in edges
                   if edge.get_stroke_opacity() < 1]
@@ -160,9 +164,10 @@ class ForwardScene(StoryScene):
                 for edge in self.net.diagram.layer_edges(layer)]
 
     def value_text(self, layer: int, j: int, t: int) -> str:
-        """What a node shows above itself: its output (outputs with their name)."""
+        """What a node shows above itself: its output (a lone output with its name, as
+        the result of the pass; several outputs, crowded, have theirs inside)."""
         value = self.arith.n(self.arith.activation(layer, j, t))
-        if layer == len(self.trace.layers) - 1:
+        if layer == len(self.trace.layers) - 1 and self.trace.layers[-1] == 1:
             return f"{self.arith.out_name(j)[0]} = {value}"
         return value
 
@@ -217,10 +222,16 @@ class ForwardScene(StoryScene):
             self.play(*[pulse(e, self.theme["forward"]) for e in edges], run_time=1.2)
             for j in range(tr.layers[layer]):
                 eqs = [e for e in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if e]
+                said = {}
+                if layer == len(tr.layers) - 1 and a.net["output"] == "linear":
+                    # no σ here, unlike the hidden units: said, not left to be guessed
+                    note = self.text(self.labels["linear_output"], size=34)
+                    said[id(note)] = self.labels["linear_output"]
+                    eqs.append(note)
                 pages = self.pages(eqs, len(eqs))
                 node = self.net.node(layer, j)
                 for number, (page, shown) in enumerate(pages):
-                    self.cue(*page)
+                    self.cue(*[said.get(id(line), line) for line in page])
                     on = (self.focus(node, self.net.edges_into(layer, j), self.theme["forward"])
                           if number == 0 else [])
                     self.play(Write(shown), *on, run_time=1.4)
@@ -232,7 +243,9 @@ class ForwardScene(StoryScene):
                 self.play(FadeIn(value), run_time=0.5)
                 self.value_labels.append(value)
                 self.hold()
-                self.play(fade_out(shown), *self.unfocus(), run_time=0.4)
+                # the next node's focus takes over from this one: no full-bright flash
+                last = j == tr.layers[layer] - 1
+                self.play(fade_out(shown), *(self.unfocus() if last else []), run_time=0.4)
         loss, words = self.loss_lines(t)
         self.cue(*words)
         self.play(Write(loss), run_time=1.4)

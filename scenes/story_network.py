@@ -11,11 +11,13 @@ from scenes.network_diagram import NetworkDiagram
 EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
 VALUE_SIZE = 48
 MIN_BIAS_SPACING = 1.2  # bias units are drawn when nodes stay this far apart
-LABEL_GAP = 0.07  # between node labels: more than their two backings (0.03 each)
+BACKING = 0.03  # a node label's backing reaches this far beyond its glyphs
+LABEL_GAP = 0.07  # between node labels: more than their two backings
 # a value sits above its node and left of its centre, a gradient below and right of it:
 # in a column, one node's gradient and the next one's value are apart, not a column
 STAGGER = 0.06
 STAGGERED = ("above-left", "below-right")
+SPLIT = 0.1  # a label beside a node keeps this far above or below its middle line
 
 
 class StoryNetwork(VGroup):
@@ -132,9 +134,9 @@ class StoryNetwork(VGroup):
 
     # Where a node's labels may go, in order of preference
     SIDES = {
-        "value": ("above-left", "up", "up-left", "up-right", "left", "right"),
-        "gradient": ("below-right", "down", "down-right", "right", "down-left", "up-right",
-                     "left"),
+        "value": ("above-left", "right-above", "up", "up-left", "up-right", "left", "right"),
+        "gradient": ("below-right", "right-below", "down", "down-far", "down-right", "right",
+                     "down-left", "up-right", "left"),
         "target": ("right", "down-right", "up-right"),
         "input": ("left",),
     }
@@ -154,8 +156,12 @@ class StoryNetwork(VGroup):
                 box = layout.box(self._beside(label, node, side))
                 if not layout.inside_safe_area(box):
                     continue
-                shared = layout.overlap(box, self.taken + self.node_boxes(), LABEL_GAP)
-                (crowded if shared else free).append((shared, side, box))
+                others = self.taken + self.node_boxes()
+                shared = layout.overlap(box, others, LABEL_GAP)
+                # crowded sides by what they cover, backings included, then by what
+                # their margin does
+                (crowded if shared else free).append(
+                    ((layout.overlap(box, others, 2 * BACKING), shared), side, box))
             # better still where no edge runs under it: a number on a line is read as
             # belonging to that line; where no side is free, the least crowded
             clear = [side for _, side, box in free if not self.crosses_edges(box)]
@@ -167,7 +173,7 @@ class StoryNetwork(VGroup):
         label = self._beside(label, node, self.slots[key])
         # a backing keeps digits legible where a label sits on edges
         return label.add_background_rectangle(color=self.theme["background"], opacity=0.85,
-                                              buff=0.03)
+                                              buff=BACKING)
 
     def crosses_edges(self, box) -> bool:
         """Whether any edge of the diagram passes through the box, grown by LABEL_GAP."""
@@ -188,6 +194,14 @@ class StoryNetwork(VGroup):
         if side == "below-right":
             label.next_to(node, DOWN, buff=0.08)
             return label.shift(RIGHT * (centre + STAGGER - label.get_left()[0]))
+        if side in ("right-above", "right-below"):  # beside it, above or below the middle
+            label.next_to(node, RIGHT, buff=0.08)
+            middle = node.get_center()[1]
+            if side == "right-above":
+                return label.shift(UP * (middle + SPLIT - label.get_bottom()[1]))
+            return label.shift(UP * (middle - SPLIT - label.get_top()[1]))
+        if side == "down-far":  # below, clear of edges that fan out just under the node
+            return label.next_to(node, DOWN, buff=0.45)
         first, _, second = side.partition("-")
         vertical = {"up": UP, "down": DOWN}.get(first)
         horizontal = {"left": LEFT, "right": RIGHT}

@@ -77,9 +77,9 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     # the first line of each cue -> the texts on screen when it ends
     seen = {name: {text for _, text, *_ in shown} for name, shown in cycle.snapshots}
     forward_again = seen["forward pass (iteration 1)"]
-    assert "L = 0.760" in forward_again, "the new loss is not known before its pass"
+    assert r"L:\ 0.760" in forward_again, "the new loss is not known before its pass"
     assert any(text.startswith(r"\hat{y} =") for text in forward_again)
-    error = seen["loss: L = 0.522"]
-    assert "L = 0.522" in error and r"L = \tfrac{1}{2}(\hat{y} - y)^2" in error
+    error = seen["loss: L = 0.522"]  # added to the row of losses, which goes down
+    assert r"L:\ 0.760 \to 0.522" in error and r"L = \tfrac{1}{2}(\hat{y} - y)^2" in error
     update = next(texts for name, texts in seen.items() if name.startswith("weight update"))
     assert r"w \leftarrow w - \eta \cdot \partial L/\partial w,\quad \eta = 0.1" in update

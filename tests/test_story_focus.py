@@ -1,6 +1,6 @@
 """Where the backward scene tells the eye to look: the edges in use stay bright while
-the rest are dimmed at every step; a node's value and gradient stand off the edges and
-apart from its neighbours'; the key says what the edges show."""
+the rest are dimmed at every step; a value alone at its node stands off the edges, and
+values and gradients stand apart; the key says what the edges show."""
 
 import pytest
 from manim import Polygon, VGroup
@@ -32,7 +32,7 @@ def backward():
     return dry_run.run(Watched, Settings(trace, "post", "dark", "en", {"precision": 3}))
 
 
-def bright_layers(seen, starts: str) -> list[list[list[bool]]]:
+def bright_layers(seen, starts: str | tuple) -> list[list[list[bool]]]:
     """Per moment of a cue starting so, per weight layer, which edges are bright."""
     return [[[o > DIMMED + 0.05 for o in layer] for layer in opacities]
             for cue, opacities in seen if cue.startswith(starts)]
@@ -46,6 +46,14 @@ def test_every_backward_step_dims_what_it_does_not_use(backward):
     # the update of w₁₁, w₁₂, w₁₃: the three edges out of x₁ only
     assert any(layers[1] == [False] * 3 and sum(layers[0]) == 3
                for layers in bright_layers(backward.seen, "w₁₁ ←"))
+
+
+def test_focus_passes_from_node_to_node_without_a_bright_flash(backward):
+    """Between two nodes of a layer the next node's focus takes over: the diagram
+    never comes back to full brightness in between (a distracting flicker)."""
+    moments = bright_layers(backward.seen, ("∂L/∂σ(h₁)", "∂L/∂σ(h₂)"))
+    assert len(moments) >= 4
+    assert not any(all(all(layer) for layer in layers) for layers in moments[1:])
 
 
 def edge_runs_through(box, start, end) -> bool:
@@ -65,20 +73,32 @@ def edge_runs_through(box, start, end) -> bool:
     return True
 
 
-def test_node_labels_stand_clear_of_edges_and_of_each_other(backward):
-    """A number lying on a line reads as that line's: every hidden node's value sits
-    where no edge runs (its gradient may have to lie on the edge out of it: each
-    column has one gap for two labels), and each label stands apart from the others."""
-    net, layers = backward.net, backward.trace.layers
-    hidden = len([1 for layer in layers[1:-1] for _ in range(layer)])
-    outputs = layers[-1]  # their gradients come first, then the hidden layers'
-    labels = backward.value_labels[:hidden] + backward.grad_labels[outputs:outputs + hidden]
+def label_box(m) -> tuple:
+    return m.get_left()[0], m.get_bottom()[1], m.get_right()[0], m.get_top()[1]
+
+
+def test_forward_values_stand_clear_of_the_edges():
+    """A number lying on a line reads as that line's: where a node carries only its
+    value, the value sits where no edge runs."""
+    forward = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
+    net, layers = forward.net, forward.trace.layers
     edges = [(e.get_start(), e.get_end()) for k in range(len(layers) - 1)
              for e in net.diagram.layer_edges(k)]
-    boxes = [(m.get_left()[0], m.get_bottom()[1], m.get_right()[0], m.get_top()[1])
-             for m in labels]
-    for label, box in zip(labels[:hidden], boxes):
+    assert len(forward.value_labels) == sum(layers[1:])
+    for label in forward.value_labels:
+        box = label_box(label)
         assert not any(edge_runs_through(box, *edge) for edge in edges), label.tex_string
+
+
+def test_backward_node_labels_stand_apart(backward):
+    """Each node's value and gradient stand apart from each other and from the other
+    nodes' (a column alternates them: value above-left, gradient below-right)."""
+    layers = backward.trace.layers
+    hidden = sum(layers[1:-1])
+    outputs = layers[-1]  # their gradients come first, then the hidden layers'
+    labels = backward.value_labels + backward.grad_labels[:outputs + hidden]
+    assert len(labels) == 2 * (hidden + outputs)
+    boxes = [label_box(m) for m in labels]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3]) > 0
