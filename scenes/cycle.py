@@ -26,7 +26,7 @@ from scenes.story_network import StoryNetwork
 from scenes.tweens import StyleTween
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
-PHASE_REST = 0.5  # after a phase, before the next: time to read its formula
+PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 LOSSES_SHOWN = 3  # the last losses in the readout's row
 
 
@@ -75,9 +75,9 @@ class CycleScene(ForwardScene):
         self.add(net)
         return net
 
-    # the colour of each phase's word while it plays: values, the error and gradients,
-    # then the weights
-    PHASE_COLOURS = ("forward", "gradient", "gradient", "text")
+    # the colour of each phase's word while it plays: values, the error (the output
+    # flashes in it too), gradients, then the weights: four phases, four colours
+    PHASE_COLOURS = ("forward", "negative", "gradient", "text")
 
     def phase_row(self) -> VGroup:
         """forward → error → backward → update, bottom left; the word of the phase
@@ -164,7 +164,7 @@ class CycleScene(ForwardScene):
         self.cue(f"{self.labels['loss']}: L = {a.n(tr['probe_loss'][t, 0])}")
         self.show_phase(1)
         loss = self.loss_readout(t)  # computed now: replaced, never morphed
-        self.play(Indicate(out, color=self.theme["gradient"], scale_factor=1.3),
+        self.play(Indicate(out, color=self.theme["negative"], scale_factor=1.3),
                   FadeOut(self.loss), FadeIn(loss), run_time=0.8)
         self.loss = loss
         self.wait(PHASE_REST)

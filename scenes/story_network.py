@@ -142,8 +142,10 @@ class StoryNetwork(VGroup):
     }
 
     def node_label(self, kind: str, layer: int, k: int, text: str, color: str) -> MathTex:
-        """A label beside a node, on the first side where it overlaps no other node
-        label and stays in the frame; the side is kept for later labels of that slot."""
+        """A label beside a node, on the first side (in SIDES' order) that stays in the
+        safe area, overlaps no other node label and has no edge under it; else the
+        first such side with an edge under it; else the least crowded. The side is
+        kept for later labels of that slot."""
         label = MathTex(text, font_size=VALUE_SIZE, color=color)
         node = self.node(layer, k)
         key = (kind, layer, k)

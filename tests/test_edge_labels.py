@@ -8,6 +8,7 @@ import pytest
 
 from core import config
 from scenes.edge_labels import opacity, overlaps, rectangle
+from scenes.layout import segment_meets_box
 from tests import dry_run
 from tests.test_render_story import polygons_meet
 from tests.test_story_numbers import LAYOUTS
@@ -30,6 +31,23 @@ def test_a_segment_crossing_a_rectangle_is_seen_and_one_beside_it_is_not():
     assert not overlaps(box, [(-3, 0.6), (3, 0.6)])
     assert overlaps(box, [(-0.2, -2), (0.2, 2)])
     assert not overlaps(box, [(1.2, -2), (1.6, 2)])
+
+
+def test_a_segment_meets_a_box_where_points_along_it_fall_inside():
+    rng = random.Random(7)
+    seen = set()
+    for _ in range(400):
+        start, end = (np.array([rng.uniform(-2, 2), rng.uniform(-2, 2), 0.0]) for _ in "ab")
+        x0, y0 = rng.uniform(-1.5, 1.0), rng.uniform(-1.5, 1.0)
+        box = (x0, y0, x0 + rng.uniform(0.1, 1.0), y0 + rng.uniform(0.1, 1.0))
+        points = start + np.linspace(0, 1, 20001)[:, None] * (end - start)
+        sampled = bool(np.any((box[0] <= points[:, 0]) & (points[:, 0] <= box[2])
+                              & (box[1] <= points[:, 1]) & (points[:, 1] <= box[3])))
+        met = segment_meets_box(start, end, box)
+        if met != sampled:  # only a graze finer than the samples may differ
+            assert met and not sampled
+        seen.add(sampled)
+    assert seen == {True, False}
 
 
 def distance(point, start, end) -> float:

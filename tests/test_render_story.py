@@ -37,7 +37,7 @@ def rendered(tmp_path_factory, post_trace):
 
     out, folder = {}, tmp_path_factory.mktemp("story")
     for name in STORY:  # these tests look at frames, not at pacing: a quarter of the time,
-        pace = 1.0 if name == "cycle" else 0.25  # but the cycle's phases as they play
+        pace = 0.5 if name == "cycle" else 0.25  # but the cycle's phases as they play
         settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "pace": pace})
         args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
                                   output=str(folder / f"{name}.mp4"), theme="dark", lang="en",
