@@ -154,11 +154,11 @@ class StoryNetwork(VGroup):
             if self.layers[layer] == 1:  # a lone node: nothing above or below to stagger from
                 sides = tuple(side for side in sides if side not in STAGGERED)
             free, crowded = [], []  # sides clear of other labels; the rest, by overlap
+            others = self.taken + self.node_boxes()
             for side in sides:
                 box = layout.box(self._beside(label, node, side))
                 if not layout.inside_safe_area(box):
                     continue
-                others = self.taken + self.node_boxes()
                 shared = layout.overlap(box, others, LABEL_GAP)
                 # crowded sides by what they cover, backings included, then by what
                 # their margin does
