@@ -13,7 +13,7 @@ from typing import NamedTuple
 from cli.args import Parser, UsageError
 from cli.gif import movie_to_gif
 from core import files
-from scenes import cache, settings
+from scenes import cache, settings, tex_batch
 from scenes.captions import to_vtt
 from scenes.registry import SceneInfo
 from scenes.settings import LANGS, THEMES, Settings
@@ -129,6 +129,7 @@ def render(info: SceneInfo, settings: Settings, args, slides_folder: Path | None
             with tempconfig(manim_config):
                 scene_class = type(info.cls, (info.load(),), {
                     "settings": settings, "make_slides": slides_folder is not None})
+                tex_batch.prefetch(scene_class, settings)
                 scene = (scene_class(output_folder=slides_folder) if slides_folder
                          else scene_class())
                 scene.render()

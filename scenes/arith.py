@@ -116,6 +116,15 @@ class Arithmetic:
             return tex_h, text_h
         return f"{tex_f}({tex_h})", f"{text_f}({text_h})"
 
+    def hidden_symbols(self) -> dict[str, str]:
+        """What a hidden node's value and gradient are, without its index, for the
+        colour key: {"value": σ(h), "gradient": ∂L/∂h}; none without a hidden layer."""
+        if len(self.layers) < 3:
+            return {}
+        tex_f, _ = FUNCTION.get(self.net["activation"], ("", ""))
+        h = HIDDEN_NAMES[0]
+        return {"value": f"{tex_f}({h})" if tex_f else h, "gradient": rf"\partial L/\partial {h}"}
+
     def derivative_name(self, layer: int, j: int) -> tuple[str, str]:
         """The activation's derivative at a hidden node: σ'(h₁), tanh'(h₁), f'(h₁)."""
         tex_f, text_f = FUNCTION.get(self.net["activation"], ("f", "f"))

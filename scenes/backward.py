@@ -7,7 +7,8 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
+    AnimationGroup,
+    Circumscribe,
     FadeIn,
     FadeOut,
     MathTex,
@@ -16,17 +17,18 @@ from manim import (
 )
 
 from scenes import layout
-from scenes.edge_labels import keep_places, opacity, place_along_edges
+from scenes.edge_labels import keep_places, opacity
 from scenes.forward import ForwardScene
 from scenes.numbers import minus_signs
 from scenes.pulses import pulse
 from scenes.story import END_HOLD
 from scenes.tweens import StyleTween, fade_out
+from scenes.update_step import UpdateStep
 
 CHUNK = 3  # equation lines on screen at once
 
 
-class BackwardScene(ForwardScene):
+class BackwardScene(UpdateStep, ForwardScene):
     """Backward pass and one gradient-descent update of a small network."""
 
     NUMBER_COLOURS = (("value", "forward"), ("gradient", "gradient"))
@@ -42,7 +44,7 @@ class BackwardScene(ForwardScene):
         self.setup_story()
         self.title_mobject = self.title("forward")  # its result first; then backward
         self.add(self.title_mobject)
-        self.grad_labels = []
+        self.grad_labels, self.used_gradients, self.legend_symbol = [], [], "w"
         self.net = self.draw_network(t=0)
         self.show_forward_result(t=0)
         self.output_error()
@@ -99,9 +101,8 @@ class BackwardScene(ForwardScene):
             self.cue(head + page[0].text, *[e.text for e in page[1:]])
             if first:  # one thing at a time: the loss leaves before the error is written
                 title = self.title("backward")
-                self.play(FadeOut(self.loss_line), FadeOut(self.title_mobject), FadeIn(title),
+                self.play(FadeOut(self.loss_line), self.retitle(title),
                           run_time=0.4)
-                self.title_mobject = title
             # the output is differentiated: it is ringed, every edge waits dimmed
             outputs = self.trace.layers[-1]
             mark = (self.focus(self.net.node(last, 0) if outputs == 1 else None, [],
@@ -154,6 +155,7 @@ class BackwardScene(ForwardScene):
                   *self.new_legend(symbol, grads),
                   *self.focus(None, self.net.diagram.layer_edges(layer), self.theme["gradient"]),
                   run_time=0.8)
+        self.mark_legend(symbol)
 
     def hidden_nodes(self, layer: int) -> None:
         """At each node of a hidden layer: upstream x local = downstream."""
@@ -170,11 +172,11 @@ class BackwardScene(ForwardScene):
                         if number == 0 else [])
                 self.play(Write(shown), *mark, run_time=1.4)
                 if number < len(pages) - 1:
-                    self.hold()
+                    self.hold(self.reading_time(len(page)))
                     self.play(fade_out(shown), run_time=0.3)
             label = self.gradient_label(layer, j, a.delta(layer, j, 0))
             self.play(FadeIn(label), run_time=0.4)
-            self.hold()
+            self.hold(self.reading_time(len(pages[-1][0])))
             # the next node's focus takes over from this one: no full-bright flash between
             last = j == self.trace.layers[layer] - 1
             self.play(fade_out(shown), *(self.unfocus() if last else []), run_time=0.4)
@@ -218,71 +220,6 @@ class BackwardScene(ForwardScene):
             self.show_in_chunks(eqs, self.theme["gradient"], layer)
             self.play(*self.unfocus(), run_time=0.4)
 
-    def update_weights(self) -> None:
-        tr, a = self.trace, self.arith
-        rule_tex, rule_text = a.update_rule(mean=self.batch_matters())
-        words = f"{self.labels['update']}:  {rule_text}"
-        # words in the language's font, the rule in TeX's: ∂ and η look as in every
-        # equation (a Korean font has no such glyphs of its own)
-        header = VGroup(self.text(f"{self.labels['update']}:", size=36),
-                        self.tex(rule_tex)).arrange(RIGHT, buff=0.3)
-        header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
-        self.cue(words)
-        title = self.title_text(self.labels["update"])
-        self.play(FadeIn(header), FadeOut(self.title_mobject), FadeIn(title), run_time=0.6)
-        self.title_mobject = title
-        self.hold()
-        self.play(FadeOut(header), run_time=0.3)
-        before = self.net.diagram.copy()
-        before.set_weights(tr.weights(0), self.biases(0))
-        after = self.net.diagram.copy()
-        after.set_weights(tr.weights(1), self.biases(1))
-        # the old weights come back on every edge, as the legend says: each update line
-        # uses one
-        layers = range(len(tr.layers) - 1)
-        self.play(*[move for layer in layers for move in
-                    self.restroke(layer, before, range(len(self.net.diagram.layer_edges(layer))))
-                    + self.relabel(layer, self.parameter_texts(layer, 0), self.theme["text"])],
-                  *self.new_legend("w", self.parameters(self.STATES)), run_time=0.8)
-        for layer in layers:
-            eqs = [a.update_eq(layer, i, j, 0) for i, j in self.layer_pairs(layer)]
-            if self.has_bias:
-                eqs += [a.bias_update_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
-            old_texts, new_texts = self.parameter_texts(layer, 0), self.parameter_texts(layer, 1)
-            start = 0
-            for chunk, shown in self.pages(eqs, CHUNK, self.theme["text"]):
-                # the chunk's edges (bias lines have none where bias units are not drawn)
-                drawn = len(self.net.diagram.layer_edges(layer))
-                edges = [k for k in range(start, start + len(chunk)) if k < drawn]
-                start += len(chunk)
-                self.cue(*chunk)
-                in_use = [self.net.diagram.layer_edges(layer)[k] for k in edges]
-                self.play(Write(shown), *self.focus(None, in_use, self.theme["text"]),
-                          run_time=0.9)
-                # each weight changes on its edge once its line is written
-                shown_now = new_texts[:start] + old_texts[start:]
-                changes = (self.restroke(layer, after, edges)
-                           + self.relabel_some(layer, edges, shown_now))
-                if changes:
-                    self.play(*changes, run_time=0.6)
-                self.hold()
-                self.play(fade_out(shown), *self.unfocus(), run_time=0.3)
-        self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
-
-    def parameter_texts(self, layer: int, t: int) -> list[str]:
-        """A weight layer's weights (then biases) at state t, as its edge labels."""
-        biases = self.biases(t)
-        return [self.arith.n(v) for v in self.net.edge_values(
-            layer, self.trace.weights(t)[layer], biases[layer] if biases else None)]
-
-    def restroke(self, layer: int, state, which) -> list:
-        """Edges ``which`` of a weight layer take their look in ``state`` (a copy of
-        the diagram with other weights)."""
-        edges, targets = self.net.diagram.layer_edges(layer), state.layer_edges(layer)
-        return [StyleTween(edges[k], stroke_color=targets[k].get_stroke_color(),
-                           stroke_width=targets[k].get_stroke_width(),
-                           stroke_opacity=targets[k].get_stroke_opacity()) for k in which]
-
     def second_forward(self) -> None:
         """The updated network on the same sample: the loss goes down."""
         tr, a = self.trace, self.arith
@@ -299,8 +236,7 @@ class BackwardScene(ForwardScene):
         said = [self.text(minus_signs(c), size=34)
                 for c in compare]
         pages = self.pages([a.loss_eq(1), *said], 3)
-        self.play(FadeOut(self.title_mobject), FadeIn(title), run_time=0.6)
-        self.title_mobject = title
+        self.play(self.retitle(title), run_time=0.6)
         # layer by layer, as the first pass went: the signal reaches a layer, its new
         # values replace the old
         old_values = iter(self.value_labels)
@@ -337,10 +273,23 @@ class BackwardScene(ForwardScene):
         self.grad_labels.append(label)
         return label
 
+    def retitle(self, title) -> AnimationGroup:
+        """The old title goes before the new one comes: never two titles in one place."""
+        old, self.title_mobject = self.title_mobject, title
+        return AnimationGroup(FadeOut(old), FadeIn(title), lag_ratio=1)
+
     def new_legend(self, symbol: str, values) -> list:
         """The colour key for another quantity: the old one fades, the new one appears."""
         old, self.legend = self.legend, self.sign_legend(symbol, values)
         return [FadeOut(old), FadeIn(self.legend)]
+
+    def mark_legend(self, symbol: str) -> None:
+        """A frame drawn around the key when it comes to name another quantity on the
+        edges: a change the eye catches."""
+        if symbol != self.legend_symbol:
+            self.legend_symbol = symbol
+            self.play(Circumscribe(self.legend, color=self.theme["text"], buff=0.08),
+                      run_time=0.8)
 
     def mean_bias_gradient(self, layer: int) -> np.ndarray | None:
         return self.trace[f"db{layer}"][0] if self.has_bias else None
@@ -364,30 +313,9 @@ class BackwardScene(ForwardScene):
         # a number is replaced, never morphed into another
         return [fade_out(old) for old in olds] + [FadeIn(new) for new in news]
 
-    def relabel_some(self, layer: int, which, texts: list[str]) -> list:
-        """Replace the labels of some edges of a layer (edge k gets texts[k]), placed
-        clear of every label on screen; where they do not fit so, the whole layer is
-        placed anew with ``texts``. A layer whose labels are hidden stays so."""
-        offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
-        olds = [self.weight_labels.submobjects[offset + k] for k in which]
-        if not any(opacity(old) > 0 for old in olds):
-            return []
-        news = [self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
-                for k in which]
-        others = [m for m in self.weight_labels if all(m is not o for o in olds)]
-        avoid = [m for m in others if opacity(m) > 0] + self.fixed_texts()
-        if not (keep_places(self.net.diagram, [(layer, k, old, new) for k, old, new
-                                               in zip(which, olds, news)], avoid)
-                or place_along_edges(self.net.diagram,
-                                     list(zip([layer] * len(news), which, news)), avoid)):
-            return self.relabel(layer, texts, self.theme["text"])
-        for k, new in zip(which, news):
-            self.weight_labels.submobjects[offset + k] = new
-        return [fade_out(old) for old in olds] + [FadeIn(new) for new in news]
-
     def fixed_texts(self) -> list:
         """What edge labels keep clear of besides each other."""
-        return self.value_labels + self.later_values + self.grad_labels + [
+        return self.value_labels + self.later_values + self.grad_labels + self.used_gradients + [
             self.widest_title, self.widest_legend, layout.EQ_ZONE]
 
     def show_in_chunks(self, eqs: list, colour: str, layer: int) -> None:
@@ -399,5 +327,5 @@ class BackwardScene(ForwardScene):
             start += len(chunk)
             self.cue(*chunk)
             self.play(Write(shown), *self.focus(None, in_use, colour), run_time=0.9)
-            self.hold()
+            self.hold(self.reading_time(len(chunk)))
             self.play(fade_out(shown), run_time=0.3)

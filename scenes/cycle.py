@@ -19,6 +19,7 @@ from manim.utils.rate_functions import there_and_back
 
 from core.errors import ConfigError
 from scenes.forward import ForwardScene
+from scenes.loss_sketch import LossSketch
 from scenes.options import Option
 from scenes.pulses import pulse
 from scenes.story import TEX_SIZE
@@ -27,7 +28,8 @@ from scenes.tweens import StyleTween
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
-LOSSES_SHOWN = 3  # the last losses in the readout's row
+SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
+GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
 class CycleScene(ForwardScene):
@@ -56,11 +58,16 @@ class CycleScene(ForwardScene):
         self.add(self.title_mobject)
         self.net = self.draw_plain_network()
         self.phases = self.phase_row()
-        self.counter, self.loss = self.counter_readout(0), self.loss_readout(0)
+        # no loss is on screen before its forward pass computed it
+        self.counter, self.loss = self.counter_readout(0), None
         self.formula = None
-        self.add(self.counter, self.loss, self.phases)
+        losses = [float(self.trace["probe_loss"][t, 0]) for t in range(shown + 1)]
+        self.sketch = LossSketch(losses, [self.arith.n(v) for v in losses], SKETCH_BOX,
+                                 self.theme, self.font, self.labels["iteration"])
+        self.add(self.counter, self.phases, self.sketch)
         for t in range(shown):
             self.iteration(t)
+        self.forward_and_error(shown)  # what the last update did to the loss
         self.hold()  # where the loop got to, before it starts again
         self.cue(self.labels["cycle_restart"])
         self.restart()
@@ -77,7 +84,7 @@ class CycleScene(ForwardScene):
 
     # the colour of each phase's word while it plays: values, the error (the output
     # flashes in it too), gradients, then the weights: four phases, four colours
-    PHASE_COLOURS = ("forward", "negative", "gradient", "text")
+    PHASE_COLOURS = ("forward", "negative", "gradient", "positive")
 
     def phase_row(self) -> VGroup:
         """forward → error → backward → update, bottom left; the word of the phase
@@ -100,21 +107,17 @@ class CycleScene(ForwardScene):
                 for k, word in enumerate(self.phase_words)]
 
     def counter_readout(self, t: int) -> MathTex:
-        """The iteration's number, at the right, above the formula's row."""
+        """The iteration's number, under the title (the right holds output nodes)."""
         text = rf"\text{{{self.iteration_word()}}}\ {t}"
         counter = MathTex(text, font_size=TEX_SIZE, color=self.theme["text"])
-        return counter.to_corner(DOWN + RIGHT, buff=0.5).shift(UP * 1.45)
+        return counter.next_to(self.title_mobject, DOWN, buff=0.25, aligned_edge=LEFT)
 
     def loss_readout(self, t: int) -> MathTex:
-        """The losses computed so far, oldest first, up to iteration t (the last few),
-        beside the iteration's number: each is added at the error phase, where it is
-        computed, and the row shows it going down."""
-        a = self.arith
-        values = [a.n(a.tr["probe_loss"][k, 0]) for k in range(t + 1)]
-        shown = values[-LOSSES_SHOWN:]
-        text = r" \to ".join(([r"\ldots"] if len(values) > len(shown) else []) + shown)
-        loss = MathTex(rf"L:\ {text}", font_size=TEX_SIZE, color=self.theme["text"])
-        return loss.to_corner(DOWN + RIGHT, buff=0.5).shift(UP * 0.75)
+        """Iteration t's loss, beside the iteration's number, from its error phase on,
+        where it is computed (the plot keeps the earlier ones)."""
+        loss = MathTex(rf"L = {self.arith.n(self.trace['probe_loss'][t, 0])}",
+                       font_size=TEX_SIZE, color=self.theme["text"])
+        return loss.next_to(self.counter, RIGHT, buff=0.6)
 
     def phase_formulas(self) -> list[MathTex]:
         """What each phase computes, as a formula without numbers: ŷ from x and the
@@ -152,35 +155,43 @@ class CycleScene(ForwardScene):
         return Succession(*steps)
 
     def iteration(self, t: int) -> None:
-        tr, a = self.trace, self.arith
-        out = self.net.node(len(tr.layers) - 1, 0)
+        a = self.arith
         if t == 0:
             self.formulas = self.phase_formulas()
+        self.forward_and_error(t)
+        self.cue(self.labels["backward"])
+        self.show_phase(2)
+        self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
+        self.wait(PHASE_REST)
+        self.cue(f"{self.labels['update']}: {a.update_rule()[1]}")
+        self.show_phase(3)
+        self.animate_weights(t + 1)
+        self.wait(PHASE_REST)
+
+    def forward_and_error(self, t: int) -> None:
+        """The forward sweep with state t's weights, then its loss: at the output,
+        beside the iteration's number and on the plot."""
+        out = self.net.node(len(self.trace.layers) - 1, 0)
         # each phase's word and formula light first, then the phase plays, then it rests
         self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         self.wait(PHASE_REST)
-        self.cue(f"{self.labels['loss']}: L = {a.n(tr['probe_loss'][t, 0])}")
+        self.cue(f"{self.labels['loss']}: L = {self.arith.n(self.trace['probe_loss'][t, 0])}")
         self.show_phase(1)
         loss = self.loss_readout(t)  # computed now: replaced, never morphed
         self.play(Indicate(out, color=self.theme["negative"], scale_factor=1.3),
-                  FadeOut(self.loss), FadeIn(loss), run_time=0.8)
+                  *([FadeOut(self.loss)] if self.loss else []), FadeIn(loss),
+                  *self.sketch.add_point(t),
+                  run_time=0.8)
         self.loss = loss
-        self.wait(PHASE_REST)
-        self.cue(self.labels["backward"])
-        self.show_phase(2)
-        self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
-        self.wait(PHASE_REST)
-        self.cue(f"{self.labels['update']}: L = {a.n(tr['probe_loss'][t, 0])} → "
-                 f"{a.n(tr['probe_loss'][t + 1, 0])}")
-        self.show_phase(3)
-        self.animate_weights(t + 1)
         self.wait(PHASE_REST)
 
     def animate_weights(self, t: int, glow: bool = True) -> None:
         """Every edge takes state t's colour and width; with ``glow`` (the update), each
-        glows as it changes and the iteration's number moves on."""
+        glows as it changes, as wide as its weight moves (relative to the weight that
+        moves most: one step changes a weight too little for its width to show it),
+        and the iteration's number moves on."""
         target = self.net.diagram.copy()
         target.set_weights(self.trace.weights(t), self.biases(t))
         moves = [StyleTween(edge, stroke_color=new.get_stroke_color(),
@@ -192,25 +203,37 @@ class CycleScene(ForwardScene):
         extra = []
         if glow:
             counter = self.counter_readout(t)
+            layers = range(len(self.trace.layers) - 1)
+            steps = [abs(new - old) for layer in layers for old, new in zip(
+                self.net.edge_values(layer, self.trace.weights(t - 1)[layer],
+                                     self.layer_biases(t - 1, layer)),
+                self.net.edge_values(layer, self.trace.weights(t)[layer],
+                                     self.layer_biases(t, layer)))]
+            largest, (thin, wide) = max(max(steps), 1e-12), GLOW_WIDTHS
+            edges = [edge for layer in layers for edge in self.edges(layer)]
             extra = [FadeOut(self.counter), FadeIn(counter)] + [
-                FadeIn(edge.copy().set_stroke(self.theme["text"], width=6, opacity=1),
+                FadeIn(edge.copy().set_stroke(self.theme["text"], opacity=1,
+                                              width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
-                for layer in range(len(self.trace.layers) - 1) for edge in self.edges(layer)]
+                for edge, step in zip(edges, steps)]
             self.counter = counter
         self.play(*moves, *extra, run_time=0.9)
 
+    def layer_biases(self, t: int, layer: int):
+        biases = self.biases(t)
+        return biases[layer] if biases else None
+
     def restart(self) -> None:
-        """Back to the first state, said on screen where the readout was, so the last
-        frame is the first frame."""
+        """Back to the first state, said on screen where the phases' formulas were, so
+        the last frame is the first frame."""
         words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
-        words.move_to(self.loss, aligned_edge=RIGHT)
-        readout = [self.counter, self.loss]
+        words.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)  # the formulas' place
+        readout = [self.counter, self.loss, *self.sketch.clear()]  # as at the start
         self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout + [self.formula])),
                                  FadeIn(words), lag_ratio=1), *self.light(None), run_time=0.6)
-        self.counter, self.loss = self.counter_readout(0), self.loss_readout(0)
+        self.counter, self.loss = self.counter_readout(0), None
         self.animate_weights(0, glow=False)
         self.wait(0.3)
-        self.play(AnimationGroup(FadeOut(words), AnimationGroup(FadeIn(self.counter),
-                                                                FadeIn(self.loss)),
-                                 lag_ratio=1), run_time=0.6)
+        self.play(AnimationGroup(FadeOut(words), FadeIn(self.counter), lag_ratio=1),
+                  run_time=0.6)
         self.wait(0.5)  # the loop's seam: these frames equal the first one

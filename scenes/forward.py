@@ -1,6 +1,8 @@
 """The post's forward pass: signals travel layer by layer and every node writes
 its arithmetic, h = sum of inputs x weights, then its activation, then the loss."""
 
+from functools import cached_property
+
 from manim import (
     RIGHT,
     UP,
@@ -25,6 +27,7 @@ from scenes.tweens import StyleTween, fade_out
 DIMMED = 0.3  # edges and labels not in use while a node is computed
 MOST_LINES = 3  # of the summary on one screen
 POST_DECIMALS = 2  # the post writes its hidden outputs with two decimals
+KEY_GAP = 0.6  # at least between the title and the key, top left and top right
 
 
 class ForwardScene(StoryScene):
@@ -194,11 +197,20 @@ class ForwardScene(StoryScene):
         return ["w"]
 
     def sign_legend(self, symbol: str, values=None) -> VGroup:
-        """What colours mean, in one row at the top right: the quantity on the edges,
-        a swatch of each colour with its sign (only the signs its ``values`` have;
-        both when not given), then the colour of each kind of number the scene writes
-        (values; gradients). A swatch is a wedge, thin to thick: an edge's width
-        tells the size."""
+        """What colours mean, in one row at the top right: the quantity on the edges, a
+        swatch of each colour with its sign (only the signs its ``values`` have; both
+        when not given), then the colour of each kind of number the scene writes
+        (values; gradients), with what they are where there is room. A swatch is a
+        wedge, thin to thick: an edge's width tells the size."""
+        signs = self.sign_swatches(symbol, values)
+        key = self.number_key(self.NUMBER_COLOURS,
+                              self.arith.hidden_symbols() if self.key_has_room else None)
+        legend = VGroup(*signs, *key).arrange(RIGHT, buff=0.3)
+        return legend.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
+
+    def sign_swatches(self, symbol: str, values=None) -> VGroup:
+        """``symbol:`` and a wedge with its sign for each sign of ``values`` (None:
+        both), in a row."""
         muted = self.theme["muted"]
         row = VGroup(MathTex(f"{symbol}:", font_size=TEX_SIZE, color=muted))
         signs = {True, False} if values is None else {float(v) >= 0 for v in values}
@@ -210,9 +222,18 @@ class ForwardScene(StoryScene):
                                 fill_opacity=1)
                 label = MathTex(f"{relation} 0", font_size=TEX_SIZE, color=muted)
                 row.add(VGroup(wedge, label.next_to(wedge, RIGHT, buff=0.12)))
-        row.add(*self.number_key(self.NUMBER_COLOURS))
-        row.arrange(RIGHT, buff=0.3)
-        return row.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
+        return row.arrange(RIGHT, buff=0.3)
+
+    @cached_property
+    def key_has_room(self) -> bool:
+        """Whether the widest key (both signs, the widest quantity) with what the
+        numbers are (σ(h), ∂L/∂h) fits beside the widest title: then every key of
+        the scene says it, else none does."""
+        key = self.number_key(self.NUMBER_COLOURS, self.arith.hidden_symbols()).width
+        widest = max(self.sign_swatches(symbol).width for symbol in self.edge_symbols())
+        title = max(self.title_text(words).width for words in self.titles())
+        room = 2 * (layout.FRAME_X - layout.SAFE_MARGIN) - title - KEY_GAP
+        return widest + 0.3 + key <= room
 
     def forward_pass(self, t: int) -> None:
         tr, a = self.trace, self.arith
@@ -248,7 +269,11 @@ class ForwardScene(StoryScene):
                 self.play(fade_out(shown), *(self.unfocus() if last else []), run_time=0.4)
         loss, words = self.loss_lines(t)
         self.cue(*words)
-        self.play(Write(loss), run_time=1.4)
+        # the loss compares the output with its target: the output is ringed (a lone
+        # one), the edges wait dimmed
+        last = len(tr.layers) - 1
+        self.play(Write(loss), *self.focus(self.net.node(last, 0) if tr.layers[-1] == 1
+                                           else None, [], self.theme["text"]), run_time=1.4)
         self.loss_line = loss
 
     def summary(self, t: int) -> None:
@@ -256,7 +281,7 @@ class ForwardScene(StoryScene):
         own example, why the post's last digit differs: it rounded first."""
         a, last = self.arith, len(self.trace.layers) - 1
         self.hold()
-        self.play(FadeOut(self.loss_line), run_time=0.4)
+        self.play(FadeOut(self.loss_line), *self.unfocus(), run_time=0.4)
         eqs = [a.layer_values_eq(layer, t) for layer in range(1, last + 1)] + [a.loss_eq(t)]
         pages = self.pages(eqs, MOST_LINES)
         for number, (page, shown) in enumerate(pages):

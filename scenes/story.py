@@ -33,6 +33,7 @@ from scenes.options import Option, resolve
 from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
 from scenes.tex import TEMPLATE
+from scenes.tex_batch import TypesetAhead
 from scenes.wrap import wrap
 
 # Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
@@ -42,11 +43,12 @@ MAX_LAYERS, MAX_WIDTH = 4, 6
 ROW_GAP = 0.16  # between stacked lines and rows
 HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
 END_HOLD = 5.0  # and the last one, where a viewer pauses
+READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
 
-class StoryScene(StepScene):
+class StoryScene(StepScene, TypesetAhead):
     """Base of the post's scenes: call ``setup_story`` first in ``construct``."""
 
     settings: Settings | None = None
@@ -149,11 +151,18 @@ class StoryScene(StepScene):
     def text(self, words: str, size: float = 34, color: str | None = None) -> Text:
         return Text(words, font=self.font, font_size=size, color=color or self.theme["text"])
 
-    def number_key(self, kinds) -> VGroup:
+    def number_key(self, kinds, symbols: dict[str, str] | None = None) -> VGroup:
         """The colour of each kind of number the scene writes, as its word in that
-        colour: ((labels key, theme colour), ...), in a row."""
-        return VGroup(*[self.text(self.labels[kind], size=32, color=self.theme[colour])
-                        for kind, colour in kinds]).arrange(RIGHT, buff=0.4)
+        colour: ((labels key, theme colour), ...), in a row; a kind in ``symbols`` also
+        shows what its numbers are (value σ(h): the number by h₁ is σ(h₁), not h₁)."""
+        entries = VGroup()
+        for kind, colour in kinds:
+            word = self.text(self.labels[kind], size=32, color=self.theme[colour])
+            if kind in (symbols or {}):
+                symbol = MathTex(symbols[kind], font_size=TEX_SIZE, color=self.theme[colour])
+                word = VGroup(word, symbol.next_to(word, RIGHT, buff=0.12))
+            entries.add(word)
+        return entries.arrange(RIGHT, buff=0.4)
 
     def title(self, key: str) -> Text:
         return self.title_text(self.labels[key])
@@ -270,6 +279,12 @@ class StoryScene(StepScene):
         """Keep what was just finished still on screen (HOLD seconds): time to read it
         (nothing moves meanwhile, so the eye stays on it)."""
         self.wait(seconds)
+
+    @staticmethod
+    def reading_time(lines: int) -> float:
+        """How long a finished block of ``lines`` equation lines stays still: HOLD, or
+        longer for a block too long to read in it."""
+        return max(HOLD, READ_PER_LINE * lines)
 
     def equations_on_screen(self) -> list[tuple[VGroup, bool]]:
         """The groups made by ``lines`` that are on screen now."""

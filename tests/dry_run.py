@@ -2,10 +2,9 @@
 put on screen (captions, layout snapshots, diagram geometry) rather than its frames."""
 
 from manim import tempconfig
-from manim.renderer.cairo_renderer import CairoRenderer
 
 from core import trainer
-from scenes import cache
+from scenes import cache, tex_batch
 from scenes.registry import SCENES
 from scenes.settings import Settings
 
@@ -13,22 +12,11 @@ QUIET = {"dry_run": True, "quality": "low_quality", "disable_caching": True,
          "verbosity": "ERROR", "progress_bar": "none"}
 
 
-class FramelessRenderer(CairoRenderer):
-    """A dry run still paints a still frame at every play, a quarter of its time; these
-    tests never look at pixels, so nothing is painted."""
-
-    def update_frame(self, *args, **kwargs) -> None:
-        pass
-
-    def get_frame(self):
-        return self.camera.pixel_array
-
-
 def run(scene_class: type, settings: Settings):
     """The scene, constructed and rendered with these settings, without frames."""
     made = type(scene_class.__name__, (scene_class,), {"settings": settings})
     with cache.Scratch() as scratch, tempconfig(QUIET | scratch.dirs):
-        scene = made(renderer=FramelessRenderer())
+        scene = made(renderer=tex_batch.FramelessRenderer())
         scene.render()
         scratch.keep()
     return scene

@@ -204,10 +204,11 @@ def test_chain_rule_with_rounded_inputs_says_approx_where_a_calculator_differs(p
 def test_cycle_loops_and_loss_ticks_down(rendered, post_trace):
     _, frames, _, cues = rendered["cycle"]
     assert np.abs(frames[0].astype(int) - frames[-1]).mean() < 1.0, "last frame = first"
-    updates = [text for *_, text in cues if "→" in text]
-    values = [float(v.replace("−", "-")) for text in updates
-              for v in re.findall(r"−?\d+\.\d+", text)]
-    assert len(updates) >= 3 and values == sorted(values, reverse=True)
+    # each iteration's loss, and the last update's, computed at its error phase
+    losses = [float(re.search(r"L = (−?\d+\.\d+)", text)[1].replace("−", "-"))
+              for *_, text in cues if text.startswith("loss:")]
+    assert len(losses) == 4 and losses == sorted(losses, reverse=True)
+    assert len(set(losses)) == 4
 
 
 def test_cycle_names_each_phase_as_it_plays(rendered):

@@ -1,11 +1,14 @@
 """How the story scenes open and end: forward sums its pass up (and, on the post's
 example, shows the post's own rounding); chain-rule opens on its graph, derives the
 chain rule in symbols, and names the general gate's ideas on screen; the cycle writes
-what each phase computes and changes the loss where it is computed."""
+what each phase computes, changes the loss where it is computed and plots it."""
 
 import pytest
+from manim import Dot
 
-from core import config
+from core import config, trainer
+from scenes.registry import SCENES
+from scenes.settings import Settings
 from tests import dry_run
 from tests.test_story_numbers import EXAMPLES
 
@@ -76,10 +79,37 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
                                                              "iterations": 2}, "post")
     # the first line of each cue -> the texts on screen when it ends
     seen = {name: {text for _, text, *_ in shown} for name, shown in cycle.snapshots}
+    first = seen["forward pass (iteration 0)"]
+    assert not any(text.startswith("L = 0") for text in first), "no loss before its pass"
     forward_again = seen["forward pass (iteration 1)"]
-    assert r"L:\ 0.760" in forward_again, "the new loss is not known before its pass"
+    assert r"L = 0.760" in forward_again, "the new loss is not known before its pass"
     assert any(text.startswith(r"\hat{y} =") for text in forward_again)
-    error = seen["loss: L = 0.522"]  # added to the row of losses, which goes down
-    assert r"L:\ 0.760 \to 0.522" in error and r"L = \tfrac{1}{2}(\hat{y} - y)^2" in error
+    error = seen["loss: L = 0.522"]  # the readout and the plot's point
+    assert r"L = 0.522" in error and r"L = \tfrac{1}{2}(\hat{y} - y)^2" in error
+    assert {"0", "0.760"} <= error, "the plot's scale: from 0 to the first loss"
+    # the last update's result: one more forward pass and its loss
+    assert r"L = 0.362" in seen["loss: L = 0.362"]
     update = next(texts for name, texts in seen.items() if name.startswith("weight update"))
     assert r"w \leftarrow w - \eta \cdot \partial L/\partial w,\quad \eta = 0.1" in update
+
+
+def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
+    base = SCENES["cycle"].load()
+
+    class Watched(base):
+        def play(self, *args, **kwargs):
+            super().play(*args, **kwargs)
+            if self.captions and hasattr(self, "sketch"):
+                dots = [m for m in self.mobjects if isinstance(m, Dot)]
+                self.seen[self.captions[-1][2]] = [float(d.get_center()[1]) for d in dots]
+
+    Watched.seen = {}
+    trace = trainer.train(config.load("post"))
+    cycle = dry_run.run(Watched, Settings(trace, "post", "dark", "en",
+                                          {"precision": 3, "iterations": 3}))
+    assert cycle.seen["forward pass (iteration 0)"] == []
+    assert len(cycle.seen["loss: L = 0.760"]) == 1
+    heights = cycle.seen["loss: L = 0.253"]  # after the last of three updates
+    assert len(heights) == 4 and heights[0] > heights[1] > heights[2] > heights[3], (
+        "the loss goes down")
+    assert cycle.seen[cycle.labels["cycle_restart"]] == [], "the last frame is the first"

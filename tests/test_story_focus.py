@@ -6,6 +6,7 @@ import pytest
 from manim import Polygon, VGroup
 
 from core import config, trainer
+from scenes.edge_labels import distance, opacity
 from scenes.forward import DIMMED
 from scenes.registry import SCENES
 from scenes.settings import Settings
@@ -26,8 +27,12 @@ def backward():
                 self.seen.append((self.captions[-1][2], [
                     [float(e.get_stroke_opacity()) for e in self.net.diagram.layer_edges(k)]
                     for k in layers]))
+                # the gradients written along edges for the update, as they stand now
+                self.beside_edges.append((self.captions[-1][2], [
+                    (m.tex_string, tuple(m.get_center()[:2]), str(m.get_color()).lower())
+                    for m in self.used_gradients if opacity(m) > 0.9]))
 
-    Watched.seen = []
+    Watched.seen, Watched.beside_edges = [], []
     trace = trainer.train(config.load("post"))
     return dry_run.run(Watched, Settings(trace, "post", "dark", "en", {"precision": 3}))
 
@@ -54,6 +59,35 @@ def test_focus_passes_from_node_to_node_without_a_bright_flash(backward):
     moments = bright_layers(backward.seen, ("∂L/∂σ(h₁)", "∂L/∂σ(h₂)"))
     assert len(moments) >= 4
     assert not any(all(all(layer) for layer in layers) for layers in moments[1:])
+
+
+def test_each_update_has_its_gradient_on_its_edge(backward):
+    """While ``w₁₁ ← w₁₁ − η·∂L/∂w₁₁ = 0.8 − 0.1 × 0.073 = 0.793`` is on screen, 0.073
+    comes to lie along w₁₁'s edge (nearer it than any other), in the gradient colour:
+    the number the update takes is where the student looks for it, for every line."""
+    net, gradient = backward.net.diagram, backward.theme["gradient"].lower()
+    ends = {(layer, k): (edge.get_start()[:2], edge.get_end()[:2])
+            for layer in range(len(net.edges)) for k, edge in enumerate(net.layer_edges(layer))}
+    names = {f"{letter}{i}{j}": (layer, k) for layer, letter in enumerate(("w", "v"))
+             for k, (i, j) in enumerate((a + 1, b + 1) for a, b in net.edge_pairs(layer))}
+    subscripts = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+    chunks = 0
+    for cue in dict.fromkeys(cue for cue, _ in backward.beside_edges
+                             if "←" in cue and "×" in cue):  # an update line, with numbers
+        lines = cue.split("\n")
+        wanted = {line.split(" ")[0].translate(subscripts): line.split("× ")[1].split(" ")[0]
+                  for line in lines}
+        # all at once, or one edge after another where they do not fit together
+        shown = list(dict.fromkeys(label for c, labels in backward.beside_edges if c == cue
+                                   for label in labels))
+        assert {text for text, *_ in shown} == set(wanted.values()), cue
+        for text, centre, colour in shown:
+            assert colour == gradient
+            own = [names[name] for name, number in wanted.items() if number == text]
+            nearest = min(ends, key=lambda key: distance(centre, *ends[key]))
+            assert nearest in own, f"{text} lies nearer another edge"
+        chunks += 1
+    assert chunks == 3  # w₁ⱼ, w₂ⱼ, vⱼ₁
 
 
 def edge_runs_through(box, start, end) -> bool:

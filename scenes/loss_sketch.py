@@ -1,0 +1,72 @@
+"""The loss against the iteration, drawn point by point as a run computes it: in the
+cycle scene, the learning the small weight changes add up to. It owns its scales."""
+
+from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Line, MathTex, Text, VGroup
+
+from scenes.layout import Box
+
+NUMBER_SIZE = 46  # the axes' numbers: as large as any formula on screen
+HEADROOM = 1.15  # the highest loss sits this far below the axis's top
+MOST_TICKS = 5  # iterations numbered along the axis; more: the first and the last only
+
+
+class LossSketch(VGroup):
+    """Axes for ``losses`` (one per iteration, written as ``texts``) in ``box``, the
+    loss from 0 to the first one marked; ``add_point(k)`` draws the k-th loss and the
+    segment from the one before, ``clear()`` takes them away."""
+
+    def __init__(self, losses: list[float], texts: list[str], box: Box, theme: dict,
+                 font: str, iteration_word: str):
+        super().__init__()
+        x0, y0, x1, y1 = box
+        self.losses, self.colour = losses, theme["negative"]
+        muted = theme["muted"]
+
+        def number(text: str) -> MathTex:
+            return MathTex(text, font_size=NUMBER_SIZE, color=muted)
+
+        word = Text(iteration_word, font=font, font_size=32, color=muted)
+        name = number("L")
+        top_tick, zero = number(texts[0]), number("0")
+        # the axes' corner leaves room left for the loss's numbers, below for the
+        # iterations' numbers and the word, above for the name L
+        self.left = x0 + top_tick.width + 0.15
+        self.bottom = y0 + word.height + zero.height + 0.35
+        self.right, self.top = x1, y1 - name.height - 0.1
+        axes = VGroup(Line([self.left, self.bottom, 0], [self.right, self.bottom, 0]),
+                      Line([self.left, self.bottom, 0], [self.left, self.top, 0]))
+        axes.set_stroke(muted, width=2)
+        name.next_to(axes[1], UP, buff=0.1)
+        top_tick.next_to([self.left, self.at(0)[1], 0], LEFT, buff=0.1)
+        zero.next_to([self.left, self.bottom, 0], LEFT, buff=0.1)
+        count = len(losses)
+        numbered = range(count) if count <= MOST_TICKS else (0, count - 1)
+        ticks = VGroup(*[number(str(k)).next_to([self.at(k)[0], self.bottom, 0], DOWN,
+                                                buff=0.12) for k in numbered])
+        word.next_to(ticks, DOWN, buff=0.12).align_to(axes[0], RIGHT)
+        self.add(axes, name, top_tick, zero, ticks, word)
+        self.drawn: list = []
+
+    def at(self, k: int) -> list[float]:
+        """Where the k-th loss goes: iterations spread over the width, losses from 0
+        at the axis up to the highest below the top."""
+        x = self.left + (self.right - self.left) * (k + 0.5) / len(self.losses)
+        y = self.bottom + (self.top - self.bottom) * self.losses[k] / (
+            max(self.losses) * HEADROOM)
+        return [x, y, 0]
+
+    def add_point(self, k: int) -> list:
+        """Animations that draw the k-th loss (and the line from the one before)."""
+        dot = Dot(self.at(k), radius=0.08, color=self.colour)
+        moves = [FadeIn(dot, scale=2)]
+        self.drawn.append(dot)
+        if k > 0:
+            segment = Line(self.at(k - 1), self.at(k), color=self.colour, stroke_width=4)
+            self.drawn.append(segment)
+            moves.append(Create(segment))
+        return moves
+
+    def clear(self) -> list:
+        """The points and lines drawn so far, to fade out (the axes stay)."""
+        drawn, self.drawn = self.drawn, []
+        return drawn

@@ -1,0 +1,186 @@
+"""A scene's formulas typeset in one LaTeX run before it renders.
+
+manim runs LaTeX and dvisvgm once per formula, about a quarter of a second each: most
+of a story scene's first render on an empty cache. For a scene of the type
+``TypesetAhead``, ``prefetch`` first runs the scene without drawing, with stand-in
+formulas (boxes as wide as their glyphs, in manim's groups), to learn which
+formulas it writes. It then typesets those not yet cached as the pages of one
+document, converts every page in one dvisvgm run and names each SVG as manim names
+the file it would have made, where manim finds it. A formula the stand-in run did
+not meet (a choice that depends on a formula's real size) is typeset by manim as
+usual when the scene needs it; a failed batch leaves everything to manim, which then
+reports the error as it always does.
+
+A plan (the formulas' files, per scene and settings) is kept with the cache, so a
+render whose formulas are all cached skips the stand-in run.
+"""
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import manim.mobject.text.tex_mobject as tex_mobject
+from manim import TexTemplate, config, tempconfig
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.utils.tex_file_writing import tex_hash
+
+from core import files
+from scenes import cache
+
+# manim marks the parts of a MathTex with these, which dvisvgm turns into SVG groups
+GROUP_MARK = re.compile(r"\\special\{dvisvgm:raw (<g id='[^']*'>|</g>)\}")
+GLYPH_WIDTH = 5  # a stand-in glyph, in points (a digit at 10 pt is 5 pt wide)
+PLANS = "plans"  # the store's folder of plans
+
+
+class TypesetAhead:
+    """A scene whose formulas are typeset together before it renders (``prefetch``).
+    Its construct must run without frames (dry run) and must not depend on anything
+    but its settings."""
+
+
+class FramelessRenderer(CairoRenderer):
+    """Runs a scene to its end without painting a frame: its texts and layout only."""
+
+    def update_frame(self, *args, **kwargs) -> None:
+        pass
+
+    def get_frame(self):
+        return self.camera.pixel_array
+
+
+def glyph_count(tex: str) -> int:
+    """About how many glyphs a piece of TeX sets: a command is one, braces, scripts'
+    marks, spacing and blanks none."""
+    tex = re.sub(r"\\(?:left|right|quad|qquad)\b|\\[,;:! ]", "", tex)
+    return len(re.sub(r"[{}^_\s&]", "", re.sub(r"\\[a-zA-Z]+", "x", tex)))
+
+
+def stand_in_svg(expression: str) -> str:
+    """An SVG with a box per glyph, in the groups manim reads the parts from."""
+    parts, x = [], 0
+    for k, piece in enumerate(GROUP_MARK.split(expression)):
+        if k % 2:
+            parts.append(piece)
+            continue
+        for _ in range(glyph_count(piece)):
+            parts.append(f'<path d="M{x} 0 H{x + GLYPH_WIDTH - 1} V10 H{x} Z"/>')
+            x += GLYPH_WIDTH
+    width = max(x, 1)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="10pt" '
+            f'viewBox="0 0 {width} 10">{"".join(parts)}</svg>')
+
+
+def texcode(expression: str, environment: str | None, template: TexTemplate) -> str:
+    """The whole file manim writes for a formula (its SVG is named by this)."""
+    if environment is not None:
+        return template.get_texcode_for_expression_in_env(expression, environment)
+    return template.get_texcode_for_expression(expression)
+
+
+def formulas_of(scene_class: type) -> list[tuple[str, str | None, TexTemplate]]:
+    """Every (expression, environment, template) the scene typesets, from a run
+    without frames on stand-in formulas."""
+    met = []
+    with tempfile.TemporaryDirectory() as folder:
+        def record(expression, environment=None, tex_template=None):
+            met.append((expression, environment, tex_template or config["tex_template"]))
+            path = Path(folder) / f"{tex_hash(expression)}.svg"
+            path.write_text(stand_in_svg(expression), encoding="utf-8")
+            return path
+
+        real = tex_mobject.tex_to_svg_file
+        tex_mobject.tex_to_svg_file = record  # the one place MathTex typesets through
+        try:
+            with tempconfig({"dry_run": True, "write_to_movie": False,
+                             "save_last_frame": False}):
+                plain = type(scene_class.__name__, (scene_class,), {"make_slides": False})
+                plain(renderer=FramelessRenderer()).render()
+        finally:
+            tex_mobject.tex_to_svg_file = real
+    return met
+
+
+def typeset(formulas: list[tuple[str, str | None, TexTemplate]], tex_dir: Path) -> int:
+    """Make the SVG of each formula not yet in ``tex_dir`` with one LaTeX and one
+    dvisvgm run per template; returns how many were made (0 when a run failed)."""
+    pages: dict[str, dict[Path, str]] = {}  # a template's preamble -> {svg: body}
+    compilers = {}
+    for expression, environment, template in formulas:
+        code = texcode(expression, environment, template)
+        svg = tex_dir / f"{tex_hash(code)}.svg"
+        head, _, rest = code.partition("\\begin{document}")
+        if svg.exists() or not rest:
+            continue
+        pages.setdefault(head, {})[svg] = rest.rpartition("\\end{document}")[0]
+        compilers[head] = template
+    made = 0
+    for head, bodies in pages.items():
+        made += typeset_pages(head, bodies, compilers[head], tex_dir)
+    return made
+
+
+def typeset_pages(head: str, bodies: dict[Path, str], template: TexTemplate,
+                  tex_dir: Path) -> int:
+    """One document, a formula a page; each page's SVG renamed to its formula's."""
+    if template.tex_compiler != "latex" or template.output_format != ".dvi":
+        return 0
+    with tempfile.TemporaryDirectory(dir=tex_dir) as work:
+        source = Path(work) / "batch.tex"
+        source.write_text(head + "\\begin{document}\n" + "\n\\clearpage\n".join(bodies.values())
+                          + "\n\\end{document}\n", encoding="utf-8")
+        latex = subprocess.run(["latex", "-interaction=batchmode", "-halt-on-error",
+                                f"-output-directory={work}", str(source)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if latex.returncode != 0:
+            return 0
+        subprocess.run(["dvisvgm", "--page=1-", "--no-fonts", "--verbosity=0",
+                        f"--output={work}/page-%p.svg", str(source.with_suffix(".dvi"))],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        made = sorted(Path(work).glob("page-*.svg"), key=lambda p: int(p.stem[5:]))
+        if len(made) != len(bodies):  # a formula of no page or of two: trust none
+            return 0
+        for page, svg in zip(made, bodies):
+            os.replace(page, svg)
+    return len(bodies)
+
+
+def plan_path(key: str) -> Path:
+    return cache.STORE / PLANS / f"{key}.json"
+
+
+def plan_key(scene_class: type, settings) -> str:
+    """What a scene's formulas depend on: the scene, the config, the options, the
+    language."""
+    meta = settings.trace.meta.get("config") if settings.trace is not None else None
+    ident = json.dumps([scene_class.__name__, meta, settings.options, settings.lang],
+                       sort_keys=True, default=str)
+    return hashlib.sha256(ident.encode()).hexdigest()[:20]
+
+
+def prefetch(scene_class: type, settings) -> int:
+    """Typeset the formulas of a ``TypesetAhead`` scene in one batch before it renders
+    (in manim's current tex_dir); returns how many were made. Does nothing when its
+    plan says every formula is cached already."""
+    if not issubclass(scene_class, TypesetAhead):
+        return 0
+    tex_dir = Path(config.get_dir("tex_dir"))
+    tex_dir.mkdir(parents=True, exist_ok=True)
+    plan = plan_path(plan_key(scene_class, settings))
+    try:
+        names = json.loads(plan.read_text(encoding="utf-8"))
+        if all((tex_dir / name).exists() for name in names):
+            return 0
+    except (OSError, ValueError):
+        pass
+    formulas = formulas_of(scene_class)
+    made = typeset(formulas, tex_dir)
+    names = sorted({f"{tex_hash(texcode(*f))}.svg" for f in formulas})
+    plan.parent.mkdir(parents=True, exist_ok=True)
+    files.write_text(plan, json.dumps(names), output=False)
+    return made
+

@@ -1,0 +1,194 @@
+"""The backward scene's update step: the update rule, then, line by line, each
+weight with the gradient it takes on its edge, and its new value in its place.
+
+A mixin of ``BackwardScene``: it reads the scene's trace, arithmetic, diagram and
+labels, and places labels with the scene's ``relabel`` and ``fixed_texts``."""
+
+from manim import LEFT, RIGHT, FadeIn, FadeOut, MathTex, VGroup, Write
+
+from scenes import layout
+from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
+from scenes.tweens import StyleTween, fade_out
+
+UPDATE_LINES = 3  # update lines on screen at once
+LINE_DIMMED = 0.55  # the group's other lines while one is used: set back, still legible
+EDGE_REST = 1.0  # a weight with its gradient before it changes, and after
+
+
+class UpdateStep:
+    """``update_weights``: every weight of the network takes its new value."""
+
+    def update_weights(self) -> None:
+        tr, a = self.trace, self.arith
+        rule_tex, rule_text = a.update_rule(mean=self.batch_matters())
+        words = f"{self.labels['update']}:  {rule_text}"
+        # words in the language's font, the rule in TeX's: ∂ and η look as in every
+        # equation (a Korean font has no such glyphs of its own)
+        header = VGroup(self.text(f"{self.labels['update']}:", size=36),
+                        self.tex(rule_tex)).arrange(RIGHT, buff=0.3)
+        header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        self.cue(words)
+        title = self.title_text(self.labels["update"])
+        self.play(FadeIn(header), self.retitle(title), run_time=0.6)
+        self.hold()
+        self.play(FadeOut(header), run_time=0.3)
+        before = self.net.diagram.copy()
+        before.set_weights(tr.weights(0), self.biases(0))
+        after = self.updated_diagram = self.net.diagram.copy()
+        after.set_weights(tr.weights(1), self.biases(1))
+        # the old weights come back on every edge, as the legend says: each update line
+        # uses one
+        layers = range(len(tr.layers) - 1)
+        self.play(*[move for layer in layers for move in
+                    self.restroke(layer, before, range(len(self.net.diagram.layer_edges(layer))))
+                    + self.relabel(layer, self.parameter_texts(layer, 0), self.theme["text"])],
+                  *self.new_legend("w", self.parameters(self.STATES)), run_time=0.8)
+        self.mark_legend("w")
+        for layer in layers:
+            eqs = [a.update_eq(layer, i, j, 0) for i, j in self.layer_pairs(layer)]
+            if self.has_bias:
+                eqs += [a.bias_update_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
+            old_texts, new_texts = self.parameter_texts(layer, 0), self.parameter_texts(layer, 1)
+            used = [a.o(g) for g in self.net.edge_values(layer, tr[f"dW{layer}"][0],
+                                                         self.mean_bias_gradient(layer))]
+            start = 0
+            for chunk, shown in self.pages(eqs, UPDATE_LINES, self.theme["text"]):
+                # the chunk's edges (bias lines have none where bias units are not drawn)
+                drawn = len(self.net.diagram.layer_edges(layer))
+                edges = [k for k in range(start, start + len(chunk)) if k < drawn]
+                start += len(chunk)
+                self.cue(*chunk)
+                in_use = [self.net.diagram.layer_edges(layer)[k] for k in edges]
+                self.play(Write(shown), *self.focus(None, in_use, self.theme["text"]),
+                          run_time=0.9)
+                # each weight in turn changes on its edge: its line bright, the others
+                # of the group dimmed
+                first, texts = start - len(chunk), (old_texts, new_texts, used)
+                for k in edges:
+                    self.change_on_edge(layer, k, *texts, also=[
+                        StyleTween(line, opacity=1 if n == k - first else LINE_DIMMED)
+                        for n, line in enumerate(shown)] if len(shown) > 1 else [])
+                if edges and len(shown) > 1:
+                    self.play(*[StyleTween(line, opacity=1) for line in shown], run_time=0.3)
+                self.hold(self.reading_time(len(chunk)))
+                self.play(fade_out(shown), *self.unfocus(), run_time=0.3)
+        self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
+
+    def change_on_edge(self, layer: int, k: int, old_texts: list[str], new_texts: list[str],
+                       gradients: list[str], also: list) -> None:
+        """What the update line of edge k uses, on the edge: the weight with, beside it,
+        its gradient, held to be read; then the weight takes its new value and the
+        gradient goes. Labels the update does not use give way where these need room,
+        and come back. ``also`` plays with the first step."""
+        # labels the update does not use now give way where these need room
+        mine = self.weight_labels.submobjects[self.label_offset(layer) + k]
+        others = [m for m in self.weight_labels if m is not mine] + self.grad_labels + (
+            self.value_labels)
+        # (the places kept for the second pass's values are where the values are)
+        shown, taken = self.place_gradients(layer, [k], old_texts, new_texts, gradients,
+                                            others + self.later_values)
+        hidden = [(m, opacity(m)) for m in others if opacity(m) > 0 and any(
+            overlaps(outline(m), outline(place)) for place in taken)]
+        if shown or also:
+            self.play(*shown, *[StyleTween(m, opacity=0) for m, _ in hidden], *also,
+                      run_time=0.5)
+        if shown:
+            self.wait(EDGE_REST)  # the weight and its gradient, before the weight changes
+        self.play(*self.restroke(layer, self.updated_diagram, [k]), *(
+            self.swap_in_place(layer, [k], new_texts) if shown
+            else self.relabel_some(layer, [k], new_texts)), run_time=0.6)
+        self.wait(EDGE_REST)
+        if shown:
+            top = self.weight_labels.submobjects[self.label_offset(layer) + k]
+            gone, self.used_gradients = self.used_gradients, []
+            # a label comes back where no weight now takes its place
+            weights = [w for w in self.weight_labels if opacity(w) > 0] + [top]
+            self.play(*[fade_out(g) for g in gone], *[
+                StyleTween(m, opacity=was) for m, was in hidden
+                if not any(overlaps(outline(m), outline(w)) for w in weights)], run_time=0.3)
+
+    def label_offset(self, layer: int) -> int:
+        """Where a weight layer's labels start among all weight labels."""
+        return sum(len(self.net.diagram.layer_edges(m)) for m in range(layer))
+
+    def place_gradients(self, layer: int, edges: list[int], weights: list[str],
+                        new_weights: list[str], gradients: list[str], ignore: list
+                        ) -> tuple[list, list]:
+        """Some edges of a layer labelled with their weight and, beside it, the gradient
+        the update takes (in the gradient colour), each along its own edge, clear of
+        every label but ``ignore``, with room for the new weight. Returns the
+        animations and the places taken (labels as wide as they will be); nothing
+        changes where they do not all fit."""
+        diagram = self.net.diagram
+        offset = sum(len(diagram.layer_edges(k)) for k in range(layer))
+        olds = [self.weight_labels.submobjects[offset + k] for k in edges]
+        if not edges or not all(opacity(old) > 0 for old in olds):
+            return [], []
+
+        def label(text: str, colour: str) -> MathTex:
+            return self.net.edge_label(text, self.theme[colour], self.theme["background"])
+
+        # each weight's place has room for the wider of its old and new numbers
+        rooms = [max(label(weights[k], "text"), label(new_weights[k], "text"),
+                     key=lambda m: m.width) for k in edges]
+        grads = [label(gradients[k], "gradient") for k in edges]
+        avoid = [m for m in [*self.weight_labels, *self.fixed_texts()] if isinstance(m, tuple)
+                 or (opacity(m) > 0 and all(m is not o for o in [*ignore, *olds]))]
+        if not place_along_edges(diagram, [(layer, k, m) for k, m in zip(edges, rooms)]
+                                 + [(layer, k, m) for k, m in zip(edges, grads)], avoid):
+            return [], []
+        tops = []
+        for k, room in zip(edges, rooms):
+            top = label(weights[k], "text").rotate(diagram.layer_edges(layer)[k].get_angle())
+            tops.append(top.move_to(room))
+            self.weight_labels.submobjects[offset + k] = top
+        self.used_gradients = grads
+        return [fade_out(old) for old in olds] + [FadeIn(m) for m in tops + grads], rooms + grads
+
+    def swap_in_place(self, layer: int, edges: list[int], texts: list[str]) -> list:
+        """New numbers for some edges' labels, each where its old one lies, turned with
+        its edge (the place was chosen with room for it)."""
+        offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
+        moves = []
+        for k in edges:
+            old = self.weight_labels.submobjects[offset + k]
+            new = self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
+            new.rotate(self.net.diagram.layer_edges(layer)[k].get_angle()).move_to(old)
+            self.weight_labels.submobjects[offset + k] = new
+            moves += [fade_out(old), FadeIn(new)]
+        return moves
+
+    def parameter_texts(self, layer: int, t: int) -> list[str]:
+        """A weight layer's weights (then biases) at state t, as its edge labels."""
+        biases = self.biases(t)
+        return [self.arith.n(v) for v in self.net.edge_values(
+            layer, self.trace.weights(t)[layer], biases[layer] if biases else None)]
+
+    def restroke(self, layer: int, state, which) -> list:
+        """Edges ``which`` of a weight layer take their look in ``state`` (a copy of
+        the diagram with other weights)."""
+        edges, targets = self.net.diagram.layer_edges(layer), state.layer_edges(layer)
+        return [StyleTween(edges[k], stroke_color=targets[k].get_stroke_color(),
+                           stroke_width=targets[k].get_stroke_width(),
+                           stroke_opacity=targets[k].get_stroke_opacity()) for k in which]
+
+    def relabel_some(self, layer: int, which, texts: list[str]) -> list:
+        """Replace the labels of some edges of a layer (edge k gets texts[k]), placed
+        clear of every label on screen; where they do not fit so, the whole layer is
+        placed anew with ``texts``. A layer whose labels are hidden stays so."""
+        offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
+        olds = [self.weight_labels.submobjects[offset + k] for k in which]
+        if not any(opacity(old) > 0 for old in olds):
+            return []
+        news = [self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
+                for k in which]
+        others = [m for m in self.weight_labels if all(m is not o for o in olds)]
+        avoid = [m for m in others if opacity(m) > 0] + self.fixed_texts()
+        if not (keep_places(self.net.diagram, [(layer, k, old, new) for k, old, new
+                                               in zip(which, olds, news)], avoid)
+                or place_along_edges(self.net.diagram,
+                                     list(zip([layer] * len(news), which, news)), avoid)):
+            return self.relabel(layer, texts, self.theme["text"])
+        for k, new in zip(which, news):
+            self.weight_labels.submobjects[offset + k] = new
+        return [fade_out(old) for old in olds] + [FadeIn(new) for new in news]

@@ -1,0 +1,90 @@
+"""Formulas typeset together in one LaTeX run are the shapes manim makes one by one,
+and a story scene's run on stand-in formulas finds every formula it writes, so
+that a first render runs LaTeX once."""
+
+import manim.mobject.text.tex_mobject as tex_mobject
+import manim.utils.tex_file_writing as tex_file_writing
+import numpy as np
+from manim import MathTex, config, tempconfig
+
+from core import config as configs
+from scenes import cache, tex_batch
+from scenes.tex import TEMPLATE
+from tests import dry_run
+
+FORMULAS = [r"w_{11} \leftarrow w_{11} - \eta \cdot \partial L/\partial w_{11} = 0.8 - 0.1"
+            r" \times 0.073 = 0.793", r"\hat{y} = 1.233", r"L = \tfrac{1}{2}(\hat{y} - y)^2",
+            r"\text{iteration}\ 3", r"\sigma(h)"]
+PARTS = ("x", "= 1", r"+ \partial y")  # a MathTex of several parts, as the wrapping uses
+
+
+def shapes(tex_dir) -> list[np.ndarray]:
+    """Every formula's points (and each part's, for the one in parts), typeset in
+    ``tex_dir``."""
+    with tempconfig({"tex_dir": str(tex_dir)}):
+        config.tex_template = TEMPLATE
+        return ([MathTex(f).points.copy() for f in FORMULAS]
+                + [part.points.copy() for part in MathTex(*PARTS).submobjects])
+
+
+def typeset_calls(tex_dir) -> list:
+    """The (expression, environment, template) manim typesets for the formulas."""
+    calls, real = [], tex_mobject.tex_to_svg_file
+
+    def record(expression, environment=None, tex_template=None):
+        calls.append((expression, environment, tex_template or TEMPLATE))
+        return real(expression, environment, tex_template)
+
+    tex_mobject.tex_to_svg_file = record
+    try:
+        shapes(tex_dir)
+    finally:
+        tex_mobject.tex_to_svg_file = real
+    return calls
+
+
+def test_a_batch_gives_manims_own_shapes(tmp_path):
+    alone, batched, scratch = tmp_path / "alone", tmp_path / "batched", tmp_path / "scratch"
+    expected = shapes(alone)
+    calls = typeset_calls(scratch)
+    batched.mkdir()
+    assert tex_batch.typeset(calls, batched) == len({c[0] for c in calls})
+    assert tex_batch.typeset(calls, batched) == 0, "what is cached is not typeset again"
+    got = shapes(batched)
+    assert len(got) == len(expected)
+    for mine, theirs in zip(got, expected):
+        assert mine.shape == theirs.shape and np.allclose(mine, theirs)
+
+
+def test_a_failed_batch_leaves_every_formula_to_manim(tmp_path):
+    broken = [(r"x = \frac{1}", "align*", TEMPLATE), (r"y = 2", "align*", TEMPLATE)]
+    assert tex_batch.typeset(broken, tmp_path) == 0
+    assert not list(tmp_path.glob("*.svg"))
+
+
+def test_a_story_scene_needs_no_formula_of_its_own_after_the_batch(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "STORE", tmp_path / "store")
+    compiled, stand_ins, real = [], [], tex_file_writing.compile_tex
+    monkeypatch.setattr(tex_file_writing, "compile_tex",
+                        lambda *args, **kwargs: compiled.append(args) or real(*args, **kwargs))
+    real_run = tex_batch.formulas_of
+    monkeypatch.setattr(tex_batch, "formulas_of",
+                        lambda scene: stand_ins.append(scene) or real_run(scene))
+    raw = configs.resolve(configs.load("post"))
+    scene = dry_run.run_example("forward", raw, {"precision": 3}, "post")
+    assert len(stand_ins) == 1 and compiled == [], "every formula came from the batch"
+    assert len({m.tex_string for m in scene.mobjects_on_screen()
+                if isinstance(m, MathTex)}) > 3
+    dry_run.run_example("forward", raw, {"precision": 3}, "post")
+    assert len(stand_ins) == 1, "a second render, all cached, skips the stand-in run"
+    dry_run.run_example("forward", raw, {"precision": 2}, "post")
+    assert len(stand_ins) == 2 and compiled == [], "other settings, other formulas"
+
+
+def test_stand_ins_have_manims_parts_and_a_box_per_glyph():
+    marked = (r"\special{dvisvgm:raw <g id='unique000'>}x_{1}\special{dvisvgm:raw </g>}"
+              r"\special{dvisvgm:raw <g id='unique001'>}= 0.5\special{dvisvgm:raw </g>}")
+    svg = tex_batch.stand_in_svg(marked)
+    assert "<g id='unique000'>" in svg and "<g id='unique001'>" in svg
+    assert svg.count("<path") == 2 + 4  # x 1 | = 0 . 5
+    assert tex_batch.glyph_count(r"\partial L/\partial w_{11}") == 7  # ∂ L / ∂ w 1 1
