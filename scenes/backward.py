@@ -45,6 +45,7 @@ class BackwardScene(UpdateStep, ForwardScene):
         self.title_mobject = self.title("forward")  # its result first; then backward
         self.add(self.title_mobject)
         self.grad_labels, self.used_gradients, self.legend_symbol = [], [], "w"
+        self.given_way = []  # (label, its opacity): labels set aside for the update
         self.net = self.draw_network(t=0)
         self.show_forward_result(t=0)
         self.output_error()

@@ -73,14 +73,16 @@ class UpdateStep:
                 self.hold(self.reading_time(len(chunk)))
                 self.play(fade_out(shown), *self.unfocus(), run_time=0.3)
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
+        if back := self.come_back():
+            self.play(*back, run_time=0.3)
 
     def change_on_edge(self, layer: int, k: int, old_texts: list[str], new_texts: list[str],
                        gradients: list[str], also: list) -> None:
         """What the update line of edge k uses, on the edge: the weight with, beside it,
         its gradient, held to be read; then the weight takes its new value and the
         gradient goes. Labels the update does not use give way where these need room,
-        and come back. ``also`` plays with the first step."""
-        # labels the update does not use now give way where these need room
+        and come back once nothing visible stands where they do. ``also`` plays with
+        the first step."""
         mine = self.weight_labels.submobjects[self.label_offset(layer) + k]
         others = [m for m in self.weight_labels if m is not mine] + self.grad_labels + (
             self.value_labels)
@@ -89,6 +91,8 @@ class UpdateStep:
                                             others + self.later_values)
         hidden = [(m, opacity(m)) for m in others if opacity(m) > 0 and any(
             overlaps(outline(m), outline(place)) for place in taken)]
+        # (its own label, if it gave way before, is now in place again)
+        self.given_way = [(m, was) for m, was in self.given_way if m is not mine] + hidden
         if shown or also:
             self.play(*shown, *[StyleTween(m, opacity=0) for m, _ in hidden], *also,
                       run_time=0.5)
@@ -99,13 +103,33 @@ class UpdateStep:
             else self.relabel_some(layer, [k], new_texts)), run_time=0.6)
         self.wait(EDGE_REST)
         if shown:
-            top = self.weight_labels.submobjects[self.label_offset(layer) + k]
             gone, self.used_gradients = self.used_gradients, []
-            # a label comes back where no weight now takes its place
-            weights = [w for w in self.weight_labels if opacity(w) > 0] + [top]
-            self.play(*[fade_out(g) for g in gone], *[
-                StyleTween(m, opacity=was) for m, was in hidden
-                if not any(overlaps(outline(m), outline(w)) for w in weights)], run_time=0.3)
+            # the place beside the gradient may be where the second pass writes a
+            # value: the new weight moves clear of it as the gradient goes
+            top = self.weight_labels.submobjects[self.label_offset(layer) + k]
+            moves = [] if not any(overlaps(outline(top), outline(v))
+                                  for v in self.later_values) else (
+                self.relabel_some(layer, [k], new_texts))
+            labels = {id(m) for m in [*self.weight_labels, *self.grad_labels,
+                                      *self.value_labels]}
+            self.given_way = [(m, was) for m, was in self.given_way if id(m) in labels]
+            self.play(*[fade_out(g) for g in gone], *moves, *self.come_back(), run_time=0.3)
+
+    def come_back(self) -> list:
+        """Labels that gave way come back, each only where it overlaps no label on
+        screen (nor one coming back before it)."""
+        on_screen = [m for m in [*self.weight_labels, *self.grad_labels, *self.value_labels]
+                     if opacity(m) > 0] + [m for m in self.fixed_texts()
+                                           if not isinstance(m, tuple) and opacity(m) > 0]
+        back, waiting = [], []
+        for m, was in self.given_way:
+            if any(overlaps(outline(m), outline(o)) for o in on_screen if o is not m):
+                waiting.append((m, was))
+            else:
+                back.append(StyleTween(m, opacity=was))
+                on_screen.append(m)
+        self.given_way = waiting
+        return back
 
     def label_offset(self, layer: int) -> int:
         """Where a weight layer's labels start among all weight labels."""
@@ -122,7 +146,9 @@ class UpdateStep:
         diagram = self.net.diagram
         offset = sum(len(diagram.layer_edges(k)) for k in range(layer))
         olds = [self.weight_labels.submobjects[offset + k] for k in edges]
-        if not edges or not all(opacity(old) > 0 for old in olds):
+        # a label that gave way to another edge's gradient takes its place again
+        if not edges or not all(opacity(old) > 0 or any(old is m for m, _ in self.given_way)
+                                for old in olds):
             return [], []
 
         def label(text: str, colour: str) -> MathTex:
