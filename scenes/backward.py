@@ -20,7 +20,6 @@ from scenes import layout
 from scenes.edge_labels import keep_places, opacity
 from scenes.forward import ForwardScene
 from scenes.numbers import minus_signs
-from scenes.pulses import pulse
 from scenes.story import END_HOLD
 from scenes.tweens import StyleTween, fade_out
 from scenes.update_step import UpdateStep
@@ -124,7 +123,7 @@ class BackwardScene(UpdateStep, ForwardScene):
 
     def flow_back(self, layer: int) -> None:
         """Pulses run right to left along the layer's edges."""
-        self.play(*[pulse(self.net.edge(layer, i, j), self.theme["gradient"], reverse=True)
+        self.play(*[self.net.flash(self.net.edge(layer, i, j), self.theme["gradient"], reverse=True)
                     for i, j in self.layer_pairs(layer)], run_time=1.2)
 
     def weight_gradients(self, layer: int) -> None:
@@ -242,7 +241,7 @@ class BackwardScene(UpdateStep, ForwardScene):
         # values replace the old
         old_values = iter(self.value_labels)
         for layer, values in enumerate(new_values):
-            self.play(*[pulse(e, self.theme["forward"])
+            self.play(*[self.net.flash(e, self.theme["forward"])
                         for e in self.net.diagram.layer_edges(layer)], run_time=1.0)
             self.play(*[FadeOut(next(old_values)) for _ in values],
                       *[FadeIn(new) for new in values], run_time=0.6)

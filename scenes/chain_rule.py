@@ -16,6 +16,7 @@ from manim import (
     FadeOut,
     Line,
     MathTex,
+    SurroundingRectangle,
     VGroup,
     VMobject,
     Write,
@@ -57,17 +58,26 @@ class ChainRuleScene(StoryScene):
         self.end_captions()
 
     def expanded(self) -> None:
+        """The derivative the long way first, from the inputs' values on the wires
+        (ringed while the line uses them)."""
         v, d = self.v, self.d
-        eqs = [Eq(r"z = (x + y)^2, \quad t = x + y", "z = (x + y)², t = x + y"),
+        eqs = [Eq(r"z = (x + y)^2 = x^2 + 2xy + y^2", "z = (x + y)² = x² + 2xy + y²"),
                Eq(r"\partial z/\partial x = 2x + 2y = 2 \times $x + 2 \times $y $eq $dx",
                   "∂z/∂x = 2x + 2y = 2 × $x + 2 × $y $eq $dx",
                   agrees(2 * value(v["x"]) + 2 * value(v["y"]), d["x"]), x=self.op(v["x"]),
                   y=self.op(v["y"]), dx=d["x"])]
         shown = self.lines(eqs)
         self.cue(*eqs)
-        self.play(Write(shown), run_time=1.6)
-        self.hold()
-        self.play(fade_out(shown), run_time=0.4)
+        self.play(Write(shown[0]), run_time=1.0)
+        rings = self.rings(self.input_labels, self.theme["forward"])
+        self.play(Write(shown[1]), *[Create(r) for r in rings], run_time=1.2)
+        self.hold(self.reading_time(len(eqs)))
+        self.play(fade_out(shown), *[FadeOut(r) for r in rings], run_time=0.4)
+
+    def rings(self, labels: list, colour: str) -> list[SurroundingRectangle]:
+        """Frames around the labels a line takes its numbers from."""
+        return [SurroundingRectangle(m, color=colour, buff=0.08, stroke_width=3,
+                                     corner_radius=0.08) for m in labels]
 
     def op(self, text: str) -> str:
         return f"({text})" if text.startswith("-") else text
@@ -143,8 +153,8 @@ class ChainRuleScene(StoryScene):
                 r"\partial z/\partial t = 2t = 2 \times $t $eq $g", "∂z/∂t = 2t = 2 × $t $eq $g",
                 agrees(2 * value(v["t"]), d["t"]), t=self.op(v["t"]), g=d["t"])], self.square),
         ]
-        for wire, tex, eqs, gate in steps:
-            self.backward_step(wire, tex, eqs, red, gate)
+        t_label = [self.backward_step(wire, tex, eqs, red, gate)
+                   for wire, tex, eqs, gate in steps][-1]
         # the chain rule in symbols first: it gives what expanding gave
         symbolic = [Eq(r"\partial z/\partial x = \partial z/\partial t \cdot "
                        r"\partial t/\partial x = 2t \cdot 1 = 2(x + y)",
@@ -157,9 +167,7 @@ class ChainRuleScene(StoryScene):
         self.play(Write(shown), run_time=1.6)
         self.hold()
         self.play(fade_out(shown), run_time=0.4)
-        add_eqs = [Eq(r"\partial z/\partial x = \partial z/\partial t \cdot \partial t/\partial x"
-                      r" = $g \times 1 = $dx", "∂z/∂x = ∂z/∂t · ∂t/∂x = $g × 1 = $dx",
-                      g=self.op(d["t"]), dx=d["x"]),
+        add_eqs = [self.gate_example(),
                    Eq(r"\partial z/\partial y = \partial z/\partial t \cdot \partial t/\partial y"
                       r" = $g \times 1 = $dy", "∂z/∂y = ∂z/∂t · ∂t/∂y = $g × 1 = $dy",
                       g=self.op(d["t"]), dy=d["y"])]
@@ -167,21 +175,26 @@ class ChainRuleScene(StoryScene):
         self.cue(*add_eqs)
         labels = [self.on_wire(self.wire_x, rf"\partial z/\partial x = {d['x']}", red, True),
                   self.on_wire(self.wire_y, rf"\partial z/\partial y = {d['y']}", red, True)]
-        self.play(Write(shown), *self.ring(self.plus, red), run_time=1.4)
+        # the number the lines take, ringed where it stands on the wire
+        used = self.rings([t_label], red)
+        self.play(Write(shown), *self.ring(self.plus, red), *[Create(r) for r in used],
+                  run_time=1.4)
         # the + gate hands its gradient back along both of its inputs
         self.play(pulse(self.wire_x, red, reverse=True), pulse(self.wire_y, red, reverse=True),
                   *[FadeIn(m) for m in labels], run_time=1.2)
-        self.hold()
-        self.play(*self.ring(self.plus, None), run_time=0.3)
-        note = self.text(self.labels["add_gate"], size=MIN_TEXT_SIZE, color=self.theme["muted"])
+        self.hold(self.reading_time(len(add_eqs)))
+        self.play(*self.ring(self.plus, None), *[FadeOut(r) for r in used], run_time=0.3)
+        note = VGroup(*[self.text(row, size=MIN_TEXT_SIZE, color=self.theme["muted"])
+                        for row in self.labels["add_gate"]]).arrange(DOWN, aligned_edge=LEFT)
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.play(fade_out(shown), run_time=0.4)  # one thing at a time: no cross-fade
-        self.cue(self.labels["add_gate"])
+        self.cue(" ".join(self.labels["add_gate"]))
         self.play(FadeIn(note), run_time=0.5)
         self.hold()
         self.play(FadeOut(note), run_time=0.3)
 
-    def backward_step(self, wire: Line, tex: str, eqs: list, red: str, gate) -> None:
+    def backward_step(self, wire: Line, tex: str, eqs: list, red: str, gate) -> MathTex:
+        """One wire's gradient: its line, the gate ringed, the gradient on the wire."""
         shown = self.lines(eqs, red)
         self.cue(*eqs)
         label = self.on_wire(wire, tex.replace("$g", eqs[0].tex.split()[-1]), red, True)
@@ -190,6 +203,7 @@ class ChainRuleScene(StoryScene):
         self.play(FadeIn(label), run_time=0.5)
         self.hold()
         self.play(fade_out(shown), *self.ring(gate, None), run_time=0.3)
+        return label
 
     def ring(self, gate, colour: str | None) -> list:
         """The gate being differentiated ringed in ``colour`` (None: as drawn)."""
@@ -207,11 +221,11 @@ class ChainRuleScene(StoryScene):
         self.play(*[FadeOut(m) for m in self.mobjects
                     if m is not self.title_mobject and m is not self.key], run_time=0.5)
         green, red, muted = self.theme["forward"], self.theme["gradient"], self.theme["muted"]
-        gate = self.gate("f", [0.3, 0.6, 0])
+        gate = self.gate("f", [0.3, 0.9, 0])
         gate.scale(1.3)
-        wx = self.bent_wire(-6.2, 2.5, gate.get_left() + [0, 0.25, 0])
-        wy = self.bent_wire(-6.2, -1.1, gate.get_left() + [0, -0.25, 0])
-        wz = Line(gate.get_right(), [5.6, 0.6, 0])
+        wx = self.bent_wire(-6.2, 2.6, gate.get_left() + [0, 0.25, 0])
+        wy = self.bent_wire(-6.2, -0.7, gate.get_left() + [0, -0.25, 0])
+        wz = Line(gate.get_right(), [5.6, 0.9, 0])
         wires = VGroup(wx, wy, wz).set_stroke(self.theme["node_stroke"], width=3)
         forward = [self.on_wire(wx, "x", green, False), self.on_wire(wy, "y", green, False),
                    self.on_wire(wz, "z", green, False)]
@@ -219,7 +233,8 @@ class ChainRuleScene(StoryScene):
                         font_size=TEX_SIZE, color=muted).next_to(gate, UP, buff=0.25)
         local_words = self.text(self.labels["local_gradients"], size=MIN_TEXT_SIZE,
                                 color=muted).next_to(local, RIGHT, buff=0.3)
-        upstream_arrow = self.back_arrow(wz.get_end()[0], wz.get_start()[0] + 0.3, 0.3, red)
+        upstream_arrow = self.back_arrow(wz.get_end()[0], wz.get_start()[0] + 0.3,
+                                         wz.get_y() - 0.3, red)
         upstream = MathTex(r"\frac{\partial L}{\partial z}", font_size=TEX_SIZE, color=red)
         upstream.next_to(upstream_arrow, DOWN, buff=0.15)
         upstream_words = self.text(self.labels["upstream"], size=MIN_TEXT_SIZE,
@@ -230,8 +245,16 @@ class ChainRuleScene(StoryScene):
                         rf"{{\partial z}} \frac{{\partial z}}{{\partial {v}}}",
                         font_size=TEX_SIZE, color=red).next_to(arrow, DOWN, buff=0.15)
                 for v, arrow in zip("xy", downstream_arrows)]
+        # the rule under the upstream gradient, where the bottom-left is taken
         rule = self.text(self.labels["downstream"], color=red)
-        rule.next_to(down[1], DOWN, buff=0.3).align_to(down[1], LEFT)
+        rule.next_to(upstream_words, DOWN, buff=0.3).align_to(upstream_words, RIGHT)
+        # the rule on the numbers the viewer saw: the + gate of z = (x + y)², a row of
+        # its own at the bottom
+        example_eq = self.gate_example()
+        example = VGroup(self.text(self.labels["gate_example"], size=MIN_TEXT_SIZE,
+                                   color=muted), self.lines([example_eq], red))
+        example.arrange(RIGHT, buff=0.3).move_to(
+            [0, -layout.FRAME_Y + layout.SAFE_MARGIN + 0.1, 0], DOWN)
         steps = [
             (self.labels["general_gate"] + ": z = f(x, y)",
              [FadeIn(wires), FadeIn(gate), *[FadeIn(m) for m in forward]]),
@@ -242,11 +265,21 @@ class ChainRuleScene(StoryScene):
             (self.labels["downstream"] + ": ∂L/∂x = ∂L/∂z · ∂z/∂x, ∂L/∂y = ∂L/∂z · ∂z/∂y",
              [*[Create(a) for a in downstream_arrows], *[Write(m) for m in down],
               FadeIn(rule)]),
+            (f"{self.labels['gate_example']} {example_eq.text}", [FadeIn(example)]),
         ]
         for number, (words, moves) in enumerate(steps):
             self.cue(words)
             self.play(*moves, run_time=1.2)
-            self.hold(END_HOLD if number == len(steps) - 1 else HOLD)
+            # the last picture holds its three rules and the example long enough to read
+            self.hold(max(END_HOLD, self.reading_time(4)) if number == len(steps) - 1
+                      else HOLD)
+
+    def gate_example(self) -> Eq:
+        """downstream = upstream × local, on the + gate's numbers of the first part."""
+        d = self.d
+        return Eq(r"\partial z/\partial x = \partial z/\partial t \cdot \partial t/\partial x"
+                  r" = $g \times 1 = $dx", "∂z/∂x = ∂z/∂t · ∂t/∂x = $g × 1 = $dx",
+                  g=self.op(d["t"]), dx=d["x"])
 
     def back_arrow(self, start_x: float, end_x: float, level: float, colour: str) -> Arrow:
         """A gradient's way back, under its wire: right to left, the head where it goes."""

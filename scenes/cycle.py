@@ -18,16 +18,18 @@ from manim import (
 from manim.utils.rate_functions import there_and_back
 
 from core.errors import ConfigError
+from scenes.arith import Eq
+from scenes.edge_labels import place_along_edges
 from scenes.forward import ForwardScene
 from scenes.loss_sketch import LossSketch
 from scenes.options import Option
-from scenes.pulses import pulse
 from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
 from scenes.tweens import StyleTween
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
+NUMBERS_REST = 3.0  # after a phase with a line of numbers: time to follow them
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
@@ -60,7 +62,7 @@ class CycleScene(ForwardScene):
         self.phases = self.phase_row()
         # no loss is on screen before its forward pass computed it
         self.counter, self.loss = self.counter_readout(0), None
-        self.formula = None
+        self.formula = self.numbers = None
         losses = [float(self.trace["probe_loss"][t, 0]) for t in range(shown + 1)]
         self.sketch = LossSketch(losses, [self.arith.n(v) for v in losses], SKETCH_BOX,
                                  self.theme, self.font, self.labels["iteration"])
@@ -150,7 +152,7 @@ class CycleScene(ForwardScene):
         order = reversed(layers) if backwards else layers
         steps = []
         for layer in order:
-            steps.append(AnimationGroup(*[pulse(edge, colour, reverse=backwards)
+            steps.append(AnimationGroup(*[self.net.flash(edge, colour, reverse=backwards)
                                           for edge in self.edges(layer)]))
         return Succession(*steps)
 
@@ -159,14 +161,51 @@ class CycleScene(ForwardScene):
         if t == 0:
             self.formulas = self.phase_formulas()
         self.forward_and_error(t)
-        self.cue(self.labels["backward"])
+        # one weight's numbers, the one this update moves most: its gradient as the
+        # backward sweep finds it, then the update that takes it
+        layer, i, j = self.most_moved(t)
+        w_tex, w_text = a.weight_name(layer, i, j)
+        g_tex, g_text = a.update_gradient_name(w_tex, w_text, t)
+        gradient = Eq(rf"{g_tex} = $g", f"{g_text} = $g",
+                      g=a.n(float(self.trace[f"dW{layer}"][t][i, j])))
+        update = a.update_eq(layer, i, j, t)
+        self.cue(self.labels["backward"], gradient)
         self.show_phase(2)
         self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
-        self.wait(PHASE_REST)
-        self.cue(f"{self.labels['update']}: {a.update_rule()[1]}")
+        name = self.name_edge(layer, i, j, w_tex)
+        self.show_numbers(gradient, self.theme["gradient"], [FadeIn(name)])
+        self.wait(NUMBERS_REST)
+        self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", update)
         self.show_phase(3)
+        self.show_numbers(update, self.theme["text"], [])
         self.animate_weights(t + 1)
-        self.wait(PHASE_REST)
+        self.wait(NUMBERS_REST)
+        self.play(FadeOut(name), FadeOut(self.numbers), run_time=0.3)
+        self.numbers = None
+
+    def most_moved(self, t: int) -> tuple[int, int, int]:
+        """(weight layer, from, to) of the weight the update after state t changes most."""
+        before, after = self.trace.weights(t), self.trace.weights(t + 1)
+        steps = [(abs(float(new[i, j] - old[i, j])), layer, i, j)
+                 for layer, (old, new) in enumerate(zip(before, after))
+                 for i in range(old.shape[0]) for j in range(old.shape[1])]
+        return max(steps)[1:]
+
+    def name_edge(self, layer: int, i: int, j: int, tex: str) -> MathTex:
+        """The weight's name along its edge, clear of the nodes and their names."""
+        label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
+        k = self.net.diagram.edge_pairs(layer).index((i, j))
+        place_along_edges(self.net.diagram, [(layer, k, label)], list(self.net.names))
+        return label
+
+    def show_numbers(self, eq: Eq, colour: str, also: list) -> None:
+        """A line of numbers above the phase's formula, in place of the last one."""
+        line = self.wrapped(eq, colour, room=SKETCH_BOX[0] - 0.3 - self.phases.get_left()[0])
+        line.next_to(self.formula, UP, buff=0.3, aligned_edge=LEFT)
+        swap = AnimationGroup(*([FadeOut(self.numbers)] if self.numbers else []),
+                              FadeIn(line), lag_ratio=1)
+        self.play(swap, *also, run_time=0.6)
+        self.numbers = line
 
     def forward_and_error(self, t: int) -> None:
         """The forward sweep with state t's weights, then its loss: at the output,
@@ -211,12 +250,14 @@ class CycleScene(ForwardScene):
                                      self.layer_biases(t, layer)))]
             largest, (thin, wide) = max(max(steps), 1e-12), GLOW_WIDTHS
             edges = [edge for layer in layers for edge in self.edges(layer)]
-            extra = [FadeOut(self.counter), FadeIn(counter)] + [
+            # the loss beside the number was the last state's: it goes with it
+            extra = [FadeOut(self.counter), FadeIn(counter)] + (
+                [FadeOut(self.loss)] if self.loss else []) + [
                 FadeIn(edge.copy().set_stroke(self.theme["text"], opacity=1,
                                               width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
                 for edge, step in zip(edges, steps)]
-            self.counter = counter
+            self.counter, self.loss = counter, None
         self.play(*moves, *extra, run_time=0.9)
 
     def layer_biases(self, t: int, layer: int):
@@ -228,7 +269,8 @@ class CycleScene(ForwardScene):
         the last frame is the first frame."""
         words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
         words.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)  # the formulas' place
-        readout = [self.counter, self.loss, *self.sketch.clear()]  # as at the start
+        readout = [self.counter, *([self.loss] if self.loss else []),
+                   *self.sketch.clear()]  # as at the start
         self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout + [self.formula])),
                                  FadeIn(words), lag_ratio=1), *self.light(None), run_time=0.6)
         self.counter, self.loss = self.counter_readout(0), None

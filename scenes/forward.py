@@ -19,7 +19,6 @@ from core.setup import build
 from scenes import layout
 from scenes.edge_labels import opacity
 from scenes.options import Option
-from scenes.pulses import pulse
 from scenes.story import END_HOLD, HOLD, TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
 from scenes.tweens import StyleTween, fade_out
@@ -240,7 +239,7 @@ class ForwardScene(StoryScene):
         self.value_labels = []
         for layer in range(1, len(tr.layers)):
             edges = self.net.diagram.layer_edges(layer - 1)
-            self.play(*[pulse(e, self.theme["forward"]) for e in edges], run_time=1.2)
+            self.play(*[self.net.flash(e, self.theme["forward"]) for e in edges], run_time=1.2)
             for j in range(tr.layers[layer]):
                 eqs = [e for e in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if e]
                 said = {}

@@ -184,12 +184,13 @@ class StoryScene(StepScene, TypesetAhead):
     def line(self, eq: "Eq | str | Text", color: str | None) -> Mobject:
         return eq if isinstance(eq, Text) else self.wrapped(eq, color)
 
-    def wrapped(self, eq: "Eq | str", color: str | None) -> Mobject:
-        """One line as a MathTex, or as rows of MathTex when it is too wide."""
+    def wrapped(self, eq: "Eq | str", color: str | None, room: float = layout.EQ_WIDTH
+                ) -> Mobject:
+        """One line as a MathTex, or as rows of MathTex when it is wider than ``room``."""
         line = self.tex(eq, color)
-        if line.width <= layout.EQ_WIDTH:
+        if line.width <= room:
             return line
-        room = layout.EQ_WIDTH - INDENT
+        room -= INDENT
         rows = [self.tex(row, color) for row in wrap(line.tex_string, self.extents, room)]
         for row in rows:
             if row.width > room:

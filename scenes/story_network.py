@@ -7,6 +7,7 @@ from manim import DOWN, LEFT, RIGHT, UP, MathTex, VGroup
 from scenes import layout
 from scenes.edge_labels import opacity, place_along_edges
 from scenes.network_diagram import NetworkDiagram
+from scenes.pulses import pulse
 
 EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
 VALUE_SIZE = 48
@@ -68,6 +69,11 @@ class StoryNetwork(VGroup):
 
     def edge(self, layer: int, a: int, b: int):
         return self.diagram.edges[layer][a * self.layers[layer + 1] + b]
+
+    def flash(self, edge, colour: str, reverse: bool = False):
+        """A pulse along an edge whose head stops at the rim of the node it reaches."""
+        radius = self.diagram.all_nodes()[0].width / 2
+        return pulse(edge, colour, reverse=reverse, end_gap=radius)
 
     def name_nodes(self, names: list[list[str]], color: str) -> VGroup:
         """Each node's name (TeX) written inside it: x₁, h₁, ŷ, as the equations call

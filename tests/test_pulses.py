@@ -42,3 +42,21 @@ def test_the_streak_runs_from_the_end_when_reversed():
         streak, head = group.animations
         assert abs(streak.mobject.points[0][0] - first) < 1e-6
         assert abs(head.mobject.get_center()[0] - first) < 1.0
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_head_stops_at_the_rim_of_the_node_it_reaches(reverse):
+    """A node of radius 0.4 at each end: the head waits outside it (its name stays
+    clear), while the streak runs on to the end."""
+    line = Line([0, 0, 0], [4, 0, 0])
+    group = pulse(line, "#ff0000", reverse=reverse, end_gap=0.4)
+    group.begin()
+    streak, head = group.animations
+    end = 0.0 if reverse else 4.0
+    for alpha in (0.7, 0.85, 0.99):
+        group.interpolate(alpha)
+        corners = [abs(c[0] - end) for c in head.mobject.get_vertices()]
+        assert min(corners) >= 0.4 - 1e-6, alpha
+    assert abs(streak.mobject.points[-1][0] - end) < 1e-6
+    group.interpolate(1.0)
+    assert head.mobject.get_fill_opacity() == 0, "gone with its streak"

@@ -59,6 +59,22 @@ def test_chain_rule_derives_the_rule_in_symbols_before_numbers(chain_rule):
     assert symbolic < numeric
 
 
+def test_chain_rule_expands_first_and_names_upstream_only_where_it_defines_it(chain_rule):
+    said = lines(chain_rule)
+    expanded = said.index("z = (x + y)² = x² + 2xy + y²")
+    assert said[expanded + 1] == "∂z/∂x = 2x + 2y = 2 × 1 + 2 × 2 = 6"
+    defined = next(i for i, line in enumerate(said) if line.startswith("upstream gradient:"))
+    assert not any("upstream" in line for line in said[:defined])
+
+
+def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule):
+    """downstream = upstream × local, then the + gate's own numbers (∂z/∂t = 6 came
+    back to it, its local derivative is 1), left on screen to the end."""
+    said = lines(chain_rule)
+    assert said[-1] == "the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6"
+    assert any("6 \\times 1 = 6" in text for text in texts_at(chain_rule.snapshots[-1]))
+
+
 def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
     labels = chain_rule.labels
     # a Text keeps its words without spaces
@@ -82,7 +98,8 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     first = seen["forward pass (iteration 0)"]
     assert not any(text.startswith("L = 0") for text in first), "no loss before its pass"
     forward_again = seen["forward pass (iteration 1)"]
-    assert r"L = 0.760" in forward_again, "the new loss is not known before its pass"
+    assert not any(text.startswith("L = ") for text in forward_again), (
+        "the new loss is not known before its pass, and the old one left with its number")
     assert any(text.startswith(r"\hat{y} =") for text in forward_again)
     error = seen["loss: L = 0.522"]  # the readout and the plot's point
     assert r"L = 0.522" in error and r"L = \tfrac{1}{2}(\hat{y} - y)^2" in error
@@ -91,6 +108,14 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     assert r"L = 0.362" in seen["loss: L = 0.362"]
     update = next(texts for name, texts in seen.items() if name.startswith("weight update"))
     assert r"w \leftarrow w - \eta \cdot \partial L/\partial w,\quad \eta = 0.1" in update
+    # one weight's numbers: the one the update moves most, v₂₁ (σ(h₂) = 0.786 is the
+    # largest hidden output), its gradient (ŷ − y)·σ(h₂) = 1.233 × 0.786, then its update
+    said = lines(cycle)
+    assert said.index("∂L/∂v₂₁ = 0.969") < said.index(
+        "v₂₁ ← v₂₁ − η·∂L/∂v₂₁ = 0.5 − 0.1 × 0.969 = 0.403")
+    for phase in ("backward pass", "weight update"):
+        assert any("v_{21}" in texts_at(snapshot) for snapshot in cycle.snapshots
+                   if snapshot[0].startswith(phase)), f"named on its edge during {phase}"
 
 
 def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
