@@ -12,17 +12,21 @@ QUIET = {"dry_run": True, "quality": "low_quality", "disable_caching": True,
          "verbosity": "ERROR", "progress_bar": "none"}
 
 
-def run(scene_class: type, settings: Settings):
-    """The scene, constructed and rendered with these settings, without frames."""
+def run(scene_class: type, settings: Settings, typeset_ahead: bool = False):
+    """The scene, constructed and rendered with these settings, without frames; with
+    ``typeset_ahead``, its formulas first typeset in one batch, as a render does."""
     made = type(scene_class.__name__, (scene_class,), {"settings": settings})
     with cache.Scratch() as scratch, tempconfig(QUIET | scratch.dirs):
+        if typeset_ahead:
+            tex_batch.prefetch(made, settings)
         scene = made(renderer=tex_batch.FramelessRenderer())
         scene.render()
         scratch.keep()
     return scene
 
 
-def run_example(name: str, raw: dict, options: dict, example: str = "example"):
+def run_example(name: str, raw: dict, options: dict, example: str = "example",
+                typeset_ahead: bool = False):
     """Scene ``name`` on the resolved config ``raw`` with these options."""
     settings = Settings(trainer.train(raw), example, "dark", "en", options)
-    return run(SCENES[name].load(), settings)
+    return run(SCENES[name].load(), settings, typeset_ahead)

@@ -71,13 +71,13 @@ def test_a_story_scene_needs_no_formula_of_its_own_after_the_batch(tmp_path, mon
     monkeypatch.setattr(tex_batch, "formulas_of",
                         lambda scene: stand_ins.append(scene) or real_run(scene))
     raw = configs.resolve(configs.load("post"))
-    scene = dry_run.run_example("forward", raw, {"precision": 3}, "post")
+    scene = dry_run.run_example("forward", raw, {"precision": 3}, "post", typeset_ahead=True)
     assert len(stand_ins) == 1 and compiled == [], "every formula came from the batch"
     assert len({m.tex_string for m in scene.mobjects_on_screen()
                 if isinstance(m, MathTex)}) > 3
-    dry_run.run_example("forward", raw, {"precision": 3}, "post")
+    dry_run.run_example("forward", raw, {"precision": 3}, "post", typeset_ahead=True)
     assert len(stand_ins) == 1, "a second render, all cached, skips the stand-in run"
-    dry_run.run_example("forward", raw, {"precision": 2}, "post")
+    dry_run.run_example("forward", raw, {"precision": 2}, "post", typeset_ahead=True)
     assert len(stand_ins) == 2 and compiled == [], "other settings, other formulas"
 
 
