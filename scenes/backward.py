@@ -9,11 +9,9 @@ from manim import (
     LEFT,
     AnimationGroup,
     Circumscribe,
-    FadeIn,
     FadeOut,
     MathTex,
     VGroup,
-    Write,
 )
 
 from scenes import layout
@@ -21,7 +19,7 @@ from scenes.edge_labels import keep_places, opacity
 from scenes.forward import ForwardScene
 from scenes.numbers import minus_signs
 from scenes.story import END_HOLD
-from scenes.tweens import StyleTween, fade_out
+from scenes.tweens import StyleTween, fade_in, fade_out, write
 from scenes.update_step import UpdateStep
 
 CHUNK = 3  # equation lines on screen at once
@@ -107,13 +105,13 @@ class BackwardScene(UpdateStep, ForwardScene):
             outputs = self.trace.layers[-1]
             mark = (self.focus(self.net.node(last, 0) if outputs == 1 else None, [],
                                self.theme["gradient"]) if first else [])
-            self.play(Write(shown), *mark, run_time=1.4)
+            self.play(write(shown), *mark, run_time=1.4)
             if number < len(pages) - 1:
                 self.hold()
                 self.play(fade_out(shown), run_time=0.4)
         grads = [self.gradient_label(last, j, a.delta(last, j, 0))
                  for j in range(self.trace.layers[-1])]
-        self.play(*[FadeIn(g) for g in grads], run_time=0.6)
+        self.play(*[fade_in(g) for g in grads], run_time=0.6)
         self.hold()
         self.play(fade_out(shown), *self.unfocus(), run_time=0.4)
 
@@ -170,12 +168,12 @@ class BackwardScene(UpdateStep, ForwardScene):
                 # the node, and the edges its gradient comes back along
                 mark = (self.focus(node, self.net.edges_out_of(layer, j), self.theme["gradient"])
                         if number == 0 else [])
-                self.play(Write(shown), *mark, run_time=1.4)
+                self.play(write(shown), *mark, run_time=1.4)
                 if number < len(pages) - 1:
                     self.hold(self.reading_time(len(page)))
                     self.play(fade_out(shown), run_time=0.3)
             label = self.gradient_label(layer, j, a.delta(layer, j, 0))
-            self.play(FadeIn(label), run_time=0.4)
+            self.play(fade_in(label), run_time=0.4)
             self.hold(self.reading_time(len(pages[-1][0])))
             # the next node's focus takes over from this one: no full-bright flash between
             last = j == self.trace.layers[layer] - 1
@@ -206,7 +204,7 @@ class BackwardScene(UpdateStep, ForwardScene):
             DOWN, aligned_edge=LEFT, buff=0.2)
         header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.cue(*words)
-        self.play(FadeIn(header), run_time=0.6)
+        self.play(fade_in(header), run_time=0.6)
         self.hold()
         self.play(FadeOut(header), run_time=0.3)
         for layer in range(len(tr.layers) - 2, -1, -1):
@@ -244,14 +242,14 @@ class BackwardScene(UpdateStep, ForwardScene):
             self.play(*[self.net.flash(e, self.theme["forward"])
                         for e in self.net.diagram.layer_edges(layer)], run_time=1.0)
             self.play(*[FadeOut(next(old_values)) for _ in values],
-                      *[FadeIn(new) for new in values], run_time=0.6)
+                      *[fade_in(new) for new in values], run_time=0.6)
         self.value_labels = [label for values in new_values for label in values]
         words = {id(text): c for text, c in zip(said, compare)}
         for number, (page, shown) in enumerate(pages):  # a long loss line: its own screen
             lines = [words[id(p)] if id(p) in words else p.text for p in page]
             self.cue((self.labels["forward"] + " (2): " if number == 0 else "") + lines[0],
                      *lines[1:])
-            self.play(Write(shown), run_time=1.2)
+            self.play(write(shown), run_time=1.2)
             if number < len(pages) - 1:
                 self.hold()
                 self.play(fade_out(shown), run_time=0.4)
@@ -276,12 +274,12 @@ class BackwardScene(UpdateStep, ForwardScene):
     def retitle(self, title) -> AnimationGroup:
         """The old title goes before the new one comes: never two titles in one place."""
         old, self.title_mobject = self.title_mobject, title
-        return AnimationGroup(FadeOut(old), FadeIn(title), lag_ratio=1)
+        return AnimationGroup(FadeOut(old), fade_in(title), lag_ratio=1)
 
     def new_legend(self, symbol: str, values) -> list:
         """The colour key for another quantity: the old one fades, the new one appears."""
         old, self.legend = self.legend, self.sign_legend(symbol, values)
-        return [FadeOut(old), FadeIn(self.legend)]
+        return [FadeOut(old), fade_in(self.legend)]
 
     def mark_legend(self, symbol: str) -> None:
         """A frame drawn around the key when it comes to name another quantity on the
@@ -311,7 +309,7 @@ class BackwardScene(UpdateStep, ForwardScene):
                 new.set_opacity(opacity(old))
         self.weight_labels.submobjects[offset:offset + len(texts)] = news
         # a number is replaced, never morphed into another
-        return [fade_out(old) for old in olds] + [FadeIn(new) for new in news]
+        return [fade_out(old) for old in olds] + [fade_in(new) for new in news]
 
     def fixed_texts(self) -> list:
         """What edge labels keep clear of besides each other."""
@@ -326,6 +324,6 @@ class BackwardScene(UpdateStep, ForwardScene):
             in_use = drawn[start:start + len(chunk)]  # bias lines may have no edge drawn
             start += len(chunk)
             self.cue(*chunk)
-            self.play(Write(shown), *self.focus(None, in_use, colour), run_time=0.9)
+            self.play(write(shown), *self.focus(None, in_use, colour), run_time=0.9)
             self.hold(self.reading_time(len(chunk)))
             self.play(fade_out(shown), run_time=0.3)

@@ -12,14 +12,12 @@ from manim import (
     Arrow,
     Circle,
     Create,
-    FadeIn,
     FadeOut,
     Line,
     MathTex,
     SurroundingRectangle,
     VGroup,
     VMobject,
-    Write,
 )
 
 from core.graph import square_of_sum
@@ -28,7 +26,7 @@ from scenes.arith import Eq, agrees, value
 from scenes.options import Option
 from scenes.pulses import pulse
 from scenes.story import END_HOLD, HOLD, MIN_TEXT_SIZE, TEX_SIZE, StoryScene
-from scenes.tweens import StyleTween, fade_out
+from scenes.tweens import StyleTween, fade_in, fade_out, write
 
 GATE_RADIUS = 0.5
 
@@ -68,9 +66,9 @@ class ChainRuleScene(StoryScene):
                   y=self.op(v["y"]), dx=d["x"])]
         shown = self.lines(eqs)
         self.cue(*eqs)
-        self.play(Write(shown[0]), run_time=1.0)
+        self.play(write(shown[0]), run_time=1.0)
         rings = self.rings(self.input_labels, self.theme["forward"])
-        self.play(Write(shown[1]), *[Create(r) for r in rings], run_time=1.2)
+        self.play(write(shown[1]), *[Create(r) for r in rings], run_time=1.2)
         self.hold(self.reading_time(len(eqs)))
         self.play(fade_out(shown), *[FadeOut(r) for r in rings], run_time=0.4)
 
@@ -138,8 +136,8 @@ class ChainRuleScene(StoryScene):
         shown = self.lines(eqs, green)
         self.cue(self.labels["forward"] + ": " + eqs[0].text, eqs[1].text)
         flashes = [pulse(w, green) for w in self.wires]
-        self.play(*flashes, Write(shown), run_time=1.4)
-        self.play(*[FadeIn(a) for a in above], run_time=0.6)
+        self.play(*flashes, write(shown), run_time=1.4)
+        self.play(*[fade_in(a) for a in above], run_time=0.6)
         self.hold()
         self.play(fade_out(shown), run_time=0.3)
         self.forward_labels = self.input_labels + above
@@ -164,7 +162,7 @@ class ChainRuleScene(StoryScene):
                        "∂z/∂y = ∂z/∂t · ∂t/∂y = 2t · 1 = 2(x + y)")]
         shown = self.lines(symbolic, red)
         self.cue(*symbolic)
-        self.play(Write(shown), run_time=1.6)
+        self.play(write(shown), run_time=1.6)
         self.hold()
         self.play(fade_out(shown), run_time=0.4)
         add_eqs = [self.gate_example(),
@@ -177,11 +175,11 @@ class ChainRuleScene(StoryScene):
                   self.on_wire(self.wire_y, rf"\partial z/\partial y = {d['y']}", red, True)]
         # the number the lines take, ringed where it stands on the wire
         used = self.rings([t_label], red)
-        self.play(Write(shown), *self.ring(self.plus, red), *[Create(r) for r in used],
+        self.play(write(shown), *self.ring(self.plus, red), *[Create(r) for r in used],
                   run_time=1.4)
         # the + gate hands its gradient back along both of its inputs
         self.play(pulse(self.wire_x, red, reverse=True), pulse(self.wire_y, red, reverse=True),
-                  *[FadeIn(m) for m in labels], run_time=1.2)
+                  *[fade_in(m) for m in labels], run_time=1.2)
         self.hold(self.reading_time(len(add_eqs)))
         self.play(*self.ring(self.plus, None), *[FadeOut(r) for r in used], run_time=0.3)
         note = VGroup(*[self.text(row, size=MIN_TEXT_SIZE, color=self.theme["muted"])
@@ -189,7 +187,7 @@ class ChainRuleScene(StoryScene):
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.play(fade_out(shown), run_time=0.4)  # one thing at a time: no cross-fade
         self.cue(" ".join(self.labels["add_gate"]))
-        self.play(FadeIn(note), run_time=0.5)
+        self.play(fade_in(note), run_time=0.5)
         self.hold()
         self.play(FadeOut(note), run_time=0.3)
 
@@ -198,9 +196,9 @@ class ChainRuleScene(StoryScene):
         shown = self.lines(eqs, red)
         self.cue(*eqs)
         label = self.on_wire(wire, tex.replace("$g", eqs[0].tex.split()[-1]), red, True)
-        self.play(pulse(wire, red, reverse=True), Write(shown), *self.ring(gate, red),
+        self.play(pulse(wire, red, reverse=True), write(shown), *self.ring(gate, red),
                   run_time=1.2)
-        self.play(FadeIn(label), run_time=0.5)
+        self.play(fade_in(label), run_time=0.5)
         self.hold()
         self.play(fade_out(shown), *self.ring(gate, None), run_time=0.3)
         return label
@@ -257,15 +255,15 @@ class ChainRuleScene(StoryScene):
             [0, -layout.FRAME_Y + layout.SAFE_MARGIN + 0.1, 0], DOWN)
         steps = [
             (self.labels["general_gate"] + ": z = f(x, y)",
-             [FadeIn(wires), FadeIn(gate), *[FadeIn(m) for m in forward]]),
+             [fade_in(wires), fade_in(gate), *[fade_in(m) for m in forward]]),
             (self.labels["local_gradients"] + ": ∂z/∂x, ∂z/∂y",
-             [FadeIn(local), FadeIn(local_words)]),
+             [fade_in(local), fade_in(local_words)]),
             (self.labels["upstream"] + ": ∂L/∂z",
-             [Create(upstream_arrow), FadeIn(upstream), FadeIn(upstream_words)]),
+             [Create(upstream_arrow), fade_in(upstream), fade_in(upstream_words)]),
             (self.labels["downstream"] + ": ∂L/∂x = ∂L/∂z · ∂z/∂x, ∂L/∂y = ∂L/∂z · ∂z/∂y",
-             [*[Create(a) for a in downstream_arrows], *[Write(m) for m in down],
-              FadeIn(rule)]),
-            (f"{self.labels['gate_example']} {example_eq.text}", [FadeIn(example)]),
+             [*[Create(a) for a in downstream_arrows], *[write(m) for m in down],
+              fade_in(rule)]),
+            (f"{self.labels['gate_example']} {example_eq.text}", [fade_in(example)]),
         ]
         for number, (words, moves) in enumerate(steps):
             self.cue(words)

@@ -8,7 +8,6 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
-    FadeIn,
     FadeOut,
     Indicate,
     MathTex,
@@ -18,6 +17,7 @@ from manim import (
 from manim.utils.rate_functions import there_and_back
 
 from core.errors import ConfigError
+from scenes import layout
 from scenes.arith import Eq
 from scenes.edge_labels import place_along_edges
 from scenes.forward import ForwardScene
@@ -25,12 +25,14 @@ from scenes.loss_sketch import LossSketch
 from scenes.options import Option
 from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
-from scenes.tweens import StyleTween
+from scenes.tweens import StyleTween, fade_in
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 NUMBERS_REST = 3.0  # after a phase with a line of numbers: time to follow them
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
+LABEL_ROOM = 0.55  # above a node: where its value may go
+NUMBERS_TOP = -1.4  # the phases' formulas and numbers (two rows at most) stay below
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
@@ -40,6 +42,9 @@ class CycleScene(ForwardScene):
     OPTIONS = ForwardScene.OPTIONS + (
         Option("iterations", 3, "iterations shown before the loop restarts", int, 1, 10),
     )
+
+    # the colour key: what the edges and the numbers on screen are
+    NUMBER_COLOURS = (("value", "forward"), ("gradient", "gradient"))
 
     @classmethod
     def check_config(cls, config: dict, options: dict) -> None:
@@ -59,10 +64,24 @@ class CycleScene(ForwardScene):
         self.title_mobject = self.title("cycle")
         self.add(self.title_mobject)
         self.net = self.draw_plain_network()
+        shown_states = tuple(range(shown + 1))
+        # the key under the long title, at the right (the counter has the left)
+        key = self.sign_legend("w", self.parameters(shown_states))
+        key.next_to(self.title_mobject, DOWN, buff=0.25).to_edge(RIGHT, buff=layout.SAFE_MARGIN)
+        # where a node or the value above it would be there (a tall network), none
+        above = [(x0, y0, x1, y1 + LABEL_ROOM) for x0, y0, x1, y1 in self.net.node_boxes()]
+        self.key = key if not layout.overlap(layout.box(key), above, 0.0) else VGroup()
+        self.add(self.key)
         self.phases = self.phase_row()
         # no loss is on screen before its forward pass computed it
-        self.counter, self.loss = self.counter_readout(0), None
+        self.counter, self.loss = self.counter_readout(shown), None
+        # the nodes' values keep clear of every text around the network
+        readout = VGroup(self.counter, *[self.loss_readout(t) for t in range(shown + 1)])
+        self.net.taken += [layout.box(m) for m in (self.title_mobject, self.key, readout)] + [
+            SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
+        self.counter = self.counter_readout(0)
         self.formula = self.numbers = None
+        self.values = []  # the nodes' values of the last forward pass
         losses = [float(self.trace["probe_loss"][t, 0]) for t in range(shown + 1)]
         self.sketch = LossSketch(losses, [self.arith.n(v) for v in losses], SKETCH_BOX,
                                  self.theme, self.font, self.labels["iteration"])
@@ -74,6 +93,9 @@ class CycleScene(ForwardScene):
         self.cue(self.labels["cycle_restart"])
         self.restart()
         self.end_captions()
+
+    def titles(self) -> list[str]:
+        return [self.labels["cycle"]]
 
     def draw_plain_network(self) -> StoryNetwork:
         tr = self.trace
@@ -125,19 +147,23 @@ class CycleScene(ForwardScene):
         """What each phase computes, as a formula without numbers: ŷ from x and the
         weights, the loss, every ∂L/∂w by the chain rule, the update."""
         a = self.arith
-        sources = [r"\hat{y} = f(x;\, w)", a.loss_formula(),
-                   r"\partial L/\partial w = \partial L/\partial \hat{y} \cdots"
-                   r" \partial h/\partial w", a.update_rule()[0]]
+        # the chain rule as it holds for every weight: through the output(s)
+        chain = (r"\partial L/\partial w = \partial L/\partial \hat{y} \cdot "
+                 r"\partial \hat{y}/\partial w" if self.trace.layers[-1] == 1 else
+                 r"\partial L/\partial w = \textstyle\sum_j \partial L/\partial \hat{y}_j"
+                 r" \cdot \partial \hat{y}_j/\partial w")
+        sources = [r"\hat{y} = f(x;\, w)", a.loss_formula(), chain, a.update_rule()[0]]
         return [MathTex(tex, font_size=TEX_SIZE, color=self.theme["text"]).next_to(
             self.phases, UP, buff=0.3, aligned_edge=LEFT) for tex in sources]
 
     def show_phase(self, phase: int) -> None:
-        """Light the phase's word and write its formula in place of the last one."""
+        """Light the phase's word and write its formula in place of the last formula
+        or numbers."""
         new = self.formulas[phase]
-        # the old formula leaves before the new one comes: never both at once
-        swap = AnimationGroup(*([FadeOut(self.formula)] if self.formula else []), FadeIn(new),
-                              lag_ratio=1)
-        self.formula = new
+        # the old text leaves before the new one comes: never both at once
+        gone = [m for m in (self.formula, self.numbers) if m is not None]
+        swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(new), lag_ratio=1)
+        self.formula, self.numbers = new, None
         self.play(*self.light(phase), swap, run_time=2 * LIGHT_TIME)
 
     def iteration_word(self) -> str:
@@ -161,33 +187,56 @@ class CycleScene(ForwardScene):
         if t == 0:
             self.formulas = self.phase_formulas()
         self.forward_and_error(t)
-        # one weight's numbers, the one this update moves most: its gradient as the
-        # backward sweep finds it, then the update that takes it
-        layer, i, j = self.most_moved(t)
-        w_tex, w_text = a.weight_name(layer, i, j)
-        g_tex, g_text = a.update_gradient_name(w_tex, w_text, t)
-        gradient = Eq(rf"{g_tex} = $g", f"{g_text} = $g",
-                      g=a.n(float(self.trace[f"dW{layer}"][t][i, j])))
-        update = a.update_eq(layer, i, j, t)
-        self.cue(self.labels["backward"], gradient)
+        # one weight's numbers, the output weight this update moves most: its gradient
+        # as the backward sweep finds it (from ŷ and σ(h) on the diagram), then the
+        # update that takes it
+        i, j = self.most_moved(t)
+        layer = len(self.trace.layers) - 2
+        gradient, update = self.gradient_lines(layer, i, j, t), [a.update_eq(layer, i, j, t)]
+        if not (self.numbers_fit(gradient) and self.numbers_fit(update)):
+            gradient, update = [], []  # too long for the place: the formulas alone
+        self.cue(self.labels["backward"], *gradient)
         self.show_phase(2)
         self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
-        name = self.name_edge(layer, i, j, w_tex)
-        self.show_numbers(gradient, self.theme["gradient"], [FadeIn(name)])
-        self.wait(NUMBERS_REST)
-        self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", update)
+        name = self.name_edge(layer, i, j, a.weight_name(layer, i, j)[0])
+        self.show_numbers([(eq, "gradient") for eq in gradient], [fade_in(name)] if update else [])
+        self.wait(NUMBERS_REST if update else PHASE_REST)
+        self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *update)
         self.show_phase(3)
-        self.show_numbers(update, self.theme["text"], [])
+        self.show_numbers([(eq, "text") for eq in update], [])
         self.animate_weights(t + 1)
-        self.wait(NUMBERS_REST)
-        self.play(FadeOut(name), FadeOut(self.numbers), run_time=0.3)
-        self.numbers = None
+        self.wait(NUMBERS_REST if update else PHASE_REST)
+        if update:
+            self.play(FadeOut(name), run_time=0.3)
 
-    def most_moved(self, t: int) -> tuple[int, int, int]:
-        """(weight layer, from, to) of the weight the update after state t changes most."""
-        before, after = self.trace.weights(t), self.trace.weights(t + 1)
-        steps = [(abs(float(new[i, j] - old[i, j])), layer, i, j)
-                 for layer, (old, new) in enumerate(zip(before, after))
+    def gradient_lines(self, layer: int, i: int, j: int, t: int) -> list[Eq]:
+        """∂L/∂w of the output weight (i, j), from σ(h) on the diagram and the
+        output's error written before; where the update takes a batch's mean, that
+        mean."""
+        a = self.arith
+        if a.batch_size(t) > 1 or not self.trace["probe_in_batch"][t, a.p]:
+            w_tex, w_text = a.weight_name(layer, i, j)
+            g_tex, g_text = a.update_gradient_name(w_tex, w_text, t)
+            return [Eq(rf"{g_tex} = $g", f"{g_text} = $g",
+                       g=a.n(float(self.trace[f"dW{layer}"][t][i, j])))]
+        return [a.weight_grad_eq(layer, i, j, t)]
+
+    def place_note(self, note: VGroup) -> None:
+        """Over the phase row (set aside meanwhile) and where the formulas go."""
+        note.align_to(self.phases, DOWN).align_to(self.phases, LEFT)
+
+    def explain_approx(self) -> None:
+        self.approx_explained = True  # (its own plays do not ask again)
+        aside = [m for m in (self.phases, self.formula, self.sketch) if m is not None]
+        self.play(*[StyleTween(m, opacity=0) for m in aside], run_time=0.3)
+        super().explain_approx()
+        self.play(*[StyleTween(m, opacity=1) for m in aside], run_time=0.3)
+
+    def most_moved(self, t: int) -> tuple[int, int]:
+        """(from, to) of the output weight the update after state t changes most."""
+        layer = len(self.trace.layers) - 2
+        old, new = self.trace.weights(t)[layer], self.trace.weights(t + 1)[layer]
+        steps = [(abs(float(new[i, j] - old[i, j])), i, j)
                  for i in range(old.shape[0]) for j in range(old.shape[1])]
         return max(steps)[1:]
 
@@ -195,42 +244,87 @@ class CycleScene(ForwardScene):
         """The weight's name along its edge, clear of the nodes and their names."""
         label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
         k = self.net.diagram.edge_pairs(layer).index((i, j))
-        place_along_edges(self.net.diagram, [(layer, k, label)], list(self.net.names))
+        place_along_edges(self.net.diagram, [(layer, k, label)],
+                          [*self.net.names, *self.values, *self.net.taken])
         return label
 
-    def show_numbers(self, eq: Eq, colour: str, also: list) -> None:
-        """A line of numbers above the phase's formula, in place of the last one."""
-        line = self.wrapped(eq, colour, room=SKETCH_BOX[0] - 0.3 - self.phases.get_left()[0])
-        line.next_to(self.formula, UP, buff=0.3, aligned_edge=LEFT)
-        swap = AnimationGroup(*([FadeOut(self.numbers)] if self.numbers else []),
-                              FadeIn(line), lag_ratio=1)
+    def numbers_room(self) -> float:
+        return SKETCH_BOX[0] - 0.3 - self.phases.get_left()[0]
+
+    def numbers_fit(self, eqs: list[Eq]) -> bool:
+        """Whether these lines fit the formulas' place: two rows at most, none shrunk
+        (else the phase keeps its formula and the numbers are left to the scenes
+        that work them out)."""
+        blocks = [self.wrapped(eq, None, room=self.numbers_room()) for eq in eqs]
+        rows = [row for block in blocks
+                for row in (block.submobjects if isinstance(block, VGroup) else [block])]
+        return len(rows) <= 2 and all(row.font_size >= TEX_SIZE - 0.5 for row in rows)
+
+    def show_numbers(self, lines: list[tuple[Eq, str]], also: list) -> None:
+        """Lines of numbers (each with its theme colour) in place of the phase's
+        formula: its instance, each line starting with the formula itself."""
+        if not lines:  # the formula stays
+            if also:
+                self.play(*also, run_time=0.6)
+            return
+        room = self.numbers_room()
+        eqs = [eq for eq, _ in lines]
+        line = VGroup(*[self.wrapped(eq, self.theme[colour], room=room)
+                        for eq, colour in lines])
+        line.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        line.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)  # the formulas' place
+        self.eq_groups.append((line, any(not eq.exact for eq in eqs)))  # ≈ is explained
+        gone = [m for m in (self.formula, self.numbers) if m is not None]
+        swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1)
         self.play(swap, *also, run_time=0.6)
-        self.numbers = line
+        self.formula, self.numbers = None, line
 
     def forward_and_error(self, t: int) -> None:
-        """The forward sweep with state t's weights, then its loss: at the output,
-        beside the iteration's number and on the plot."""
+        """The forward sweep with state t's weights and the values it gives at the
+        nodes, then its loss, from ŷ: at the output, beside the iteration's number
+        and on the plot."""
+        a = self.arith
         out = self.net.node(len(self.trace.layers) - 1, 0)
         # each phase's word and formula light first, then the phase plays, then it rests
         self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
+        if t > 0:  # a new iteration starts here: its number, and no loss yet
+            counter = self.counter_readout(t)
+            gone = [self.counter, self.numbers, self.formula, self.loss, *self.values]
+            self.play(*[FadeOut(m) for m in gone if m is not None], fade_in(counter),
+                      run_time=0.4)
+            self.counter, self.numbers, self.formula, self.loss = counter, None, None, None
+            self.values = []
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
+        values = [self.net.value_label(layer, j, self.value_text(layer, j, t),
+                                       self.theme["forward"])
+                  for layer in range(1, len(self.trace.layers))
+                  for j in range(self.trace.layers[layer])]
+        self.play(*[FadeOut(m) for m in self.values], *[fade_in(m) for m in values],
+                  run_time=0.5)
+        self.values = values
         self.wait(PHASE_REST)
-        self.cue(f"{self.labels['loss']}: L = {self.arith.n(self.trace['probe_loss'][t, 0])}")
+        # the loss, and the error at the output the followed weight leads to (none
+        # after the last update: nothing follows it)
+        lines = [(a.loss_eq(t), "text")]
+        if t < self.options["iterations"]:
+            lines.append((a.output_delta_eq(self.most_moved(t)[1], t), "gradient"))
+        if not self.numbers_fit([eq for eq, _ in lines]):
+            lines = []
+        self.cue(f"{self.labels['loss']}: L = {a.n(self.trace['probe_loss'][t, 0])}",
+                 *[eq for eq, _ in lines])
         self.show_phase(1)
         loss = self.loss_readout(t)  # computed now: replaced, never morphed
-        self.play(Indicate(out, color=self.theme["negative"], scale_factor=1.3),
-                  *([FadeOut(self.loss)] if self.loss else []), FadeIn(loss),
-                  *self.sketch.add_point(t),
-                  run_time=0.8)
+        self.show_numbers(lines, [
+            Indicate(out, color=self.theme["negative"], scale_factor=1.3),
+            fade_in(loss), *self.sketch.add_point(t)])
         self.loss = loss
-        self.wait(PHASE_REST)
+        self.wait(NUMBERS_REST if lines else PHASE_REST)
 
     def animate_weights(self, t: int, glow: bool = True) -> None:
         """Every edge takes state t's colour and width; with ``glow`` (the update), each
         glows as it changes, as wide as its weight moves (relative to the weight that
-        moves most: one step changes a weight too little for its width to show it),
-        and the iteration's number moves on."""
+        moves most: one step changes a weight too little for its width to show it)."""
         target = self.net.diagram.copy()
         target.set_weights(self.trace.weights(t), self.biases(t))
         moves = [StyleTween(edge, stroke_color=new.get_stroke_color(),
@@ -241,7 +335,6 @@ class CycleScene(ForwardScene):
                                       target.layer_edges(layer))]
         extra = []
         if glow:
-            counter = self.counter_readout(t)
             layers = range(len(self.trace.layers) - 1)
             steps = [abs(new - old) for layer in layers for old, new in zip(
                 self.net.edge_values(layer, self.trace.weights(t - 1)[layer],
@@ -250,14 +343,11 @@ class CycleScene(ForwardScene):
                                      self.layer_biases(t, layer)))]
             largest, (thin, wide) = max(max(steps), 1e-12), GLOW_WIDTHS
             edges = [edge for layer in layers for edge in self.edges(layer)]
-            # the loss beside the number was the last state's: it goes with it
-            extra = [FadeOut(self.counter), FadeIn(counter)] + (
-                [FadeOut(self.loss)] if self.loss else []) + [
-                FadeIn(edge.copy().set_stroke(self.theme["text"], opacity=1,
+            extra = [
+                fade_in(edge.copy().set_stroke(self.theme["text"], opacity=1,
                                               width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
                 for edge, step in zip(edges, steps)]
-            self.counter, self.loss = counter, None
         self.play(*moves, *extra, run_time=0.9)
 
     def layer_biases(self, t: int, layer: int):
@@ -269,13 +359,15 @@ class CycleScene(ForwardScene):
         the last frame is the first frame."""
         words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
         words.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)  # the formulas' place
-        readout = [self.counter, *([self.loss] if self.loss else []),
-                   *self.sketch.clear()]  # as at the start
-        self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout + [self.formula])),
-                                 FadeIn(words), lag_ratio=1), *self.light(None), run_time=0.6)
-        self.counter, self.loss = self.counter_readout(0), None
+        readout = [m for m in [self.counter, self.loss, self.numbers, self.formula,
+                               *self.values] if m is not None] + self.sketch.clear()
+        self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout)),
+                                 fade_in(words), lag_ratio=1), *self.light(None), run_time=0.6)
+        # as at the start
+        self.counter, self.loss, self.values = self.counter_readout(0), None, []
+        self.numbers = self.formula = None
         self.animate_weights(0, glow=False)
         self.wait(0.3)
-        self.play(AnimationGroup(FadeOut(words), FadeIn(self.counter), lag_ratio=1),
+        self.play(AnimationGroup(FadeOut(words), fade_in(self.counter), lag_ratio=1),
                   run_time=0.6)
         self.wait(0.5)  # the loop's seam: these frames equal the first one

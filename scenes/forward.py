@@ -6,12 +6,10 @@ from functools import cached_property
 from manim import (
     RIGHT,
     UP,
-    FadeIn,
     FadeOut,
     MathTex,
     Polygon,
     VGroup,
-    Write,
 )
 
 from core.errors import ConfigError
@@ -21,7 +19,7 @@ from scenes.edge_labels import opacity
 from scenes.options import Option
 from scenes.story import END_HOLD, HOLD, TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
-from scenes.tweens import StyleTween, fade_out
+from scenes.tweens import StyleTween, fade_in, fade_out, write
 
 DIMMED = 0.3  # edges and labels not in use while a node is computed
 MOST_LINES = 3  # of the summary on one screen
@@ -254,13 +252,13 @@ class ForwardScene(StoryScene):
                     self.cue(*[said.get(id(line), line) for line in page])
                     on = (self.focus(node, self.net.edges_into(layer, j), self.theme["forward"])
                           if number == 0 else [])
-                    self.play(Write(shown), *on, run_time=1.4)
+                    self.play(write(shown), *on, run_time=1.4)
                     if number < len(pages) - 1:  # a long line can take a screen of its own
                         self.hold()
                         self.play(fade_out(shown), run_time=0.4)
                 value = self.net.value_label(layer, j, self.value_text(layer, j, t),
                                              self.theme["forward"])
-                self.play(FadeIn(value), run_time=0.5)
+                self.play(fade_in(value), run_time=0.5)
                 self.value_labels.append(value)
                 self.hold()
                 # the next node's focus takes over from this one: no full-bright flash
@@ -271,7 +269,7 @@ class ForwardScene(StoryScene):
         # the loss compares the output with its target: the output is ringed (a lone
         # one), the edges wait dimmed
         last = len(tr.layers) - 1
-        self.play(Write(loss), *self.focus(self.net.node(last, 0) if tr.layers[-1] == 1
+        self.play(write(loss), *self.focus(self.net.node(last, 0) if tr.layers[-1] == 1
                                            else None, [], self.theme["text"]), run_time=1.4)
         self.loss_line = loss
 
@@ -285,7 +283,7 @@ class ForwardScene(StoryScene):
         pages = self.pages(eqs, MOST_LINES)
         for number, (page, shown) in enumerate(pages):
             self.cue(*page)
-            self.play(Write(shown), run_time=1.4)
+            self.play(write(shown), run_time=1.4)
             last_screen = number == len(pages) - 1 and self.config_name != "post"
             self.hold(END_HOLD if last_screen else HOLD)
             if not last_screen:
@@ -294,5 +292,5 @@ class ForwardScene(StoryScene):
             words = self.labels["post_rounding"].format(d=POST_DECIMALS)
             eq = a.weighted_sum(last, 0, t, rounded_to=POST_DECIMALS)
             self.cue(words, eq)
-            self.play(Write(self.lines([self.text(words), eq])), run_time=1.4)
+            self.play(write(self.lines([self.text(words), eq])), run_time=1.4)
             self.hold(END_HOLD)

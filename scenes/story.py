@@ -12,7 +12,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    FadeIn,
     FadeOut,
     ManimColor,
     MathTex,
@@ -34,6 +33,7 @@ from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
 from scenes.tex import TEMPLATE
 from scenes.tex_batch import TypesetAhead
+from scenes.tweens import fade_in
 from scenes.wrap import wrap
 
 # Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
@@ -242,11 +242,15 @@ class StoryScene(StepScene, TypesetAhead):
         words = self.labels["approx_note"]
         note = VGroup(*[self.text(line, color=self.theme["muted"]) for line in words]).arrange(
             DOWN, aligned_edge=LEFT, buff=0.2)
-        note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        self.place_note(note)
         self.cue(" ".join(words))
-        self.play(FadeIn(note), run_time=0.5)
-        self.hold()
+        self.play(fade_in(note), run_time=0.5)
+        self.hold(self.reading_time(len(words)))
         self.play(FadeOut(note), run_time=0.4)
+
+    def place_note(self, note: VGroup) -> None:
+        """Where a note of words goes: the equations' place."""
+        note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
 
     # --- captions and layout snapshots -------------------------------------------------
 
@@ -297,7 +301,7 @@ class StoryScene(StepScene, TypesetAhead):
             last = [group for group, _ in self.equations_on_screen()]
             self.play(*[FadeOut(group) for group in last], run_time=0.4)
             self.explain_approx()
-            self.play(*[FadeIn(group) for group in last], run_time=0.4)
+            self.play(*[fade_in(group) for group in last], run_time=0.4)
             self.hold()
         if self.captions:
             self.captions[-1][1] = self.renderer.time

@@ -7,7 +7,8 @@ time. A StyleTween reads the few numbers it changes at the start and sets them e
 frame on the mobject itself: no copies.
 """
 
-from manim import Animation, ManimColor, Mobject, interpolate_color
+import numpy as np
+from manim import Animation, ManimColor, Mobject, VMobject, interpolate_color
 
 from scenes.edge_labels import opacity as current_opacity
 
@@ -51,3 +52,51 @@ def fade_out(mobject: Mobject) -> StyleTween:
     """FadeOut without its copies, for a mobject that is not shown again (its
     opacity ends at 0)."""
     return StyleTween(mobject, opacity=0.0, remover=True)
+
+
+class Reveal(Animation):
+    """A mobject comes in where it stands: every part's fill and stroke opacity rises
+    from 0 to its own, with no copies (manim's FadeIn and Write copy the whole
+    mobject, twice for FadeIn, which for a block of equations costs more than its
+    frames). With ``lag`` > 0 the parts come one after another, left to right, as
+    a line is written; 0 brings them all in together."""
+
+    def __init__(self, mobject: Mobject, lag: float = 0.0, **kwargs):
+        self.lag = lag
+        super().__init__(mobject, introducer=True, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return self.mobject
+
+    def begin(self) -> None:
+        parts = [m for m in self.mobject.family_members_with_points()
+                 if isinstance(m, VMobject)]
+        parts.sort(key=lambda m: m.get_left()[0]) if self.lag else None
+        self.parts = [(m, m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy(),
+                       m.background_stroke_rgbas[:, 3].copy()) for m in parts]
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a, count = self.rate_func(alpha), len(self.parts)
+        for k, (m, fill, stroke, back) in enumerate(self.parts):
+            if self.lag and count > 1:  # part k comes in over its share of the run
+                start = k / (count - 1) * (1 - self.lag)
+                share = float(np.clip((a - start) / self.lag, 0.0, 1.0))
+            else:
+                share = a
+            m.fill_rgbas[:, 3] = fill * share
+            m.stroke_rgbas[:, 3] = stroke * share
+            m.background_stroke_rgbas[:, 3] = back * share
+
+
+def fade_in(mobject: Mobject, **kwargs) -> Reveal:
+    """FadeIn without its copies."""
+    return Reveal(mobject, **kwargs)
+
+
+def write(mobject: Mobject) -> Reveal:
+    """A line written glyph after glyph, left to right, without Write's copies."""
+    return Reveal(mobject, lag=WRITE_LAG)
+
+
+WRITE_LAG = 0.3  # each glyph takes this share of the run to come in

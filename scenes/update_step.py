@@ -4,11 +4,11 @@ weight with the gradient it takes on its edge, and its new value in its place.
 A mixin of ``BackwardScene``: it reads the scene's trace, arithmetic, diagram and
 labels, and places labels with the scene's ``relabel`` and ``fixed_texts``."""
 
-from manim import LEFT, RIGHT, FadeIn, FadeOut, MathTex, VGroup, Write
+from manim import LEFT, RIGHT, FadeOut, MathTex, VGroup
 
 from scenes import layout
 from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
-from scenes.tweens import StyleTween, fade_out
+from scenes.tweens import StyleTween, fade_in, fade_out, write
 
 UPDATE_LINES = 3  # update lines on screen at once
 LINE_DIMMED = 0.55  # the group's other lines while one is used: set back, still legible
@@ -29,7 +29,7 @@ class UpdateStep:
         header.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.cue(words)
         title = self.title_text(self.labels["update"])
-        self.play(FadeIn(header), self.retitle(title), run_time=0.6)
+        self.play(fade_in(header), self.retitle(title), run_time=0.6)
         self.hold()
         self.play(FadeOut(header), run_time=0.3)
         before = self.net.diagram.copy()
@@ -59,7 +59,7 @@ class UpdateStep:
                 start += len(chunk)
                 self.cue(*chunk)
                 in_use = [self.net.diagram.layer_edges(layer)[k] for k in edges]
-                self.play(Write(shown), *self.focus(None, in_use, self.theme["text"]),
+                self.play(write(shown), *self.focus(None, in_use, self.theme["text"]),
                           run_time=0.9)
                 # each weight in turn changes on its edge: its line bright, the others
                 # of the group dimmed
@@ -169,7 +169,7 @@ class UpdateStep:
             tops.append(top.move_to(room))
             self.weight_labels.submobjects[offset + k] = top
         self.used_gradients = grads
-        return [fade_out(old) for old in olds] + [FadeIn(m) for m in tops + grads], rooms + grads
+        return [fade_out(old) for old in olds] + [fade_in(m) for m in tops + grads], rooms + grads
 
     def swap_in_place(self, layer: int, edges: list[int], texts: list[str]) -> list:
         """New numbers for some edges' labels, each where its old one lies, turned with
@@ -181,7 +181,7 @@ class UpdateStep:
             new = self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
             new.rotate(self.net.diagram.layer_edges(layer)[k].get_angle()).move_to(old)
             self.weight_labels.submobjects[offset + k] = new
-            moves += [fade_out(old), FadeIn(new)]
+            moves += [fade_out(old), fade_in(new)]
         return moves
 
     def parameter_texts(self, layer: int, t: int) -> list[str]:
@@ -217,4 +217,4 @@ class UpdateStep:
             return self.relabel(layer, texts, self.theme["text"])
         for k, new in zip(which, news):
             self.weight_labels.submobjects[offset + k] = new
-        return [fade_out(old) for old in olds] + [FadeIn(new) for new in news]
+        return [fade_out(old) for old in olds] + [fade_in(new) for new in news]

@@ -97,21 +97,27 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     seen = {name: {text for _, text, *_ in shown} for name, shown in cycle.snapshots}
     first = seen["forward pass (iteration 0)"]
     assert not any(text.startswith("L = 0") for text in first), "no loss before its pass"
+    assert r"\hat{y} = 1.233" in first, "the pass's values on the nodes"
     forward_again = seen["forward pass (iteration 1)"]
     assert not any(text.startswith("L = ") for text in forward_again), (
         "the new loss is not known before its pass, and the old one left with its number")
-    assert any(text.startswith(r"\hat{y} =") for text in forward_again)
-    error = seen["loss: L = 0.522"]  # the readout and the plot's point
-    assert r"L = 0.522" in error and r"L = \tfrac{1}{2}(\hat{y} - y)^2" in error
-    assert {"0", "0.760"} <= error, "the plot's scale: from 0 to the first loss"
+    assert r"\hat{y} = 1.022" in forward_again and r"\hat{y} = 1.233" not in forward_again
+    error = seen["loss: L = 0.522"]  # the readout, the plot's point, the loss from ŷ
+    assert r"L = 0.522" in error and {"0", "0.760"} <= error, (
+        "the plot's scale: from 0 to the first loss")
+    assert r"L = \tfrac{1}{2}(\hat{y} - y)^2 = \tfrac{1}{2}(1.022 - 0)^2 = 0.522" in error
     # the last update's result: one more forward pass and its loss
     assert r"L = 0.362" in seen["loss: L = 0.362"]
-    update = next(texts for name, texts in seen.items() if name.startswith("weight update"))
-    assert r"w \leftarrow w - \eta \cdot \partial L/\partial w,\quad \eta = 0.1" in update
-    # one weight's numbers: the one the update moves most, v₂₁ (σ(h₂) = 0.786 is the
-    # largest hidden output), its gradient (ŷ − y)·σ(h₂) = 1.233 × 0.786, then its update
+    rule = r"w \leftarrow w - \eta \cdot \partial L/\partial w,\quad \eta = 0.1"
+    assert any(rule in texts_at(snapshot) for snapshot in cycle.snapshots
+               if snapshot[0].startswith("weight update")), "the rule, then its numbers"
+    # one weight's numbers, from what is on screen: the output weight the update moves
+    # most, v₂₁ (σ(h₂) = 0.786 is the largest hidden output); the error ŷ − y = 1.233,
+    # its gradient σ(h₂) × ∂L/∂ŷ = 0.786 × 1.233, then its update
     said = lines(cycle)
-    assert said.index("∂L/∂v₂₁ = 0.969") < said.index(
+    error_line = said.index("∂L/∂ŷ = ŷ − y = 1.233 − 0 = 1.233")
+    gradient = said.index("∂L/∂v₂₁ = σ(h₂) × ∂L/∂ŷ = 0.786 × 1.233 = 0.969")
+    assert error_line < gradient < said.index(
         "v₂₁ ← v₂₁ − η·∂L/∂v₂₁ = 0.5 − 0.1 × 0.969 = 0.403")
     for phase in ("backward pass", "weight update"):
         assert any("v_{21}" in texts_at(snapshot) for snapshot in cycle.snapshots
@@ -126,7 +132,7 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
             super().play(*args, **kwargs)
             if self.captions and hasattr(self, "sketch"):
                 dots = [m for m in self.mobjects if isinstance(m, Dot)]
-                self.seen[self.captions[-1][2]] = [float(d.get_center()[1]) for d in dots]
+                self.seen[self.captions[-1][2].split("\n")[0]] = [float(d.get_center()[1]) for d in dots]
 
     Watched.seen = {}
     trace = trainer.train(config.load("post"))

@@ -2,10 +2,11 @@
 told, what is not told stays, and no copy of the mobject is made."""
 
 import numpy as np
+import pytest
 from manim import Line, Mobject, Square, VGroup
 
 from scenes.edge_labels import opacity
-from scenes.tweens import StyleTween, fade_out
+from scenes.tweens import StyleTween, fade_in, fade_out, write
 
 
 def test_a_stroke_tweens_to_its_target_and_keeps_what_is_not_given():
@@ -41,3 +42,37 @@ def test_fade_out_removes_what_it_fades():
     tween.begin()
     tween.interpolate(1.0)
     assert opacity(tween.mobject) == 0
+
+
+def row_of_parts() -> VGroup:
+    """Three squares left to right, each with its own fill and stroke opacity (as a
+    label's glyphs and its half-opaque backing have)."""
+    return VGroup(*[Square(0.5).set_fill("#ffffff", opacity=f).set_stroke(opacity=s)
+                    .shift([2 * k, 0, 0]) for k, (f, s) in enumerate(
+                        [(1.0, 0.0), (0.6, 1.0), (0.8, 0.5)])])
+
+
+@pytest.mark.parametrize("reveal", [fade_in, write])
+def test_a_reveal_starts_unseen_and_ends_at_each_parts_own_opacity(reveal, monkeypatch):
+    group = row_of_parts()
+    copies, original = [], Mobject.copy
+    monkeypatch.setattr(Mobject, "copy", lambda self, *a, **k: copies.append(self)
+                        or original(self, *a, **k))
+    animation = reveal(group)
+    assert animation.is_introducer(), "it puts the mobject on screen"
+    animation.begin()
+    animation.interpolate(0.0)
+    assert all(m.get_fill_opacity() == 0 and m.get_stroke_opacity() == 0 for m in group)
+    animation.interpolate(1.0)
+    assert [(m.get_fill_opacity(), m.get_stroke_opacity()) for m in group] == [
+        (1.0, 0.0), (0.6, 1.0), (0.8, 0.5)]
+    assert copies == []
+
+
+def test_a_written_line_comes_in_left_to_right():
+    group = row_of_parts()
+    animation = write(VGroup(group[2], group[0], group[1]))  # listed out of order
+    animation.begin()
+    animation.interpolate(0.5)
+    shares = [m.get_fill_opacity() / full for m, full in zip(group, (1.0, 0.6, 0.8))]
+    assert shares[0] > shares[1] > shares[2]
