@@ -117,13 +117,15 @@ class Arithmetic:
         return f"{tex_f}({tex_h})", f"{text_f}({text_h})"
 
     def hidden_symbols(self) -> dict[str, str]:
-        """What a hidden node's value and gradient are, without its index, for the
-        colour key: {"value": σ(h), "gradient": ∂L/∂h}; none without a hidden layer."""
+        """What the numbers of each colour are, without indices, for the colour key:
+        {"value": x, σ(h), ŷ (inputs, hidden outputs, outputs), "gradient": ∂L/∂h};
+        none without a hidden layer."""
         if len(self.layers) < 3:
             return {}
         tex_f, _ = FUNCTION.get(self.net["activation"], ("", ""))
         h = HIDDEN_NAMES[0]
-        return {"value": f"{tex_f}({h})" if tex_f else h, "gradient": rf"\partial L/\partial {h}"}
+        hidden = f"{tex_f}({h})" if tex_f else h
+        return {"value": rf"x,\ {hidden},\ \hat{{y}}", "gradient": rf"\partial L/\partial {h}"}
 
     def derivative_name(self, layer: int, j: int) -> tuple[str, str]:
         """The activation's derivative at a hidden node: σ'(h₁), tanh'(h₁), f'(h₁)."""

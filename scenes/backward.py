@@ -308,8 +308,10 @@ class BackwardScene(UpdateStep, ForwardScene):
             if 0 < opacity(old) < 1 and opacity(new) > 0:  # (a hidden one stays hidden)
                 new.set_opacity(opacity(old))
         self.weight_labels.submobjects[offset:offset + len(texts)] = news
-        # a number is replaced, never morphed into another
-        return [fade_out(old) for old in olds] + [fade_in(new) for new in news]
+        # a number is replaced, never morphed into another; the old ones leave before
+        # the new ones come, never both on one edge at once
+        return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in olds]),
+                               AnimationGroup(*[fade_in(new) for new in news]), lag_ratio=1)]
 
     def fixed_texts(self) -> list:
         """What edge labels keep clear of besides each other."""

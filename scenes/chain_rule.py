@@ -162,7 +162,8 @@ class ChainRuleScene(StoryScene):
                        "∂z/∂y = ∂z/∂t · ∂t/∂y = 2t · 1 = 2(x + y)")]
         shown = self.lines(symbolic, red)
         self.cue(*symbolic)
-        self.play(write(shown), run_time=1.6)
+        # the + gate's step: its local derivative ∂t/∂x = 1
+        self.play(write(shown), *self.ring(self.plus, red), run_time=1.6)
         self.hold()
         self.play(fade_out(shown), run_time=0.4)
         add_eqs = [self.gate_example(),
@@ -188,7 +189,7 @@ class ChainRuleScene(StoryScene):
         self.play(fade_out(shown), run_time=0.4)  # one thing at a time: no cross-fade
         self.cue(" ".join(self.labels["add_gate"]))
         self.play(fade_in(note), run_time=0.5)
-        self.hold()
+        self.hold(self.reading_time(3))
         self.play(FadeOut(note), run_time=0.3)
 
     def backward_step(self, wire: Line, tex: str, eqs: list, red: str, gate) -> MathTex:
@@ -218,7 +219,7 @@ class ChainRuleScene(StoryScene):
         along z; the downstream gradients going on along x and y, each upstream × local."""
         self.play(*[FadeOut(m) for m in self.mobjects
                     if m is not self.title_mobject and m is not self.key], run_time=0.5)
-        green, red, muted = self.theme["forward"], self.theme["gradient"], self.theme["muted"]
+        green, red = self.theme["forward"], self.theme["gradient"]
         gate = self.gate("f", [0.3, 0.9, 0])
         gate.scale(1.3)
         wx = self.bent_wire(-6.2, 2.6, gate.get_left() + [0, 0.25, 0])
@@ -228,9 +229,9 @@ class ChainRuleScene(StoryScene):
         forward = [self.on_wire(wx, "x", green, False), self.on_wire(wy, "y", green, False),
                    self.on_wire(wz, "z", green, False)]
         local = MathTex(r"\frac{\partial z}{\partial x},\ \frac{\partial z}{\partial y}",
-                        font_size=TEX_SIZE, color=muted).next_to(gate, UP, buff=0.25)
+                        font_size=TEX_SIZE, color=self.theme["text"]).next_to(gate, UP, buff=0.25)
         local_words = self.text(self.labels["local_gradients"], size=MIN_TEXT_SIZE,
-                                color=muted).next_to(local, RIGHT, buff=0.3)
+                                color=self.theme["text"]).next_to(local, RIGHT, buff=0.3)
         upstream_arrow = self.back_arrow(wz.get_end()[0], wz.get_start()[0] + 0.3,
                                          wz.get_y() - 0.3, red)
         upstream = MathTex(r"\frac{\partial L}{\partial z}", font_size=TEX_SIZE, color=red)
@@ -248,11 +249,10 @@ class ChainRuleScene(StoryScene):
         rule.next_to(upstream_words, DOWN, buff=0.3).align_to(upstream_words, RIGHT)
         # the rule on the numbers the viewer saw: the + gate of z = (x + y)², a row of
         # its own at the bottom
-        example_eq = self.gate_example()
-        example = VGroup(self.text(self.labels["gate_example"], size=MIN_TEXT_SIZE,
-                                   color=muted), self.lines([example_eq], red))
-        example.arrange(RIGHT, buff=0.3).move_to(
-            [0, -layout.FRAME_Y + layout.SAFE_MARGIN + 0.1, 0], DOWN)
+        example_eq, example = self.gate_example(), self.annotated_example()
+        # under the rule, at the right (the bottom-left holds ∂L/∂y)
+        example.align_to([0, -layout.FRAME_Y + layout.SAFE_MARGIN + 0.05, 0], DOWN).align_to(
+            rule, RIGHT)
         steps = [
             (self.labels["general_gate"] + ": z = f(x, y)",
              [fade_in(wires), fade_in(gate), *[fade_in(m) for m in forward]]),
@@ -263,7 +263,7 @@ class ChainRuleScene(StoryScene):
             (self.labels["downstream"] + ": ∂L/∂x = ∂L/∂z · ∂z/∂x, ∂L/∂y = ∂L/∂z · ∂z/∂y",
              [*[Create(a) for a in downstream_arrows], *[write(m) for m in down],
               fade_in(rule)]),
-            (f"{self.labels['gate_example']} {example_eq.text}", [fade_in(example)]),
+            (f"{self.example_words()} {example_eq.text}", [fade_in(example)]),
         ]
         for number, (words, moves) in enumerate(steps):
             self.cue(words)
@@ -278,6 +278,22 @@ class ChainRuleScene(StoryScene):
         return Eq(r"\partial z/\partial x = \partial z/\partial t \cdot \partial t/\partial x"
                   r" = $g \times 1 = $dx", "∂z/∂x = ∂z/∂t · ∂t/∂x = $g × 1 = $dx",
                   g=self.op(d["t"]), dx=d["x"])
+
+    def example_words(self) -> str:
+        return self.labels["gate_example"].replace("{z}", "z = (x + y)²")
+
+    def annotated_example(self) -> VGroup:
+        """The + gate's line, ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6, under its words: the
+        general rule on the example's numbers."""
+        # the words, in the language's font, around the expression in TeX's
+        before, _, after = self.labels["gate_example"].partition("{z}")
+        words = VGroup(*[self.text(w.strip(), size=MIN_TEXT_SIZE, color=self.theme["muted"])
+                         for w in (before, after) if w.strip()])
+        words.insert(0 if not before.strip() else 1,
+                     MathTex(r"z = (x + y)^2", font_size=TEX_SIZE, color=self.theme["muted"]))
+        words.arrange(RIGHT, buff=0.15)
+        line = self.lines([self.gate_example()], self.theme["gradient"])
+        return VGroup(words, line).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
 
     def back_arrow(self, start_x: float, end_x: float, level: float, colour: str) -> Arrow:
         """A gradient's way back, under its wire: right to left, the head where it goes."""

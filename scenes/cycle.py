@@ -225,12 +225,8 @@ class CycleScene(ForwardScene):
         """Over the phase row (set aside meanwhile) and where the formulas go."""
         note.align_to(self.phases, DOWN).align_to(self.phases, LEFT)
 
-    def explain_approx(self) -> None:
-        self.approx_explained = True  # (its own plays do not ask again)
-        aside = [m for m in (self.phases, self.formula, self.sketch) if m is not None]
-        self.play(*[StyleTween(m, opacity=0) for m in aside], run_time=0.3)
-        super().explain_approx()
-        self.play(*[StyleTween(m, opacity=1) for m in aside], run_time=0.3)
+    def aside_for_note(self) -> list:
+        return [m for m in (self.phases, self.formula, self.sketch) if m is not None]
 
     def most_moved(self, t: int) -> tuple[int, int]:
         """(from, to) of the output weight the update after state t changes most."""

@@ -33,7 +33,7 @@ from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
 from scenes.tex import TEMPLATE
 from scenes.tex_batch import TypesetAhead
-from scenes.tweens import fade_in
+from scenes.tweens import StyleTween, fade_in
 from scenes.wrap import wrap
 
 # Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
@@ -160,7 +160,7 @@ class StoryScene(StepScene, TypesetAhead):
             word = self.text(self.labels[kind], size=32, color=self.theme[colour])
             if kind in (symbols or {}):
                 symbol = MathTex(symbols[kind], font_size=TEX_SIZE, color=self.theme[colour])
-                word = VGroup(word, symbol.next_to(word, RIGHT, buff=0.12))
+                word = VGroup(word, symbol.next_to(word, RIGHT, buff=0.2))
             entries.add(word)
         return entries.arrange(RIGHT, buff=0.4)
 
@@ -244,13 +244,22 @@ class StoryScene(StepScene, TypesetAhead):
             DOWN, aligned_edge=LEFT, buff=0.2)
         self.place_note(note)
         self.cue(" ".join(words))
+        aside = self.aside_for_note()
+        if aside:
+            self.play(*[StyleTween(m, opacity=0) for m in aside], run_time=0.3)
         self.play(fade_in(note), run_time=0.5)
         self.hold(self.reading_time(len(words)))
         self.play(FadeOut(note), run_time=0.4)
+        if aside:
+            self.play(*[StyleTween(m, opacity=1) for m in aside], run_time=0.3)
 
     def place_note(self, note: VGroup) -> None:
         """Where a note of words goes: the equations' place."""
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+
+    def aside_for_note(self) -> list:
+        """What is set aside (faded) while a note stands where it is."""
+        return []
 
     # --- captions and layout snapshots -------------------------------------------------
 

@@ -32,6 +32,13 @@ def test_forward_ends_on_a_summary_and_the_posts_rounding():
     assert "1.235" in "".join(texts_at(scene.snapshots[-1])), "the last frame shows it"
 
 
+def test_the_key_names_every_kind_of_green_number():
+    """Inputs, hidden outputs and the output are all green: the key says so, not
+    only σ(h)."""
+    scene = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
+    assert r"x,\ \sigma(h),\ \hat{y}" in texts_at(scene.snapshots[0])
+
+
 def test_another_example_ends_on_its_summary_without_the_posts_note():
     scene = dry_run.run_example("forward", config.resolve(EXAMPLES["softmax"]),
                                 {"precision": 3})
@@ -132,7 +139,8 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
             super().play(*args, **kwargs)
             if self.captions and hasattr(self, "sketch"):
                 dots = [m for m in self.mobjects if isinstance(m, Dot)]
-                self.seen[self.captions[-1][2].split("\n")[0]] = [float(d.get_center()[1]) for d in dots]
+                cue = self.captions[-1][2].split("\n")[0]
+                self.seen[cue] = [float(d.get_center()[1]) for d in dots]
 
     Watched.seen = {}
     trace = trainer.train(config.load("post"))
