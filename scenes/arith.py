@@ -493,8 +493,9 @@ class Arithmetic:
             return rf"\overline{{\partial L/\partial {tex}}}", f"mean ∂L/∂{text}"
         return rf"\partial L/\partial {tex}", f"∂L/∂{text}"
 
-    def update_eq(self, layer: int, a: int, b: int, t: int) -> Eq:
-        """w <- w - eta * dL/dw with the batch gradient (plain SGD), else old -> new."""
+    def update_eq(self, layer: int, a: int, b: int, t: int, short: bool = False) -> Eq:
+        """w <- w - eta * dL/dw with the batch gradient (plain SGD), else old -> new.
+        ``short``: the rule left to a line of its own, w <- numbers."""
         w_tex, w_text = self.weight_name(layer, a, b)
         train = self.tr.meta["config"]["train"]
         nums = {"w": self.n(self.weight(layer, a, b, t)),
@@ -503,9 +504,10 @@ class Arithmetic:
                 "new": self.n(self.weight(layer, a, b, t + 1))}
         if train["optimizer"] == "sgd":  # the gradient named: found where it was computed
             g_tex, g_text = self.update_gradient_name(w_tex, w_text, t)
-            return Eq(rf"{w_tex} \leftarrow {w_tex} - \eta \cdot {g_tex} = $w - $lr \times $g"
-                      rf" $eq $new",
-                      f"{w_text} ← {w_text} − η·{g_text} = $w − $lr × $g $eq $new",
+            rule_tex, rule_text = (("", "") if short else (
+                rf" {w_tex} - \eta \cdot {g_tex} =", f" {w_text} − η·{g_text} ="))
+            return Eq(rf"{w_tex} \leftarrow{rule_tex} $w - $lr \times $g $eq $new",
+                      f"{w_text} ←{rule_text} $w − $lr × $g $eq $new",
                       agrees(value(nums["w"]) - value(nums["lr"]) * value(nums["g"]),
                              nums["new"]), **nums)
         return Eq(rf"{w_tex}: $w \rightarrow $new", f"{w_text}: $w → $new", **nums)

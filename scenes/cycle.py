@@ -192,8 +192,10 @@ class CycleScene(ForwardScene):
         # update that takes it
         i, j = self.most_moved(t)
         layer = len(self.trace.layers) - 2
-        gradient, update = self.gradient_lines(layer, i, j, t), [a.update_eq(layer, i, j, t)]
-        if not (self.numbers_fit(gradient) and self.numbers_fit(update)):
+        # the update: its rule for every weight stays, with this one's numbers above it
+        gradient = self.gradient_lines(layer, i, j, t)
+        update = [a.update_eq(layer, i, j, t, short=True)]
+        if not (self.numbers_fit(gradient) and self.numbers_fit(update, rows_free=1)):
             gradient, update = [], []  # too long for the place: the formulas alone
         self.cue(self.labels["backward"], *gradient)
         self.show_phase(2)
@@ -203,7 +205,7 @@ class CycleScene(ForwardScene):
         self.wait(NUMBERS_REST if update else PHASE_REST)
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *update)
         self.show_phase(3)
-        self.show_numbers([(eq, "text") for eq in update], [])
+        self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
         self.animate_weights(t + 1)
         self.wait(NUMBERS_REST if update else PHASE_REST)
         if update:
@@ -224,6 +226,9 @@ class CycleScene(ForwardScene):
     def place_note(self, note: VGroup) -> None:
         """Over the phase row (set aside meanwhile) and where the formulas go."""
         note.align_to(self.phases, DOWN).align_to(self.phases, LEFT)
+
+    def note_may_come(self) -> bool:
+        return self.formula is None and self.numbers is None  # between two iterations
 
     def aside_for_note(self) -> list:
         return [m for m in (self.phases, self.formula, self.sketch) if m is not None]
@@ -247,18 +252,20 @@ class CycleScene(ForwardScene):
     def numbers_room(self) -> float:
         return SKETCH_BOX[0] - 0.3 - self.phases.get_left()[0]
 
-    def numbers_fit(self, eqs: list[Eq]) -> bool:
-        """Whether these lines fit the formulas' place: two rows at most, none shrunk
-        (else the phase keeps its formula and the numbers are left to the scenes
-        that work them out)."""
+    def numbers_fit(self, eqs: list[Eq], rows_free: int = 2) -> bool:
+        """Whether these lines fit the formulas' place: ``rows_free`` rows at most, none
+        shrunk (else the phase keeps its formula and the numbers are left to the
+        scenes that work them out)."""
         blocks = [self.wrapped(eq, None, room=self.numbers_room()) for eq in eqs]
         rows = [row for block in blocks
                 for row in (block.submobjects if isinstance(block, VGroup) else [block])]
-        return len(rows) <= 2 and all(row.font_size >= TEX_SIZE - 0.5 for row in rows)
+        return len(rows) <= rows_free and all(row.font_size >= TEX_SIZE - 0.5 for row in rows)
 
-    def show_numbers(self, lines: list[tuple[Eq, str]], also: list) -> None:
+    def show_numbers(self, lines: list[tuple[Eq, str]], also: list,
+                     keep_formula: bool = False) -> None:
         """Lines of numbers (each with its theme colour) in place of the phase's
-        formula: its instance, each line starting with the formula itself."""
+        formula: its instance, each line starting with the formula itself; or, with
+        ``keep_formula``, one row above the formula, which stays."""
         if not lines:  # the formula stays
             if also:
                 self.play(*also, run_time=0.6)
@@ -268,12 +275,14 @@ class CycleScene(ForwardScene):
         line = VGroup(*[self.wrapped(eq, self.theme[colour], room=room)
                         for eq, colour in lines])
         line.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        line.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)  # the formulas' place
+        line.next_to(self.formula if keep_formula else self.phases, UP, buff=0.3,
+                     aligned_edge=LEFT)  # the formulas' place, or above the formula
         self.eq_groups.append((line, any(not eq.exact for eq in eqs)))  # ≈ is explained
-        gone = [m for m in (self.formula, self.numbers) if m is not None]
+        kept = self.formula if keep_formula else None
+        gone = [m for m in (self.formula, self.numbers) if m is not None and m is not kept]
         swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1)
         self.play(swap, *also, run_time=0.6)
-        self.formula, self.numbers = None, line
+        self.formula, self.numbers = kept, line
 
     def forward_and_error(self, t: int) -> None:
         """The forward sweep with state t's weights and the values it gives at the
@@ -281,15 +290,15 @@ class CycleScene(ForwardScene):
         and on the plot."""
         a = self.arith
         out = self.net.node(len(self.trace.layers) - 1, 0)
-        # each phase's word and formula light first, then the phase plays, then it rests
-        self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
         if t > 0:  # a new iteration starts here: its number, and no loss yet
             counter = self.counter_readout(t)
             gone = [self.counter, self.numbers, self.formula, self.loss, *self.values]
+            self.counter, self.numbers, self.formula, self.loss = counter, None, None, None
+            self.values = []  # (a note on ≈ may come now, between two iterations)
             self.play(*[FadeOut(m) for m in gone if m is not None], fade_in(counter),
                       run_time=0.4)
-            self.counter, self.numbers, self.formula, self.loss = counter, None, None, None
-            self.values = []
+        # each phase's word and formula light first, then the phase plays, then it rests
+        self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         values = [self.net.value_label(layer, j, self.value_text(layer, j, t),
@@ -344,7 +353,7 @@ class CycleScene(ForwardScene):
                                               width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
                 for edge, step in zip(edges, steps)]
-        self.play(*moves, *extra, run_time=0.9)
+        self.play(*moves, *extra, run_time=1.5 if glow else 0.9)  # every edge changes: seen
 
     def layer_biases(self, t: int, layer: int):
         biases = self.biases(t)

@@ -257,6 +257,10 @@ class StoryScene(StepScene, TypesetAhead):
         """Where a note of words goes: the equations' place."""
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
 
+    def note_may_come(self) -> bool:
+        """Whether a note may come now (the bottom area is free of equations)."""
+        return True
+
     def aside_for_note(self) -> list:
         """What is set aside (faded) while a note stands where it is."""
         return []
@@ -283,7 +287,7 @@ class StoryScene(StepScene, TypesetAhead):
             return
         shown = self.equations_on_screen()
         self.approx_seen = self.approx_seen or any(approx for _, approx in shown)
-        if self.approx_seen and not shown:
+        if self.approx_seen and not shown and self.note_may_come():
             self.explain_approx()
 
     def wait(self, duration: float = 1.0, **kwargs) -> None:
