@@ -201,7 +201,10 @@ class CycleScene(ForwardScene):
         self.show_phase(2)
         self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
         name = self.name_edge(layer, i, j, a.weight_name(layer, i, j)[0])
-        self.show_numbers([(eq, "gradient") for eq in gradient], [fade_in(name)] if update else [])
+        # the weight worked through: named, and its edge bright until the update
+        edge = self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index((i, j))]
+        marks = [fade_in(name), StyleTween(edge, stroke_color=self.theme["text"])]
+        self.show_numbers([(eq, "gradient") for eq in gradient], marks if update else [])
         self.wait(NUMBERS_REST if update else PHASE_REST)
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *update)
         self.show_phase(3)
