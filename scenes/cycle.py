@@ -1,6 +1,7 @@
 """The post's opening figure: forward sweep, error at the output, backward sweep,
-weight update, again and again while the loss ticks down. The last frame equals
-the first, so the GIF loops without a jump."""
+weight update, again and again while the loss ticks down. Each phase writes its
+formula, then its numbers for one weight, all traceable to the diagram. The last
+frame equals the first, so the GIF loops without a jump."""
 
 from manim import (
     DOWN,
@@ -37,7 +38,8 @@ GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change o
 
 
 class CycleScene(ForwardScene):
-    """A few training iterations of a small network, light on arithmetic."""
+    """A few training iterations of a small network, one weight worked through in
+    each."""
 
     OPTIONS = ForwardScene.OPTIONS + (
         Option("iterations", 3, "iterations shown before the loop restarts", int, 1, 10),

@@ -1,4 +1,5 @@
-"""Style changes animated in place: an edge's stroke, a label's opacity.
+"""Style changes animated in place: an edge's stroke, a label's opacity, a text
+coming in (faded or written).
 
 manim animates ``mobject.animate.set_stroke(...)`` as a Transform, which deep-copies
 the mobject twice (a target and a start) before the first frame. The story scenes dim
@@ -71,7 +72,8 @@ class Reveal(Animation):
     def begin(self) -> None:
         parts = [m for m in self.mobject.family_members_with_points()
                  if isinstance(m, VMobject)]
-        parts.sort(key=lambda m: m.get_left()[0]) if self.lag else None
+        if self.lag:  # written left to right, whatever the order of the parts
+            parts.sort(key=lambda m: m.get_left()[0])
         self.parts = [(m, m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy(),
                        m.background_stroke_rgbas[:, 3].copy()) for m in parts]
         super().begin()
@@ -89,6 +91,9 @@ class Reveal(Animation):
             m.background_stroke_rgbas[:, 3] = back * share
 
 
+WRITE_LAG = 0.3  # each glyph of a written line takes this share of the run to come in
+
+
 def fade_in(mobject: Mobject, **kwargs) -> Reveal:
     """FadeIn without its copies."""
     return Reveal(mobject, **kwargs)
@@ -97,6 +102,3 @@ def fade_in(mobject: Mobject, **kwargs) -> Reveal:
 def write(mobject: Mobject) -> Reveal:
     """A line written glyph after glyph, left to right, without Write's copies."""
     return Reveal(mobject, lag=WRITE_LAG)
-
-
-WRITE_LAG = 0.3  # each glyph takes this share of the run to come in
