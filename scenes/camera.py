@@ -128,3 +128,32 @@ class PanelCamera(Camera):
                                           image_mobject.resampling_algorithm))
         image_mobject._panel_cache = (key, resized)
         return resized
+
+
+class PathCachingCamera(Camera):
+    """A Cairo camera that traces each VMobject's outline once per shape.
+
+    While anything moves, manim redraws every mobject above the first moving one, every
+    frame, and most of those (the labels, the formulas, the nodes) are the same shape as
+    in the frame before. Turning their points into a Cairo path costs more than filling
+    it, so the path is kept per mobject and traced again only when its points or the
+    frame's transform change.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paths: dict[int, tuple] = {}  # id(vmobject) -> (points bytes, matrix, path)
+
+    def set_cairo_context_path(self, ctx, vmobject):
+        points = vmobject.points
+        if len(points) == 0:
+            return super().set_cairo_context_path(ctx, vmobject)
+        shape, matrix = points.tobytes(), tuple(ctx.get_matrix())
+        cached = self.paths.get(id(vmobject))
+        if cached is not None and cached[0] == shape and cached[1] == matrix:
+            ctx.new_path()
+            ctx.append_path(cached[2])
+            return self
+        super().set_cairo_context_path(ctx, vmobject)
+        self.paths[id(vmobject)] = (shape, matrix, ctx.copy_path())
+        return self

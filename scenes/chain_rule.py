@@ -26,6 +26,7 @@ from scenes.arith import Eq, agrees, value
 from scenes.options import Option
 from scenes.pulses import pulse
 from scenes.story import END_HOLD, HOLD, MIN_TEXT_SIZE, TEX_SIZE, StoryScene
+from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 
 GATE_RADIUS = 0.5
@@ -92,7 +93,7 @@ class ChainRuleScene(StoryScene):
         self.wire_z = Line(self.square.get_right(), [6.0, y0, 0])
         self.wires = VGroup(self.wire_x, self.wire_y, self.wire_t, self.wire_z).set_stroke(
             self.theme["node_stroke"], width=3)
-        names = VGroup(*[MathTex(n, font_size=TEX_SIZE, color=self.theme["muted"]).next_to(
+        names = VGroup(*[Formula(n, font_size=TEX_SIZE, color=self.theme["muted"]).next_to(
             w.get_start() if n != "z" else w.get_end(), LEFT if n != "z" else RIGHT, buff=0.15)
             for n, w in (("x", self.wire_x), ("y", self.wire_y), ("z", self.wire_z))])
         self.names = names
@@ -114,11 +115,11 @@ class ChainRuleScene(StoryScene):
     def gate(self, symbol: str, at) -> VGroup:
         circle = Circle(GATE_RADIUS, color=self.theme["node_stroke"], fill_color=self.theme["node"],
                         fill_opacity=1, stroke_width=3).move_to(at)
-        return VGroup(circle, MathTex(symbol, font_size=TEX_SIZE, color=self.theme["text"])
+        return VGroup(circle, Formula(symbol, font_size=TEX_SIZE, color=self.theme["text"])
                       .move_to(at))
 
     def on_wire(self, wire, tex: str, colour: str, below: bool) -> MathTex:
-        label = MathTex(tex, font_size=TEX_SIZE, color=colour)
+        label = Formula(tex, font_size=TEX_SIZE, color=colour)
         anchor = getattr(wire, "label_anchor", None)
         if anchor is None:
             anchor = wire.point_from_proportion(0.5)
@@ -228,19 +229,19 @@ class ChainRuleScene(StoryScene):
         wires = VGroup(wx, wy, wz).set_stroke(self.theme["node_stroke"], width=3)
         forward = [self.on_wire(wx, "x", green, False), self.on_wire(wy, "y", green, False),
                    self.on_wire(wz, "z", green, False)]
-        local = MathTex(r"\frac{\partial z}{\partial x},\ \frac{\partial z}{\partial y}",
+        local = Formula(r"\frac{\partial z}{\partial x},\ \frac{\partial z}{\partial y}",
                         font_size=TEX_SIZE, color=self.theme["text"]).next_to(gate, UP, buff=0.25)
         local_words = self.text(self.labels["local_gradients"], size=MIN_TEXT_SIZE,
                                 color=self.theme["text"]).next_to(local, RIGHT, buff=0.3)
         upstream_arrow = self.back_arrow(wz.get_end()[0], wz.get_start()[0] + 0.3,
                                          wz.get_y() - 0.3, red)
-        upstream = MathTex(r"\frac{\partial L}{\partial z}", font_size=TEX_SIZE, color=red)
+        upstream = Formula(r"\frac{\partial L}{\partial z}", font_size=TEX_SIZE, color=red)
         upstream.next_to(upstream_arrow, DOWN, buff=0.15)
         upstream_words = self.text(self.labels["upstream"], size=MIN_TEXT_SIZE,
                                    color=red).next_to(upstream, DOWN, buff=0.15)
         downstream_arrows = [self.back_arrow(w.label_anchor[0] + 1.6, w.label_anchor[0] - 1.6,
                                              w.label_anchor[1] - 0.3, red) for w in (wx, wy)]
-        down = [MathTex(rf"\frac{{\partial L}}{{\partial {v}}} = \frac{{\partial L}}"
+        down = [Formula(rf"\frac{{\partial L}}{{\partial {v}}} = \frac{{\partial L}}"
                         rf"{{\partial z}} \frac{{\partial z}}{{\partial {v}}}",
                         font_size=TEX_SIZE, color=red).next_to(arrow, DOWN, buff=0.15)
                 for v, arrow in zip("xy", downstream_arrows)]
@@ -290,7 +291,7 @@ class ChainRuleScene(StoryScene):
         words = VGroup(*[self.text(w.strip(), size=MIN_TEXT_SIZE, color=self.theme["muted"])
                          for w in (before, after) if w.strip()])
         words.insert(0 if not before.strip() else 1,
-                     MathTex(r"z = (x + y)^2", font_size=TEX_SIZE, color=self.theme["muted"]))
+                     Formula(r"z = (x + y)^2", font_size=TEX_SIZE, color=self.theme["muted"]))
         words.arrange(RIGHT, buff=0.15)
         line = self.lines([self.gate_example()], self.theme["gradient"])
         return VGroup(words, line).arrange(DOWN, buff=0.2, aligned_edge=LEFT)

@@ -26,6 +26,7 @@ from scenes.loss_sketch import LossSketch
 from scenes.options import Option
 from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
+from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
@@ -135,13 +136,13 @@ class CycleScene(ForwardScene):
     def counter_readout(self, t: int) -> MathTex:
         """The iteration's number, under the title (the right holds output nodes)."""
         text = rf"\text{{{self.iteration_word()}}}\ {t}"
-        counter = MathTex(text, font_size=TEX_SIZE, color=self.theme["text"])
+        counter = Formula(text, font_size=TEX_SIZE, color=self.theme["text"])
         return counter.next_to(self.title_mobject, DOWN, buff=0.25, aligned_edge=LEFT)
 
     def loss_readout(self, t: int) -> MathTex:
         """Iteration t's loss, beside the iteration's number, from its error phase on,
         where it is computed (the plot keeps the earlier ones)."""
-        loss = MathTex(rf"L = {self.arith.n(self.trace['probe_loss'][t, 0])}",
+        loss = Formula(rf"L = {self.arith.n(self.trace['probe_loss'][t, 0])}",
                        font_size=TEX_SIZE, color=self.theme["text"])
         return loss.next_to(self.counter, RIGHT, buff=0.6)
 
@@ -155,7 +156,7 @@ class CycleScene(ForwardScene):
                  r"\partial L/\partial w = \textstyle\sum_j \partial L/\partial \hat{y}_j"
                  r" \cdot \partial \hat{y}_j/\partial w")
         sources = [r"\hat{y} = f(x;\, w)", a.loss_formula(), chain, a.update_rule()[0]]
-        return [MathTex(tex, font_size=TEX_SIZE, color=self.theme["text"]).next_to(
+        return [Formula(tex, font_size=TEX_SIZE, color=self.theme["text"]).next_to(
             self.phases, UP, buff=0.3, aligned_edge=LEFT) for tex in sources]
 
     def show_phase(self, phase: int) -> None:

@@ -7,7 +7,6 @@ from manim import (
     RIGHT,
     UP,
     FadeOut,
-    MathTex,
     Polygon,
     VGroup,
 )
@@ -19,6 +18,7 @@ from scenes.edge_labels import opacity
 from scenes.options import Option
 from scenes.story import END_HOLD, HOLD, TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
+from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 
 DIMMED = 0.3  # edges and labels not in use while a node is computed
@@ -70,8 +70,8 @@ class ForwardScene(StoryScene):
                        for i in range(tr.layers[0])]
         # the input labels left of the network and the targets right of it stay inside
         # the frame: the network moves, and narrows where both sides need the room
-        left = max(MathTex(text, font_size=TEX_SIZE).width for text in input_texts) + 0.45
-        right = max(MathTex(tex, font_size=TEX_SIZE).width for tex, _ in self.targets()) + 0.45
+        left = max(Formula(text, font_size=TEX_SIZE).width for text in input_texts) + 0.45
+        right = max(Formula(tex, font_size=TEX_SIZE).width for tex, _ in self.targets()) + 0.45
         width = layout.STORY_NETWORK_WIDTH
         for _ in range(2):
             net = StoryNetwork(tr.layers, self.theme, self.font, max_abs, width, self.has_bias)
@@ -209,7 +209,7 @@ class ForwardScene(StoryScene):
         """``symbol:`` and a wedge with its sign for each sign of ``values`` (None:
         both), in a row."""
         muted = self.theme["muted"]
-        row = VGroup(MathTex(f"{symbol}:", font_size=TEX_SIZE, color=muted))
+        row = VGroup(Formula(f"{symbol}:", font_size=TEX_SIZE, color=muted))
         signs = {True, False} if values is None else {float(v) >= 0 for v in values}
         for colour, relation, positive in ((self.theme["positive"], ">", True),
                                            (self.theme["negative"], "<", False)):
@@ -217,7 +217,7 @@ class ForwardScene(StoryScene):
                 wedge = Polygon([0, -0.012, 0], [0.6, -0.06, 0], [0.6, 0.06, 0],
                                 [0, 0.012, 0], stroke_width=0, fill_color=colour,
                                 fill_opacity=1)
-                label = MathTex(f"{relation} 0", font_size=TEX_SIZE, color=muted)
+                label = Formula(f"{relation} 0", font_size=TEX_SIZE, color=muted)
                 row.add(VGroup(wedge, label.next_to(wedge, RIGHT, buff=0.12)))
         return row.arrange(RIGHT, buff=0.3)
 

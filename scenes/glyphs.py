@@ -7,7 +7,9 @@ an animation what to redraw), and the camera draws one path, not one per charact
 """
 
 import numpy as np
-from manim import LineJointType, Text, VectorizedPoint, VGroup, VMobject
+from manim import LineJointType, VectorizedPoint, VGroup, VMobject
+
+from scenes.tex import Words
 
 CHARSET = "0123456789.-+e%=/ naif"  # with nan and inf
 MONO_FONT = "DejaVu Sans Mono"
@@ -24,7 +26,7 @@ def glyph_set(font_size: float, charset: str = CHARSET) -> tuple[dict[str, np.nd
     if charset not in _GLYPH_SETS:
         drawn = charset.replace(" ", "")  # Text drops spaces: they have no outline
         # between two zeros, so that the advance comes from the same rendering
-        reference = Text(f"0{drawn}0", font=MONO_FONT, font_size=REFERENCE_SIZE)
+        reference = Words(f"0{drawn}0", font=MONO_FONT, font_size=REFERENCE_SIZE)
         advance = (reference[-1].get_center()[0] - reference[0].get_center()[0]) / (
             len(drawn) + 1)
         origin = reference[1].get_left()

@@ -1,9 +1,10 @@
 """The loss against the iteration, drawn point by point as a run computes it: in the
 cycle scene, the learning the small weight changes add up to. It owns its scales."""
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Line, MathTex, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Line, MathTex, VGroup
 
 from scenes.layout import Box
+from scenes.tex import Formula, Words
 
 NUMBER_SIZE = 46  # the axes' numbers: as large as any formula on screen
 HEADROOM = 1.15  # the highest loss sits this far below the axis's top
@@ -23,9 +24,9 @@ class LossSketch(VGroup):
         muted = theme["muted"]
 
         def number(text: str) -> MathTex:
-            return MathTex(text, font_size=NUMBER_SIZE, color=muted)
+            return Formula(text, font_size=NUMBER_SIZE, color=muted)
 
-        word = Text(iteration_word, font=font, font_size=32, color=muted)
+        word = Words(iteration_word, font=font, font_size=32, color=muted)
         name = number("L")
         top_tick, zero = number(texts[0]), number("0")
         # the axes' corner leaves room left for the loss's numbers, below for the

@@ -9,9 +9,10 @@ textbooks draw it: h = sum of w x + b x 1 reads off the picture.
 """
 
 import numpy as np
-from manim import DOWN, Circle, Line, MathTex, Mobject, Text, VGroup
+from manim import DOWN, Circle, Line, Mobject, VGroup
 
 from scenes.layout import Box, box, box_at, gap, overlap
+from scenes.tex import Formula, Words
 
 MAX_SHOWN = 8
 HEAD, TAIL = 4, 3  # nodes kept on each side of the ellipsis
@@ -54,9 +55,9 @@ class NetworkDiagram(VGroup):
                 bias_at.append(np.array([x, ys[0], 0.0]))
                 ys = ys[1:]
             if len(shown) < n:  # leave the slot after HEAD for the ellipsis
-                dots = Text("⋮", font=font, font_size=28, color=theme["muted"])
+                dots = Words("⋮", font=font, font_size=28, color=theme["muted"])
                 dots.move_to([x, ys[HEAD], 0])
-                label = Text(f"{n}", font=font, font_size=18, color=theme["muted"])
+                label = Words(f"{n}", font=font, font_size=18, color=theme["muted"])
                 self.extras.add(dots, label.next_to([x, ys[-1], 0], DOWN, buff=self.radius + 0.1))
                 ys = np.delete(ys, HEAD)
             positions.append([np.array([x, y, 0.0]) for y in ys])
@@ -79,7 +80,7 @@ class NetworkDiagram(VGroup):
         it takes no input."""
         circle = Circle(self.radius, color=self.theme["muted"], stroke_width=2,
                         fill_color=self.theme["node"], fill_opacity=1).move_to(at)
-        one = MathTex("1", font_size=46, color=self.theme["muted"])
+        one = Formula("1", font_size=46, color=self.theme["muted"])
         one.scale(min(1.0, 1.2 * self.radius / one.height)).move_to(at)
         return VGroup(circle, one)
 

@@ -26,12 +26,14 @@ from core.errors import ConfigError
 from core.trace import Trace
 from scenes import layout
 from scenes.arith import Arithmetic, Eq
+from scenes.camera import PathCachingCamera
 from scenes.edge_labels import opacity, outline
 from scenes.numbers import fmt, minus_signs
 from scenes.options import Option, resolve
+from scenes.redraw import LocalRedraw
 from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
-from scenes.tex import TEMPLATE
+from scenes.tex import TEMPLATE, Formula, Words
 from scenes.tex_batch import TypesetAhead
 from scenes.tweens import StyleTween, fade_in
 from scenes.wrap import wrap
@@ -48,7 +50,7 @@ INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
 
-class StoryScene(StepScene, TypesetAhead):
+class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     """Base of the post's scenes: call ``setup_story`` first in ``construct``."""
 
     settings: Settings | None = None
@@ -59,6 +61,10 @@ class StoryScene(StepScene, TypesetAhead):
                float, 0.25, 4),
     )
     SHOWN_ARRAYS = ("W", "b", "Z", "A")  # the trace's per-layer arrays written on screen
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("camera_class", PathCachingCamera)
+        super().__init__(*args, **kwargs)
 
     @classmethod
     def check_config(cls, config: dict, options: dict) -> None:
@@ -146,10 +152,10 @@ class StoryScene(StepScene, TypesetAhead):
 
     def tex(self, eq: "Eq | str", color: str | None = None, size: float = TEX_SIZE) -> MathTex:
         source = eq.tex if isinstance(eq, Eq) else eq
-        return MathTex(source, font_size=size, color=color or self.theme["text"])
+        return Formula(source, font_size=size, color=color or self.theme["text"])
 
     def text(self, words: str, size: float = 34, color: str | None = None) -> Text:
-        return Text(words, font=self.font, font_size=size, color=color or self.theme["text"])
+        return Words(words, font=self.font, font_size=size, color=color or self.theme["text"])
 
     def number_key(self, kinds, symbols: dict[str, str] | None = None) -> VGroup:
         """The colour of each kind of number the scene writes, as its word in that
@@ -159,7 +165,7 @@ class StoryScene(StepScene, TypesetAhead):
         for kind, colour in kinds:
             word = self.text(self.labels[kind], size=32, color=self.theme[colour])
             if kind in (symbols or {}):
-                symbol = MathTex(symbols[kind], font_size=TEX_SIZE, color=self.theme[colour])
+                symbol = Formula(symbols[kind], font_size=TEX_SIZE, color=self.theme[colour])
                 word = VGroup(word, symbol.next_to(word, RIGHT, buff=0.2))
             entries.add(word)
         return entries.arrange(RIGHT, buff=0.4)
@@ -206,7 +212,7 @@ class StoryScene(StepScene, TypesetAhead):
     @staticmethod
     def extents(pieces: list[str]) -> list[tuple[float, float]]:
         """Left and right ends of each piece of a line, typeset once as a whole."""
-        line = MathTex(*pieces, font_size=TEX_SIZE)
+        line = Formula(*pieces, font_size=TEX_SIZE)
         return [(part.get_left()[0], part.get_right()[0]) for part in line.submobjects]
 
     def pages(self, eqs: list, most: int, color: str | None = None) -> list[tuple[list, VGroup]]:

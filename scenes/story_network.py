@@ -8,6 +8,7 @@ from scenes import layout
 from scenes.edge_labels import opacity, place_along_edges
 from scenes.network_diagram import NetworkDiagram
 from scenes.pulses import pulse
+from scenes.tex import Formula
 
 EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
 VALUE_SIZE = 48
@@ -81,7 +82,7 @@ class StoryNetwork(VGroup):
         group = VGroup()
         for layer, row in enumerate(names):
             for k, name in enumerate(row):
-                group.add(MathTex(name, font_size=VALUE_SIZE - 2, color=color).move_to(
+                group.add(Formula(name, font_size=VALUE_SIZE - 2, color=color).move_to(
                     self.node(layer, k)).set_z_index(2))
         self.names = group
         self.add(group)
@@ -135,7 +136,7 @@ class StoryNetwork(VGroup):
     def edge_label(text: str, color: str, background: str) -> MathTex:
         """A weight's label; a backing in the background colour keeps its digits
         legible where it lies on its edge."""
-        label = MathTex(text, font_size=EDGE_LABEL_SIZE, color=color)
+        label = Formula(text, font_size=EDGE_LABEL_SIZE, color=color)
         return label.add_background_rectangle(color=background, opacity=0.85, buff=0.05)
 
     # Where a node's labels may go, in order of preference
@@ -152,7 +153,7 @@ class StoryNetwork(VGroup):
         safe area, overlaps no other node label and has no edge under it; else the
         first such side with an edge under it; else the least crowded. The side is
         kept for later labels of that slot."""
-        label = MathTex(text, font_size=VALUE_SIZE, color=color)
+        label = Formula(text, font_size=VALUE_SIZE, color=color)
         node = self.node(layer, k)
         key = (kind, layer, k)
         if key not in self.slots:

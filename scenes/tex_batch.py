@@ -2,14 +2,14 @@
 
 manim runs LaTeX and dvisvgm once per formula, about a quarter of a second each: most
 of a story scene's first render on an empty cache. For a scene of the type
-``TypesetAhead``, ``prefetch`` first runs the scene without drawing, with stand-in
-formulas (boxes as wide as their glyphs, in manim's groups), to learn which
-formulas it writes. It then typesets those not yet cached as the pages of one
-document, converts every page in one dvisvgm run and names each SVG as manim names
-the file it would have made, where manim finds it. A formula the stand-in run did
-not meet (a choice that depends on a formula's real size) is typeset by manim as
-usual when the scene needs it; a failed batch leaves everything to manim, which then
-reports the error as it always does.
+``TypesetAhead``, ``prefetch`` first runs the scene without drawing, each animation
+jumping straight to its end, with stand-in formulas (boxes as wide as their glyphs,
+in manim's groups), to learn which formulas it writes. It then typesets those not
+yet cached as the pages of one document, converts every page in one dvisvgm run and
+names each SVG as manim names the file it would have made, where manim finds it. A
+formula the stand-in run did not meet (a choice that depends on a formula's real
+size) is typeset by manim as usual when the scene needs it; a failed batch leaves
+everything to manim, which then reports the error as it always does.
 
 A plan (the formulas' files, per scene and settings) is kept with the cache, so a
 render whose formulas are all cached skips the stand-in run.
@@ -99,7 +99,7 @@ def formulas_of(scene_class: type) -> list[tuple[str, str | None, TexTemplate]]:
             with tempconfig({"dry_run": True, "write_to_movie": False,
                              "save_last_frame": False}):
                 plain = type(scene_class.__name__, (scene_class,), {"make_slides": False})
-                plain(renderer=FramelessRenderer()).render()
+                plain(renderer=FramelessRenderer(skip_animations=True)).render()
         finally:
             tex_mobject.tex_to_svg_file = real
     return met

@@ -52,6 +52,7 @@ from scenes.raster import (
 )
 from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
+from scenes.tex import Words
 
 PHASES = 4  # the training animation in steps: early, ..., late
 
@@ -212,8 +213,8 @@ class TrainingScene(StepScene):
         self.boundary.height = layout.BOUNDARY_SIZE
         self.boundary.move_to(layout.BOUNDARY_CENTER)
         self.border_colour = (rgb(theme["muted"]) * 255).astype(np.uint8)
-        caption = Text(self.labels["decision_boundary"], font=self.font, font_size=22,
-                       color=theme["muted"])
+        caption = Words(self.labels["decision_boundary"], font=self.font, font_size=22,
+                        color=theme["muted"])
         caption.next_to(self.boundary, UP, buff=0.12)
         self.still += [caption, self.point_legend(len(tr["X_val"]) > 0)]
         self.moving += [self.boundary]
@@ -228,8 +229,8 @@ class TrainingScene(StepScene):
                  for d in (UP, DOWN, LEFT, RIGHT)]
         sight = VGroup(Circle(size * 1.2, color=theme["text"], stroke_width=2.5), *ticks)
         entries = [(dot, "train_points"), (ring, "val_points"), (sight, "probe")]
-        legend = VGroup(*[VGroup(symbol, Text(self.labels[key], font=self.font, font_size=20,
-                                              color=theme["muted"])).arrange(RIGHT, buff=0.12)
+        legend = VGroup(*[VGroup(symbol, Words(self.labels[key], font=self.font, font_size=20,
+                                               color=theme["muted"])).arrange(RIGHT, buff=0.12)
                           for symbol, key in entries if validation or key != "val_points"])
         legend.arrange(RIGHT, buff=0.45).next_to(self.boundary, DOWN, buff=0.1)
         return legend
@@ -332,8 +333,8 @@ class TrainingScene(StepScene):
             points = np.array([self.axes.c2p(x, y) for x, y in zip(xs, np.minimum(tr[name], top))])
             curve = Polyline(stroke_color=colour, stroke_width=3)
             self.curves.append((points, curve))
-        legend = VGroup(*[Text(self.labels["train_loss" if name == "loss" else "val_loss"],
-                               font=self.font, font_size=22, color=colour)
+        legend = VGroup(*[Words(self.labels["train_loss" if name == "loss" else "val_loss"],
+                                font=self.font, font_size=22, color=colour)
                           for name, colour in curves]).arrange(RIGHT, buff=0.4)
         legend.next_to(self.axes, UP, buff=0.25).align_to(self.axes, LEFT).shift(0.3 * RIGHT)
         axis_name = self.labels["iteration"]
@@ -341,7 +342,7 @@ class TrainingScene(StepScene):
             axis_name += f" ({self.labels['log_time']})"
 
         def tick(text: str, at, direction, buff=0.1) -> Text:
-            return Text(text, font=self.font, font_size=20, color=theme["muted"]).next_to(
+            return Words(text, font=self.font, font_size=20, color=theme["muted"]).next_to(
                 at, direction, buff=buff)
 
         ticks = VGroup(tick("0", self.axes.c2p(0, 0), DOWN),
@@ -355,15 +356,15 @@ class TrainingScene(StepScene):
 
     def build_titles(self) -> None:
         theme = self.theme
-        title = Text(self.labels["weights_after"], font=self.font, font_size=30,
-                     color=theme["text"]).to_corner(UP + LEFT, buff=0.35)
+        title = Words(self.labels["weights_after"], font=self.font, font_size=30,
+                      color=theme["text"]).to_corner(UP + LEFT, buff=0.35)
         self.iteration = MonoNumber("0", font_size=30, color=theme["text"])
         # on the title's baseline: the bottom of its first glyph, not of a descender
         self.iteration.next_to(title, RIGHT, buff=0.25).align_to(title[0], DOWN)
         self.readout = MonoNumber("0.000", font_size=24, color=theme["text"])
         name = self.labels["loss"] + (" / " + self.labels["accuracy"] if "accuracy" in self.trace
                                       else "")
-        self.readout_name = Text(name, font=self.font, font_size=22, color=theme["muted"])
+        self.readout_name = Words(name, font=self.font, font_size=22, color=theme["muted"])
         self.readout_name.next_to(title, DOWN, buff=0.18).align_to(title, LEFT)
         self.readout.next_to(self.readout_name, RIGHT, buff=0.25)
         self.still += [title, self.readout_name]
@@ -371,7 +372,7 @@ class TrainingScene(StepScene):
 
     def divergence_note(self) -> Text:
         text = self.labels["diverged"].format(k=self.trace.diverged_at)
-        note = Text(text, font=self.font, font_size=24, color=self.theme["gradient"])
+        note = Words(text, font=self.font, font_size=24, color=self.theme["gradient"])
         return note.next_to(self.axes, UP, buff=0.5).align_to(self.axes, LEFT)
 
     # --- one frame ----------------------------------------------------------------------

@@ -14,7 +14,13 @@ from manim import Animation, ManimColor, Mobject, VMobject, interpolate_color
 from scenes.edge_labels import opacity as current_opacity
 
 
-class StyleTween(Animation):
+class InPlace(Animation):
+    """An animation that changes a mobject's style only, never its points: whatever
+    it animates stays where it stands, so a frame needs drawing again only where it
+    is (see scenes.redraw)."""
+
+
+class StyleTween(InPlace):
     """Tween a mobject's stroke (colour, width, opacity) or its overall opacity to new
     values; what is not given keeps its value."""
 
@@ -55,7 +61,7 @@ def fade_out(mobject: Mobject) -> StyleTween:
     return StyleTween(mobject, opacity=0.0, remover=True)
 
 
-class Reveal(Animation):
+class Reveal(InPlace):
     """A mobject comes in where it stands: every part's fill and stroke opacity rises
     from 0 to its own, with no copies (manim's FadeIn and Write copy the whole
     mobject, twice for FadeIn, which for a block of equations costs more than its

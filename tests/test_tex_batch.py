@@ -8,7 +8,10 @@ import numpy as np
 from manim import MathTex, config, tempconfig
 
 from core import config as configs
+from core import trainer
 from scenes import cache, tex_batch
+from scenes.registry import SCENES
+from scenes.settings import Settings
 from scenes.tex import TEMPLATE
 from tests import dry_run
 
@@ -88,3 +91,20 @@ def test_stand_ins_have_manims_parts_and_a_box_per_glyph():
     assert "<g id='unique000'>" in svg and "<g id='unique001'>" in svg
     assert svg.count("<path") == 2 + 4  # x 1 | = 0 . 5
     assert tex_batch.glyph_count(r"\partial L/\partial w_{11}") == 7  # ∂ L / ∂ w 1 1
+
+
+def test_the_stand_in_run_jumps_to_the_end_of_each_animation(monkeypatch):
+    """It only needs the formulas: stepping frames it never draws cost a cold render
+    most of its extra time."""
+    from manim import Scene
+    steps, plays, real_step, real_play = [], [], Scene.update_to_time, Scene.play
+    monkeypatch.setattr(Scene, "update_to_time",
+                        lambda self, t: steps.append(t) or real_step(self, t))
+    monkeypatch.setattr(Scene, "play",
+                        lambda self, *a, **k: plays.append(a) or real_play(self, *a, **k))
+    settings = Settings(trainer.train(configs.resolve(configs.load("post"))), "post", "dark",
+                        "en", {"precision": 3})
+    scene_class = type("ForwardScene", (SCENES["forward"].load(),), {"settings": settings})
+    with tempconfig(dry_run.QUIET):
+        assert len(tex_batch.formulas_of(scene_class)) > 10
+    assert plays and len(steps) <= len(plays)
