@@ -15,7 +15,7 @@ from string import Template
 
 import numpy as np
 
-from core.activations import HIDDEN, OUTPUT
+from core.activations import HIDDEN, LEAKY_SLOPE, OUTPUT
 from core.trace import Trace
 from scenes.numbers import MINUS, fmt
 
@@ -23,6 +23,15 @@ SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 HIDDEN_NAMES = ["h", "g", "k"]
 FUNCTION = {"sigmoid": (r"\sigma", "σ"), "tanh": (r"\tanh", "tanh"),
             "relu": (r"\mathrm{relu}", "relu"), "leaky_relu": (r"\mathrm{lrelu}", "lrelu")}
+# what each function is, written where it is first used: name(h) = its formula
+DEFINITION = {
+    "sigmoid": (r"\sigma(h) = 1 / (1 + e^{-h})", "σ(h) = 1 / (1 + e^(−h))"),
+    "tanh": (r"\tanh(h) = (e^{h} - e^{-h}) / (e^{h} + e^{-h})",
+             "tanh(h) = (e^h − e^(−h)) / (e^h + e^(−h))"),
+    "relu": (r"\mathrm{relu}(h) = \max(0, h)", "relu(h) = max(0, h)"),
+    "leaky_relu": (rf"\mathrm{{lrelu}}(h) = \max({LEAKY_SLOPE}\,h,\ h)",
+                   f"lrelu(h) = max({LEAKY_SLOPE}·h, h)"),
+}
 MOST_NAMED_TERMS = 2  # a longer sum of gradient × weight is written with numbers only
 
 
@@ -188,6 +197,19 @@ class Arithmetic:
         return Eq(rf"\left({', '.join(tex for tex, _ in names)}\right) = "
                   rf"\left({values_tex}\right)",
                   f"({', '.join(text for _, text in names)}) = ({values_tex})", **nums)
+
+    def function_at(self, layer: int) -> str:
+        """The function a node of this diagram layer applies (its key in DEFINITION)."""
+        return self.net["output"] if layer == self.last else self.net["activation"]
+
+    @staticmethod
+    def definition_eq(kind: str) -> Eq | None:
+        """What the function is, e.g. σ(h) = 1 / (1 + e^(−h)); None for one without
+        a name on screen (linear, softmax's own line)."""
+        if kind not in DEFINITION:
+            return None
+        tex, text = DEFINITION[kind]
+        return Eq(tex, text)
 
     def activation_eq(self, layer: int, j: int, t: int) -> Eq | None:
         """sigma(h_j) = sigma(1.0) = 0.731; None where the activation is linear."""

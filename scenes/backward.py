@@ -16,7 +16,7 @@ from manim import (
 
 from scenes import layout
 from scenes.edge_labels import keep_places, opacity
-from scenes.forward import ForwardScene
+from scenes.forward import MOST_LINES, ForwardScene
 from scenes.numbers import minus_signs
 from scenes.story import END_HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, write
@@ -243,6 +243,7 @@ class BackwardScene(UpdateStep, ForwardScene):
                         for e in self.net.diagram.layer_edges(layer)], run_time=1.0)
             self.play(*[FadeOut(next(old_values)) for _ in values],
                       *[fade_in(new) for new in values], run_time=0.6)
+            self.new_values_worked(layer + 1)
         self.value_labels = [label for values in new_values for label in values]
         words = {id(text): c for text, c in zip(said, compare)}
         for number, (page, shown) in enumerate(pages):  # a long loss line: its own screen
@@ -253,6 +254,22 @@ class BackwardScene(UpdateStep, ForwardScene):
             if number < len(pages) - 1:
                 self.hold()
                 self.play(fade_out(shown), run_time=0.4)
+
+    def new_values_worked(self, layer: int) -> None:
+        """How the layer's new values come from the new weights on the edges: node by
+        node, ringed with its edges, its weighted sum and activation."""
+        a = self.arith
+        for j in range(self.trace.layers[layer]):
+            eqs = [eq for eq in (a.weighted_sum(layer, j, 1), a.activation_eq(layer, j, 1)) if eq]
+            focus = self.focus(self.net.node(layer, j), self.net.edges_into(layer, j),
+                               self.theme["forward"])
+            for page, shown in self.pages(eqs, MOST_LINES):
+                self.cue(*page)
+                self.play(write(shown), *focus, run_time=1.2)
+                focus = []
+                self.hold(self.reading_time(len(page)))
+                self.play(fade_out(shown), run_time=0.4)
+        self.play(*self.unfocus(), run_time=0.4)
 
     # --- helpers ----------------------------------------------------------------------
 

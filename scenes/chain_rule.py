@@ -65,6 +65,7 @@ class ChainRuleScene(StoryScene):
                   "∂z/∂x = 2x + 2y = 2 × $x + 2 × $y $eq $dx",
                   agrees(2 * value(v["x"]) + 2 * value(v["y"]), d["x"]), x=self.op(v["x"]),
                   y=self.op(v["y"]), dx=d["x"])]
+        self.expansion = eqs[1]  # set beside the chain rule's result later
         shown = self.lines(eqs)
         self.cue(*eqs)
         self.play(write(shown[0]), run_time=1.0)
@@ -171,8 +172,12 @@ class ChainRuleScene(StoryScene):
                    Eq(r"\partial z/\partial y = \partial z/\partial t \cdot \partial t/\partial y"
                       r" = $g \times 1 = $dy", "∂z/∂y = ∂z/∂t · ∂t/∂y = $g × 1 = $dy",
                       g=self.op(d["t"]), dy=d["y"])]
-        shown = self.lines(add_eqs, red)
-        self.cue(*add_eqs)
+        # the same number the long way, from the opening: the chain rule agrees
+        words = self.labels["as_expanded"]
+        again = VGroup(self.text(words, size=MIN_TEXT_SIZE, color=self.theme["muted"]),
+                       self.tex(self.expansion, self.theme["muted"])).arrange(RIGHT, buff=0.15)
+        shown = self.stack(add_eqs, [self.line(eq, red) for eq in add_eqs] + [again])
+        self.cue(*add_eqs, f"{words} {self.expansion.text}")
         labels = [self.on_wire(self.wire_x, rf"\partial z/\partial x = {d['x']}", red, True),
                   self.on_wire(self.wire_y, rf"\partial z/\partial y = {d['y']}", red, True)]
         # the number the lines take, ringed where it stands on the wire
@@ -182,7 +187,7 @@ class ChainRuleScene(StoryScene):
         # the + gate hands its gradient back along both of its inputs
         self.play(pulse(self.wire_x, red, reverse=True), pulse(self.wire_y, red, reverse=True),
                   *[fade_in(m) for m in labels], run_time=1.2)
-        self.hold(self.reading_time(len(add_eqs)))
+        self.hold(self.reading_time(len(add_eqs) + 1))
         self.play(*self.ring(self.plus, None), *[FadeOut(r) for r in used], run_time=0.3)
         note = VGroup(*[self.text(row, size=MIN_TEXT_SIZE, color=self.theme["muted"])
                         for row in self.labels["add_gate"]]).arrange(DOWN, aligned_edge=LEFT)

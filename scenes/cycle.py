@@ -32,6 +32,9 @@ from scenes.tweens import StyleTween, fade_in
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 NUMBERS_REST = 3.0  # after a phase with a line of numbers: time to follow them
+# the counter and the key stand under the title: a value above the top node, clear of
+# the title, needs the network this much lower than the other scenes draw it
+NODES_TOP = layout.STORY_NODES_TOP - 0.1
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
 LABEL_ROOM = 0.55  # above a node: where its value may go
 NUMBERS_TOP = -1.4  # the phases' formulas and numbers (two rows at most) stay below
@@ -103,15 +106,16 @@ class CycleScene(ForwardScene):
     def draw_plain_network(self) -> StoryNetwork:
         tr = self.trace
         net = StoryNetwork(tr.layers, self.theme, self.font, self.largest_parameter(),
-                           bias=self.has_bias)
+                           bias=self.has_bias, top=NODES_TOP)
         net.diagram.set_weights(tr.weights(0), self.biases(0))
         net.name_nodes(self.node_names(), self.theme["text"])
         self.add(net)
         return net
 
-    # the colour of each phase's word while it plays: values, the error (the output
-    # flashes in it too), gradients, then the weights: four phases, four colours
-    PHASE_COLOURS = ("forward", "negative", "gradient", "positive")
+    # the colour of each phase's word while it plays: values and gradients in their
+    # keyed colours; the error (the output flashes in it too, the loss is plotted in
+    # it) and the update in the loss's colour, since blue and orange mean w's sign
+    PHASE_COLOURS = ("forward", "loss", "gradient", "loss")
 
     def phase_row(self) -> VGroup:
         """forward → error → backward → update, bottom left; the word of the phase
@@ -327,7 +331,7 @@ class CycleScene(ForwardScene):
         self.show_phase(1)
         loss = self.loss_readout(t)  # computed now: replaced, never morphed
         self.show_numbers(lines, [
-            Indicate(out, color=self.theme["negative"], scale_factor=1.3),
+            Indicate(out, color=self.theme["loss"], scale_factor=1.3),
             fade_in(loss), *self.sketch.add_point(t)])
         self.loss = loss
         self.wait(NUMBERS_REST if lines else PHASE_REST)

@@ -234,12 +234,16 @@ class ForwardScene(StoryScene):
 
     def forward_pass(self, t: int) -> None:
         tr, a = self.trace, self.arith
-        self.value_labels = []
+        self.value_labels, defined = [], set()
         for layer in range(1, len(tr.layers)):
             edges = self.net.diagram.layer_edges(layer - 1)
             self.play(*[self.net.flash(e, self.theme["forward"]) for e in edges], run_time=1.2)
             for j in range(tr.layers[layer]):
                 eqs = [e for e in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if e]
+                kind = a.function_at(layer)
+                if len(eqs) > 1 and kind not in defined and a.definition_eq(kind):
+                    eqs.append(a.definition_eq(kind))  # what σ is, where it first appears
+                    defined.add(kind)
                 said = {}
                 if layer == len(tr.layers) - 1 and a.net["output"] == "linear":
                     # no σ here, unlike the hidden units: said, not left to be guessed

@@ -20,7 +20,7 @@ class LossSketch(VGroup):
                  font: str, iteration_word: str):
         super().__init__()
         x0, y0, x1, y1 = box
-        self.losses, self.colour = losses, theme["negative"]
+        self.losses, self.colour = losses, theme["loss"]
         muted = theme["muted"]
 
         def number(text: str) -> MathTex:

@@ -331,7 +331,8 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         self.snapshot_times.append(self.renderer.time)
         self.snapshot_still.append(still)
         self.snapshots.append((name, [
-            (type(m).__name__, getattr(m, "tex_string", None) or getattr(m, "text", ""),
+            ("Text" if isinstance(m, Text) else "MathTex",
+             getattr(m, "tex_string", None) or getattr(m, "text", ""),
              layout.box(m), float(m.font_size), outline(m))
             for m in self.mobjects_on_screen() if opacity(m) > 0.5]))
 

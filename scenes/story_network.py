@@ -26,12 +26,15 @@ class StoryNetwork(VGroup):
     """Nodes, edges, weight labels and value labels of a small network."""
 
     def __init__(self, layers: list[int], theme: dict, font: str, max_abs_weight: float,
-                 width: float = layout.STORY_NETWORK_WIDTH, bias: bool = False):
+                 width: float = layout.STORY_NETWORK_WIDTH, bias: bool = False,
+                 top: float = layout.STORY_NODES_TOP):
+        """``top``: the highest node centre without bias units (a scene with more
+        under its title than the title lowers it)."""
         super().__init__()
         self.theme = theme
         self.bias = bias and self.room_for_bias_units(layers)
         # the tallest column spans the band where node centres may sit
-        top = layout.STORY_BIAS_TOP if self.bias else layout.STORY_NODES_TOP
+        top = layout.STORY_BIAS_TOP if self.bias else top
         band = top - layout.STORY_NODES_BOTTOM
         slots = self.slots(layers, self.bias)
         height = band * slots / (slots - 1) if slots > 1 else band
@@ -161,7 +164,9 @@ class StoryNetwork(VGroup):
             if self.layers[layer] == 1:  # a lone node: nothing above or below to stagger from
                 sides = tuple(side for side in sides if side not in STAGGERED)
             free, crowded = [], []  # sides clear of other labels; the rest, by overlap
-            others = self.taken + self.node_boxes()
+            # its own node is not in the way: a side is placed beside it already
+            others = self.taken + [layout.box(n) for n in self.diagram.all_nodes()
+                                   if n is not node]
             for side in sides:
                 box = layout.box(self._beside(label, node, side))
                 if not layout.inside_safe_area(box):

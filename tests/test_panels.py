@@ -169,7 +169,7 @@ def test_mono_number_matches_text_and_renders_its_glyphs_once(monkeypatch):
     assert number.width == pytest.approx(reference.width, rel=0.01)
     assert number.height == pytest.approx(reference.height, rel=0.01)
     created = []
-    monkeypatch.setattr(glyphs, "Text", lambda *a, **k: created.append(a) or Text(*a, **k))
+    monkeypatch.setattr(glyphs, "Words", lambda *a, **k: created.append(a) or Text(*a, **k))
     for size in (17, 24, 30):
         MonoNumber("12", size, "#ffffff")
     assert created == [], "glyphs are rendered once, then scaled to each size"

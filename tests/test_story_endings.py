@@ -32,6 +32,14 @@ def test_forward_ends_on_a_summary_and_the_posts_rounding():
     assert "1.235" in "".join(texts_at(scene.snapshots[-1])), "the last frame shows it"
 
 
+def test_forward_says_what_sigma_is_where_it_first_uses_it():
+    scene = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
+    said = lines(scene)
+    first = next(i for i, line in enumerate(said) if line.startswith("σ("))
+    assert said[first + 1] == "σ(h) = 1 / (1 + e^(−h))"
+    assert said.count("σ(h) = 1 / (1 + e^(−h))") == 1, "once, not at every node"
+
+
 def test_the_key_names_every_kind_of_green_number():
     """Inputs, hidden outputs and the output are all green: the key says so, not
     only σ(h)."""
@@ -72,6 +80,17 @@ def test_chain_rule_expands_first_and_names_upstream_only_where_it_defines_it(ch
     assert said[expanded + 1] == "∂z/∂x = 2x + 2y = 2 × 1 + 2 × 2 = 6"
     defined = next(i for i, line in enumerate(said) if line.startswith("upstream gradient:"))
     assert not any("upstream" in line for line in said[:defined])
+
+
+def test_the_chain_rules_result_stands_beside_the_expanded_one(chain_rule):
+    """The 6 by the chain rule and the 6 by expanding, on screen together."""
+    said = lines(chain_rule)
+    numeric = next(i for i, line in enumerate(said)
+                   if line.startswith("∂z/∂x = ∂z/∂t · ∂t/∂x = 6"))
+    assert said[numeric + 2] == "as expanding gave: ∂z/∂x = 2x + 2y = 2 × 1 + 2 × 2 = 6"
+    together = [texts_at(s) for s in chain_rule.snapshots
+                if any(r"2 \times 1 + 2 \times 2 = 6" in t for t in texts_at(s))]
+    assert any(any(r"6 \times 1 = 6" in t for t in shown) for shown in together)
 
 
 def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule):
@@ -128,6 +147,23 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     for phase in ("backward pass", "weight update"):
         assert any("v_{21}" in texts_at(snapshot) for snapshot in cycle.snapshots
                    if snapshot[0].startswith(phase)), f"named on its edge during {phase}"
+    # blue and orange are the key's signs of w: no phase and no loss point wears them
+    signs = {cycle.theme["positive"], cycle.theme["negative"]}
+    assert not signs & {cycle.theme[key] for key in cycle.PHASE_COLOURS}
+    assert cycle.sketch.colour not in signs
+
+
+def test_backwards_second_pass_works_out_each_new_value():
+    """After the update, each new value on a node comes with its working, from the
+    new weights on the edges: h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985 (the weights shown
+    are rounded), σ(h₁) = σ(0.985) = 0.728, ..., then ŷ and the loss."""
+    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    said = lines(scene)
+    second = said.index("h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985")
+    assert said[second + 1] == "σ(h₁) = σ(0.985) = 0.728"
+    output = said.index("ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022")
+    loss = next(i for i, line in enumerate(said) if line.endswith("= 0.522"))
+    assert second < output < loss
 
 
 def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
