@@ -241,9 +241,7 @@ class BackwardScene(UpdateStep, ForwardScene):
         for layer, values in enumerate(new_values):
             self.play(*[self.net.flash(e, self.theme["forward"])
                         for e in self.net.diagram.layer_edges(layer)], run_time=1.0)
-            self.play(*[FadeOut(next(old_values)) for _ in values],
-                      *[fade_in(new) for new in values], run_time=0.6)
-            self.new_values_worked(layer + 1)
+            self.new_values_worked(layer + 1, [next(old_values) for _ in values], values)
         self.value_labels = [label for values in new_values for label in values]
         words = {id(text): c for text, c in zip(said, compare)}
         for number, (page, shown) in enumerate(pages):  # a long loss line: its own screen
@@ -255,18 +253,22 @@ class BackwardScene(UpdateStep, ForwardScene):
                 self.hold()
                 self.play(fade_out(shown), run_time=0.4)
 
-    def new_values_worked(self, layer: int) -> None:
+    def new_values_worked(self, layer: int, olds: list, news: list) -> None:
         """How the layer's new values come from the new weights on the edges: node by
-        node, ringed with its edges, its weighted sum and activation."""
+        node, ringed with its edges, its weighted sum and activation; its old value
+        gives way to the new one as the working ends."""
         a = self.arith
-        for j in range(self.trace.layers[layer]):
+        for j, (old, new) in enumerate(zip(olds, news)):
             eqs = [eq for eq in (a.weighted_sum(layer, j, 1), a.activation_eq(layer, j, 1)) if eq]
             focus = self.focus(self.net.node(layer, j), self.net.edges_into(layer, j),
                                self.theme["forward"])
-            for page, shown in self.pages(eqs, MOST_LINES):
+            pages = self.pages(eqs, MOST_LINES)
+            for number, (page, shown) in enumerate(pages):
                 self.cue(*page)
                 self.play(write(shown), *focus, run_time=1.2)
                 focus = []
+                if number == len(pages) - 1:
+                    self.play(FadeOut(old), fade_in(new), run_time=0.5)
                 self.hold(self.reading_time(len(page)))
                 self.play(fade_out(shown), run_time=0.4)
         self.play(*self.unfocus(), run_time=0.4)

@@ -223,8 +223,9 @@ class ChainRuleScene(StoryScene):
         """cs231n's figure, symbols only, one idea at a time: a gate with its forward
         values above the wires; its local gradients; the upstream gradient coming back
         along z; the downstream gradients going on along x and y, each upstream × local."""
-        self.play(*[FadeOut(m) for m in self.mobjects
-                    if m is not self.title_mobject and m is not self.key], run_time=0.5)
+        # the title says what the figure is: any gate, z = f(x, y)
+        self.play(*[FadeOut(m) for m in self.mobjects if m is not self.key], run_time=0.5)
+        self.title_mobject = self.title_text(f"{self.labels['general_gate']}: z = f(x, y)")
         green, red = self.theme["forward"], self.theme["gradient"]
         gate = self.gate("f", [0.3, 0.9, 0])
         gate.scale(1.3)
@@ -261,7 +262,8 @@ class ChainRuleScene(StoryScene):
             rule, RIGHT)
         steps = [
             (self.labels["general_gate"] + ": z = f(x, y)",
-             [fade_in(wires), fade_in(gate), *[fade_in(m) for m in forward]]),
+             [fade_in(self.title_mobject), fade_in(wires), fade_in(gate),
+              *[fade_in(m) for m in forward]]),
             (self.labels["local_gradients"] + ": ∂z/∂x, ∂z/∂y",
              [fade_in(local), fade_in(local_words)]),
             (self.labels["upstream"] + ": ∂L/∂z",

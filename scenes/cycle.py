@@ -207,6 +207,8 @@ class CycleScene(ForwardScene):
         self.cue(self.labels["backward"], *gradient)
         self.show_phase(2)
         self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
+        if gradient:  # the formula, read before its numbers take its place
+            self.wait(PHASE_REST)
         name = self.name_edge(layer, i, j, a.weight_name(layer, i, j)[0])
         # the weight worked through: named, and its edge bright until the update
         edge = self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index((i, j))]

@@ -1,5 +1,6 @@
 """LaTeX for MathTex with only texlive-latex-base: the article class instead of
-manim's default standalone class (which lives in the much larger latex-extra)."""
+manim's default standalone class (which lives in the much larger latex-extra); and the
+formula and text types the scenes write with (Formula, Words), cheap to copy."""
 
 from manim import MathTex, Text, TexTemplate
 from manim.utils.iterables import hash_obj

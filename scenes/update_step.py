@@ -75,6 +75,17 @@ class UpdateStep:
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
         if back := self.come_back():
             self.play(*back, run_time=0.3)
+        # a weight still without a free place: its layer is laid out anew, so that the
+        # second pass finds every new weight on its edge
+        waiting = {id(m) for m, _ in self.given_way}
+        stuck = [layer for layer in layers if any(
+            id(m) in waiting for m in self.weight_labels.submobjects[
+                self.label_offset(layer):self.label_offset(layer + 1)])]
+        if stuck:
+            self.play(*[move for layer in stuck for move in self.relabel(
+                layer, self.parameter_texts(layer, 1), self.theme["text"])], run_time=0.6)
+            self.given_way = [(m, was) for m, was in self.given_way
+                              if any(m is label for label in self.weight_labels)]
 
     def change_on_edge(self, layer: int, k: int, old_texts: list[str], new_texts: list[str],
                        gradients: list[str], also: list) -> None:

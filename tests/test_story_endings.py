@@ -113,6 +113,7 @@ def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
     assert appeared == words, "local, then upstream, then downstream"
     last = texts_at(chain_rule.snapshots[-1])
     assert set(words) <= last
+    assert "anygate:z=f(x,y)" in last, "the title says what the figure is"
     assert any(r"\frac{\partial L}{\partial x}" in text for text in last)
 
 
@@ -164,6 +165,16 @@ def test_backwards_second_pass_works_out_each_new_value():
     output = said.index("ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022")
     loss = next(i for i, line in enumerate(said) if line.endswith("= 0.522"))
     assert second < output < loss
+    seen = {name: texts_at(snapshot) for name, snapshot in zip(
+        [name for name, _ in scene.snapshots], scene.snapshots)}
+    at_h1 = seen["h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985"]
+    # each weight a line uses stands on its edge, new, while the line is written
+    assert {"0.793", "0.193"} <= at_h1
+    assert {"0.390", "0.890"} <= seen["h₂ = 1 × 0.390 + 1 × 0.890 ≈ 1.279"]
+    assert {"0.276", "0.476"} <= seen["h₃ = 1 × 0.276 + 1 × 0.476 ≈ 0.753"]
+    # a value changes when its working is written, not before
+    assert "0.728" in at_h1 and not {"0.782", "0.680"} & at_h1
+    assert r"\hat{y} = 1.022" in seen["ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
 
 
 def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
