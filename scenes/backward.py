@@ -237,11 +237,14 @@ class BackwardScene(UpdateStep, ForwardScene):
         self.play(self.retitle(title), run_time=0.6)
         # layer by layer, as the first pass went: the signal reaches a layer, its new
         # values replace the old
-        old_values = iter(self.value_labels)
+        # the old values were the old weights': they leave, and each new one comes
+        # with its working
+        self.play(*[FadeOut(old) for old in self.value_labels if opacity(old) > 0],
+                  run_time=0.4)
         for layer, values in enumerate(new_values):
             self.play(*[self.net.flash(e, self.theme["forward"])
                         for e in self.net.diagram.layer_edges(layer)], run_time=1.0)
-            self.new_values_worked(layer + 1, [next(old_values) for _ in values], values)
+            self.new_values_worked(layer + 1, values)
         self.value_labels = [label for values in new_values for label in values]
         words = {id(text): c for text, c in zip(said, compare)}
         for number, (page, shown) in enumerate(pages):  # a long loss line: its own screen
@@ -253,12 +256,12 @@ class BackwardScene(UpdateStep, ForwardScene):
                 self.hold()
                 self.play(fade_out(shown), run_time=0.4)
 
-    def new_values_worked(self, layer: int, olds: list, news: list) -> None:
+    def new_values_worked(self, layer: int, news: list) -> None:
         """How the layer's new values come from the new weights on the edges: node by
-        node, ringed with its edges, its weighted sum and activation; its old value
-        gives way to the new one as the working ends."""
+        node, ringed with its edges, its weighted sum and activation, then its new
+        value."""
         a = self.arith
-        for j, (old, new) in enumerate(zip(olds, news)):
+        for j, new in enumerate(news):
             eqs = [eq for eq in (a.weighted_sum(layer, j, 1), a.activation_eq(layer, j, 1)) if eq]
             focus = self.focus(self.net.node(layer, j), self.net.edges_into(layer, j),
                                self.theme["forward"])
@@ -268,7 +271,7 @@ class BackwardScene(UpdateStep, ForwardScene):
                 self.play(write(shown), *focus, run_time=1.2)
                 focus = []
                 if number == len(pages) - 1:
-                    self.play(FadeOut(old), fade_in(new), run_time=0.5)
+                    self.play(fade_in(new), run_time=0.5)
                 self.hold(self.reading_time(len(page)))
                 self.play(fade_out(shown), run_time=0.4)
         self.play(*self.unfocus(), run_time=0.4)

@@ -85,6 +85,7 @@ class CycleScene(ForwardScene):
         readout = VGroup(self.counter, *[self.loss_readout(t) for t in range(shown + 1)])
         self.net.taken += [layout.box(m) for m in (self.title_mobject, self.key, readout)] + [
             SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
+        self.add(*self.sample_labels())
         self.counter = self.counter_readout(0)
         self.formula = self.numbers = None
         self.values = []  # the nodes' values of the last forward pass
@@ -102,6 +103,23 @@ class CycleScene(ForwardScene):
 
     def titles(self) -> list[str]:
         return [self.labels["cycle"]]
+
+    def sample_labels(self) -> list:
+        """The sample every iteration learns from, as the forward scene shows it: each
+        input's value left of its node, each target right of its output; none where
+        they do not all fit clear of the rest (the nodes' values then say it all)."""
+        a, net = self.arith, self.net
+        crowded = set(net.crowded)
+        labels = [net.value_label(0, i, f"{a.act_name(0, i)[0]} = {a.data(a.activation(0, i, 0))}",
+                                  self.theme["forward"]) for i in range(self.trace.layers[0])]
+        labels += [net.target_label(k, tex, self.theme["muted"])
+                   for k, (tex, _) in enumerate(self.targets())]
+        boxes = [layout.box(m) for m in labels]
+        if all(layout.inside_safe_area(b) for b in boxes) and net.crowded == crowded:
+            return labels
+        net.taken = [b for b in net.taken if b not in boxes]
+        net.crowded = crowded
+        return []
 
     def draw_plain_network(self) -> StoryNetwork:
         tr = self.trace
@@ -209,7 +227,9 @@ class CycleScene(ForwardScene):
         self.play(self.sweep(self.theme["gradient"], backwards=True), run_time=1.4)
         if gradient:  # the formula, read before its numbers take its place
             self.wait(PHASE_REST)
-        name = self.name_edge(layer, i, j, a.weight_name(layer, i, j)[0])
+        # its name and its value now: the update below starts from this number
+        name = self.name_edge(layer, i, j, f"{a.weight_name(layer, i, j)[0]} = "
+                                           f"{a.n(a.weight(layer, i, j, t))}")
         # the weight worked through: named, and its edge bright until the update
         edge = self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index((i, j))]
         marks = [fade_in(name), StyleTween(edge, stroke_color=self.theme["text"])]
@@ -243,7 +263,9 @@ class CycleScene(ForwardScene):
         return self.formula is None and self.numbers is None  # between two iterations
 
     def aside_for_note(self) -> list:
-        return [m for m in (self.phases, self.formula, self.sketch) if m is not None]
+        # the plot's points too: they are drawn beside its axes, not in them
+        return [m for m in (self.phases, self.formula, self.sketch, *self.sketch.drawn)
+                if m is not None]
 
     def most_moved(self, t: int) -> tuple[int, int]:
         """(from, to) of the output weight the update after state t changes most."""

@@ -28,7 +28,7 @@ def test_forward_ends_on_a_summary_and_the_posts_rounding():
     assert "ŷ = 1.233" in said
     # the post's own line (its figure), which a calculator confirms from its operands
     assert said[-1] == "ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235"
-    assert "hidden outputs to 2 decimals" in said[-2]
+    assert "blog post rounds σ(h) to 2 decimals first" in said[-2]
     assert "1.235" in "".join(texts_at(scene.snapshots[-1])), "the last frame shows it"
 
 
@@ -125,6 +125,7 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     first = seen["forward pass (iteration 0)"]
     assert not any(text.startswith("L = 0") for text in first), "no loss before its pass"
     assert r"\hat{y} = 1.233" in first, "the pass's values on the nodes"
+    assert {"x_{1} = 1", "x_{2} = 1", "y = 0"} <= first, "the sample it learns from"
     forward_again = seen["forward pass (iteration 1)"]
     assert not any(text.startswith("L = ") for text in forward_again), (
         "the new loss is not known before its pass, and the old one left with its number")
@@ -145,8 +146,8 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     error_line = said.index("∂L/∂ŷ = ŷ − y = 1.233 − 0 = 1.233")
     gradient = said.index("∂L/∂v₂₁ = σ(h₂) × ∂L/∂ŷ = 0.786 × 1.233 = 0.969")
     assert error_line < gradient < said.index("v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403")
-    for phase in ("backward pass", "weight update"):
-        assert any("v_{21}" in texts_at(snapshot) for snapshot in cycle.snapshots
+    for phase in ("backward pass", "weight update"):  # the update starts from 0.5
+        assert any("v_{21} = 0.5" in texts_at(snapshot) for snapshot in cycle.snapshots
                    if snapshot[0].startswith(phase)), f"named on its edge during {phase}"
     # blue and orange are the key's signs of w: no phase and no loss point wears them
     signs = {cycle.theme["positive"], cycle.theme["negative"]}
@@ -172,8 +173,9 @@ def test_backwards_second_pass_works_out_each_new_value():
     assert {"0.793", "0.193"} <= at_h1
     assert {"0.390", "0.890"} <= seen["h₂ = 1 × 0.390 + 1 × 0.890 ≈ 1.279"]
     assert {"0.276", "0.476"} <= seen["h₃ = 1 × 0.276 + 1 × 0.476 ≈ 0.753"]
-    # a value changes when its working is written, not before
+    # the old values leave with the old weights; a new one comes with its working
     assert "0.728" in at_h1 and not {"0.782", "0.680"} & at_h1
+    assert not {"0.786", "0.690", r"\hat{y} = 1.233"} & at_h1
     assert r"\hat{y} = 1.022" in seen["ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
 
 
@@ -186,9 +188,11 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
             if self.captions and hasattr(self, "sketch"):
                 dots = [m for m in self.mobjects if isinstance(m, Dot)]
                 cue = self.captions[-1][2].split("\n")[0]
-                self.seen[cue] = [float(d.get_center()[1]) for d in dots]
+                self.seen[cue] = [float(d.get_center()[1]) for d in dots
+                                  if d.get_fill_opacity() > 0]
+                self.during.setdefault(cue, []).append(self.seen[cue])
 
-    Watched.seen = {}
+    Watched.seen, Watched.during = {}, {}
     trace = trainer.train(config.load("post"))
     cycle = dry_run.run(Watched, Settings(trace, "post", "dark", "en",
                                           {"precision": 3, "iterations": 3}))
@@ -198,3 +202,6 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
     assert len(heights) == 4 and heights[0] > heights[1] > heights[2] > heights[3], (
         "the loss goes down")
     assert cycle.seen[cycle.labels["cycle_restart"]] == [], "the last frame is the first"
+    # the note on ≈ stands where the plot was: its points are set aside with it
+    note = " ".join(cycle.labels["approx_note"])
+    assert [] in cycle.during[note], "no point floats beside the note without its axes"
