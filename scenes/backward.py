@@ -235,12 +235,11 @@ class BackwardScene(UpdateStep, ForwardScene):
                 for c in compare]
         pages = self.pages([a.loss_eq(1), *said], 3)
         self.play(self.retitle(title), run_time=0.6)
-        # layer by layer, as the first pass went: the signal reaches a layer, its new
-        # values replace the old
-        # the old values were the old weights': they leave, and each new one comes
-        # with its working
-        self.play(*[FadeOut(old) for old in self.value_labels if opacity(old) > 0],
-                  run_time=0.4)
+        # the old values were the old weights': they leave; then layer by layer, as the
+        # first pass went, the signal reaches a layer and each new value comes with its
+        # working
+        if shown := [old for old in self.value_labels if opacity(old) > 0]:
+            self.play(*[FadeOut(old) for old in shown], run_time=0.4)
         for layer, values in enumerate(new_values):
             self.play(*[self.net.flash(e, self.theme["forward"])
                         for e in self.net.diagram.layer_edges(layer)], run_time=1.0)
@@ -274,7 +273,8 @@ class BackwardScene(UpdateStep, ForwardScene):
                     self.play(fade_in(new), run_time=0.5)
                 self.hold(self.reading_time(len(page)))
                 self.play(fade_out(shown), run_time=0.4)
-        self.play(*self.unfocus(), run_time=0.4)
+        if restore := self.unfocus():
+            self.play(*restore, run_time=0.4)
 
     # --- helpers ----------------------------------------------------------------------
 

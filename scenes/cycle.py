@@ -31,7 +31,7 @@ from scenes.tweens import StyleTween, fade_in
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
-NUMBERS_REST = 3.0  # after a phase with a line of numbers: time to follow them
+NUMBERS_REST = 4.0  # after a phase with a line of numbers: time to follow them
 # the counter and the key stand under the title: a value above the top node, clear of
 # the title, needs the network this much lower than the other scenes draw it
 NODES_TOP = layout.STORY_NODES_TOP - 0.1
@@ -228,8 +228,7 @@ class CycleScene(ForwardScene):
         if gradient:  # the formula, read before its numbers take its place
             self.wait(PHASE_REST)
         # its name and its value now: the update below starts from this number
-        name = self.name_edge(layer, i, j, f"{a.weight_name(layer, i, j)[0]} = "
-                                           f"{a.n(a.weight(layer, i, j, t))}")
+        name = self.name_edge(layer, i, j, self.weight_tag(layer, i, j, t))
         # the weight worked through: named, and its edge bright until the update
         edge = self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index((i, j))]
         marks = [fade_in(name), StyleTween(edge, stroke_color=self.theme["text"])]
@@ -239,6 +238,9 @@ class CycleScene(ForwardScene):
         self.show_phase(3)
         self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
         self.animate_weights(t + 1)
+        if update:  # the weight on its edge takes the value its line computed
+            old, name = name, self.name_edge(layer, i, j, self.weight_tag(layer, i, j, t + 1))
+            self.play(AnimationGroup(FadeOut(old), fade_in(name), lag_ratio=1), run_time=0.6)
         self.wait(NUMBERS_REST if update else PHASE_REST)
         if update:
             self.play(FadeOut(name), run_time=0.3)
@@ -274,6 +276,11 @@ class CycleScene(ForwardScene):
         steps = [(abs(float(new[i, j] - old[i, j])), i, j)
                  for i in range(old.shape[0]) for j in range(old.shape[1])]
         return max(steps)[1:]
+
+    def weight_tag(self, layer: int, i: int, j: int, t: int) -> str:
+        """A weight's name and its value at state t, for its edge: v_{21} = 0.5."""
+        a = self.arith
+        return f"{a.weight_name(layer, i, j)[0]} = {a.n(a.weight(layer, i, j, t))}"
 
     def name_edge(self, layer: int, i: int, j: int, tex: str) -> MathTex:
         """The weight's name along its edge, clear of the nodes and their names."""
