@@ -336,8 +336,9 @@ class CycleScene(ForwardScene):
             gone = [self.counter, self.numbers, self.formula, self.loss, *self.values]
             self.counter, self.numbers, self.formula, self.loss = counter, None, None, None
             self.values = []  # (a note on ≈ may come now, between two iterations)
-            self.play(*[FadeOut(m) for m in gone if m is not None], fade_in(counter),
-                      run_time=0.4)
+            # the old number leaves before the new one comes: never both in one place
+            self.play(AnimationGroup(AnimationGroup(*[FadeOut(m) for m in gone if m is not None]),
+                                     fade_in(counter), lag_ratio=1), run_time=0.6)
         # each phase's word and formula light first, then the phase plays, then it rests
         self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
         self.show_phase(0)
