@@ -228,7 +228,7 @@ class CycleScene(ForwardScene):
         if gradient:  # the formula, read before its numbers take its place
             self.wait(PHASE_REST)
         # its name and its value now: the update below starts from this number
-        name = self.name_edge(layer, i, j, self.weight_tag(layer, i, j, t))
+        name = self.tag_edge(layer, i, j, t)
         # the weight worked through: named, and its edge bright until the update
         edge = self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index((i, j))]
         marks = [fade_in(name), StyleTween(edge, stroke_color=self.theme["text"])]
@@ -239,7 +239,7 @@ class CycleScene(ForwardScene):
         self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
         self.animate_weights(t + 1)
         if update:  # the weight on its edge takes the value its line computed
-            old, name = name, self.name_edge(layer, i, j, self.weight_tag(layer, i, j, t + 1))
+            old, name = name, self.tag_edge(layer, i, j, t + 1)
             self.play(AnimationGroup(FadeOut(old), fade_in(name), lag_ratio=1), run_time=0.6)
         self.wait(NUMBERS_REST if update else PHASE_REST)
         if update:
@@ -277,17 +277,18 @@ class CycleScene(ForwardScene):
                  for i in range(old.shape[0]) for j in range(old.shape[1])]
         return max(steps)[1:]
 
-    def weight_tag(self, layer: int, i: int, j: int, t: int) -> str:
-        """A weight's name and its value at state t, for its edge: v_{21} = 0.5."""
+    def tag_edge(self, layer: int, i: int, j: int, t: int) -> MathTex:
+        """The weight's name and its value at state t along its edge (v_{21} = 0.5),
+        clear of the nodes, their names and values; its name alone where that does not
+        fit."""
         a = self.arith
-        return f"{a.weight_name(layer, i, j)[0]} = {a.n(a.weight(layer, i, j, t))}"
-
-    def name_edge(self, layer: int, i: int, j: int, tex: str) -> MathTex:
-        """The weight's name along its edge, clear of the nodes and their names."""
-        label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
+        name = a.weight_name(layer, i, j)[0]
         k = self.net.diagram.edge_pairs(layer).index((i, j))
-        place_along_edges(self.net.diagram, [(layer, k, label)],
-                          [*self.net.names, *self.values, *self.net.taken])
+        avoid = [*self.net.names, *self.values, *self.net.taken]
+        for tex in (f"{name} = {a.n(a.weight(layer, i, j, t))}", name):
+            label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
+            if place_along_edges(self.net.diagram, [(layer, k, label)], avoid):
+                break
         return label
 
     def numbers_room(self) -> float:
