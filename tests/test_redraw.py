@@ -37,20 +37,21 @@ class Still(LocalRedraw, Scene):
 
 
 def picture():
-    """An edge, a label on it, a ring on the label (not on the edge), a far label."""
+    """A scene of an edge, a label on it, a ring on the label (not on the edge) and a
+    far label, with a restyle of the edge: (scene, its mobjects, the tween, what the
+    scene redraws while it plays)."""
     edge = Line([-4, -1, 0], [0, 1, 0], color="#4477ff", stroke_width=4)
     on_edge = Square(0.5, color="#ffffff", fill_opacity=1).move_to(edge.get_center())
     ring = Circle(0.4, color="#ff8800").move_to(on_edge.get_right())
     far = Square(0.5, color="#44ff44", fill_opacity=1).move_to([5, 2.5, 0])
-    return edge, on_edge, ring, far
+    scene = Still()
+    scene.add(edge, on_edge, ring, far)
+    tween = StyleTween(edge, stroke_color="#ff0000", stroke_width=8)
+    return scene, (edge, on_edge, ring, far), tween, scene.get_moving_mobjects(tween)
 
 
 def test_a_restyle_redraws_what_overlaps_it_and_what_overlaps_that_only():
-    scene = Still()
-    edge, on_edge, ring, far = picture()
-    scene.add(edge, on_edge, ring, far)
-    tween = StyleTween(edge, stroke_color="#ff0000", stroke_width=8)
-    moving = scene.get_moving_mobjects(tween)
+    scene, (edge, on_edge, ring, far), _, moving = picture()
     assert edge in moving and on_edge in moving and ring in moving, "all it can touch"
     assert far not in moving
     moved = edge.animate.shift([0, 1, 0]).build()  # changes points: anything may move
@@ -59,11 +60,7 @@ def test_a_restyle_redraws_what_overlaps_it_and_what_overlaps_that_only():
 
 
 def test_a_frame_of_a_restyle_is_the_frame_manim_draws():
-    scene = Still()
-    edge, on_edge, ring, far = picture()
-    scene.add(edge, on_edge, ring, far)
-    tween = StyleTween(edge, stroke_color="#ff0000", stroke_width=8)
-    moving = scene.get_moving_mobjects(tween)
+    scene, _, tween, moving = picture()
     still = [m for m in scene.mobjects if m not in moving]
     camera = Camera()
     background = drawn(camera, *still)
