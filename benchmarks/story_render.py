@@ -9,7 +9,7 @@ and prints median wall times (of --repeat runs, interleaved), the video's length
 the ratio scene / floor (target for backward: <= 1.5). Then, at 480p15 (l):
   cold      the first render with an empty cache (every formula typeset)
   warm      the same render again, on the cache the cold one filled
-and the ratio cold / warm (target <= 1.3).
+each the median of --repeat such pairs, and the ratio cold / warm (target <= 1.3).
 Run from anywhere: .venv/bin/python benchmarks/story_render.py [--scenes backward ...]
 [--repeat N]
 """
@@ -121,9 +121,12 @@ def main() -> None:
                   f"floor {floor:6.2f} s  ratio {ratio:4.2f}"
                   f"{' OVER' if name == 'backward' and ratio > TARGETS['floor'] else ''}")
         for name in args.scenes:
-            cold_cache = tempfile.mkdtemp(prefix="cold-", dir=out_dir)
-            cold = run_child(name, "l", out_dir, cold_cache)["render_s"]
-            warm = run_child(name, "l", out_dir, cold_cache)["render_s"]
+            runs = {"cold": [], "warm": []}
+            for _ in range(args.repeat):  # each pair on a cache of its own, empty at first
+                cold_cache = tempfile.mkdtemp(prefix="cold-", dir=out_dir)
+                runs["cold"].append(run_child(name, "l", out_dir, cold_cache)["render_s"])
+                runs["warm"].append(run_child(name, "l", out_dir, cold_cache)["render_s"])
+            cold, warm = (statistics.median(runs[k]) for k in ("cold", "warm"))
             ratio = cold / warm
             print(f"480p15 {name:<10} cold {cold:6.2f} s  warm {warm:6.2f} s  ratio {ratio:4.2f}"
                   f"{' OVER' if ratio > TARGETS['cold'] else ''}")

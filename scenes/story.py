@@ -55,6 +55,9 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
 
     settings: Settings | None = None
     default_config = "post"
+    # keep a record of the texts on screen after every step (``snapshots``), which the
+    # layout tests read; off in a render, where it would cost a twentieth of the time
+    records_layout = False
     OPTIONS = (
         Option("precision", 3, "decimals of the numbers shown", int, 1, 6),
         Option("pace", 1.0, "time of every step and hold, times this: 2 = twice as long",
@@ -327,7 +330,9 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
 
     def snapshot(self, name: str, still: bool = False) -> None:
         """Boxes, sizes and outlines (turned with a label that lies along its edge)
-        of the texts on screen now, for the layout tests."""
+        of the texts on screen now, for the layout tests (with ``records_layout``)."""
+        if not self.records_layout:
+            return
         self.snapshot_times.append(self.renderer.time)
         self.snapshot_still.append(still)
         self.snapshots.append((name, [

@@ -53,6 +53,21 @@ class FramelessRenderer(CairoRenderer):
         return self.camera.pixel_array
 
 
+class Frameless:
+    """A scene for the ``FramelessRenderer``: it skips manim's split of each animation's
+    mobjects into still and moving ones, which walks every family and only serves
+    drawing (a tenth of a run without frames)."""
+
+    def get_moving_and_static_mobjects(self, animations) -> tuple[list, list]:
+        return list(self.mobjects), []
+
+
+def frameless(scene_class: type, **attributes) -> type:
+    """``scene_class`` to run without frames (``Frameless``), with these attributes."""
+    bases = (scene_class,) if issubclass(scene_class, Frameless) else (Frameless, scene_class)
+    return type(scene_class.__name__, bases, attributes)
+
+
 def glyph_count(tex: str) -> int:
     """About how many glyphs a piece of TeX sets: a command is one, braces, scripts'
     marks, spacing and blanks none."""
@@ -98,7 +113,7 @@ def formulas_of(scene_class: type) -> list[tuple[str, str | None, TexTemplate]]:
         try:
             with tempconfig({"dry_run": True, "write_to_movie": False,
                              "save_last_frame": False}):
-                plain = type(scene_class.__name__, (scene_class,), {"make_slides": False})
+                plain = frameless(scene_class, make_slides=False)
                 plain(renderer=FramelessRenderer(skip_animations=True)).render()
         finally:
             tex_mobject.tex_to_svg_file = real

@@ -15,7 +15,7 @@ QUIET = {"dry_run": True, "quality": "low_quality", "disable_caching": True,
 def run(scene_class: type, settings: Settings, typeset_ahead: bool = False):
     """The scene, constructed and rendered with these settings, without frames; with
     ``typeset_ahead``, its formulas first typeset in one batch, as a render does."""
-    made = type(scene_class.__name__, (scene_class,), {"settings": settings})
+    made = tex_batch.frameless(scene_class, settings=settings, records_layout=True)
     with cache.Scratch() as scratch, tempconfig(QUIET | scratch.dirs):
         if typeset_ahead:
             tex_batch.prefetch(made, settings)

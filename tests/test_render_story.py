@@ -36,16 +36,18 @@ def rendered(tmp_path_factory, post_trace):
     from cli.render import render
 
     out, folder = {}, tmp_path_factory.mktemp("story")
-    for name in STORY:  # these tests look at frames, not at pacing: a quarter of the time,
-        pace = 0.5 if name == "cycle" else 0.25  # but the cycle's phases as they play
-        settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "pace": pace})
-        args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
-                                  output=str(folder / f"{name}.mp4"), theme="dark", lang="en",
-                                  captions=True)
-        path, scene, _ = render(SCENES[name], settings, args)
-        frames, duration = decode(path)
-        cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
-        out[name] = (scene, frames, duration, cues)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in STORY:  # these tests look at frames, not at pacing: a quarter of the
+            pace = 0.5 if name == "cycle" else 0.25  # time, but the cycle's phases as they play
+            settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "pace": pace})
+            args = argparse.Namespace(config="post", quality="l", format=None,
+                                      transparent=False, output=str(folder / f"{name}.mp4"),
+                                      theme="dark", lang="en", captions=True)
+            patch.setattr(SCENES[name].load(), "records_layout", True)
+            path, scene, _ = render(SCENES[name], settings, args)
+            frames, duration = decode(path)
+            cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
+            out[name] = (scene, frames, duration, cues)
     return out
 
 

@@ -108,3 +108,29 @@ def test_the_stand_in_run_jumps_to_the_end_of_each_animation(monkeypatch):
     with tempconfig(dry_run.QUIET):
         assert len(tex_batch.formulas_of(scene_class)) > 10
     assert plays and len(steps) <= len(plays)
+
+
+def test_a_run_without_frames_skips_the_split_into_still_and_moving(monkeypatch):
+    """That split walks every family of every animation and only serves drawing."""
+    from manim import Scene
+    splits, real = [], Scene.get_moving_and_static_mobjects
+    monkeypatch.setattr(Scene, "get_moving_and_static_mobjects",
+                        lambda self, a: splits.append(a) or real(self, a))
+    settings = Settings(trainer.train(configs.resolve(configs.load("post"))), "post", "dark",
+                        "en", {"precision": 3})
+    scene = dry_run.run(SCENES["chain-rule"].load(), settings)
+    assert scene.captions and not splits
+
+
+def test_only_the_layout_tests_keep_snapshots_of_the_layout():
+    """A render's scene records nothing nobody reads; a test's scene records each step."""
+    settings = Settings(trainer.train(configs.resolve(configs.load("post"))), "post", "dark",
+                        "en", {"precision": 3})
+    chain_rule = SCENES["chain-rule"].load()
+    assert not chain_rule.records_layout
+    assert dry_run.run(chain_rule, settings).snapshots
+    plain = tex_batch.frameless(chain_rule, settings=settings)
+    with cache.Scratch() as scratch, tempconfig(dry_run.QUIET | scratch.dirs):
+        scene = plain(renderer=tex_batch.FramelessRenderer())
+        scene.render()
+    assert scene.captions and not scene.snapshots
