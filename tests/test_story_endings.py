@@ -180,6 +180,21 @@ def test_backwards_second_pass_works_out_each_new_value():
     assert r"\hat{y} = 1.022" in seen["ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
 
 
+def test_backwards_values_come_back_after_giving_way_to_an_update():
+    """A node's value that makes room for a weight and its gradient returns once they
+    have gone: each group of update lines ends with every node's value in place (a
+    place kept for the second pass's value is not a label on screen)."""
+    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    last = {}  # each caption's last still moment: its lines held to be read
+    for snapshot, still in zip(scene.snapshots, scene.snapshot_still):
+        if still:
+            last[snapshot[0]] = texts_at(snapshot)
+    groups = [name for name in last if "←" in name and name.split()[0] in ("w₁₁", "w₂₁", "v₁₁")]
+    assert len(groups) == 3
+    for name in groups:
+        assert {"0.731", "0.786", "0.690", r"\hat{y} = 1.233"} <= last[name], name
+
+
 def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
     base = SCENES["cycle"].load()
 
