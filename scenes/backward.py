@@ -338,7 +338,7 @@ class BackwardScene(UpdateStep, ForwardScene):
     def fixed_texts(self) -> list:
         """What edge labels keep clear of besides each other."""
         return self.value_labels + self.later_values + self.grad_labels + self.used_gradients + [
-            self.widest_title, self.widest_legend, layout.EQ_ZONE]
+            self.widest_title, *self.key_rows(self.widest_legend), layout.EQ_ZONE]
 
     def show_in_chunks(self, eqs: list, colour: str, layer: int) -> None:
         """A weight layer's lines (one per edge, in edge order) a few at a time, as many

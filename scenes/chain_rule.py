@@ -9,6 +9,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    AnimationGroup,
     Arrow,
     Circle,
     Create,
@@ -224,6 +225,10 @@ class ChainRuleScene(StoryScene):
         values above the wires; its local gradients; the upstream gradient coming back
         along z; the downstream gradients going on along x and y, each upstream × local."""
         # the title says what the figure is: any gate, z = f(x, y)
+        # the key gains the local gradients' colour: they are neither values nor ∂L/∂…
+        key = self.number_key((("value", "forward"), ("gradient", "gradient"),
+                               ("local_gradient", "text")))
+        key.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
         self.play(*[FadeOut(m) for m in self.mobjects if m is not self.key], run_time=0.5)
         self.title_mobject = self.title_text(f"{self.labels['general_gate']}: z = f(x, y)")
         green, red = self.theme["forward"], self.theme["gradient"]
@@ -263,7 +268,8 @@ class ChainRuleScene(StoryScene):
         steps = [
             (self.labels["general_gate"] + ": z = f(x, y)",
              [fade_in(self.title_mobject), fade_in(wires), fade_in(gate),
-              *[fade_in(m) for m in forward]]),
+              *[fade_in(m) for m in forward],
+              AnimationGroup(FadeOut(self.key), fade_in(key), lag_ratio=1)]),
             (self.labels["local_gradients"] + ": ∂z/∂x, ∂z/∂y",
              [fade_in(local), fade_in(local_words)]),
             (self.labels["upstream"] + ": ∂L/∂z",
@@ -271,7 +277,8 @@ class ChainRuleScene(StoryScene):
             (self.labels["downstream"] + ": ∂L/∂x = ∂L/∂z · ∂z/∂x, ∂L/∂y = ∂L/∂z · ∂z/∂y",
              [*[Create(a) for a in downstream_arrows], *[write(m) for m in down],
               fade_in(rule)]),
-            (f"{self.example_words()} {example_eq.text}", [fade_in(example)]),
+            (f"{self.example_words()} {example_eq.text} {self.labels['gate_roles']}",
+             [fade_in(example)]),
         ]
         for number, (words, moves) in enumerate(steps):
             self.cue(words)
@@ -301,7 +308,12 @@ class ChainRuleScene(StoryScene):
                      Formula(r"z = (x + y)^2", font_size=TEX_SIZE, color=self.theme["muted"]))
         words.arrange(RIGHT, buff=0.15)
         line = self.lines([self.gate_example()], self.theme["gradient"])
-        return VGroup(words, line).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+        # which of its names play the general gate's z and L
+        roles = self.text(self.labels["gate_roles"], size=MIN_TEXT_SIZE,
+                          color=self.theme["muted"])
+        line = VGroup(line, roles.next_to(line, RIGHT, buff=0.3))
+        # at the right, as the rules above it, clear of ∂L/∂y at the bottom left
+        return VGroup(words, line).arrange(DOWN, buff=0.2, aligned_edge=RIGHT)
 
     def back_arrow(self, start_x: float, end_x: float, level: float, colour: str) -> Arrow:
         """A gradient's way back, under its wire: right to left, the head where it goes."""

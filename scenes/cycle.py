@@ -76,14 +76,16 @@ class CycleScene(ForwardScene):
         key.next_to(self.title_mobject, DOWN, buff=0.25).to_edge(RIGHT, buff=layout.SAFE_MARGIN)
         # where a node or the value above it would be there (a tall network), none
         above = [(x0, y0, x1, y1 + LABEL_ROOM) for x0, y0, x1, y1 in self.net.node_boxes()]
-        self.key = key if not layout.overlap(layout.box(key), above, 0.0) else VGroup()
+        rows = [layout.box(row) for row in self.key_rows(key)]
+        self.key = key if not any(layout.overlap(row, above, 0.0) for row in rows) else VGroup()
         self.add(self.key)
         self.phases = self.phase_row()
         # no loss is on screen before its forward pass computed it
         self.counter, self.loss = self.counter_readout(shown), None
         # the nodes' values keep clear of every text around the network
         readout = VGroup(self.counter, *[self.loss_readout(t) for t in range(shown + 1)])
-        self.net.taken += [layout.box(m) for m in (self.title_mobject, self.key, readout)] + [
+        self.net.taken += [layout.box(m) for m in (
+            self.title_mobject, readout, *(self.key_rows(key) if self.key else []))] + [
             SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
         self.add(*self.sample_labels())
         self.counter = self.counter_readout(0)
@@ -103,6 +105,11 @@ class CycleScene(ForwardScene):
 
     def titles(self) -> list[str]:
         return [self.labels["cycle"]]
+
+    def key_symbols(self) -> dict[str, str]:
+        """None: the key stands beside the counter, short (the formulas name the
+        numbers)."""
+        return {}
 
     def sample_labels(self) -> list:
         """The sample every iteration learns from, as the forward scene shows it: each
@@ -178,8 +185,12 @@ class CycleScene(ForwardScene):
                  r"\partial L/\partial w = \textstyle\sum_j \partial L/\partial \hat{y}_j"
                  r" \cdot \partial \hat{y}_j/\partial w")
         sources = [r"\hat{y} = f(x;\, w)", a.loss_formula(), chain, a.update_rule()[0]]
-        return [Formula(tex, font_size=TEX_SIZE, color=self.theme["text"]).next_to(
-            self.phases, UP, buff=0.3, aligned_edge=LEFT) for tex in sources]
+        formulas = [Formula(tex, font_size=TEX_SIZE, color=self.theme["text"])
+                    for tex in sources]
+        # the update is every weight's, though one weight is worked through above it
+        every = self.text(self.labels["every_weight"], size=34)
+        formulas[-1] = VGroup(every, formulas[-1]).arrange(RIGHT, buff=0.25)
+        return [f.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT) for f in formulas]
 
     def show_phase(self, phase: int) -> None:
         """Light the phase's word and write its formula in place of the last formula
@@ -319,7 +330,7 @@ class CycleScene(ForwardScene):
         line.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         line.next_to(self.formula if keep_formula else self.phases, UP, buff=0.3,
                      aligned_edge=LEFT)  # the formulas' place, or above the formula
-        self.eq_groups.append((line, any(not eq.exact for eq in eqs)))  # ≈ is explained
+        self.track_lines(line, eqs)  # ≈ is explained
         kept = self.formula if keep_formula else None
         gone = [m for m in (self.formula, self.numbers) if m is not None and m is not kept]
         swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1)

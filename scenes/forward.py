@@ -4,6 +4,7 @@ its arithmetic, h = sum of inputs x weights, then its activation, then the loss.
 from functools import cached_property
 
 from manim import (
+    DOWN,
     RIGHT,
     UP,
     FadeOut,
@@ -25,6 +26,7 @@ DIMMED = 0.3  # edges and labels not in use while a node is computed
 MOST_LINES = 3  # of the summary on one screen
 POST_DECIMALS = 2  # the post writes its hidden outputs with two decimals
 KEY_GAP = 0.6  # at least between the title and the key, top left and top right
+KEY_ROW_GAP = 0.12  # between the key's rows, where it takes several
 
 
 class ForwardScene(StoryScene):
@@ -92,8 +94,8 @@ class ForwardScene(StoryScene):
         # and so does the widest title
         self.widest_title = max((self.title_text(words) for words in self.titles()),
                                 key=lambda title: title.width)
-        net.taken += [layout.box(self.widest_legend), layout.box(self.widest_title),
-                      layout.EQ_ZONE]
+        net.taken += [*map(layout.box, self.key_rows(self.widest_legend)),
+                      layout.box(self.widest_title), layout.EQ_ZONE]
         inputs = [net.value_label(0, i, text, self.theme["forward"])
                   for i, text in enumerate(input_texts)]
         targets = [net.target_label(k, tex, self.theme["muted"])
@@ -108,8 +110,8 @@ class ForwardScene(StoryScene):
                  for layer in range(len(tr.layers) - 1)]
         self.weight_labels = net.make_weight_labels(texts, self.theme["text"],
                                                     inputs + targets + placeholders
-                                                    + [self.widest_title, self.widest_legend,
-                                                       layout.EQ_ZONE],
+                                                    + [self.widest_title, layout.EQ_ZONE,
+                                                       *self.key_rows(self.widest_legend)],
                                                     self.theme["background"])
         net.name_nodes(self.node_names(), self.theme["text"])
         self.add(net, *inputs, *targets, self.weight_labels, self.legend)
@@ -194,20 +196,32 @@ class ForwardScene(StoryScene):
         return ["w"]
 
     def sign_legend(self, symbol: str, values=None) -> VGroup:
-        """What colours mean, in one row at the top right: the quantity on the edges, a
+        """What colours and widths mean, at the top right: the quantity on the edges, a
         swatch of each colour with its sign (only the signs its ``values`` have; both
-        when not given), then the colour of each kind of number the scene writes
-        (values; gradients), with what they are where there is room. A swatch is a
-        wedge, thin to thick: an edge's width tells the size."""
-        signs = self.sign_swatches(symbol, values)
-        key = self.number_key(self.NUMBER_COLOURS,
-                              self.arith.hidden_symbols() if self.key_has_room else None)
-        legend = VGroup(*signs, *key).arrange(RIGHT, buff=0.3)
+        when not given) and what an edge's width tells; then the colour of each kind of
+        number the scene writes (values; gradients) with what they are. In one row where
+        it fits beside the title, else in two, the colours of the numbers below."""
+        signs, symbols = self.sign_swatches(symbol, values), self.key_symbols()
+        key = self.number_key(self.NUMBER_COLOURS, symbols)
+        if self.key_in_one_row:
+            legend = VGroup(*signs, *key).arrange(RIGHT, buff=0.3)
+        else:  # each kind of number with its symbol on a row of its own: a narrow column
+            rows = [signs, *key] if symbols else [signs, key]
+            legend = VGroup(*rows).arrange(DOWN, aligned_edge=RIGHT, buff=KEY_ROW_GAP)
         return legend.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
 
+    def key_symbols(self) -> dict[str, str]:
+        """What the key says the numbers of each colour are (σ(h), ∂L/∂h)."""
+        return self.arith.hidden_symbols()
+
+    def key_rows(self, legend: VGroup) -> list[VGroup]:
+        """A key's rows, each a place of its own that labels keep clear of (a key of
+        several rows leaves free the corner beside its shorter ones)."""
+        return [legend] if self.key_in_one_row else list(legend.submobjects)
+
     def sign_swatches(self, symbol: str, values=None) -> VGroup:
-        """``symbol:`` and a wedge with its sign for each sign of ``values`` (None:
-        both), in a row."""
+        """``symbol:``, a wedge with its sign for each sign of ``values`` (None: both),
+        then "width ∝ |symbol|", in a row. A wedge runs thin to thick, as edges do."""
         muted = self.theme["muted"]
         row = VGroup(Formula(f"{symbol}:", font_size=TEX_SIZE, color=muted))
         signs = {True, False} if values is None else {float(v) >= 0 for v in values}
@@ -219,14 +233,17 @@ class ForwardScene(StoryScene):
                                 fill_opacity=1)
                 label = Formula(f"{relation} 0", font_size=TEX_SIZE, color=muted)
                 row.add(VGroup(wedge, label.next_to(wedge, RIGHT, buff=0.12)))
+        width = self.text(self.labels["edge_width"], size=32, color=muted)
+        size = Formula(rf"\propto |{symbol}|", font_size=TEX_SIZE, color=muted)
+        row.add(VGroup(width, size.next_to(width, RIGHT, buff=0.15)))
         return row.arrange(RIGHT, buff=0.3)
 
     @cached_property
-    def key_has_room(self) -> bool:
-        """Whether the widest key (both signs, the widest quantity) with what the
-        numbers are (σ(h), ∂L/∂h) fits beside the widest title: then every key of
-        the scene says it, else none does."""
-        key = self.number_key(self.NUMBER_COLOURS, self.arith.hidden_symbols()).width
+    def key_in_one_row(self) -> bool:
+        """Whether the widest key (both signs, the widest quantity, what the numbers
+        are) fits in one row beside the widest title: then every key of the scene is
+        one row, else every key is a column of rows."""
+        key = self.number_key(self.NUMBER_COLOURS, self.key_symbols()).width
         widest = max(self.sign_swatches(symbol).width for symbol in self.edge_symbols())
         title = max(self.title_text(words).width for words in self.titles())
         room = 2 * (layout.FRAME_X - layout.SAFE_MARGIN) - title - KEY_GAP

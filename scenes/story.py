@@ -119,6 +119,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         # made by lines(), while they may be on screen; whether one of its lines says ≈
         self.eq_groups: list[tuple[VGroup, bool]] = []
         self.approx_seen = self.approx_explained = False
+        self.first_approx: Eq | None = None  # the first line with ≈, which its note quotes
         # (moment, [(kind, text, box, font size, outline)])
         self.snapshots: list[tuple[str, list[tuple]]] = []
         self.snapshot_times: list[float] = []  # when each was taken, in seconds
@@ -187,8 +188,15 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
 
     def stack(self, eqs: list, shown: list[Mobject]) -> VGroup:
         group = VGroup(*shown).arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP)
-        self.eq_groups.append((group, any(isinstance(e, Eq) and not e.exact for e in eqs)))
+        self.track_lines(group, eqs)
         return group.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+
+    def track_lines(self, group: VGroup, eqs: list) -> None:
+        """Keep track of a group of lines while it may be on screen: whether a line of
+        it says ≈, and the first such line of the scene, which the note on ≈ quotes."""
+        inexact = [e for e in eqs if isinstance(e, Eq) and not e.exact]
+        self.eq_groups.append((group, bool(inexact)))
+        self.first_approx = self.first_approx or next(iter(inexact), None)
 
     def line(self, eq: "Eq | str | Text", color: str | None) -> Mobject:
         return eq if isinstance(eq, Text) else self.wrapped(eq, color)
@@ -249,10 +257,12 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         area is free: what ≈ means, as a step of its own."""
         self.approx_explained = True
         words = self.labels["approx_note"]
-        note = VGroup(*[self.text(line, color=self.theme["muted"]) for line in words]).arrange(
-            DOWN, aligned_edge=LEFT, buff=0.2)
+        # the line it speaks of, again: its own place may have been taken meanwhile
+        quoted = [self.wrapped(self.first_approx, self.theme["muted"])] if self.first_approx else []
+        note = VGroup(*quoted, *[self.text(line, color=self.theme["muted"]) for line in words]
+                      ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         self.place_note(note)
-        self.cue(" ".join(words))
+        self.cue(*([self.first_approx.text] if self.first_approx else []), " ".join(words))
         aside = self.aside_for_note()
         if aside:
             self.play(*[StyleTween(m, opacity=0) for m in aside], run_time=0.3)

@@ -40,11 +40,33 @@ def test_forward_says_what_sigma_is_where_it_first_uses_it():
     assert said.count("σ(h) = 1 / (1 + e^(−h))") == 1, "once, not at every node"
 
 
-def test_the_key_names_every_kind_of_green_number():
+def test_the_key_names_every_kind_of_green_number_and_what_width_tells():
     """Inputs, hidden outputs and the output are all green: the key says so, not
-    only σ(h)."""
+    only σ(h); and an edge's width is the size of its weight."""
     scene = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
-    assert r"x,\ \sigma(h),\ \hat{y}" in texts_at(scene.snapshots[0])
+    first = texts_at(scene.snapshots[0])
+    assert r"x,\ \sigma(h),\ \hat{y}" in first
+    assert {"width", r"\propto |w|"} <= first
+
+
+def test_the_backward_key_names_the_gradients_by_the_nodes():
+    """Where the key is too wide for one row beside the title, it takes a column of
+    rows rather than leave out what the red numbers are."""
+    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    assert not scene.key_in_one_row
+    first = next(texts_at(s) for s in scene.snapshots if s[0].startswith("backward pass"))
+    assert {r"\partial L/\partial h", r"x,\ \sigma(h),\ \hat{y}", "gradient"} <= first
+    # the rows stand one under another at the right, each clear of every other text
+    shown = [s for s in scene.snapshots if s[0].startswith("backward pass")][0][1]
+    rows = [box for _, text, box, *_ in shown
+            if text in ("value", "gradient") or text.startswith(r"\partial L/\partial w")]
+    assert len(rows) >= 2 and len({round(y0, 2) for _, y0, _, _ in rows}) == len(rows)
+
+
+def test_the_note_on_approx_quotes_the_line_it_explains():
+    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    note = next(cue for *_, cue in scene.captions if "≈ :" in cue).split("\n")
+    assert note[0] == "∂L/∂h₃ = ∂L/∂σ(h₃) × σ'(h₃) = 1.110 × 0.214 ≈ 0.237"
 
 
 def test_another_example_ends_on_its_summary_without_the_posts_note():
@@ -97,8 +119,19 @@ def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule)
     """downstream = upstream × local, then the + gate's own numbers (∂z/∂t = 6 came
     back to it, its local derivative is 1), left on screen to the end."""
     said = lines(chain_rule)
-    assert said[-1] == "the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6"
-    assert any("6 \\times 1 = 6" in text for text in texts_at(chain_rule.snapshots[-1]))
+    assert said[-1] == ("the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6 "
+                        "(output t; z as L)"), "and which of its names play the gate's z and L"
+    last = texts_at(chain_rule.snapshots[-1])
+    assert any("6 \\times 1 = 6" in text for text in last)
+    assert "(outputt;zasL)" in last
+
+
+def test_the_general_gates_key_has_the_local_gradients_colour(chain_rule):
+    """Its local gradients are neither values nor gradients of L: the key says what
+    their colour is, from the moment the gate is drawn."""
+    gate = next(texts_at(s) for s in chain_rule.snapshots if s[0].startswith("any gate"))
+    assert {"value", "gradient", "localgradient"} <= gate
+    assert "localgradient" not in texts_at(chain_rule.snapshots[0])
 
 
 def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
@@ -137,8 +170,9 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     # the last update's result: one more forward pass and its loss
     assert r"L = 0.362" in seen["loss: L = 0.362"]
     rule = r"w \leftarrow w - \eta \cdot \partial L/\partial w,\quad \eta = 0.1"
-    assert any(rule in texts_at(snapshot) for snapshot in cycle.snapshots
-               if snapshot[0].startswith("weight update")), "the rule, then its numbers"
+    assert any({rule, "everyweight:"} <= texts_at(snapshot) for snapshot in cycle.snapshots
+               if snapshot[0].startswith("weight update")), (
+        "the rule, said to be every weight's, then one weight's numbers")
     # one weight's numbers, from what is on screen: the output weight the update moves
     # most, v₂₁ (σ(h₂) = 0.786 is the largest hidden output); the error ŷ − y = 1.233,
     # its gradient σ(h₂) × ∂L/∂ŷ = 0.786 × 1.233, then its update
@@ -219,5 +253,6 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
         "the loss goes down")
     assert cycle.seen[cycle.labels["cycle_restart"]] == [], "the last frame is the first"
     # the note on ≈ stands where the plot was: its points are set aside with it
-    note = " ".join(cycle.labels["approx_note"])
+    words = " ".join(cycle.labels["approx_note"])
+    note = next(cue for *_, cue in cycle.captions if words in cue).split("\n")[0]
     assert [] in cycle.during[note], "no point floats beside the note without its axes"
