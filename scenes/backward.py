@@ -15,6 +15,7 @@ from manim import (
 )
 
 from scenes import layout
+from scenes.arith import Eq
 from scenes.edge_labels import keep_places, opacity
 from scenes.forward import MOST_LINES, ForwardScene
 from scenes.numbers import minus_signs
@@ -23,6 +24,7 @@ from scenes.tweens import StyleTween, fade_in, fade_out, write
 from scenes.update_step import UpdateStep
 
 CHUNK = 3  # equation lines on screen at once
+NAMES_READ = 3  # weights whose names a line reads out, enough to show how names go
 
 
 class BackwardScene(UpdateStep, ForwardScene):
@@ -48,6 +50,7 @@ class BackwardScene(UpdateStep, ForwardScene):
         self.output_error()
         for layer in range(len(self.trace.layers) - 2, -1, -1):   # weight layers, right to left
             self.flow_back(layer)
+            self.name_weights(layer)  # the lines from here call them by name
             if layer > 0:
                 self.hidden_nodes(layer)   # uses this layer's weights: still on the edges
             self.weight_gradients(layer)
@@ -123,6 +126,41 @@ class BackwardScene(UpdateStep, ForwardScene):
         """Pulses run right to left along the layer's edges."""
         self.play(*[self.net.flash(self.net.edge(layer, i, j), self.theme["gradient"], reverse=True)
                     for i, j in self.layer_pairs(layer)], run_time=1.2)
+
+    def name_weights(self, layer: int) -> None:
+        """Each edge of the layer shows its weight's name for a while, in its label's
+        place, with a line that reads the first few: v₁₁: h₁ → ŷ, v₂₁: h₂ → ŷ, …; then
+        its number again."""
+        a, pairs = self.arith, self.net.diagram.edge_pairs(layer)
+        names = [a.weight_name(layer, i, j) for i, j in pairs]
+        names += [a.bias_name(layer, j) for j in range(self.trace.layers[layer + 1])]
+        read = [(names[k], self.node_name(layer, i), self.node_name(layer + 1, j))
+                for k, (i, j) in enumerate(pairs[:NAMES_READ])]
+        more = len(pairs) > NAMES_READ
+        eq = Eq(r",\quad ".join(rf"{w}:\ {i} \to {j}" for (w, _), (i, _), (j, _) in read)
+                + (r",\ \dots" if more else ""),
+                ", ".join(f"{w}: {i} → {j}" for (_, w), (_, i), (_, j) in read)
+                + (", …" if more else ""))
+        offset, edges = self.label_offset(layer), self.net.diagram.layer_edges(layer)
+        labels = self.weight_labels.submobjects[offset:offset + len(edges)]
+        shown = [(label, opacity(label)) for label in labels if opacity(label) > 0]
+        tags = [self.net.edge_label(tex, self.theme["text"], self.theme["background"])
+                .rotate(edge.get_angle()).move_to(label)
+                for label, edge, (tex, _) in zip(labels, edges, names) if opacity(label) > 0]
+        line = self.lines([eq], self.theme["text"])
+        self.cue(eq)
+        # a number leaves before its name comes, and the name before the number returns
+        # (a layer that shows no labels has its names in the line only)
+        names_in = [AnimationGroup(
+            AnimationGroup(*[StyleTween(label, opacity=0) for label, _ in shown]),
+            AnimationGroup(*[fade_in(tag) for tag in tags]), lag_ratio=1)] if shown else []
+        self.play(write(line), *names_in, run_time=0.8)
+        self.hold()
+        numbers_back = [AnimationGroup(
+            AnimationGroup(*[fade_out(tag) for tag in tags]),
+            AnimationGroup(*[StyleTween(label, opacity=was) for label, was in shown]),
+            lag_ratio=1)] if shown else []
+        self.play(fade_out(line), *numbers_back, run_time=0.6)
 
     def weight_gradients(self, layer: int) -> None:
         """Each edge of the layer shows its dL/dw, coloured by sign, widened by size."""

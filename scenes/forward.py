@@ -27,6 +27,7 @@ MOST_LINES = 3  # of the summary on one screen
 POST_DECIMALS = 2  # the post writes its hidden outputs with two decimals
 KEY_GAP = 0.6  # at least between the title and the key, top left and top right
 KEY_ROW_GAP = 0.12  # between the key's rows, where it takes several
+LABEL_ROOM = (1.2, 0.6)  # kept beside and above a node, clear of a key's rows: its labels
 
 
 class ForwardScene(StoryScene):
@@ -86,6 +87,7 @@ class ForwardScene(StoryScene):
             width -= short + 0.1
         net.shift(max(left - room_left, 0) * RIGHT - max(right - room_right, 0) * RIGHT)
         net.diagram.set_weights(tr.weights(t), self.biases(t))
+        self.fit_key(net)
         self.legend = self.sign_legend("w", self.parameters(self.STATES))
         self.focused = None  # the node ringed by ``focus``
         # the widest key the scene will show stays clear of the labels
@@ -122,12 +124,18 @@ class ForwardScene(StoryScene):
         return net
 
     def node_names(self) -> list[list[str]]:
-        """What each node is called in the equations: x, then h (g, k), then ŷ."""
-        a, layers = self.arith, self.trace.layers
-        return [[a.act_name(0, i)[0] for i in range(layers[0])]] + [
-            [a.pre_name(layer, j)[0] for j in range(layers[layer])]
-            for layer in range(1, len(layers) - 1)] + [
-            [a.out_name(j)[0] for j in range(layers[-1])]]
+        """What each node is called in the equations (TeX): x, then h (g, k), then ŷ."""
+        return [[self.node_name(layer, k)[0] for k in range(width)]
+                for layer, width in enumerate(self.trace.layers)]
+
+    def node_name(self, layer: int, k: int) -> tuple[str, str]:
+        """A node's name, as TeX and as text: x₁, h₁ (g, k), ŷ."""
+        a = self.arith
+        if layer == 0:
+            return a.act_name(0, k)
+        if layer == len(self.trace.layers) - 1:
+            return a.out_name(k)
+        return a.pre_name(layer, k)
 
     def focus(self, node, edges: list, colour: str) -> list:
         """Animations that mark a node (None: none) and keep the edges it uses (and
@@ -201,9 +209,11 @@ class ForwardScene(StoryScene):
         when not given) and what an edge's width tells; then the colour of each kind of
         number the scene writes (values; gradients) with what they are. In one row where
         it fits beside the title, else in two, the colours of the numbers below."""
-        signs, symbols = self.sign_swatches(symbol, values), self.key_symbols()
+        short = self.key_shape == "short"
+        signs = self.sign_swatches(symbol, values, sizes=not short)
+        symbols = {} if short else self.key_symbols()
         key = self.number_key(self.NUMBER_COLOURS, symbols)
-        if self.key_in_one_row:
+        if self.key_shape != "column":
             legend = VGroup(*signs, *key).arrange(RIGHT, buff=0.3)
         else:  # each kind of number with its symbol on a row of its own: a narrow column
             rows = [signs, *key] if symbols else [signs, key]
@@ -217,11 +227,12 @@ class ForwardScene(StoryScene):
     def key_rows(self, legend: VGroup) -> list[VGroup]:
         """A key's rows, each a place of its own that labels keep clear of (a key of
         several rows leaves free the corner beside its shorter ones)."""
-        return [legend] if self.key_in_one_row else list(legend.submobjects)
+        return list(legend.submobjects) if self.key_shape == "column" else [legend]
 
-    def sign_swatches(self, symbol: str, values=None) -> VGroup:
+    def sign_swatches(self, symbol: str, values=None, sizes: bool = True) -> VGroup:
         """``symbol:``, a wedge with its sign for each sign of ``values`` (None: both),
-        then "width ∝ |symbol|", in a row. A wedge runs thin to thick, as edges do."""
+        then, with ``sizes``, "width ∝ |symbol|", in a row. A wedge runs thin to thick,
+        as edges do."""
         muted = self.theme["muted"]
         row = VGroup(Formula(f"{symbol}:", font_size=TEX_SIZE, color=muted))
         signs = {True, False} if values is None else {float(v) >= 0 for v in values}
@@ -233,21 +244,38 @@ class ForwardScene(StoryScene):
                                 fill_opacity=1)
                 label = Formula(f"{relation} 0", font_size=TEX_SIZE, color=muted)
                 row.add(VGroup(wedge, label.next_to(wedge, RIGHT, buff=0.12)))
-        width = self.text(self.labels["edge_width"], size=32, color=muted)
-        size = Formula(rf"\propto |{symbol}|", font_size=TEX_SIZE, color=muted)
-        row.add(VGroup(width, size.next_to(width, RIGHT, buff=0.15)))
+        if sizes:
+            width = self.text(self.labels["edge_width"], size=32, color=muted)
+            size = Formula(rf"\propto |{symbol}|", font_size=TEX_SIZE, color=muted)
+            row.add(VGroup(width, size.next_to(width, RIGHT, buff=0.15)))
         return row.arrange(RIGHT, buff=0.3)
 
     @cached_property
-    def key_in_one_row(self) -> bool:
-        """Whether the widest key (both signs, the widest quantity, what the numbers
-        are) fits in one row beside the widest title: then every key of the scene is
-        one row, else every key is a column of rows."""
+    def key_shape(self) -> str:
+        """How every key of the scene is laid out: "row", where the widest (both
+        signs, the widest quantity, what the numbers are) fits in one row beside the
+        widest title; else "column", a row for the edges and one for each kind of
+        number; "short" (one row: the signs, then the colours alone) where the
+        diagram leaves no room for the column (``fit_key``)."""
         key = self.number_key(self.NUMBER_COLOURS, self.key_symbols()).width
         widest = max(self.sign_swatches(symbol).width for symbol in self.edge_symbols())
         title = max(self.title_text(words).width for words in self.titles())
         room = 2 * (layout.FRAME_X - layout.SAFE_MARGIN) - title - KEY_GAP
-        return widest + 0.3 + key <= room
+        return "row" if widest + 0.3 + key <= room else "column"
+
+    def fit_key(self, net: StoryNetwork) -> None:
+        """A column key that would stand on a node or where its labels go (several
+        outputs or a wide layer reach up to the top right) gives way to the short
+        one."""
+        if self.key_shape != "column":
+            return
+        rows = self.key_rows(max((self.sign_legend(symbol) for symbol in self.edge_symbols()),
+                                 key=lambda legend: legend.width))
+        (dx, dy), nodes = LABEL_ROOM, net.node_boxes()
+        around = [(x0 - dx, y0 - dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in nodes]
+        # (the first row, the edges', stands where a key of one row would)
+        if any(layout.overlap(layout.box(row), around, 0.0) for row in rows[1:]):
+            self.key_shape = "short"
 
     def forward_pass(self, t: int) -> None:
         tr, a = self.trace, self.arith

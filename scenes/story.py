@@ -43,6 +43,7 @@ TEX_SIZE = 46
 MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
 ROW_GAP = 0.16  # between stacked lines and rows
+NOTE_GAP = 0.2  # between the rows of a note
 HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
 END_HOLD = 5.0  # and the last one, where a viewer pauses
 READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
@@ -256,13 +257,19 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         """Once per scene, when the first line ending in ≈ has been made and the bottom
         area is free: what ≈ means, as a step of its own."""
         self.approx_explained = True
-        words = self.labels["approx_note"]
-        # the line it speaks of, again: its own place may have been taken meanwhile
-        quoted = [self.wrapped(self.first_approx, self.theme["muted"])] if self.first_approx else []
-        note = VGroup(*quoted, *[self.text(line, color=self.theme["muted"]) for line in words]
-                      ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        words, muted = self.labels["approx_note"], self.theme["muted"]
+        rows = [self.text(line, color=muted) for line in words]
+        # the line it speaks of, again, where the bottom area has room for it too: its
+        # own place may have been taken meanwhile
+        quoted = [self.wrapped(self.first_approx, muted)] if self.first_approx else []
+        zone = layout.EQ_ZONE[3] - layout.EQ_ZONE[1]
+        if sum(m.height for m in quoted + rows) + NOTE_GAP * len(rows) > zone:
+            quoted = []
+        note = VGroup(*quoted, *rows).arrange(DOWN, aligned_edge=LEFT, buff=NOTE_GAP)
+        if note.width > layout.EQ_WIDTH:  # a language whose words run long
+            note.scale_to_fit_width(layout.EQ_WIDTH)
         self.place_note(note)
-        self.cue(*([self.first_approx.text] if self.first_approx else []), " ".join(words))
+        self.cue(*([self.first_approx.text] if quoted else []), " ".join(words))
         aside = self.aside_for_note()
         if aside:
             self.play(*[StyleTween(m, opacity=0) for m in aside], run_time=0.3)

@@ -129,11 +129,12 @@ class UpdateStep:
     def come_back(self) -> list:
         """Labels that gave way come back, each only where it overlaps no label on
         screen (nor one coming back before it)."""
-        # (the fixed texts include places kept for later, not on screen yet)
-        in_scene = {id(m) for top in self.mobjects for m in top.get_family()}
+        # (on screen, or coming with this animation; not the places the second pass's
+        # values are kept, which the fixed texts include)
+        later = {id(m) for m in self.later_values}
         on_screen = [m for m in [*self.weight_labels, *self.grad_labels, *self.value_labels,
                                  *self.fixed_texts()]
-                     if not isinstance(m, tuple) and id(m) in in_scene and opacity(m) > 0]
+                     if not isinstance(m, tuple) and id(m) not in later and opacity(m) > 0]
         back, waiting = [], []
         for m, was in self.given_way:
             if any(overlaps(outline(m), outline(o)) for o in on_screen if o is not m):

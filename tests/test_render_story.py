@@ -292,7 +292,7 @@ def contrast(rgb: np.ndarray, background: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_every_edge_and_text_stands_out_from_the_background(tmp_path, post_trace, rendered,
-                                                             theme):
+                                                             theme, monkeypatch):
     """On the last frame of forward: each edge (sampled along its middle, away from
     labels and nodes) and each text reaches 3:1 contrast against the background,
     the least a projected line needs to be seen."""
@@ -306,6 +306,7 @@ def test_every_edge_and_text_stands_out_from_the_background(tmp_path, post_trace
         args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
                                   output=str(tmp_path / "f.mp4"), theme="light", lang="en",
                                   captions=False)
+        monkeypatch.setattr(SCENES["forward"].load(), "records_layout", True)
         path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "light", "en",
                                                             {"precision": 3, "pace": 0.25}),
                                 args)

@@ -21,6 +21,16 @@ def texts_at(snapshot) -> set[str]:
     return {text for _, text, *_ in snapshot[1]}
 
 
+def held_texts(scene) -> dict[str, set[str]]:
+    """The texts on screen at each caption's last still moment (its lines held to be
+    read), by the caption's first line."""
+    held = {}
+    for snapshot, still in zip(scene.snapshots, scene.snapshot_still):
+        if still:
+            held[snapshot[0]] = texts_at(snapshot)
+    return held
+
+
 def test_forward_ends_on_a_summary_and_the_posts_rounding():
     scene = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
     said = lines(scene)
@@ -53,7 +63,7 @@ def test_the_backward_key_names_the_gradients_by_the_nodes():
     """Where the key is too wide for one row beside the title, it takes a column of
     rows rather than leave out what the red numbers are."""
     scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
-    assert not scene.key_in_one_row
+    assert scene.key_shape == "column"
     first = next(texts_at(s) for s in scene.snapshots if s[0].startswith("backward pass"))
     assert {r"\partial L/\partial h", r"x,\ \sigma(h),\ \hat{y}", "gradient"} <= first
     # the rows stand one under another at the right, each clear of every other text
@@ -219,10 +229,7 @@ def test_backwards_values_come_back_after_giving_way_to_an_update():
     have gone: each group of update lines ends with every node's value in place (a
     place kept for the second pass's value is not a label on screen)."""
     scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
-    last = {}  # each caption's last still moment: its lines held to be read
-    for snapshot, still in zip(scene.snapshots, scene.snapshot_still):
-        if still:
-            last[snapshot[0]] = texts_at(snapshot)
+    last = held_texts(scene)
     groups = [name for name in last if "←" in name and name.split()[0] in ("w₁₁", "w₂₁", "v₁₁")]
     assert len(groups) == 3
     for name in groups:
@@ -256,3 +263,19 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
     words = " ".join(cycle.labels["approx_note"])
     note = next(cue for *_, cue in cycle.captions if words in cue).split("\n")[0]
     assert [] in cycle.during[note], "no point floats beside the note without its axes"
+
+
+def test_backward_names_each_layers_weights_on_their_edges_before_using_the_names():
+    """The lines call weights by name (∂L/∂ŷ × v₁₁): first every edge shows its name,
+    with a line reading the first few, then its number again."""
+    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    said = lines(scene)
+    v_names, w_names = "v₁₁: h₁ → ŷ, v₂₁: h₂ → ŷ, v₃₁: h₃ → ŷ", "w₁₁: x₁ → h₁, w₁₂: x₁ → h₂"
+    first_v = next(i for i, line in enumerate(said) if "v₁₁" in line)
+    first_w = next(i for i, line in enumerate(said) if "w₁₁" in line)
+    assert said[first_v] == v_names and said[first_w].startswith(w_names)
+    held = held_texts(scene)
+    assert {"v_{11}", "v_{21}", "v_{31}"} <= held[v_names]
+    assert {f"w_{{{i}{j}}}" for i in (1, 2) for j in (1, 2, 3)} <= held[said[first_w]]
+    # the numbers are back on the edges for the lines that use them (∂L/∂ŷ × v₁₁ …)
+    assert "0.3" in held[said[first_v + 1]] and "v_{11}" not in held[said[first_v + 1]]
