@@ -147,8 +147,8 @@ def test_the_outputs_gradient_is_named_unlike_its_value(backward):
 
 def legend_colours(scene) -> set[str]:
     """The colours of the key's swatches: each a wedge, thin to thick."""
-    wedges = [part[0] for part in scene.legend if isinstance(part, VGroup)
-              and isinstance(part[0], Polygon)]
+    wedges = [part[0] for part in scene.legend.get_family() if isinstance(part, VGroup)
+              and len(part) and isinstance(part[0], Polygon)]
     for wedge in wedges:
         v = wedge.get_vertices()
         assert abs(v[2][1] - v[1][1]) > 4 * abs(v[3][1] - v[0][1]), "thick at one end"
