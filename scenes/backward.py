@@ -167,31 +167,39 @@ class BackwardScene(UpdateStep, ForwardScene):
         tr, a = self.trace, self.arith
         pairs = self.layer_pairs(layer)
         deltas = [a.delta(layer + 1, j, 0) for j in range(tr.layers[layer + 1])]
-        self.paint_gradients(layer, self.net.edge_values(layer, tr[f"probe_dW{layer}"][0, 0],
-                                                         np.array(deltas)),
-                             r"\partial L/\partial w")
         eqs = [a.weight_grad_eq(layer, i, j, 0) for i, j in pairs]
         if self.has_bias:
             eqs += [a.bias_grad_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
-        self.show_in_chunks(eqs, self.theme["gradient"], layer)
-        self.play(*self.unfocus(), run_time=0.4)
+        self.gradients_on_edges(layer, self.net.edge_values(
+            layer, tr[f"probe_dW{layer}"][0, 0], np.array(deltas)), r"\partial L/\partial w", eqs)
 
-    def paint_gradients(self, layer: int, grads: list[float], symbol: str) -> None:
-        """The layer's edges coloured by the gradients' signs, widened by their size and
-        labelled with them, the other layers' edges dimmed (``unfocus`` brings them
-        back); the legend names the gradient."""
-        scale = max(float(np.abs(grads).max()), 1e-12)
-        recolour = []
-        for edge, g in zip(self.net.diagram.layer_edges(layer), grads):
-            colour = self.theme["positive"] if g >= 0 else self.theme["negative"]
-            recolour.append(StyleTween(edge, stroke_color=colour,
-                                       stroke_width=2 + 6 * abs(g) / scale, stroke_opacity=1))
-        self.play(*recolour, *self.relabel(layer, [self.arith.n(g) for g in grads],
-                                           self.theme["gradient"]),
-                  *self.new_legend(symbol, grads),
-                  *self.focus(None, self.net.diagram.layer_edges(layer), self.theme["gradient"]),
-                  run_time=0.8)
+    def gradients_on_edges(self, layer: int, grads: list[float], symbol: str, eqs: list
+                           ) -> None:
+        """The key names the gradient; then the layer's lines (one per edge, in edge
+        order) a few at a time, as many as fit the bottom area, each edge taking its
+        gradient as its line is written: coloured by its sign, widened by its size,
+        the number on it. No number stands on an edge before its line; only the edges
+        of the lines shown stay bright (``unfocus`` brings the rest back at the end)."""
+        red = self.theme["gradient"]
+        self.play(*self.new_legend(symbol, grads), run_time=0.6)
         self.mark_legend(symbol)
+        scale = max(float(np.abs(grads).max()), 1e-12)
+        edges, texts = self.net.diagram.layer_edges(layer), self.parameter_texts(layer, 0)
+        colours, start = [self.theme["text"]] * len(texts), 0
+        for chunk, shown in self.pages(eqs, CHUNK, red):
+            ks = [k for k in range(start, start + len(chunk)) if k < len(edges)]
+            start += len(chunk)  # (bias lines may have no edge drawn)
+            for k in ks:
+                texts[k], colours[k] = self.arith.n(grads[k]), red
+            restyle = [StyleTween(edges[k], stroke_opacity=1, stroke_width=2 + 6 * abs(
+                grads[k]) / scale, stroke_color=self.theme[
+                "positive" if grads[k] >= 0 else "negative"]) for k in ks]
+            self.cue(*chunk)
+            self.play(write(shown), *restyle, *self.relabel_some(layer, ks, texts, colours),
+                      *self.focus(None, [edges[k] for k in ks], red), run_time=0.9)
+            self.hold(self.reading_time(chunk))
+            self.play(fade_out(shown), run_time=0.3)
+        self.play(*self.unfocus(), run_time=0.4)
 
     def hidden_nodes(self, layer: int) -> None:
         """At each node of a hidden layer: upstream x local = downstream."""
@@ -208,11 +216,11 @@ class BackwardScene(UpdateStep, ForwardScene):
                         if number == 0 else [])
                 self.play(write(shown), *mark, run_time=1.4)
                 if number < len(pages) - 1:
-                    self.hold(self.reading_time(len(page)))
+                    self.hold(self.reading_time(page))
                     self.play(fade_out(shown), run_time=0.3)
             label = self.gradient_label(layer, j, a.delta(layer, j, 0))
             self.play(fade_in(label), run_time=0.4)
-            self.hold(self.reading_time(len(pages[-1][0])))
+            self.hold(self.reading_time(pages[-1][0]))
             # the next node's focus takes over from this one: no full-bright flash between
             last = j == self.trace.layers[layer] - 1
             self.play(fade_out(shown), *(self.unfocus() if last else []), run_time=0.4)
@@ -247,14 +255,12 @@ class BackwardScene(UpdateStep, ForwardScene):
         self.play(FadeOut(header), run_time=0.3)
         for layer in range(len(tr.layers) - 2, -1, -1):
             pairs = self.layer_pairs(layer)
-            self.paint_gradients(layer, self.net.edge_values(layer, tr[f"dW{layer}"][0],
-                                                             self.mean_bias_gradient(layer)),
-                                 r"\overline{\partial L/\partial w}")
             eqs = [a.batch_grad_eq(layer, i, j, 0) for i, j in pairs]
             if self.has_bias:
                 eqs += [a.batch_grad_eq(layer, None, j, 0) for j in range(tr.layers[layer + 1])]
-            self.show_in_chunks(eqs, self.theme["gradient"], layer)
-            self.play(*self.unfocus(), run_time=0.4)
+            self.gradients_on_edges(layer, self.net.edge_values(
+                layer, tr[f"dW{layer}"][0], self.mean_bias_gradient(layer)),
+                r"\overline{\partial L/\partial w}", eqs)
 
     def second_forward(self) -> None:
         """The updated network on the same sample: the loss goes down."""
@@ -339,7 +345,7 @@ class BackwardScene(UpdateStep, ForwardScene):
     def new_legend(self, symbol: str, values) -> list:
         """The colour key for another quantity: the old one fades, the new one appears."""
         old, self.legend = self.legend, self.sign_legend(symbol, values)
-        return [FadeOut(old), fade_in(self.legend)]
+        return [AnimationGroup(FadeOut(old), fade_in(self.legend), lag_ratio=1)]
 
     def mark_legend(self, symbol: str) -> None:
         """A frame drawn around the key when it comes to name another quantity on the
@@ -352,14 +358,16 @@ class BackwardScene(UpdateStep, ForwardScene):
     def mean_bias_gradient(self, layer: int) -> np.ndarray | None:
         return self.trace[f"db{layer}"][0] if self.has_bias else None
 
-    def relabel(self, layer: int, texts: list[str], colour: str) -> list:
+    def relabel(self, layer: int, texts: list[str], colour: "str | list[str]") -> list:
         """Replace the labels of a layer's edges (bias edges after the weights) with
-        new texts, placed anew (hidden while they cannot all be placed apart: the
-        equations show every number)."""
+        new texts (in one colour, or each in its own), placed anew (hidden while they
+        cannot all be placed apart: the equations show every number)."""
         offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
         olds = self.weight_labels.submobjects[offset:offset + len(texts)]
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
-        news = [self.net.edge_label(text, colour, self.theme["background"]) for text in texts]
+        colours = [colour] * len(texts) if isinstance(colour, str) else colour
+        news = [self.net.edge_label(text, c, self.theme["background"])
+                for text, c in zip(texts, colours)]
         avoid = [m for m in others if opacity(m) > 0] + self.fixed_texts()
         if not keep_places(self.net.diagram, [(layer, k, old, new) for k, (old, new)
                                               in enumerate(zip(olds, news))], avoid):
@@ -377,15 +385,3 @@ class BackwardScene(UpdateStep, ForwardScene):
         """What edge labels keep clear of besides each other."""
         return self.value_labels + self.later_values + self.grad_labels + self.used_gradients + [
             self.widest_title, *self.key_rows(self.widest_legend), layout.EQ_ZONE]
-
-    def show_in_chunks(self, eqs: list, colour: str, layer: int) -> None:
-        """A weight layer's lines (one per edge, in edge order) a few at a time, as many
-        as fit the bottom area; only the edges of the lines shown stay bright."""
-        drawn, start = self.net.diagram.layer_edges(layer), 0
-        for chunk, shown in self.pages(eqs, CHUNK, colour):
-            in_use = drawn[start:start + len(chunk)]  # bias lines may have no edge drawn
-            start += len(chunk)
-            self.cue(*chunk)
-            self.play(write(shown), *self.focus(None, in_use, colour), run_time=0.9)
-            self.hold(self.reading_time(len(chunk)))
-            self.play(fade_out(shown), run_time=0.3)

@@ -227,7 +227,7 @@ class ChainRuleScene(StoryScene):
         # the title says what the figure is: any gate, z = f(x, y)
         # the key gains the local gradients' colour: they are neither values nor ∂L/∂…
         key = self.number_key((("value", "forward"), ("gradient", "gradient"),
-                               ("local_gradient", "text")))
+                               ("local_gradient", "local")))
         key.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
         self.play(*[FadeOut(m) for m in self.mobjects if m is not self.key], run_time=0.5)
         self.title_mobject = self.title_text(f"{self.labels['general_gate']}: z = f(x, y)")
@@ -241,9 +241,9 @@ class ChainRuleScene(StoryScene):
         forward = [self.on_wire(wx, "x", green, False), self.on_wire(wy, "y", green, False),
                    self.on_wire(wz, "z", green, False)]
         local = Formula(r"\frac{\partial z}{\partial x},\ \frac{\partial z}{\partial y}",
-                        font_size=TEX_SIZE, color=self.theme["text"]).next_to(gate, UP, buff=0.25)
+                        font_size=TEX_SIZE, color=self.theme["local"]).next_to(gate, UP, buff=0.25)
         local_words = self.text(self.labels["local_gradients"], size=MIN_TEXT_SIZE,
-                                color=self.theme["text"]).next_to(local, RIGHT, buff=0.3)
+                                color=self.theme["local"]).next_to(local, RIGHT, buff=0.3)
         upstream_arrow = self.back_arrow(wz.get_end()[0], wz.get_start()[0] + 0.3,
                                          wz.get_y() - 0.3, red)
         upstream = Formula(r"\frac{\partial L}{\partial z}", font_size=TEX_SIZE, color=red)
@@ -256,15 +256,13 @@ class ChainRuleScene(StoryScene):
                         rf"{{\partial z}} \frac{{\partial z}}{{\partial {v}}}",
                         font_size=TEX_SIZE, color=red).next_to(arrow, DOWN, buff=0.15)
                 for v, arrow in zip("xy", downstream_arrows)]
-        # the rule under the upstream gradient, where the bottom-left is taken
+        # the rule at the bottom right, under the upstream gradient, clear of the
+        # downstream formulas at the left (and of their numbers, which come last)
         rule = self.text(self.labels["downstream"], color=red)
-        rule.next_to(upstream_words, DOWN, buff=0.3).align_to(upstream_words, RIGHT)
-        # the rule on the numbers the viewer saw: the + gate of z = (x + y)², a row of
-        # its own at the bottom
-        example_eq, example = self.gate_example(), self.annotated_example()
-        # under the rule, at the right (the bottom-left holds ∂L/∂y)
-        example.align_to([0, -layout.FRAME_Y + layout.SAFE_MARGIN + 0.05, 0], DOWN).align_to(
-            rule, RIGHT)
+        rule.align_to([0, -layout.FRAME_Y + layout.SAFE_MARGIN + 0.3, 0], DOWN).align_to(
+            upstream_words, RIGHT)
+        symbols = [self.title_mobject, gate[1], *forward, local, upstream, *down]
+        numbers = self.example_labels(symbols)  # (the local gradients are numbers[5])
         steps = [
             (self.labels["general_gate"] + ": z = f(x, y)",
              [fade_in(self.title_mobject), fade_in(wires), fade_in(gate),
@@ -277,8 +275,12 @@ class ChainRuleScene(StoryScene):
             (self.labels["downstream"] + ": ∂L/∂x = ∂L/∂z · ∂z/∂x, ∂L/∂y = ∂L/∂z · ∂z/∂y",
              [*[Create(a) for a in downstream_arrows], *[write(m) for m in down],
               fade_in(rule)]),
-            (f"{self.example_words()} {example_eq.text} {self.labels['gate_roles']}",
-             [fade_in(example)]),
+            # the same figure on the numbers the viewer saw: the + gate of z = (x + y)²,
+            # whose output is t and whose gradients are of z: each name in its place
+            (f"{self.example_words()} {self.gate_example().text}",
+             [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
+              for old, new in zip(symbols, numbers)]
+             + [local_words.animate.next_to(numbers[5], RIGHT, buff=0.3)]),
         ]
         for number, (words, moves) in enumerate(steps):
             self.cue(words)
@@ -297,23 +299,25 @@ class ChainRuleScene(StoryScene):
     def example_words(self) -> str:
         return self.labels["gate_example"].replace("{z}", "z = (x + y)²")
 
-    def annotated_example(self) -> VGroup:
-        """The + gate's line, ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6, under its words: the
-        general rule on the example's numbers."""
-        # the words, in the language's font, around the expression in TeX's
-        before, _, after = self.labels["gate_example"].partition("{z}")
-        words = VGroup(*[self.text(w.strip(), size=MIN_TEXT_SIZE, color=self.theme["muted"])
-                         for w in (before, after) if w.strip()])
-        words.insert(0 if not before.strip() else 1,
-                     Formula(r"z = (x + y)^2", font_size=TEX_SIZE, color=self.theme["muted"]))
-        words.arrange(RIGHT, buff=0.15)
-        line = self.lines([self.gate_example()], self.theme["gradient"])
-        # which of its names play the general gate's z and L
-        roles = self.text(self.labels["gate_roles"], size=MIN_TEXT_SIZE,
-                          color=self.theme["muted"])
-        line = VGroup(line, roles.next_to(line, RIGHT, buff=0.3))
-        # at the right, as the rules above it, clear of ∂L/∂y at the bottom left
-        return VGroup(words, line).arrange(DOWN, buff=0.2, aligned_edge=RIGHT)
+    def example_labels(self, symbols: list) -> list:
+        """The general gate's texts (title, f, x, y, z, local, upstream, both
+        downstream) on the + gate's numbers of the first part, each where its symbol
+        stands: the output is t, the gradients are of z."""
+        v, d, colours = self.v, self.d, [m.get_color() for m in symbols]
+        frac = r"\frac{{\partial {}}}{{\partial {}}}".format
+        texts = ["+", f"x = {v['x']}", f"y = {v['y']}", f"t = {v['t']}",
+                 rf"{frac('t', 'x')} = {frac('t', 'y')} = 1",
+                 rf"{frac('z', 't')} = {d['t']}"] + [
+            rf"{frac('z', w)} = {self.op(d['t'])} \times 1 = {d[w]}" for w in "xy"]
+        title = self.title_text(self.labels["plus_gate"])
+        labels = [Formula(tex, font_size=TEX_SIZE, color=colour)
+                  for tex, colour in zip(texts, colours[1:])]
+        # each where its symbol stood (the downstream formulas from the same left edge)
+        for label, old in zip(labels, symbols[1:]):
+            label.move_to(old)
+        for label, old in zip(labels[-2:], symbols[-2:]):
+            label.align_to(old, LEFT)
+        return [title] + labels
 
     def back_arrow(self, start_x: float, end_x: float, level: float, colour: str) -> Arrow:
         """A gradient's way back, under its wire: right to left, the head where it goes."""

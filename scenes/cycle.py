@@ -3,6 +3,8 @@ weight update, again and again while the loss ticks down. Each phase writes its
 formula, then its numbers for one weight, all traceable to the diagram. The last
 frame equals the first, so the GIF loops without a jump."""
 
+import re
+
 from manim import (
     DOWN,
     LEFT,
@@ -10,7 +12,6 @@ from manim import (
     UP,
     AnimationGroup,
     FadeOut,
-    Indicate,
     MathTex,
     Succession,
     VGroup,
@@ -89,7 +90,7 @@ class CycleScene(ForwardScene):
             SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
         self.add(*self.sample_labels())
         self.counter = self.counter_readout(0)
-        self.formula = self.numbers = None
+        self.formula = self.numbers = self.error = None
         self.values = []  # the nodes' values of the last forward pass
         losses = [float(self.trace["probe_loss"][t, 0]) for t in range(shown + 1)]
         self.sketch = LossSketch(losses, [self.arith.n(v) for v in losses], SKETCH_BOX,
@@ -245,6 +246,8 @@ class CycleScene(ForwardScene):
         marks = [fade_in(name), StyleTween(edge, stroke_color=self.theme["text"])]
         self.show_numbers([(eq, "gradient") for eq in gradient], marks if update else [])
         self.wait(NUMBERS_REST if update else PHASE_REST)
+        if any(not eq.exact for eq in gradient) and not self.approx_explained:
+            self.explain_approx()  # while its line is the one just read
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *update)
         self.show_phase(3)
         self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
@@ -277,8 +280,8 @@ class CycleScene(ForwardScene):
 
     def aside_for_note(self) -> list:
         # the plot's points too: they are drawn beside its axes, not in them
-        return [m for m in (self.phases, self.formula, self.sketch, *self.sketch.drawn)
-                if m is not None]
+        return [m for m in (self.phases, self.formula, self.numbers, self.sketch,
+                            *self.sketch.drawn) if m is not None]
 
     def most_moved(self, t: int) -> tuple[int, int]:
         """(from, to) of the output weight the update after state t changes most."""
@@ -295,7 +298,7 @@ class CycleScene(ForwardScene):
         a = self.arith
         name = a.weight_name(layer, i, j)[0]
         k = self.net.diagram.edge_pairs(layer).index((i, j))
-        avoid = [*self.net.names, *self.values, *self.net.taken]
+        avoid = [*self.net.names, *self.values, *self.net.taken, *self.net.node_boxes()]
         for tex in (f"{name} = {a.n(a.weight(layer, i, j, t))}", name):
             label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
             if place_along_edges(self.net.diagram, [(layer, k, label)], avoid):
@@ -345,8 +348,10 @@ class CycleScene(ForwardScene):
         out = self.net.node(len(self.trace.layers) - 1, 0)
         if t > 0:  # a new iteration starts here: its number, and no loss yet
             counter = self.counter_readout(t)
-            gone = [self.counter, self.numbers, self.formula, self.loss, *self.values]
+            gone = [self.counter, self.numbers, self.formula, self.loss, self.error,
+                    *self.values]
             self.counter, self.numbers, self.formula, self.loss = counter, None, None, None
+            self.error = None
             self.values = []  # (a note on ≈ may come now, between two iterations)
             # the old number leaves before the new one comes: never both in one place
             self.play(AnimationGroup(AnimationGroup(*[FadeOut(m) for m in gone if m is not None]),
@@ -374,11 +379,22 @@ class CycleScene(ForwardScene):
                  *[eq for eq, _ in lines])
         self.show_phase(1)
         loss = self.loss_readout(t)  # computed now: replaced, never morphed
-        self.show_numbers(lines, [
-            Indicate(out, color=self.theme["loss"], scale_factor=1.3),
-            fade_in(loss), *self.sketch.add_point(t)])
+        # the output ringed while its loss is written, then the loss where it is kept
+        self.show_numbers(lines, [StyleTween(out, stroke_color=self.theme["loss"],
+                                             stroke_width=6, rate_func=there_and_back)])
+        self.play(fade_in(loss), *self.sketch.add_point(t), run_time=0.5)
         self.loss = loss
+        if len(lines) > 1:  # the output's error stays by its node: the backward step uses it
+            self.error = self.error_label(lines[1][0], self.most_moved(t)[1])
+            self.play(fade_in(self.error), run_time=0.4)
         self.wait(NUMBERS_REST if lines else PHASE_REST)
+
+    def error_label(self, eq: Eq, j: int) -> MathTex:
+        """∂L/∂ŷ = 1.233 (the line's name and result) by output j, in the gradient
+        colour."""
+        name, result = eq.tex.split("=")[0].strip(), re.split(r"=|\\approx", eq.tex)[-1].strip()
+        return self.net.gradient_label(len(self.trace.layers) - 1, j, f"{name} = {result}",
+                                       self.theme["gradient"])
 
     def animate_weights(self, t: int, glow: bool = True) -> None:
         """Every edge takes state t's colour and width; with ``glow`` (the update), each
@@ -419,11 +435,11 @@ class CycleScene(ForwardScene):
         words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
         words.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)  # the formulas' place
         readout = [m for m in [self.counter, self.loss, self.numbers, self.formula,
-                               *self.values] if m is not None] + self.sketch.clear()
+                               self.error, *self.values] if m is not None] + self.sketch.clear()
         self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout)),
                                  fade_in(words), lag_ratio=1), *self.light(None), run_time=0.6)
         # as at the start
-        self.counter, self.loss, self.values = self.counter_readout(0), None, []
+        self.counter, self.loss, self.values, self.error = self.counter_readout(0), None, [], None
         self.numbers = self.formula = None
         self.animate_weights(0, glow=False)
         self.wait(0.3)

@@ -47,6 +47,7 @@ NOTE_GAP = 0.2  # between the rows of a note
 HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
 END_HOLD = 5.0  # and the last one, where a viewer pauses
 READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
+READ_CHARS_PER_SECOND = 20  # of a line's text, where a long line needs more than that
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
@@ -325,10 +326,16 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         self.wait(seconds)
 
     @staticmethod
-    def reading_time(lines: int) -> float:
-        """How long a finished block of ``lines`` equation lines stays still: HOLD, or
-        longer for a block too long to read in it."""
-        return max(HOLD, READ_PER_LINE * lines)
+    def reading_time(lines: "int | list") -> float:
+        """How long a finished block of equation lines stays still: HOLD, or longer
+        for a block too long to read in it; READ_PER_LINE a line, or, given the lines
+        themselves, as long as their characters take at READ_CHARS_PER_SECOND where
+        that is longer (a long derivation is read slower than a short update)."""
+        if isinstance(lines, int):
+            return max(HOLD, READ_PER_LINE * lines)
+        texts = [line.text if isinstance(line, Eq) else str(line) for line in lines]
+        return max(HOLD, sum(max(READ_PER_LINE, len(text) / READ_CHARS_PER_SECOND)
+                             for text in texts))
 
     def equations_on_screen(self) -> list[tuple[VGroup, bool]]:
         """The groups made by ``lines`` that are on screen now."""

@@ -8,11 +8,12 @@ from manim import LEFT, RIGHT, FadeOut, MathTex, VGroup
 
 from scenes import layout
 from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
+from scenes.story import HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 
 UPDATE_LINES = 3  # update lines on screen at once
 LINE_DIMMED = 0.55  # the group's other lines while one is used: set back, still legible
-EDGE_REST = 1.0  # a weight with its gradient before it changes, and after
+EDGE_REST = 0.7  # a weight with its gradient before it changes, and after
 
 
 class UpdateStep:
@@ -32,6 +33,7 @@ class UpdateStep:
         self.play(fade_in(header), self.retitle(title), run_time=0.6)
         self.hold()
         self.play(FadeOut(header), run_time=0.3)
+        self.updated_edges: set[tuple[int, int]] = set()  # (layer, edge) with new weights
         before = self.net.diagram.copy()
         before.set_weights(tr.weights(0), self.biases(0))
         after = self.updated_diagram = self.net.diagram.copy()
@@ -70,22 +72,33 @@ class UpdateStep:
                         for n, line in enumerate(shown)] if len(shown) > 1 else [])
                 if edges and len(shown) > 1:
                     self.play(*[StyleTween(line, opacity=1) for line in shown], run_time=0.3)
-                self.hold(self.reading_time(len(chunk)))
+                # each line was read while its edge changed: the group then stays as
+                # long as any finished block
+                self.hold(self.reading_time(len(chunk)) if not edges else HOLD)
                 self.play(fade_out(shown), *self.unfocus(), run_time=0.3)
+                if stuck := self.unstick(layers):
+                    self.play(*stuck, run_time=0.5)
         self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
         if back := self.come_back():
             self.play(*back, run_time=0.3)
-        # a weight still without a free place: its layer is laid out anew, so that the
-        # second pass finds every new weight on its edge
+        if stuck := self.unstick(layers):  # the second pass finds every weight on its edge
+            self.play(*stuck, run_time=0.6)
+
+    def unstick(self, layers) -> list:
+        """A weight that gave way and finds no free place to come back to: its layer is
+        laid out anew, with each weight's value as it stands (new where its line has
+        been written), so that no weight stays off its edge for long."""
         waiting = {id(m) for m, _ in self.given_way}
         stuck = [layer for layer in layers if any(
             id(m) in waiting for m in self.weight_labels.submobjects[
                 self.label_offset(layer):self.label_offset(layer + 1)])]
-        if stuck:
-            self.play(*[move for layer in stuck for move in self.relabel(
-                layer, self.parameter_texts(layer, 1), self.theme["text"])], run_time=0.6)
-            self.given_way = [(m, was) for m, was in self.given_way
-                              if any(m is label for label in self.weight_labels)]
+        moves = [move for layer in stuck for move in self.relabel(layer, [
+            new if (layer, k) in self.updated_edges else old for k, (old, new) in enumerate(
+                zip(self.parameter_texts(layer, 0), self.parameter_texts(layer, 1)))],
+            self.theme["text"])]
+        self.given_way = [(m, was) for m, was in self.given_way
+                          if any(m is label for label in self.weight_labels)]
+        return moves
 
     def change_on_edge(self, layer: int, k: int, old_texts: list[str], new_texts: list[str],
                        gradients: list[str], also: list) -> None:
@@ -112,6 +125,7 @@ class UpdateStep:
         self.play(*self.restroke(layer, self.updated_diagram, [k]), *(
             self.swap_in_place(layer, [k], new_texts) if shown
             else self.relabel_some(layer, [k], new_texts)), run_time=0.6)
+        self.updated_edges.add((layer, k))
         self.wait(EDGE_REST)
         if shown:
             gone, self.used_gradients = self.used_gradients, []
@@ -212,15 +226,18 @@ class UpdateStep:
                            stroke_width=targets[k].get_stroke_width(),
                            stroke_opacity=targets[k].get_stroke_opacity()) for k in which]
 
-    def relabel_some(self, layer: int, which, texts: list[str]) -> list:
-        """Replace the labels of some edges of a layer (edge k gets texts[k]), placed
-        clear of every label on screen; where they do not fit so, the whole layer is
-        placed anew with ``texts``. A layer whose labels are hidden stays so."""
+    def relabel_some(self, layer: int, which, texts: list[str],
+                     colours: list[str] | None = None) -> list:
+        """Replace the labels of some edges of a layer (edge k gets texts[k], in
+        colours[k]; the text colour when not given), placed clear of every label on
+        screen; where they do not fit so, the whole layer is placed anew with ``texts``.
+        A layer whose labels are hidden stays so."""
         offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
         olds = [self.weight_labels.submobjects[offset + k] for k in which]
         if not any(opacity(old) > 0 for old in olds):
             return []
-        news = [self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
+        colours = colours or [self.theme["text"]] * len(texts)
+        news = [self.net.edge_label(texts[k], colours[k], self.theme["background"])
                 for k in which]
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
         avoid = [m for m in others if opacity(m) > 0] + self.fixed_texts()
@@ -228,7 +245,7 @@ class UpdateStep:
                                                in zip(which, olds, news)], avoid)
                 or place_along_edges(self.net.diagram,
                                      list(zip([layer] * len(news), which, news)), avoid)):
-            return self.relabel(layer, texts, self.theme["text"])
+            return self.relabel(layer, texts, colours)
         for k, new in zip(which, news):
             self.weight_labels.submobjects[offset + k] = new
         return [fade_out(old) for old in olds] + [fade_in(new) for new in news]

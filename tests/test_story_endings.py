@@ -126,14 +126,24 @@ def test_the_chain_rules_result_stands_beside_the_expanded_one(chain_rule):
 
 
 def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule):
-    """downstream = upstream × local, then the + gate's own numbers (∂z/∂t = 6 came
-    back to it, its local derivative is 1), left on screen to the end."""
+    """downstream = upstream × local, then the same figure on the + gate's numbers of
+    the first part, each in the place of its symbol: t = 3 where z was (the gate's
+    output), ∂z/∂t = 6 where ∂L/∂z was (z is what the gradients are of), its local
+    derivatives 1, and ∂z/∂x = 6 × 1 = 6 downstream; left on screen to the end."""
     said = lines(chain_rule)
-    assert said[-1] == ("the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6 "
-                        "(output t; z as L)"), "and which of its names play the gate's z and L"
-    last = texts_at(chain_rule.snapshots[-1])
-    assert any("6 \\times 1 = 6" in text for text in last)
-    assert "(outputt;zasL)" in last
+    assert said[-1] == "the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6"
+    last = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
+    general = {text: box for _, text, box, *_ in next(
+        s for s in reversed(chain_rule.snapshots) if s[0].startswith("downstream"))[1]}
+    d = r"\frac{\partial %s}{\partial %s}"
+    replaced = [("z", "t = 3"), (d % ("L", "z"), d % ("z", "t") + " = 6"),
+                (d % ("L", "x") + " = " + d % ("L", "z") + " " + d % ("z", "x"),
+                 d % ("z", "x") + r" = 6 \times 1 = 6")]
+    for symbol, number in replaced:
+        assert number in last and symbol not in last, number
+        (x0, y0, x1, y1), (u0, v0, u1, v1) = general[symbol], last[number]
+        assert abs((y0 + y1) - (v0 + v1)) / 2 < 0.05, f"{number} stands where {symbol} stood"
+    assert {"+", "the+gate:t=x+y", d % ("t", "x") + " = " + d % ("t", "y") + " = 1"} <= set(last)
 
 
 def test_the_general_gates_key_has_the_local_gradients_colour(chain_rule):
@@ -142,6 +152,8 @@ def test_the_general_gates_key_has_the_local_gradients_colour(chain_rule):
     gate = next(texts_at(s) for s in chain_rule.snapshots if s[0].startswith("any gate"))
     assert {"value", "gradient", "localgradient"} <= gate
     assert "localgradient" not in texts_at(chain_rule.snapshots[0])
+    assert chain_rule.theme["local"] not in {chain_rule.theme[k] for k in (
+        "text", "forward", "gradient")}, "a colour of its own"
 
 
 def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
@@ -154,10 +166,11 @@ def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
         shown = {text for kind, text, *_ in texts if kind == "Text"}
         appeared += [w for w in words if w in shown and w not in appeared]
     assert appeared == words, "local, then upstream, then downstream"
-    last = texts_at(chain_rule.snapshots[-1])
-    assert set(words) <= last
-    assert "anygate:z=f(x,y)" in last, "the title says what the figure is"
-    assert any(r"\frac{\partial L}{\partial x}" in text for text in last)
+    assert set(words) <= texts_at(chain_rule.snapshots[-1]), "they stay to the end"
+    general = texts_at(next(s for s in reversed(chain_rule.snapshots)
+                            if s[0].startswith("downstream")))
+    assert "anygate:z=f(x,y)" in general, "the title says what the figure is"
+    assert any(r"\frac{\partial L}{\partial x}" in text for text in general)
 
 
 def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
@@ -279,3 +292,24 @@ def test_backward_names_each_layers_weights_on_their_edges_before_using_the_name
     assert {f"w_{{{i}{j}}}" for i in (1, 2) for j in (1, 2, 3)} <= held[said[first_w]]
     # the numbers are back on the edges for the lines that use them (∂L/∂ŷ × v₁₁ …)
     assert "0.3" in held[said[first_v + 1]] and "v_{11}" not in held[said[first_v + 1]]
+
+
+def test_backward_puts_each_gradient_on_its_edge_with_its_line():
+    """No number stands on an edge before the line that derives it: while the lines of
+    x₁'s weights are held, x₂'s edges still show their weights; then theirs come."""
+    base = SCENES["backward"].load()
+
+    class Watched(base):
+        def hold(self, *args, **kwargs):
+            cue = self.captions[-1][2].split("\n")[0]
+            self.labels_at[cue] = [m.tex_string for m in self.weight_labels]
+            super().hold(*args, **kwargs)
+
+    Watched.labels_at = {}
+    trace = trainer.train(config.load("post"))
+    dry_run.run(Watched, Settings(trace, "post", "dark", "en", {"precision": 3}))
+    held = Watched.labels_at
+    first = next(cue for cue in held if cue.startswith("∂L/∂w₁₁"))
+    second = next(cue for cue in held if cue.startswith("∂L/∂w₂₁"))
+    assert held[first][:6] == ["0.073", "0.104", "0.237", "0.2", "0.9", "0.5"]
+    assert held[second][:6] == ["0.073", "0.104", "0.237"] * 2
