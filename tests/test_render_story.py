@@ -230,10 +230,12 @@ def test_cycle_names_each_phase_as_it_plays(rendered):
         region = frame[r0:r1 + 1, c0:c1 + 1].astype(float)
         return int((np.abs(region - colour).sum(axis=2) < 60).sum())
 
-    for k in range(8):  # two iterations of four phases
+    # two iterations of four phases (the note on ≈, a cue of its own, is no phase)
+    phases = [k for k, cue in enumerate(cues) if "≈ :" not in cue[2]][:8]
+    for n, k in enumerate(phases):
         end = cues[k + 1][0] - 0.05
         frame = frames[min(int(end * fps), len(frames) - 1)]
-        phase = k % 4
+        phase = n % 4
         assert lit(frame, scene.phase_words[phase], colours[phase]) > 15, (k, cues[k][2])
         for other, word in enumerate(scene.phase_words):
             if not np.array_equal(colours[other], colours[phase]):

@@ -141,7 +141,7 @@ def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule)
                  d % ("z", "x") + r" = 6 \times 1 = 6")]
     for symbol, number in replaced:
         assert number in last and symbol not in last, number
-        (x0, y0, x1, y1), (u0, v0, u1, v1) = general[symbol], last[number]
+        (_, y0, _, y1), (_, v0, _, v1) = general[symbol], last[number]
         assert abs((y0 + y1) - (v0 + v1)) / 2 < 0.05, f"{number} stands where {symbol} stood"
     assert {"+", "the+gate:t=x+y", d % ("t", "x") + " = " + d % ("t", "y") + " = 1"} <= set(last)
 
