@@ -25,6 +25,7 @@ from scenes.update_step import UpdateStep
 
 CHUNK = 3  # equation lines on screen at once
 NAMES_READ = 3  # weights whose names a line reads out, enough to show how names go
+UNKNOWN_WIDTH = 1.5  # an edge whose gradient is still to come: thin and grey
 
 
 class BackwardScene(UpdateStep, ForwardScene):
@@ -181,10 +182,14 @@ class BackwardScene(UpdateStep, ForwardScene):
         the number on it. No number stands on an edge before its line; only the edges
         of the lines shown stay bright (``unfocus`` brings the rest back at the end)."""
         red = self.theme["gradient"]
-        self.play(*self.new_legend(symbol, grads), run_time=0.6)
+        edges, texts = self.net.diagram.layer_edges(layer), self.parameter_texts(layer, 0)
+        # the layer's edges lose the weights' look (a plain grey line, until its
+        # gradient comes): no edge is drawn by its weight under a key of gradients
+        self.play(*self.new_legend(symbol, grads), *[StyleTween(
+            edge, stroke_color=self.theme["muted"], stroke_width=UNKNOWN_WIDTH)
+            for edge in edges], run_time=0.6)
         self.mark_legend(symbol)
         scale = max(float(np.abs(grads).max()), 1e-12)
-        edges, texts = self.net.diagram.layer_edges(layer), self.parameter_texts(layer, 0)
         colours, start = [self.theme["text"]] * len(texts), 0
         for chunk, shown in self.pages(eqs, CHUNK, red):
             ks = [k for k in range(start, start + len(chunk)) if k < len(edges)]

@@ -175,8 +175,8 @@ class ChainRuleScene(StoryScene):
                       g=self.op(d["t"]), dy=d["y"])]
         # the same number the long way, from the opening: the chain rule agrees
         words = self.labels["as_expanded"]
-        again = VGroup(self.text(words, size=MIN_TEXT_SIZE, color=self.theme["muted"]),
-                       self.tex(self.expansion, self.theme["muted"])).arrange(RIGHT, buff=0.15)
+        again = VGroup(self.text(words, size=MIN_TEXT_SIZE, color=self.theme["text"]),
+                       self.tex(self.expansion, self.theme["text"])).arrange(RIGHT, buff=0.15)
         shown = self.stack(add_eqs, [self.line(eq, red) for eq in add_eqs] + [again])
         self.cue(*add_eqs, f"{words} {self.expansion.text}")
         labels = [self.on_wire(self.wire_x, rf"\partial z/\partial x = {d['x']}", red, True),
@@ -190,7 +190,7 @@ class ChainRuleScene(StoryScene):
                   *[fade_in(m) for m in labels], run_time=1.2)
         self.hold(self.reading_time(len(add_eqs) + 1))
         self.play(*self.ring(self.plus, None), *[FadeOut(r) for r in used], run_time=0.3)
-        note = VGroup(*[self.text(row, size=MIN_TEXT_SIZE, color=self.theme["muted"])
+        note = VGroup(*[self.text(row, size=MIN_TEXT_SIZE, color=self.theme["text"])
                         for row in self.labels["add_gate"]]).arrange(DOWN, aligned_edge=LEFT)
         note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
         self.play(fade_out(shown), run_time=0.4)  # one thing at a time: no cross-fade

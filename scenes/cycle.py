@@ -139,9 +139,9 @@ class CycleScene(ForwardScene):
         return net
 
     # the colour of each phase's word while it plays: values and gradients in their
-    # keyed colours; the error (the output flashes in it too, the loss is plotted in
-    # it) and the update in the loss's colour, since blue and orange mean w's sign
-    PHASE_COLOURS = ("forward", "loss", "gradient", "loss")
+    # keyed colours; the error (the output is ringed in it) and the update (the edges
+    # glow in it) in colours of their own, since blue and orange mean w's sign
+    PHASE_COLOURS = ("forward", "error", "gradient", "update")
 
     def phase_row(self) -> VGroup:
         """forward → error → backward → update, bottom left; the word of the phase
@@ -380,7 +380,7 @@ class CycleScene(ForwardScene):
         self.show_phase(1)
         loss = self.loss_readout(t)  # computed now: replaced, never morphed
         # the output ringed while its loss is written, then the loss where it is kept
-        self.show_numbers(lines, [StyleTween(out, stroke_color=self.theme["loss"],
+        self.show_numbers(lines, [StyleTween(out, stroke_color=self.theme["error"],
                                              stroke_width=6, rate_func=there_and_back)])
         self.play(fade_in(loss), *self.sketch.add_point(t), run_time=0.5)
         self.loss = loss
@@ -419,7 +419,7 @@ class CycleScene(ForwardScene):
             largest, (thin, wide) = max(max(steps), 1e-12), GLOW_WIDTHS
             edges = [edge for layer in layers for edge in self.edges(layer)]
             extra = [
-                fade_in(edge.copy().set_stroke(self.theme["text"], opacity=1,
+                fade_in(edge.copy().set_stroke(self.theme["update"], opacity=1,
                                               width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
                 for edge, step in zip(edges, steps)]

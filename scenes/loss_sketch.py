@@ -1,12 +1,14 @@
 """The loss against the iteration, drawn point by point as a run computes it: in the
 cycle scene, the learning the small weight changes add up to. It owns its scales."""
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, Line, MathTex, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, MathTex, VGroup
 
 from scenes.layout import Box
 from scenes.tex import Formula, Words
 
 NUMBER_SIZE = 46  # the axes' numbers: as large as any formula on screen
+POINT_SIZE = 46  # the last point's loss, right of it
+POINT_GAP = 0.12  # between a point and its number
 HEADROOM = 1.15  # the highest loss sits this far below the axis's top
 MOST_TICKS = 5  # iterations numbered along the axis; more: the first and the last only
 
@@ -20,7 +22,7 @@ class LossSketch(VGroup):
                  font: str, iteration_word: str):
         super().__init__()
         x0, y0, x1, y1 = box
-        self.losses, self.colour = losses, theme["loss"]
+        self.losses, self.texts, self.colour = losses, texts, theme["loss"]
         muted = theme["muted"]
 
         def number(text: str) -> MathTex:
@@ -34,6 +36,10 @@ class LossSketch(VGroup):
         self.left = x0 + top_tick.width + 0.15
         self.bottom = y0 + word.height + zero.height + 0.35
         self.right, self.top = x1, y1 - name.height - 0.1
+        # the points end where the widest number still fits right of the last one
+        widest = max(Formula(t, font_size=POINT_SIZE).width for t in texts)
+        self.points_right = self.right - widest - POINT_GAP + (self.right - self.left) / (
+            2 * len(losses))
         axes = VGroup(Line([self.left, self.bottom, 0], [self.right, self.bottom, 0]),
                       Line([self.left, self.bottom, 0], [self.left, self.top, 0]))
         axes.set_stroke(muted, width=2)
@@ -47,20 +53,29 @@ class LossSketch(VGroup):
         word.next_to(ticks, DOWN, buff=0.12).align_to(axes[0], RIGHT)
         self.add(axes, name, top_tick, zero, ticks, word)
         self.drawn: list = []
+        self.value = None  # the number of the last point
 
     def at(self, k: int) -> list[float]:
         """Where the k-th loss goes: iterations spread over the width, losses from 0
         at the axis up to the highest below the top."""
-        x = self.left + (self.right - self.left) * (k + 0.5) / len(self.losses)
+        x = self.left + (self.points_right - self.left) * (k + 0.5) / len(self.losses)
         y = self.bottom + (self.top - self.bottom) * self.losses[k] / (
             max(self.losses) * HEADROOM)
         return [x, y, 0]
 
     def add_point(self, k: int) -> list:
-        """Animations that draw the k-th loss (and the line from the one before)."""
+        """Animations that draw the k-th loss (and the line from the one before), its
+        number above it; the number of the one before leaves (one number at a time)."""
         dot = Dot(self.at(k), radius=0.08, color=self.colour)
-        moves = [FadeIn(dot, scale=2)]
-        self.drawn.append(dot)
+        value = Formula(self.texts[k], font_size=POINT_SIZE, color=self.colour)
+        # right of it, where the line to the next point is not drawn yet
+        value.next_to(dot, RIGHT, buff=POINT_GAP)  # (the points leave it room: ``at``)
+        moves = [FadeIn(dot, scale=2), FadeIn(value)]
+        if self.value is not None:
+            moves.append(FadeOut(self.value))
+            self.drawn.remove(self.value)
+        self.value = value
+        self.drawn += [dot, value]
         if k > 0:
             segment = Line(self.at(k - 1), self.at(k), color=self.colour, stroke_width=4)
             self.drawn.append(segment)
@@ -68,6 +83,6 @@ class LossSketch(VGroup):
         return moves
 
     def clear(self) -> list:
-        """The points and lines drawn so far, to fade out (the axes stay)."""
-        drawn, self.drawn = self.drawn, []
+        """The points, lines and number drawn so far, to fade out (the axes stay)."""
+        drawn, self.drawn, self.value = self.drawn, [], None
         return drawn

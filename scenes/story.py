@@ -44,6 +44,7 @@ MIN_TEXT_SIZE = 32
 MAX_LAYERS, MAX_WIDTH = 4, 6
 ROW_GAP = 0.16  # between stacked lines and rows
 NOTE_GAP = 0.2  # between the rows of a note
+NOTE_AGAIN = 60.0  # seconds (at pace 1) after which a line with ≈ brings its note back
 HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
 END_HOLD = 5.0  # and the last one, where a viewer pauses
 READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
@@ -122,6 +123,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         self.eq_groups: list[tuple[VGroup, bool]] = []
         self.approx_seen = self.approx_explained = False
         self.first_approx: Eq | None = None  # the first line with ≈, which its note quotes
+        self.note_time = 0.0  # when the note on ≈ last came
         # (moment, [(kind, text, box, font size, outline)])
         self.snapshots: list[tuple[str, list[tuple]]] = []
         self.snapshot_times: list[float] = []  # when each was taken, in seconds
@@ -198,6 +200,11 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         it says ≈, and the first such line of the scene, which the note on ≈ quotes."""
         inexact = [e for e in eqs if isinstance(e, Eq) and not e.exact]
         self.eq_groups.append((group, bool(inexact)))
+        if inexact and self.approx_explained and (
+                self.renderer.time - self.note_time > NOTE_AGAIN * self.options["pace"]):
+            # long after the note: it comes again, on this line
+            self.approx_explained = self.approx_seen = False
+            self.first_approx = None
         self.first_approx = self.first_approx or next(iter(inexact), None)
 
     def line(self, eq: "Eq | str | Text", color: str | None) -> Mobject:
@@ -257,7 +264,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     def explain_approx(self) -> None:
         """Once per scene, when the first line ending in ≈ has been made and the bottom
         area is free: what ≈ means, as a step of its own."""
-        self.approx_explained = True
+        self.approx_explained, self.note_time = True, self.renderer.time
         words, muted = self.labels["approx_note"], self.theme["muted"]
         rows = [self.text(line, color=muted) for line in words]
         # the line it speaks of, again, where the bottom area has room for it too: its

@@ -73,10 +73,15 @@ def test_the_backward_key_names_the_gradients_by_the_nodes():
     assert len(rows) >= 2 and len({round(y0, 2) for _, y0, _, _ in rows}) == len(rows)
 
 
-def test_the_note_on_approx_quotes_the_line_it_explains():
+def test_the_note_on_approx_quotes_the_line_it_explains_and_comes_back_much_later():
+    """Quoted at the first ≈; a minute later, the second pass's sums say ≈ again, and
+    the note comes back on them."""
     scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
-    note = next(cue for *_, cue in scene.captions if "≈ :" in cue).split("\n")
-    assert note[0] == "∂L/∂h₃ = ∂L/∂σ(h₃) × σ'(h₃) = 1.110 × 0.214 ≈ 0.237"
+    notes = [(start, cue.split("\n")) for start, _, cue in scene.captions if "≈ :" in cue]
+    assert [quoted for _, (quoted, *_) in notes] == [
+        "∂L/∂h₃ = ∂L/∂σ(h₃) × σ'(h₃) = 1.110 × 0.214 ≈ 0.237",
+        "h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985"]
+    assert notes[1][0] - notes[0][0] > 60
 
 
 def test_another_example_ends_on_its_summary_without_the_posts_note():
@@ -189,6 +194,7 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     error = seen["loss: L = 0.522"]  # the readout, the plot's point, the loss from ŷ
     assert r"L = 0.522" in error and {"0", "0.760"} <= error, (
         "the plot's scale: from 0 to the first loss")
+    assert "0.522" in error, "the new point's loss by it"
     assert r"L = \tfrac{1}{2}(\hat{y} - y)^2 = \tfrac{1}{2}(1.022 - 0)^2 = 0.522" in error
     # the last update's result: one more forward pass and its loss
     assert r"L = 0.362" in seen["loss: L = 0.362"]
@@ -210,6 +216,7 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     # blue and orange are the key's signs of w: no phase and no loss point wears them
     signs = {cycle.theme["positive"], cycle.theme["negative"]}
     assert not signs & {cycle.theme[key] for key in cycle.PHASE_COLOURS}
+    assert len({cycle.theme[key] for key in cycle.PHASE_COLOURS}) == 4, "each phase its own"
     assert cycle.sketch.colour not in signs
 
 
