@@ -8,9 +8,10 @@ from manim import (
     DOWN,
     LEFT,
     AnimationGroup,
-    Circumscribe,
+    Create,
     FadeOut,
     MathTex,
+    SurroundingRectangle,
     VGroup,
 )
 
@@ -26,6 +27,8 @@ from scenes.update_step import UpdateStep
 CHUNK = 3  # equation lines on screen at once
 NAMES_READ = 3  # weights whose names a line reads out, enough to show how names go
 UNKNOWN_WIDTH = 1.5  # an edge whose gradient is still to come: thin and grey
+OTHER_NUMBERS = 0.1  # edge numbers not in the lines shown: all but gone
+KEY_MARK = 1.0  # seconds the key's new first row stays framed
 
 
 class BackwardScene(UpdateStep, ForwardScene):
@@ -165,14 +168,11 @@ class BackwardScene(UpdateStep, ForwardScene):
 
     def weight_gradients(self, layer: int) -> None:
         """Each edge of the layer shows its dL/dw, coloured by sign, widened by size."""
-        tr, a = self.trace, self.arith
-        pairs = self.layer_pairs(layer)
-        deltas = [a.delta(layer + 1, j, 0) for j in range(tr.layers[layer + 1])]
-        eqs = [a.weight_grad_eq(layer, i, j, 0) for i, j in pairs]
+        tr, a, symbol = self.trace, self.arith, r"\partial L/\partial w"
+        eqs = [a.weight_grad_eq(layer, i, j, 0) for i, j in self.layer_pairs(layer)]
         if self.has_bias:
             eqs += [a.bias_grad_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
-        self.gradients_on_edges(layer, self.net.edge_values(
-            layer, tr[f"probe_dW{layer}"][0, 0], np.array(deltas)), r"\partial L/\partial w", eqs)
+        self.gradients_on_edges(layer, self.edge_gradients(layer, symbol), symbol, eqs)
 
     def gradients_on_edges(self, layer: int, grads: list[float], symbol: str, eqs: list
                            ) -> None:
@@ -189,7 +189,7 @@ class BackwardScene(UpdateStep, ForwardScene):
             edge, stroke_color=self.theme["muted"], stroke_width=UNKNOWN_WIDTH)
             for edge in edges], run_time=0.6)
         self.mark_legend(symbol)
-        scale = max(float(np.abs(grads).max()), 1e-12)
+        scale = self.gradient_scale(symbol)
         colours, start = [self.theme["text"]] * len(texts), 0
         for chunk, shown in self.pages(eqs, CHUNK, red):
             ks = [k for k in range(start, start + len(chunk)) if k < len(edges)]
@@ -200,11 +200,29 @@ class BackwardScene(UpdateStep, ForwardScene):
                 grads[k]) / scale, stroke_color=self.theme[
                 "positive" if grads[k] >= 0 else "negative"]) for k in ks]
             self.cue(*chunk)
+            # the other numbers all but leave: one chunk's numbers at a time
             self.play(write(shown), *restyle, *self.relabel_some(layer, ks, texts, colours),
-                      *self.focus(None, [edges[k] for k in ks], red), run_time=0.9)
+                      *self.focus(None, [edges[k] for k in ks], red, OTHER_NUMBERS),
+                      run_time=0.9)
             self.hold(self.reading_time(chunk))
             self.play(fade_out(shown), run_time=0.3)
         self.play(*self.unfocus(), run_time=0.4)
+
+    def gradient_scale(self, symbol: str) -> float:
+        """The largest gradient of any layer, the widest edge: widths compare across
+        layers as the key says (the batch's mean gradients where the symbol is theirs)."""
+        return max(float(np.abs(self.edge_gradients(k, symbol)).max())
+                   for k in range(len(self.trace.layers) - 1)) or 1e-12
+
+    def edge_gradients(self, layer: int, symbol: str) -> list[float]:
+        """A weight layer's gradients in the order of its edges (biases last): this
+        sample's, or, for the batch's mean symbol, the mean the update takes."""
+        tr, a = self.trace, self.arith
+        if symbol.startswith(r"\overline"):
+            return self.net.edge_values(layer, tr[f"dW{layer}"][0],
+                                        self.mean_bias_gradient(layer))
+        deltas = [a.delta(layer + 1, j, 0) for j in range(tr.layers[layer + 1])]
+        return self.net.edge_values(layer, tr[f"probe_dW{layer}"][0, 0], np.array(deltas))
 
     def hidden_nodes(self, layer: int) -> None:
         """At each node of a hidden layer: upstream x local = downstream."""
@@ -263,9 +281,8 @@ class BackwardScene(UpdateStep, ForwardScene):
             eqs = [a.batch_grad_eq(layer, i, j, 0) for i, j in pairs]
             if self.has_bias:
                 eqs += [a.batch_grad_eq(layer, None, j, 0) for j in range(tr.layers[layer + 1])]
-            self.gradients_on_edges(layer, self.net.edge_values(
-                layer, tr[f"dW{layer}"][0], self.mean_bias_gradient(layer)),
-                r"\overline{\partial L/\partial w}", eqs)
+            symbol = r"\overline{\partial L/\partial w}"
+            self.gradients_on_edges(layer, self.edge_gradients(layer, symbol), symbol, eqs)
 
     def second_forward(self) -> None:
         """The updated network on the same sample: the loss goes down."""
@@ -357,8 +374,12 @@ class BackwardScene(UpdateStep, ForwardScene):
         edges: a change the eye catches."""
         if symbol != self.legend_symbol:
             self.legend_symbol = symbol
-            self.play(Circumscribe(self.legend, color=self.theme["text"], buff=0.08),
-                      run_time=0.8)
+            edges_row = self.legend[0] if self.key_shape == "column" else self.legend
+            frame = SurroundingRectangle(edges_row, color=self.theme["text"], buff=0.1,
+                                         stroke_width=3)
+            self.play(Create(frame), run_time=0.5)
+            self.wait(KEY_MARK)
+            self.play(FadeOut(frame), run_time=0.3)
 
     def mean_bias_gradient(self, layer: int) -> np.ndarray | None:
         return self.trace[f"db{layer}"][0] if self.has_bias else None

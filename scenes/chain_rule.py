@@ -253,7 +253,7 @@ class ChainRuleScene(StoryScene):
         downstream_arrows = [self.back_arrow(w.label_anchor[0] + 1.6, w.label_anchor[0] - 1.6,
                                              w.label_anchor[1] - 0.3, red) for w in (wx, wy)]
         down = [Formula(rf"\frac{{\partial L}}{{\partial {v}}} = \frac{{\partial L}}"
-                        rf"{{\partial z}} \frac{{\partial z}}{{\partial {v}}}",
+                        rf"{{\partial z}} \cdot \frac{{\partial z}}{{\partial {v}}}",
                         font_size=TEX_SIZE, color=red).next_to(arrow, DOWN, buff=0.15)
                 for v, arrow in zip("xy", downstream_arrows)]
         # the rule at the bottom right, under the upstream gradient, clear of the

@@ -243,7 +243,8 @@ class CycleScene(ForwardScene):
         name = self.tag_edge(layer, i, j, t)
         # the weight worked through: named, and its edge bright until the update
         edge = self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index((i, j))]
-        marks = [fade_in(name), StyleTween(edge, stroke_color=self.theme["text"])]
+        marks = ([fade_in(name)] if name is not None else []) + [
+            StyleTween(edge, stroke_color=self.theme["text"])]
         self.show_numbers([(eq, "gradient") for eq in gradient], marks if update else [])
         self.wait(NUMBERS_REST if update else PHASE_REST)
         if any(not eq.exact for eq in gradient) and not self.approx_explained:
@@ -252,11 +253,12 @@ class CycleScene(ForwardScene):
         self.show_phase(3)
         self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
         self.animate_weights(t + 1)
-        if update:  # the weight on its edge takes the value its line computed
+        if update and name is not None:  # the weight on its edge takes the value its line computed
             old, name = name, self.tag_edge(layer, i, j, t + 1)
-            self.play(AnimationGroup(FadeOut(old), fade_in(name), lag_ratio=1), run_time=0.6)
+            swap = [FadeOut(old)] + ([fade_in(name)] if name is not None else [])
+            self.play(AnimationGroup(*swap, lag_ratio=1), run_time=0.6)
         self.wait(NUMBERS_REST if update else PHASE_REST)
-        if update:
+        if update and name is not None:
             self.play(FadeOut(name), run_time=0.3)
 
     def gradient_lines(self, layer: int, i: int, j: int, t: int) -> list[Eq]:
@@ -291,19 +293,22 @@ class CycleScene(ForwardScene):
                  for i in range(old.shape[0]) for j in range(old.shape[1])]
         return max(steps)[1:]
 
-    def tag_edge(self, layer: int, i: int, j: int, t: int) -> MathTex:
+    def tag_edge(self, layer: int, i: int, j: int, t: int) -> MathTex | None:
         """The weight's name and its value at state t along its edge (v_{21} = 0.5),
         clear of the nodes, their names and values; its name alone where that does not
         fit."""
         a = self.arith
         name = a.weight_name(layer, i, j)[0]
         k = self.net.diagram.edge_pairs(layer).index((i, j))
-        avoid = [*self.net.names, *self.values, *self.net.taken, *self.net.node_boxes()]
-        for tex in (f"{name} = {a.n(a.weight(layer, i, j, t))}", name):
+        avoid = [*self.net.names, *self.values, *self.net.taken]
+        # the name and value only where they keep off the nodes too (not jammed
+        # against one), else the name alone where it fits best
+        for tex, nodes in ((f"{name} = {a.n(a.weight(layer, i, j, t))}", True), (name, False)):
             label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
-            if place_along_edges(self.net.diagram, [(layer, k, label)], avoid):
-                break
-        return label
+            if place_along_edges(self.net.diagram, [(layer, k, label)],
+                                 avoid + (self.net.node_boxes() if nodes else [])):
+                return label
+        return None  # no room on its edge: the lines name it
 
     def numbers_room(self) -> float:
         return SKETCH_BOX[0] - 0.3 - self.phases.get_left()[0]
@@ -386,15 +391,17 @@ class CycleScene(ForwardScene):
         self.loss = loss
         if len(lines) > 1:  # the output's error stays by its node: the backward step uses it
             self.error = self.error_label(lines[1][0], self.most_moved(t)[1])
-            self.play(fade_in(self.error), run_time=0.4)
+            if self.error is not None:
+                self.play(fade_in(self.error), run_time=0.4)
         self.wait(NUMBERS_REST if lines else PHASE_REST)
 
-    def error_label(self, eq: Eq, j: int) -> MathTex:
+    def error_label(self, eq: Eq, j: int) -> MathTex | None:
         """∂L/∂ŷ = 1.233 (the line's name and result) by output j, in the gradient
-        colour."""
+        colour; None where no side of the node is free for it (several outputs)."""
         name, result = eq.tex.split("=")[0].strip(), re.split(r"=|\\approx", eq.tex)[-1].strip()
-        return self.net.gradient_label(len(self.trace.layers) - 1, j, f"{name} = {result}",
-                                       self.theme["gradient"])
+        last = len(self.trace.layers) - 1
+        label = self.net.gradient_label(last, j, f"{name} = {result}", self.theme["gradient"])
+        return None if ("gradient", last, j) in self.net.crowded else label
 
     def animate_weights(self, t: int, glow: bool = True) -> None:
         """Every edge takes state t's colour and width; with ``glow`` (the update), each

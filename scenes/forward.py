@@ -137,9 +137,10 @@ class ForwardScene(StoryScene):
             return a.out_name(k)
         return a.pre_name(layer, k)
 
-    def focus(self, node, edges: list, colour: str) -> list:
+    def focus(self, node, edges: list, colour: str, label_dim: float = DIMMED) -> list:
         """Animations that mark a node (None: none) and keep the edges it uses (and
-        their labels) bright while the rest dims; ``unfocus`` undoes them."""
+        their labels) bright while the rest dims (the labels to ``label_dim``);
+        ``unfocus`` undoes them."""
         in_use = {id(edge) for edge in edges}
         self.dimmed = [(edge, label) for edge, label in zip(self.all_edges(), self.weight_labels)
                        if id(edge) not in in_use]
@@ -156,7 +157,8 @@ class ForwardScene(StoryScene):
                   if id(edge) in in_use and 0 < opacity(label) < 1]
         return moves + [
             StyleTween(edge, stroke_opacity=DIMMED) for edge, _ in self.dimmed] + [
-            StyleTween(label, opacity=DIMMED) for _, label in self.dimmed if opacity(label) > 0.5]
+            StyleTween(label, opacity=label_dim) for _, label in self.dimmed
+            if opacity(label) > label_dim]
 
     def unfocus(self) -> list:
         # every dimmed label now on the diagram (one replaced meanwhile is gone:

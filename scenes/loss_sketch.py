@@ -36,10 +36,11 @@ class LossSketch(VGroup):
         self.left = x0 + top_tick.width + 0.15
         self.bottom = y0 + word.height + zero.height + 0.35
         self.right, self.top = x1, y1 - name.height - 0.1
-        # the points end where the widest number still fits right of the last one
+        # the points spread so that the widest number still fits right of the last one
+        # (which ``at`` puts half a step short of ``points_right``)
         widest = max(Formula(t, font_size=POINT_SIZE).width for t in texts)
-        self.points_right = self.right - widest - POINT_GAP + (self.right - self.left) / (
-            2 * len(losses))
+        last = self.right - widest - POINT_GAP - 0.05
+        self.points_right = self.left + (last - self.left) * len(losses) / (len(losses) - 0.5)
         axes = VGroup(Line([self.left, self.bottom, 0], [self.right, self.bottom, 0]),
                       Line([self.left, self.bottom, 0], [self.left, self.top, 0]))
         axes.set_stroke(muted, width=2)

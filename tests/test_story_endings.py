@@ -142,7 +142,7 @@ def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule)
         s for s in reversed(chain_rule.snapshots) if s[0].startswith("downstream"))[1]}
     d = r"\frac{\partial %s}{\partial %s}"
     replaced = [("z", "t = 3"), (d % ("L", "z"), d % ("z", "t") + " = 6"),
-                (d % ("L", "x") + " = " + d % ("L", "z") + " " + d % ("z", "x"),
+                (d % ("L", "x") + " = " + d % ("L", "z") + r" \cdot " + d % ("z", "x"),
                  d % ("z", "x") + r" = 6 \times 1 = 6")]
     for symbol, number in replaced:
         assert number in last and symbol not in last, number
