@@ -56,6 +56,14 @@ class Trace:
     def biases(self, t: int) -> list[np.ndarray]:
         return [self.arrays[f"b{i}"][t] for i in range(self.n_weight_layers)]
 
+    def most_moved(self, layer: int, t: int) -> tuple[int, int]:
+        """(from, to) of the weight of ``layer`` that the update after state t changes
+        most (on a tie, the last in row order)."""
+        step = np.abs(self.weights(t + 1)[layer] - self.weights(t)[layer]).ravel()
+        last = step.size - 1 - int(np.argmax(step[::-1]))
+        i, j = np.unravel_index(last, self.weights(t)[layer].shape)
+        return int(i), int(j)
+
     def gradients(self, t: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
         n = self.n_weight_layers
         return ([self.arrays[f"dW{i}"][t] for i in range(n)],

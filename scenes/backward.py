@@ -19,19 +19,17 @@ from scenes import layout
 from scenes.arith import Eq
 from scenes.edge_labels import keep_places, opacity
 from scenes.forward import MOST_LINES, ForwardScene
+from scenes.gradient_step import GradientStep
 from scenes.numbers import minus_signs
 from scenes.story import END_HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 from scenes.update_step import UpdateStep
 
-CHUNK = 3  # equation lines on screen at once
 NAMES_READ = 3  # weights whose names a line reads out, enough to show how names go
-UNKNOWN_WIDTH = 1.5  # an edge whose gradient is still to come: thin and grey
-OTHER_NUMBERS = 0.1  # edge numbers not in the lines shown: all but gone
 KEY_MARK = 1.0  # seconds the key's new first row stays framed
 
 
-class BackwardScene(UpdateStep, ForwardScene):
+class BackwardScene(GradientStep, UpdateStep, ForwardScene):
     """Backward pass and one gradient-descent update of a small network."""
 
     NUMBER_COLOURS = (("value", "forward"), ("gradient", "gradient"))
@@ -173,56 +171,6 @@ class BackwardScene(UpdateStep, ForwardScene):
         if self.has_bias:
             eqs += [a.bias_grad_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
         self.gradients_on_edges(layer, self.edge_gradients(layer, symbol), symbol, eqs)
-
-    def gradients_on_edges(self, layer: int, grads: list[float], symbol: str, eqs: list
-                           ) -> None:
-        """The key names the gradient; then the layer's lines (one per edge, in edge
-        order) a few at a time, as many as fit the bottom area, each edge taking its
-        gradient as its line is written: coloured by its sign, widened by its size,
-        the number on it. No number stands on an edge before its line; only the edges
-        of the lines shown stay bright (``unfocus`` brings the rest back at the end)."""
-        red = self.theme["gradient"]
-        edges, texts = self.net.diagram.layer_edges(layer), self.parameter_texts(layer, 0)
-        # the layer's edges lose the weights' look (a plain grey line, until its
-        # gradient comes): no edge is drawn by its weight under a key of gradients
-        self.play(*self.new_legend(symbol, grads), *[StyleTween(
-            edge, stroke_color=self.theme["muted"], stroke_width=UNKNOWN_WIDTH)
-            for edge in edges], run_time=0.6)
-        self.mark_legend(symbol)
-        scale = self.gradient_scale(symbol)
-        colours, start = [self.theme["text"]] * len(texts), 0
-        for chunk, shown in self.pages(eqs, CHUNK, red):
-            ks = [k for k in range(start, start + len(chunk)) if k < len(edges)]
-            start += len(chunk)  # (bias lines may have no edge drawn)
-            for k in ks:
-                texts[k], colours[k] = self.arith.n(grads[k]), red
-            restyle = [StyleTween(edges[k], stroke_opacity=1, stroke_width=2 + 6 * abs(
-                grads[k]) / scale, stroke_color=self.theme[
-                "positive" if grads[k] >= 0 else "negative"]) for k in ks]
-            self.cue(*chunk)
-            # the other numbers all but leave: one chunk's numbers at a time
-            self.play(write(shown), *restyle, *self.relabel_some(layer, ks, texts, colours),
-                      *self.focus(None, [edges[k] for k in ks], red, OTHER_NUMBERS),
-                      run_time=0.9)
-            self.hold(self.reading_time(chunk))
-            self.play(fade_out(shown), run_time=0.3)
-        self.play(*self.unfocus(), run_time=0.4)
-
-    def gradient_scale(self, symbol: str) -> float:
-        """The largest gradient of any layer, the widest edge: widths compare across
-        layers as the key says (the batch's mean gradients where the symbol is theirs)."""
-        return max(float(np.abs(self.edge_gradients(k, symbol)).max())
-                   for k in range(len(self.trace.layers) - 1)) or 1e-12
-
-    def edge_gradients(self, layer: int, symbol: str) -> list[float]:
-        """A weight layer's gradients in the order of its edges (biases last): this
-        sample's, or, for the batch's mean symbol, the mean the update takes."""
-        tr, a = self.trace, self.arith
-        if symbol.startswith(r"\overline"):
-            return self.net.edge_values(layer, tr[f"dW{layer}"][0],
-                                        self.mean_bias_gradient(layer))
-        deltas = [a.delta(layer + 1, j, 0) for j in range(tr.layers[layer + 1])]
-        return self.net.edge_values(layer, tr[f"probe_dW{layer}"][0, 0], np.array(deltas))
 
     def hidden_nodes(self, layer: int) -> None:
         """At each node of a hidden layer: upstream x local = downstream."""

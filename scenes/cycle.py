@@ -287,11 +287,7 @@ class CycleScene(ForwardScene):
 
     def most_moved(self, t: int) -> tuple[int, int]:
         """(from, to) of the output weight the update after state t changes most."""
-        layer = len(self.trace.layers) - 2
-        old, new = self.trace.weights(t)[layer], self.trace.weights(t + 1)[layer]
-        steps = [(abs(float(new[i, j] - old[i, j])), i, j)
-                 for i in range(old.shape[0]) for j in range(old.shape[1])]
-        return max(steps)[1:]
+        return self.trace.most_moved(len(self.trace.layers) - 2, t)
 
     def tag_edge(self, layer: int, i: int, j: int, t: int) -> MathTex | None:
         """The weight's name and its value at state t along its edge (v_{21} = 0.5),

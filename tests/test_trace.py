@@ -148,3 +148,12 @@ def test_chain_rule_parts_multiply_to_the_deltas(post):
     a = post["A0"][0, 0]
     np.testing.assert_allclose(post["local0"][0, 0], a * (1 - a), rtol=1e-14)
     np.testing.assert_allclose(post["grad_A0"][0, 0], post["delta1"][0, 0, 0] * post["W1"][0][:, 0])
+
+
+def test_the_weight_an_update_moves_most(post):
+    """The post's first update moves v₂₁ most (0.5 → 0.403: σ(h₂) = 0.786 is the largest
+    hidden output, so its gradient is the largest); on a tie, the last in row order."""
+    assert post.most_moved(1, 0) == (1, 0)
+    tied = trace.Trace({"W0": np.array([np.zeros((2, 2)), [[1.0, 0.0], [0.0, -1.0]]])},
+                       {"layers": [2, 2]})
+    assert tied.most_moved(0, 0) == (1, 1)
