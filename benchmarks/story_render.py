@@ -1,7 +1,7 @@
 """Render cost of the post's story scenes, against the floor of manim itself.
 
 Pacing holds every finished block on screen (still frames); those must stay cheap. For
-each story scene this renders, via cli.render.render, each in a fresh child process:
+each story scene this renders, via scenes.pipeline.render_trained, each in a fresh child process:
   warm      the scene at 720p30 (m), its LaTeX and text already in the cache
   floor     a Scene with one Dot moving across the screen for as long as that video,
             same background, same encoder
@@ -55,7 +55,7 @@ def child(kind: str, quality: str, out_dir: str, duration: float) -> dict:
     """Render one scene in this (fresh) process; returns its wall time and length."""
     import av
 
-    from cli.render import render
+    from scenes.pipeline import Request, render_trained
     from scenes.registry import SCENES
     from scenes.settings import Settings, prepare
 
@@ -67,11 +67,9 @@ def child(kind: str, quality: str, out_dir: str, duration: float) -> dict:
     else:
         info = SCENES[kind]
         settings = prepare(info.load(), "post", "dark", "en")
-    args = argparse.Namespace(config="post", quality=quality, format="mp4", transparent=False,
-                              output=str(Path(out_dir) / f"{kind}-{quality}.mp4"),
-                              theme="dark", lang="en")
+    request = Request(kind, "post", Path(out_dir) / f"{kind}-{quality}.mp4", quality)
     start = time.perf_counter()
-    path, _, _ = render(info, settings, args)
+    path, _, _ = render_trained(request, settings, info=info)
     seconds = time.perf_counter() - start
     with av.open(str(path)) as video:
         length = float(video.duration) / 1e6

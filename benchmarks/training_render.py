@@ -3,10 +3,10 @@
 The training scene redraws its panels every frame; this measures what that costs on top of
 what any manim video of the same length costs anyway (clearing and encoding frames), so that
 slowdowns in our code show up as a ratio rather than a raw time. For each quality asked
-(default m = 720p30, h = 1080p60) it renders via cli.render.render, into a temp dir, each in
-a fresh child process (for its peak RSS); floor and training --repeat times (default 3),
-interleaved, because on two cores shared with the encoder's threads one render varies by
-about 8%:
+(default m = 720p30, h = 1080p60) it renders via scenes.pipeline.render_trained, into a
+temp dir, each in a fresh child process (for its peak RSS); floor and training --repeat
+times (default 3), interleaved, because on two cores shared with the encoder's threads one
+render varies by about 8%:
   floor     a Scene with one Dot moving across the screen, same background, same frames
   training  TrainingScene, moons preset (100 iterations), duration 12 s, hold 0, thumbnails on
   redrawn   the same, but every mobject drawn afresh each frame (manim draws mobjects added
@@ -76,7 +76,7 @@ def child(kind: str, quality: str, out_dir: str) -> dict:
     import av
     import numpy as np
 
-    from cli.render import render
+    from scenes.pipeline import Request, render_trained
     from scenes.registry import SCENES
     from scenes.settings import Settings, prepare
 
@@ -91,21 +91,19 @@ def child(kind: str, quality: str, out_dir: str) -> dict:
         start = time.perf_counter()
         settings = prepare(cls, "moons", "dark", "en", **OPTIONS)
         result["train_s"] = time.perf_counter() - start
-    args = argparse.Namespace(config="moons", quality=quality, format="mp4", transparent=False,
-                              output=str(Path(out_dir) / f"{kind}-{quality}.mp4"),
-                              theme="dark", lang="en")
+    request = Request(kind, "moons", Path(out_dir) / f"{kind}-{quality}.mp4", quality)
     start = time.perf_counter()
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats
 
         profiler = cProfile.Profile()
-        path, _, _ = profiler.runcall(render, info, settings, args)
+        path, _, _ = profiler.runcall(render_trained, request, settings, info=info)
         for key in ("cumulative", "tottime"):
             print(f"--- top 15 by {key} ---", file=sys.stderr)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats(key).print_stats(15)
     else:
-        path, _, _ = render(info, settings, args)
+        path, _, _ = render_trained(request, settings, info=info)
     result["render_s"] = time.perf_counter() - start
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with av.open(str(path)) as video:

@@ -4,7 +4,6 @@ line that made it, in media/gallery/index.html."""
 
 import argparse
 import ctypes
-import html
 import json
 import os
 import shlex
@@ -14,10 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-from cli.args import Parser
+from cli.args import Parser, add_look
 from cli.console import say
 from core import files
+from scenes.gallery import gallery_html, media_duration
+from scenes.pipeline import QUALITIES, QUALITY_HELP, Request
 from scenes.registry import SCENES, STORY
+from scenes.settings import check_look
 
 GALLERY = Path("media") / "gallery"
 MANIFEST = "manifest.json"
@@ -48,9 +50,9 @@ def all_parser() -> Parser:
     parser.add_argument("-j", "--jobs", type=worker_count, default=os.cpu_count() or 1,
                         metavar=f"1-{MAX_WORKERS}",
                         help="worker processes (default: one per core)")
-    parser.add_argument("-q", "--quality", choices=("l", "m", "h", "k"), default="m")
-    parser.add_argument("--theme", choices=("dark", "light"), default="dark")
-    parser.add_argument("--lang", choices=("en", "ko"), default="en")
+    parser.add_argument("-q", "--quality", choices=tuple(QUALITIES), default=Request.quality,
+                        help=f"{QUALITY_HELP} (default {Request.quality})")
+    add_look(parser)
     return parser
 
 
@@ -64,7 +66,8 @@ def worker_count(text: str) -> int:
 def cmd_all(argv: list[str]) -> int:
     args = all_parser().parse_args(argv)
     files.check_output(GALLERY / MANIFEST, "the gallery")
-    look = [] if (args.theme, args.lang) == ("dark", "en") else [
+    check_look(args.theme, args.lang)
+    look = [] if (args.theme, args.lang) == (Request.theme, Request.lang) else [
         "--theme", args.theme, "--lang", args.lang]
     todo = [(k, job[:-2] + look + job[-2:]) for k, job in enumerate(jobs(args.quality), 1)]
     running, done = [], []
@@ -133,16 +136,6 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.communicate()
 
 
-def media_duration(path: Path) -> float:
-    import av
-
-    try:
-        with av.open(str(path)) as container:
-            return round(float(container.duration or 0) / 1_000_000, 2)
-    except (av.error.FFmpegError, OSError):
-        return 0.0
-
-
 def print_summary(done: list[dict], wall: float, workers: int) -> None:
     rows = [("scene", "output", "video s", "size", "render s")]
     rows += [(d["scene"], d["output"], f"{d['duration']:.1f}", f"{d['size'] / 1024:.0f} KiB",
@@ -169,57 +162,3 @@ def cmd_gallery(argv: list[str]) -> int:
     page = files.write_text(GALLERY / "index.html", gallery_html(items))
     say(str(page))
     return 0
-
-
-def gallery_html(items: list[dict]) -> str:
-    cards = []
-    for item in items:
-        if not item["ok"]:
-            continue
-        name = html.escape(item["output"])
-        media = (f'<img src="{name}" alt="{name}">' if name.endswith((".gif", ".png"))
-                 else f'<video src="{name}" controls loop muted playsinline preload="auto">'
-                      f"</video>")
-        cards.append(f'<figure>{media}<figcaption><code>{html.escape(item["command"])}'
-                     f"</code><br>{item['duration']:.1f} s, {item['size'] / 1024:.0f} KiB"
-                     "</figcaption></figure>")
-    return GALLERY_PAGE.replace("<!-- cards -->", "\n".join(cards))
-
-
-GALLERY_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>backprop-anim gallery</title>
-<style>
-body { font-family: sans-serif; background: #14161c; color: #eef0f4; margin: 2rem; }
-main { display: grid; gap: 1.5rem;
-       grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); }
-figure { margin: 0; background: #262a33; padding: 0.8rem; border-radius: 6px; }
-video, img { width: 100%; display: block; }
-code { color: #7be8a9; user-select: all; }
-</style>
-</head>
-<body>
-<h1>backprop-anim gallery</h1>
-<p>Every animation below was made by the command under it; copy it to make your own.</p>
-<main>
-<!-- cards -->
-</main>
-<script>
-// each picture says whether it loaded (data-status), for people and for tests
-for (const media of document.querySelectorAll("video, img")) {
-  const mark = (status) => { media.dataset.status = status; };
-  media.addEventListener("error", () => mark("error"));
-  if (media.tagName === "IMG") {
-    media.addEventListener("load", () => mark("ok"));
-    if (media.complete) mark(media.naturalWidth > 0 ? "ok" : "error");
-  } else {
-    media.addEventListener("loadeddata", () => mark("ok"));
-    if (media.readyState >= 2) mark("ok");
-  }
-}
-</script>
-</body>
-</html>
-"""

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli.args import Parser, UsageError
+from cli.args import Parser, UsageError, scene_parser, scene_request
 from cli.console import fail, say
 from core import files
 from core.config import preset_names
@@ -46,11 +46,9 @@ def cmd_trace(argv: list[str]) -> int:
     files.check_output(args.output)
     if not args.output.endswith(".npz"):
         raise UsageError(f"trace output {args.output} must end in .npz")
-    from core import config, trace, trainer
+    from core import trace, train
 
-    resolved = config.load(args.config)
-    trainer.check(resolved)
-    result = trainer.train(resolved)
+    result = train(args.config)
     path = trace.save(result, args.output)
     if result.diverged_at is not None:
         print(f"warning: diverged at iteration {result.diverged_at} (learning rate too high?); "
@@ -68,21 +66,21 @@ def cmd_test(argv: list[str]) -> int:
     return tests or lint
 
 
-def render_jobs(jobs: list) -> None:
-    """Train and render jobs whose inputs were all checked first; print each file."""
-    from cli.render import render, train
+def render_jobs(requests: list) -> None:
+    """Check every request, then train and render each; print each file written."""
+    from scenes.pipeline import plan, render_job, train
 
+    jobs = [plan(request) for request in requests]
     for job in jobs:
-        result = render(job.info, train(job), job.args)
+        result = render_job(job, train(job))
         for path in (result.path, result.captions):
             if path is not None:
                 say(f"{path} ({path.stat().st_size / 1024:.0f} KiB)")
 
 
 def cmd_scene(name: str, argv: list[str]) -> int:
-    from cli.render import plan, scene_parser
-
-    render_jobs([plan(SCENES[name], scene_parser(SCENES[name]).parse_args(argv))])
+    info = SCENES[name]
+    render_jobs([scene_request(info, scene_parser(info).parse_args(argv))])
     return 0
 
 
@@ -90,9 +88,7 @@ def cmd_story(argv: list[str]) -> int:
     if argv:
         raise UsageError(f"unknown command {argv[0]!r}; scenes: {', '.join(SCENES)}; "
                          "commands: list, trace, slides, all, gallery, test")
-    from cli.render import plan, scene_parser
-
-    render_jobs([plan(SCENES[name], scene_parser(SCENES[name]).parse_args(["-q", "m"]))
+    render_jobs([scene_request(SCENES[name], scene_parser(SCENES[name]).parse_args([]))
                  for name in STORY])
     return 0
 

@@ -6,19 +6,21 @@ Checks that need the data (feature and class counts) live in ``core.setup``.
 """
 
 import math
+import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, make_dataclass
 from pathlib import Path
 from typing import Any
 
 from core.activations import HIDDEN, OUTPUT
+from core.datasets import GENERATORS
 from core.errors import ConfigError
 from core.init import INITS
 from core.losses import LOSSES
 from core.optimizers import OPTIMIZERS
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "configs"
-DATASETS = ("moons", "circles", "blobs", "xor", "gauss", "spiral", "flower", "csv", "inline")
+DATASETS = (*GENERATORS, "csv", "inline")
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,30 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "schedule": Key("linear", str, "how grid iterations are spread", ("linear", "log")),
     },
 }
+
+def _section(name: str, keys: dict[str, Key]) -> type:
+    """A frozen dataclass of one [section], its fields the schema's keys."""
+    return make_dataclass(f"{name.title()}Config", [(k, key.kind) for k, key in keys.items()],
+                          frozen=True)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A resolved config as attributes (``config.train.learning_rate``); the schema
+    above is its one definition. ``as_dict()`` gives the plain form back."""
+
+    network: _section("network", SCHEMA["network"])
+    data: _section("data", SCHEMA["data"])
+    train: _section("train", SCHEMA["train"])
+    trace: _section("trace", SCHEMA["trace"])
+
+    @classmethod
+    def from_dict(cls, resolved: dict) -> "Config":
+        return cls(**{name: kind(**resolved[name]) for name, kind in cls.__annotations__.items()})
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
 
 _TYPE_NAMES = {list: "a list", str: "a string", bool: "true or false", int: "an integer",
                float: "a number"}
@@ -181,9 +207,19 @@ def preset_names() -> list[str]:
     return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
 
 
-def load(name_or_path: str) -> dict:
-    """Read, parse and resolve a config file or preset."""
-    path = find_config(name_or_path)
+def name_of(source: "str | os.PathLike | dict") -> str:
+    """What a config is called in file names: a preset's name, a file's stem, or
+    'custom' for a dict."""
+    return "custom" if isinstance(source, dict) else Path(source).stem
+
+
+def load(source: "str | os.PathLike | dict") -> dict:
+    """Read, parse and resolve a preset name, a config file or a dict (as a TOML file
+    would give it). A relative data path is taken from the file's folder (from the
+    current folder for a dict)."""
+    if isinstance(source, dict):
+        return resolve(source)
+    path = find_config(os.fspath(source))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
@@ -194,6 +230,11 @@ def load(name_or_path: str) -> dict:
         raise ConfigError(f"{path}: tables or lists nested too deeply to read; a config "
                           f"needs at most a list of lists of lists") from None
     try:
-        return resolve(raw)
+        resolved = resolve(raw)
     except ConfigError as err:
         raise ConfigError(f"{path}: {err}") from None
+    data = resolved["data"]
+    if data["path"]:
+        given = Path(data["path"]).expanduser()
+        data["path"] = str(given if given.is_absolute() else path.resolve().parent / given)
+    return resolved

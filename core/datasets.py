@@ -19,7 +19,6 @@ import numbers
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from sklearn import datasets as skd
 
 from core.errors import ConfigError
 
@@ -71,6 +70,8 @@ def _clusters(centres: np.ndarray, n_samples: int, std: float, seed: int) -> Dat
 def make_moons(n_samples: int, noise: float, seed: int, classes: int = 2) -> Dataset:
     """Two interleaving half circles (sklearn, shuffled); class 0 is the upper moon."""
     _check_params(n_samples, noise, seed)
+    from sklearn import datasets as skd  # loaded when used: it takes a second
+
     X, y = skd.make_moons(int(n_samples), noise=noise, random_state=seed)
     return X.astype(np.float64), y.astype(np.int64)
 
@@ -78,6 +79,8 @@ def make_moons(n_samples: int, noise: float, seed: int, classes: int = 2) -> Dat
 def make_circles(n_samples: int, noise: float, seed: int, classes: int = 2) -> Dataset:
     """Two concentric circles (sklearn, shuffled, factor 0.5); class 1 is the inner one."""
     _check_params(n_samples, noise, seed)
+    from sklearn import datasets as skd
+
     X, y = skd.make_circles(int(n_samples), noise=noise, factor=0.5, random_state=seed)
     return X.astype(np.float64), y.astype(np.int64)
 

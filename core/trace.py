@@ -4,6 +4,10 @@ Arrays (S = number of states kept, S - 1 updates; see README for the full list):
 ``W{i}``/``b{i}`` (S, ...), ``dW{i}``/``db{i}`` (S - 1, ...), ``loss`` (S,),
 ``Z{i}``/``A{i}``/``delta{i}`` (S, n_probe, width), decision grids, and ``meta``,
 a JSON string with the resolved config and what was run.
+
+Read them through ``Trace``'s methods, which number layers as the network diagram
+does: node layer 0 is the input, node layer L the output, and weight layer i joins
+node layer i to node layer i + 1. Only the file keeps the arrays' own names.
 """
 
 import json
@@ -15,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from core import files
+from core.config import Config
 from core.errors import ConfigError
 from core.network import Network
 
@@ -36,7 +41,121 @@ class Trace:
 
     @property
     def layers(self) -> list[int]:
+        """Node layer sizes, input first."""
         return list(self.meta["layers"])
+
+    @property
+    def config(self) -> Config:
+        """The resolved config the run was trained with, as attributes:
+        ``trace.config.network.activation``."""
+        return Config.from_dict(self.meta["config"])
+
+    @property
+    def loss(self) -> np.ndarray:
+        """(S,) mean training loss (with the L2 penalty) of every state."""
+        return self.arrays["loss"]
+
+    @property
+    def accuracy(self) -> np.ndarray | None:
+        """(S,) training accuracy of every state; None for regression."""
+        return self.arrays.get("accuracy")
+
+    @property
+    def val_loss(self) -> np.ndarray | None:
+        """(S,) validation loss; None without a validation split."""
+        return self.arrays.get("val_loss")
+
+    @property
+    def val_accuracy(self) -> np.ndarray | None:
+        return self.arrays.get("val_accuracy")
+
+    @property
+    def probes(self) -> np.ndarray:
+        """Indices (into the training data) of the samples whose values are recorded."""
+        return self.arrays["probe"]
+
+    # --- node layers (0 = input, L = output): the probe samples' values, (S, n_probe, width)
+
+    def _node(self, key: str, layer: int, hidden_only: bool = False) -> np.ndarray:
+        last = self.n_weight_layers - (1 if hidden_only else 0)
+        if not 1 <= layer <= last:
+            kind = "hidden layers" if hidden_only else "node layers"
+            raise IndexError(f"{key}: {kind} are numbered 1 to {last}, got {layer}")
+        return self.arrays[f"{key}{layer - 1}"]
+
+    def pre_activations(self, layer: int) -> np.ndarray:
+        """z = weighted sum (+ bias) of node layer ``layer`` >= 1."""
+        return self._node("Z", layer)
+
+    def activations(self, layer: int) -> np.ndarray:
+        """a = f(z) of node layer ``layer``; layer 0 gives the probes' inputs."""
+        if layer == 0:
+            inputs = self.arrays["X"][self.probes]
+            return np.broadcast_to(inputs, (self.n_states, *inputs.shape))
+        return self._node("A", layer)
+
+    def deltas(self, layer: int) -> np.ndarray:
+        """∂L/∂z of each probe's own loss at node layer ``layer`` >= 1."""
+        return self._node("delta", layer)
+
+    def upstream(self, layer: int) -> np.ndarray:
+        """∂L/∂a at a hidden layer: what the chain rule brings back to its outputs."""
+        return self._node("grad_A", layer, hidden_only=True)
+
+    def local_derivatives(self, layer: int) -> np.ndarray:
+        """f'(z) at a hidden layer: the activation's own derivative."""
+        return self._node("local", layer, hidden_only=True)
+
+    # --- weight layers (i joins node layer i to i + 1)
+
+    def _edge(self, key: str, layer: int) -> np.ndarray:
+        if not 0 <= layer < self.n_weight_layers:
+            raise IndexError(f"{key}: weight layers are numbered 0 to "
+                             f"{self.n_weight_layers - 1}, got {layer}")
+        return self.arrays[f"{key}{layer}"]
+
+    def weight_history(self, layer: int) -> np.ndarray:
+        """(S, fan_in, fan_out) weights of ``layer`` at every state."""
+        return self._edge("W", layer)
+
+    def bias_history(self, layer: int) -> np.ndarray:
+        """(S, fan_out) biases of ``layer`` at every state."""
+        return self._edge("b", layer)
+
+    def weight_gradients(self, layer: int) -> np.ndarray:
+        """(S - 1, fan_in, fan_out) ∂L/∂W the update after each state used (its batch)."""
+        return self._edge("dW", layer)
+
+    def bias_gradients(self, layer: int) -> np.ndarray:
+        """(S - 1, fan_out) ∂L/∂b the update after each state used."""
+        return self._edge("db", layer)
+
+    def probe_weight_gradients(self, layer: int) -> np.ndarray:
+        """(S, n_probe, fan_in, fan_out) each probe's own ∂L/∂W at every state."""
+        return self._edge("probe_dW", layer)
+
+    # --- decision grids (2-D inputs only)
+
+    @property
+    def grid_states(self) -> np.ndarray:
+        """Which states have a grid, ascending."""
+        return self.arrays["grid_iter"]
+
+    @property
+    def grid_extent(self) -> tuple[float, float, float, float]:
+        """(xmin, xmax, ymin, ymax) of the grids' input plane."""
+        return tuple(float(v) for v in self.arrays["grid_extent"])
+
+    @property
+    def grids(self) -> np.ndarray:
+        """(F, size, size[, outputs]) output over the plane at each grid state; row i is
+        y = ymin + i * step."""
+        return self.arrays["grid_prob"]
+
+    def neuron_maps(self, layer: int) -> np.ndarray | None:
+        """(F, n, n, width) activations of hidden layer ``layer`` >= 1 over the plane
+        (coarser than ``grids``); None when the run recorded none."""
+        return self.arrays.get(f"grid_hidden{layer - 1}")
 
     @property
     def n_weight_layers(self) -> int:
@@ -65,16 +184,17 @@ class Trace:
         return int(i), int(j)
 
     def gradients(self, t: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(∂L/∂W per layer, ∂L/∂b per layer) that the update after state t used."""
         n = self.n_weight_layers
         return ([self.arrays[f"dW{i}"][t] for i in range(n)],
                 [self.arrays[f"db{i}"][t] for i in range(n)])
 
     def network(self, t: int) -> Network:
-        """The network at state t, e.g. to evaluate it on new points in tests."""
-        net = self.meta["config"]["network"]
+        """The network at state t, e.g. to evaluate it on new points."""
+        config = self.config
+        net = config.network
         return Network([w.copy() for w in self.weights(t)], [b.copy() for b in self.biases(t)],
-                       net["activation"], net["output"], net["loss"], net["bias"],
-                       self.meta["config"]["train"]["l2"])
+                       net.activation, net.output, net.loss, net.bias, config.train.l2)
 
 
 def save(trace: Trace, path: str | os.PathLike) -> Path:

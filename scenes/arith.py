@@ -17,7 +17,7 @@ import numpy as np
 
 from core.activations import HIDDEN, LEAKY_SLOPE, OUTPUT
 from core.trace import Trace
-from scenes.numbers import MINUS, fmt
+from scenes.numerals import MINUS, fmt
 
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 HIDDEN_NAMES = ["h", "g", "k"]

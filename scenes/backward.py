@@ -20,7 +20,7 @@ from scenes.arith import Eq
 from scenes.edge_labels import keep_places, opacity
 from scenes.forward import MOST_LINES, ForwardScene
 from scenes.gradient_step import GradientStep
-from scenes.numbers import minus_signs
+from scenes.numerals import minus_signs
 from scenes.story import END_HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 from scenes.update_step import UpdateStep

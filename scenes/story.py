@@ -28,10 +28,9 @@ from scenes import layout
 from scenes.arith import Arithmetic, Eq
 from scenes.camera import PathCachingCamera
 from scenes.edge_labels import opacity, outline
-from scenes.numbers import fmt, minus_signs
+from scenes.numerals import fmt, minus_signs
 from scenes.options import Option, resolve
 from scenes.redraw import LocalRedraw
-from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
 from scenes.tex import TEMPLATE, Formula, Words
 from scenes.tex_batch import TypesetAhead
@@ -56,8 +55,6 @@ MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are
 class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     """Base of the post's scenes: call ``setup_story`` first in ``construct``."""
 
-    settings: Settings | None = None
-    default_config = "post"
     # keep a record of the texts on screen after every step (``snapshots``), which the
     # layout tests read; off in a render, where it would cost a twentieth of the time
     records_layout = False
@@ -107,7 +104,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
 
     def setup_story(self) -> None:
         config.tex_template = TEMPLATE
-        settings = self.settings or prepare(type(self), self.default_config)
+        settings = self.settings_or_default()
         self.options = resolve(self.OPTIONS, settings.options)
         self.check_config(settings.trace.meta["config"], self.options)
         self.check_trace(settings.trace, self.options)

@@ -34,7 +34,7 @@ from scenes.camera import PanelCamera, Polyline
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram, place_on_edges
 from scenes.network_raster import NetworkRaster
-from scenes.numbers import compact, minus_signs
+from scenes.numerals import compact, minus_signs
 from scenes.options import Option, resolve
 from scenes.raster import (
     ContourPainter,
@@ -50,7 +50,6 @@ from scenes.raster import (
     upsample,
     words,
 )
-from scenes.settings import Settings, prepare
 from scenes.slides import StepScene
 from scenes.tex import Words
 
@@ -74,8 +73,6 @@ def blend(stack: np.ndarray, s: float) -> np.ndarray:
 
 class TrainingScene(StepScene):
     """Network, decision boundary and loss curve learning together."""
-
-    settings: Settings | None = None  # set by the command line; default: the moons preset
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("camera_class", PanelCamera)
@@ -105,7 +102,7 @@ class TrainingScene(StepScene):
                               f"scenes show them)")
 
     def construct(self) -> None:
-        settings = self.settings or prepare(type(self), "moons")
+        settings = self.settings_or_default()
         self.trace, self.theme, self.labels = settings.trace, settings.theme, settings.labels
         self.font = layout.font(settings.lang)
         opts = resolve(self.OPTIONS, settings.options)

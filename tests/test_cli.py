@@ -13,11 +13,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from core import config, trace
+from core.errors import ConfigError
 from scenes.registry import SCENES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,13 +254,11 @@ def test_trace_output_below_a_file(runs):
 
 @pytest.mark.parametrize(("output", "fmt"), [("out.txt", None), ("out", "png")])
 def test_scene_mismatch_suggests_a_working_format(output, fmt):
-    # in-process: output_path is what the scene commands call before any work
-    from cli.args import UsageError
-    from cli.render import FORMATS, output_path
+    # in-process: the destination is what every render checks before any work
+    from scenes.pipeline import FORMATS, Request
 
-    args = SimpleNamespace(output=output, format=fmt, transparent=False, config="moons")
-    with pytest.raises(UsageError) as info:
-        output_path(SCENES["training"], args)
+    with pytest.raises(ConfigError) as info:
+        Request("training", "moons", output, format=fmt).destination()
     ext = Path(output).suffix.lstrip(".")
     for suggested in re.findall(r"--format (\w+)", str(info.value)):
         assert suggested in FORMATS and suggested == ext, str(info.value)

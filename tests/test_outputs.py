@@ -1,6 +1,5 @@
 """Blog and lecture outputs: web GIFs, transparent WebM, stills and slide decks."""
 
-import argparse
 import re
 from pathlib import Path
 
@@ -9,11 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cli.render import render
-from cli.slides import convert, plan_deck, render_slides
 from core import config, trainer
 from scenes.captions import parse_vtt
-from scenes.registry import SCENES
+from scenes.decks import convert, plan_deck, render_slides
+from scenes.pipeline import Request, render_trained
 from scenes.settings import Settings
 
 
@@ -22,16 +20,16 @@ def post_trace():
     return trainer.train(config.load("post"))
 
 
-def args_for(path: Path, **extra) -> argparse.Namespace:
-    base = dict(config="post", quality="l", format=None, transparent=False, output=str(path),
-                theme="dark", lang="en", captions=True, web=False, poster=False)
-    return argparse.Namespace(**(base | extra))
+def render(scene: str, settings: Settings, path: Path, slides_folder: Path | None = None,
+           **extra):
+    """Render ``scene`` at 480p15 with a trace trained once."""
+    request = Request(scene, settings.config_name, path, "l", **extra)
+    return render_trained(request, settings, slides_folder)
 
 
 def test_web_gif_loops_and_is_small(tmp_path, post_trace):
-    path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
-                                                     {"precision": 3}),
-                         args_for(tmp_path / "f.gif", web=True))
+    path, scene, _ = render("forward", Settings(post_trace, "post", "dark", "en",
+                                                {"precision": 3}), tmp_path / "f.gif", web=True)
     assert path.stat().st_size <= 1024 * 1024, "forward GIF at --web must be at most 1 MB"
     with Image.open(path) as gif:
         assert gif.size == (640, 360)
@@ -53,15 +51,15 @@ def test_training_gif_meets_its_size_target(tmp_path):
     trace = trainer.train(config.load("moons"))
     options = {"duration": 12.0, "hold": 1.5, "schedule": "linear", "neuron_maps": None,
                "weight_labels": None}
-    path, _, _ = render(SCENES["training"], Settings(trace, "moons", "dark", "en", options),
-                     args_for(tmp_path / "t.gif", web=True, config="moons"))
+    path, _, _ = render("training", Settings(trace, "moons", "dark", "en", options),
+                        tmp_path / "t.gif", web=True)
     assert path.stat().st_size <= 2 * 1024 * 1024
 
 
 def test_transparent_webm_has_alpha(tmp_path, post_trace):
-    path, _, _ = render(SCENES["cycle"], Settings(post_trace, "post", "dark", "en",
-                                               {"precision": 3, "iterations": 1}),
-                     args_for(tmp_path / "c.webm", format="webm", transparent=True))
+    path, _, _ = render("cycle", Settings(post_trace, "post", "dark", "en",
+                                          {"precision": 3, "iterations": 1}),
+                        tmp_path / "c.webm", format="webm", transparent=True)
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         decoder = av.codec.CodecContext.create("libvpx-vp9", "r")  # keeps the alpha plane
@@ -74,9 +72,9 @@ def test_transparent_webm_has_alpha(tmp_path, post_trace):
 
 
 def test_poster_is_the_last_frame(tmp_path, post_trace):
-    path, _, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
-                                                 {"precision": 3, "pace": 0.25}),
-                     args_for(tmp_path / "p.png", poster=True))
+    path, _, _ = render("forward", Settings(post_trace, "post", "dark", "en",
+                                            {"precision": 3, "pace": 0.25}),
+                        tmp_path / "p.png", poster=True)
     with Image.open(path) as still:
         assert still.size == (854, 480)
         assert np.asarray(still.convert("RGB")).std() > 5
@@ -85,8 +83,8 @@ def test_poster_is_the_last_frame(tmp_path, post_trace):
 @pytest.fixture(scope="module")
 def deck_configs(tmp_path_factory):
     work = tmp_path_factory.mktemp("deck")
-    args = argparse.Namespace(quality="l", theme="dark", lang="en")
-    jobs = plan_deck(["forward", "cycle"], args, work / "deck.pdf")
+    requests = [Request(name, quality="l") for name in ("forward", "cycle")]
+    jobs = plan_deck(requests, work / "deck.pdf")
     return [render_slides(job, work) for job in jobs], work
 
 
@@ -159,13 +157,13 @@ def test_html_deck_videos_are_muted(deck_configs, tmp_path):
 
 
 def test_a_deck_of_a_teachers_own_example_passes_each_scene_its_options(tmp_path):
-    from cli.slides import parse
+    from cli.slides import parse, requests
 
     path = tmp_path / "mine.toml"
     path.write_text(XOR_DECK, encoding="utf-8")
     args = parse(["forward", "chain-rule", "--config", str(path), "--precision", "2",
                   "--pace", "1.5", "--sample", "3", "--x", "4", "-o", "d.pdf"])
-    forward, chain = plan_deck(args.scenes, args, tmp_path / "d.pdf")
+    forward, chain = plan_deck(requests(args), tmp_path / "d.pdf")
     assert forward.options == {"precision": 2, "pace": 1.5, "sample": 3}
     assert forward.config["trace"]["probe"] == [2]
     assert forward.config["data"]["X"] == [[0, 0], [0, 1], [1, 0], [1, 1]]
@@ -196,9 +194,9 @@ def test_pptx_has_one_slide_per_step_with_notes(deck_configs, tmp_path):
 
 def test_slide_steps_are_the_caption_cues(tmp_path, post_trace):
     """Each step of a scene is one slide and one caption cue."""
-    path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "dark", "en",
-                                                     {"precision": 3, "pace": 0.25}),
-                         args_for(tmp_path / "f.mp4"), slides_folder=tmp_path / "slides")
+    path, scene, _ = render("forward", Settings(post_trace, "post", "dark", "en",
+                                                {"precision": 3, "pace": 0.25}),
+                            tmp_path / "f.mp4", slides_folder=tmp_path / "slides")
     cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
     assert len(scene._slides) == len(cues)
     assert [s.notes for s in scene._slides] == [text for *_, text in cues]

@@ -49,11 +49,11 @@ def no_work(monkeypatch, tmp_path):
     def forbidden(*args, **kwargs):
         raise AssertionError("started work before refusing the input")
 
-    import cli.render
     import core.trainer
+    import scenes.pipeline
 
     monkeypatch.setattr(core.trainer, "train", forbidden)
-    monkeypatch.setattr(cli.render, "render", forbidden)
+    monkeypatch.setattr(scenes.pipeline, "render_job", forbidden)
 
 
 def run_main(capsys, *argv: str) -> tuple[int, str]:
@@ -93,7 +93,7 @@ def test_out_of_range_options_are_refused_with_the_range(capsys, no_work, tmp_pa
     (["forward", "--pace", "0.25"], {"pace": 0.25}), (["backward", "--pace", "4"], {"pace": 4.0}),
 ])
 def test_range_ends_are_accepted(argv, value):
-    from cli.render import scene_parser
+    from cli.args import scene_parser
     from scenes.registry import SCENES
 
     args = vars(scene_parser(SCENES[argv[0]]).parse_args(argv[1:]))

@@ -1,6 +1,5 @@
 """The post's scenes rendered at 480p: frames, layout, captions and their numbers."""
 
-import argparse
 import math
 import re
 import subprocess
@@ -33,18 +32,16 @@ def post_trace():
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, post_trace):
-    from cli.render import render
+    from scenes.pipeline import Request, render_trained
 
     out, folder = {}, tmp_path_factory.mktemp("story")
     with pytest.MonkeyPatch.context() as patch:
         for name in STORY:  # these tests look at frames, not at pacing: a quarter of the
             pace = 0.5 if name == "cycle" else 0.25  # time, but the cycle's phases as they play
             settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "pace": pace})
-            args = argparse.Namespace(config="post", quality="l", format=None,
-                                      transparent=False, output=str(folder / f"{name}.mp4"),
-                                      theme="dark", lang="en", captions=True)
             patch.setattr(SCENES[name].load(), "records_layout", True)
-            path, scene, _ = render(SCENES[name], settings, args)
+            request = Request(name, "post", folder / f"{name}.mp4", "l")
+            path, scene, _ = render_trained(request, settings)
             frames, duration = decode(path)
             cues = parse_vtt(path.with_suffix(".vtt").read_text(encoding="utf-8"))
             out[name] = (scene, frames, duration, cues)
@@ -265,13 +262,11 @@ def test_numbers_too_large_to_write_are_rejected_before_rendering(post_trace):
 
 
 def test_korean_labels_and_plain_manim(tmp_path, post_trace):
-    from cli.render import render
+    from scenes.pipeline import Request, render_trained
 
     settings = Settings(post_trace, "post", "dark", "ko", {"precision": 3})
-    args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
-                              output=str(tmp_path / "ko.mp4"), theme="dark", lang="ko",
-                              captions=True)
-    path, _, _ = render(SCENES["cycle"], settings, args)
+    request = Request("cycle", "post", tmp_path / "ko.mp4", "l", lang="ko")
+    path, _, _ = render_trained(request, settings)
     assert "순전파" in path.with_suffix(".vtt").read_text(encoding="utf-8")
     # the classes also run under the plain manim command (construct only, no video)
     result = subprocess.run([sys.executable, "-m", "manim", "--dry_run", "-ql",
@@ -298,20 +293,18 @@ def test_every_edge_and_text_stands_out_from_the_background(tmp_path, post_trace
     """On the last frame of forward: each edge (sampled along its middle, away from
     labels and nodes) and each text reaches 3:1 contrast against the background,
     the least a projected line needs to be seen."""
-    from cli.render import render
+    from scenes.pipeline import Request, render_trained
     from scenes.settings import load_theme
     from tests.frames import hex_rgb, to_pixel
 
     if theme == "dark":
         scene, frames = rendered["forward"][:2]
     else:
-        args = argparse.Namespace(config="post", quality="l", format=None, transparent=False,
-                                  output=str(tmp_path / "f.mp4"), theme="light", lang="en",
-                                  captions=False)
+        request = Request("forward", "post", tmp_path / "f.mp4", "l", theme="light",
+                          captions=False)
         monkeypatch.setattr(SCENES["forward"].load(), "records_layout", True)
-        path, scene, _ = render(SCENES["forward"], Settings(post_trace, "post", "light", "en",
-                                                            {"precision": 3, "pace": 0.25}),
-                                args)
+        path, scene, _ = render_trained(request, Settings(post_trace, "post", "light", "en",
+                                                          {"precision": 3, "pace": 0.25}))
         frames, _ = decode(path)
     frame, background = frames[-1].astype(float), hex_rgb(load_theme(theme)["background"])
     texts = scene.snapshots[-1][1]

@@ -1,7 +1,5 @@
 """Rendering the training scene at 480p and checking what the frames show."""
 
-import argparse
-
 import numpy as np
 import pytest
 
@@ -19,11 +17,10 @@ def render(tmp_path, raw: dict, name: str, **options):
     opts = {"duration": 2.0, "hold": 0.5, "schedule": "linear", "neuron_maps": None,
             "weight_labels": None} | options
     settings = Settings(trace, name, "dark", "en", opts)
-    args = argparse.Namespace(config=name, quality="l", format=None, transparent=False,
-                              output=str(tmp_path / f"{name}.mp4"), theme="dark", lang="en")
-    from cli.render import render as render_file
+    from scenes.pipeline import Request, render_trained
 
-    path, scene, _ = render_file(INFO, settings, args)
+    request = Request("training", name, tmp_path / f"{name}.mp4", "l")
+    path, scene, _ = render_trained(request, settings)
     frames, duration = decode(path)
     return trace, scene, frames, duration
 

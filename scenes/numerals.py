@@ -32,19 +32,6 @@ def fmt(value: float, precision: int = 3, keep_integer: bool = False) -> str:
     return text
 
 
-def caption(tex: str) -> str:
-    """A LaTeX line as plain caption text: the symbols a viewer reads."""
-    replacements = [
-        (r"\times", "×"), (r"\cdot", "·"), (r"\sigma", "σ"), (r"\hat{y}", "ŷ"),
-        (r"\leftarrow", "←"), (r"\eta", "η"), (r"\delta", "δ"), ("\\,", " "),
-        (r"\frac{1}{2}", "½"), (r"\partial ", "∂"), (r"\partial", "∂"), ("{", ""), ("}", ""),
-        ("-", MINUS), ("^2", "²"), ("\\", ""),
-    ]
-    for old, new in replacements:
-        tex = tex.replace(old, new)
-    return " ".join(tex.split())
-
-
 def compact(value: float, decimals: int) -> str:
     """Fixed decimals for ordinary values, scientific notation from 1000 on (a
     diverging run's numbers must still fit their place)."""
