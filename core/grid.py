@@ -6,17 +6,9 @@ iterations that become frames.
 """
 
 import numpy as np
-from scipy.special import expit
 
+from core.activations import HIDDEN, OUTPUT
 from core.network import Network
-
-_INPLACE = {
-    "sigmoid": lambda z: expit(z, out=z),
-    "tanh": lambda z: np.tanh(z, out=z),
-    "relu": lambda z: np.maximum(z, 0, out=z),
-    "leaky_relu": lambda z: np.multiply(z, np.where(z > 0, 1, 0.01).astype(z.dtype), out=z),
-    "linear": lambda z: z,
-}
 
 
 def extent(X: np.ndarray, margin: float = 0.15) -> tuple[float, float, float, float]:
@@ -47,17 +39,11 @@ class GridEvaluator:
         """Activations of every layer at every point (views into the buffers)."""
         a = self.points
         last = len(self.buffers) - 1
+        hidden, output = HIDDEN[net.activation].inplace, OUTPUT[net.output].inplace
         for i, (w, b, out) in enumerate(zip(net.weights, net.biases, self.buffers)):
             np.matmul(a, w.astype(np.float32), out=out)
             if net.bias:
                 out += b.astype(np.float32)
-            if i < last:
-                _INPLACE[net.activation](out)
-            elif net.output == "sigmoid":
-                expit(out, out=out)
-            elif net.output == "softmax":
-                out -= out.max(axis=1, keepdims=True)
-                np.exp(out, out=out)
-                out /= out.sum(axis=1, keepdims=True)
+            (hidden if i < last else output)(out)
             a = out
         return self.buffers

@@ -13,7 +13,7 @@ Probabilities are clipped only for the reported value, never for the gradient.
 import numpy as np
 from scipy.special import xlogy
 
-from core.activations import output_vjp
+from core.activations import OUTPUT
 
 LOSSES = ("mse", "sse", "bce", "ce")
 REGRESSION = ("mse", "sse")  # real targets, one per output unit
@@ -67,4 +67,4 @@ def output_delta(loss: str, output: str, a_out: np.ndarray, t: np.ndarray) -> np
         return a_out - t
     k = a_out.shape[1]
     upstream = (a_out - t) / k if loss == "mse" and k > 1 else a_out - t
-    return output_vjp(output, a_out, upstream)
+    return OUTPUT[output].vjp(a_out, upstream)

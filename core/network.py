@@ -58,7 +58,7 @@ def forward(net: Network, X: np.ndarray) -> Pass:
         z = a @ w
         if net.bias:
             z += b
-        a = OUTPUT[net.output](z) if i == last else hidden(z)
+        a = OUTPUT[net.output].forward(z) if i == last else hidden(z)
         Zs.append(z)
         As.append(a)
     return Pass(Zs, As)

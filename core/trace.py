@@ -14,6 +14,7 @@ import json
 import os
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,7 @@ class Trace:
         """Node layer sizes, input first."""
         return list(self.meta["layers"])
 
-    @property
+    @cached_property
     def config(self) -> Config:
         """The resolved config the run was trained with, as attributes:
         ``trace.config.network.activation``."""
@@ -70,9 +71,42 @@ class Trace:
         return self.arrays.get("val_accuracy")
 
     @property
+    def X(self) -> np.ndarray:
+        """(n, inputs) the training inputs (after standardising, if asked)."""
+        return self.arrays["X"]
+
+    @property
+    def y(self) -> np.ndarray:
+        """The training labels, or real targets (n, outputs) for mse and sse."""
+        return self.arrays["y"]
+
+    @property
+    def X_val(self) -> np.ndarray:
+        return self.arrays["X_val"]
+
+    @property
+    def y_val(self) -> np.ndarray:
+        return self.arrays["y_val"]
+
+    @property
     def probes(self) -> np.ndarray:
         """Indices (into the training data) of the samples whose values are recorded."""
         return self.arrays["probe"]
+
+    @property
+    def probe_losses(self) -> np.ndarray:
+        """(S, n_probe) each probe sample's own loss at every state."""
+        return self.arrays["probe_loss"]
+
+    @property
+    def batch_sizes(self) -> np.ndarray:
+        """(S - 1,) how many samples the update after each state averaged."""
+        return self.arrays["batch_size"]
+
+    @property
+    def probe_in_batch(self) -> np.ndarray:
+        """(S - 1, n_probe) whether each probe was in the batch of that update."""
+        return self.arrays["probe_in_batch"]
 
     # --- node layers (0 = input, L = output): the probe samples' values, (S, n_probe, width)
 

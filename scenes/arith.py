@@ -15,23 +15,12 @@ from string import Template
 
 import numpy as np
 
-from core.activations import HIDDEN, LEAKY_SLOPE, OUTPUT
+from core.activations import HIDDEN, OUTPUT
 from core.trace import Trace
 from scenes.numerals import MINUS, fmt
 
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 HIDDEN_NAMES = ["h", "g", "k"]
-FUNCTION = {"sigmoid": (r"\sigma", "σ"), "tanh": (r"\tanh", "tanh"),
-            "relu": (r"\mathrm{relu}", "relu"), "leaky_relu": (r"\mathrm{lrelu}", "lrelu")}
-# what each function is, written where it is first used: name(h) = its formula
-DEFINITION = {
-    "sigmoid": (r"\sigma(h) = 1 / (1 + e^{-h})", "σ(h) = 1 / (1 + e^(−h))"),
-    "tanh": (r"\tanh(h) = (e^{h} - e^{-h}) / (e^{h} + e^{-h})",
-             "tanh(h) = (e^h − e^(−h)) / (e^h + e^(−h))"),
-    "relu": (r"\mathrm{relu}(h) = \max(0, h)", "relu(h) = max(0, h)"),
-    "leaky_relu": (rf"\mathrm{{lrelu}}(h) = \max({LEAKY_SLOPE}\,h,\ h)",
-                   f"lrelu(h) = max({LEAKY_SLOPE}·h, h)"),
-}
 MOST_NAMED_TERMS = 2  # a longer sum of gradient × weight is written with numbers only
 
 
@@ -71,18 +60,13 @@ def minus_log(p: float) -> float:
     return -math.log(p) if p > 0 else math.inf
 
 
-def apply(activation: str, z: float) -> float:
-    """What a calculator gives for f(z), f a hidden activation or an output's own."""
-    f = HIDDEN[activation].forward if activation in HIDDEN else OUTPUT[activation]
-    return float(f(np.array([z], dtype=np.float64))[0])
-
-
 class Arithmetic:
     """Equations of one probe sample of a trace at state t."""
 
     def __init__(self, trace: Trace, precision: int = 3, probe: int = 0):
         self.tr, self.prec, self.p = trace, precision, probe
-        self.net = trace.meta["config"]["network"]
+        self.net = trace.config.network
+        self.f = HIDDEN[self.net.activation]  # the hidden layers' activation
         self.layers = trace.layers
         self.last = len(self.layers) - 1  # index of the output layer in the diagram
 
@@ -102,7 +86,7 @@ class Arithmetic:
     def pre_name(self, layer: int, j: int) -> tuple[str, str]:
         """LaTeX and text name of a node's pre-activation (diagram layer >= 1)."""
         if layer == self.last:
-            if self.net["output"] == "linear":
+            if self.net.output == "linear":
                 return self.out_name(j)
             return (f"z_{{{j + 1}}}", f"z{sub(j + 1)}") if self.layers[-1] > 1 else ("z", "z")
         letter = HIDDEN_NAMES[layer - 1]
@@ -119,7 +103,7 @@ class Arithmetic:
             return f"x_{{{j + 1}}}", f"x{sub(j + 1)}"
         if layer == self.last:
             return self.out_name(j)
-        tex_f, text_f = FUNCTION.get(self.net["activation"], ("", ""))
+        tex_f, text_f = self.f.tex, self.f.text
         tex_h, text_h = self.pre_name(layer, j)
         if not tex_f:
             return tex_h, text_h
@@ -131,14 +115,14 @@ class Arithmetic:
         none without a hidden layer."""
         if len(self.layers) < 3:
             return {}
-        tex_f, _ = FUNCTION.get(self.net["activation"], ("", ""))
+        tex_f = self.f.tex
         h = HIDDEN_NAMES[0]
         hidden = f"{tex_f}({h})" if tex_f else h
         return {"value": rf"x,\ {hidden},\ \hat{{y}}", "gradient": rf"\partial L/\partial {h}"}
 
     def derivative_name(self, layer: int, j: int) -> tuple[str, str]:
         """The activation's derivative at a hidden node: σ'(h₁), tanh'(h₁), f'(h₁)."""
-        tex_f, text_f = FUNCTION.get(self.net["activation"], ("f", "f"))
+        tex_f, text_f = self.f.tex or "f", self.f.text or "f"
         h_tex, h_text = self.pre_name(layer, j)
         return f"{tex_f}'({h_tex})", f"{text_f}'({h_text})"
 
@@ -146,15 +130,15 @@ class Arithmetic:
 
     def activation(self, layer: int, j: int, t: int) -> float:
         if layer == 0:
-            return float(self.tr["X"][self.tr["probe"][self.p], j])
-        return float(self.tr[f"A{layer - 1}"][t, self.p, j])
+            return float(self.tr.X[self.tr.probes[self.p], j])
+        return float(self.tr.activations(layer)[t, self.p, j])
 
     def act_text(self, layer: int, j: int, t: int) -> str:
         """A node's output as an operand."""
         return self.o(self.activation(layer, j, t), data=layer == 0)
 
     def weight(self, layer: int, a: int, b: int, t: int) -> float:
-        return float(self.tr[f"W{layer}"][t][a, b])
+        return float(self.tr.weight_history(layer)[t][a, b])
 
     # --- forward -----------------------------------------------------------------------
 
@@ -175,12 +159,13 @@ class Arithmetic:
             calc += value(nums[f"a{i}"]) * value(nums[f"w{i}"])
             tex_terms.append(rf"$a{i} \times $w{i}")
             text_terms.append(f"$a{i} × $w{i}")
-        if self.net["bias"]:
-            nums["b"] = self.o(float(self.tr[f"b{layer - 1}"][t][j]))
+        if self.net.bias:
+            nums["b"] = self.o(float(self.tr.bias_history(layer - 1)[t][j]))
             calc += value(nums["b"])
             tex_terms.append("$b")
             text_terms.append("$b")
-        nums["z"] = (self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j])) if rounded_to is None
+        z = float(self.tr.pre_activations(layer)[t, self.p, j])
+        nums["z"] = (self.n(z) if rounded_to is None
                      else self.n(calc))
         return Eq(f"{tex_name} = " + " + ".join(tex_terms) + " $eq $z",
                   f"{text_name} = " + " + ".join(text_terms) + " $eq $z",
@@ -199,43 +184,42 @@ class Arithmetic:
                   f"({', '.join(text for _, text in names)}) = ({values_tex})", **nums)
 
     def function_at(self, layer: int) -> str:
-        """The function a node of this diagram layer applies (its key in DEFINITION)."""
-        return self.net["output"] if layer == self.last else self.net["activation"]
+        """The name of the function a node of this diagram layer applies."""
+        return self.net.output if layer == self.last else self.net.activation
 
     @staticmethod
     def definition_eq(kind: str) -> Eq | None:
         """What the function is, e.g. σ(h) = 1 / (1 + e^(−h)); None for one without
         a name on screen (linear, softmax's own line)."""
-        if kind not in DEFINITION:
+        f = HIDDEN.get(kind)
+        if f is None or not f.definition_tex:
             return None
-        tex, text = DEFINITION[kind]
-        return Eq(tex, text)
+        return Eq(f.definition_tex, f.definition_text)
 
     def activation_eq(self, layer: int, j: int, t: int) -> Eq | None:
         """sigma(h_j) = sigma(1.0) = 0.731; None where the activation is linear."""
-        z = self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))
+        z = self.n(float(self.tr.pre_activations(layer)[t, self.p, j]))
         a = self.n(self.activation(layer, j, t))
         tex_h, text_h = self.pre_name(layer, j)
         if layer == self.last:
-            out = self.net["output"]
+            out = self.net.output
             name_tex, name_text = self.out_name(j)
             if out == "sigmoid":
                 return Eq(rf"{name_tex} = \sigma({tex_h}) = \sigma($z) $eq $a",
                           f"{name_text} = σ({text_h}) = σ($z) $eq $a",
-                          agrees(apply("sigmoid", value(z)), a), z=z, a=a)
+                          agrees(OUTPUT["sigmoid"](value(z)), a), z=z, a=a)
             if out == "softmax":
                 return self.softmax_eq(j, t)
             return None
-        kind = self.net["activation"]
-        if kind == "linear":
+        if not self.f.tex:  # the identity: h is its own output
             return None
-        tex_f, text_f = FUNCTION[kind]
+        tex_f, text_f = self.f.tex, self.f.text
         return Eq(rf"{tex_f}({tex_h}) = {tex_f}($z) $eq $a",
                   f"{text_f}({text_h}) = {text_f}($z) $eq $a",
-                  agrees(apply(kind, value(z)), a), z=z, a=a)
+                  agrees(self.f(value(z)), a), z=z, a=a)
 
     def softmax_eq(self, j: int, t: int) -> Eq:
-        zs = self.tr[f"Z{self.last - 1}"][t, self.p]
+        zs = self.tr.pre_activations(self.last)[t, self.p]
         nums = {f"z{k}": self.o(float(v)) for k, v in enumerate(zs)}
         nums["zj"] = nums[f"z{j}"]
         nums["a"] = self.n(self.activation(self.last, j, t))
@@ -251,7 +235,7 @@ class Arithmetic:
     def target(self, j: int) -> float:
         """What output unit j is compared with: the sample's target for it, its label
         for one output, else 1 for the sample's class and 0 for the others."""
-        y = self.tr["y"][self.tr["probe"][self.p]]
+        y = self.tr.y[self.tr.probes[self.p]]
         if np.ndim(y) == 1:
             return float(y[j])
         if self.layers[-1] == 1:
@@ -263,8 +247,8 @@ class Arithmetic:
 
     def loss_eq(self, t: int) -> Eq:
         """The probe's own loss with its numbers."""
-        loss, k = self.net["loss"], self.layers[-1]
-        loss_text = self.n(float(self.tr["probe_loss"][t, self.p]))
+        loss, k = self.net.loss, self.layers[-1]
+        loss_text = self.n(float(self.tr.probe_losses[t, self.p]))
         yhat = [self.o(self.activation(self.last, j, t)) for j in range(k)]
         if loss == "bce":
             if int(self.target(0)) == 1:
@@ -274,7 +258,7 @@ class Arithmetic:
                       "L = −ln(1 − ŷ) = −ln(1 − $p) $eq $L",
                       agrees(minus_log(1 - value(yhat[0])), loss_text), p=yhat[0], L=loss_text)
         if loss == "ce":
-            c = int(self.tr["y"][self.tr["probe"][self.p]])
+            c = int(self.tr.y[self.tr.probes[self.p]])
             return Eq(rf"L = -\ln(\hat{{y}}_{{{c + 1}}}) = -\ln($p) $eq $L",
                       f"L = −ln(ŷ{sub(c + 1)}) = −ln($p) $eq $L",
                       agrees(minus_log(value(yhat[c])), loss_text), p=yhat[c], L=loss_text)
@@ -297,7 +281,7 @@ class Arithmetic:
 
     def loss_formula(self) -> str:
         """The loss as a formula, without numbers (TeX)."""
-        loss, k = self.net["loss"], self.layers[-1]
+        loss, k = self.net.loss, self.layers[-1]
         if loss == "bce":
             return r"L = -[\,y \ln \hat{y} + (1 - y)\ln(1 - \hat{y})\,]"
         if loss == "ce":
@@ -311,14 +295,14 @@ class Arithmetic:
     def update_rule(self, mean: bool = False) -> tuple[str, str]:
         """The update every weight gets, as TeX and text: plain SGD's rule with its η,
         else the optimizer's own step, named. ``mean``: of the batch's mean gradient."""
-        train = self.tr.meta["config"]["train"]
+        train = self.tr.config.train
         g_tex = r"\overline{\partial L/\partial w}" if mean else r"\partial L/\partial w"
         g_text = "mean ∂L/∂w" if mean else "∂L/∂w"
-        if train["optimizer"] == "sgd":
-            lr = fmt(train["learning_rate"], 6)
+        if train.optimizer == "sgd":
+            lr = fmt(train.learning_rate, 6)
             return (rf"w \leftarrow w - \eta \cdot {g_tex},\quad \eta = {lr}",
                     f"w ← w − η·{g_text},  η = {lr}")
-        name = train["optimizer"]
+        name = train.optimizer
         return (rf"w \leftarrow w + \Delta w\ (\text{{{name}, from }} {g_tex})",
                 f"w ← w + Δw ({name}, from {g_text})")
 
@@ -332,11 +316,11 @@ class Arithmetic:
 
     def delta(self, layer: int, j: int, t: int) -> float:
         """dL/dZ of a node of diagram layer >= 1, for the probe's own loss."""
-        return float(self.tr[f"delta{layer - 1}"][t, self.p, j])
+        return float(self.tr.deltas(layer)[t, self.p, j])
 
     def output_delta_eq(self, j: int, t: int) -> Eq:
         """dL/dz at output unit j, with the arithmetic where it is short."""
-        loss, out, k = self.net["loss"], self.net["output"], self.layers[-1]
+        loss, out, k = self.net.loss, self.net.output, self.layers[-1]
         name_tex, name_text = self.pre_name(self.last, j)
         nums = {"p": self.o(self.activation(self.last, j, t)),
                 "y": self.o(self.target(j), data=True),
@@ -374,7 +358,7 @@ class Arithmetic:
         a_tex, a_text = self.act_name(layer, a)
         z_tex, z_text = self.pre_name(layer + 1, b)
         nums = {"a": self.act_text(layer, a, t), "d": self.o(self.delta(layer + 1, b, t)),
-                "g": self.n(float(self.tr[f"probe_dW{layer}"][t, self.p, a, b]))}
+                "g": self.n(float(self.tr.probe_weight_gradients(layer)[t, self.p, a, b]))}
         return Eq(rf"\partial L/\partial {w_tex} = {a_tex} \times \partial L/\partial {z_tex}"
                   rf" = $a \times $d $eq $g",
                   f"∂L/∂{w_text} = {a_text} × ∂L/∂{z_text} = $a × $d $eq $g",
@@ -402,7 +386,7 @@ class Arithmetic:
             w_tex, w_text = self.weight_name(layer, j, k)
             names_tex.append(rf"\partial L/\partial {z_tex} \times {w_tex}")
             names_text.append(f"∂L/∂{z_text} × {w_text}")
-        nums["u"] = self.n(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j]))
+        nums["u"] = self.n(float(self.tr.upstream(layer)[t, self.p, j]))
         # which gradient meets which weight, written out where it stays one line
         named_tex = " + ".join(names_tex) + " = " if len(names_tex) <= MOST_NAMED_TERMS else ""
         named_text = " + ".join(names_text) + " = " if len(names_text) <= MOST_NAMED_TERMS else ""
@@ -413,26 +397,18 @@ class Arithmetic:
 
     def local_eq(self, layer: int, j: int, t: int) -> Eq:
         """The activation's own derivative at this node."""
-        kind = self.net["activation"]
         h_tex, h_text = self.pre_name(layer, j)
         nums = {"a": self.o(self.activation(layer, j, t)),
-                "l": self.n(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
-                "z": self.n(float(self.tr[f"Z{layer - 1}"][t, self.p, j]))}
-        a = value(nums["a"])
+                "l": self.n(float(self.tr.local_derivatives(layer)[t, self.p, j])),
+                "z": self.n(float(self.tr.pre_activations(layer)[t, self.p, j]))}
         d_tex, d_text = self.derivative_name(layer, j)
-        if kind == "sigmoid":
-            return Eq(rf"{d_tex} = \sigma({h_tex})(1 - \sigma({h_tex})) = "
-                      rf"$a \times (1 - $a) $eq $l",
-                      f"{d_text} = σ({h_text})(1 − σ({h_text})) = $a × (1 − $a) $eq $l",
-                      agrees(a * (1 - a), nums["l"]), **nums)
-        if kind == "tanh":
-            return Eq(rf"{d_tex} = 1 - \tanh^2({h_tex}) = 1 - $a^2 $eq $l",
-                      f"{d_text} = 1 − tanh²({h_text}) = 1 − $a² $eq $l",
-                      agrees(1 - a * a, nums["l"]), **nums)
+        f = self.f
+        if f.local_from_output is not None:  # through f's own output, as it is taught
+            return Eq(f"{d_tex} = " + f.local_tex.format(f=f.tex, h=h_tex) + " $eq $l",
+                      f"{d_text} = " + f.local_text.format(f=f.text, h=h_text) + " $eq $l",
+                      agrees(f.local_from_output(value(nums["a"])), nums["l"]), **nums)
         # f' of the z as shown, by the same rule as the trace's (see core.activations)
-        calc = float(HIDDEN[kind].backward(np.array([value(nums["z"])]),
-                                           np.array([apply(kind, value(nums["z"]))]),
-                                           np.array([1.0]))[0])
+        calc = f.derivative(value(nums["z"]))
         f_tex, f_text = d_tex.split("(")[0], d_text.split("(")[0]
         return Eq(rf"{d_tex} = {f_tex}($z) $eq $l", f"{d_text} = {f_text}($z) $eq $l",
                   agrees(calc, nums["l"]), **nums)
@@ -442,8 +418,8 @@ class Arithmetic:
         h_tex, h_text = self.pre_name(layer, j)
         a_tex, a_text = self.act_name(layer, j)
         f_tex, f_text = self.derivative_name(layer, j)
-        nums = {"u": self.o(float(self.tr[f"grad_A{layer - 1}"][t, self.p, j])),
-                "l": self.o(float(self.tr[f"local{layer - 1}"][t, self.p, j])),
+        nums = {"u": self.o(float(self.tr.upstream(layer)[t, self.p, j])),
+                "l": self.o(float(self.tr.local_derivatives(layer)[t, self.p, j])),
                 "d": self.n(self.delta(layer, j, t))}
         return Eq(rf"\partial L/\partial {h_tex} = \partial L/\partial {a_tex} \times {f_tex}"
                   rf" = $u \times $l $eq $d",
@@ -455,12 +431,12 @@ class Arithmetic:
     MAX_MEAN_TERMS = 6  # a mean of more samples' gradients is stated, not written out
 
     def batch_size(self, t: int) -> int:
-        return int(self.tr["batch_size"][t])
+        return int(self.tr.batch_sizes[t])
 
     def batch_members(self, t: int) -> list[int] | None:
         """Probe positions of the update's batch when it is made of probes only (so
         every term of its mean is recorded), else None."""
-        inside = np.flatnonzero(self.tr["probe_in_batch"][t])
+        inside = np.flatnonzero(self.tr.probe_in_batch[t])
         return [int(k) for k in inside] if len(inside) == self.batch_size(t) else None
 
     def batch_grad_eq(self, layer: int, a: int | None, b: int, t: int) -> Eq:
@@ -468,16 +444,16 @@ class Arithmetic:
         written out when they are few and recorded, else stated. ``a`` None: bias b."""
         if a is None:
             tex, text = self.bias_name(layer, b)
-            mean = float(self.tr[f"db{layer}"][t][b])
-            own = self.tr[f"delta{layer}"][t, :, b]
+            mean = float(self.tr.bias_gradients(layer)[t][b])
+            own = self.tr.deltas(layer + 1)[t, :, b]
         else:
             tex, text = self.weight_name(layer, a, b)
-            mean = float(self.tr[f"dW{layer}"][t][a, b])
-            own = self.tr[f"probe_dW{layer}"][t, :, a, b]
+            mean = float(self.tr.weight_gradients(layer)[t][a, b])
+            own = self.tr.probe_weight_gradients(layer)[t, :, a, b]
         n, members = self.batch_size(t), self.batch_members(t)
         head_tex, head_text = rf"\overline{{\partial L/\partial {tex}}}", f"mean ∂L/∂{text}"
         g = self.n(mean)
-        l2 = self.tr.meta["config"]["train"]["l2"]
+        l2 = self.tr.config.train.l2
         if members is None or n > self.MAX_MEAN_TERMS or (l2 and a is not None):
             note = f"{n} samples" + (", L2" if l2 and a is not None else "")
             return Eq(rf"{head_tex}\ (\text{{{note}}}) = $g", f"{head_text} ({note}) = $g", g=g)
@@ -494,13 +470,13 @@ class Arithmetic:
 
     def bias_update_eq(self, layer: int, j: int, t: int) -> Eq:
         """b <- b - eta * dL/db for a bias of weight layer ``layer`` (dL/db is delta)."""
-        train = self.tr.meta["config"]["train"]
-        nums = {"b": self.n(float(self.tr[f"b{layer}"][t][j])),
-                "g": self.o(float(self.tr[f"db{layer}"][t][j])),
-                "lr": fmt(train["learning_rate"], 6),
-                "new": self.n(float(self.tr[f"b{layer}"][t + 1][j]))}
+        train = self.tr.config.train
+        nums = {"b": self.n(float(self.tr.bias_history(layer)[t][j])),
+                "g": self.o(float(self.tr.bias_gradients(layer)[t][j])),
+                "lr": fmt(train.learning_rate, 6),
+                "new": self.n(float(self.tr.bias_history(layer)[t + 1][j]))}
         name_tex, name_text = self.bias_name(layer, j)
-        if train["optimizer"] == "sgd":
+        if train.optimizer == "sgd":
             g_tex, g_text = self.update_gradient_name(name_tex, name_text, t)
             return Eq(rf"{name_tex} \leftarrow {name_tex} - \eta \cdot {g_tex} = $b - $lr \times $g"
                       rf" $eq $new",
@@ -511,7 +487,7 @@ class Arithmetic:
 
     def update_gradient_name(self, tex: str, text: str, t: int) -> tuple[str, str]:
         """The gradient an update uses, named: the sample's own, or the batch's mean."""
-        if self.batch_size(t) > 1 or not self.tr["probe_in_batch"][t, self.p]:
+        if self.batch_size(t) > 1 or not self.tr.probe_in_batch[t, self.p]:
             return rf"\overline{{\partial L/\partial {tex}}}", f"mean ∂L/∂{text}"
         return rf"\partial L/\partial {tex}", f"∂L/∂{text}"
 
@@ -519,12 +495,12 @@ class Arithmetic:
         """w <- w - eta * dL/dw with the batch gradient (plain SGD), else old -> new.
         ``short``: the rule left to a line of its own, w <- numbers."""
         w_tex, w_text = self.weight_name(layer, a, b)
-        train = self.tr.meta["config"]["train"]
+        train = self.tr.config.train
         nums = {"w": self.n(self.weight(layer, a, b, t)),
-                "g": self.o(float(self.tr[f"dW{layer}"][t][a, b])),
-                "lr": fmt(train["learning_rate"], 6),
+                "g": self.o(float(self.tr.weight_gradients(layer)[t][a, b])),
+                "lr": fmt(train.learning_rate, 6),
                 "new": self.n(self.weight(layer, a, b, t + 1))}
-        if train["optimizer"] == "sgd":  # the gradient named: found where it was computed
+        if train.optimizer == "sgd":  # the gradient named: found where it was computed
             g_tex, g_text = self.update_gradient_name(w_tex, w_text, t)
             rule_tex, rule_text = (("", "") if short else (
                 rf" {w_tex} - \eta \cdot {g_tex} =", f" {w_text} − η·{g_text} ="))

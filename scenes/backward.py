@@ -208,14 +208,14 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
     def batch_matters(self) -> bool:
         """The update does not use this sample's gradients as they are: it averages
         over a batch of several samples, or over a batch without this sample."""
-        return self.arith.batch_size(0) > 1 or not self.trace["probe_in_batch"][0, 0]
+        return self.arith.batch_size(0) > 1 or not self.trace.probe_in_batch[0, 0]
 
     def batch_gradients(self) -> None:
         """The gradients the update uses, each the mean over the batch, before the update
         lines that use them."""
         tr, a = self.trace, self.arith
         words = [line.format(n=a.batch_size(0)) for line in self.labels["batch_mean"]]
-        if not tr["probe_in_batch"][0, 0]:
+        if not tr.probe_in_batch[0, 0]:
             words.append(self.labels["probe_outside_batch"])
         header = VGroup(*[self.text(w, size=34) for w in words]).arrange(
             DOWN, aligned_edge=LEFT, buff=0.2)
@@ -238,13 +238,13 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
         new_values = [[self.net.value_label(layer, j, self.value_text(layer, j, 1),
                                             self.theme["forward"]) for j in range(tr.layers[layer])]
                        for layer in range(1, len(tr.layers))]
-        before, after = (a.n(float(tr["probe_loss"][t, 0])) for t in (0, 1))
+        before, after = (a.n(float(tr.probe_losses[t, 0])) for t in (0, 1))
         title = self.title_text(self.titles()[-1])
         # like with like: this sample's loss before and after, and the training set's
         compare = [f"{self.labels['sample_loss']}: {before} → {after}"]
-        if len(tr["X"]) > 1:
-            compare.append(f"{self.labels['training_loss']}: {a.n(float(tr['loss'][0]))} → "
-                           f"{a.n(float(tr['loss'][1]))}")
+        if len(tr.X) > 1:
+            compare.append(f"{self.labels['training_loss']}: {a.n(float(tr.loss[0]))} → "
+                           f"{a.n(float(tr.loss[1]))}")
         said = [self.text(minus_signs(c), size=34)
                 for c in compare]
         pages = self.pages([a.loss_eq(1), *said], 3)
@@ -330,7 +330,7 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
             self.play(FadeOut(frame), run_time=0.3)
 
     def mean_bias_gradient(self, layer: int) -> np.ndarray | None:
-        return self.trace[f"db{layer}"][0] if self.has_bias else None
+        return self.trace.bias_gradients(layer)[0] if self.has_bias else None
 
     def relabel(self, layer: int, texts: list[str], colour: "str | list[str]") -> list:
         """Replace the labels of a layer's edges (bias edges after the weights) with

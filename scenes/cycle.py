@@ -92,7 +92,7 @@ class CycleScene(ForwardScene):
         self.counter = self.counter_readout(0)
         self.formula = self.numbers = self.error = None
         self.values = []  # the nodes' values of the last forward pass
-        losses = [float(self.trace["probe_loss"][t, 0]) for t in range(shown + 1)]
+        losses = [float(self.trace.probe_losses[t, 0]) for t in range(shown + 1)]
         self.sketch = LossSketch(losses, [self.arith.n(v) for v in losses], SKETCH_BOX,
                                  self.theme, self.font, self.labels["iteration"])
         self.add(self.counter, self.phases, self.sketch)
@@ -172,7 +172,7 @@ class CycleScene(ForwardScene):
     def loss_readout(self, t: int) -> MathTex:
         """Iteration t's loss, beside the iteration's number, from its error phase on,
         where it is computed (the plot keeps the earlier ones)."""
-        loss = Formula(rf"L = {self.arith.n(self.trace['probe_loss'][t, 0])}",
+        loss = Formula(rf"L = {self.arith.n(self.trace.probe_losses[t, 0])}",
                        font_size=TEX_SIZE, color=self.theme["text"])
         return loss.next_to(self.counter, RIGHT, buff=0.6)
 
@@ -266,11 +266,11 @@ class CycleScene(ForwardScene):
         output's error written before; where the update takes a batch's mean, that
         mean."""
         a = self.arith
-        if a.batch_size(t) > 1 or not self.trace["probe_in_batch"][t, a.p]:
+        if a.batch_size(t) > 1 or not self.trace.probe_in_batch[t, a.p]:
             w_tex, w_text = a.weight_name(layer, i, j)
             g_tex, g_text = a.update_gradient_name(w_tex, w_text, t)
             return [Eq(rf"{g_tex} = $g", f"{g_text} = $g",
-                       g=a.n(float(self.trace[f"dW{layer}"][t][i, j])))]
+                       g=a.n(float(self.trace.weight_gradients(layer)[t][i, j])))]
         return [a.weight_grad_eq(layer, i, j, t)]
 
     def place_note(self, note: VGroup) -> None:
@@ -376,7 +376,7 @@ class CycleScene(ForwardScene):
             lines.append((a.output_delta_eq(self.most_moved(t)[1], t), "gradient"))
         if not self.numbers_fit([eq for eq, _ in lines]):
             lines = []
-        self.cue(f"{self.labels['loss']}: L = {a.n(self.trace['probe_loss'][t, 0])}",
+        self.cue(f"{self.labels['loss']}: L = {a.n(self.trace.probe_losses[t, 0])}",
                  *[eq for eq, _ in lines])
         self.show_phase(1)
         loss = self.loss_readout(t)  # computed now: replaced, never morphed

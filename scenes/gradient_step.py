@@ -62,7 +62,7 @@ class GradientStep:
         sample's, or, for the batch's mean symbol, the mean the update takes."""
         tr, a = self.trace, self.arith
         if symbol.startswith(r"\overline"):
-            return self.net.edge_values(layer, tr[f"dW{layer}"][0],
+            return self.net.edge_values(layer, tr.weight_gradients(layer)[0],
                                         self.mean_bias_gradient(layer))
         deltas = [a.delta(layer + 1, j, 0) for j in range(tr.layers[layer + 1])]
-        return self.net.edge_values(layer, tr[f"probe_dW{layer}"][0, 0], np.array(deltas))
+        return self.net.edge_values(layer, tr.probe_weight_gradients(layer)[0, 0], np.array(deltas))

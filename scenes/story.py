@@ -88,7 +88,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
             raise ConfigError(f"the run diverged at iteration {trace.diverged_at}, before this "
                               f"scene's {states - 1} update(s); lower train.learning_rate")
         probe = 0
-        shown = [trace["X"][int(trace["probe"][probe])], trace["probe_loss"][:states, probe]]
+        shown = [trace.X[int(trace.probes[probe])], trace.probe_losses[:states, probe]]
         shown += [values[:states] for name, values in trace.arrays.items()
                   if name.rstrip("0123456789") in cls.SHOWN_ARRAYS]
         largest = max(float(np.abs(v).max()) for v in shown if np.size(v))
@@ -106,7 +106,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         config.tex_template = TEMPLATE
         settings = self.settings_or_default()
         self.options = resolve(self.OPTIONS, settings.options)
-        self.check_config(settings.trace.meta["config"], self.options)
+        self.check_config(settings.trace.config.as_dict(), self.options)
         self.check_trace(settings.trace, self.options)
         self.trace, self.theme, self.labels = settings.trace, settings.theme, settings.labels
         self.lang = settings.lang
@@ -128,7 +128,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
 
     @property
     def has_bias(self) -> bool:
-        return bool(self.trace.meta["config"]["network"]["bias"])
+        return bool(self.trace.config.network.bias)
 
     def biases(self, t: int) -> list | None:
         """The bias vectors at state t when the network has biases (drawn on the
@@ -138,9 +138,10 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     def parameters(self, states: tuple[int, ...] | None = None) -> np.ndarray:
         """Every weight (and bias, where drawn) of these recorded states (all), flat."""
         picked = slice(None) if states is None else list(states)
-        return np.concatenate([self.trace[f"{kind}{i}"][picked].ravel()
-                               for i in range(len(self.trace.layers) - 1)
-                               for kind in ("W", "b") if kind == "W" or self.has_bias])
+        tr = self.trace
+        arrays = [tr.weight_history(i) for i in range(tr.n_weight_layers)]
+        arrays += [tr.bias_history(i) for i in range(tr.n_weight_layers)] if self.has_bias else []
+        return np.concatenate([values[picked].ravel() for values in arrays])
 
     def largest_parameter(self) -> float:
         """The largest |weight| or |bias| of the run: edges are widened against it."""
@@ -253,7 +254,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         than one (the training loss is another number); with its caption lines. In the
         text colour: the loss is neither a node's value nor a gradient."""
         eq = self.arith.loss_eq(t)
-        if len(self.trace["X"]) == 1:
+        if len(self.trace.X) == 1:
             return self.lines([eq]), [eq.text]
         words = f"({self.labels['sample_loss']})"
         return self.lines([eq, self.text(words, size=34)]), [eq.text, words]

@@ -26,6 +26,7 @@ from manim import (
     linear,
 )
 
+from core.activations import HIDDEN
 from core.errors import ConfigError
 from core.losses import REGRESSION
 from core.setup import build
@@ -106,7 +107,7 @@ class TrainingScene(StepScene):
         self.trace, self.theme, self.labels = settings.trace, settings.theme, settings.labels
         self.font = layout.font(settings.lang)
         opts = resolve(self.OPTIONS, settings.options)
-        self.check_config(self.trace.meta["config"], opts)
+        self.check_config(self.trace.config.as_dict(), opts)
         self.last = self.trace.n_states - 1
         self.schedule = opts["schedule"]
         self.camera.background_color = ManimColor(self.theme["background"])
@@ -143,15 +144,15 @@ class TrainingScene(StepScene):
         """Captions say which iterations a phase covers and how the loss moves."""
         first = round(iteration_at(k / PHASES, self.last, self.schedule))
         last = round(iteration_at((k + 1) / PHASES, self.last, self.schedule))
-        loss = self.trace["loss"]
+        loss = self.trace.loss
         self.cue(f"{self.labels['iteration']} {first}–{last}: {self.labels['loss']} "
                  f"{compact(loss[first], 3)} → {compact(loss[last], 3)}")
 
     def summary(self, t: int) -> str:
-        loss = compact(self.trace["loss"][t], 3)
+        loss = compact(self.trace.loss[t], 3)
         text = f"{self.labels['iteration']} {t}: {self.labels['loss']} {loss}"
-        if "accuracy" in self.trace:
-            text += f", {self.labels['accuracy']} {self.trace['accuracy'][t] * 100:.0f}%"
+        if self.trace.accuracy is not None:
+            text += f", {self.labels['accuracy']} {self.trace.accuracy[t] * 100:.0f}%"
         if self.trace.diverged_at is not None:
             text += " — " + self.labels["diverged"].format(k=self.trace.diverged_at)
         return text
@@ -176,32 +177,32 @@ class TrainingScene(StepScene):
     def build_boundary_panel(self) -> None:
         tr, theme = self.trace, self.theme
         self.base_rgb = rgb(theme["panel"])
-        xmin, xmax, ymin, ymax = tr["grid_extent"]
+        xmin, xmax, ymin, ymax = tr.grid_extent
         self.extent = (xmin, xmax, ymin, ymax)
-        points = np.vstack([tr["X"], tr["X_val"]])
-        labels = np.concatenate([tr["y"], tr["y_val"]]).astype(int)
+        points = np.vstack([tr.X, tr.X_val])
+        labels = np.concatenate([tr.y, tr.y_val]).astype(int)
         # the raster has the panel's size in output pixels: the camera copies it as is
         self.panel_px = size = int(round(layout.BOUNDARY_SIZE * config.pixel_height
                                          / config.frame_height))
         px = (points[:, 0] - xmin) / (xmax - xmin) * (size - 1)
         py = (ymax - points[:, 1]) / (ymax - ymin) * (size - 1)
         palette = self.class_palette()
-        ring = np.arange(len(points)) >= len(tr["X"])
+        ring = np.arange(len(points)) >= len(tr.X)
         radius = float(np.clip(size / (2.2 * np.sqrt(len(points))), 2.2, 6.0) * size / 420)
         discs = disc_layer(np.column_stack([px, py]), palette[labels], size, radius,
                            rgb(theme["background"]), ring)
         # the probe sample (the trace's first): a light ring in a dark one, as on the maps
-        self.probe = int(tr["probe"][0])
+        self.probe = int(tr.probes[0])
         centre, unit = (px[self.probe], py[self.probe]), size / 576
         self.marker_radius = max(1.9 * radius, 5 * unit)  # pixels of the panel
         self.points_layer = Overlay(marker(discs, centre, self.marker_radius, 2.4 * unit,
                                            rgb(theme["text"]), rgb(theme["background"])))
-        x, y = tr["X"][self.probe]
+        x, y = tr.X[self.probe]
         self.probe_on_map = ((x - xmin) / (xmax - xmin), (ymax - y) / (ymax - ymin))
         self.lut_words = words(binary_lut(self.base_rgb, *palette[:2]))
         self.line_word = words(rgb(theme["text"])[None] * 255 + 0.5)[0]
-        if tr["grid_prob"].ndim == 3:  # binary: one probability per grid point
-            self.levels = LevelFrames(tr["grid_prob"], size)
+        if tr.grids.ndim == 3:  # binary: one probability per grid point
+            self.levels = LevelFrames(tr.grids, size)
             self.contour = ContourPainter(size, 1.8 * unit, rgb(theme["text"]))
         self.frame_rgba = np.full((size, size, 4), 255, np.uint8)
         self.boundary = ImageMobject(np.zeros((size, size, 4), np.uint8))
@@ -213,7 +214,7 @@ class TrainingScene(StepScene):
         caption = Words(self.labels["decision_boundary"], font=self.font, font_size=22,
                         color=theme["muted"])
         caption.next_to(self.boundary, UP, buff=0.12)
-        self.still += [caption, self.point_legend(len(tr["X_val"]) > 0)]
+        self.still += [caption, self.point_legend(len(tr.X_val) > 0)]
         self.moving += [self.boundary]
 
     def point_legend(self, validation: bool) -> VGroup:
@@ -241,10 +242,10 @@ class TrainingScene(StepScene):
     def boundary_pixels(self, s: float) -> np.ndarray:
         """The boundary raster at continuous iteration s, blended between grid frames."""
         tr = self.trace
-        grid_iter = tr["grid_iter"]
+        grid_iter = tr.grid_states
         f = float(np.interp(s, grid_iter, np.arange(len(grid_iter))))
         rgba = self.frame_rgba
-        grid = blend(tr["grid_prob"], f)
+        grid = blend(tr.grids, f)
         if grid.ndim == 2:
             np.take(self.lut_words, self.levels.at(f), out=rgba.view(np.uint32)[..., 0])
             self.contour.paint(rgba, grid[::-1])  # antialiased, between grid points
@@ -262,11 +263,11 @@ class TrainingScene(StepScene):
     def build_network_panel(self, opts: dict) -> None:
         tr, theme = self.trace, self.theme
         layers = tr.layers
-        max_abs = max(float(np.abs(tr[f"W{i}"]).max()) for i in range(len(layers) - 1))
+        max_abs = max(float(np.abs(tr.weight_history(i)).max()) for i in range(len(layers) - 1))
         self.diagram = NetworkDiagram(layers, layout.NETWORK_WIDTH, layout.NETWORK_HEIGHT,
                                       theme, self.font, max_abs)
         self.diagram.move_to(layout.NETWORK_CENTER)
-        hidden_ok = all(n <= 8 for n in layers[1:-1]) and "grid_hidden0" in tr
+        hidden_ok = all(n <= 8 for n in layers[1:-1]) and tr.neuron_maps(1) is not None
         maps = hidden_ok if opts["neuron_maps"] is None else opts["neuron_maps"] and hidden_ok
         n_edges = sum(len(g) for g in self.diagram.edges)
         labels = n_edges <= 24 if opts["weight_labels"] is None else opts["weight_labels"]
@@ -280,7 +281,7 @@ class TrainingScene(StepScene):
         self.node_lut = binary_lut(self.base_rgb, rgb(theme["negative"]), rgb(theme["positive"]),
                                    strength=0.95)
         self.output_lut = binary_lut(self.base_rgb, *self.class_palette()[:2]) / 255
-        x_all = np.vstack([tr["X"], tr["X_val"]])
+        x_all = np.vstack([tr.X, tr.X_val])
         self.input_scale = np.maximum(np.abs(x_all).max(axis=0), 1e-9)
         self.hidden_scale: dict[int, float] = {}
         self.thumbnails = self.build_thumbnails() if maps else []
@@ -294,7 +295,7 @@ class TrainingScene(StepScene):
         """(hidden layer, drawn node, unit) of every neuron map."""
         tr, out = self.trace, []
         for i in range(len(tr.layers) - 2):
-            self.hidden_scale[i] = max(float(np.abs(tr[f"grid_hidden{i}"]).max()), 1e-6)
+            self.hidden_scale[i] = max(float(np.abs(tr.neuron_maps(i + 1)).max()), 1e-6)
             out += [(i, k, unit) for k, unit in enumerate(self.diagram.shown[i + 1])]
         return out
 
@@ -314,11 +315,11 @@ class TrainingScene(StepScene):
     def build_loss_panel(self) -> None:
         tr, theme = self.trace, self.theme
         curves = [("loss", theme["loss"])]
-        if "val_loss" in tr:
+        if tr.val_loss is not None:
             curves.append(("val_loss", theme["val_loss"]))
-        top = max(float(np.max(tr[name])) for name, _ in curves) * 1.1
+        top = max(float(np.max(getattr(tr, name))) for name, _ in curves) * 1.1
         # a diverging run would flatten everything else: cut the axis at 5x the start
-        top = min(top, 5 * max(float(tr["loss"][0]), 1e-9))
+        top = min(top, 5 * max(float(tr.loss[0]), 1e-9))
         x_step = max(1, int(np.ceil(self.last / 4)))
         self.axes = Axes(x_range=[0, max(self.last, 1), x_step], y_range=[0, top, top / 2],
                          x_length=layout.LOSS_WIDTH, y_length=layout.LOSS_HEIGHT, tips=False,
@@ -327,7 +328,8 @@ class TrainingScene(StepScene):
         self.curves = []
         for name, colour in curves:
             xs = np.arange(self.last + 1)
-            points = np.array([self.axes.c2p(x, y) for x, y in zip(xs, np.minimum(tr[name], top))])
+            ys = np.minimum(getattr(tr, name), top)
+            points = np.array([self.axes.c2p(x, y) for x, y in zip(xs, ys)])
             curve = Polyline(stroke_color=colour, stroke_width=3)
             self.curves.append((points, curve))
         legend = VGroup(*[Words(self.labels["train_loss" if name == "loss" else "val_loss"],
@@ -359,7 +361,8 @@ class TrainingScene(StepScene):
         # on the title's baseline: the bottom of its first glyph, not of a descender
         self.iteration.next_to(title, RIGHT, buff=0.25).align_to(title[0], DOWN)
         self.readout = MonoNumber("0.000", font_size=24, color=theme["text"])
-        name = self.labels["loss"] + (" / " + self.labels["accuracy"] if "accuracy" in self.trace
+        accuracy = self.trace.accuracy is not None
+        name = self.labels["loss"] + (" / " + self.labels["accuracy"] if accuracy
                                       else "")
         self.readout_name = Words(name, font=self.font, font_size=22, color=theme["muted"])
         self.readout_name.next_to(title, DOWN, buff=0.18).align_to(title, LEFT)
@@ -377,7 +380,7 @@ class TrainingScene(StepScene):
     def show(self, s: float) -> None:
         """Put every panel at continuous iteration s."""
         tr = self.trace
-        weights = [blend(tr[f"W{i}"], s) for i in range(len(tr.layers) - 1)]
+        weights = [blend(tr.weight_history(i), s) for i in range(len(tr.layers) - 1)]
         self.update_thumbnails(s)
         self.panel.draw(np.concatenate([w[rows, cols] for w, (rows, cols)
                                         in zip(weights, self.edge_index)])
@@ -394,10 +397,10 @@ class TrainingScene(StepScene):
             curve.set_corners(pts)
         k = int(round(s))
         self.iteration.set_text(str(k))
-        loss = tr["loss"][k]
+        loss = tr.loss[k]
         text = compact(loss, 3)
-        if "accuracy" in tr:
-            text += f" / {tr['accuracy'][k] * 100:.0f}%"
+        if tr.accuracy is not None:
+            text += f" / {tr.accuracy[k] * 100:.0f}%"
         self.readout.set_text(text)
 
     def probe_fills(self, s: float) -> dict[tuple[int, int], np.ndarray]:
@@ -405,13 +408,13 @@ class TrainingScene(StepScene):
         Inputs and hidden units in the maps' palette (scaled over the whole run), outputs
         as the boundary colours them: a sigmoid by its probability, a class by its own."""
         tr, layers, fills = self.trace, self.trace.layers, {}
-        x = tr["X"][self.probe] / self.input_scale
+        x = tr.X[self.probe] / self.input_scale
         for k, unit in enumerate(self.diagram.shown[0]):
             fills[0, k] = self.node_colour(x[unit])
-        sigmoid = tr.meta["config"]["network"]["activation"] == "sigmoid"
+        stretched = HIDDEN[tr.config.network.activation].unit_interval  # (0, 1) to [-1, 1]
         palette = self.class_palette()
         for i in range(len(layers) - 1):  # A{i}: the activations of diagram layer i + 1
-            a = blend(tr[f"A{i}"][:, 0], s)
+            a = blend(tr.activations(i + 1)[:, 0], s)
             for k, unit in enumerate(self.diagram.shown[i + 1]):
                 if i == len(layers) - 2:
                     p = float(np.clip(a[unit], 0, 1))
@@ -420,7 +423,7 @@ class TrainingScene(StepScene):
                                                              - self.base_rgb) * p * 0.75)
                 elif (i + 1, k) not in self.mapped:
                     scale = self.activation_scale(i)
-                    fills[i + 1, k] = self.node_colour(a[unit] * 2 - 1 if sigmoid
+                    fills[i + 1, k] = self.node_colour(a[unit] * 2 - 1 if stretched
                                                        else a[unit] / scale)
         return fills
 
@@ -431,7 +434,7 @@ class TrainingScene(StepScene):
     def activation_scale(self, i: int) -> float:
         """The largest |activation| of hidden layer i over the run (maps or probes)."""
         if i not in self.hidden_scale:
-            self.hidden_scale[i] = max(float(np.abs(self.trace[f"A{i}"]).max()), 1e-6)
+            self.hidden_scale[i] = max(float(np.abs(self.trace.activations(i + 1)).max()), 1e-6)
         return self.hidden_scale[i]
 
     def update_thumbnails(self, s: float) -> None:
@@ -439,14 +442,14 @@ class TrainingScene(StepScene):
         tr = self.trace
         if not self.thumbnails:
             return
-        f = int(np.argmin(np.abs(tr["grid_iter"] - s)))
+        f = int(np.argmin(np.abs(tr.grid_states - s)))
         if f == getattr(self, "thumbnail_frame", None):
             return
         self.thumbnail_frame = f
-        sigmoid = tr.meta["config"]["network"]["activation"] == "sigmoid"
+        stretched = HIDDEN[tr.config.network.activation].unit_interval  # (0, 1) to [-1, 1]
         for i, k, unit in self.thumbnails:
-            values = tr[f"grid_hidden{i}"][f, ::-1, :, unit].astype(np.float32)
-            # activations in [-1, 1] (sigmoid's [0, 1] stretched) as LUT levels
-            scaled = (values * 2 - 1) if sigmoid else values / self.hidden_scale[i]
+            values = tr.neuron_maps(i + 1)[f, ::-1, :, unit].astype(np.float32)
+            # activations in [-1, 1] (a (0, 1) activation's stretched) as LUT levels
+            scaled = (values * 2 - 1) if stretched else values / self.hidden_scale[i]
             levels = np.clip((scaled + 1) * 127.5 + 0.5, 0, 255).astype(np.uint8)
             self.panel.set_map(i + 1, k, self.node_lut[levels])

@@ -51,7 +51,7 @@ class UpdateStep:
             if self.has_bias:
                 eqs += [a.bias_update_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
             old_texts, new_texts = self.parameter_texts(layer, 0), self.parameter_texts(layer, 1)
-            used = [a.o(g) for g in self.net.edge_values(layer, tr[f"dW{layer}"][0],
+            used = [a.o(g) for g in self.net.edge_values(layer, tr.weight_gradients(layer)[0],
                                                          self.mean_bias_gradient(layer))]
             start = 0
             for chunk, shown in self.pages(eqs, UPDATE_LINES, self.theme["text"]):

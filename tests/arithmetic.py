@@ -13,12 +13,24 @@ arithmetic, and are skipped.
 import math
 import re
 
+from core.activations import HIDDEN
+
 SUPERSCRIPT_2 = "²"
-FUNCTIONS = {
+# each function a line may apply, as a calculator has it (written here, not taken from
+# the code under test); test_gradients checks every named activation has one
+CALCULATOR = {
     "σ": lambda x: 1 / (1 + math.exp(-x)), "tanh": math.tanh, "exp": math.exp,
-    "ln": math.log, "relu": lambda x: max(x, 0.0),
+    "ln": lambda x: math.log(x) if x > 0 else -math.inf,  # a rounded 0 stands for (0, 0.05]
+    "relu": lambda x: max(x, 0.0), "lrelu": lambda x: x if x > 0 else 0.01 * x,
+    "gelu": lambda x: 0.5 * x * (1 + math.erf(x / math.sqrt(2))),
 }
-TOKEN = re.compile(r"\s*(\d+\.\d+|\d+|tanh|relu|exp|ln|[σ½()+×·/²−-])")
+# where each turns: a non-monotone function's range over an interval includes its
+# extrema (the registry's claim, checked in test_gradients)
+FUNCTIONS = {name: (f, ()) for name, f in CALCULATOR.items()} | {
+    a.text: (CALCULATOR[a.text], a.extrema) for a in HIDDEN.values() if a.text in CALCULATOR}
+NAMES = "|".join(sorted((re.escape(name) for name in FUNCTIONS if len(name) > 1), key=len,
+                        reverse=True))
+TOKEN = re.compile(rf"\s*(\d+\.\d+|\d+|{NAMES}|[σ½()+×·/²−-])")
 
 
 def interval(literal: str, precision: int | None) -> tuple[float, float]:
@@ -31,9 +43,12 @@ def interval(literal: str, precision: int | None) -> tuple[float, float]:
     return value - half, value + half
 
 
-def _monotone(f, lo, hi):
-    a, b = f(lo), f(hi)
-    return (a, b) if a <= b else (b, a)
+def image(function: str, lo: float, hi: float) -> tuple[float, float]:
+    """The range of a function over [lo, hi]: its values at both ends and at every
+    extremum between them."""
+    f, extrema = FUNCTIONS[function]
+    values = [f(lo), f(hi)] + [f(x) for x in extrema if lo < x < hi]
+    return min(values), max(values)
 
 
 class Parser:
@@ -110,7 +125,7 @@ class Parser:
                 raise ValueError(f"{token} needs parentheses")
             lo, hi = self.expr()
             self.take()
-            return _monotone(FUNCTIONS[token], lo, hi)
+            return image(token, lo, hi)
         return interval(token, self.precision)
 
 

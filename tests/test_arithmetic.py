@@ -62,7 +62,11 @@ def test_false_lines_fail(line):
     "train": {"iterations": 1, "learning_rate": 0.2, "batch_size": 2}}, {
     "network": {"layers": [2, 2, 1], "activation": "leaky_relu", "output": "sigmoid",
                 "loss": "bce", "seed": 2},
-    "data": {"dataset": "xor", "n_samples": 8}, "train": {"iterations": 1}}, MAZUR, {
+    "data": {"dataset": "xor", "n_samples": 8}, "train": {"iterations": 1}}, {
+    "network": {"layers": [2, 3, 1], "activation": "gelu", "output": "sigmoid",
+                "loss": "bce", "init": "normal", "init_scale": 0.8, "seed": 3},
+    "data": {"dataset": "inline", "X": [[0.4, -0.9], [-1.1, 0.3]], "y": [1, 0]},
+    "train": {"iterations": 1}}, MAZUR, {
     "network": {"layers": [2, 3, 2], "activation": "tanh", "output": "linear", "loss": "mse",
                 "seed": 5},
     "data": {"dataset": "inline", "X": [[0.4, -0.9]], "y": [[0.25, -1.5]]},
@@ -115,3 +119,15 @@ def test_each_gradient_line_names_what_its_numbers_are():
     # three terms and more: the numbers alone, so the line stays readable
     wide = Arithmetic(trainer.train(config.resolve({"network": {"layers": [2, 3, 3, 1]}})), 3)
     assert "∂L/∂g" not in wide.upstream_eq(1, 0, 0).text.split("=")[1]
+
+
+def test_a_function_that_turns_is_bounded_by_its_extremum():
+    """gelu falls to about −0.170 at −0.752, then rises: over [−1, −0.5] its range
+    reaches below both ends, which a monotone rule would miss."""
+    from tests.arithmetic import CALCULATOR, image
+
+    gelu = CALCULATOR["gelu"]
+    lo, hi = image("gelu", -1.0, -0.5)
+    assert lo < min(gelu(-1.0), gelu(-0.5)) and abs(lo + 0.16997) < 1e-4
+    assert hi == max(gelu(-1.0), gelu(-0.5))
+    assert image("σ", -1.0, 2.0) == (CALCULATOR["σ"](-1.0), CALCULATOR["σ"](2.0))

@@ -5,10 +5,12 @@ import itertools
 import numpy as np
 import pytest
 
+from core import activations
 from core.losses import targets
 from core.network import Network, evaluate, forward, total_loss
+from tests.arithmetic import CALCULATOR
 
-HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+HIDDEN = list(activations.HIDDEN)  # every activation the registry has
 # (output, loss, output units): every pairing the config accepts
 HEADS = [("linear", "mse", 1), ("linear", "mse", 3), ("sigmoid", "mse", 1),
          ("sigmoid", "mse", 2), ("softmax", "mse", 3), ("sigmoid", "bce", 1),
@@ -97,3 +99,31 @@ def test_per_sample_deltas_are_each_samples_own_gradient(output, loss, units):
         # and dL_i/dW of the last layer is outer(a_prev, delta)
         a_prev = forward(net, X[i:i + 1]).A[-2]
         np.testing.assert_allclose(alone.dW[-1], a_prev.T @ alone.deltas[-1], rtol=1e-13)
+
+
+# --- the registry's records, each against what it claims --------------------------------------
+
+@pytest.mark.parametrize("name", HIDDEN)
+def test_every_activation_record_is_consistent(name):
+    """forward, its float32 in-place twin, the derivative against finite differences,
+    a calculator for its name on screen, and its extrema where it turns (and nowhere
+    else): what the grids, the scenes and the arithmetic tests rely on."""
+    f = activations.HIDDEN[name]
+    z = np.linspace(-6, 6, 2401) + 1e-4  # off the kinks of relu and leaky_relu at 0
+    a = f.forward(z)
+    inplace = f.inplace(z.astype(np.float32))
+    assert np.allclose(inplace, a, atol=1e-5), "the grids' float32 version agrees"
+    eps = 1e-6
+    numeric = (f.forward(z + eps) - f.forward(z - eps)) / (2 * eps)
+    assert np.allclose(f.backward(z, a, np.ones_like(z)), numeric, atol=1e-6)
+    if f.text:
+        calculator = CALCULATOR[f.text]  # a line with this name on screen can be checked
+        assert all(abs(calculator(v) - w) < 1e-9 for v, w in zip(z[::97], a[::97]))
+    slope = np.sign(np.diff(a))
+    turns = z[1:-1][slope[1:] * slope[:-1] < 0]
+    assert len(turns) == len(f.extrema)
+    for turn, extremum in zip(turns, f.extrema):
+        assert abs(turn - extremum) < 0.01 and abs(f.derivative(extremum)) < 1e-8
+    if f.local_from_output is not None:  # f' written through f's own output
+        assert np.allclose([f.local_from_output(v) for v in a[::97]], numeric[::97], atol=1e-6)
+    assert f.unit_interval == bool(np.all((a > 0) & (a < 1)))
