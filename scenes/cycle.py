@@ -163,10 +163,11 @@ class CycleScene(ForwardScene):
                                        else self.theme["muted"])
                 for k, word in enumerate(self.phase_words)]
 
-    def counter_readout(self, t: int) -> MathTex:
-        """The iteration's number, under the title (the right holds output nodes)."""
-        text = rf"\text{{{self.iteration_word()}}}\ {t}"
-        counter = Formula(text, font_size=TEX_SIZE, color=self.theme["text"])
+    def counter_readout(self, t: int) -> VGroup:
+        """The iteration's number, under the title (the right holds output nodes); the
+        word in the viewer's language, as text (LaTeX has no Korean)."""
+        counter = VGroup(self.text(self.labels["iteration"]), self.tex(str(t)))
+        counter.arrange(RIGHT, buff=0.2, aligned_edge=DOWN)
         return counter.next_to(self.title_mobject, DOWN, buff=0.25, aligned_edge=LEFT)
 
     def loss_readout(self, t: int) -> MathTex:
@@ -202,9 +203,6 @@ class CycleScene(ForwardScene):
         swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(new), lag_ratio=1)
         self.formula, self.numbers = new, None
         self.play(*self.light(phase), swap, run_time=2 * LIGHT_TIME)
-
-    def iteration_word(self) -> str:
-        return "iteration" if self.lang == "en" else "t ="
 
     def edges(self, layer: int):
         return self.net.diagram.layer_edges(layer)
@@ -358,7 +356,7 @@ class CycleScene(ForwardScene):
             self.play(AnimationGroup(AnimationGroup(*[FadeOut(m) for m in gone if m is not None]),
                                      fade_in(counter), lag_ratio=1), run_time=0.6)
         # each phase's word and formula light first, then the phase plays, then it rests
-        self.cue(f"{self.labels['forward']} ({self.iteration_word()} {t})")
+        self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})")
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         values = [self.net.value_label(layer, j, self.value_text(layer, j, t),

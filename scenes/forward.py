@@ -292,7 +292,7 @@ class ForwardScene(StoryScene):
                     eqs.append(a.definition_eq(kind))  # what σ is, where it first appears
                     defined.add(kind)
                 said = {}
-                if layer == len(tr.layers) - 1 and a.net["output"] == "linear":
+                if layer == len(tr.layers) - 1 and a.net.output == "linear":
                     # no σ here, unlike the hidden units: said, not left to be guessed
                     note = self.text(self.labels["linear_output"], size=34)
                     said[id(note)] = self.labels["linear_output"]
