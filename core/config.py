@@ -36,6 +36,17 @@ class Key:
     low_open: bool = False
     high_open: bool = False
 
+    def accepted_text(self) -> str:
+        """What README's "accepted" column says: the choices, or the kind and range."""
+        if self.choices:
+            return " | ".join(self.choices)
+        kind = {list: "list", bool: "bool", str: "string", int: "integer",
+                float: "number"}[self.kind]
+        bounds = [f"{'>' if self.low_open else '≥'} {self.low:g}" if self.low is not None else "",
+                  f"{'<' if self.high_open else '≤'} {self.high:g}" if self.high is not None
+                  else ""]
+        return " ".join([kind, ", ".join(b for b in bounds if b)]).strip()
+
     def range_text(self) -> str:
         """The accepted range in words, e.g. '>= 0 and < 1'; empty if unbounded."""
         lo = "" if self.low is None else f"{'>' if self.low_open else '>='} {self.low:g}"

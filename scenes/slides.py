@@ -25,10 +25,11 @@ class StepScene(Slide):
 
     @classmethod
     def registered(cls) -> SceneInfo:
-        """This scene's entry in the registry (also for a class made from it)."""
+        """This scene's entry in the registry (also for a class made from it). By class
+        name: manim's command line loads scenes/forward.py under another module name."""
         for klass in cls.__mro__:
             for info in SCENES.values():
-                if (klass.__module__, klass.__name__) == (info.module, info.cls):
+                if klass.__name__ == info.cls:
                     return info
         raise TypeError(f"{cls.__name__} derives from none of the registered scenes")
 

@@ -43,17 +43,6 @@ def one_line(message: str) -> str:
 
 # --- defaults -------------------------------------------------------------------------------
 
-def test_resolve_of_nothing_is_the_documented_defaults():
-    resolved = config.resolve({})
-    assert set(resolved) == set(config.SCHEMA)
-    for section, keys in config.SCHEMA.items():
-        assert set(resolved[section]) == set(keys), section
-        for name, key in keys.items():
-            value = resolved[section][name]
-            assert value == key.default, f"{section}.{name}"
-            assert type(value) is type(key.default), f"{section}.{name}"
-
-
 def test_resolved_list_defaults_are_copies():
     first = config.resolve({})
     first["network"]["layers"].append(99)

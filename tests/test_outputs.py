@@ -78,6 +78,20 @@ def test_poster_is_the_last_frame(tmp_path, post_trace):
     with Image.open(path) as still:
         assert still.size == (854, 480)
         assert np.asarray(still.convert("RGB")).std() > 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png"], "no captions beside a still"
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_a_render_prints_only_our_lines_unless_verbose(tmp_path, post_trace, capfd, verbose):
+    """A web GIF is made from a transparent movie, which manim announces ("Output
+    format changed ... to support transparency"); nobody asked for transparency, so
+    only --verbose shows manim's lines."""
+    render("chain-rule", Settings(post_trace, "post", "dark", "en", {"pace": 0.25}),
+           tmp_path / "c.gif", web=True, verbose=verbose)
+    printed = "".join(capfd.readouterr())
+    assert ("support transparency" in " ".join(printed.split())) == verbose, printed[-2000:]
+    if not verbose:
+        assert printed == ""
 
 
 @pytest.fixture(scope="module")
