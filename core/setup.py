@@ -11,7 +11,7 @@ import numpy as np
 from core import datasets
 from core.errors import ConfigError
 from core.init import initialize
-from core.losses import REGRESSION, targets
+from core.losses import LOSS, targets
 from core.network import Network
 
 
@@ -39,7 +39,7 @@ def load_data(data: dict, network: dict) -> tuple[np.ndarray, np.ndarray]:
     if name == "csv":
         if not data["path"]:
             raise ConfigError("data.dataset = 'csv' needs data.path, the CSV file to read")
-        if network["loss"] in REGRESSION:  # real targets, one column per output unit
+        if LOSS[network["loss"]].regression:  # real targets, one column per output unit
             inputs, units = network["layers"][0], network["layers"][-1]
             if units > 1 and datasets.csv_columns(data["path"]) == inputs + 1:
                 return datasets.load_csv(data["path"])  # class labels, compared one-hot
@@ -52,27 +52,24 @@ def load_data(data: dict, network: dict) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_loss_fits(network: dict) -> None:
-    loss, output, units = network["loss"], network["output"], network["layers"][-1]
-    if loss == "bce" and (output != "sigmoid" or units != 1):
-        raise ConfigError("network.loss = 'bce' needs output = 'sigmoid' and one output "
-                          "unit (layers ending in 1)")
-    if loss == "ce" and (output != "softmax" or units < 2):
-        raise ConfigError("network.loss = 'ce' needs output = 'softmax' and one output "
-                          "unit per class (at least 2)")
+    loss = LOSS[network["loss"]]
+    if not loss.fits(network["output"], network["layers"][-1]):
+        raise ConfigError(f"network.loss = {loss.name!r} needs output = {loss.output!r} and "
+                          f"{loss.units_text}")
 
 
 def _count_classes(network: dict, y: np.ndarray) -> int:
     """Number of classes the labels must cover, 0 for regression; checks labels."""
     loss, units = network["loss"], network["layers"][-1]
     if y.ndim == 2:
-        if loss not in REGRESSION:
+        if not LOSS[loss].regression:
             raise ConfigError(f"data.y has rows of targets, which loss = {loss!r} does not "
                               f"take; use loss = 'sse' or 'mse', or one class label per row")
         if y.shape[1] != units:
             raise ConfigError(f"data.y has {y.shape[1]} target(s) per row but "
                               f"network.layers ends in {units}; give one target per output")
         return 0
-    if loss in REGRESSION and units == 1:
+    if LOSS[loss].regression and units == 1:
         return 0
     whole = np.all(np.equal(np.mod(y, 1), 0))
     k = 2 if loss == "bce" else units

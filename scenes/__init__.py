@@ -15,18 +15,18 @@ from scenes.registry import SCENES
 __all__ = ["render", "deck", *(info.cls for info in SCENES.values())]
 
 
-def render(scene, config=None, output=None, quality: str = "m", **kwargs):
+def render(scene, config=None, output=None, **kwargs):
     """Render one scene to a file and return its path; see ``scenes.pipeline.render``."""
     from scenes import pipeline
 
-    return pipeline.render(scene, config, output, quality, **kwargs)
+    return pipeline.render(scene, config, output, **kwargs)
 
 
-def deck(output, scenes=None, config=None, quality: str = "m", **kwargs):
+def deck(output, scenes=None, config=None, **kwargs):
     """Render several scenes into one slide deck; see ``scenes.decks.deck``."""
     from scenes import decks
 
-    return decks.deck(output, scenes, config, quality, **kwargs)
+    return decks.deck(output, scenes, config, **kwargs)
 
 
 def __getattr__(name: str):

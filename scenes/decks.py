@@ -54,8 +54,9 @@ def build_deck(jobs: list[Job], dest: Path) -> int:
     return sum(len(c.slides) for c in configs)
 
 
-def deck(output, scenes: list[str] | None = None, config=None, quality: str = "m",
-         theme="dark", lang: str = "en", verbose: bool = False, **options) -> Path:
+def deck(output, scenes: list[str] | None = None, config=None, quality: str = Request.quality,
+         theme=Request.theme, lang: str = Request.lang, verbose: bool = False,
+         **options) -> Path:
     """Render ``scenes`` (default: the post's story) into one deck and return its path:
     .html, .pdf or .pptx. Each scene takes the options it declares."""
     dest = check_deck(output)

@@ -218,7 +218,8 @@ def quiet(verbose: bool = False):
             os.environ["TQDM_DISABLE"] = bars
 
 
-def request(scene: str, config=None, output=None, quality: str = "m", **kwargs) -> Request:
+def request(scene: str, config=None, output=None, quality: str = Request.quality,
+            **kwargs) -> Request:
     """A Request from the API's keyword arguments: the Request's own fields, and the
     scene's options (anything else)."""
     own = {k: kwargs.pop(k) for k in list(kwargs) if k in REQUEST_FIELDS}
@@ -227,7 +228,7 @@ def request(scene: str, config=None, output=None, quality: str = "m", **kwargs) 
     return Request(scene, config, output, quality, options=kwargs, **own)
 
 
-def render(scene, config=None, output=None, quality: str = "m", **kwargs) -> Path:
+def render(scene, config=None, output=None, quality: str = Request.quality, **kwargs) -> Path:
     """Render ``scene`` (a name such as "forward", or a scene class) and return the
     written file.
 

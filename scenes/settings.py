@@ -70,7 +70,7 @@ def load_labels(lang: str) -> dict:
 @dataclass
 class Settings:
     trace: Trace
-    config_name: str = "moons"
+    config_name: str = ""  # the config's name in file names and captions
     theme_name: str | os.PathLike = DEFAULT_THEME
     lang: str = DEFAULT_LANG
     options: dict = field(default_factory=dict)

@@ -204,3 +204,47 @@ def test_readme_python_and_jupyter_snippets_run_as_written(tmp_path):
     assert "media/chain.mp4" in lines and "sigmoid" in lines
     accuracy = next(line for line in lines if " -> " in line)
     assert accuracy.startswith("0.47 -> 0.95"), "as README's comment says: gelu learns xor"
+
+
+# --- the codebase's boundaries ---------------------------------------------------------------------
+
+def imports_of(path: Path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize(("package", "never"), [
+    ("core", ("scenes", "cli", "manim", "manim_slides")),
+    ("scenes", ("cli",)),
+    ("cli", ("manim", "manim_slides", "av", "PIL")),  # parses and dispatches: no rendering
+])
+def test_imports_run_one_way(package, never):
+    for path in (ROOT / package).glob("*.py"):
+        bad = {name for name in imports_of(path) if name.split(".")[0] in never}
+        assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+def test_no_module_shadows_the_standard_library():
+    """``manim scenes/forward.py`` puts scenes/ first on sys.path: a scenes/numbers.py
+    would stand in for the standard library's numbers module."""
+    clashes = {p.stem for p in (ROOT / "scenes").glob("*.py")} & set(sys.stdlib_module_names)
+    assert not clashes, f"scenes/ shadows {sorted(clashes)}"
+
+
+def test_every_label_is_used_and_translated():
+    import tomllib
+
+    labels = tomllib.loads((ROOT / "assets" / "labels.toml").read_text(encoding="utf-8"))
+    assert set(labels["en"]) == set(labels["ko"])
+    source = "".join(p.read_text(encoding="utf-8") for package in ("scenes", "cli")
+                     for p in (ROOT / package).glob("*.py"))
+    unused = [key for key in labels["en"] if not re.search(rf"""['"]{key}['"]""", source)]
+    assert unused == []

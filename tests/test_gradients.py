@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from core import activations
+from core import activations, losses
 from core.losses import targets
 from core.network import Network, evaluate, forward, total_loss
 from tests.arithmetic import CALCULATOR
@@ -127,3 +127,25 @@ def test_every_activation_record_is_consistent(name):
     if f.local_from_output is not None:  # f' written through f's own output
         assert np.allclose([f.local_from_output(v) for v in a[::97]], numeric[::97], atol=1e-6)
     assert f.unit_interval == bool(np.all((a > 0) & (a < 1)))
+
+
+@pytest.mark.parametrize("name", list(losses.LOSS))
+def test_every_loss_record_is_consistent(name):
+    """Each sample's loss averages to the mean, and its upstream dL_i/dA is the
+    derivative of that sample's loss, against finite differences."""
+    loss = losses.LOSS[name]
+    rng = np.random.default_rng(5)
+    units = 1 if name == "bce" else 3
+    a = rng.uniform(0.1, 0.9, (4, units))
+    if name == "ce":
+        a /= a.sum(axis=1, keepdims=True)
+    labels = rng.integers(0, max(units, 2), 4)
+    t = targets(name, labels if not loss.regression else rng.normal(size=(4, units)), units)
+    assert np.isclose(loss.mean(a, t), loss.per_sample(a, t).mean())
+    eps, numeric = 1e-7, np.zeros_like(a)
+    for idx in np.ndindex(a.shape):
+        up, down = a.copy(), a.copy()
+        up[idx] += eps
+        down[idx] -= eps
+        numeric[idx] = (loss.per_sample(up, t) - loss.per_sample(down, t))[idx[0]] / (2 * eps)
+    assert np.allclose(loss.upstream(a, t), numeric, atol=1e-6)

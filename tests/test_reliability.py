@@ -132,6 +132,20 @@ def test_a_config_the_scene_cannot_show_is_refused_before_training(capsys, no_wo
     assert [p.name for p in tmp_path.iterdir()] == ["my.toml"]
 
 
+@pytest.mark.parametrize(("argv", "words"), [
+    (["forward", "--theme", "neon"], ["--theme 'neon'", "dark or light", ".toml"]),
+    (["forward", "--theme", "gone.toml"], ["theme file gone.toml not found"]),
+    (["chain-rule", "--theme", "half.toml"], ["theme half.toml has no 'text'", "dark.toml"]),
+    (["slides", "chain-rule", "--theme", "half.toml", "-o", "d.pdf"], ["has no 'text'"]),
+    (["all", "--theme", "half.toml"], ["has no 'text'"]),
+])
+def test_a_theme_file_is_checked_before_any_work(capsys, no_work, tmp_path, argv, words):
+    write(tmp_path, "half.toml", 'background = "#000000"\n')
+    code, err = run_main(capsys, *argv)
+    assert_one_line_error(code, err, *words)
+    assert [p.name for p in tmp_path.iterdir()] == ["half.toml"]
+
+
 @pytest.mark.parametrize("argv", [[], ["slides", "forward", "training", "-o", "deck.pdf"]])
 def test_commands_of_several_scenes_check_them_all_before_the_first_trains(
         capsys, no_work, tmp_path, monkeypatch, argv):

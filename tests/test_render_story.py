@@ -267,7 +267,8 @@ def test_korean_labels_and_plain_manim(tmp_path, post_trace):
     settings = Settings(post_trace, "post", "dark", "ko", {"precision": 3})
     request = Request("cycle", "post", tmp_path / "ko.mp4", "l", lang="ko")
     path, _, _ = render_trained(request, settings)
-    assert "순전파" in path.with_suffix(".vtt").read_text(encoding="utf-8")
+    captions = path.with_suffix(".vtt").read_text(encoding="utf-8")
+    assert "순전파 (반복 1)" in captions, "the iteration counted in Korean"
     # the classes also run under the plain manim command (construct only, no video)
     result = subprocess.run([sys.executable, "-m", "manim", "--dry_run", "-ql",
                              "scenes/forward.py", "ForwardScene"], cwd=ROOT,
