@@ -86,11 +86,21 @@ def test_a_render_prints_only_our_lines_unless_verbose(tmp_path, post_trace, cap
     """A web GIF is made from a transparent movie, which manim announces ("Output
     format changed ... to support transparency"); nobody asked for transparency, so
     only --verbose shows manim's lines."""
+    import logging
+
     from manim import config as manim_config
 
-    manim_config.movie_file_extension = ".mp4"  # as in a fresh process, whatever ran before
-    render("chain-rule", Settings(post_trace, "post", "dark", "en", {"pace": 0.25}),
-           tmp_path / "c.gif", web=True, verbose=verbose)
+    # as in a fresh process, whatever ran before: manim logs its warnings, and its
+    # movies were .mp4
+    logger = logging.getLogger("manim")
+    level = logger.level
+    manim_config.movie_file_extension = ".mp4"
+    logger.setLevel(logging.INFO)
+    try:
+        render("chain-rule", Settings(post_trace, "post", "dark", "en", {"pace": 0.25}),
+               tmp_path / "c.gif", web=True, verbose=verbose)
+    finally:
+        logger.setLevel(level)
     printed = "".join(capfd.readouterr())
     assert ("support transparency" in " ".join(printed.split())) == verbose, printed[-2000:]
     if not verbose:
