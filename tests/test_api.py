@@ -206,7 +206,7 @@ def test_readme_python_and_jupyter_snippets_run_as_written(tmp_path):
     assert accuracy.startswith("0.47 -> 0.95"), "as README's comment says: gelu learns xor"
 
 
-# --- the codebase's boundaries ---------------------------------------------------------------------
+# --- the codebase's boundaries -----------------------------------------------------------------
 
 def imports_of(path: Path) -> set[str]:
     import ast
