@@ -111,14 +111,15 @@ class Arithmetic:
 
     def hidden_symbols(self) -> dict[str, str]:
         """What the numbers of each colour are, without indices, for the colour key:
-        {"value": x, σ(h), ŷ (inputs, hidden outputs, outputs), "gradient": ∂L/∂h};
-        none without a hidden layer."""
+        {"value": x, σ(h), ŷ (inputs, hidden outputs, outputs), "gradient": ∂L/∂(·)
+        (every gradient the scenes write is of L: of ŷ, of h, of a weight)}; none
+        without a hidden layer."""
         if len(self.layers) < 3:
             return {}
         tex_f = self.f.tex
         h = HIDDEN_NAMES[0]
         hidden = f"{tex_f}({h})" if tex_f else h
-        return {"value": rf"x,\ {hidden},\ \hat{{y}}", "gradient": rf"\partial L/\partial {h}"}
+        return {"value": rf"x,\ {hidden},\ \hat{{y}}", "gradient": r"\partial L/\partial(\cdot)"}
 
     def derivative_name(self, layer: int, j: int) -> tuple[str, str]:
         """The activation's derivative at a hidden node: σ'(h₁), tanh'(h₁), f'(h₁)."""

@@ -21,11 +21,12 @@ from scenes.edge_labels import keep_places, opacity
 from scenes.forward import MOST_LINES, ForwardScene
 from scenes.gradient_step import GradientStep
 from scenes.numerals import minus_signs
-from scenes.story import END_HOLD
+from scenes.story import END_HOLD, HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 from scenes.update_step import UpdateStep
 
 NAMES_READ = 3  # weights whose names a line reads out, enough to show how names go
+NAME_PER_EDGE = 1.2  # seconds to find one weight's name on its edge
 KEY_MARK = 1.0  # seconds the key's new first row stays framed
 
 
@@ -157,7 +158,8 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
             AnimationGroup(*[StyleTween(label, opacity=0) for label, _ in shown]),
             AnimationGroup(*[fade_in(tag) for tag in tags]), lag_ratio=1)] if shown else []
         self.play(write(line), *names_in, run_time=0.8)
-        self.hold()
+        # time to find each name on its edge, not only to read the line
+        self.hold(max(2 * HOLD, NAME_PER_EDGE * len(tags)))
         numbers_back = [AnimationGroup(
             AnimationGroup(*[fade_out(tag) for tag in tags]),
             AnimationGroup(*[StyleTween(label, opacity=was) for label, was in shown]),
@@ -198,8 +200,9 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
 
     def titles(self) -> list[str]:
         labels = self.labels
+        # after one update: iteration 1, as the cycle counts
         return [labels["forward"], labels["backward"], labels["update"],
-                labels["forward"] + " (2)"]
+                f"{labels['forward']} ({labels['iteration']} 1)"]
 
     def edge_symbols(self) -> list[str]:
         symbols = ["w", r"\partial L/\partial w"]
@@ -262,7 +265,7 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
         words = {id(text): c for text, c in zip(said, compare)}
         for number, (page, shown) in enumerate(pages):  # a long loss line: its own screen
             lines = [words[id(p)] if id(p) in words else p.text for p in page]
-            self.cue((self.labels["forward"] + " (2): " if number == 0 else "") + lines[0],
+            self.cue((self.titles()[-1] + ": " if number == 0 else "") + lines[0],
                      *lines[1:])
             self.play(write(shown), run_time=1.2)
             if number < len(pages) - 1:

@@ -39,6 +39,7 @@ NODES_TOP = layout.STORY_NODES_TOP - 0.1
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
 LABEL_ROOM = 0.55  # above a node: where its value may go
 NUMBERS_TOP = -1.4  # the phases' formulas and numbers (two rows at most) stay below
+REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
@@ -438,12 +439,13 @@ class CycleScene(ForwardScene):
         readout = [m for m in [self.counter, self.loss, self.numbers, self.formula,
                                self.error, *self.values] if m is not None] + self.sketch.clear()
         self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout)),
-                                 fade_in(words), lag_ratio=1), *self.light(None), run_time=0.6)
+                                 fade_in(words), lag_ratio=1), *self.light(None), run_time=0.8)
+        self.wait(REPLAY_REST)  # the words read before anything goes back
         # as at the start
         self.counter, self.loss, self.values, self.error = self.counter_readout(0), None, [], None
         self.numbers = self.formula = None
         self.animate_weights(0, glow=False)
-        self.wait(0.3)
+        self.wait(0.6)
         self.play(AnimationGroup(FadeOut(words), fade_in(self.counter), lag_ratio=1),
                   run_time=0.6)
         self.wait(0.5)  # the loop's seam: these frames equal the first one

@@ -21,6 +21,7 @@ PREFERRED = 0.4  # a little before the middle: edges cross least near their sour
 SIDES = (0, 1, -1)  # on the edge, or beside it (above, below)
 SEARCH_BUDGET = 4000  # places tried before a layer goes unlabelled
 CLEARER = 0.15  # how much nearer a label's centre is to its own edge than to any other
+CROWDING = 0.01  # a place's cost per place of another label it takes
 
 
 def rectangle(center: Point, angle: float, width: float, height: float,
@@ -126,9 +127,11 @@ def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
     """A place for every label ({label: spot}) where none clashes, or None.
 
     Depth first: the label with the fewest places left goes next, trying first the
-    places that cross the fewest edges and take the fewest places from the others;
-    a label left without a place sends the search back. Gives up after ``budget``
-    tries (dense layers then go unlabelled)."""
+    places that cross the fewest edges, then those nearest the preferred place (a
+    label at its edge's very end crowds the node there), each place's cost raised a
+    little by how many places it takes from the others; a label left without a place
+    sends the search back. Gives up after ``budget`` tries (dense layers then go
+    unlabelled)."""
     tries = 0
 
     def extend(alive: np.ndarray, left: frozenset, chosen: dict) -> "dict | None":
@@ -137,8 +140,8 @@ def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
             return chosen
         item = min(left, key=lambda i: (int((alive & (owner == i)).sum()), i))
         choices = sorted(np.flatnonzero(alive & (owner == item)),
-                         key=lambda c: (spots[c][2], int((clash[c] & alive).sum()),
-                                        spots[c][3]))
+                         key=lambda c: (spots[c][2], spots[c][3]
+                                        + CROWDING * int((clash[c] & alive).sum())))
         for best in choices:
             tries += 1
             if tries > budget:

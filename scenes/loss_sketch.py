@@ -66,17 +66,23 @@ class LossSketch(VGroup):
 
     def add_point(self, k: int) -> list:
         """Animations that draw the k-th loss (and the line from the one before), its
-        number above it; the number of the one before leaves (one number at a time)."""
+        number beside it; the number of the one before leaves (one number at a time).
+        The first point's number is the axis's top tick already: it is not written
+        twice."""
         dot = Dot(self.at(k), radius=0.08, color=self.colour)
-        value = Formula(self.texts[k], font_size=POINT_SIZE, color=self.colour)
-        # right of it, where the line to the next point is not drawn yet
-        value.next_to(dot, RIGHT, buff=POINT_GAP)  # (the points leave it room: ``at``)
-        moves = [FadeIn(dot, scale=2), FadeIn(value)]
+        moves = [FadeIn(dot, scale=2)]
         if self.value is not None:
             moves.append(FadeOut(self.value))
             self.drawn.remove(self.value)
-        self.value = value
-        self.drawn += [dot, value]
+        self.value = None
+        if k > 0:
+            value = Formula(self.texts[k], font_size=POINT_SIZE, color=self.colour)
+            # right of it, where the line to the next point is not drawn yet
+            value.next_to(dot, RIGHT, buff=POINT_GAP)  # (the points leave it room: ``at``)
+            moves.append(FadeIn(value))
+            self.value = value
+            self.drawn.append(value)
+        self.drawn.append(dot)
         if k > 0:
             segment = Line(self.at(k - 1), self.at(k), color=self.colour, stroke_width=4)
             self.drawn.append(segment)

@@ -45,7 +45,7 @@ ROW_GAP = 0.16  # between stacked lines and rows
 NOTE_GAP = 0.2  # between the rows of a note
 NOTE_AGAIN = 60.0  # seconds (at pace 1) after which a line with ≈ brings its note back
 HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
-END_HOLD = 5.0  # and the last one, where a viewer pauses
+END_HOLD = 8.0  # and the last one, where a viewer pauses and compares
 READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
 READ_CHARS_PER_SECOND = 20  # of a line's text, where a long line needs more than that
 INDENT = 0.8  # of a line's continued rows
@@ -280,7 +280,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         if aside:
             self.play(*[StyleTween(m, opacity=0) for m in aside], run_time=0.3)
         self.play(fade_in(note), run_time=0.5)
-        self.hold(self.reading_time(len(words)))
+        self.hold(self.reading_time(([self.first_approx] if quoted else []) + list(words)))
         self.play(FadeOut(note), run_time=0.4)
         if aside:
             self.play(*[StyleTween(m, opacity=1) for m in aside], run_time=0.3)

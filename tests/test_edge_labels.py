@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core import config
-from scenes.edge_labels import opacity, overlaps, rectangle
+from scenes.edge_labels import _search, opacity, overlaps, rectangle
 from scenes.layout import segment_meets_box
 from tests import dry_run
 from tests.test_render_story import polygons_meet
@@ -93,6 +93,10 @@ def test_every_label_lies_along_its_own_edge_nearer_it_than_any_other(example):
         v = own.get_end()[:2] - own.get_start()[:2]
         sine = (u[0] * v[1] - u[1] * v[0]) / np.linalg.norm(u) / np.linalg.norm(v)
         assert abs(sine) < 1e-6, f"{name}: {label.tex_string} is not turned with its edge"
+        # not jammed against the node at either end, where other labels gather
+        start, end = own.get_start()[:2], own.get_end()[:2]
+        along = float(np.dot(centre - start, end - start) / np.dot(end - start, end - start))
+        assert 0.2 <= along <= 0.8, f"{name}: {label.tex_string} sits at its edge's end"
     assert all(len(states) == 1 for states in shown.values()), f"{name}: all of a layer or none"
     if name in ("post", "2-2-2 biases"):
         assert all(states == {True} for states in shown.values()), name
@@ -113,3 +117,19 @@ def test_biases_are_drawn_as_units_whose_edges_carry_them(example):
         first = len(diagram.edges[0])
         shown = [label.tex_string for label in labels[first:first + trace.layers[1]]]
         assert shown == [scene.arith.n(b) for b in trace["b0"][0]]
+
+
+
+def test_a_label_goes_near_its_preferred_place_before_sparing_the_others_places():
+    """Of two places that cross no edge, the one nearer the preferred place wins even
+    when it takes a place of another label that has others left: a label at its
+    edge's very end crowds the node there (backward's new weights sat there)."""
+    shape = rectangle((0, 0), 0.0, 1.0, 1.0)
+    # (label, angle, crossings, distance from the preferred place, centre, shape)
+    spots = [(0, 0.0, 0, 0.0, (0, 0), shape), (0, 0.0, 0, 0.4, (0, 0), shape),
+             (1, 0.0, 0, 0.0, (0, 0), shape), (1, 0.0, 0, 0.05, (0, 0), shape),
+             (1, 0.0, 0, 0.1, (0, 0), shape)]
+    clash = np.zeros((5, 5), dtype=bool)
+    clash[0, 2] = clash[2, 0] = True
+    owner = np.array([spot[0] for spot in spots])
+    assert _search(spots, clash, owner, 2) == {0: 0, 1: 3}

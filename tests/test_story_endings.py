@@ -268,13 +268,18 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
                 self.seen[cue] = [float(d.get_center()[1]) for d in dots
                                   if d.get_fill_opacity() > 0]
                 self.during.setdefault(cue, []).append(self.seen[cue])
+                value = self.sketch.value
+                self.numbered[cue] = None if value is None else value.tex_string
 
-    Watched.seen, Watched.during = {}, {}
+    Watched.seen, Watched.during, Watched.numbered = {}, {}, {}
     trace = trainer.train(config.load("post"))
     cycle = dry_run.run(Watched, Settings(trace, "post", "dark", "en",
                                           {"precision": 3, "iterations": 3}))
     assert cycle.seen["forward pass (iteration 0)"] == []
     assert len(cycle.seen["loss: L = 0.760"]) == 1
+    # the first point's number is the axis's top tick: not written beside it again
+    assert cycle.numbered["loss: L = 0.760"] is None
+    assert cycle.numbered["loss: L = 0.522"] == "0.522"
     heights = cycle.seen["loss: L = 0.253"]  # after the last of three updates
     assert len(heights) == 4 and heights[0] > heights[1] > heights[2] > heights[3], (
         "the loss goes down")
