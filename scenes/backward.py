@@ -3,6 +3,8 @@ each node applies the chain rule (upstream x local = downstream), every weight
 gets its gradient, the update replaces every weight, and a second forward pass
 shows the loss going down."""
 
+from functools import partial
+
 import numpy as np
 from manim import (
     DOWN,
@@ -17,9 +19,9 @@ from manim import (
 
 from scenes import layout
 from scenes.arith import Eq
-from scenes.edge_labels import keep_places, opacity
+from scenes.edge_labels import keep_places, opacity, place_along_edges
 from scenes.forward import MOST_LINES, ForwardScene
-from scenes.gradient_step import GradientStep
+from scenes.gradient_step import UNKNOWN_WIDTH, GradientStep
 from scenes.numerals import minus_signs
 from scenes.story import END_HOLD, HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, write
@@ -131,9 +133,10 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
                     for i, j in self.layer_pairs(layer)], run_time=1.2)
 
     def name_weights(self, layer: int) -> None:
-        """Each edge of the layer shows its weight's name for a while, in its label's
-        place, with a line that reads the first few: v₁₁: h₁ → ŷ, v₂₁: h₂ → ŷ, …; then
-        its number again."""
+        """Each edge of the layer shows its weight's name for a while, with its value
+        where both fit along the edges (v₁₁ = 0.3), else in its label's place alone,
+        the edges lit, with a line that reads the first few: v₁₁: h₁ → ŷ, v₂₁: h₂ → ŷ,
+        …; then its number again."""
         a, pairs = self.arith, self.net.diagram.edge_pairs(layer)
         names = [a.weight_name(layer, i, j) for i, j in pairs]
         names += [a.bias_name(layer, j) for j in range(self.trace.layers[layer + 1])]
@@ -147,9 +150,8 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
         offset, edges = self.label_offset(layer), self.net.diagram.layer_edges(layer)
         labels = self.weight_labels.submobjects[offset:offset + len(edges)]
         shown = [(label, opacity(label)) for label in labels if opacity(label) > 0]
-        tags = [self.net.edge_label(tex, self.theme["text"], self.theme["background"])
-                .rotate(edge.get_angle()).move_to(label)
-                for label, edge, (tex, _) in zip(labels, edges, names) if opacity(label) > 0]
+        tags = self.name_tags(layer, [(k, names[k][0]) for k, label in enumerate(labels)
+                                      if opacity(label) > 0])
         line = self.lines([eq], self.theme["text"])
         self.cue(eq)
         # a number leaves before its name comes, and the name before the number returns
@@ -157,14 +159,36 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
         names_in = [AnimationGroup(
             AnimationGroup(*[StyleTween(label, opacity=0) for label, _ in shown]),
             AnimationGroup(*[fade_in(tag) for tag in tags]), lag_ratio=1)] if shown else []
-        self.play(write(line), *names_in, run_time=0.8)
+        lit = self.focus(None, [edges[k] for k, label in enumerate(labels)
+                                if opacity(label) > 0], self.theme["text"], 1.0)
+        if self.legend_symbol != "w":  # under a key of gradients no edge is drawn by its weight
+            lit += [StyleTween(edge, stroke_color=self.theme["muted"], stroke_width=UNKNOWN_WIDTH)
+                    for edge in edges]
+        self.play(write(line), *names_in, *lit, run_time=0.8)
         # time to find each name on its edge, not only to read the line
         self.hold(max(2 * HOLD, NAME_PER_EDGE * len(tags)))
         numbers_back = [AnimationGroup(
             AnimationGroup(*[fade_out(tag) for tag in tags]),
             AnimationGroup(*[StyleTween(label, opacity=was) for label, was in shown]),
             lag_ratio=1)] if shown else []
-        self.play(fade_out(line), *numbers_back, run_time=0.6)
+        self.play(fade_out(line), *numbers_back, *self.unfocus(), run_time=0.6)
+
+    def name_tags(self, layer: int, named: list[tuple[int, str]]) -> list:
+        """Tags for the edges ``named`` ((edge index, TeX name)): "v_{11} = 0.3" laid
+        out along the edges where they all fit, else the names alone in the labels'
+        places."""
+        offset, edges = self.label_offset(layer), self.net.diagram.layer_edges(layer)
+        texts = self.parameter_texts(layer, 0)
+        tag = partial(self.net.edge_label, color=self.theme["text"],
+                      background=self.theme["background"])
+        full = [tag(f"{name} = {texts[k]}") for k, name in named]
+        others = [m for i, m in enumerate(self.weight_labels)
+                  if not offset <= i < offset + len(edges) and opacity(m) > 0]
+        if place_along_edges(self.net.diagram, [(layer, k, m) for (k, _), m in zip(named, full)],
+                             others + self.fixed_texts()):
+            return full
+        return [tag(name).rotate(edges[k].get_angle()).move_to(self.weight_labels[offset + k])
+                for k, name in named]
 
     def weight_gradients(self, layer: int) -> None:
         """Each edge of the layer shows its dL/dw, coloured by sign, widened by size."""

@@ -262,8 +262,10 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     def explain_approx(self) -> None:
         """Once per scene, when the first line ending in ≈ has been made and the bottom
         area is free: what ≈ means, as a step of its own."""
+        # the first time in full; when it comes back, a line that recalls it
+        words = self.labels["approx_again" if self.note_time else "approx_note"]
         self.approx_explained, self.note_time = True, self.renderer.time
-        words, muted = self.labels["approx_note"], self.theme["muted"]
+        muted = self.theme["muted"]
         rows = [self.text(line, color=muted) for line in words]
         # the line it speaks of, again, where the bottom area has room for it too: its
         # own place may have been taken meanwhile

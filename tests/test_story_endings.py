@@ -61,11 +61,12 @@ def test_the_key_names_every_kind_of_green_number_and_what_width_tells():
 
 def test_the_backward_key_names_the_gradients_by_the_nodes():
     """Where the key is too wide for one row beside the title, it takes a column of
-    rows rather than leave out what the red numbers are."""
+    rows rather than leave out what the red numbers are: gradients of L, of whatever
+    they stand by (ŷ, h, a weight)."""
     scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
     assert scene.key_shape == "column"
     first = next(texts_at(s) for s in scene.snapshots if s[0].startswith("backward pass"))
-    assert {r"\partial L/\partial h", r"x,\ \sigma(h),\ \hat{y}", "gradient"} <= first
+    assert {r"\partial L/\partial(\cdot)", r"x,\ \sigma(h),\ \hat{y}", "gradient"} <= first
     # the rows stand one under another at the right, each clear of every other text
     shown = [s for s in scene.snapshots if s[0].startswith("backward pass")][0][1]
     rows = [box for _, text, box, *_ in shown
@@ -75,13 +76,15 @@ def test_the_backward_key_names_the_gradients_by_the_nodes():
 
 def test_the_note_on_approx_quotes_the_line_it_explains_and_comes_back_much_later():
     """Quoted at the first ≈; a minute later, the second pass's sums say ≈ again, and
-    the note comes back on them."""
+    the note comes back on them, as one line that recalls it."""
     scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
     notes = [(start, cue.split("\n")) for start, _, cue in scene.captions if "≈ :" in cue]
     assert [quoted for _, (quoted, *_) in notes] == [
         "∂L/∂h₃ = ∂L/∂σ(h₃) × σ'(h₃) = 1.110 × 0.214 ≈ 0.237",
         "h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985"]
     assert notes[1][0] - notes[0][0] > 60
+    assert notes[0][1][1:] == [" ".join(scene.labels["approx_note"])]
+    assert notes[1][1][1:] == scene.labels["approx_again"]
 
 
 def test_another_example_ends_on_its_summary_without_the_posts_note():
@@ -300,7 +303,8 @@ def test_backward_names_each_layers_weights_on_their_edges_before_using_the_name
     first_w = next(i for i, line in enumerate(said) if "w₁₁" in line)
     assert said[first_v] == v_names and said[first_w].startswith(w_names)
     held = held_texts(scene)
-    assert {"v_{11}", "v_{21}", "v_{31}"} <= held[v_names]
+    # where there is room, with the value each one has: v₁₁ = 0.3 (else the names alone)
+    assert {"v_{11} = 0.3", "v_{21} = 0.5", "v_{31} = 0.9"} <= held[v_names]
     assert {f"w_{{{i}{j}}}" for i in (1, 2) for j in (1, 2, 3)} <= held[said[first_w]]
     # the numbers are back on the edges for the lines that use them (∂L/∂ŷ × v₁₁ …)
     assert "0.3" in held[said[first_v + 1]] and "v_{11}" not in held[said[first_v + 1]]
