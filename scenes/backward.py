@@ -224,9 +224,10 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
 
     def titles(self) -> list[str]:
         labels = self.labels
-        # after one update: iteration 1, as the cycle counts
+        # after one update: iteration 1, as the cycle counts (its phase's short name: a
+        # title as wide as the key's widest row beside it)
         return [labels["forward"], labels["backward"], labels["update"],
-                f"{labels['forward']} ({labels['iteration']} 1)"]
+                f"{labels['cycle_phases'][0]} ({labels['iteration']} 1)"]
 
     def edge_symbols(self) -> list[str]:
         symbols = ["w", r"\partial L/\partial w"]

@@ -105,6 +105,9 @@ class CycleScene(ForwardScene):
         self.restart()
         self.end_captions()
 
+    # a loop of a minute or two: its note on ≈ once, not again in its last iteration
+    NOTE_RECALLED = False
+
     def titles(self) -> list[str]:
         return [self.labels["cycle"]]
 

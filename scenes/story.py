@@ -64,6 +64,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
                float, 0.25, 4),
     )
     SHOWN_ARRAYS = ("W", "b", "Z", "A")  # the trace's per-layer arrays written on screen
+    NOTE_RECALLED = True  # a ≈ long after the note on ≈ brings a line that recalls it
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("camera_class", PathCachingCamera)
@@ -198,7 +199,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         it says ≈, and the first such line of the scene, which the note on ≈ quotes."""
         inexact = [e for e in eqs if isinstance(e, Eq) and not e.exact]
         self.eq_groups.append((group, bool(inexact)))
-        if inexact and self.approx_explained and (
+        if inexact and self.approx_explained and self.NOTE_RECALLED and (
                 self.renderer.time - self.note_time > NOTE_AGAIN * self.options["pace"]):
             # long after the note: it comes again, on this line
             self.approx_explained = self.approx_seen = False

@@ -173,7 +173,7 @@ def test_post_captions_carry_the_posts_numbers(rendered, post_trace):
                 assert abs(grad - tr[f"dW{layer}"][0][a, b]) <= 5e-4, name
                 new = float(last_number(lines, f"{name} ←"))
                 assert abs(new - tr[f"W{layer}"][1][a, b]) <= 5e-4, name
-    second = [line for line in lines if line.startswith("forward pass (iteration 1)")]
+    second = [line for line in lines if line.startswith("forward (iteration 1)")]
     assert second and f"{tr['probe_loss'][1, 0]:.3f}" in second[0]
 
 

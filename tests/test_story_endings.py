@@ -291,6 +291,8 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
     words = " ".join(cycle.labels["approx_note"])
     note = next(cue for *_, cue in cycle.captions if words in cue).split("\n")[0]
     assert [] in cycle.during[note], "no point floats beside the note without its axes"
+    # a loop explains ≈ once: never again in a later iteration, nor during its replay
+    assert sum("≈ :" in cue for *_, cue in cycle.captions) == 1
 
 
 def test_backward_names_each_layers_weights_on_their_edges_before_using_the_names():
