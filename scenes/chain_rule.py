@@ -36,6 +36,8 @@ GATE_RADIUS = 0.5
 class ChainRuleScene(StoryScene):
     """Forward values and gradients of z = (x + y)^2, then a general gate."""
 
+    FRAMES_GRADIENTS = False  # its gradients stand under their wires, unframed
+
     OPTIONS = StoryScene.OPTIONS + (
         Option("x", 1.0, "the input x of z = (x + y)²", float, -100, 100),
         Option("y", 2.0, "the input y of z = (x + y)²", float, -100, 100),

@@ -16,6 +16,7 @@ from manim import (
     ManimColor,
     MathTex,
     Mobject,
+    SurroundingRectangle,
     Text,
     VGroup,
     Wait,
@@ -32,6 +33,7 @@ from scenes.numerals import fmt, minus_signs
 from scenes.options import Option, resolve
 from scenes.redraw import LocalRedraw
 from scenes.slides import StepScene
+from scenes.story_network import GRADIENT_FRAME
 from scenes.tex import TEMPLATE, Formula, Words
 from scenes.tex_batch import TypesetAhead
 from scenes.tweens import StyleTween, fade_in
@@ -65,6 +67,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     )
     SHOWN_ARRAYS = ("W", "b", "Z", "A")  # the trace's per-layer arrays written on screen
     NOTE_RECALLED = True  # a ≈ long after the note on ≈ brings a line that recalls it
+    FRAMES_GRADIENTS = True  # gradients' numbers on the diagram are framed (StoryNetwork)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("camera_class", PathCachingCamera)
@@ -174,6 +177,9 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
             if kind in (symbols or {}):
                 symbol = Formula(symbols[kind], font_size=TEX_SIZE, color=self.theme[colour])
                 word = VGroup(word, symbol.next_to(word, RIGHT, buff=0.2))
+            if kind == "gradient" and self.FRAMES_GRADIENTS:  # framed as its numbers are
+                word = VGroup(word, SurroundingRectangle(
+                    word, color=self.theme[colour], buff=0.06, stroke_width=GRADIENT_FRAME))
             entries.add(word)
         return entries.arrange(RIGHT, buff=0.4)
 

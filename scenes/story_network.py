@@ -14,6 +14,7 @@ EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
 VALUE_SIZE = 48
 MIN_BIAS_SPACING = 1.2  # bias units are drawn when nodes stay this far apart
 BACKING = 0.03  # a node label's backing reaches this far beyond its glyphs
+GRADIENT_FRAME = 1.5  # stroke width of the frame around a gradient's number
 LABEL_GAP = 0.07  # between node labels: more than their two backings
 # a value sits above its node and left of its centre, a gradient below and right of it:
 # in a column, one node's gradient and the next one's value are apart, not a column
@@ -135,12 +136,19 @@ class StoryNetwork(VGroup):
                 label.set_opacity(0)
         return placed
 
-    @staticmethod
-    def edge_label(text: str, color: str, background: str) -> MathTex:
+    def edge_label(self, text: str, color: str, background: str) -> MathTex:
         """A weight's label; a backing in the background colour keeps its digits
         legible where it lies on its edge."""
         label = Formula(text, font_size=EDGE_LABEL_SIZE, color=color)
-        return label.add_background_rectangle(color=background, opacity=0.85, buff=0.05)
+        return self.framed(label.add_background_rectangle(color=background, opacity=0.85,
+                                                          buff=0.05), color)
+
+    def framed(self, label: MathTex, color: str) -> MathTex:
+        """A gradient's number is framed in its colour: a cue besides colour (values
+        and gradients differ only in hue for many colour-blind viewers)."""
+        if color == self.theme["gradient"]:
+            label.background_rectangle.set_stroke(color, width=GRADIENT_FRAME, opacity=1)
+        return label
 
     # Where a node's labels may go, in order of preference
     SIDES = {
@@ -186,8 +194,8 @@ class StoryNetwork(VGroup):
             self.taken.append(layout.box(self._beside(label, node, side)))
         label = self._beside(label, node, self.slots[key])
         # a backing keeps digits legible where a label sits on edges
-        return label.add_background_rectangle(color=self.theme["background"], opacity=0.85,
-                                              buff=BACKING)
+        return self.framed(label.add_background_rectangle(
+            color=self.theme["background"], opacity=0.85, buff=BACKING), color)
 
     def crosses_edges(self, box) -> bool:
         """Whether any edge of the diagram passes through the box, grown by LABEL_GAP."""

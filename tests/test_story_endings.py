@@ -331,3 +331,20 @@ def test_backward_puts_each_gradient_on_its_edge_with_its_line():
     second = next(cue for cue in held if cue.startswith("∂L/∂w₂₁"))
     assert held[first][:6] == ["0.073", "0.104", "0.237", "0.2", "0.9", "0.5"]
     assert held[second][:6] == ["0.073", "0.104", "0.237"] * 2
+
+
+def test_gradients_are_framed_and_values_are_not():
+    """Colour alone cannot tell a value from a gradient for many colour-blind viewers:
+    every gradient's number on the diagram is framed in its colour, as the key's
+    gradient entry is, and no value is."""
+    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    red = scene.theme["gradient"]
+
+    def frame(label) -> float:
+        return float(label.background_rectangle.get_stroke_width())
+
+    assert scene.grad_labels and all(frame(label) > 0 for label in scene.grad_labels)
+    assert all(frame(label) == 0 for label in scene.value_labels)
+    key_frames = [m for m in scene.legend.get_family()
+                  if type(m).__name__ == "SurroundingRectangle"]
+    assert [m.get_stroke_color().to_hex().lower() for m in key_frames] == [red.lower()]
