@@ -34,5 +34,7 @@ def fmt(value: float, precision: int = 3, keep_integer: bool = False) -> str:
 
 def compact(value: float, decimals: int) -> str:
     """Fixed decimals for ordinary values, scientific notation from 1000 on (a
-    diverging run's numbers must still fit their place)."""
-    return f"{value:.{decimals}f}" if abs(value) < 1000 else f"{value:.1e}"
+    diverging run's numbers must still fit their place); never a negative zero
+    (−0.004 at two decimals is 0.00, not −0.00)."""
+    text = f"{value:.{decimals}f}" if abs(value) < 1000 else f"{value:.1e}"
+    return text.lstrip("-") if float(text) == 0 else text

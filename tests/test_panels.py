@@ -255,3 +255,12 @@ def test_contour_painter_draws_an_antialiased_line_where_the_level_is_crossed(di
     assert row.argmax() in (50, 51) and row.max() > 200
     assert row[:45].max() == 0 and row[57:].max() == 0
     assert (image[5:-5, 48:53, 0].max(axis=1) > 200).all(), "the line runs top to bottom"
+
+
+@pytest.mark.parametrize(("value", "decimals", "shown"), [
+    (-0.004, 2, "0.00"), (-0.0, 3, "0.000"), (-0.006, 2, "-0.01"), (0.004, 2, "0.00"),
+    (-1234.5, 2, "-1.2e+03"), (1.5, 1, "1.5")])
+def test_a_compact_number_is_never_a_negative_zero(value, decimals, shown):
+    from scenes.numerals import compact
+
+    assert compact(value, decimals) == shown

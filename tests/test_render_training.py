@@ -170,3 +170,34 @@ def test_nodes_show_the_probe_sample_and_rings_mark_it(moons):
         patch = last[r - 1:r + 2, c - 1:c + 2].reshape(-1, 3)  # the ring is ~2 px wide
         on_ring += np.linalg.norm(patch - text, axis=1).min() < 80
     assert on_ring >= 21, f"{on_ring} of 24 points of the ring in the text colour"
+
+
+def test_the_default_video_learns_to_the_end_and_curves(tmp_path):
+    """The moons preset, as ./render.sh training renders it: at least 97 % accurate at
+    the end, still learning in its second half, and its final boundary, read from the
+    rendered frame, far from a straight line (the best line misclassifies > 7 % of
+    the panel)."""
+    from sklearn.linear_model import LogisticRegression
+
+    trace = trainer.train(config.load("moons"))
+    accuracy = trace.accuracy
+    assert accuracy[-1] >= 0.97
+    assert accuracy[len(accuracy) // 2] <= accuracy[-1] - 0.02, "learning after halfway"
+    opts = {"duration": 1.0, "hold": 0.3, "schedule": "linear", "neuron_maps": None,
+            "weight_labels": None}
+    from scenes.pipeline import Request, render_trained
+
+    path, scene, _ = render_trained(Request("training", "moons", tmp_path / "m.mp4", "l"),
+                                    Settings(trace, "moons", "dark", "en", opts))
+    last = decode(path)[0][-1].astype(float)
+    box = scene.boundary
+    top, left = to_pixel(box.get_corner([-1, 1, 0]), last.shape)
+    bottom, right = to_pixel(box.get_corner([1, -1, 0]), last.shape)
+    panel = last[top + 2:bottom - 2, left + 2:right - 2]
+    positive, negative = hex_rgb(scene.theme["positive"]), hex_rgb(scene.theme["negative"])
+    side = (np.linalg.norm(panel - positive, axis=2)
+            < np.linalg.norm(panel - negative, axis=2)).astype(int)
+    rows, cols = np.mgrid[0:side.shape[0], 0:side.shape[1]]
+    points = np.c_[cols.ravel(), rows.ravel()] / max(side.shape)
+    line = LogisticRegression(C=1e4, max_iter=2000).fit(points, side.ravel())
+    assert line.score(points, side.ravel()) < 0.93
