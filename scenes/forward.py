@@ -234,18 +234,23 @@ class ForwardScene(StoryScene):
     def sign_swatches(self, symbol: str, values=None, sizes: bool = True) -> VGroup:
         """``symbol:``, a wedge with its sign for each sign of ``values`` (None: both),
         then, with ``sizes``, "width ∝ |symbol|", in a row. A wedge runs thin to thick,
-        as edges do."""
+        as edges do. Gradients (any symbol but w) have one wedge in the gradients'
+        colour: edges that carry gradients look unlike edges that carry weights (their
+        numbers give their signs)."""
         muted = self.theme["muted"]
         row = VGroup(Formula(f"{symbol}:", font_size=TEX_SIZE, color=muted))
         signs = {True, False} if values is None else {float(v) >= 0 for v in values}
-        for colour, relation, positive in ((self.theme["positive"], ">", True),
-                                           (self.theme["negative"], "<", False)):
-            if positive in signs:
+        swatches = (((self.theme["positive"], "> 0", True), (self.theme["negative"], "< 0", False))
+                    if symbol == "w" else ((self.theme["gradient"], "", True),))
+        for colour, relation, positive in swatches:
+            if positive in signs or not relation:
                 wedge = Polygon([0, -0.012, 0], [0.6, -0.06, 0], [0.6, 0.06, 0],
                                 [0, 0.012, 0], stroke_width=0, fill_color=colour,
                                 fill_opacity=1)
-                label = Formula(f"{relation} 0", font_size=TEX_SIZE, color=muted)
-                row.add(VGroup(wedge, label.next_to(wedge, RIGHT, buff=0.12)))
+                if relation:
+                    label = Formula(relation, font_size=TEX_SIZE, color=muted)
+                    wedge = VGroup(wedge, label.next_to(wedge, RIGHT, buff=0.12))
+                row.add(wedge if relation else VGroup(wedge))
         if sizes:
             width = self.text(self.labels["edge_width"], size=32, color=muted)
             size = Formula(rf"\propto |{symbol}|", font_size=TEX_SIZE, color=muted)

@@ -21,7 +21,7 @@ class GradientStep:
                            ) -> None:
         """The key names the gradient; then the layer's lines (one per edge, in edge
         order) a few at a time, as many as fit the bottom area, each edge taking its
-        gradient as its line is written: coloured by its sign, widened by its size,
+        gradient as its line is written: in the gradients' colour, widened by its size,
         the number on it. No number stands on an edge before its line; only the edges
         of the lines shown stay bright (``unfocus`` brings the rest back at the end)."""
         red = self.theme["gradient"]
@@ -39,9 +39,9 @@ class GradientStep:
             start += len(chunk)  # (bias lines may have no edge drawn)
             for k in ks:
                 texts[k], colours[k] = self.arith.n(grads[k]), red
+            # in the gradients' colour, unlike a weight's edge; its number gives the sign
             restyle = [StyleTween(edges[k], stroke_opacity=1, stroke_width=2 + 6 * abs(
-                grads[k]) / scale, stroke_color=self.theme[
-                "positive" if grads[k] >= 0 else "negative"]) for k in ks]
+                grads[k]) / scale, stroke_color=red) for k in ks]
             self.cue(*chunk)
             # the other numbers all but leave: one chunk's numbers at a time
             self.play(write(shown), *restyle, *self.relabel_some(layer, ks, texts, colours),

@@ -321,17 +321,24 @@ def test_backward_puts_each_gradient_on_its_edge_with_its_line():
         def hold(self, *args, **kwargs):
             cue = self.captions[-1][2].split("\n")[0]
             self.labels_at[cue] = [m.tex_string for m in self.weight_labels]
+            if hasattr(self, "net"):
+                self.colours_at[cue] = [e.get_stroke_color().to_hex().lower()
+                                        for e in self.net.diagram.layer_edges(0)]
             super().hold(*args, **kwargs)
 
-    Watched.labels_at = {}
+    Watched.labels_at, Watched.colours_at = {}, {}
     trace = trainer.train(config.load("post"))
-    dry_run.run(Watched, Settings(trace, "post", "dark", "en", {"precision": 3}))
+    scene = dry_run.run(Watched, Settings(trace, "post", "dark", "en", {"precision": 3}))
     held = Watched.labels_at
     first = next(cue for cue in held if cue.startswith("∂L/∂w₁₁"))
     second = next(cue for cue in held if cue.startswith("∂L/∂w₂₁"))
     assert held[first][:6] == ["0.073", "0.104", "0.237", "0.2", "0.9", "0.5"]
     assert held[second][:6] == ["0.073", "0.104", "0.237"] * 2
-
+    # an edge that carries its gradient is drawn in the gradients' colour, not as a
+    # weight: x₁'s edges while x₁'s lines are read, x₂'s still grey
+    red, grey = scene.theme["gradient"].lower(), scene.theme["muted"].lower()
+    colours = Watched.colours_at[first]
+    assert colours[:3] == [red] * 3 and colours[3:] == [grey] * 3, colours
 
 def test_gradients_are_framed_and_values_are_not():
     """Colour alone cannot tell a value from a gradient for many colour-blind viewers:
