@@ -39,9 +39,13 @@ class UpdateStep:
         after = self.updated_diagram = self.net.diagram.copy()
         after.set_weights(tr.weights(1), self.biases(1))
         # the old weights come back on every edge, as the legend says: each update line
-        # uses one
+        # uses one; the nodes' gradients leave together (the update uses the edges')
         layers = range(len(tr.layers) - 1)
-        self.play(*[move for layer in layers for move in
+        node_gradients = [StyleTween(label, opacity=0) for label in self.grad_labels
+                          if opacity(label) > 0]
+        self.given_way = [(m, was) for m, was in self.given_way
+                          if all(m is not label for label in self.grad_labels)]
+        self.play(*node_gradients, *[move for layer in layers for move in
                     self.restroke(layer, before, range(len(self.net.diagram.layer_edges(layer))))
                     + self.relabel(layer, self.parameter_texts(layer, 0), self.theme["text"])],
                   *self.new_legend("w", self.parameters(self.STATES)), run_time=0.8)
