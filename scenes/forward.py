@@ -247,10 +247,11 @@ class ForwardScene(StoryScene):
                 wedge = Polygon([0, -0.012, 0], [0.6, -0.06, 0], [0.6, 0.06, 0],
                                 [0, 0.012, 0], stroke_width=0, fill_color=colour,
                                 fill_opacity=1)
+                swatch = VGroup(wedge)
                 if relation:
                     label = Formula(relation, font_size=TEX_SIZE, color=muted)
-                    wedge = VGroup(wedge, label.next_to(wedge, RIGHT, buff=0.12))
-                row.add(wedge if relation else VGroup(wedge))
+                    swatch.add(label.next_to(wedge, RIGHT, buff=0.12))
+                row.add(swatch)
         if sizes:
             width = self.text(self.labels["edge_width"], size=32, color=muted)
             size = Formula(rf"\propto |{symbol}|", font_size=TEX_SIZE, color=muted)
