@@ -6,14 +6,18 @@ frame equals the first, so the GIF loops without a jump."""
 import re
 
 from manim import (
+    DL,
     DOWN,
+    DR,
     LEFT,
     RIGHT,
     UP,
     AnimationGroup,
     FadeOut,
+    Line,
     MathTex,
     Succession,
+    Transform,
     VGroup,
 )
 from manim.utils.rate_functions import there_and_back
@@ -39,6 +43,7 @@ NODES_TOP = layout.STORY_NODES_TOP - 0.1
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
 LABEL_ROOM = 0.55  # above a node: where its value may go
 NUMBERS_TOP = -1.4  # the phases' formulas and numbers (two rows at most) stay below
+UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
@@ -96,7 +101,7 @@ class CycleScene(ForwardScene):
         losses = [float(self.trace.probe_losses[t, 0]) for t in range(shown + 1)]
         self.sketch = LossSketch(losses, [self.arith.n(v) for v in losses], SKETCH_BOX,
                                  self.theme, self.font, self.labels["iteration"])
-        self.add(self.counter, self.phases, self.sketch)
+        self.add(self.counter, self.phases, self.phase_line, self.sketch)
         for t in range(shown):
             self.iteration(t)
         self.forward_and_error(shown)  # what the last update did to the loss
@@ -159,13 +164,25 @@ class CycleScene(ForwardScene):
             count = len(word.replace(" ", ""))
             self.phase_words.append(VGroup(*row[start:start + count]))
             start += count + 1  # and its arrow
-        return row.to_corner(DOWN + LEFT, buff=0.55)
+        row.to_corner(DOWN + LEFT, buff=0.55)
+        first = self.phase_words[0]
+        self.phase_line = Line(first.get_corner(DL), first.get_corner(DR), stroke_opacity=0,
+                               stroke_width=UNDERLINE).shift(DOWN * UNDERLINE_GAP)
+        return row
 
     def light(self, phase: int | None) -> list:
-        """Animations that light the word of ``phase`` (None: none) and dim the rest."""
-        return [word.animate.set_color(self.theme[self.PHASE_COLOURS[k]] if k == phase
-                                       else self.theme["muted"])
-                for k, word in enumerate(self.phase_words)]
+        """Animations that light the word of ``phase`` (None: none) and dim the rest;
+        the lit word is underlined too, a mark that does not hang on telling colours
+        apart."""
+        words = [word.animate.set_color(self.theme[self.PHASE_COLOURS[k]] if k == phase
+                                        else self.theme["muted"])
+                 for k, word in enumerate(self.phase_words)]
+        if phase is None:
+            return words + [StyleTween(self.phase_line, stroke_opacity=0)]
+        word = self.phase_words[phase]
+        under = Line(word.get_corner(DL), word.get_corner(DR), stroke_width=UNDERLINE,
+                     color=self.theme[self.PHASE_COLOURS[phase]]).shift(DOWN * UNDERLINE_GAP)
+        return words + [Transform(self.phase_line, under)]
 
     def counter_readout(self, t: int) -> VGroup:
         """The iteration's number, under the title (the right holds output nodes); the
@@ -284,7 +301,8 @@ class CycleScene(ForwardScene):
 
     def aside_for_note(self) -> list:
         # the plot's points too: they are drawn beside its axes, not in them
-        return [m for m in (self.phases, self.formula, self.numbers, self.sketch,
+        lit = [self.phase_line] if self.phase_line.get_stroke_opacity() > 0 else []
+        return [m for m in (self.phases, *lit, self.formula, self.numbers, self.sketch,
                             *self.sketch.drawn) if m is not None]
 
     def most_moved(self, t: int) -> tuple[int, int]:
@@ -357,8 +375,10 @@ class CycleScene(ForwardScene):
             self.error = None
             self.values = []  # (a note on ≈ may come now, between two iterations)
             # the old number leaves before the new one comes: never both in one place
+            # (and no phase stays lit on an iteration that has not started one)
             self.play(AnimationGroup(AnimationGroup(*[FadeOut(m) for m in gone if m is not None]),
-                                     fade_in(counter), lag_ratio=1), run_time=0.6)
+                                     fade_in(counter), lag_ratio=1), *self.light(None),
+                      run_time=0.6)
         # each phase's word and formula light first, then the phase plays, then it rests
         self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})")
         self.show_phase(0)

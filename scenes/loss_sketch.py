@@ -1,7 +1,20 @@
 """The loss against the iteration, drawn point by point as a run computes it: in the
 cycle scene, the learning the small weight changes add up to. It owns its scales."""
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, MathTex, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    MathTex,
+    VGroup,
+)
 
 from scenes.layout import Box
 from scenes.tex import Formula, Words
@@ -70,18 +83,20 @@ class LossSketch(VGroup):
         The first point's number is the axis's top tick already: it is not written
         twice."""
         dot = Dot(self.at(k), radius=0.08, color=self.colour)
-        moves = [FadeIn(dot, scale=2)]
+        moves, numbers = [FadeIn(dot, scale=2)], []
         if self.value is not None:
-            moves.append(FadeOut(self.value))
+            numbers.append(FadeOut(self.value))
             self.drawn.remove(self.value)
         self.value = None
         if k > 0:
             value = Formula(self.texts[k], font_size=POINT_SIZE, color=self.colour)
             # right of it, where the line to the next point is not drawn yet
             value.next_to(dot, RIGHT, buff=POINT_GAP)  # (the points leave it room: ``at``)
-            moves.append(FadeIn(value))
+            numbers.append(FadeIn(value))
             self.value = value
             self.drawn.append(value)
+        if numbers:  # the old number leaves before the new one comes: never both at once
+            moves.append(AnimationGroup(*numbers, lag_ratio=1))
         self.drawn.append(dot)
         if k > 0:
             segment = Line(self.at(k - 1), self.at(k), color=self.colour, stroke_width=4)

@@ -355,3 +355,28 @@ def test_gradients_are_framed_and_values_are_not():
     key_frames = [m for m in scene.legend.get_family()
                   if type(m).__name__ == "SurroundingRectangle"]
     assert [m.get_stroke_color().to_hex().lower() for m in key_frames] == [red.lower()]
+
+
+def test_the_cycle_underlines_the_phase_it_lights():
+    """The lit phase word is also underlined, in its colour: a mark for viewers who
+    cannot tell the colours apart; no phase stays marked once a new iteration starts."""
+    base = SCENES["cycle"].load()
+
+    class Watched(base):
+        def show_phase(self, phase):
+            super().show_phase(phase)
+            word, line = self.phase_words[phase], self.phase_line
+            self.marks.append((phase, float(line.get_stroke_opacity()),
+                               abs(line.get_center()[0] - word.get_center()[0]),
+                               line.get_top()[1] < word.get_bottom()[1],
+                               line.get_stroke_color().to_hex().lower()))
+
+    Watched.marks = []
+    trace = trainer.train(config.load("post"))
+    scene = dry_run.run(Watched, Settings(trace, "post", "dark", "en",
+                                          {"precision": 3, "iterations": 1}))
+    assert [phase for phase, *_ in Watched.marks] == [0, 1, 2, 3, 0, 1]
+    for phase, shown, off_centre, below, colour in Watched.marks:
+        assert shown == 1 and off_centre < 0.05 and below
+        assert colour == scene.theme[scene.PHASE_COLOURS[phase]].lower()
+    assert scene.phase_line.get_stroke_opacity() == 0, "unmarked at the replay"
