@@ -25,7 +25,7 @@ from manim.utils.rate_functions import there_and_back
 from core.errors import ConfigError
 from scenes import layout
 from scenes.arith import Eq
-from scenes.edge_labels import place_along_edges
+from scenes.edge_labels import BESIDE, place_along_edges
 from scenes.forward import ForwardScene
 from scenes.loss_sketch import LossSketch
 from scenes.options import Option
@@ -321,8 +321,11 @@ class CycleScene(ForwardScene):
         # against one), else the name alone where it fits best
         for tex, nodes in ((f"{name} = {a.n(a.weight(layer, i, j, t))}", True), (name, False)):
             label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
+            # beside its edge, not on it: the bright edge running into the text would
+            # read as a minus sign
             if place_along_edges(self.net.diagram, [(layer, k, label)],
-                                 avoid + (self.net.node_boxes() if nodes else [])):
+                                 avoid + (self.net.node_boxes() if nodes else []),
+                                 sides=BESIDE):
                 return label
         return None  # no room on its edge: the lines name it
 

@@ -19,6 +19,7 @@ Point = tuple[float, float]
 SPOTS = tuple(np.round(np.linspace(0.08, 0.92, 29), 3))  # fractions along an edge
 PREFERRED = 0.4  # a little before the middle: edges cross least near their source
 SIDES = (0, 1, -1)  # on the edge, or beside it (above, below)
+BESIDE = (1, -1)  # beside it only: above, else below
 SEARCH_BUDGET = 4000  # places tried before a layer goes unlabelled
 CLEARER = 0.15  # how much nearer a label's centre is to its own edge than to any other
 CROWDING = 0.01  # a place's cost per place of another label it takes
@@ -81,7 +82,7 @@ def outline(mobject: "Mobject | Box") -> list[Point]:
 
 
 def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: list,
-                      pad: float = 0.05) -> bool:
+                      pad: float = 0.05, sides: tuple = SIDES) -> bool:
     """Turn each (weight layer, edge index, label) along its edge and put it on or
     beside the edge. Returns False when some label could not be placed clear of
     nodes, other labels and ``avoid`` (mobjects or boxes); another edge passing
@@ -99,7 +100,7 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
         angle = math.atan2(y1 - y0, x1 - x0)
         normal = (-math.sin(angle), math.cos(angle))
         others = [list(points) for key, points in ends.items() if key != (layer, k)]
-        for f, side in itertools.product(SPOTS, SIDES):
+        for f, side in itertools.product(SPOTS, sides):
             shift = side * (label.height / 2 + pad)  # beside the edge, touching it
             centre = (x0 + f * (x1 - x0) + shift * normal[0],
                       y0 + f * (y1 - y0) + shift * normal[1])
