@@ -4,11 +4,12 @@ The training scene redraws its panels every frame; this measures what that costs
 what any manim video of the same length costs anyway (clearing and encoding frames), so that
 slowdowns in our code show up as a ratio rather than a raw time. For each quality asked
 (default m = 720p30, h = 1080p60) it renders via scenes.pipeline.render_trained, into a
-temp dir, each in a fresh child process (for its peak RSS); floor and training --repeat
-times (default 3), interleaved, because on two cores shared with the encoder's threads one
-render varies by about 8%:
+temp dir, each in a fresh child process (for its peak RSS); floor, training and curve
+--repeat times (default 3), interleaved, because on two cores shared with the encoder's
+threads one render varies by about 8%:
   floor     a Scene with one Dot moving across the screen, same background, same frames
-  training  TrainingScene, moons preset (100 iterations), duration 12 s, hold 0, thumbnails on
+  training  TrainingScene, moons preset (2-D: the plane panel), duration 12 s, hold 0, maps on
+  curve     TrainingScene, sine preset (1-D: the curve panel, units as curves), the same
   redrawn   the same, but every mobject drawn afresh each frame (manim draws mobjects added
             before the first one with an updater once, as a static background: if "motion"
             says FROZEN, this row is what a working scene would cost)
@@ -68,7 +69,7 @@ def scene_class(kind: str):
         def get_moving_and_static_mobjects(self, animations):
             return [], []  # nothing static: each frame draws the scene's mobjects as they are
 
-    return FloorScene if kind == "floor" else RedrawnScene
+    return {"floor": FloorScene, "redrawn": RedrawnScene}.get(kind, TrainingScene)
 
 
 def child(kind: str, quality: str, out_dir: str) -> dict:
@@ -82,16 +83,17 @@ def child(kind: str, quality: str, out_dir: str) -> dict:
 
     result, cls = {}, scene_class(kind)
     info = SCENES["training"]
-    if kind != "training":
+    preset = "sine" if kind == "curve" else "moons"
+    if kind not in ("training", "curve"):
         info = type("Info", (), {"name": kind, "cls": cls.__name__,
                                  "load": staticmethod(lambda: cls)})()
     if kind == "floor":
         settings = Settings(trace=None)  # only its theme (background) is read
     else:
         start = time.perf_counter()
-        settings = prepare(cls, "moons", "dark", "en", **OPTIONS)
+        settings = prepare(cls, preset, "dark", "en", **OPTIONS)
         result["train_s"] = time.perf_counter() - start
-    request = Request(kind, "moons", Path(out_dir) / f"{kind}-{quality}.mp4", quality)
+    request = Request(kind, preset, Path(out_dir) / f"{kind}-{quality}.mp4", quality)
     start = time.perf_counter()
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
@@ -145,7 +147,7 @@ def main() -> None:
           f"\nfloor and training rendered {args.repeat}x, interleaved: median (min-max) wall")
     with tempfile.TemporaryDirectory(prefix="training-bench-") as out_dir:
         for q in args.quality:
-            runs = {"floor": [], "training": []}
+            runs = {"floor": [], "training": [], "curve": []}
             for _ in range(args.repeat):
                 for kind in runs:
                     runs[kind].append(run_child(kind, q, out_dir))
@@ -162,9 +164,10 @@ def main() -> None:
                       f"{'' if ratio <= 1.5 else ' OVER'}  peak RSS {rss:5.0f} MB"
                       f"{'' if rss < 1536 else ' OVER'}  motion {r['motion']:5.2f}"
                       f"{' FROZEN' if kind != 'floor' and r['motion'] < 1 else ''}")
-            pairs = [t["render_s"] / f["render_s"] for f, t in zip(runs["floor"], runs["training"])]
-            print(f"{NAMES[q]:>8} training/floor per pair: "
-                  + ", ".join(f"{x:.2f}" for x in pairs))
+            for kind in ("training", "curve"):
+                pairs = [t["render_s"] / f["render_s"] for f, t in zip(runs["floor"], runs[kind])]
+                print(f"{NAMES[q]:>8} {kind}/floor per pair: "
+                      + ", ".join(f"{x:.2f}" for x in pairs))
             print(f"{NAMES[q]:>8} trace training {runs['training'][0]['train_s']:.2f} s (excluded)")
         print("\ncProfile of one 720p30 'redrawn' training render (main thread only; the encoder "
               "runs in its own thread):")

@@ -1,9 +1,11 @@
-"""2-D toy datasets, CSV/inline loaders and preprocessing for the backprop animations.
+"""Toy datasets, CSV/inline loaders and preprocessing for the backprop animations.
 
 Every generator shares one signature so a config can name it by string:
-``make_NAME(n_samples, noise, seed, classes=2) -> (X, y)`` with X float64 of shape
-(n_samples, 2) and y int64 labels 0..k-1, identical for identical arguments.
-Only ``make_blobs`` uses ``classes``; the other generators are binary and ignore it.
+``make_NAME(n_samples, noise, seed, classes=2) -> (X, y)``, identical for identical
+arguments. The classification sets give X float64 of shape (n_samples, 2) and y int64
+labels 0..k-1; only ``make_blobs`` uses ``classes``, the others are binary. The
+regression sets (``REGRESSION_SETS``) give real targets y float64: ``sine`` over one
+input, ``bumps`` over two.
 
 Data order (only sklearn shuffles; nothing else here does):
 
@@ -148,10 +150,32 @@ def make_flower(n_samples: int, noise: float, seed: int, classes: int = 2) -> Da
     return _pack(petals)
 
 
+def make_sine(n_samples: int, noise: float, seed: int, classes: int = 2) -> Dataset:
+    """One input x uniform in [-3, 3], target sin(1.5 x) + N(0, noise): a curve with
+    two bends, which a straight line cannot follow. Sorted by x."""
+    _check_params(n_samples, noise, seed)
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-3.0, 3.0, int(n_samples)))
+    return x[:, None], np.sin(1.5 * x) + rng.normal(0.0, noise, len(x))
+
+
+def make_bumps(n_samples: int, noise: float, seed: int, classes: int = 2) -> Dataset:
+    """Uniform points in [-3, 3]^2, target a hill at (-1, 1) minus a hollow at (1, -1):
+    exp(-|x - a|^2 / 2) - exp(-|x - b|^2 / 2) + N(0, noise), in (-1, 1)."""
+    _check_params(n_samples, noise, seed)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-3.0, 3.0, (int(n_samples), 2))
+    hill = np.exp(-((X - [-1.0, 1.0]) ** 2).sum(axis=1) / 2)
+    hollow = np.exp(-((X - [1.0, -1.0]) ** 2).sum(axis=1) / 2)
+    return X, hill - hollow + rng.normal(0.0, noise, len(X))
+
+
 GENERATORS: dict[str, Callable[..., Dataset]] = {
     "moons": make_moons, "circles": make_circles, "blobs": make_blobs, "xor": make_xor,
     "gauss": make_gauss, "spiral": make_spiral, "flower": make_flower,
+    "sine": make_sine, "bumps": make_bumps,
 }
+REGRESSION_SETS = {"sine": 1, "bumps": 2}  # name -> number of inputs
 
 
 def _read_rows(path: str) -> list[tuple[int, list[str]]]:

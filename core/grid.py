@@ -11,18 +11,21 @@ from core.activations import HIDDEN, OUTPUT
 from core.network import Network
 
 
-def extent(X: np.ndarray, margin: float = 0.15) -> tuple[float, float, float, float]:
-    """(xmin, xmax, ymin, ymax) around the points, padded by a fraction of their span."""
-    lo, hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
+def extent(X: np.ndarray, margin: float = 0.15) -> tuple[float, ...]:
+    """(xmin, xmax[, ymin, ymax]) around the points of one or two inputs, padded by a
+    fraction of their span."""
+    lo, hi = X.min(axis=0), X.max(axis=0)
     span = hi - lo
     pad = np.where(span > 0, span * margin, 1.0)  # a single point still gets a plane
-    (x0, y0), (x1, y1) = lo - pad, hi + pad
-    return float(x0), float(x1), float(y0), float(y1)
+    return tuple(float(v) for pair in zip(lo - pad, hi + pad) for v in pair)
 
 
-def grid_points(box: tuple[float, float, float, float], size: int) -> np.ndarray:
-    """(size*size, 2) float32 points; row i is y = ys[i], column j is x = xs[j]."""
+def grid_points(box: tuple[float, ...], size: int) -> np.ndarray:
+    """(size, 1) points of a line, or (size*size, 2) of a plane, float32; in the
+    plane, row i is y = ys[i], column j is x = xs[j]."""
     xs = np.linspace(box[0], box[1], size, dtype=np.float32)
+    if len(box) == 2:
+        return xs[:, None]
     ys = np.linspace(box[2], box[3], size, dtype=np.float32)
     gx, gy = np.meshgrid(xs, ys)
     return np.column_stack([gx.ravel(), gy.ravel()])

@@ -47,6 +47,14 @@ def load_data(data: dict, network: dict) -> tuple[np.ndarray, np.ndarray]:
         return datasets.load_csv(data["path"])
     if name == "inline":
         return datasets.load_inline(data["X"], data["y"])
+    if name in datasets.REGRESSION_SETS:
+        inputs = datasets.REGRESSION_SETS[name]
+        if not LOSS[network["loss"]].regression or network["layers"][-1] != 1:
+            raise ConfigError(f"data.dataset = {name!r} has real targets; use loss = 'mse' "
+                              f"(or 'sse'), output = 'linear' and one output unit")
+        if network["layers"][0] != inputs:
+            raise ConfigError(f"data.dataset = {name!r} has {inputs} input(s); make "
+                              f"network.layers start with {inputs}")
     make = datasets.GENERATORS[name]
     return make(data["n_samples"], data["noise"], data["seed"], data["classes"])
 

@@ -168,7 +168,7 @@ class Trace:
         """(S, n_probe, fan_in, fan_out) each probe's own ∂L/∂W at every state."""
         return self._edge("probe_dW", layer)
 
-    # --- decision grids (2-D inputs only)
+    # --- the output over the input line (1-D) or plane (2-D); none for more inputs
 
     @property
     def grid_states(self) -> np.ndarray:
@@ -176,19 +176,20 @@ class Trace:
         return self.arrays["grid_iter"]
 
     @property
-    def grid_extent(self) -> tuple[float, float, float, float]:
-        """(xmin, xmax, ymin, ymax) of the grids' input plane."""
+    def grid_extent(self) -> tuple[float, ...]:
+        """(xmin, xmax, ymin, ymax) of the grids' input plane; (xmin, xmax) of a line."""
         return tuple(float(v) for v in self.arrays["grid_extent"])
 
     @property
     def grids(self) -> np.ndarray:
         """(F, size, size[, outputs]) output over the plane at each grid state; row i is
-        y = ymin + i * step."""
+        y = ymin + i * step. Over a line: (F, size[, outputs])."""
         return self.arrays["grid_prob"]
 
     def neuron_maps(self, layer: int) -> np.ndarray | None:
         """(F, n, n, width) activations of hidden layer ``layer`` >= 1 over the plane
-        (coarser than ``grids``); None when the run recorded none."""
+        (coarser than ``grids``), or (F, size, width) along a line (as fine); None when
+        the run recorded none."""
         return self.arrays.get(f"grid_hidden{layer - 1}")
 
     @property

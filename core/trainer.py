@@ -145,22 +145,28 @@ def grid_iterations(states: int, frames: int, schedule: str) -> np.ndarray:
 
 
 def record_grids(problem: Problem, arrays: dict, config: dict) -> dict[str, np.ndarray]:
-    """Output probabilities (and hidden activations, coarser) over the input plane."""
+    """Outputs (and hidden activations, coarser) over the input plane, or along the
+    input line for one input, where every unit's curve is as fine as the output's."""
     trace_cfg = config["trace"]
     states = len(arrays["loss"])
     iters = grid_iterations(states, trace_cfg["frames"], trace_cfg["schedule"])
     box = extent(np.vstack([problem.X, problem.X_val]))
     size, small = trace_cfg["grid"], trace_cfg["neuron_grid"]
+    line = problem.X.shape[1] == 1
+    if line and small:
+        small = size
     layers = problem.net.layers
     fine = GridEvaluator(grid_points(box, size), layers)
     coarse = GridEvaluator(grid_points(box, small), layers) if small else None
     out_units = layers[-1]
-    prob_shape = (size, size) if out_units == 1 else (size, size, out_units)
+    plane = (size,) if line else (size, size)
+    prob_shape = plane if out_units == 1 else (*plane, out_units)
     grids = {"grid_prob": np.empty((len(iters), *prob_shape), np.float32),
              "grid_iter": iters, "grid_extent": np.array(box)}
     hidden = range(len(layers) - 2)
     for i in hidden if coarse else ():
-        grids[f"grid_hidden{i}"] = np.empty((len(iters), small, small, layers[i + 1]),
+        shape = (small, layers[i + 1]) if line else (small, small, layers[i + 1])
+        grids[f"grid_hidden{i}"] = np.empty((len(iters), *shape),
                                             np.float16)  # thumbnails: 3 digits are plenty
     net = problem.net.copy()
     with np.errstate(all="ignore"):  # a diverging run's last weights overflow float32
@@ -212,7 +218,7 @@ def train(config: dict) -> Trace:
     arrays = recorder.kept(states)
     arrays |= {"X": problem.X, "y": problem.y, "X_val": problem.X_val, "y_val": problem.y_val,
                "probe": probes}
-    if problem.X.shape[1] == 2:
+    if problem.X.shape[1] in (1, 2):
         arrays |= record_grids(problem, arrays, config)
     return Trace(arrays, _meta(config, problem, diverged_at))
 

@@ -9,14 +9,49 @@ points costs about a millisecond that way, and some microseconds as straight
 lines. Numbers that change a few times a second are filled once per change,
 kept as small surfaces and composited, not filled again every frame. Anything
 else takes manim's own path.
+
+Each fast path belongs to a type, so that what takes it is explicit: an
+``OpaquePanel`` image, a ``Polyline``, a ``CachedPath``. The camera checks with
+``isinstance``; a mobject of any other type is drawn as manim draws it.
 """
 
 import math
 
 import cairo
 import numpy as np
-from manim import Camera, VMobject
+from manim import Camera, ImageMobject, VMobject
 from PIL import Image
+
+
+class OpaquePanel(ImageMobject):
+    """An opaque, axis-aligned image that the panel camera copies into its rectangle
+    (resized only when its on-screen size differs from its pixels'). Set new pixels
+    with ``set_pixels``: it counts versions, so that a resize is done once per change."""
+
+    def __init__(self, pixels: np.ndarray, **kwargs):
+        super().__init__(pixels, **kwargs)
+        self.version = 0
+        self.resized: tuple | None = None  # (version, left, top, right, bottom), pixels
+
+    def set_pixels(self, pixels: np.ndarray) -> "OpaquePanel":
+        self.pixel_array = pixels
+        self.version += 1
+        return self
+
+
+class CachedPath(VMobject):
+    """A VMobject that the panel camera rasterises once per change of its points,
+    style or the camera's frame, and composites as a patch otherwise: for text that
+    changes a few times a second but is drawn every frame."""
+
+    @classmethod
+    def of(cls, text: VMobject) -> "CachedPath":
+        """A text (any VMobject with filled glyphs) as one such path: its glyphs'
+        outlines as subpaths of one mobject, in its fill colour."""
+        parts = text.family_members_with_points()
+        path = cls(fill_color=parts[0].get_fill_color(), fill_opacity=1.0, stroke_width=0)
+        path.set_points(np.vstack([m.points for m in parts]))
+        return path
 
 
 class Polyline(VMobject):
@@ -31,17 +66,15 @@ class Polyline(VMobject):
 
 
 class PanelCamera(Camera):
-    """Images with ``opaque_panel = True`` take the fast path; one that also has a
-    ``version`` is resized again only when its version or place changes. A
-    Polyline is drawn as lines. A VMobject with ``cached_raster = True`` is
-    rasterised again only when its points, style or the camera frame change."""
+    """An OpaquePanel is copied (resized again only when its version or place
+    changes), a Polyline drawn as lines, a CachedPath rasterised once per change."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rasters: dict[int, tuple] = {}  # id(vmobject) -> (key, surface, left, top)
 
     def display_vectorized(self, vmobject, ctx):
-        if not getattr(vmobject, "cached_raster", False) or not vmobject.has_points():
+        if not isinstance(vmobject, CachedPath) or not vmobject.has_points():
             return super().display_vectorized(vmobject, ctx)
         points = self.transform_points_pre_display(vmobject, vmobject.points)
         matrix = ctx.get_matrix()
@@ -92,7 +125,7 @@ class PanelCamera(Camera):
         return self
 
     def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
-        if not getattr(image_mobject, "opaque_panel", False):
+        if not isinstance(image_mobject, OpaquePanel):
             return super().display_image_mobject(image_mobject, pixel_array)
         corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
         (x0, y0), (x1, _), (_, y2) = corners[0], corners[1], corners[2]
@@ -118,15 +151,14 @@ class PanelCamera(Camera):
         return None
 
     @staticmethod
-    def _resized(image_mobject, array, left, top, right, bottom) -> np.ndarray:
-        key = (getattr(image_mobject, "version", None), left, top, right, bottom)
-        cached = getattr(image_mobject, "_panel_cache", None)
-        if cached is not None and cached[0] == key and key[0] is not None:
-            return cached[1]
+    def _resized(panel: OpaquePanel, array, left, top, right, bottom) -> np.ndarray:
+        key = (panel.version, left, top, right, bottom)
+        if panel.resized is not None and panel.resized[0] == key:
+            return panel.resized[1]
         image = Image.fromarray(array, mode="RGBA")
         resized = np.asarray(image.resize((right - left, bottom - top),
-                                          image_mobject.resampling_algorithm))
-        image_mobject._panel_cache = (key, resized)
+                                          panel.resampling_algorithm))
+        panel.resized = (key, resized)
         return resized
 
 

@@ -61,6 +61,20 @@ def distance(point: Point, start: Point, end: Point) -> float:
     return math.hypot(point[0] - start[0] - f * dx, point[1] - start[1] - f * dy)
 
 
+def nearest_segment(points: np.ndarray, segments: list) -> np.ndarray:
+    """For each point (n, 2), its distance to the nearest segment (start, end); as
+    ``distance`` computes it, for all points and segments at once."""
+    if not segments:
+        return np.full(len(points), math.inf)
+    ends = np.array(segments, dtype=float)  # (m, 2 ends, 2)
+    start, d = ends[:, 0], ends[:, 1] - ends[:, 0]
+    length2 = (d * d).sum(axis=1)
+    length2[length2 == 0] = 1.0
+    rel = points[:, None, :] - start[None]  # (n, m, 2)
+    f = np.clip((rel * d[None]).sum(axis=2) / length2[None], 0, 1)
+    return np.hypot(*(rel - f[..., None] * d[None]).transpose(2, 0, 1)).min(axis=1)
+
+
 def opacity(mobject: Mobject) -> float:
     """How visible a text is: its glyphs' fill (a MathTex's own fill is always 0, and
     a background rectangle is not the text)."""
@@ -95,23 +109,26 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
             for k, edge in enumerate(diagram.layer_edges(layer))}
     solid = [outline(node) for node in diagram.all_nodes()] + [outline(m) for m in avoid]
     spots = []  # (item, angle, crossings, distance from the preferred place, centre, shape)
+    places = list(itertools.product(SPOTS, sides))
     for item, (layer, k, label) in enumerate(items):
         (x0, y0), (x1, y1) = ends[layer, k]
         angle = math.atan2(y1 - y0, x1 - x0)
         normal = (-math.sin(angle), math.cos(angle))
         others = [list(points) for key, points in ends.items() if key != (layer, k)]
-        for f, side in itertools.product(SPOTS, sides):
-            shift = side * (label.height / 2 + pad)  # beside the edge, touching it
-            centre = (x0 + f * (x1 - x0) + shift * normal[0],
-                      y0 + f * (y1 - y0) + shift * normal[1])
-            shape = rectangle(centre, angle, label.width, label.height, pad)
-            nearest = min((distance(centre, *other) for other in others), default=math.inf)
-            if nearest < abs(shift) + CLEARER:  # another edge as near: whose label is it?
+        shifts = [side * (label.height / 2 + pad) for _, side in places]  # beside: touching
+        centres = [(x0 + f * (x1 - x0) + shift * normal[0], y0 + f * (y1 - y0) + shift * normal[1])
+                   for (f, _), shift in zip(places, shifts)]
+        nearest = nearest_segment(np.array(centres), others)
+        for (f, side), shift, centre, near in zip(places, shifts, centres, nearest):
+            if near < abs(shift) + CLEARER:  # another edge as near: whose label is it?
                 continue
+            shape = rectangle(centre, angle, label.width, label.height, pad)
             if not any(overlaps(shape, other) for other in solid):
                 crossings = sum(overlaps(shape, other) for other in others)
                 spots.append((item, angle, crossings, abs(side) + abs(f - PREFERRED),
                               centre, shape))
+        if not spots or spots[-1][0] != item:  # this label has no place: none can be placed
+            return False
     clash = _clashes([spot[5] for spot in spots], [spot[0] for spot in spots])
     owner = np.array([spot[0] for spot in spots], dtype=int)
     chosen = _search(spots, clash, owner, len(items))

@@ -7,11 +7,12 @@ an animation what to redraw), and the camera draws one path, not one per charact
 """
 
 import numpy as np
-from manim import LineJointType, VectorizedPoint, VGroup, VMobject
+from manim import OUT, LineJointType, VectorizedPoint, VGroup
 
+from scenes.camera import CachedPath
 from scenes.tex import Words
 
-CHARSET = "0123456789.-+e%=/ naif"  # with nan and inf
+CHARSET = "0123456789.-−+e%=/ naif"  # with nan and inf, and a real minus sign
 MONO_FONT = "DejaVu Sans Mono"
 
 REFERENCE_SIZE = 48  # glyphs are rendered once at this size; outlines scale exactly
@@ -50,12 +51,13 @@ class MonoNumber(VGroup):
         self.glyphs, self.advance = glyph_set(font_size, charset)
         # the left edge of the first cell: a point child, so the text moves with the group
         self.anchor = VectorizedPoint(np.zeros(3))
-        self.body = VMobject(fill_color=color, fill_opacity=1.0, stroke_width=0)
+        # the panel camera fills it once per change; other cameras as any VMobject
+        self.body = CachedPath(fill_color=color, fill_opacity=1.0, stroke_width=0)
         if halo is not None:
             self.body.set_stroke(halo, width=font_size / 2, background=True)
             self.body.joint_type = LineJointType.ROUND  # no miter spikes at glyph corners
-        self.body.cached_raster = True  # the panel camera fills it once per change
         self.text = None
+        self.angle = 0.0  # turned in the plane (a label along an edge): the text follows
         self.add(self.anchor, self.body)
         self.set_text(text)
 
@@ -66,8 +68,16 @@ class MonoNumber(VGroup):
         if unknown:
             raise ValueError(f"{text!r}: no glyph for {''.join(sorted(unknown))!r}")
         left = self.anchor.get_center()
-        outlines = [self.glyphs[c] + left + [k * self.advance, 0, 0]
-                    for k, c in enumerate(text)]
-        self.body.set_points(np.vstack(outlines) if outlines else np.zeros((0, 3)))
+        outlines = [self.glyphs[c] + [k * self.advance, 0, 0] for k, c in enumerate(text)]
+        points = np.vstack(outlines) if outlines else np.zeros((0, 3))
+        if self.angle:
+            cos, sin = np.cos(self.angle), np.sin(self.angle)
+            points = points @ np.array([[cos, sin, 0], [-sin, cos, 0], [0, 0, 1]])
+        self.body.set_points(points + left)
         self.text = text
         return self
+
+    def rotate(self, angle: float, axis=OUT, **kwargs) -> "MonoNumber":
+        if np.allclose(axis, OUT):
+            self.angle += angle
+        return super().rotate(angle, axis, **kwargs)

@@ -9,12 +9,13 @@ FRAME_Y = 4.0
 # crop a little, and a line touching the edge reads as cut off
 SAFE_MARGIN = 0.3
 
-NETWORK_CENTER = np.array([-3.7, 0.75, 0.0])
-NETWORK_WIDTH, NETWORK_HEIGHT = 5.6, 3.7
-LOSS_CENTER = np.array([-3.3, -2.75, 0.0])
-LOSS_WIDTH, LOSS_HEIGHT = 5.4, 1.7
-BOUNDARY_CENTER = np.array([3.65, -0.35, 0.0])
-BOUNDARY_SIZE = 6.4
+# the training scene's panels (x0, y0, x1, y1): the network above its key and the
+# loss (its legend inside) on the left; the input plane (square) or the input line
+# on the right, with their keys above and axes below
+TRAINING_NETWORK = (-6.8, -0.45, -0.9, 2.3)
+TRAINING_LOSS = (-6.1, -3.1, -0.9, -2.1)
+TRAINING_PLANE = (0.7, -2.9, 6.0, 2.4)
+TRAINING_CURVE = (0.9, -2.9, 6.4, 2.2)
 
 # the post's scenes: a network above, the arithmetic below
 STORY_NETWORK_X = 0.3  # the middle of the network, left to right

@@ -9,8 +9,8 @@ import sys
 
 import cairo
 import numpy as np
-from manim import ImageMobject
 
+from scenes.camera import OpaquePanel
 from scenes.network_diagram import NetworkDiagram
 from scenes.raster import marker, rgb
 
@@ -21,15 +21,16 @@ class NetworkRaster:
     """Geometry taken from a NetworkDiagram, drawn at ``px_per_unit``."""
 
     def __init__(self, diagram: NetworkDiagram, theme: dict, px_per_unit: float, pad: float,
-                 thumbnail_side: float):
-        self.diagram, self.scale, self.theme = diagram, px_per_unit, theme
+                 thumbnail_side: float, margin: float = 0.0, font: str = "DejaVu Sans"):
+        """``margin``: room left and right of the nodes for the names drawn there."""
+        self.diagram, self.scale, self.theme, self.font = diagram, px_per_unit, theme, font
         self.marker: np.ndarray | None = None  # premultiplied RGBA ring over every map
         # the box of the node centres, grown by the largest node: the panel is opaque,
         # so it must not reach the texts around it (the ellipses are drawn on top)
-        centres = np.array([node.get_center()[:2] for column in diagram.nodes
-                            for node in column])
+        centres = np.array([node.get_center()[:2] for node in diagram.all_nodes()])
         grow = max(diagram.radius, thumbnail_side / 2) + pad
         (x0, y0), (x1, y1) = centres.min(axis=0) - grow, centres.max(axis=0) + grow
+        x0, x1 = x0 - margin, x1 + margin
         self.origin = np.array([x0, y1])  # scene point at the image's top-left pixel
         self.width = int(round((x1 - x0) * px_per_unit))
         self.height = int(round((y1 - y0) * px_per_unit))
@@ -42,21 +43,39 @@ class NetworkRaster:
         self.pixels = np.ndarray((self.height, self.width, 4), np.uint8,
                                  buffer=self.surface.get_data())
         self.rgba = self.pixels if self.swap else np.empty_like(self.pixels)
-        self.colours = {k: self.cairo_rgb(rgb(theme[k]))
-                        for k in ("background", "positive", "negative", "node", "node_stroke")}
+        self.colours = {k: self.cairo_rgb(rgb(theme[k])) for k in
+                        ("background", "positive", "negative", "node", "node_stroke", "muted",
+                         "text")}
         self.border = (rgb(theme["node_stroke"]) * 255 + 0.5).astype(np.uint8)
-        starts, ends = diagram.edge_endpoints()
+        # per weight layer, its edges then its bias edges: the order ``draw`` takes
+        lines = [line for i in range(len(diagram.edges)) for line in diagram.layer_edges(i)]
+        starts = np.array([line.get_start() for line in lines])
+        ends = np.array([line.get_end() for line in lines])
         self.segments = [(*a, *b) for a, b in zip(self.to_px(starts).tolist(),
                                                   self.to_px(ends).tolist())]
         self.nodes = [[tuple(self.to_px(node.get_center()[None])[0]) for node in column]
                       for column in diagram.nodes]
+        self.bias_nodes = [tuple(self.to_px(unit[0].get_center()[None])[0])
+                           for unit in diagram.bias_units]
+        self.strokes: dict[tuple[int, int], tuple] = {}  # (layer, k) -> a node's own ring
+        self.names: list[tuple] = []  # (x, y, text, size, colour, align) in pixels
         self.node_radius = diagram.radius * px_per_unit
         self.thumb_side = int(round(thumbnail_side * px_per_unit))
         self.maps: dict[tuple[int, int], np.ndarray] = {}  # (layer, k) -> RGB tile
-        self.image = ImageMobject(np.zeros((self.height, self.width, 4), np.uint8))
-        self.image.opaque_panel = True
+        self.image = OpaquePanel(np.zeros((self.height, self.width, 4), np.uint8))
         self.image.stretch_to_fit_width(x1 - x0).stretch_to_fit_height(y1 - y0)
         self.image.move_to([(x0 + x1) / 2, (y0 + y1) / 2, 0])
+
+    def set_stroke(self, layer: int, k: int, colour: np.ndarray) -> None:
+        """Ring node k of a layer in its own colour (an output unit's class)."""
+        self.strokes[layer, k] = self.cairo_rgb(colour)
+
+    def add_name(self, at: np.ndarray, text: str, size: float, colour: str = "text",
+                 align: float = 0.5) -> None:
+        """Words drawn at scene point ``at``; ``align`` 0 puts their left end there,
+        1 their right end, 0.5 their middle. ``size`` in scene units of height."""
+        x, y = self.to_px(np.array([at]))[0]
+        self.names.append((x, y, text, size * self.scale, self.colours[colour], align))
 
     def to_px(self, points: np.ndarray) -> np.ndarray:
         return np.column_stack([(points[:, 0] - self.origin[0]) * self.scale,
@@ -73,8 +92,10 @@ class NetworkRaster:
         if at is not None:
             side = self.thumb_side
             layer = np.zeros((side, side, 4), np.float32)
-            marker(layer, (at[0] * (side - 1), at[1] * (side - 1)), max(3.5, side * 0.1),
-                   2.0 * self.scale / 90, rgb(self.theme["text"]), rgb(self.theme["background"]))
+            # small tiles get a smaller, thinner sight: it must not hide the map
+            marker(layer, (at[0] * (side - 1), at[1] * (side - 1)), max(2.5, side * 0.1),
+                   min(2.0 * self.scale / 90, side / 18), rgb(self.theme["text"]),
+                   rgb(self.theme["background"]))
             rows, cols = np.nonzero(layer[..., 3])  # composited only where it covers
             self.marker_box = np.s_[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
             self.marker = layer[self.marker_box]
@@ -94,7 +115,8 @@ class NetworkRaster:
         self.maps[layer, k] = tile
 
     def draw(self, signed: np.ndarray, fills: dict | None = None) -> None:
-        """The panel for edge strengths ``signed`` in [-1, 1], one per drawn edge;
+        """The panel for edge strengths ``signed`` in [-1, 1], one per drawn edge (per
+        weight layer, its bias edges after its weights);
         ``fills`` maps (layer, k) to the RGB fill of a node drawn as a circle."""
         fills = fills or {}
         self.surface.mark_dirty()  # the tiles of the last frame were written past Cairo
@@ -129,14 +151,41 @@ class NetworkRaster:
                 ctx.set_source_rgb(*(self.cairo_rgb(fill) if fill is not None
                                      else self.colours["node"]))
                 ctx.fill_preserve()
-                ctx.set_source_rgb(*self.colours["node_stroke"])
+                own = self.strokes.get((layer, k))
+                if own is None:
+                    ctx.set_source_rgb(*self.colours["node_stroke"])
+                    ctx.stroke()
+                    continue
+                ctx.set_source_rgb(*own)  # a ring to be seen: three times as wide
+                ctx.set_line_width(6 * LINE_WIDTH_UNIT * self.scale)
                 ctx.stroke()
+                ctx.set_line_width(2 * LINE_WIDTH_UNIT * self.scale)
+        for x, y in self.bias_nodes:  # a constant 1, muted: it takes no input
+            ctx.arc(x, y, self.node_radius, 0, 2 * np.pi)
+            ctx.set_source_rgb(*self.colours["node"])
+            ctx.fill_preserve()
+            ctx.set_source_rgb(*self.colours["muted"])
+            ctx.stroke()
+            self.write(ctx, x, y, "1", self.node_radius * 1.2, self.colours["muted"], 0.5)
+        for name in self.names:
+            self.write(ctx, *name)
         self.surface.flush()
         self.paste_maps()
         if not self.swap:  # 0xAARRGGBB words stored big-endian: bytes A, R, G, B
             self.rgba[..., :3] = self.pixels[..., 1:]
             self.rgba[..., 3] = 255
-        self.image.pixel_array = self.rgba
+        self.image.set_pixels(self.rgba)
+
+    def write(self, ctx: cairo.Context, x: float, y: float, text: str, size: float,
+              colour: tuple, align: float) -> None:
+        """Text centred vertically on y (on its digits' height), aligned on x."""
+        ctx.select_font_face(self.font)
+        ctx.set_font_size(size)
+        extents = ctx.text_extents(text)
+        ctx.move_to(x - extents.x_advance * align, y + size * 0.36)
+        ctx.set_source_rgb(*colour)
+        ctx.show_text(text)
+        ctx.new_path()  # show_text leaves a current point: an arc would join it
 
     def map_box(self, layer: int, k: int) -> tuple[int, int]:
         """Top-left pixel of a neuron map."""

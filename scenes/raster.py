@@ -144,30 +144,42 @@ def boundary_mask(labels: np.ndarray) -> np.ndarray:
     return edge
 
 
-def disc_layer(points: np.ndarray, colours: np.ndarray, size: int, radius: float,
-               outline: np.ndarray, ring: np.ndarray | None = None) -> np.ndarray:
-    """A premultiplied RGBA float layer with one antialiased disc per point.
+def disc_layer(points: np.ndarray, colours: np.ndarray, size: int | tuple[int, int],
+               radius: float, outline: np.ndarray, ring: np.ndarray | None = None
+               ) -> np.ndarray:
+    """A premultiplied RGBA float layer, square or (height, width), with one antialiased
+    disc per point.
 
     points are pixel coordinates (x to the right, y down); ``ring`` marks points
-    drawn as hollow rings (validation data) instead of filled discs.
+    drawn as rings with a hole (validation data) instead of filled discs.
     """
-    layer = np.zeros((size, size, 4), np.float32)
+    height, width = (size, size) if isinstance(size, int) else size
+    layer = np.zeros((height, width, 4), np.float32)
     r = int(np.ceil(radius + 1.5))
     offsets = np.arange(-r, r + 1)
     ring = np.zeros(len(points), bool) if ring is None else ring
     for (x, y), colour, hollow in zip(points, colours, ring):
         cx, cy = int(round(x)), int(round(y))
         xs, ys = cx + offsets, cy + offsets
-        if xs[-1] < 0 or ys[-1] < 0 or xs[0] >= size or ys[0] >= size:
+        if xs[-1] < 0 or ys[-1] < 0 or xs[0] >= width or ys[0] >= height:
             continue
         d = np.hypot(xs[None, :] - x, ys[:, None] - y)
-        cover = np.clip(radius + 0.5 - d, 0, 1)           # whole disc
-        inner = np.clip(radius - 1.0 - d, 0, 1)           # inside the outline
-        fill = inner * (0.45 if hollow else 1.0)
-        rgb_px = outline * (cover - inner)[..., None] + colour * fill[..., None]
-        alpha = cover - inner + fill
-        ys_ok = (ys >= 0) & (ys < size)
-        xs_ok = (xs >= 0) & (xs < size)
+
+        def disc(r: float, d=d) -> np.ndarray:  # antialiased coverage of a disc of radius r
+            return np.clip(r + 0.5 - d, 0, 1)
+
+        if hollow:  # a band in the class colour between two dark rims: seen on any colour
+            hole = max(min(radius * 0.4, radius - 2.7), 0.0)  # the band never negative
+            rims = disc(radius) - disc(radius - 1.5) + disc(hole + 1.2) - disc(hole)
+            band = disc(radius - 1.5) - disc(hole + 1.2)
+            rgb_px = outline * rims[..., None] + colour * band[..., None]
+            alpha = disc(radius) - disc(hole)
+        else:
+            inside = disc(radius - 1.5)
+            rgb_px = outline * (disc(radius) - inside)[..., None] + colour * inside[..., None]
+            alpha = disc(radius)
+        ys_ok = (ys >= 0) & (ys < height)
+        xs_ok = (xs >= 0) & (xs < width)
         sub = layer[ys[ys_ok][:, None], xs[xs_ok][None, :]]
         a = alpha[np.ix_(ys_ok, xs_ok)][..., None]
         sub[..., :3] = rgb_px[np.ix_(ys_ok, xs_ok)] + sub[..., :3] * (1 - a)
@@ -275,19 +287,22 @@ def words(rgb_values: np.ndarray) -> np.ndarray:
 
 
 class LevelFrames:
-    """Probability grids (n, g, g) as 8-bit level images at display size, blended
+    """Grids of values (n, g, g) as 8-bit level images at display size, blended
     between grids. Bilinear resizing is linear, so blending resized grids equals
     resizing the blend; each grid is resized once, when first needed, and only
     the two in use are kept. Row 0 of the result is the top of the picture (the
-    grid's row 0 is y = ymin); values outside [0, 1] are clipped."""
+    grid's row 0 is y = ymin). ``to_levels`` turns values into uint8 levels; by
+    default probabilities, [0, 1] onto 0..255, clipped."""
 
-    def __init__(self, grids: np.ndarray, size: int):
+    def __init__(self, grids: np.ndarray, size: int, to_levels=None):
         self.grids, self.size = grids, size
+        self.to_levels = to_levels or (
+            lambda p: (np.clip(p, 0, 1) * 255 + 0.5).astype(np.uint8))
         self.cache: dict[int, Image.Image] = {}
 
     def level_image(self, k: int) -> Image.Image:
         if k not in self.cache:
-            levels = (np.clip(self.grids[k][::-1], 0, 1) * 255 + 0.5).astype(np.uint8)
+            levels = self.to_levels(self.grids[k][::-1])
             # corner to corner: grid point k lands on pixel k (size - 1) / (g - 1), as
             # the data points do (PIL's default maps pixel edges, half a cell apart)
             g = levels.shape[0]

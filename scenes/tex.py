@@ -42,7 +42,11 @@ PARSED: dict[int, "LeanSVG"] = {}  # hash of an SVG mobject's source -> the lean
 
 
 class Formula(LeanSVG, MathTex):
-    """MathTex, lean (see LeanSVG)."""
+    """MathTex, lean (see LeanSVG), with our template unless given another: a formula
+    then compiles in any scene, whatever manim's configured template is."""
+
+    def __init__(self, *tex_strings, tex_template=None, **kwargs):
+        super().__init__(*tex_strings, tex_template=tex_template or TEMPLATE, **kwargs)
 
 
 class Words(LeanSVG, Text):

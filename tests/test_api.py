@@ -180,7 +180,8 @@ def test_readme_python_and_jupyter_snippets_run_as_written(tmp_path):
     """Each snippet of README's section, in order, as the cells of one notebook (an
     IPython shell in a fresh interpreter); the files they name are written."""
     blocks = readme_snippets()
-    assert [kind for kind, _ in blocks] == ["python", "python", "python", "ipython", "ipython"]
+    assert [kind for kind, _ in blocks] == ["python", "python", "python", "python", "ipython",
+                                            "ipython"]
     script = ("from IPython.core.interactiveshell import InteractiveShell\n"
               "shell = InteractiveShell.instance()\n"
               "import sys\n"
@@ -198,6 +199,7 @@ def test_readme_python_and_jupyter_snippets_run_as_written(tmp_path):
         assert (tmp_path / "media" / name).stat().st_size > 1000, name
     assert not (tmp_path / "media" / "forward.vtt").exists(), "no captions beside a still"
     assert list((tmp_path / "media" / "videos").rglob("MyForward.mp4")), "%%manim rendered"
+    assert (tmp_path / "media" / "videos" / "480p15" / "boundary-and-loss.mp4").exists()
     ours, _ = run.stderr.split("%%manim starts\n")
     assert ours == "", "scenes.render and scenes.deck print nothing on stderr"
     lines = run.stdout.splitlines()
@@ -227,7 +229,7 @@ def imports_of(path: Path) -> set[str]:
     ("cli", ("manim", "manim_slides", "av", "PIL")),  # parses and dispatches: no rendering
 ])
 def test_imports_run_one_way(package, never):
-    for path in (ROOT / package).glob("*.py"):
+    for path in (ROOT / package).rglob("*.py"):
         bad = {name for name in imports_of(path) if name.split(".")[0] in never}
         assert not bad, f"{path.name} imports {sorted(bad)}"
 
@@ -245,6 +247,6 @@ def test_every_label_is_used_and_translated():
     labels = tomllib.loads((ROOT / "assets" / "labels.toml").read_text(encoding="utf-8"))
     assert set(labels["en"]) == set(labels["ko"])
     source = "".join(p.read_text(encoding="utf-8") for package in ("scenes", "cli")
-                     for p in (ROOT / package).glob("*.py"))
+                     for p in (ROOT / package).rglob("*.py"))
     unused = [key for key in labels["en"] if not re.search(rf"""['"]{key}['"]""", source)]
     assert unused == []

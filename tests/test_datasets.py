@@ -6,13 +6,16 @@ from sklearn import datasets as skd
 
 from core.datasets import (
     GENERATORS,
+    REGRESSION_SETS,
     load_csv,
     load_inline,
     make_blobs,
+    make_bumps,
     make_circles,
     make_flower,
     make_gauss,
     make_moons,
+    make_sine,
     make_spiral,
     make_xor,
     split_validation,
@@ -20,7 +23,7 @@ from core.datasets import (
 )
 from core.errors import ConfigError
 
-NAMES = sorted(GENERATORS)
+NAMES = sorted(set(GENERATORS) - set(REGRESSION_SETS))  # the classification sets
 CLASS_ORDERED = ["blobs", "gauss", "spiral", "flower"]
 
 
@@ -28,7 +31,29 @@ CLASS_ORDERED = ["blobs", "gauss", "spiral", "flower"]
 
 
 def test_registry_names_all_generators():
-    assert set(GENERATORS) == {"moons", "circles", "blobs", "xor", "gauss", "spiral", "flower"}
+    assert set(GENERATORS) == {"moons", "circles", "blobs", "xor", "gauss", "spiral", "flower",
+                               "sine", "bumps"}
+    assert REGRESSION_SETS == {"sine": 1, "bumps": 2}
+
+
+@pytest.mark.parametrize("name", sorted(REGRESSION_SETS))
+def test_regression_sets_are_real_targets_reproducible_per_seed(name):
+    X, y = GENERATORS[name](150, 0.1, 4)
+    assert X.shape == (150, REGRESSION_SETS[name]) and y.shape == (150,)
+    assert y.dtype == np.float64 and len(np.unique(y)) == 150
+    np.testing.assert_array_equal(GENERATORS[name](150, 0.1, 4)[1], y)
+    assert not np.allclose(GENERATORS[name](150, 0.1, 5)[1], y)
+
+
+def test_sine_and_bumps_follow_their_formulas_without_noise():
+    X, y = make_sine(50, 0.0, 0)
+    assert np.all(np.diff(X[:, 0]) >= 0) and np.all(np.abs(X) <= 3)
+    np.testing.assert_allclose(y, np.sin(1.5 * X[:, 0]))
+    X, y = make_bumps(50, 0.0, 0)
+    hill = np.exp(-((X[:, 0] + 1) ** 2 + (X[:, 1] - 1) ** 2) / 2)
+    hollow = np.exp(-((X[:, 0] - 1) ** 2 + (X[:, 1] + 1) ** 2) / 2)
+    np.testing.assert_allclose(y, hill - hollow)
+    assert y.max() > 0.5 and y.min() < -0.5
 
 
 @pytest.mark.parametrize("name", NAMES)

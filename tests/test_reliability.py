@@ -110,11 +110,12 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 @pytest.mark.parametrize(("scene", "toml", "words"), [
-    ("training", '[network]\nlayers = [1, 4, 1]\nloss = "mse"\noutput = "linear"\n'
-                 '[data]\ndataset = "inline"\nX = [[0.0], [1.0]]\ny = [0.5, 0.1]\n',
-     ["2-D", "starts with 1"]),
     ("training", '[network]\nlayers = [3, 4, 1]\n[data]\ndataset = "inline"\n'
-                 'X = [[0, 0, 1], [1, 0, 0]]\ny = [0, 1]\n', ["2-D", "starts with 3"]),
+                 'X = [[0, 0, 1], [1, 0, 0]]\ny = [0, 1]\n', ["1-D or 2-D", "starts with 3"]),
+    ("training", '[network]\nlayers = [1, 4, 1]\n[data]\ndataset = "sine"\n',
+     ["'sine' has real targets", "loss = 'mse'"]),
+    ("training", '[network]\nlayers = [2, 4, 1]\nloss = "mse"\noutput = "linear"\n'
+                 '[data]\ndataset = "sine"\n', ["'sine' has 1 input", "start with 1"]),
     ("training", '[network]\nlayers = [2, 3, 2]\nloss = "sse"\noutput = "linear"\n'
                  '[data]\ndataset = "inline"\nX = [[0, 1], [1, 0]]\ny = [[0.1, 0.9], [0.4, 0.2]]\n',
      ["2 real-valued outputs"]),

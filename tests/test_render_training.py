@@ -42,16 +42,17 @@ def test_video_size_duration_and_motion(moons):
     assert abs(duration - 3.0) < 0.2  # 0.5 s still + 2 s training + 0.5 s hold
     assert np.abs(frames[-1].astype(int) - frames[-3]).mean() < 0.3, "the end is held still"
     # during the animation the loss curve grows: count its pixels in frames inside it
-    top, left = to_pixel(scene.axes.get_corner([-1, 1, 0]), frames[0].shape)
-    bottom, right = to_pixel(scene.axes.get_corner([1, -1, 0]), frames[0].shape)
-    colour = hex_rgb(scene.theme["loss"])
+    x0, y0, x1, y1 = scene.loss_panel.box
+    top, left = to_pixel((x0, y1), frames[0].shape)
+    bottom, right = to_pixel((x1, y0), frames[0].shape)
+    colour = hex_rgb(scene.look.theme["loss"])
     counts = []
     for seconds in (0.8, 1.3, 1.8, 2.3):
         panel = frames[int(seconds * 15)][top:bottom - 3, left + 3:right].astype(float)
         counts.append(int(np.sum(np.linalg.norm(panel - colour, axis=2) < 60)))
     assert all(b > a + 5 for a, b in zip(counts, counts[1:])), counts
     # and the boundary changes between the first and the last frame of the training
-    box = scene.boundary
+    box = scene.output_panel.image
     t0, l0 = to_pixel(box.get_corner([-1, 1, 0]), frames[0].shape)
     b0, r0 = to_pixel(box.get_corner([1, -1, 0]), frames[0].shape)
     early, late = (frames[int(s * 15)][t0:b0, l0:r0].astype(float) for s in (0.6, 2.4))
@@ -64,8 +65,8 @@ def test_boundary_colours_agree_with_final_predictions(moons):
     net = trace.network(trace.n_states - 1)
     xmin, xmax, ymin, ymax = trace["grid_extent"]
     data = np.vstack([trace["X"], trace["X_val"]])
-    positive, negative = hex_rgb(scene.theme["positive"]), hex_rgb(scene.theme["negative"])
-    box = scene.boundary
+    positive, negative = (hex_rgb(scene.look.theme[k]) for k in ("positive", "negative"))
+    box = scene.output_panel.image
     left, bottom = box.get_left()[0], box.get_bottom()[1]
     checked = 0
     for gx in np.linspace(xmin, xmax, 15)[1:-1]:
@@ -89,9 +90,10 @@ def test_boundary_colours_agree_with_final_predictions(moons):
 def test_loss_curve_ends_at_the_final_loss(moons):
     trace, scene, frames, _ = moons
     last = frames[-1].astype(float)
-    end = scene.axes.c2p(trace.n_states - 1, trace["loss"][-1])
+    panel = scene.loss_panel
+    end = (panel.at_x(trace.n_states - 1), panel.at_y(trace["loss"][-1]))
     row, col = to_pixel(end, last.shape)
-    colour = hex_rgb(scene.theme["loss"])
+    colour = hex_rgb(scene.look.theme["loss"])
     column = last[:, col - 2]
     distance = np.linalg.norm(column - colour, axis=1)
     near = np.where(distance < 60)[0]
@@ -111,21 +113,21 @@ def test_multiclass_and_divergence(tmp_path):
     assert notes, "the divergence note is on screen"
     row, col = to_pixel(notes[0].get_center(), frames[-1].shape)
     patch = frames[-1][row - 8:row + 8, col - 80:col + 80].astype(float)
-    red = hex_rgb(scene.theme["gradient"])
+    red = hex_rgb(scene.look.theme["gradient"])
     assert np.sum(np.linalg.norm(patch - red, axis=2) < 80) > 20
     blobs = {"network": {"layers": [2, 4, 3], "output": "softmax", "loss": "ce"},
              "data": {"dataset": "blobs", "classes": 3, "n_samples": 60},
              "train": {"iterations": 20}, "trace": {"grid": 40, "frames": 10}}
     trace, scene, frames, _ = render(tmp_path, blobs, "blobs", duration=1.0, hold=0.3)
     assert trace["grid_prob"].shape[-1] == 3
-    box = scene.boundary
+    box = scene.output_panel.image
     top, bottom = to_pixel(box.get_top(), frames[-1].shape)[0], to_pixel(box.get_bottom(),
                                                                           frames[-1].shape)[0]
     left, right = to_pixel(box.get_left(), frames[-1].shape)[1], to_pixel(box.get_right(),
                                                                            frames[-1].shape)[1]
     panel = frames[-1][top + 3:bottom - 3, left + 3:right - 3].reshape(-1, 3).astype(float)
-    for colour in scene.theme["classes"][:3]:
-        hits = np.sum(np.linalg.norm(panel - hex_rgb(colour), axis=1) < 60)
+    for colour in scene.output_panel.palette[:3] * 255:
+        hits = np.sum(np.linalg.norm(panel - colour, axis=1) < 60)
         assert hits > 30, f"class colour {colour} missing from the boundary panel"
 
 
@@ -135,11 +137,11 @@ def test_nodes_show_the_probe_sample_and_rings_mark_it(moons):
     probe = int(trace["probe"][0])
     x = trace["X"][probe]
     p = forward(trace.network(trace.n_states - 1), x[None]).A[-1][0, 0]
-    positive, negative = hex_rgb(scene.theme["positive"]), hex_rgb(scene.theme["negative"])
-    base = hex_rgb(scene.theme["panel"])
+    positive, negative = (hex_rgb(scene.look.theme[k]) for k in ("positive", "negative"))
+    base = hex_rgb(scene.look.theme["panel"])
 
     def node(layer: int, k: int) -> np.ndarray:
-        row, col = to_pixel(scene.diagram.nodes[layer][k].get_center(), last.shape)
+        row, col = to_pixel(scene.network_panel.diagram.nodes[layer][k].get_center(), last.shape)
         return last[row - 2:row + 3, col - 2:col + 3].reshape(-1, 3).mean(axis=0)
 
     def leans_positive(colour) -> bool:
@@ -157,13 +159,13 @@ def test_nodes_show_the_probe_sample_and_rings_mark_it(moons):
     if abs(abs(x[0]) / data[0] - abs(x[1]) / data[1]) > 0.15:
         assert (strength[0] > strength[1]) == (abs(x[0]) / data[0] > abs(x[1]) / data[1])
     # a ring in the text colour around the probe on the boundary panel
-    box = scene.boundary
+    box = scene.output_panel.image
     xmin, xmax, ymin, ymax = trace["grid_extent"]
     at = (box.get_left()[0] + (x[0] - xmin) / (xmax - xmin) * box.width,
           box.get_bottom()[1] + (x[1] - ymin) / (ymax - ymin) * box.height, 0)
     row, col = to_pixel(at, last.shape)
-    radius = scene.marker_radius * last.shape[0] / scene.camera.pixel_height
-    text = hex_rgb(scene.theme["text"])
+    radius = scene.output_panel.marker_radius * last.shape[0] / scene.camera.pixel_height
+    text = hex_rgb(scene.look.theme["text"])
     on_ring = 0
     for a in np.linspace(0, 2 * np.pi, 24, endpoint=False):
         r, c = int(round(row + radius * np.sin(a))), int(round(col + radius * np.cos(a)))
@@ -190,11 +192,11 @@ def test_the_default_video_learns_to_the_end_and_curves(tmp_path):
     path, scene, _ = render_trained(Request("training", "moons", tmp_path / "m.mp4", "l"),
                                     Settings(trace, "moons", "dark", "en", opts))
     last = decode(path)[0][-1].astype(float)
-    box = scene.boundary
+    box = scene.output_panel.image
     top, left = to_pixel(box.get_corner([-1, 1, 0]), last.shape)
     bottom, right = to_pixel(box.get_corner([1, -1, 0]), last.shape)
     panel = last[top + 2:bottom - 2, left + 2:right - 2]
-    positive, negative = hex_rgb(scene.theme["positive"]), hex_rgb(scene.theme["negative"])
+    positive, negative = (hex_rgb(scene.look.theme[k]) for k in ("positive", "negative"))
     side = (np.linalg.norm(panel - positive, axis=2)
             < np.linalg.norm(panel - negative, axis=2)).astype(int)
     rows, cols = np.mgrid[0:side.shape[0], 0:side.shape[1]]

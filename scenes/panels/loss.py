@@ -1,0 +1,137 @@
+"""The loss against the iteration, growing with the clock: training loss and, when
+the run holds data back, validation loss.
+
+With the log schedule the iteration axis is logarithmic (1 + iteration, so that
+iteration 0 has a place), as the animation's clock is. A loss that falls more than
+``LOG_LOSS_RANGE`` times is drawn on a logarithmic loss axis (else most of the run
+lies flat on zero); a diverging run's axis is cut at five times the start. When the
+validation loss ends well above its lowest point, a note names it where it starts
+rising: overfitting."""
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
+
+from scenes.camera import CachedPath, Polyline
+from scenes.panels.axes import nice_ticks, scale, tick_text
+from scenes.panels.base import Look, Panel
+
+LOG_LOSS_RANGE = 30.0  # largest over smallest loss beyond which the loss axis is log
+OVERFIT = 1.08  # the validation loss ends this much above its minimum: a note says so
+
+
+class LossPanel(Panel):
+
+    def __init__(self, trace, box, look: Look, log: bool = False):
+        super().__init__(trace, box, look)
+        theme, labels = look.theme, look.labels
+        x0, y0, x1, y1 = box
+        self.last = trace.n_states - 1
+        self.log = log
+        names = [("loss", theme["loss"])]
+        if trace.val_loss is not None:
+            names.append(("val_loss", theme["val_loss"]))
+        values = np.concatenate([getattr(trace, name) for name, _ in names])
+        top = min(float(values.max()) * 1.1, 5 * max(float(trace.loss[0]), 1e-9))
+        low = float(values.min())
+        self.log_loss = trace.diverged_at is None and low > 0 and top / low > LOG_LOSS_RANGE
+        if self.log_loss:
+            bottom = 10 ** np.floor(np.log10(low))
+            span = np.log10(top / bottom)
+            self.at_y = lambda v: y0 + np.log10(np.maximum(np.asarray(v), bottom) / bottom
+                                                ) / span * (y1 - y0)
+            y_values = [10.0 ** k for k in range(int(np.log10(bottom)), 1)
+                        if 10.0 ** k <= top]
+        else:
+            self.at_y = scale(0, top, y0, y1)
+            y_values = nice_ticks(0, top, 3)
+        if log:
+            span_x = max(np.log10(self.last + 1), 1e-9)
+            self.at_x = lambda t: x0 + np.log10(np.asarray(t) + 1) / span_x * (x1 - x0)
+        else:
+            self.at_x = scale(0, max(self.last, 1), x0, x1)
+        muted = theme["muted"]
+        x_axis = Line([x0, y0, 0], [x1, y0, 0], color=muted, stroke_width=2)
+        y_axis = Line([x0, y0, 0], [x0, y1, 0], color=muted, stroke_width=2)
+        self.curves = []
+        for name, colour in names:
+            ys = np.minimum(getattr(trace, name), top)
+            points = np.column_stack([self.at_x(np.arange(self.last + 1)), self.at_y(ys),
+                                      np.zeros(len(ys))])
+            self.curves.append((points, Polyline(stroke_color=colour, stroke_width=3)))
+        entries = [look.words(labels["train_loss" if name == "loss" else "val_loss"], 20, colour)
+                   for name, colour in names]
+        legend = VGroup(*entries).arrange(RIGHT, buff=0.4)
+        legend.next_to([x1, y1, 0], UP, buff=0.04).align_to([x1, 0, 0], RIGHT)
+        self.legend = legend
+        if self.log_loss:  # over the axis it is about
+            self.still.append(look.words(f"({labels['log_axis']})", 18).next_to(
+                [x0, y1, 0], UP, buff=0.06).align_to([x0 - 0.3, 0, 0], LEFT))
+        self.still += [x_axis, y_axis, self.x_ticks(), self.y_ticks(y_values), legend]
+        self.moving += [curve for _, curve in self.curves]
+        self.overfit_from, self.note = self.overfitting(trace)
+
+    def y_ticks(self, values: list[float]) -> VGroup:
+        """Loss values left of the axis (a log axis says so in the legend)."""
+        look, x0 = self.look, self.box[0]
+        group = VGroup()
+        for v in values:
+            y = float(self.at_y(v))
+            mark = Line([x0, y, 0], [x0 - 0.08, y, 0], color=look.theme["muted"],
+                        stroke_width=2)
+            group.add(mark, look.number(tick_text(v), 18).next_to(mark, LEFT, buff=0.05))
+        return group
+
+    def x_ticks(self) -> VGroup:
+        """Iterations under the axis: round numbers, or powers of ten on a log axis;
+        the axis's name under them."""
+        look, (x0, y0, x1, _) = self.look, self.box
+        if self.log:
+            values = [0] + [10 ** k for k in range(int(np.log10(self.last + 1)) + 1)
+                            if 10 ** k <= self.last]
+        else:
+            values = nice_ticks(0, self.last, 4)
+        if values[-1] != self.last:  # the last iteration, and no tick crowding it
+            far = float(self.at_x(self.last)) - 0.6
+            values = [v for v in values if float(self.at_x(v)) <= far] + [self.last]
+        group = VGroup()
+        for v in values:
+            x = float(self.at_x(v))
+            mark = Line([x, y0, 0], [x, y0 - 0.08, 0], color=look.theme["muted"], stroke_width=2)
+            group.add(mark, look.number(f"{v:g}", 18).next_to(mark, DOWN, buff=0.05))
+        name = look.labels["iteration"] + (f" ({look.labels['log_axis']})" if self.log else "")
+        label = look.words(name, 20).next_to(group, DOWN, buff=0.05)
+        label.move_to([(x0 + x1) / 2, label.get_center()[1], 0])
+        return VGroup(group, label)
+
+    def overfitting(self, trace):
+        """(the state from which the note shows, the note), or (None, None): the
+        validation loss ends OVERFIT times its lowest, and the note comes once it has
+        risen half way from its lowest to its end."""
+        val, x1, y1 = trace.val_loss, self.box[2], self.box[3]
+        if val is None or trace.diverged_at is not None:
+            return None, None
+        lowest = int(np.argmin(val))
+        if val[-1] < OVERFIT * val[lowest]:
+            return None, None
+        halfway = val[lowest] + (val[-1] - val[lowest]) / 2
+        start = lowest + int(np.argmax(val[lowest:] >= halfway))
+        words = self.look.words(self.look.labels["overfitting"], 20, "val_loss")
+        # inside the axes, top right: where a falling loss has left room
+        words.next_to([x1, y1, 0], DOWN, buff=0.08).align_to([x1, 0, 0], RIGHT)
+        note = CachedPath.of(words)  # drawn every frame: filled once, then copied
+        note.set_opacity(0)
+        self.note_shown = False
+        self.moving.append(note)
+        return start, note
+
+    def draw(self, s: float) -> None:
+        upto = min(int(np.floor(s)), self.last)
+        frac = s - upto
+        for points, curve in self.curves:
+            pts = points[: upto + 1]
+            if frac > 0 and upto < self.last:
+                pts = np.vstack([pts, points[upto] + (points[upto + 1] - points[upto]) * frac])
+            curve.set_corners(pts)
+        if self.note is not None and (s >= self.overfit_from) != self.note_shown:
+            self.note_shown = not self.note_shown
+            self.note.set_opacity(1.0 if self.note_shown else 0.0)
