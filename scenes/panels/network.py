@@ -205,7 +205,10 @@ class NetworkPanel(Panel):
         if self.thumbnails:
             lines.append(look.words(labels["key_tiles_line" if self.line
                                            else "key_tiles_plane"], 19))
-        lines.append(look.words(labels["key_nodes"], 19))
+        nodes = labels["key_nodes"]
+        if self.bias:  # the grey 1s: what they are and what their edges carry
+            nodes += " · " + labels["key_bias"]
+        lines.append(look.words(nodes, 19))
         block = VGroup(*lines).arrange(DOWN, buff=0.07, aligned_edge=[-1, 0, 0])
         return block.next_to(self.raster.image, DOWN, buff=0.06).align_to(
             self.raster.image, [-1, 0, 0]).shift([0.35, 0, 0])

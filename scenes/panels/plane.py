@@ -105,7 +105,7 @@ class PlanePanel(Panel):
         self.image.move_to(centre)
         self.moving.append(self.image)
         self.still += [self.axes(), self.key()]
-        if self.regression:
+        if trace.grids.ndim == 3:  # one value per point: a regression's, or p(class 1)
             self.still.append(self.colour_bar())
 
     # --- what is drawn once ------------------------------------------------------------
@@ -178,8 +178,8 @@ class PlanePanel(Panel):
         return block.next_to(self.image, UP, buff=0.4)  # room for x₂ below it
 
     def colour_bar(self) -> Group:
-        """Right of the panel, from its top: the palette from -reach to reach, its
-        values beside it."""
+        """Right of the panel, from its top: the map's palette from its lowest value to
+        its highest (-reach to reach, or p from 0 to 1), the middle named too."""
         look, hm = self.look, self.heatmap
         steps = np.linspace(hm.high, hm.low, 256)
         strip = np.repeat(hm.rgb(steps)[:, None, :], 8, axis=1)
@@ -189,8 +189,9 @@ class PlanePanel(Panel):
         at = scale(hm.low, hm.high, image.get_bottom()[1], image.get_top()[1])
         values = VGroup(*[look.number(tick_text(float(f"{v:.2g}")), 18).move_to(
             [0, float(at(v)), 0]).next_to(image, RIGHT, buff=0.1).set_y(float(at(v)))
-            for v in (hm.low, 0.0, hm.high)])
-        name = look.words("ŷ", 22, "text").next_to(image, UP, buff=0.1)
+            for v in (hm.low, (hm.low + hm.high) / 2, hm.high)])
+        name = look.words("ŷ" if self.regression else "p", 22, "text").next_to(image, UP,
+                                                                             buff=0.1)
         return Group(image, values, name)
 
     # --- every frame --------------------------------------------------------------------
