@@ -18,6 +18,7 @@ from core.errors import ConfigError
 from core.init import INITS
 from core.losses import LOSSES
 from core.optimizers import OPTIMIZERS
+from core.schedule import SCHEDULES
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "configs"
 DATASETS = (*GENERATORS, "csv", "inline")
@@ -102,7 +103,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "frames": Key(100, int, "how many iterations get a grid", low=1, high=10_000),
         "neuron_grid": Key(32, int, "resolution of each hidden neuron's map; 0 = none",
                            low=0, high=200),
-        "schedule": Key("linear", str, "how grid iterations are spread", ("linear", "log")),
+        "schedule": Key("linear", str, "how grid iterations are spread", SCHEDULES),
     },
 }
 

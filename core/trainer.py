@@ -20,6 +20,7 @@ from core.grid import GridEvaluator, extent, grid_points
 from core.losses import loss_value, sample_losses
 from core.network import Network, Pass, backprop_deltas, evaluate, forward, l2_penalty, total_loss
 from core.optimizers import make_optimizer
+from core.schedule import iteration_at
 from core.setup import Problem, build
 from core.trace import FORMAT_VERSION, Trace
 
@@ -135,12 +136,8 @@ def _finite(net: Network, loss: float) -> bool:
 
 
 def grid_iterations(states: int, frames: int, schedule: str) -> np.ndarray:
-    """Which states get a decision grid: spread linearly or log-spaced, ends included."""
-    last = states - 1
-    if schedule == "log":
-        points = np.geomspace(1, last + 1, frames) - 1
-    else:
-        points = np.linspace(0, last, frames)
+    """Which states get a decision grid: spread as the video's clock runs, ends included."""
+    points = iteration_at(np.linspace(0, 1, frames), states - 1, schedule)
     return np.unique(np.round(points).astype(np.int64))
 
 

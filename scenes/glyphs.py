@@ -54,7 +54,7 @@ class MonoNumber(VGroup):
         # the panel camera fills it once per change; other cameras as any VMobject
         self.body = CachedPath(fill_color=color, fill_opacity=1.0, stroke_width=0)
         if halo is not None:
-            self.body.set_stroke(halo, width=font_size / 2, background=True)
+            self.body.set_stroke(halo, width=font_size * 1.1, background=True)
             self.body.joint_type = LineJointType.ROUND  # no miter spikes at glyph corners
         self.text = None
         self.angle = 0.0  # turned in the plane (a label along an edge): the text follows

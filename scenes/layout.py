@@ -40,11 +40,6 @@ def box(mobject) -> Box:
     return x0, y0, x1, y1
 
 
-def box_at(width: float, height: float, center) -> Box:
-    return (center[0] - width / 2, center[1] - height / 2,
-            center[0] + width / 2, center[1] + height / 2)
-
-
 def overlap(a: Box, others: list[Box], pad: float = 0.0) -> float:
     """Total area shared by box a, grown by pad, and the other boxes."""
     x0, y0, x1, y1 = a[0] - pad, a[1] - pad, a[2] + pad, a[3] + pad
@@ -70,8 +65,3 @@ def segment_meets_box(start, end, b: Box) -> bool:
         t0, t1 = sorted(((lo - a) / d, (hi - a) / d))
         low, high = max(low, t0), min(high, t1)
     return low <= high
-
-
-def gap(a: Box, b: Box) -> float:
-    """Clearance between two boxes (negative when they overlap)."""
-    return max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3])

@@ -11,7 +11,6 @@ textbooks draw it: h = sum of w x + b x 1 reads off the picture.
 import numpy as np
 from manim import DOWN, Circle, Line, Mobject, VGroup
 
-from scenes.layout import Box, box, box_at, gap, overlap
 from scenes.tex import Formula, Words
 
 MAX_SHOWN = 8
@@ -89,12 +88,6 @@ class NetworkDiagram(VGroup):
         biases = list(self.bias_edges[layer]) if self.bias_edges else []
         return list(self.edges[layer]) + biases
 
-    def edge_endpoints(self) -> tuple[np.ndarray, np.ndarray]:
-        """Start and end of every drawn edge, in edge order."""
-        lines = [line for group in self.edges for line in group]
-        return (np.array([line.get_start() for line in lines]),
-                np.array([line.get_end() for line in lines]))
-
     def edge_pairs(self, layer: int) -> list[tuple[int, int]]:
         """(from unit, to unit) of each drawn edge of a weight layer, in edge order."""
         return [(a, b) for a in self.shown[layer] for b in self.shown[layer + 1]]
@@ -124,52 +117,3 @@ class NetworkDiagram(VGroup):
     def all_nodes(self) -> list[Mobject]:
         """Every node drawn, bias units included: what labels keep clear of."""
         return [n for column in self.nodes for n in column] + list(self.bias_units)
-
-
-LABEL_SPOTS = tuple(np.round(np.linspace(0.18, 0.82, 17), 3))  # where along an edge
-
-
-def min_gap(movers: list[Box], others: list[Box]) -> float:
-    """Smallest clearance between a mover's box and any other box."""
-    return min((gap(m, o) for m in movers for o in others if o is not m), default=0.0)
-
-
-def place_on_edges(diagram: NetworkDiagram, items: list[tuple[int, int, Mobject]],
-                   avoid: list[Mobject], pad: float = 0.0) -> bool:
-    """Put each (weight layer, edge index, label) on its edge, free of overlaps with
-    nodes, other labels and ``avoid`` where possible.
-
-    Per layer, one fraction along the edges for all its labels is tried first (a
-    tidy row, the one with the most clearance); labels that still collide are then
-    moved one by one. Works on bounding boxes; returns False when an overlap remains."""
-    taken = [box(node) for node in diagram.all_nodes()]
-    taken += [box(m) for m in avoid]
-    clear = True
-    for layer in sorted({item[0] for item in items}):
-        row = [(k, label.width, label.height, label) for lay, k, label in items if lay == layer]
-
-        def boxes_at(f, row=row, layer=layer):
-            return [box_at(w, h, diagram.edge_midpoint(layer, k, f)) for k, w, h, _ in row]
-
-        def row_cost(f):
-            placed = boxes_at(f)
-            shared = sum(overlap(b, taken + placed[:i] + placed[i + 1:], pad)
-                         for i, b in enumerate(placed))
-            return shared, -min_gap(placed, taken + placed)
-
-        best_row = min(LABEL_SPOTS, key=row_cost)
-        spots = [best_row] * len(row)
-        for i, (k, w, h, _) in enumerate(row):
-            others = [box_at(rw, rh, diagram.edge_midpoint(layer, rk, spots[j]))
-                      for j, (rk, rw, rh, _) in enumerate(row) if j != i]
-
-            def cost(f, k=k, w=w, h=h, others=others, preferred=best_row, layer=layer):
-                b = box_at(w, h, diagram.edge_midpoint(layer, k, f))
-                return overlap(b, taken + others, pad), abs(f - preferred)
-
-            spots[i] = min(LABEL_SPOTS, key=cost)
-            clear = clear and cost(spots[i])[0] == 0
-        for (k, _, _, label), f in zip(row, spots):
-            label.move_to(diagram.edge_midpoint(layer, k, f))
-            taken.append(box(label))
-    return clear

@@ -144,6 +144,9 @@ def boundary_mask(labels: np.ndarray) -> np.ndarray:
     return edge
 
 
+RING_SCALE = 1.25  # a ring's outer radius over a disc's
+
+
 def disc_layer(points: np.ndarray, colours: np.ndarray, size: int | tuple[int, int],
                radius: float, outline: np.ndarray, ring: np.ndarray | None = None
                ) -> np.ndarray:
@@ -151,11 +154,12 @@ def disc_layer(points: np.ndarray, colours: np.ndarray, size: int | tuple[int, i
     disc per point.
 
     points are pixel coordinates (x to the right, y down); ``ring`` marks points
-    drawn as rings with a hole (validation data) instead of filled discs.
+    drawn as rings with a hole (validation data) instead of filled discs: a quarter
+    wider than the discs and half hollow, so that the hole shows at a glance.
     """
     height, width = (size, size) if isinstance(size, int) else size
     layer = np.zeros((height, width, 4), np.float32)
-    r = int(np.ceil(radius + 1.5))
+    r = int(np.ceil(radius * RING_SCALE + 1.5))
     offsets = np.arange(-r, r + 1)
     ring = np.zeros(len(points), bool) if ring is None else ring
     for (x, y), colour, hollow in zip(points, colours, ring):
@@ -169,11 +173,12 @@ def disc_layer(points: np.ndarray, colours: np.ndarray, size: int | tuple[int, i
             return np.clip(r + 0.5 - d, 0, 1)
 
         if hollow:  # a band in the class colour between two dark rims: seen on any colour
-            hole = max(min(radius * 0.4, radius - 2.7), 0.0)  # the band never negative
-            rims = disc(radius) - disc(radius - 1.5) + disc(hole + 1.2) - disc(hole)
-            band = disc(radius - 1.5) - disc(hole + 1.2)
+            outer = radius * RING_SCALE
+            hole = max(min(outer * 0.5, outer - 2.7), 0.0)  # the band never negative
+            rims = disc(outer) - disc(outer - 1.5) + disc(hole + 1.2) - disc(hole)
+            band = disc(outer - 1.5) - disc(hole + 1.2)
             rgb_px = outline * rims[..., None] + colour * band[..., None]
-            alpha = disc(radius) - disc(hole)
+            alpha = disc(outer) - disc(hole)
         else:
             inside = disc(radius - 1.5)
             rgb_px = outline * (disc(radius) - inside)[..., None] + colour * inside[..., None]
@@ -238,15 +243,6 @@ def marker(layer: np.ndarray, centre: tuple[float, float], radius: float, width:
         for start, end in ticks:
             stamp_segment(layer, start, end, stroke, colour)
     return layer
-
-
-def binary_lut(base: np.ndarray, negative: np.ndarray, positive: np.ndarray,
-               strength: float = 0.75) -> np.ndarray:
-    """binary_colours for 256 probability levels, as uint8 RGB: colouring a frame
-    is then one table look-up."""
-    levels = np.linspace(0, 1, 256, dtype=np.float32)
-    return np.clip(binary_colours(levels, base, negative, positive, strength) * 255 + 0.5,
-                   0, 255).astype(np.uint8)
 
 
 class Overlay:

@@ -7,6 +7,7 @@ from manim import DOWN, LEFT, RIGHT, UP, ManimColor, Text, VGroup
 
 from core.errors import ConfigError
 from core.losses import REGRESSION
+from core.schedule import SCHEDULES, iteration_at
 from core.setup import build
 from scenes import layout
 from scenes.glyphs import MonoNumber
@@ -18,22 +19,16 @@ from scenes.panels.network import EDGE_MODES
 PHASES = 4  # the training animation in steps: early, ..., late
 
 
-def iteration_at(u: float, last: int, schedule: str) -> float:
-    """Continuous iteration shown at animation progress u in [0, 1]."""
-    if schedule == "log":
-        return float((last + 1) ** u - 1)
-    return float(u * last)
-
-
 class TrainingScene(PanelScene):
     """Network, output and loss curve learning together."""
 
     OPTIONS = (
         Option("duration", 12.0, "seconds of training animation", float, 1, 300),
-        Option("hold", 1.5, "seconds the last frame is held", float, 0, 60),
+        Option("hold", 3.0, "seconds the last frame is held: long enough to read it", float,
+               0, 60),
         Option("schedule", None, "iterations against time; log keeps the fast early "
                "learning visible (and draws iterations on a log axis); auto: the config's "
-               "trace.schedule", str, choices=("linear", "log")),
+               "trace.schedule", str, choices=SCHEDULES),
         Option("edges", "weight", "what the edges show: each weight, or the gradient "
                "∂L/∂w the next update uses (colour = sign, width = size, over the run)",
                str, choices=EDGE_MODES),
@@ -84,7 +79,7 @@ class TrainingScene(PanelScene):
         self.network_panel, self.output_panel, self.loss_panel = network, output, loss
         titles, readouts = self.titles(opts["edges"])
         self.mount([network, output, loss],
-                   lambda u: iteration_at(u, self.last, self.schedule), titles, readouts)
+                   lambda u: float(iteration_at(u, self.last, self.schedule)), titles, readouts)
         self.captions: list[list] = []
         self.phase_cue(0)
         self.wait(0.5)

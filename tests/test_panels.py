@@ -86,6 +86,10 @@ def diagram():
     return NetworkDiagram([2, 3, 1], 5.6, 3.7, THEME, "DejaVu Sans", 1.0)
 
 
+def edge_count(diagram: NetworkDiagram) -> int:
+    return sum(len(diagram.layer_edges(i)) for i in range(len(diagram.edges)))
+
+
 def pixel_at(panel: NetworkRaster, point: np.ndarray) -> np.ndarray:
     x, y = panel.to_px(np.asarray(point)[None])[0]
     return panel.image.pixel_array[int(y), int(x), :3].astype(int)
@@ -93,7 +97,8 @@ def pixel_at(panel: NetworkRaster, point: np.ndarray) -> np.ndarray:
 
 def test_network_panel_colours_are_rgb_whatever_cairo_stores(diagram):
     panel = NetworkRaster(diagram, THEME, 90, pad=0.06, thumbnail_side=0.5)
-    starts, ends = diagram.edge_endpoints()
+    lines = [line for i in range(len(diagram.edges)) for line in diagram.layer_edges(i)]
+    starts, ends = (np.array([f(line) for line in lines]) for f in (Line.get_start, Line.get_end))
     signed = np.zeros(len(starts))
     signed[0], signed[-1] = 1.0, -1.0  # the first edge positive, the last negative
     panel.draw(signed)
@@ -112,7 +117,7 @@ def test_network_panel_draws_neuron_maps_framed_over_their_nodes(diagram):
     tile = np.zeros((4, 4, 3), np.uint8)
     tile[..., 1] = 200
     panel.set_map(1, 0, tile)
-    panel.draw(np.zeros(len(diagram.edge_endpoints()[0])))
+    panel.draw(np.zeros(edge_count(diagram)))
     centre = diagram.nodes[1][0].get_center()
     assert pixel_at(panel, centre).tolist() == [0, 200, 0]
     border = (rgb(THEME["node_stroke"]) * 255 + 0.5).astype(int)
@@ -124,7 +129,7 @@ def test_network_panel_draws_neuron_maps_framed_over_their_nodes(diagram):
     panel.set_map(1, 0, tile)
     panel.set_map(1, 1, tile)
     fills = {(0, 0): np.array([1.0, 0.0, 0.0])}
-    panel.draw(np.zeros(len(diagram.edge_endpoints()[0])), fills)
+    panel.draw(np.zeros(edge_count(diagram)), fills)
     text = (rgb(THEME["text"]) * 255).astype(int)
     radius = max(3.5, panel.thumb_side * 0.1)
     for k in (0, 1):

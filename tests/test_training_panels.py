@@ -5,10 +5,10 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from manim import Line, tempconfig
 
 from cli.main import main
-from core import config, trainer
+from core import config, schedule, trainer
 from core.network import forward
 from scenes import layout
 from scenes.panels import Look, LossPanel, NetworkPanel
@@ -105,6 +105,21 @@ def test_regression_plane_colours_the_value_on_a_diverging_scale(tmp_path):
             assert nearer_positive == (value > 0), (gx, gy, value, pixel)
             checked += 1
     assert checked >= 10
+    # a training dot whose target is about 0 is filled grey, not the map's dark middle
+    # (which would make it look like a validation ring)
+    muted, pixel_size = hex_rgb(scene.look.theme["muted"]), image.width / panel.px
+    grey = 0
+    for i, (point, target) in enumerate(zip(trace["X"], np.ravel(trace["y"]))):
+        others = np.delete(data, i, axis=0)
+        if abs(target) > 0.05 * panel.heatmap.high or i == trace.probes[0] or np.min(
+                np.hypot(*(others - point).T)) < 0.05 * (xmax - xmin):
+            continue
+        at = (image.get_left()[0] + (point[0] - xmin) / (xmax - xmin) * image.width,
+              image.get_bottom()[1] + (point[1] - ymin) / (ymax - ymin) * image.height)
+        row, col = to_pixel(at, last.shape)
+        assert np.linalg.norm(last[row, col] - muted) < 40, (point, last[row, col], pixel_size)
+        grey += 1
+    assert grey >= 2
     bar = [m for m in panel.still if type(m).__name__ == "Group"]
     assert bar, "a colour bar beside the regression map"
 
@@ -226,10 +241,29 @@ def test_a_log_schedule_draws_the_loss_on_a_log_axis():
     log, linear = LossPanel(trace, box, look(), log=True), LossPanel(trace, box, look())
     x0, x1 = box[0], box[2]
     assert float(log.at_x(0)) == pytest.approx(x0) and float(log.at_x(99)) == pytest.approx(x1)
-    assert float(log.at_x(9)) == pytest.approx((x0 + x1) / 2)  # log10(10) / log10(100)
+    # a log axis: iterations whose (i + c) are in equal ratios lie equally far apart
+    c = 99 / 49
+    a, b, d = (float(log.at_x(i)) for i in (c - c, 3 * c - c, 9 * c - c))
+    assert b - a == pytest.approx(d - b)
     assert float(linear.at_x(9)) == pytest.approx(x0 + 9 / 99 * (x1 - x0))
+    for u in (0.1, 0.25, 0.5, 0.9):  # the axis runs as the video's clock does
+        at = float(log.at_x(schedule.iteration_at(u, 99, "log")))
+        assert at == pytest.approx(x0 + u * (x1 - x0))
     texts = [m.text for m in log.still[2].get_family() if hasattr(m, "text")]
-    assert {"1", "10", "99"} <= set(texts) and any("log" in t for t in texts), texts
+    assert {"0", "10", "99"} <= set(texts) and any("log" in t for t in texts), texts
+    ticks = sorted(m.get_x() for m in log.still[2][0] if isinstance(m, Line))
+    assert min(np.diff(ticks)) >= 0.45, ticks  # no two iteration numbers crowd
+
+
+def test_the_log_schedule_moves_from_the_first_second():
+    """Each quarter of a log-scheduled video covers more iterations than the one before,
+    and the first quarter already a few percent of the run (with log(i + 1), 1 %)."""
+    for last in (100, 300, 2000):
+        quarters = np.diff(schedule.iteration_at(np.linspace(0, 1, 5), last, "log"))
+        assert np.all(np.diff(quarters) > 0) and quarters[0] >= 0.03 * last, (last, quarters)
+        assert quarters.sum() == pytest.approx(last)
+    grids = trainer.grid_iterations(301, 9, "log")
+    assert grids[0] == 0 and grids[-1] == 300 and grids[2] >= 9, grids
 
 
 def test_a_validation_ring_shows_on_its_own_class_colour():
@@ -239,8 +273,10 @@ def test_a_validation_ring_shows_on_its_own_class_colour():
     under = np.broadcast_to(colour, (32, 32, 3))
     shown = layer[..., :3] + under * (1 - layer[..., 3:])
     darkness = np.linalg.norm(shown - colour, axis=-1)
-    assert darkness[16, 16 + 7] > 0.5 and darkness[16, 16 + 3] > 0.5  # outer and inner rims
-    assert darkness[16, 16] < 1e-6  # the hole shows what is under it
+    # wider than a disc of radius 7 (its outer rim at 8 px), and half hollow
+    assert darkness[16, 16 + 8] > 0.5 and darkness[16, 16 + 5] > 0.5  # outer and inner rims
+    assert darkness[16, 16 + 6] < 0.3  # the band in the class colour between them
+    assert darkness[16, 16] < 1e-6 and darkness[16, 16 + 3] < 1e-6  # the hole shows the map
 
 
 def test_several_classes_ring_their_output_units_in_class_colours(tmp_path):

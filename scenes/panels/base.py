@@ -43,11 +43,13 @@ class Look:
         """A number from the glyph cache: no text layout per number (an axis has many)."""
         return MonoNumber(text, font_size=size, color=self.theme.get(colour, colour))
 
-    def key(self, entries: list[tuple[Mobject | None, str]], size: float = 20,
+    def key(self, entries: list[tuple[Mobject | None, str | None]], size: float = 20,
             buff: float = 0.4, width: float = 6.0) -> VGroup:
         """(symbol, words) pairs, what each colour or mark means (a symbol None: words
-        alone), in rows no wider than ``width``, centred on each other."""
-        pairs = [VGroup(self.words(text, size)) if symbol is None else
+        alone; words None: a symbol that says it all), in rows no wider than ``width``,
+        centred on each other. A pair is never split between rows."""
+        pairs = [VGroup(self.words(text, size)) if symbol is None else VGroup(symbol)
+                 if text is None else
                  VGroup(symbol, self.words(text, size)).arrange(RIGHT, buff=0.12)
                  for symbol, text in entries]
         rows, row = [], VGroup()

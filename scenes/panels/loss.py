@@ -1,8 +1,8 @@
 """The loss against the iteration, growing with the clock: training loss and, when
 the run holds data back, validation loss.
 
-With the log schedule the iteration axis is logarithmic (1 + iteration, so that
-iteration 0 has a place), as the animation's clock is. A loss that falls more than
+With the log schedule the iteration axis is logarithmic, as the animation's clock
+is (core/schedule.py). A loss that falls more than
 ``LOG_LOSS_RANGE`` times is drawn on a logarithmic loss axis (else most of the run
 lies flat on zero); a diverging run's axis is cut at five times the start. When the
 validation loss ends well above its lowest point, a note names it where it starts
@@ -11,11 +11,13 @@ rising: overfitting."""
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
 
+from core.schedule import progress_at
 from scenes.camera import CachedPath, Polyline
 from scenes.panels.axes import nice_ticks, scale, tick_text
 from scenes.panels.base import Look, Panel
 
 LOG_LOSS_RANGE = 30.0  # largest over smallest loss beyond which the loss axis is log
+TICK_GAP = 0.45  # the least room between iteration ticks on a log axis
 OVERFIT = 1.08  # the validation loss ends this much above its minimum: a note says so
 
 
@@ -44,11 +46,8 @@ class LossPanel(Panel):
         else:
             self.at_y = scale(0, top, y0, y1)
             y_values = nice_ticks(0, top, 3)
-        if log:
-            span_x = max(np.log10(self.last + 1), 1e-9)
-            self.at_x = lambda t: x0 + np.log10(np.asarray(t) + 1) / span_x * (x1 - x0)
-        else:
-            self.at_x = scale(0, max(self.last, 1), x0, x1)
+        schedule = "log" if log else "linear"
+        self.at_x = lambda t: x0 + progress_at(t, self.last, schedule) * (x1 - x0)
         muted = theme["muted"]
         x_axis = Line([x0, y0, 0], [x1, y0, 0], color=muted, stroke_width=2)
         y_axis = Line([x0, y0, 0], [x0, y1, 0], color=muted, stroke_width=2)
@@ -85,9 +84,12 @@ class LossPanel(Panel):
         """Iterations under the axis: round numbers, or powers of ten on a log axis;
         the axis's name under them."""
         look, (x0, y0, x1, _) = self.look, self.box
-        if self.log:
-            values = [0] + [10 ** k for k in range(int(np.log10(self.last + 1)) + 1)
-                            if 10 ** k <= self.last]
+        if self.log:  # 1, 2, 5 times powers of ten, each clear of the one before
+            values = [0]
+            for k in range(int(np.log10(max(self.last, 1))) + 1):
+                for v in (10 ** k, 2 * 10 ** k, 5 * 10 ** k):
+                    if v <= self.last and self.at_x(v) - self.at_x(values[-1]) >= TICK_GAP:
+                        values.append(v)
         else:
             values = nice_ticks(0, self.last, 4)
         if values[-1] != self.last:  # the last iteration, and no tick crowding it

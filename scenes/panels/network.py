@@ -16,7 +16,7 @@ from scenes.edge_labels import place_along_edges
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram
 from scenes.network_raster import NetworkRaster
-from scenes.numerals import compact
+from scenes.numerals import compact, minus_signs
 from scenes.panels.base import Look, Panel, blend
 from scenes.panels.heatmap import Heatmap
 from scenes.panels.plane import class_palette
@@ -226,7 +226,7 @@ class NetworkPanel(Panel):
         decimals = 3 if self.edges == "gradient" else 2
         for i, k, label in self.labels:
             rows, cols = self.edge_index[i]
-            label.set_text(compact(values[i][rows[k], cols[k]], decimals))
+            label.set_text(minus_signs(compact(values[i][rows[k], cols[k]], decimals)))
 
     def probe_fills(self, s: float) -> dict[tuple[int, int], np.ndarray]:
         """Colour of every node drawn as a circle: its activation for the probe sample.

@@ -88,7 +88,7 @@ class PlanePanel(Panel):
         if self.regression:
             reach = value_range(trace)
             self.heatmap = Heatmap(self.base_rgb, rgb(theme["negative"]),
-                                   rgb(theme["positive"]), -reach, reach, strength=0.85)
+                                   rgb(theme["positive"]), -reach, reach, strength=1.0)
         else:
             self.heatmap = Heatmap(self.base_rgb, *self.palette[:2], 0.0, 1.0)
         self.points_layer = Overlay(self.data_layer())
@@ -118,16 +118,17 @@ class PlanePanel(Panel):
         targets = np.concatenate([np.ravel(tr.y), np.ravel(tr.y_val)])
         px = (points[:, 0] - xmin) / (xmax - xmin) * (size - 1)
         py = (ymax - points[:, 1]) / (ymax - ymin) * (size - 1)
-        if self.regression:  # a point's colour is its target, on the map's own scale
-            strong = Heatmap(self.base_rgb, rgb(theme["negative"]), rgb(theme["positive"]),
-                             self.heatmap.low, self.heatmap.high, strength=1.0)
+        if self.regression:  # a point's colour is its target, on the map's own scale,
+            # but grey at 0 (not the panel's colour): a filled dot never reads as a ring
+            strong = Heatmap(rgb(theme["muted"]), rgb(theme["negative"]),
+                             rgb(theme["positive"]), self.heatmap.low, self.heatmap.high,
+                             strength=1.0)
             colours = strong.rgb(targets) / 255
         else:
             colours = self.palette[targets.astype(int)]
         ring = np.arange(len(points)) >= len(tr.X)
         radius = float(np.clip(size / (2.2 * np.sqrt(len(points))), 2.2, 6.0) * size / 420)
-        # a regression's dots are mostly near 0, dark on a dark map: a light rim
-        rim = rgb(theme["muted" if self.regression else "background"])
+        rim = rgb(theme["background"])
         discs = disc_layer(np.column_stack([px, py]), colours, size, radius, rim, ring)
         probe = int(tr.probes[0])
         self.marker_radius = max(1.9 * radius, 5 * self.unit)  # pixels of the panel
@@ -165,9 +166,14 @@ class PlanePanel(Panel):
                  for d in (UP, DOWN, LEFT, RIGHT)]
         sight = VGroup(Circle(0.09, color=theme["text"], stroke_width=2.5), *ticks)
         entries.append((sight, labels["probe"]))
-        if self.regression:  # the dots' colour: their targets, on the map's scale
-            entries.insert(0, (look.swatch("positive"), labels["dot_is_target"]))
-        row = look.key(entries, 20, 0.35, self.side)
+        if self.regression:  # the dots' colour: their targets, grey at 0 (see data_layer)
+            low, high = (tick_text(float(f"{v:.2g}")) for v in (self.heatmap.low,
+                                                                 self.heatmap.high))
+            steps = (("negative", low), ("muted", "0"), ("positive", high))
+            dot_scale = VGroup(*[VGroup(look.swatch(colour), look.number(text, 20)).arrange(
+                RIGHT, buff=0.08) for colour, text in steps]).arrange(RIGHT, buff=0.25)
+            entries[:0] = [(None, labels["dot_is_target"]), (dot_scale, None)]
+        row = look.key(entries, 20, 0.35, self.side + 0.5)  # over the axes a little
         if self.regression:
             title = labels["value_map"]
         else:
