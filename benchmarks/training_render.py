@@ -4,12 +4,14 @@ The training scene redraws its panels every frame; this measures what that costs
 what any manim video of the same length costs anyway (clearing and encoding frames), so that
 slowdowns in our code show up as a ratio rather than a raw time. For each quality asked
 (default m = 720p30, h = 1080p60) it renders via scenes.pipeline.render_trained, into a
-temp dir, each in a fresh child process (for its peak RSS); floor, training and curve
+temp dir, each in a fresh child process (for its peak RSS); floor, training, curve and compare
 --repeat times (default 3), interleaved, because on two cores shared with the encoder's
 threads one render varies by about 8%:
   floor     a Scene with one Dot moving across the screen, same background, same frames
   training  TrainingScene, moons preset (2-D: the plane panel), duration 12 s, hold 0, maps on
   curve     TrainingScene, sine preset (1-D: the curve panel, units as curves), the same
+  compare   CompareScene, moons with three optimizers (three columns, one loss axis), the
+            same duration and hold
   redrawn   the same, but every mobject drawn afresh each frame (manim draws mobjects added
             before the first one with an updater once, as a static background: if "motion"
             says FROZEN, this row is what a working scene would cost)
@@ -39,6 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DURATION, HOLD = 12.0, 0.0
 OPTIONS = {"duration": DURATION, "hold": HOLD, "schedule": "linear", "neuron_maps": None,
            "weight_labels": None}
+COMPARE = {"vary": "train.optimizer=sgd,momentum,adam", "duration": DURATION, "hold": HOLD,
+           "schedule": "linear"}
 PARTS = (0.5, DURATION, max(HOLD, 1 / 30))  # the training scene's wait, play and hold
 NAMES = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}
 
@@ -69,6 +73,10 @@ def scene_class(kind: str):
         def get_moving_and_static_mobjects(self, animations):
             return [], []  # nothing static: each frame draws the scene's mobjects as they are
 
+    if kind == "compare":
+        from scenes.compare import CompareScene
+
+        return CompareScene
     return {"floor": FloorScene, "redrawn": RedrawnScene}.get(kind, TrainingScene)
 
 
@@ -82,16 +90,17 @@ def child(kind: str, quality: str, out_dir: str) -> dict:
     from scenes.settings import Settings, prepare
 
     result, cls = {}, scene_class(kind)
-    info = SCENES["training"]
+    info = SCENES["compare" if kind == "compare" else "training"]
     preset = "sine" if kind == "curve" else "moons"
-    if kind not in ("training", "curve"):
+    if kind not in ("training", "curve", "compare"):
         info = type("Info", (), {"name": kind, "cls": cls.__name__,
                                  "load": staticmethod(lambda: cls)})()
     if kind == "floor":
         settings = Settings(trace=None)  # only its theme (background) is read
     else:
         start = time.perf_counter()
-        settings = prepare(cls, preset, "dark", "en", **OPTIONS)
+        options = COMPARE if kind == "compare" else OPTIONS
+        settings = prepare(cls, preset, "dark", "en", **options)
         result["train_s"] = time.perf_counter() - start
     request = Request(kind, preset, Path(out_dir) / f"{kind}-{quality}.mp4", quality)
     start = time.perf_counter()
@@ -147,7 +156,7 @@ def main() -> None:
           f"\nfloor and training rendered {args.repeat}x, interleaved: median (min-max) wall")
     with tempfile.TemporaryDirectory(prefix="training-bench-") as out_dir:
         for q in args.quality:
-            runs = {"floor": [], "training": [], "curve": []}
+            runs = {"floor": [], "training": [], "curve": [], "compare": []}
             for _ in range(args.repeat):
                 for kind in runs:
                     runs[kind].append(run_child(kind, q, out_dir))
@@ -164,7 +173,7 @@ def main() -> None:
                       f"{'' if ratio <= 1.5 else ' OVER'}  peak RSS {rss:5.0f} MB"
                       f"{'' if rss < 1536 else ' OVER'}  motion {r['motion']:5.2f}"
                       f"{' FROZEN' if kind != 'floor' and r['motion'] < 1 else ''}")
-            for kind in ("training", "curve"):
+            for kind in ("training", "curve", "compare"):
                 pairs = [t["render_s"] / f["render_s"] for f, t in zip(runs["floor"], runs[kind])]
                 print(f"{NAMES[q]:>8} {kind}/floor per pair: "
                       + ", ".join(f"{x:.2f}" for x in pairs))

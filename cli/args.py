@@ -27,8 +27,15 @@ def scene_parser(info) -> Parser:
     from scenes.pipeline import FORMATS, QUALITIES, QUALITY_HELP, Request
 
     parser = Parser(prog=f"render.sh {info.name}", description=info.summary)
-    parser.add_argument("--config", default=info.default_config,
-                        help=f"a preset name or a .toml path (default {info.default_config})")
+    if info.most_configs > 1:
+        parser.add_argument("--config", nargs="+", default=[info.default_config],
+                            metavar="CONFIG",
+                            help=f"presets or .toml paths, up to {info.most_configs}: each a "
+                                 f"run (default {info.default_config})")
+    else:
+        parser.add_argument("--config", default=info.default_config,
+                            help=f"a preset name or a .toml path "
+                                 f"(default {info.default_config})")
     parser.add_argument("-q", "--quality", choices=tuple(QUALITIES), default=Request.quality,
                         help=f"{QUALITY_HELP} (default {Request.quality})")
     parser.add_argument("--format", choices=FORMATS,
@@ -68,6 +75,9 @@ def scene_request(info, args):
     from scenes.pipeline import Request
 
     options = {option.name: getattr(args, option.name) for option in info.load().OPTIONS}
-    return Request(info.name, args.config, args.output, args.quality, args.format, args.theme,
+    source = args.config
+    if isinstance(source, list):  # one config is given as itself
+        source = source[0] if len(source) == 1 else source
+    return Request(info.name, source, args.output, args.quality, args.format, args.theme,
                    args.lang, args.web, args.transparent, args.poster, args.captions, options,
                    args.verbose)

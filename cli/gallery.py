@@ -25,6 +25,9 @@ GALLERY = Path("media") / "gallery"
 MANIFEST = "manifest.json"
 # beyond the story's defaults: the training scene on every 2-D preset
 PRESETS = ["flower", "circles", "xor", "spiral", "blobs"]
+# and two of README's comparisons: (config, --vary, file name)
+COMPARISONS = [("moons", "train.optimizer=sgd,momentum,adam", "optimizers"),
+               ("sine", "train.learning_rate=0.02,0.3,2", "learning-rates")]
 MAX_WORKERS = 32
 STOP_WAIT = 20.0  # seconds a stopped worker gets to remove its temporary files
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
@@ -39,6 +42,9 @@ def jobs(quality: str) -> list[list[str]]:
     for preset in PRESETS:
         out.append(["training", "--config", preset, "-q", quality,
                     "-o", str(GALLERY / f"training-{preset}.mp4")])
+    for preset, vary, name in COMPARISONS:
+        out.append(["compare", "--config", preset, "--vary", vary, "-q", quality,
+                    "-o", str(GALLERY / f"compare-{name}.mp4")])
     for name in ("forward", "cycle"):
         out.append([name, "--web", "-o", str(GALLERY / f"{name}-web.gif")])
     return out

@@ -219,9 +219,11 @@ def preset_names() -> list[str]:
     return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
 
 
-def name_of(source: "str | os.PathLike | dict") -> str:
+def name_of(source: "str | os.PathLike | dict | list") -> str:
     """What a config is called in file names: a preset's name, a file's stem, or
-    'custom' for a dict."""
+    'custom' for a dict; several configs' names joined by "-vs-"."""
+    if isinstance(source, (list, tuple)):
+        return "-vs-".join(name_of(one) for one in source)
     return "custom" if isinstance(source, dict) else Path(source).stem
 
 

@@ -32,6 +32,15 @@ def fmt(value: float, precision: int = 3, keep_integer: bool = False) -> str:
     return text
 
 
+def loss_text(value: float) -> str:
+    """A loss at three decimals, or in scientific notation below 0.001, where three
+    decimals would say 0.000 for a run that has in fact learned the most."""
+    if value == 0 or abs(value) >= 0.001:
+        return compact(value, 3)
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}e{MINUS if int(exponent) < 0 else ''}{abs(int(exponent))}"
+
+
 def compact(value: float, decimals: int) -> str:
     """Fixed decimals for ordinary values, scientific notation from 1000 on (a
     diverging run's numbers must still fit their place); never a negative zero

@@ -15,8 +15,9 @@ from core.errors import ConfigError
 
 @dataclass(frozen=True)
 class Option:
-    """One scene option. ``kind`` is int, float, str (with ``choices``) or bool; a bool
-    option defaults to None (decided by the scene) and gets --name and --no-name."""
+    """One scene option. ``kind`` is int, float, str (with ``choices``, or free text of
+    the form ``pattern`` says) or bool; a bool option defaults to None (decided by the
+    scene) and gets --name and --no-name."""
 
     name: str
     default: Any
@@ -25,6 +26,8 @@ class Option:
     low: float | None = None
     high: float | None = None
     choices: tuple = ()
+    pattern: str = ""  # a free-text option's form, in README's words (its value is
+    # checked by the scene, before training)
 
     @property
     def flag(self) -> str:
@@ -34,6 +37,8 @@ class Option:
         """The accepted values in README's words: '1 to 6', 'linear | log'."""
         if self.choices:
             return " | ".join(self.choices)
+        if self.pattern:
+            return self.pattern
         if self.kind is bool:
             return "on | off"
         return f"{self.low:g} to {self.high:g}"
@@ -41,7 +46,7 @@ class Option:
     def default_text(self) -> str:
         """The default in README's words; 'auto' where the scene decides."""
         if self.default is None:
-            return "auto"
+            return "none" if self.pattern else "auto"
         return f"{self.default:g}" if isinstance(self.default, float) else str(self.default)
 
     def check(self, value: Any, given: str | None = None) -> Any:
@@ -57,6 +62,11 @@ class Option:
             if value in self.choices:
                 return value
             raise ConfigError(f"{self.flag} {value!r} is not one of: {', '.join(self.choices)}")
+        if self.pattern:
+            if isinstance(value, str) and value.strip():
+                return value
+            raise ConfigError(f"{self.flag} takes text of the form {self.pattern}, "
+                              f"got {value!r}")
         is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
         whole = is_number and (self.kind is float or float(value).is_integer())
         if not whole or not math.isfinite(value) or not self.low <= value <= self.high:
@@ -67,6 +77,8 @@ class Option:
 
     def parse(self, text: str) -> Any:
         """argparse's type function: the text as a checked value."""
+        if self.pattern:
+            return text
         try:
             number = (int if self.kind is int else float)(text)
         except ValueError:
@@ -93,7 +105,7 @@ class Option:
         else:
             parser.add_argument(self.flag, dest=dest, type=self.parse,
                                 default=absent if given_only else self.default,
-                                metavar=f"{self.low:g}..{self.high:g}",
+                                metavar=self.pattern or f"{self.low:g}..{self.high:g}",
                                 help=f"{self.help} (default {self.default_text()})")
 
     def as_argv(self, value: Any) -> list[str]:

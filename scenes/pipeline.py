@@ -93,22 +93,23 @@ class Job:
 
     info: SceneInfo
     request: Request
-    config: dict
+    config: dict  # the (first) run's resolved config
     options: dict
+    runs: list[tuple[str, dict]] = field(default_factory=list)  # every run to train, named
 
 
 def plan(request: Request) -> Job:
     """Everything that can be checked before training: output, look, options, config."""
     request.destination()
     settings.check_look(request.theme, request.lang)
-    resolved, options = settings.check(request.info.load(), request.source, request.options)
-    return Job(request.info, request, resolved, options)
+    runs, options = settings.check(request.info.load(), request.source, request.options)
+    return Job(request.info, request, runs[0][1], options, runs)
 
 
 def train(job: Job) -> Settings:
     """Train the job's config; the scene then checks the run (before rendering)."""
     request = job.request
-    return settings.train_checked(job.info.load(), job.config, config.name_of(request.source),
+    return settings.train_checked(job.info.load(), job.runs, config.name_of(request.source),
                                   request.theme, request.lang, job.options)
 
 

@@ -179,8 +179,8 @@ def disc_layer(points: np.ndarray, colours: np.ndarray, size: int | tuple[int, i
             band = disc(outer - 1.5) - disc(hole + 1.2)
             rgb_px = outline * rims[..., None] + colour * band[..., None]
             alpha = disc(outer) - disc(hole)
-        else:
-            inside = disc(radius - 1.5)
+        else:  # a thinner rim on a small dot, which would otherwise be mostly rim
+            inside = disc(radius - min(1.5, max(0.8, radius * 0.3)))
             rgb_px = outline * (disc(radius) - inside)[..., None] + colour * inside[..., None]
             alpha = disc(radius)
         ys_ok = (ys >= 0) & (ys < height)

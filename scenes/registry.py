@@ -11,6 +11,7 @@ class SceneInfo:
     cls: str
     summary: str
     default_config: str
+    most_configs: int = 1  # how many configs --config takes (a comparison: several)
 
     def load(self):
         return getattr(import_module(self.module), self.cls)
@@ -28,6 +29,9 @@ SCENES: dict[str, SceneInfo] = {
                   "forward, error, backward, update, repeated: a looping GIF", "post"),
         SceneInfo("training", "scenes.training", "TrainingScene",
                   "network, decision boundary and loss curve learning together", "moons"),
+        SceneInfo("compare", "scenes.compare", "CompareScene",
+                  "two to four runs side by side on one clock: --vary a key, or several "
+                  "configs", "moons", most_configs=4),
     ]
 }
 

@@ -69,11 +69,12 @@ def load_labels(lang: str) -> dict:
 
 @dataclass
 class Settings:
-    trace: Trace
+    trace: Trace  # the run (a comparison's first)
     config_name: str = ""  # the config's name in file names and captions
     theme_name: str | os.PathLike = DEFAULT_THEME
     lang: str = DEFAULT_LANG
     options: dict = field(default_factory=dict)
+    runs: list[tuple[str, Trace]] = field(default_factory=list)  # every run, named
 
     @property
     def theme(self) -> dict:
@@ -84,14 +85,20 @@ class Settings:
         return load_labels(self.lang)
 
 
-def check(scene_class, source, options: dict) -> tuple[dict, dict]:
-    """The resolved config (from a preset name, a .toml path or a dict) and options,
-    once the scene has accepted both: everything that can be checked before training."""
+def check(scene_class, source, options: dict) -> tuple[list[tuple[str, dict]], dict]:
+    """The runs to train, each (name, resolved config), and the options, once the scene
+    has accepted them: everything that can be checked before training. ``source`` is
+    a preset name, a .toml path or a dict, or (for a comparison) a list of them."""
     options = resolve(scene_class.OPTIONS, options)
-    resolved = scene_class.adapt_config(config.load(source), options)
-    scene_class.check_config(resolved, options)
-    trainer.check(resolved)
-    return resolved, options
+    sources = list(source) if isinstance(source, (list, tuple)) else [source]
+    loaded = [(config.name_of(one), config.load(one)) for one in sources]
+    runs = []
+    for name, resolved in scene_class.runs(loaded, options):
+        resolved = scene_class.adapt_config(resolved, options)
+        scene_class.check_config(resolved, options)
+        trainer.check(resolved)
+        runs.append((name, resolved))
+    return runs, options
 
 
 def check_look(theme, lang: str) -> None:
@@ -105,12 +112,16 @@ def prepare(scene_class, source, theme: str | os.PathLike = DEFAULT_THEME,
             lang: str = DEFAULT_LANG, **options) -> Settings:
     """Check, train the config (a preset name, a .toml path or a dict), check the trace."""
     check_look(theme, lang)
-    resolved, options = check(scene_class, source, options)
-    return train_checked(scene_class, resolved, config.name_of(source), theme, lang, options)
+    runs, options = check(scene_class, source, options)
+    return train_checked(scene_class, runs, config.name_of(source), theme, lang, options)
 
 
-def train_checked(scene_class, resolved: dict, config_name: str, theme, lang: str,
-                  options: dict) -> Settings:
-    trace = trainer.train(resolved)
-    scene_class.check_trace(trace, options)
-    return Settings(trace, config_name, theme, lang, options)
+def train_checked(scene_class, runs: list[tuple[str, dict]], config_name: str, theme,
+                  lang: str, options: dict) -> Settings:
+    """Train every run; the scene checks each trace before anything is drawn."""
+    traces = []
+    for name, resolved in runs:
+        trace = trainer.train(resolved)
+        scene_class.check_trace(trace, options)
+        traces.append((name, trace))
+    return Settings(traces[0][1], config_name, theme, lang, options, traces)

@@ -11,6 +11,7 @@ from manim.constants import RendererType
 from manim_slides import Slide
 from manim_slides.slide.base import BaseSlide
 
+from core.errors import ConfigError
 from scenes.encoder import fast_renderer
 from scenes.registry import SCENES, SceneInfo
 from scenes.settings import DEFAULT_LANG, DEFAULT_THEME, Settings, prepare
@@ -50,6 +51,14 @@ class StepScene(Slide):
 
     def settings_or_default(self) -> Settings:
         return self.settings or self.prepared(None, DEFAULT_THEME, DEFAULT_LANG, {})
+
+    @classmethod
+    def runs(cls, loaded: list[tuple[str, dict]], options: dict) -> list[tuple[str, dict]]:
+        """The runs this scene trains, each (name, config), from the configs given: one."""
+        if len(loaded) > 1:
+            raise ConfigError(f"{cls.registered().name} shows one config; give one to "
+                              f"--config (compare sets several side by side)")
+        return loaded
 
     @classmethod
     def adapt_config(cls, config: dict, options: dict) -> dict:

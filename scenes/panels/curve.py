@@ -20,7 +20,8 @@ from scenes.raster import rgb
 class CurvePanel(Panel):
     """One input x against the output: what a 1-D network computes, state by state."""
 
-    def __init__(self, trace, box, look: Look):
+    def __init__(self, trace, box, look: Look, keyed: bool = True):
+        """``keyed`` False: the picture alone, without axes or key (see PlanePanel)."""
         super().__init__(trace, box, look)
         theme = look.theme
         x0, y0, x1, y1 = box
@@ -42,7 +43,8 @@ class CurvePanel(Panel):
         self.image.stretch_to_fit_width(x1 - x0).stretch_to_fit_height(y1 - y0)
         self.image.move_to([(x0 + x1) / 2, (y0 + y1) / 2, 0])
         self.moving.append(self.image)
-        self.still += [self.axes(), self.key()]
+        if keyed:
+            self.still += [self.axes(), self.key()]
 
     def value_range(self) -> tuple[float, float]:
         if self.classes:

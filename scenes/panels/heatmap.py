@@ -22,7 +22,9 @@ class Heatmap:
     def levels(self, values: np.ndarray) -> np.ndarray:
         """uint8 levels: 0 at low, 255 at high."""
         span = max(self.high - self.low, 1e-12)
-        scaled = (np.asarray(values, np.float32) - self.low) * (255 / span) + 0.5
+        # clipped first: a diverged run's values would overflow float32
+        clipped = np.clip(values, self.low, self.high).astype(np.float32)
+        scaled = (clipped - self.low) * (255 / span) + 0.5
         return np.clip(scaled, 0, 255).astype(np.uint8)
 
     def rgb(self, values: np.ndarray) -> np.ndarray:

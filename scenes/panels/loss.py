@@ -22,20 +22,29 @@ OVERFIT = 1.08  # the validation loss ends this much above its minimum: a note s
 
 
 class LossPanel(Panel):
+    """``runs``: [(name, trace, colour)] draws each run's training loss on the same
+    axes instead, without a legend (a comparison names its runs itself)."""
 
-    def __init__(self, trace, box, look: Look, log: bool = False):
+    def __init__(self, trace, box, look: Look, log: bool = False, runs=None):
         super().__init__(trace, box, look)
         theme, labels = look.theme, look.labels
         x0, y0, x1, y1 = box
-        self.last = trace.n_states - 1
+        if runs is None:
+            series = [(labels["train_loss"], trace.loss, theme["loss"])]
+            if trace.val_loss is not None:
+                series.append((labels["val_loss"], trace.val_loss, theme["val_loss"]))
+            traces = [trace]
+        else:
+            series = [(name, run.loss, colour) for name, run, colour in runs]
+            traces = [run for _, run, _ in runs]
+        self.last = max(run.n_states for run in traces) - 1
         self.log = log
-        names = [("loss", theme["loss"])]
-        if trace.val_loss is not None:
-            names.append(("val_loss", theme["val_loss"]))
-        values = np.concatenate([getattr(trace, name) for name, _ in names])
-        top = min(float(values.max()) * 1.1, 5 * max(float(trace.loss[0]), 1e-9))
+        values = np.concatenate([values for _, values, _ in series])
+        start = max(float(run.loss[0]) for run in traces)
+        top = min(float(values.max()) * 1.1, 5 * max(start, 1e-9))
         low = float(values.min())
-        self.log_loss = trace.diverged_at is None and low > 0 and top / low > LOG_LOSS_RANGE
+        diverged = any(run.diverged_at is not None for run in traces)
+        self.log_loss = not diverged and low > 0 and top / low > LOG_LOSS_RANGE
         if self.log_loss:
             bottom = 10 ** np.floor(np.log10(low))
             span = np.log10(top / bottom)
@@ -52,22 +61,22 @@ class LossPanel(Panel):
         x_axis = Line([x0, y0, 0], [x1, y0, 0], color=muted, stroke_width=2)
         y_axis = Line([x0, y0, 0], [x0, y1, 0], color=muted, stroke_width=2)
         self.curves = []
-        for name, colour in names:
-            ys = np.minimum(getattr(trace, name), top)
-            points = np.column_stack([self.at_x(np.arange(self.last + 1)), self.at_y(ys),
+        for _, values, colour in series:
+            ys = np.minimum(values, top)
+            points = np.column_stack([self.at_x(np.arange(len(ys))), self.at_y(ys),
                                       np.zeros(len(ys))])
             self.curves.append((points, Polyline(stroke_color=colour, stroke_width=3)))
-        entries = [look.words(labels["train_loss" if name == "loss" else "val_loss"], 20, colour)
-                   for name, colour in names]
-        legend = VGroup(*entries).arrange(RIGHT, buff=0.4)
-        legend.next_to([x1, y1, 0], UP, buff=0.04).align_to([x1, 0, 0], RIGHT)
-        self.legend = legend
         if self.log_loss:  # over the axis it is about
             self.still.append(look.words(f"({labels['log_axis']})", 18).next_to(
                 [x0, y1, 0], UP, buff=0.06).align_to([x0 - 0.3, 0, 0], LEFT))
-        self.still += [x_axis, y_axis, self.x_ticks(), self.y_ticks(y_values), legend]
+        self.still += [x_axis, y_axis, self.x_ticks(), self.y_ticks(y_values)]
+        if runs is None:
+            legend = VGroup(*[look.words(name, 20, colour) for name, _, colour in series])
+            legend.arrange(RIGHT, buff=0.4)
+            legend.next_to([x1, y1, 0], UP, buff=0.04).align_to([x1, 0, 0], RIGHT)
+            self.still.append(legend)
         self.moving += [curve for _, curve in self.curves]
-        self.overfit_from, self.note = self.overfitting(trace)
+        self.overfit_from, self.note = self.overfitting(trace) if runs is None else (None, None)
 
     def y_ticks(self, values: list[float]) -> VGroup:
         """Loss values left of the axis (a log axis says so in the legend)."""
@@ -127,11 +136,12 @@ class LossPanel(Panel):
         return start, note
 
     def draw(self, s: float) -> None:
-        upto = min(int(np.floor(s)), self.last)
-        frac = s - upto
-        for points, curve in self.curves:
+        for points, curve in self.curves:  # a diverged run's curve stops where it did
+            last = len(points) - 1
+            upto = min(int(np.floor(s)), last)
+            frac = s - upto
             pts = points[: upto + 1]
-            if frac > 0 and upto < self.last:
+            if frac > 0 and upto < last:
                 pts = np.vstack([pts, points[upto] + (points[upto + 1] - points[upto]) * frac])
             curve.set_corners(pts)
         if self.note is not None and (s >= self.overfit_from) != self.note_shown:

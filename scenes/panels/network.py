@@ -78,7 +78,8 @@ class NetworkPanel(Panel):
     the gradient the next update uses); both scaled over the whole run."""
 
     def __init__(self, trace, box, look: Look, edges: str = "weight",
-                 maps: bool | None = None, labels: bool | None = None):
+                 maps: bool | None = None, labels: bool | None = None, keyed: bool = True):
+        """``keyed`` False: no key under it (a comparison's small panels share one)."""
         super().__init__(trace, box, look)
         theme = look.theme
         self.edges = edges
@@ -122,7 +123,8 @@ class NetworkPanel(Panel):
         self.probe = int(trace.probes[0])
         self.name_nodes()
         self.labels = self.build_labels(labels)
-        self.still.append(self.key())
+        if keyed:
+            self.still.append(self.key())
 
     def edge_values(self) -> list[np.ndarray]:
         """Per weight layer, (S, fan_in [+ 1 bias row], fan_out) values the edges show."""

@@ -70,7 +70,9 @@ def axis_names(look: Look, image, below: VGroup, across: str, up: str) -> list:
 class PlanePanel(Panel):
     """The input plane at state s: output colours, the data, the probe's sight."""
 
-    def __init__(self, trace, box, look: Look):
+    def __init__(self, trace, box, look: Look, keyed: bool = True):
+        """``keyed`` False: the picture alone, without axes, key or colour bar (a
+        comparison's small panels share one key)."""
         super().__init__(trace, box, look)
         theme = look.theme
         x0, y0, x1, y1 = box
@@ -104,8 +106,9 @@ class PlanePanel(Panel):
         self.image.height = side
         self.image.move_to(centre)
         self.moving.append(self.image)
-        self.still += [self.axes(), self.key()]
-        if trace.grids.ndim == 3:  # one value per point: a regression's, or p(class 1)
+        if keyed:
+            self.still += [self.axes(), self.key()]
+        if keyed and trace.grids.ndim == 3:  # one value per point: regression, p(class 1)
             self.still.append(self.colour_bar())
 
     # --- what is drawn once ------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""Runs to compare: one config with one key varied (``train.optimizer=sgd,adam``), or
+several configs. Everything here is checked before any training.
+
+Runs made by varying a key share everything else, the seeds included: the same data
+and, unless the varied key is the initialisation's, the same initial weights.
+"""
+
+import numpy as np
+
+from core import config
+from core.activations import HIDDEN
+from core.errors import ConfigError
+from core.network import forward
+
+MIN_RUNS, MAX_RUNS = 2, 4
+FLAT = 0.05  # f'(z) below this share of f's largest slope: the unit passes ~no gradient
+# keys that act only when another key has one of some values: varied otherwise, every
+# run would be the same run (core/init.py, core/optimizers.py, core/datasets.py)
+ONLY_WITH = {
+    ("network", "init_scale"): ("network", "init", ("normal", "uniform", "constant")),
+    ("train", "momentum"): ("train", "optimizer", ("momentum",)),
+    ("train", "nesterov"): ("train", "optimizer", ("momentum",)),
+    ("train", "beta1"): ("train", "optimizer", ("adam",)),
+    ("train", "beta2"): ("train", "optimizer", ("adam",)),
+    ("train", "epsilon"): ("train", "optimizer", ("adam",)),
+    ("data", "classes"): ("data", "dataset", ("blobs",)),
+}
+
+
+def parse_vary(spec: str) -> tuple[str, str, list[str]]:
+    """'section.key=v1,v2' as (section, key, ['v1', 'v2']), the key checked against the
+    schema; the values are checked by ``vary``."""
+    name, sep, values = spec.partition("=")
+    section, dot, key = name.strip().partition(".")
+    if not sep or not dot:
+        raise ConfigError(f"--vary {spec!r}: write SECTION.KEY=V1,V2, e.g. "
+                          f"train.optimizer=sgd,momentum,adam")
+    if section not in config.SCHEMA:
+        raise ConfigError(f"--vary {spec!r}: no section [{section}]; sections: "
+                          f"{', '.join(config.SCHEMA)}")
+    if key not in config.SCHEMA[section]:
+        raise ConfigError(f"--vary {spec!r}: no key {section}.{key}; keys: "
+                          f"{', '.join(config.SCHEMA[section])}")
+    if config.SCHEMA[section][key].kind is list:
+        raise ConfigError(f"--vary {section}.{key}: a list cannot be varied here; write one "
+                          f"config per value and give them all to --config")
+    items = [v.strip() for v in values.split(",")]
+    if not all(items):
+        raise ConfigError(f"--vary {spec!r}: an empty value; separate values with commas")
+    count_runs(len(items), f"--vary {section}.{key}")
+    if len(set(items)) < len(items):
+        raise ConfigError(f"--vary {spec!r}: a value is repeated; give each once")
+    return section, key, items
+
+
+def count_runs(n: int, what: str) -> None:
+    if not MIN_RUNS <= n <= MAX_RUNS:
+        raise ConfigError(f"{what}: {n} run{'s' * (n != 1)}; a comparison takes "
+                          f"{MIN_RUNS} to {MAX_RUNS}")
+
+
+def typed(section: str, key: str, text: str):
+    """A value as typed on the command line, in its key's type (checked as the config
+    checks it)."""
+    kind = config.SCHEMA[section][key].kind
+    where = f"--vary {section}.{key}"
+    if kind is bool:
+        if text.lower() not in ("true", "false"):
+            raise ConfigError(f"{where}: {text!r} is not true or false")
+        return text.lower() == "true"
+    if kind in (int, float):
+        try:
+            number = float(text)
+        except ValueError:
+            raise ConfigError(f"{where}: {text!r} is not a number") from None
+        if kind is int and not number.is_integer():
+            raise ConfigError(f"{where}: {text!r} is not a whole number")
+        return int(number) if kind is int else number
+    return text
+
+
+def vary(base: dict, spec: str) -> list[tuple[str, dict]]:
+    """One run per value: (its heading, the base config with that value), each resolved
+    and checked (a bad value is refused by name, with its range)."""
+    section, key, items = parse_vary(spec)
+    if (section, key) in ONLY_WITH:
+        other, name, values = ONLY_WITH[section, key]
+        if base[other][name] not in values:
+            raise ConfigError(f"--vary {section}.{key}: it acts only when {other}.{name} is "
+                              f"{' or '.join(values)}, and this config's is "
+                              f"{base[other][name]}; every run would be the same")
+    runs = []
+    for text in items:
+        value = typed(section, key, text)
+        raw = {s: dict(keys) for s, keys in base.items()}
+        raw[section][key] = value
+        try:
+            resolved = config.resolve(raw)
+        except ConfigError as err:
+            raise ConfigError(f"--vary {section}.{key}={text}: {err}") from None
+        runs.append((heading(key, value), resolved))
+    return runs
+
+
+SYMBOLS = {"learning_rate": "η"}  # keys that have a name in the formulas
+
+
+def heading(key: str, value) -> str:
+    """What sets a run apart, as its column's heading: a name alone ("adam", "zeros"),
+    a number or a switch with its key ("η = 0.3", "init_scale = 2", "shuffle on")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return f"{key} {'on' if value else 'off'}"
+    return f"{SYMBOLS.get(key, key)} = {value:g}"
+
+
+def named(names: list[str]) -> list[str]:
+    """Configs' names as headings, numbered where two are the same."""
+    return [f"{name} ({i + 1})" if names.count(name) > 1 else name
+            for i, name in enumerate(names)]
+
+
+def check_comparable(runs: list[tuple[str, dict]]) -> None:
+    """Runs drawn side by side take the same inputs and produce the same kind of output."""
+    count_runs(len(runs), "--config")
+    first_name, first = runs[0]
+    for name, other in runs[1:]:
+        for what, get in (("inputs", lambda c: c["network"]["layers"][0]),
+                          ("outputs", lambda c: c["network"]["layers"][-1]),
+                          ("loss", lambda c: c["network"]["loss"])):
+            if get(other) != get(first):
+                raise ConfigError(f"runs {first_name!r} and {name!r} differ in their {what} "
+                                  f"({get(first)} and {get(other)}); compare runs of one "
+                                  f"problem")
+
+
+def flat_share(trace) -> np.ndarray:
+    """(S,) per state, the share of (hidden unit, training sample) pairs where the
+    activation's slope f'(z) is below FLAT of its largest: a saturated sigmoid or
+    tanh, a ReLU that is off. Backpropagation multiplies by f'(z), so through such a
+    unit almost no gradient passes; a large initialisation drives most units there."""
+    activation = HIDDEN[trace.config.network.activation]
+    zs = np.linspace(-20, 20, 4001)
+    peak = float(np.max(activation.backward(zs, activation.forward(zs), np.ones_like(zs))))
+    hidden = len(trace.layers) - 2
+    out = np.zeros(trace.n_states)
+    if hidden < 1:
+        return out
+    with np.errstate(all="ignore"):  # a diverging run's last states overflow
+        for t in range(trace.n_states):
+            result = forward(trace.network(t), trace.X)
+            slopes = [activation.backward(z, a, np.ones_like(z))
+                      for z, a in zip(result.Z[:hidden], result.A[:hidden])]
+            flat = np.concatenate([(np.nan_to_num(s, nan=0.0) < FLAT * peak).ravel()
+                                   for s in slopes])
+            out[t] = flat.mean()
+    return out

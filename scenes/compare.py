@@ -1,0 +1,313 @@
+"""Two to four runs side by side on one clock: one config with a key varied (the
+optimizer, the learning rate, the initialisation, the activation) or several configs.
+
+Each run has a column, headed by what sets it apart: its output over the input (the
+training scene's plane or curve panel, small and without a key) and its network.
+Under them, one loss axis with a curve per run, and a table that is both the curves'
+legend and, at the end, the runs' final loss and accuracy. A run that diverges stops
+where it did, with a note, while the others go on; hidden units that are all equal
+(a zero or constant initialisation) are named while they stay so.
+"""
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Line, ManimColor, RoundedRectangle, VGroup
+
+from core import compare
+from core.errors import ConfigError
+from core.schedule import SCHEDULES, iteration_at
+from scenes import layout
+from scenes.camera import CachedPath
+from scenes.glyphs import MonoNumber
+from scenes.numerals import loss_text, minus_signs
+from scenes.options import Option, resolve
+from scenes.panels import CurvePanel, Look, LossPanel, NetworkPanel, PanelScene, PlanePanel
+from scenes.panels.base import Panel
+from scenes.panels.plane import class_palette
+from scenes.training import PHASES, TrainingScene
+
+LOSS_BOX = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left
+TABLE_AT = (1.15, -1.75)  # the table's top left: run, loss, accuracy, f' ≈ 0
+ROW = 0.34  # the table's row pitch
+COLUMNS = (-6.9, 6.9)  # the columns share this width
+TOP = 2.45  # the columns' panels start here, their headings above
+
+
+def run_colours(theme: dict) -> list[str]:
+    """Four colours for runs, none of the two that mean a sign or a class and each of
+    a different lightness: the loss colour, then three of the further class colours."""
+    return [theme["loss"], theme["classes"][2], theme["classes"][4], theme["classes"][3]]
+
+
+def equal_units(trace) -> np.ndarray:
+    """Per state, whether every hidden layer's units are copies of each other: the same
+    incoming weights and bias and the same outgoing weights (a zero or constant
+    initialisation keeps them so: they get the same gradients)."""
+    equal = np.ones(trace.n_states, bool)
+    layers = trace.layers
+    if len(layers) < 3 or max(layers[1:-1]) < 2:
+        return np.zeros(trace.n_states, bool)
+    for i in range(len(layers) - 2):
+        w_in = trace.weight_history(i)            # (S, fan_in, units)
+        b_in = trace.bias_history(i)[:, None, :]  # (S, 1, units)
+        w_out = np.swapaxes(trace.weight_history(i + 1), 1, 2)  # (S, fan_out, units)
+        for part in (w_in, b_in, w_out):
+            spread = np.abs(part - part[..., :1]).max(axis=(1, 2))
+            equal &= spread <= 1e-9 * (1 + np.abs(part).max(axis=(1, 2)))
+    return equal
+
+
+class RunColumn(Panel):
+    """One run's heading, output panel, network and notes, drawn at the shared clock's
+    state, held at the run's last state once it has none further (a diverged run)."""
+
+    def __init__(self, name: str, trace, centre: float, width: float, look: Look,
+                 colour: str):
+        super().__init__(trace, (centre - width / 2, -1.5, centre + width / 2, TOP), look)
+        labels = look.labels
+        heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
+        if heading.width > width - 0.1:
+            heading.scale_to_fit_width(width - 0.1)
+        side = min(2.5, width - 0.5)
+        if trace.X.shape[1] == 1:
+            box = (centre - (width - 0.4) / 2, TOP - 2.2, centre + (width - 0.4) / 2, TOP)
+            self.output = CurvePanel(trace, box, look, keyed=False)
+            bottom = TOP - 2.2
+        else:
+            box = (centre - side / 2, TOP - side, centre + side / 2, TOP)
+            self.output = PlanePanel(trace, box, look, keyed=False)
+            bottom = TOP - side
+        net_width = min(width - 0.2, 4.2)
+        net_box = (centre - net_width / 2, -1.45, centre + net_width / 2, bottom - 0.15)
+        self.network = NetworkPanel(trace, net_box, look, maps=False, labels=False,
+                                    keyed=False)
+        self.last = trace.n_states - 1
+        self.notes = []  # (from which state it shows, until which, (box, words))
+        if trace.diverged_at is not None:
+            text = labels["diverged_short"].format(k=trace.diverged_at)
+            self.notes.append(self.note(text, "gradient", centre, bottom, self.last, np.inf))
+        equal = equal_units(trace)
+        if equal[0]:
+            until = int(np.argmin(equal)) if not equal.all() else np.inf
+            self.notes.append(self.note(labels["units_equal"], "text", centre, bottom, 0,
+                                        until))
+        self.equal = equal
+        self.still += [heading, *self.output.still, *self.network.still]
+        self.moving += [*self.output.moving, *self.network.moving,
+                        *[note for *_, note in self.notes]]
+
+    def note(self, text: str, colour: str, centre: float, bottom: float, start: float,
+             until: float):
+        """Words on a box of the background's colour astride the panel's lower edge:
+        read over any picture, hiding little of it."""
+        theme = self.look.theme
+        words = CachedPath.of(self.look.words(text, 20, colour))
+        box = RoundedRectangle(corner_radius=0.08, width=words.width + 0.3,
+                               height=words.height + 0.2, stroke_color=theme["muted"],
+                               stroke_width=1.5, fill_color=theme["background"])
+        shown = VGroup(box, words).move_to([centre, bottom, 0])
+        return start, until, shown
+
+    def draw(self, s: float) -> None:
+        s = min(s, self.last)
+        self.output.draw(s)
+        self.network.draw(s)
+        for start, until, (box, words) in self.notes:
+            shown = start <= s < until
+            box.set_fill(opacity=0.92 if shown else 0.0).set_stroke(opacity=float(shown))
+            words.set_opacity(float(shown))
+
+
+class CompareScene(PanelScene):
+    """Runs side by side: what a choice changes, on one clock."""
+
+    OPTIONS = (
+        Option("vary", None, "one config key and its values, a run each (e.g. "
+               "train.optimizer=sgd,momentum,adam); without it, each --config is a run",
+               str, pattern="SECTION.KEY=V1,V2[,V3,V4]"),
+        Option("duration", 12.0, "seconds of training animation", float, 1, 300),
+        Option("hold", 3.0, "seconds the last frame is held: long enough to read it", float,
+               0, 60),
+        Option("schedule", None, "iterations against time, as in training; auto: the "
+               "first run's trace.schedule", str, choices=SCHEDULES),
+    )
+
+    @classmethod
+    def runs(cls, loaded: list[tuple[str, dict]], options: dict) -> list[tuple[str, dict]]:
+        if options["vary"] is not None:
+            if len(loaded) > 1:
+                raise ConfigError("--vary varies one config; give --config one config with it")
+            runs = compare.vary(loaded[0][1], options["vary"])
+        else:
+            if len(loaded) == 1:
+                raise ConfigError("compare needs two to four runs: give --vary "
+                                  "SECTION.KEY=V1,V2 or several configs to --config")
+            runs = list(zip(compare.named([name for name, _ in loaded]),
+                            [resolved for _, resolved in loaded]))
+        compare.check_comparable(runs)
+        return runs
+
+    @classmethod
+    def adapt_config(cls, config: dict, options: dict) -> dict:
+        return TrainingScene.adapt_config(config, options)
+
+    @classmethod
+    def check_config(cls, config: dict, options: dict) -> None:
+        TrainingScene.check_config(config, options)
+
+    def construct(self) -> None:
+        settings = self.settings_or_default()
+        self.look = Look(settings.theme, settings.labels, layout.font(settings.lang))
+        opts = resolve(self.OPTIONS, settings.options)
+        self.runs = settings.runs
+        theme = self.look.theme
+        self.camera.background_color = ManimColor(theme["background"])
+        first = self.runs[0][1]
+        self.schedule = opts["schedule"] or first.config.trace.schedule
+        self.last = max(trace.n_states for _, trace in self.runs) - 1
+        colours = run_colours(theme)[:len(self.runs)]
+        x0, x1 = COLUMNS
+        width = (x1 - x0) / len(self.runs)
+        self.columns = [RunColumn(name, trace, x0 + width * (k + 0.5), width, self.look,
+                                  colour)
+                        for k, ((name, trace), colour) in enumerate(zip(self.runs, colours))]
+        loss = LossPanel(first, LOSS_BOX, self.look, self.schedule == "log",
+                         runs=[(name, trace, colour) for (name, trace), colour
+                               in zip(self.runs, colours)])
+        title, counter = self.title(opts["vary"])
+        table, self.readouts = self.table(colours)
+        self.mount([*self.columns, loss],
+                   lambda u: float(iteration_at(u, self.last, self.schedule)),
+                   [title, self.key(), table], [counter, *[n for row in self.readouts
+                                                            for n in row]])
+        self.captions: list[list] = []
+        self.cue(self.phase_text(0))
+        self.wait(0.5)
+        for k in range(PHASES):
+            if k:
+                self.cue(self.phase_text(k))
+            self.advance((k + 1) / PHASES, opts["duration"] / PHASES)
+        self.stop_clock()
+        self.draw_panels(1.0)
+        self.cue(self.summary())
+        self.wait(max(opts["hold"], 1 / 30))
+        self.captions[-1][1] = self.renderer.time
+
+    # --- what is drawn once ------------------------------------------------------------
+
+    def title(self, vary: str | None):
+        labels, theme = self.look.labels, self.look.theme
+        what = vary.partition("=")[0].strip() if vary else labels["compare_configs"]
+        title = self.look.words(labels["compare_title"].format(what=what), 28, "text")
+        title.to_corner(UP + LEFT, buff=0.3)
+        name = self.look.words(labels["iteration"], 24)
+        # placed at its widest, so that it grows to the right edge, not past it
+        self.counter = MonoNumber("0" * len(str(self.last)), 26, theme["text"])
+        VGroup(name, self.counter).arrange(RIGHT, buff=0.15).to_corner(UP + RIGHT, buff=0.3)
+        self.counter.align_to(name, DOWN)
+        return VGroup(title, name), self.counter
+
+    def key(self) -> VGroup:
+        """One key for every column: the data's colours, validation, the edges."""
+        look, labels, trace = self.look, self.look.labels, self.runs[0][1]
+        entries = []
+        classes = trace.meta["classes"]
+        if classes:
+            palette = class_palette(trace, look.theme)
+            for k in range(max(classes, 2)):
+                colour = "#" + "".join(f"{int(c * 255 + 0.5):02x}" for c in palette[k])
+                entries.append((look.swatch(colour), labels["class_k"].format(k=k)))
+        if trace.X.shape[1] == 1:  # the curve panel's marks
+            if not classes:
+                entries.append((look.swatch("forward"), labels["targets"]))
+            entries.append((look.swatch("text", "line"), labels[
+                "p_class1" if classes else "network_output"]))
+        elif not classes:  # the plane's dots, on the value map's scale
+            entries.append((look.swatch("positive"), labels["dot_is_target"].rstrip(":")))
+        entries += [(None, labels["edges_key"]), (look.swatch("negative", "line"), "w < 0"),
+                    (look.swatch("positive", "line"), "w > 0")]
+        row = look.key(entries, 20, 0.3, 12.0)
+        return row.move_to([0, 3.2, 0])
+
+    def table(self, colours: list[str]):
+        """Run, loss, accuracy and the share of flat units (f' ≈ 0), a row per run in
+        its curve's colour: the loss curves' legend, the runs' final figures at the
+        end; a note under it says what f' ≈ 0 is."""
+        look, labels = self.look, self.look.labels
+        x, top = TABLE_AT
+        accuracy = self.runs[0][1].accuracy is not None
+        self.flat = [compare.flat_share(trace) for _, trace in self.runs]
+        header = [look.words(labels["run"], 18), look.words(labels["loss"], 18)]
+        columns = [x, x + 2.3, x + 3.4]
+        if accuracy:
+            header.append(look.words(labels["accuracy"], 18))
+            columns.append(columns[-1] + 1.35)
+        header.append(look.words(labels["flat_header"], 18))
+        still, readouts = [], []
+        for word, at in zip(header, columns):  # on one baseline: their first letters'
+            word.move_to([at, top, 0], aligned_edge=LEFT)
+            word.shift(UP * (header[0][0].get_bottom()[1] - word[0].get_bottom()[1]))
+            still.append(word)
+        for k, ((name, _), colour) in enumerate(zip(self.runs, colours)):
+            y = top - ROW * (k + 1)
+            swatch = Line([x, y, 0], [x + 0.35, y, 0], color=colour, stroke_width=5)
+            words = look.words(name, 20, colour)
+            if words.width > 1.7:
+                words.scale_to_fit_width(1.7)
+            words.move_to([x + 0.45, y, 0], aligned_edge=LEFT)
+            numbers = [MonoNumber("0.000", 22, colour).move_to([columns[1], y, 0],
+                                                               aligned_edge=LEFT)]
+            for at in columns[2:]:  # accuracy, if any, and f' ≈ 0
+                numbers.append(MonoNumber("100%", 22, colour).move_to([at, y, 0],
+                                                                       aligned_edge=LEFT))
+            still += [swatch, words]
+            readouts.append(numbers)
+        note = VGroup(*[look.words(line.format(p=f"{compare.FLAT * 100:g}"), 16)
+                        for line in labels["flat_note"]]).arrange(DOWN, aligned_edge=LEFT,
+                                                                  buff=0.06)
+        note.next_to([x, top - ROW * (len(self.runs) + 0.4), 0], DOWN, buff=0.05,
+                     aligned_edge=LEFT)
+        return VGroup(*still, note), readouts
+
+    # --- every frame --------------------------------------------------------------------
+
+    def on_state(self, s: float) -> None:
+        self.counter.set_text(str(int(round(s))))
+        for (_, trace), numbers, flat in zip(self.runs, self.readouts, self.flat):
+            k = min(int(round(s)), trace.n_states - 1)
+            numbers[0].set_text(loss_text(trace.loss[k]))
+            if trace.accuracy is not None:
+                numbers[1].set_text(f"{trace.accuracy[k] * 100:.0f}%")
+            numbers[-1].set_text(f"{flat[k] * 100:.0f}%")
+
+    # --- captions and steps ------------------------------------------------------------
+
+    def phase_text(self, k: int) -> str:
+        first = round(float(iteration_at(k / PHASES, self.last, self.schedule)))
+        last = round(float(iteration_at((k + 1) / PHASES, self.last, self.schedule)))
+        labels = self.look.labels
+        parts = []
+        for name, trace in self.runs:
+            a, b = (min(i, trace.n_states - 1) for i in (first, last))
+            parts.append(f"{name} {loss_text(trace.loss[a])} → {loss_text(trace.loss[b])}")
+        return f"{labels['iteration']} {first}–{last}, {labels['loss']}: " + "; ".join(parts)
+
+    def summary(self) -> str:
+        """Each run's final figures, as its own trace has them."""
+        labels, parts = self.look.labels, []
+        for name, trace in self.runs:
+            t = trace.n_states - 1
+            text = f"{name}: {labels['loss']} {loss_text(trace.loss[t])}"
+            if trace.accuracy is not None:
+                text += f", {labels['accuracy']} {trace.accuracy[t] * 100:.0f}%"
+            if trace.diverged_at is not None:
+                text += f" ({labels['diverged_short'].format(k=trace.diverged_at)})"
+            parts.append(text)
+        return "; ".join(parts)
+
+    def cue(self, text: str) -> None:
+        now = self.renderer.time
+        if self.captions:
+            self.captions[-1][1] = now
+        text = minus_signs(text)
+        self.captions.append([now, now, text])
+        self.step(text)

@@ -1,0 +1,211 @@
+"""Runs compared side by side: the runs a --vary makes, bad input refused before any
+training, and rendered comparisons (optimizers, a diverging learning rate, a zero
+initialisation) checked against each run's own trace."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core import compare, config, trainer
+from core.errors import ConfigError
+from scenes.compare import equal_units
+from scenes.pipeline import plan, render_job, request, train
+from tests.frames import decode, hex_rgb, to_pixel
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MOONS = {"network": {"layers": [2, 4, 1]},
+         "data": {"n_samples": 60, "validation": 0.2, "standardize": True},
+         "train": {"learning_rate": 0.5, "iterations": 30},
+         "trace": {"grid": 40, "frames": 10, "neuron_grid": 12}}
+SINE = {"network": {"layers": [1, 4, 1], "output": "linear", "loss": "mse"},
+        "data": {"dataset": "sine", "n_samples": 40, "standardize": True},
+        "train": {"iterations": 120}, "trace": {"grid": 40, "frames": 10}}
+
+
+# --- the runs a comparison makes ---------------------------------------------------------
+
+def test_vary_makes_one_run_per_value_sharing_everything_else():
+    base = config.resolve(MOONS)
+    runs = compare.vary(base, "train.optimizer=sgd, momentum ,adam")
+    assert [name for name, _ in runs] == ["sgd", "momentum", "adam"]
+    for (_, run), optimizer in zip(runs, ("sgd", "momentum", "adam")):
+        assert run["train"]["optimizer"] == optimizer
+        assert {s: k for s, k in run.items() if s != "train"} == {
+            s: k for s, k in base.items() if s != "train"}  # the seeds too
+    first, second = (trainer.train(run) for _, run in runs[:2])
+    assert np.array_equal(first.weight_history(0)[0], second.weight_history(0)[0])
+    assert np.array_equal(first.X, second.X)
+    rates = compare.vary(base, "train.learning_rate=0.01,0.3,50")
+    assert [run["train"]["learning_rate"] for _, run in rates] == [0.01, 0.3, 50.0]
+    assert [name for name, _ in rates] == ["η = 0.01", "η = 0.3", "η = 50"]
+    normal = config.resolve(MOONS | {"network": {"layers": [2, 4, 1], "init": "normal"}})
+    sizes = compare.vary(normal, "network.init_scale=0.5,2")
+    assert [name for name, _ in sizes] == ["init_scale = 0.5", "init_scale = 2"]
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("train.optimiser=sgd,adam", "no key train.optimiser"),
+    ("training.optimizer=sgd,adam", "no section [training]"),
+    ("optimizer=sgd,adam", "SECTION.KEY=V1,V2"),
+    ("train.optimizer=sgd", "1 run"),
+    ("train.learning_rate=0.1,0.2,0.3,0.4,0.5", "5 runs"),
+    ("train.learning_rate=0.1,fast", "'fast' is not a number"),
+    ("train.learning_rate=0.1,-1", "out of range"),
+    ("train.optimizer=sgd,rmsprop", "not one of"),
+    ("train.iterations=10,2.5", "not a whole number"),
+    ("train.optimizer=sgd,sgd", "repeated"),
+    ("network.layers=[2,4,1],[2,8,1]", "a list cannot be varied"),
+    ("train.optimizer=sgd,,adam", "an empty value"),
+    ("network.init_scale=0.5,2", "acts only when network.init is normal or uniform"),
+    ("train.beta1=0.5,0.9", "acts only when train.optimizer is adam"),
+])
+def test_a_bad_vary_is_refused_by_name(spec, says):
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        compare.vary(config.resolve(MOONS), spec)
+
+
+def test_runs_of_different_problems_are_refused():
+    two_d, one_d = config.resolve(MOONS), config.resolve(SINE)
+    with pytest.raises(ConfigError, match="differ in their inputs"):
+        compare.check_comparable([("moons", two_d), ("sine", one_d)])
+    with pytest.raises(ConfigError, match="2 to 4"):
+        compare.check_comparable([("moons", two_d)] * 5)
+    assert compare.named(["moons", "moons", "xor"]) == ["moons (1)", "moons (2)", "xor"]
+
+
+def test_equal_units_hold_under_a_constant_initialisation_and_not_otherwise():
+    constant = trainer.train(config.resolve(MOONS | {"network": {
+        "layers": [2, 4, 1], "activation": "sigmoid", "init": "constant", "init_scale": 0.3}}))
+    glorot = trainer.train(config.resolve(MOONS))
+    assert equal_units(constant).all()  # symmetric units get the same gradients
+    assert not equal_units(glorot).any()
+    first, last = constant.weight_history(0)[0], constant.weight_history(0)[-1]
+    assert np.abs(last - first).max() > 1e-3  # they moved, all alike
+    assert np.allclose(last, last[:, :1])
+
+
+def test_flat_share_counts_the_units_that_pass_almost_no_gradient():
+    raw = MOONS | {"network": {"layers": [2, 4, 1], "init": "normal", "init_scale": 4.0}}
+    big = trainer.train(config.resolve(raw))
+    # by hand at the first state: tanh'(z) = 1 - tanh(z)², flat under 5 % of its peak 1
+    z = big.X @ big.weight_history(0)[0] + big.bias_history(0)[0]
+    share = compare.flat_share(big)
+    assert share[0] == pytest.approx(np.mean(1 - np.tanh(z) ** 2 < 0.05))
+    assert share[0] > 0.3  # a large initialisation saturates most units
+    small = trainer.train(config.resolve(raw | {"network": raw["network"] | {
+        "init_scale": 0.1}}))
+    assert compare.flat_share(small)[0] == 0
+    relu = trainer.train(config.resolve(raw | {"network": raw["network"] | {
+        "activation": "relu"}}))
+    z = relu.X @ relu.weight_history(0)[0] + relu.bias_history(0)[0]
+    assert compare.flat_share(relu)[0] == pytest.approx(np.mean(z <= 0))  # off: no slope
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["--vary", "train.optimizer=sgd"], "1 run"),
+    (["--vary", "train.nosuch=1,2"], "no key train.nosuch"),
+    ([], "two to four runs"),
+    (["--config", "moons", "sine"], "differ in their inputs"),
+    (["--config", "moons", "xor", "--vary", "train.optimizer=sgd,adam"], "varies one config"),
+    (["--config", "moons", "xor", "circles", "spiral", "blobs"], "5 runs"),
+])
+def test_bad_comparisons_fail_in_one_line_before_training(tmp_path, argv, says):
+    out = tmp_path / "c.mp4"
+    run = subprocess.run([sys.executable, "-m", "cli", "compare", *argv, "-o", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0] and "Traceback" not in run.stderr, lines
+    assert not out.exists()
+
+
+# --- rendered comparisons --------------------------------------------------------------
+
+def render(tmp_path, source, name: str, **options):
+    options = {"duration": 2.0, "hold": 0.5, "schedule": "linear"} | options
+    job = plan(request("compare", source, tmp_path / f"{name}.mp4", "l", **options))
+    trained = train(job)
+    result = render_job(job, trained)
+    frames, _ = decode(result.path)
+    cues = result.captions.read_text(encoding="utf-8")
+    return trained, result.scene, frames, cues
+
+
+@pytest.fixture(scope="module")
+def optimizers(tmp_path_factory):
+    return render(tmp_path_factory.mktemp("optimizers"), MOONS, "optimizers",
+                  vary="train.optimizer=sgd,momentum,adam")
+
+
+def test_three_optimizers_each_have_a_column_and_a_loss_curve(optimizers):
+    trained, scene, frames, _ = optimizers
+    assert [name for name, _ in trained.runs] == ["sgd", "momentum", "adam"]
+    assert len(scene.columns) == 3 and frames[-1].shape[:2] == (480, 854)
+    lefts = [column.output.image.get_left()[0] for column in scene.columns]
+    assert lefts == sorted(lefts)  # side by side, in the order given
+    # the loss curves are each run's own loss, in the run's table colour
+    loss_panel = scene.panels[-1]
+    for (points, curve), (_, trace), row in zip(loss_panel.curves, trained.runs,
+                                                scene.readouts):
+        assert np.allclose(loss_panel.at_y(np.minimum(trace.loss, 1e9))[-1], points[-1, 1],
+                           atol=1e-6) or trace.loss[-1] > points[-1, 1]
+        assert curve.get_stroke_color().to_hex().lower() == row[0].body.get_fill_color(
+        ).to_hex().lower()
+    # the table's last column is each run's share of flat units at its last state
+    for flat, row in zip(scene.flat, scene.readouts):
+        assert row[-1].text == f"{flat[-1] * 100:.0f}%"
+    # the planes differ: the optimizers took different paths
+    images = [column.output.image.pixel_array[..., :3].astype(int) for column in scene.columns]
+    assert np.abs(images[0] - images[2]).mean() > 1
+
+
+def test_captions_give_each_runs_final_loss_as_its_own_trace_has_it(optimizers):
+    trained, _, _, cues = optimizers
+    last = cues.strip().split("\n\n")[-1]
+    for name, run in zip(("sgd", "momentum", "adam"), ("sgd", "momentum", "adam")):
+        alone = trainer.train(config.resolve(MOONS | {"train": MOONS["train"] | {
+            "optimizer": run}}))  # the run's own config, trained on its own
+        loss = f"{alone.loss[-1]:.3f}" if alone.loss[-1] >= 0.001 else None
+        accuracy = f"{alone.accuracy[-1] * 100:.0f}%"
+        assert f"{name}: loss {loss}, accuracy {accuracy}" in last, (last, loss)
+
+
+def test_a_diverging_run_stops_with_a_note_while_the_others_go_on(tmp_path):
+    trained, scene, frames, cues = render(tmp_path, SINE, "rates",
+                                          vary="train.learning_rate=0.3,20")
+    good, bad = (trace for _, trace in trained.runs)
+    assert good.diverged_at is None and bad.diverged_at == bad.n_states
+    assert bad.n_states < good.n_states
+    assert "diverged at iteration" in cues.strip().split("\n\n")[-1]
+    box, words = scene.columns[1].notes[0][2]
+    assert words.get_fill_opacity() == 1.0  # shown at the end
+    # the note is where the frame shows it: its box's colour around its centre
+    row, col = to_pixel(box.get_center(), frames[-1].shape)
+    background = hex_rgb(scene.look.theme["background"])
+    patch = frames[-1][row - 2:row + 3, col - 40:col + 40].reshape(-1, 3).astype(float)
+    assert (np.linalg.norm(patch - background, axis=1) < 30).mean() > 0.3
+    # its curve stops where it diverged; the good run's goes on to the end
+    loss_panel = scene.panels[-1]
+    assert len(loss_panel.curves[1][0]) == bad.n_states
+    assert len(loss_panel.curves[0][0]) == good.n_states
+    # the diverged column is drawn at its last state from then on: exactly
+    column = scene.columns[1]
+    column.draw(bad.n_states - 1)
+    held = column.output.image.pixel_array.copy()
+    column.draw(good.n_states - 1)
+    assert np.array_equal(column.output.image.pixel_array, held)
+
+
+def test_a_zero_initialisation_is_named_while_its_units_stay_equal(tmp_path):
+    raw = MOONS | {"network": {"layers": [2, 4, 1], "activation": "sigmoid"}}
+    trained, scene, _, _ = render(tmp_path, raw, "init", vary="network.init=zeros,glorot",
+                                  duration=1.0)
+    zeros, glorot = scene.columns
+    assert [note[2][1].get_fill_opacity() for note in zeros.notes] == [1.0]
+    assert glorot.notes == []
+    assert trained.runs[0][0] == "zeros"
