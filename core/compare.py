@@ -156,3 +156,21 @@ def flat_share(trace) -> np.ndarray:
                                    for s in slopes])
             out[t] = flat.mean()
     return out
+
+
+def equal_units(trace) -> np.ndarray:
+    """(S,) per state, whether every hidden layer's units are copies of each other: the
+    same incoming weights and bias and the same outgoing weights (a zero or constant
+    initialisation keeps them so: they get the same gradients)."""
+    layers = trace.layers
+    if len(layers) < 3 or max(layers[1:-1]) < 2:
+        return np.zeros(trace.n_states, bool)
+    equal = np.ones(trace.n_states, bool)
+    for i in range(len(layers) - 2):
+        w_in = trace.weight_history(i)            # (S, fan_in, units)
+        b_in = trace.bias_history(i)[:, None, :]  # (S, 1, units)
+        w_out = np.swapaxes(trace.weight_history(i + 1), 1, 2)  # (S, fan_out, units)
+        for part in (w_in, b_in, w_out):
+            spread = np.abs(part - part[..., :1]).max(axis=(1, 2))
+            equal &= spread <= 1e-9 * (1 + np.abs(part).max(axis=(1, 2)))
+    return equal

@@ -14,11 +14,11 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, ManimColor, RoundedRectangle, VGr
 
 from core import compare
 from core.errors import ConfigError
-from core.schedule import SCHEDULES, iteration_at
+from core.schedule import iteration_at
 from scenes import layout
 from scenes.camera import CachedPath
 from scenes.glyphs import MonoNumber
-from scenes.numerals import loss_text, minus_signs
+from scenes.numerals import loss_text
 from scenes.options import Option, resolve
 from scenes.panels import CurvePanel, Look, LossPanel, NetworkPanel, PanelScene, PlanePanel
 from scenes.panels.base import Panel
@@ -36,24 +36,6 @@ def run_colours(theme: dict) -> list[str]:
     """Four colours for runs, none of the two that mean a sign or a class and each of
     a different lightness: the loss colour, then three of the further class colours."""
     return [theme["loss"], theme["classes"][2], theme["classes"][4], theme["classes"][3]]
-
-
-def equal_units(trace) -> np.ndarray:
-    """Per state, whether every hidden layer's units are copies of each other: the same
-    incoming weights and bias and the same outgoing weights (a zero or constant
-    initialisation keeps them so: they get the same gradients)."""
-    equal = np.ones(trace.n_states, bool)
-    layers = trace.layers
-    if len(layers) < 3 or max(layers[1:-1]) < 2:
-        return np.zeros(trace.n_states, bool)
-    for i in range(len(layers) - 2):
-        w_in = trace.weight_history(i)            # (S, fan_in, units)
-        b_in = trace.bias_history(i)[:, None, :]  # (S, 1, units)
-        w_out = np.swapaxes(trace.weight_history(i + 1), 1, 2)  # (S, fan_out, units)
-        for part in (w_in, b_in, w_out):
-            spread = np.abs(part - part[..., :1]).max(axis=(1, 2))
-            equal &= spread <= 1e-9 * (1 + np.abs(part).max(axis=(1, 2)))
-    return equal
 
 
 class RunColumn(Panel):
@@ -85,12 +67,11 @@ class RunColumn(Panel):
         if trace.diverged_at is not None:
             text = labels["diverged_short"].format(k=trace.diverged_at)
             self.notes.append(self.note(text, "gradient", centre, bottom, self.last, np.inf))
-        equal = equal_units(trace)
+        equal = compare.equal_units(trace)
         if equal[0]:
             until = int(np.argmin(equal)) if not equal.all() else np.inf
             self.notes.append(self.note(labels["units_equal"], "text", centre, bottom, 0,
                                         until))
-        self.equal = equal
         self.still += [heading, *self.output.still, *self.network.still]
         self.moving += [*self.output.moving, *self.network.moving,
                         *[note for *_, note in self.notes]]
@@ -124,11 +105,8 @@ class CompareScene(PanelScene):
         Option("vary", None, "one config key and its values, a run each (e.g. "
                "train.optimizer=sgd,momentum,adam); without it, each --config is a run",
                str, pattern="SECTION.KEY=V1,V2[,V3,V4]"),
-        Option("duration", 12.0, "seconds of training animation", float, 1, 300),
-        Option("hold", 3.0, "seconds the last frame is held: long enough to read it", float,
-               0, 60),
-        Option("schedule", None, "iterations against time, as in training; auto: the "
-               "first run's trace.schedule", str, choices=SCHEDULES),
+        *[option for option in TrainingScene.OPTIONS  # the same clock as training's
+          if option.name in ("duration", "hold", "schedule")],
     )
 
     @classmethod
@@ -179,7 +157,6 @@ class CompareScene(PanelScene):
                    lambda u: float(iteration_at(u, self.last, self.schedule)),
                    [title, self.key(), table], [counter, *[n for row in self.readouts
                                                             for n in row]])
-        self.captions: list[list] = []
         self.cue(self.phase_text(0))
         self.wait(0.5)
         for k in range(PHASES):
@@ -190,7 +167,7 @@ class CompareScene(PanelScene):
         self.draw_panels(1.0)
         self.cue(self.summary())
         self.wait(max(opts["hold"], 1 / 30))
-        self.captions[-1][1] = self.renderer.time
+        self.end_captions()
 
     # --- what is drawn once ------------------------------------------------------------
 
@@ -303,11 +280,3 @@ class CompareScene(PanelScene):
                 text += f" ({labels['diverged_short'].format(k=trace.diverged_at)})"
             parts.append(text)
         return "; ".join(parts)
-
-    def cue(self, text: str) -> None:
-        now = self.renderer.time
-        if self.captions:
-            self.captions[-1][1] = now
-        text = minus_signs(text)
-        self.captions.append([now, now, text])
-        self.step(text)

@@ -11,7 +11,7 @@ from core.schedule import SCHEDULES, iteration_at
 from core.setup import build
 from scenes import layout
 from scenes.glyphs import MonoNumber
-from scenes.numerals import compact, minus_signs
+from scenes.numerals import compact
 from scenes.options import Option, resolve
 from scenes.panels import CurvePanel, Look, LossPanel, NetworkPanel, PanelScene, PlanePanel
 from scenes.panels.network import EDGE_MODES
@@ -80,7 +80,6 @@ class TrainingScene(PanelScene):
         titles, readouts = self.titles(opts["edges"])
         self.mount([network, output, loss],
                    lambda u: float(iteration_at(u, self.last, self.schedule)), titles, readouts)
-        self.captions: list[list] = []
         self.phase_cue(0)
         self.wait(0.5)
         for k in range(PHASES):  # phases are steps: slides in a deck, cues in captions
@@ -93,7 +92,7 @@ class TrainingScene(PanelScene):
             self.add(self.divergence_note())
         self.cue(self.summary(self.last))
         self.wait(max(opts["hold"], 1 / 30))
-        self.captions[-1][1] = self.renderer.time
+        self.end_captions()
 
     def phase_cue(self, k: int) -> None:
         """Captions say which iterations a phase covers and how the loss moves."""
@@ -111,14 +110,6 @@ class TrainingScene(PanelScene):
         if self.trace.diverged_at is not None:
             text += " — " + labels["diverged"].format(k=self.trace.diverged_at)
         return text
-
-    def cue(self, text: str) -> None:
-        now = self.renderer.time
-        if self.captions:
-            self.captions[-1][1] = now
-        text = minus_signs(text)
-        self.captions.append([now, now, text])
-        self.step(text)
 
     def titles(self, edges: str) -> tuple[list, list]:
         """The iteration in the title (which names what the edges show); under it a row

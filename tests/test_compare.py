@@ -12,7 +12,6 @@ import pytest
 
 from core import compare, config, trainer
 from core.errors import ConfigError
-from scenes.compare import equal_units
 from scenes.pipeline import plan, render_job, request, train
 from tests.frames import decode, hex_rgb, to_pixel
 
@@ -82,8 +81,8 @@ def test_equal_units_hold_under_a_constant_initialisation_and_not_otherwise():
     constant = trainer.train(config.resolve(MOONS | {"network": {
         "layers": [2, 4, 1], "activation": "sigmoid", "init": "constant", "init_scale": 0.3}}))
     glorot = trainer.train(config.resolve(MOONS))
-    assert equal_units(constant).all()  # symmetric units get the same gradients
-    assert not equal_units(glorot).any()
+    assert compare.equal_units(constant).all()  # symmetric units get the same gradients
+    assert not compare.equal_units(glorot).any()
     first, last = constant.weight_history(0)[0], constant.weight_history(0)[-1]
     assert np.abs(last - first).max() > 1e-3  # they moved, all alike
     assert np.allclose(last, last[:, :1])

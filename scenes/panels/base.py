@@ -10,6 +10,7 @@ from core.trace import Trace
 from scenes.camera import PanelCamera
 from scenes.glyphs import MonoNumber
 from scenes.layout import Box
+from scenes.numerals import minus_signs
 from scenes.slides import StepScene
 from scenes.tex import Words
 
@@ -99,6 +100,20 @@ class PanelScene(StepScene):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("camera_class", PanelCamera)
         super().__init__(*args, **kwargs)
+        self.captions: list[list] = []  # [start, end, text]: the WebVTT cues
+
+    def cue(self, text: str) -> None:
+        """A caption from now on (ending the one before) and a step: a slide in a deck."""
+        now = self.renderer.time
+        if self.captions:
+            self.captions[-1][1] = now
+        text = minus_signs(text)
+        self.captions.append([now, now, text])
+        self.step(text)
+
+    def end_captions(self) -> None:
+        """The last caption lasts to the end of the video."""
+        self.captions[-1][1] = self.renderer.time
 
     def mount(self, panels: list[Panel], state_at, extra_still=(), extra_moving=()) -> None:
         """Add the panels, drawn at ``state_at(u)`` for the clock's progress u."""
