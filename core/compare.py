@@ -135,14 +135,29 @@ def check_comparable(runs: list[tuple[str, dict]]) -> None:
                                   f"problem")
 
 
+def saturates(name: str) -> bool:
+    """Whether a hidden activation flattens out at both ends (sigmoid, tanh), so that
+    a large input stops its gradient; a ReLU is flat only where it is off, by design."""
+    activation, far = HIDDEN[name], np.array([-20.0, 20.0])
+    return bool(np.all(slopes(activation, far) < FLAT * peak_slope(activation)))
+
+
+def slopes(activation, z: np.ndarray) -> np.ndarray:
+    return activation.backward(z, activation.forward(z), np.ones_like(z))
+
+
+def peak_slope(activation) -> float:
+    return float(np.max(slopes(activation, np.linspace(-20, 20, 4001))))
+
+
 def flat_share(trace) -> np.ndarray:
     """(S,) per state, the share of (hidden unit, training sample) pairs where the
     activation's slope f'(z) is below FLAT of its largest: a saturated sigmoid or
-    tanh, a ReLU that is off. Backpropagation multiplies by f'(z), so through such a
-    unit almost no gradient passes; a large initialisation drives most units there."""
+    tanh (a ReLU that is off counts too). Backpropagation multiplies by f'(z), so
+    through such a unit almost no gradient passes; a large initialisation drives most
+    units there."""
     activation = HIDDEN[trace.config.network.activation]
-    zs = np.linspace(-20, 20, 4001)
-    peak = float(np.max(activation.backward(zs, activation.forward(zs), np.ones_like(zs))))
+    peak = peak_slope(activation)
     hidden = len(trace.layers) - 2
     out = np.zeros(trace.n_states)
     if hidden < 1:

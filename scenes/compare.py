@@ -22,6 +22,7 @@ from scenes.numerals import loss_text
 from scenes.options import Option, resolve
 from scenes.panels import CurvePanel, Look, LossPanel, NetworkPanel, PanelScene, PlanePanel
 from scenes.panels.base import Panel
+from scenes.panels.loss import OFF_AXIS
 from scenes.panels.plane import class_palette
 from scenes.training import PHASES, TrainingScene
 
@@ -38,12 +39,27 @@ def run_colours(theme: dict) -> list[str]:
     return [theme["loss"], theme["classes"][2], theme["classes"][4], theme["classes"][3]]
 
 
+def edge_scale(runs) -> float:
+    """The weight drawn widest in every column: the largest of the runs that did not
+    diverge (a diverged run's weights, astronomically large, would thin every other
+    edge to nothing; its own are drawn at full width)."""
+    kept = [trace for _, trace in runs if trace.diverged_at is None] or [
+        trace for _, trace in runs]
+    largest = 0.0
+    for trace in kept:
+        for i in range(len(trace.layers) - 1):
+            largest = max(largest, float(np.abs(trace.weight_history(i)).max()))
+            if trace.config.network.bias:
+                largest = max(largest, float(np.abs(trace.bias_history(i)).max()))
+    return largest
+
+
 class RunColumn(Panel):
     """One run's heading, output panel, network and notes, drawn at the shared clock's
     state, held at the run's last state once it has none further (a diverged run)."""
 
     def __init__(self, name: str, trace, centre: float, width: float, look: Look,
-                 colour: str):
+                 colour: str, edge_scale: float | None = None):
         super().__init__(trace, (centre - width / 2, -1.5, centre + width / 2, TOP), look)
         labels = look.labels
         heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
@@ -59,14 +75,17 @@ class RunColumn(Panel):
             self.output = PlanePanel(trace, box, look, keyed=False)
             bottom = TOP - side
         net_width = min(width - 0.2, 4.2)
-        net_box = (centre - net_width / 2, -1.45, centre + net_width / 2, bottom - 0.15)
+        # room above the network for a note astride the panel's lower edge
+        net_box = (centre - net_width / 2, -1.45, centre + net_width / 2, bottom - 0.3)
         self.network = NetworkPanel(trace, net_box, look, maps=False, labels=False,
-                                    keyed=False)
+                                    keyed=False, max_abs=edge_scale)
         self.last = trace.n_states - 1
         self.notes = []  # (from which state it shows, until which, (box, words))
-        if trace.diverged_at is not None:
+        if trace.diverged_at is not None:  # from where its loss leaves the loss axis
             text = labels["diverged_short"].format(k=trace.diverged_at)
-            self.notes.append(self.note(text, "gradient", centre, bottom, self.last, np.inf))
+            away = np.flatnonzero(trace.loss > OFF_AXIS * trace.loss[0])
+            start = int(away[0]) if len(away) else self.last
+            self.notes.append(self.note(text, "gradient", centre, bottom, start, np.inf))
         equal = compare.equal_units(trace)
         if equal[0]:
             until = int(np.argmin(equal)) if not equal.all() else np.inf
@@ -79,13 +98,27 @@ class RunColumn(Panel):
     def note(self, text: str, colour: str, centre: float, bottom: float, start: float,
              until: float):
         """Words on a box of the background's colour astride the panel's lower edge:
-        read over any picture, hiding little of it."""
-        theme = self.look.theme
-        words = CachedPath.of(self.look.words(text, 20, colour))
+        read over any picture, hiding little of it; in two lines (after its colon) when
+        one is wider than the column."""
+        theme, room = self.look.theme, self.box[2] - self.box[0] - 0.4
+        head, colon, tail = text.partition(": ")
+        shapes = [[text]] + ([[head + ":", tail]] if colon else [])
+        for size in (20, 18, 16):  # the largest that fits: one line, else two
+            for shape in shapes:
+                lines = VGroup(*[self.look.words(line, size, colour) for line in shape])
+                if lines.arrange(DOWN, buff=0.08).width <= room:
+                    break
+            else:
+                continue
+            break
+        words = CachedPath.of(lines)
         box = RoundedRectangle(corner_radius=0.08, width=words.width + 0.3,
                                height=words.height + 0.2, stroke_color=theme["muted"],
                                stroke_width=1.5, fill_color=theme["background"])
         shown = VGroup(box, words).move_to([centre, bottom, 0])
+        edge = layout.FRAME_X - 0.1  # a note wider than its column stays in the frame
+        shown.shift(RIGHT * min(0.0, edge - shown.get_right()[0])
+                    + RIGHT * max(0.0, -edge - shown.get_left()[0]))
         return start, until, shown
 
     def draw(self, s: float) -> None:
@@ -145,8 +178,9 @@ class CompareScene(PanelScene):
         colours = run_colours(theme)[:len(self.runs)]
         x0, x1 = COLUMNS
         width = (x1 - x0) / len(self.runs)
+        scale = edge_scale(self.runs)
         self.columns = [RunColumn(name, trace, x0 + width * (k + 0.5), width, self.look,
-                                  colour)
+                                  colour, scale)
                         for k, ((name, trace), colour) in enumerate(zip(self.runs, colours))]
         loss = LossPanel(first, LOSS_BOX, self.look, self.schedule == "log",
                          runs=[(name, trace, colour) for (name, trace), colour
@@ -173,7 +207,9 @@ class CompareScene(PanelScene):
 
     def title(self, vary: str | None):
         labels, theme = self.look.labels, self.look.theme
-        what = vary.partition("=")[0].strip() if vary else labels["compare_configs"]
+        key = vary.partition("=")[0].strip().rpartition(".")[2] if vary else ""
+        what = labels["compare_keys"].get(key, key.replace("_", " ")) if key else labels[
+            "compare_configs"]
         title = self.look.words(labels["compare_title"].format(what=what), 28, "text")
         title.to_corner(UP + LEFT, buff=0.3)
         name = self.look.words(labels["iteration"], 24)
@@ -212,13 +248,19 @@ class CompareScene(PanelScene):
         look, labels = self.look, self.look.labels
         x, top = TABLE_AT
         accuracy = self.runs[0][1].accuracy is not None
-        self.flat = [compare.flat_share(trace) for _, trace in self.runs]
+        # f' ≈ 0 where an activation saturates (sigmoid, tanh); a ReLU's off units are
+        # its sparsity, not a fault: its row says "–"
+        self.flat = [compare.flat_share(trace) if compare.saturates(
+            trace.config.network.activation) else None for _, trace in self.runs]
+        flat = any(f is not None for f in self.flat)
         header = [look.words(labels["run"], 18), look.words(labels["loss"], 18)]
-        columns = [x, x + 2.3, x + 3.4]
+        columns = [x, x + 1.95]  # the loss column fits 2.4e−4 and 1.1e+304
         if accuracy:
             header.append(look.words(labels["accuracy"], 18))
-            columns.append(columns[-1] + 1.35)
-        header.append(look.words(labels["flat_header"], 18))
+            columns.append(columns[-1] + 1.55)
+        if flat:
+            header.append(look.words(labels["flat_header"], 18))
+            columns.append(columns[-1] + (1.35 if accuracy else 1.55))
         still, readouts = [], []
         for word, at in zip(header, columns):  # on one baseline: their first letters'
             word.move_to([at, top, 0], aligned_edge=LEFT)
@@ -228,22 +270,24 @@ class CompareScene(PanelScene):
             y = top - ROW * (k + 1)
             swatch = Line([x, y, 0], [x + 0.35, y, 0], color=colour, stroke_width=5)
             words = look.words(name, 20, colour)
-            if words.width > 1.7:
-                words.scale_to_fit_width(1.7)
+            if words.width > 1.4:
+                words.scale_to_fit_width(1.4)
             words.move_to([x + 0.45, y, 0], aligned_edge=LEFT)
-            numbers = [MonoNumber("0.000", 22, colour).move_to([columns[1], y, 0],
+            numbers = [MonoNumber("0.000", 20, colour).move_to([columns[1], y, 0],
                                                                aligned_edge=LEFT)]
             for at in columns[2:]:  # accuracy, if any, and f' ≈ 0
-                numbers.append(MonoNumber("100%", 22, colour).move_to([at, y, 0],
+                numbers.append(MonoNumber("100%", 20, colour).move_to([at, y, 0],
                                                                        aligned_edge=LEFT))
             still += [swatch, words]
             readouts.append(numbers)
-        note = VGroup(*[look.words(line.format(p=f"{compare.FLAT * 100:g}"), 16)
-                        for line in labels["flat_note"]]).arrange(DOWN, aligned_edge=LEFT,
-                                                                  buff=0.06)
-        note.next_to([x, top - ROW * (len(self.runs) + 0.4), 0], DOWN, buff=0.05,
-                     aligned_edge=LEFT)
-        return VGroup(*still, note), readouts
+        if flat:
+            note = VGroup(*[look.words(line.format(p=f"{compare.FLAT * 100:g}"), 16)
+                            for line in labels["flat_note"]]).arrange(
+                DOWN, aligned_edge=LEFT, buff=0.06)
+            note.next_to([x, top - ROW * (len(self.runs) + 0.4), 0], DOWN, buff=0.05,
+                         aligned_edge=LEFT)
+            still.append(note)
+        return VGroup(*still), readouts
 
     # --- every frame --------------------------------------------------------------------
 
@@ -254,19 +298,26 @@ class CompareScene(PanelScene):
             numbers[0].set_text(loss_text(trace.loss[k]))
             if trace.accuracy is not None:
                 numbers[1].set_text(f"{trace.accuracy[k] * 100:.0f}%")
-            numbers[-1].set_text(f"{flat[k] * 100:.0f}%")
+            if len(numbers) > 1 + (trace.accuracy is not None):
+                numbers[-1].set_text("–" if flat is None else f"{flat[k] * 100:.0f}%")
 
     # --- captions and steps ------------------------------------------------------------
 
     def phase_text(self, k: int) -> str:
+        """The runs ranked by their loss where the phase ends, lowest first (a run that
+        has diverged by then last): who is ahead, in one line."""
         first = round(float(iteration_at(k / PHASES, self.last, self.schedule)))
         last = round(float(iteration_at((k + 1) / PHASES, self.last, self.schedule)))
         labels = self.look.labels
-        parts = []
+        ranked = []
         for name, trace in self.runs:
-            a, b = (min(i, trace.n_states - 1) for i in (first, last))
-            parts.append(f"{name} {loss_text(trace.loss[a])} → {loss_text(trace.loss[b])}")
-        return f"{labels['iteration']} {first}–{last}, {labels['loss']}: " + "; ".join(parts)
+            gone = trace.diverged_at is not None and last >= trace.n_states - 1
+            loss = float(trace.loss[min(last, trace.n_states - 1)])
+            text = (f"{name} ({labels['diverged_short'].format(k=trace.diverged_at)})"
+                    if gone else f"{name} {loss_text(loss)}")
+            ranked.append((gone, loss, text))
+        parts = [text for *_, text in sorted(ranked)]
+        return f"{labels['iteration']} {first}–{last}, {labels['loss']}: " + " < ".join(parts)
 
     def summary(self) -> str:
         """Each run's final figures, as its own trace has them."""

@@ -12,7 +12,7 @@ from manim import OUT, LineJointType, VectorizedPoint, VGroup
 from scenes.camera import CachedPath
 from scenes.tex import Words
 
-CHARSET = "0123456789.-−+e%=/ naif"  # with nan and inf, and a real minus sign
+CHARSET = "0123456789.-−+e%=/ naif–"  # with nan and inf, a real minus sign, a dash
 MONO_FONT = "DejaVu Sans Mono"
 
 REFERENCE_SIZE = 48  # glyphs are rendered once at this size; outlines scale exactly

@@ -180,7 +180,7 @@ def test_a_diverging_run_stops_with_a_note_while_the_others_go_on(tmp_path):
     good, bad = (trace for _, trace in trained.runs)
     assert good.diverged_at is None and bad.diverged_at == bad.n_states
     assert bad.n_states < good.n_states
-    assert "diverged at iteration" in cues.strip().split("\n\n")[-1]
+    assert f"overflow at iteration {bad.diverged_at}" in cues.strip().split("\n\n")[-1]
     box, words = scene.columns[1].notes[0][2]
     assert words.get_fill_opacity() == 1.0  # shown at the end
     # the note is where the frame shows it: its box's colour around its centre

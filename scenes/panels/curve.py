@@ -50,10 +50,14 @@ class CurvePanel(Panel):
         if self.classes:
             return -0.08, 1.08
         tr = self.trace
-        values = np.concatenate([np.ravel(tr.y), np.ravel(tr.y_val),
-                                 np.ravel(tr.grids[-1])])
-        low, high = float(values.min()), float(values.max())
-        pad = 0.1 * max(high - low, 1e-6)
+        targets = np.concatenate([np.ravel(tr.y), np.ravel(tr.y_val)])
+        low, high = float(targets.min()), float(targets.max())
+        span = max(high - low, 1e-6)
+        # the final curve widens the range by at most the data's span: a diverged
+        # run's curve leaves the panel rather than squashing the data to a line
+        final = np.clip(np.ravel(tr.grids[-1]), low - span, high + span)
+        low, high = min(low, float(final.min())), max(high, float(final.max()))
+        pad = 0.1 * (high - low)
         return low - pad, high + pad
 
     def px(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

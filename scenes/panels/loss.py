@@ -17,6 +17,7 @@ from scenes.panels.axes import nice_ticks, scale, tick_text
 from scenes.panels.base import Look, Panel
 
 LOG_LOSS_RANGE = 30.0  # largest over smallest loss beyond which the loss axis is log
+OFF_AXIS = 5.0  # the axis ends at this many times the start: a diverging loss leaves it
 TICK_GAP = 0.45  # the least room between iteration ticks on a log axis
 OVERFIT = 1.08  # the validation loss ends this much above its minimum: a note says so
 
@@ -41,10 +42,9 @@ class LossPanel(Panel):
         self.log = log
         values = np.concatenate([values for _, values, _ in series])
         start = max(float(run.loss[0]) for run in traces)
-        top = min(float(values.max()) * 1.1, 5 * max(start, 1e-9))
+        top = min(float(values.max()) * 1.1, OFF_AXIS * max(start, 1e-9))
         low = float(values.min())
-        diverged = any(run.diverged_at is not None for run in traces)
-        self.log_loss = not diverged and low > 0 and top / low > LOG_LOSS_RANGE
+        self.log_loss = low > 0 and top / low > LOG_LOSS_RANGE
         if self.log_loss:
             bottom = 10 ** np.floor(np.log10(low))
             span = np.log10(top / bottom)
@@ -66,9 +66,12 @@ class LossPanel(Panel):
             points = np.column_stack([self.at_x(np.arange(len(ys))), self.at_y(ys),
                                       np.zeros(len(ys))])
             self.curves.append((points, Polyline(stroke_color=colour, stroke_width=3)))
-        if self.log_loss:  # over the axis it is about
-            self.still.append(look.words(f"({labels['log_axis']})", 18).next_to(
-                [x0, y1, 0], UP, buff=0.06).align_to([x0 - 0.3, 0, 0], LEFT))
+        name = labels["loss"] if runs is not None else ""  # a legend names it otherwise
+        if self.log_loss:
+            name = f"{name} ({labels['log_axis']})".strip()
+        if name:  # over the axis it is about
+            self.still.append(look.words(name, 18).next_to([x0, y1, 0], UP, buff=0.06)
+                              .align_to([x0 - 0.3, 0, 0], LEFT))
         self.still += [x_axis, y_axis, self.x_ticks(), self.y_ticks(y_values)]
         if runs is None:
             legend = VGroup(*[look.words(name, 20, colour) for name, _, colour in series])

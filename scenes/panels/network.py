@@ -78,15 +78,19 @@ class NetworkPanel(Panel):
     the gradient the next update uses); both scaled over the whole run."""
 
     def __init__(self, trace, box, look: Look, edges: str = "weight",
-                 maps: bool | None = None, labels: bool | None = None, keyed: bool = True):
-        """``keyed`` False: no key under it (a comparison's small panels share one)."""
+                 maps: bool | None = None, labels: bool | None = None, keyed: bool = True,
+                 max_abs: float | None = None):
+        """``keyed`` False: no key under it (a comparison's small panels share one);
+        ``max_abs``: the value drawn widest (default: this run's largest; larger ones
+        are drawn as wide)."""
         super().__init__(trace, box, look)
         theme = look.theme
         self.edges = edges
         layers = trace.layers
         self.bias = trace.config.network.bias
         self.values = self.edge_values()  # one (S, fan_in + bias, fan_out) stack per layer
-        self.max_abs = max(max(float(np.abs(v).max()) for v in self.values), 1e-12)
+        largest = max(float(np.abs(v).max()) for v in self.values)
+        self.max_abs = max(largest if max_abs is None else max_abs, 1e-12)
         x0, y0, x1, y1 = box
         margin = 0.5  # the inputs' and outputs' names
         self.diagram = NetworkDiagram(layers, x1 - x0 - 2 * margin, y1 - y0, theme, look.font,
