@@ -240,17 +240,24 @@ class NetworkPanel(Panel):
         them: a sigmoid by its probability, a class by its own colour, a value as the
         value map does."""
         tr, layers, fills = self.trace, self.trace.layers, {}
-        x = tr.X[self.probe] / self.input_scale
-        for k, unit in enumerate(self.diagram.shown[0]):
-            fills[0, k] = self.unit_heatmap.colour(x[unit])
+        units = np.array(self.diagram.shown[0])
+        x = tr.X[self.probe][units] / self.input_scale[units]
+        for k, colour in enumerate(self.unit_heatmap.rgb(x) / 255):  # one look-up a layer
+            fills[0, k] = colour
         for i in range(len(layers) - 1):  # diagram layer i + 1
             a = blend(tr.activations(i + 1)[:, 0], s)
-            for k, unit in enumerate(self.diagram.shown[i + 1]):
-                if i == len(layers) - 2:
+            if i == len(layers) - 2:
+                for k, unit in enumerate(self.diagram.shown[i + 1]):
                     fills[i + 1, k] = self.output_fill(a, unit)
-                elif (i + 1, k) not in self.mapped:
-                    value = a[unit] * 2 - 1 if self.stretched else a[unit] / self.scale(i, unit)
-                    fills[i + 1, k] = self.unit_heatmap.colour(value)
+                continue
+            drawn = [(k, unit) for k, unit in enumerate(self.diagram.shown[i + 1])
+                     if (i + 1, k) not in self.mapped]
+            if not drawn:
+                continue
+            units = np.array([unit for _, unit in drawn])
+            values = a[units] * 2 - 1 if self.stretched else a[units] / self.scales(i)[units]
+            for (k, _), colour in zip(drawn, self.unit_heatmap.rgb(values) / 255):
+                fills[i + 1, k] = colour
         return fills
 
     def output_fill(self, a: np.ndarray, unit: int) -> np.ndarray:
@@ -264,12 +271,12 @@ class NetworkPanel(Panel):
         colour = self.palette[unit % len(self.palette)]
         return self.base_rgb + (colour - self.base_rgb) * p * 0.75
 
-    def scale(self, i: int, unit: int) -> float:
-        """A unit of hidden layer i's scale over the run (over its map, else over the
+    def scales(self, i: int) -> np.ndarray:
+        """Hidden layer i's units' scales over the run (over their maps, else over the
         probes): each unit on its own, so that each one shows."""
         if i not in self.hidden_scale:
             self.hidden_scale[i] = unit_scales(self.trace.activations(i + 1))
-        return float(self.hidden_scale[i][unit])
+        return self.hidden_scale[i]
 
     def update_thumbnails(self, s: float) -> None:
         """Maps (or curves) at the nearest recorded grid: they are small, no blending."""
@@ -284,7 +291,7 @@ class NetworkPanel(Panel):
         for i, k, unit in self.thumbnails:
             values = tr.neuron_maps(i + 1)[f, ..., unit].astype(np.float32)
             # activations in [-1, 1] (a (0, 1) activation's stretched)
-            scaled = (values * 2 - 1) if self.stretched else values / self.scale(i, unit)
+            scaled = (values * 2 - 1) if self.stretched else values / self.scales(i)[unit]
             if self.line:
                 tile = curve_tile(scaled, side, self.unit_heatmap, self.base_rgb,
                                   rgb(self.look.theme["text"]))
