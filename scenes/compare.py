@@ -143,7 +143,8 @@ class CompareScene(PanelScene):
     )
 
     @classmethod
-    def runs(cls, loaded: list[tuple[str, dict]], options: dict) -> list[tuple[str, dict]]:
+    def runs_to_train(cls, loaded: list[tuple[str, dict]], options: dict
+                      ) -> list[tuple[str, dict]]:
         if options["vary"] is not None:
             if len(loaded) > 1:
                 raise ConfigError("--vary varies one config; give --config one config with it")

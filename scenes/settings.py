@@ -93,7 +93,7 @@ def check(scene_class, source, options: dict) -> tuple[list[tuple[str, dict]], d
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
     loaded = [(config.name_of(one), config.load(one)) for one in sources]
     runs = []
-    for name, resolved in scene_class.runs(loaded, options):
+    for name, resolved in scene_class.runs_to_train(loaded, options):
         resolved = scene_class.adapt_config(resolved, options)
         scene_class.check_config(resolved, options)
         trainer.check(resolved)

@@ -53,7 +53,8 @@ class StepScene(Slide):
         return self.settings or self.prepared(None, DEFAULT_THEME, DEFAULT_LANG, {})
 
     @classmethod
-    def runs(cls, loaded: list[tuple[str, dict]], options: dict) -> list[tuple[str, dict]]:
+    def runs_to_train(cls, loaded: list[tuple[str, dict]], options: dict
+                      ) -> list[tuple[str, dict]]:
         """The runs this scene trains, each (name, config), from the configs given: one."""
         if len(loaded) > 1:
             raise ConfigError(f"{cls.registered().name} shows one config; give one to "
