@@ -10,7 +10,7 @@ where it did, with a note, while the others go on; hidden units that are all equ
 """
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Line, ManimColor, RoundedRectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Line, ManimColor, RoundedRectangle, VGroup
 
 from core import compare
 from core.errors import ConfigError
@@ -23,7 +23,7 @@ from scenes.options import Option, resolve
 from scenes.panels import CurvePanel, Look, LossPanel, NetworkPanel, PanelScene, PlanePanel
 from scenes.panels.base import Panel
 from scenes.panels.loss import OFF_AXIS
-from scenes.panels.plane import class_palette
+from scenes.panels.plane import class_palette, sight_symbol
 from scenes.training import PHASES, TrainingScene
 
 LOSS_BOX = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left
@@ -230,16 +230,26 @@ class CompareScene(PanelScene):
             for k in range(max(classes, 2)):
                 colour = "#" + "".join(f"{int(c * 255 + 0.5):02x}" for c in palette[k])
                 entries.append((look.swatch(colour), labels["class_k"].format(k=k)))
-        if trace.X.shape[1] == 1:  # the curve panel's marks
+        theme, line = look.theme, trace.X.shape[1] == 1
+        if line:  # the curve panel's marks
             if not classes:
                 entries.append((look.swatch("forward"), labels["targets"]))
             entries.append((look.swatch("text", "line"), labels[
                 "p_class1" if classes else "network_output"]))
+            if not classes:
+                entries.append((Line(DOWN * 0.14, UP * 0.14, color=theme["muted"],
+                                     stroke_width=4), labels["residual"]))
         elif not classes:  # the plane's dots, on the value map's scale
             entries.append((look.swatch("positive"), labels["dot_is_target"].rstrip(":")))
-        entries += [(None, labels["edges_key"]), (look.swatch("negative", "line"), "w < 0"),
+        if len(trace.X_val):
+            entries.append((Circle(0.075, color=theme["muted"], stroke_width=3),
+                            labels["val_points"]))
+        probe = Circle(0.09, color=theme["text"], stroke_width=2.5) if line else sight_symbol(
+            theme)
+        entries += [(probe, labels["probe"]), (None, labels["edges_key"]),
+                    (look.swatch("negative", "line"), "w < 0"),
                     (look.swatch("positive", "line"), "w > 0")]
-        row = look.key(entries, 20, 0.3, 12.0)
+        row = look.key(entries, 18, 0.3, 13.0)
         return row.move_to([0, 3.2, 0])
 
     def table(self, colours: list[str]):
@@ -271,8 +281,8 @@ class CompareScene(PanelScene):
             y = top - ROW * (k + 1)
             swatch = Line([x, y, 0], [x + 0.35, y, 0], color=colour, stroke_width=5)
             words = look.words(name, 20, colour)
-            if words.width > 1.4:
-                words.scale_to_fit_width(1.4)
+            if words.width > 1.3:
+                words.scale_to_fit_width(1.3)
             words.move_to([x + 0.45, y, 0], aligned_edge=LEFT)
             numbers = [MonoNumber("0.000", 20, colour).move_to([columns[1], y, 0],
                                                                aligned_edge=LEFT)]

@@ -57,6 +57,13 @@ def value_range(trace) -> float:
     return max(float(np.abs(targets).max()) * 1.05, 1e-6)
 
 
+def sight_symbol(theme: dict) -> VGroup:
+    """The probe's mark on the plane, for a key: a ring with four ticks."""
+    ticks = [Line(d * 0.09, d * 0.16, color=theme["text"], stroke_width=2.5)
+             for d in (UP, DOWN, LEFT, RIGHT)]
+    return VGroup(Circle(0.09, color=theme["text"], stroke_width=2.5), *ticks)
+
+
 def axis_names(look: Look, image, below: VGroup, across: str, up: str) -> list:
     """The horizontal axis's name past its right end, the vertical one's over its
     top, left of the panel: each at the end its values grow to."""
@@ -165,10 +172,7 @@ class PlanePanel(Panel):
         if len(self.trace.X_val):
             ring = Circle(0.075, color=theme["muted"], stroke_width=3)
             entries.append((ring, labels["val_points"]))
-        ticks = [Line(d * 0.09, d * 0.16, color=theme["text"], stroke_width=2.5)
-                 for d in (UP, DOWN, LEFT, RIGHT)]
-        sight = VGroup(Circle(0.09, color=theme["text"], stroke_width=2.5), *ticks)
-        entries.append((sight, labels["probe"]))
+        entries.append((sight_symbol(theme), labels["probe"]))
         if self.regression:  # the dots' colour: their targets, grey at 0 (see data_layer)
             low, high = (tick_text(float(f"{v:.2g}")) for v in (self.heatmap.low,
                                                                  self.heatmap.high))
