@@ -189,3 +189,20 @@ def equal_units(trace) -> np.ndarray:
             spread = np.abs(part - part[..., :1]).max(axis=(1, 2))
             equal &= spread <= 1e-9 * (1 + np.abs(part).max(axis=(1, 2)))
     return equal
+
+
+def describe(resolved: dict, skip: str = "") -> str:
+    """What every run of a comparison shares, in a line: the data, the network, the
+    optimizer and its learning rate, the iterations (the varied key left out)."""
+    network, data, train = resolved["network"], resolved["data"], resolved["train"]
+    parts = [data["dataset"], "-".join(str(n) for n in network["layers"])]
+    if skip != "activation":
+        parts.append(network["activation"])
+    if skip != "init":
+        parts.append(f"init {network['init']}")
+    if skip != "optimizer":
+        parts.append(train["optimizer"])
+    if skip != "learning_rate":
+        parts.append(f"η = {train['learning_rate']:g}")
+    parts.append(f"{train['iterations']} iterations")
+    return " · ".join(parts)

@@ -54,12 +54,24 @@ def edge_scale(runs) -> float:
     return largest
 
 
+def data_range(trace) -> tuple[float, float] | None:
+    """The output axis every curve panel shares: a regression's targets (the runs share
+    the data), padded; a curve that leaves it has left the data. None: classes (0-1)."""
+    if trace.meta["classes"]:
+        return None
+    targets = np.concatenate([np.ravel(trace.y), np.ravel(trace.y_val)])
+    low, high = float(targets.min()), float(targets.max())
+    pad = 0.15 * max(high - low, 1e-6)
+    return low - pad, high + pad
+
+
 class RunColumn(Panel):
     """One run's heading, output panel, network and notes, drawn at the shared clock's
     state, held at the run's last state once it has none further (a diverged run)."""
 
     def __init__(self, name: str, trace, centre: float, width: float, look: Look,
-                 colour: str, edge_scale: float | None = None):
+                 colour: str, edge_scale: float | None = None,
+                 value_range: tuple[float, float] | None = None):
         super().__init__(trace, (centre - width / 2, -1.5, centre + width / 2, TOP), look)
         labels = look.labels
         heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
@@ -68,7 +80,7 @@ class RunColumn(Panel):
         side = min(2.5, width - 0.5)
         if trace.X.shape[1] == 1:
             box = (centre - (width - 0.4) / 2, TOP - 2.2, centre + (width - 0.4) / 2, TOP)
-            self.output = CurvePanel(trace, box, look, keyed=False)
+            self.output = CurvePanel(trace, box, look, keyed=False, value_range=value_range)
             bottom = TOP - 2.2
         else:
             box = (centre - side / 2, TOP - side, centre + side / 2, TOP)
@@ -81,11 +93,15 @@ class RunColumn(Panel):
                                     keyed=False, max_abs=edge_scale)
         self.last = trace.n_states - 1
         self.notes = []  # (from which state it shows, until which, (box, words))
-        if trace.diverged_at is not None:  # from where its loss leaves the loss axis
-            text = labels["diverged_short"].format(k=trace.diverged_at)
+        if trace.diverged_at is not None:  # exploding from where it leaves the loss axis,
+            # then stopped where it overflowed
             away = np.flatnonzero(trace.loss > OFF_AXIS * trace.loss[0])
             start = int(away[0]) if len(away) else self.last
-            self.notes.append(self.note(text, "gradient", centre, bottom, start, np.inf))
+            if start < self.last:
+                self.notes.append(self.note(labels["diverging"], "gradient", centre, bottom,
+                                            start, self.last))
+            text = labels["diverged_short"].format(k=trace.diverged_at)
+            self.notes.append(self.note(text, "gradient", centre, bottom, self.last, np.inf))
         equal = compare.equal_units(trace)
         if equal[0]:
             until = int(np.argmin(equal)) if not equal.all() else np.inf
@@ -171,6 +187,8 @@ class CompareScene(PanelScene):
         self.look = Look(settings.theme, settings.labels, layout.font(settings.lang))
         opts = resolve(self.OPTIONS, settings.options)
         self.runs = settings.runs
+        # the varied key's name ("optimizer"), or "" for several configs
+        self.vary_key = (opts["vary"] or "").partition("=")[0].strip().rpartition(".")[2]
         theme = self.look.theme
         self.camera.background_color = ManimColor(theme["background"])
         first = self.runs[0][1]
@@ -179,14 +197,14 @@ class CompareScene(PanelScene):
         colours = run_colours(theme)[:len(self.runs)]
         x0, x1 = COLUMNS
         width = (x1 - x0) / len(self.runs)
-        scale = edge_scale(self.runs)
+        scale, shared = edge_scale(self.runs), data_range(first)
         self.columns = [RunColumn(name, trace, x0 + width * (k + 0.5), width, self.look,
-                                  colour, scale)
+                                  colour, scale, shared)
                         for k, ((name, trace), colour) in enumerate(zip(self.runs, colours))]
         loss = LossPanel(first, LOSS_BOX, self.look, self.schedule == "log",
                          runs=[(name, trace, colour) for (name, trace), colour
                                in zip(self.runs, colours)])
-        title, counter = self.title(opts["vary"])
+        title, counter = self.title()
         table, self.readouts = self.table(colours)
         self.mount([*self.columns, loss],
                    lambda u: float(iteration_at(u, self.last, self.schedule)),
@@ -206,9 +224,9 @@ class CompareScene(PanelScene):
 
     # --- what is drawn once ------------------------------------------------------------
 
-    def title(self, vary: str | None):
+    def title(self):
         labels, theme = self.look.labels, self.look.theme
-        key = vary.partition("=")[0].strip().rpartition(".")[2] if vary else ""
+        key = self.vary_key
         what = labels["compare_keys"].get(key, key.replace("_", " ")) if key else labels[
             "compare_configs"]
         title = self.look.words(labels["compare_title"].format(what=what), 28, "text")
@@ -261,9 +279,13 @@ class CompareScene(PanelScene):
         accuracy = self.runs[0][1].accuracy is not None
         # f' ≈ 0 where an activation saturates (sigmoid, tanh); a ReLU's off units are
         # its sparsity, not a fault: its row says "–"
-        self.flat = [compare.flat_share(trace) if compare.saturates(
+        # f' ≈ 0 in the lesson it is for, the initial weight scale (a run that has
+        # learned also saturates its units, confidently); "–" for a ReLU, whose off
+        # units are its sparsity
+        shown = self.vary_key == "init_scale"
+        self.flat = [compare.flat_share(trace) if shown and compare.saturates(
             trace.config.network.activation) else None for _, trace in self.runs]
-        flat = any(f is not None for f in self.flat)
+        flat = shown
         header = [look.words(labels["run"], 18), look.words(labels["loss"], 18)]
         columns = [x, x + 1.95]  # the loss column fits 2.4e−4 and 1.1e+304
         if accuracy:
@@ -291,13 +313,17 @@ class CompareScene(PanelScene):
                                                                        aligned_edge=LEFT))
             still += [swatch, words]
             readouts.append(numbers)
-        if flat:
-            note = VGroup(*[look.words(line.format(p=f"{compare.FLAT * 100:g}"), 16)
-                            for line in labels["flat_note"]]).arrange(
-                DOWN, aligned_edge=LEFT, buff=0.06)
-            note.next_to([x, top - ROW * (len(self.runs) + 0.4), 0], DOWN, buff=0.05,
-                         aligned_edge=LEFT)
-            still.append(note)
+        lines = [line.format(p=f"{compare.FLAT * 100:g}") for line in labels["flat_note"]
+                 ] if flat else []
+        lines.append(labels["same_for_all"].format(what=compare.describe(
+            self.runs[0][1].config.as_dict(), self.vary_key)))
+        note = VGroup(*[look.words(line, 16) for line in lines]).arrange(
+            DOWN, aligned_edge=LEFT, buff=0.06)
+        if note.width > layout.FRAME_X - 0.1 - x:  # within the frame
+            note.scale_to_fit_width(layout.FRAME_X - 0.1 - x)
+        note.next_to([x, top - ROW * (len(self.runs) + 0.4), 0], DOWN, buff=0.05,
+                     aligned_edge=LEFT)
+        still.append(note)
         return VGroup(*still), readouts
 
     # --- every frame --------------------------------------------------------------------
@@ -317,7 +343,6 @@ class CompareScene(PanelScene):
     def phase_text(self, k: int) -> str:
         """The runs ranked by their loss where the phase ends, lowest first (a run that
         has diverged by then last): who is ahead, in one line."""
-        first = round(float(iteration_at(k / PHASES, self.last, self.schedule)))
         last = round(float(iteration_at((k + 1) / PHASES, self.last, self.schedule)))
         labels = self.look.labels
         ranked = []
@@ -325,10 +350,11 @@ class CompareScene(PanelScene):
             gone = trace.diverged_at is not None and last >= trace.n_states - 1
             loss = float(trace.loss[min(last, trace.n_states - 1)])
             text = (f"{name} ({labels['diverged_short'].format(k=trace.diverged_at)})"
-                    if gone else f"{name} {loss_text(loss)}")
+                    if gone else f"{name}: {loss_text(loss)}")
             ranked.append((gone, loss, text))
         parts = [text for *_, text in sorted(ranked)]
-        return f"{labels['iteration']} {first}–{last}, {labels['loss']}: " + " < ".join(parts)
+        return (labels["by_iteration"].format(k=last) + f", {labels['loss']} "
+                + " < ".join(parts))
 
     def summary(self) -> str:
         """Each run's final figures, as its own trace has them."""

@@ -12,6 +12,7 @@ import pytest
 
 from core import compare, config, trainer
 from core.errors import ConfigError
+from scenes.numerals import loss_text
 from scenes.pipeline import plan, render_job, request, train
 from tests.frames import decode, hex_rgb, to_pixel
 
@@ -155,9 +156,11 @@ def test_three_optimizers_each_have_a_column_and_a_loss_curve(optimizers):
                            atol=1e-6) or trace.loss[-1] > points[-1, 1]
         assert curve.get_stroke_color().to_hex().lower() == row[0].body.get_fill_color(
         ).to_hex().lower()
-    # the table's last column is each run's share of flat units at its last state
-    for flat, row in zip(scene.flat, scene.readouts):
-        assert row[-1].text == f"{flat[-1] * 100:.0f}%"
+    # loss and accuracy: no f' ≈ 0 column but where initial scales are compared
+    assert all(len(row) == 2 for row in scene.readouts) and scene.flat == [None] * 3
+    last = [(row[0].text, row[1].text) for row in scene.readouts]
+    assert last == [(loss_text(trace.loss[-1]), f"{trace.accuracy[-1] * 100:.0f}%")
+                    for _, trace in trained.runs]
     # the planes differ: the optimizers took different paths
     images = [column.output.image.pixel_array[..., :3].astype(int) for column in scene.columns]
     assert np.abs(images[0] - images[2]).mean() > 1
@@ -181,7 +184,9 @@ def test_a_diverging_run_stops_with_a_note_while_the_others_go_on(tmp_path):
     assert good.diverged_at is None and bad.diverged_at == bad.n_states
     assert bad.n_states < good.n_states
     assert f"overflow at iteration {bad.diverged_at}" in cues.strip().split("\n\n")[-1]
-    box, words = scene.columns[1].notes[0][2]
+    (start, until, _), (stop, _, (box, words)) = scene.columns[1].notes
+    assert start < until == stop == bad.n_states - 1  # exploding, then stopped
+    assert bad.loss[start] > 5 * bad.loss[0] > bad.loss[start - 1]
     assert words.get_fill_opacity() == 1.0  # shown at the end
     # the note is where the frame shows it: its box's colour around its centre
     row, col = to_pixel(box.get_center(), frames[-1].shape)
@@ -198,6 +203,24 @@ def test_a_diverging_run_stops_with_a_note_while_the_others_go_on(tmp_path):
     held = column.output.image.pixel_array.copy()
     column.draw(good.n_states - 1)
     assert np.array_equal(column.output.image.pixel_array, held)
+
+
+def test_initial_scales_show_the_share_of_saturated_units(tmp_path):
+    raw = MOONS | {"network": {"layers": [2, 4, 1], "init": "normal"}}
+    trained, scene, _, cues = render(tmp_path, raw, "scales", duration=1.0,
+                                     vary="network.init_scale=0.1,5")
+    small, big = (row[-1].text for row in scene.readouts)
+    assert (small, big) == tuple(f"{compare.flat_share(trace)[-1] * 100:.0f}%"
+                                 for _, trace in trained.runs)
+    assert int(big[:-1]) > int(small[:-1])
+
+
+def test_what_every_run_shares_is_described_without_the_varied_key():
+    base = config.resolve(MOONS)
+    assert compare.describe(base) == "moons · 2-4-1 · tanh · init glorot · sgd · η = 0.5 · " \
+                                     "30 iterations"
+    assert "sgd" not in compare.describe(base, "optimizer")
+    assert "η" not in compare.describe(base, "learning_rate")
 
 
 def test_a_zero_initialisation_is_named_while_its_units_stay_equal(tmp_path):

@@ -20,14 +20,16 @@ from scenes.raster import rgb
 class CurvePanel(Panel):
     """One input x against the output: what a 1-D network computes, state by state."""
 
-    def __init__(self, trace, box, look: Look, keyed: bool = True):
-        """``keyed`` False: the picture alone, without axes or key (see PlanePanel)."""
+    def __init__(self, trace, box, look: Look, keyed: bool = True,
+                 value_range: tuple[float, float] | None = None):
+        """``keyed`` False: the picture alone, without axes or key (see PlanePanel);
+        ``value_range``: the output axis (default: the data's, see value_range)."""
         super().__init__(trace, box, look)
         theme = look.theme
         x0, y0, x1, y1 = box
         self.classes = trace.meta["classes"]
         self.xmin, self.xmax = trace.grid_extent[:2]
-        self.ymin, self.ymax = self.value_range()
+        self.ymin, self.ymax = value_range or self.value_range()
         ppu = manim_config.pixel_height / manim_config.frame_height
         self.width, self.height = int(round((x1 - x0) * ppu)), int(round((y1 - y0) * ppu))
         self.unit = self.height / 400  # strokes scale with the panel
