@@ -191,9 +191,10 @@ def equal_units(trace) -> np.ndarray:
     return equal
 
 
-def describe(resolved: dict, skip: str = "") -> str:
+def describe(resolved: dict, skip: str = "", iterations: str = "{n} iterations") -> str:
     """What every run of a comparison shares, in a line: the data, the network, the
-    optimizer and its learning rate, the iterations (the varied key left out)."""
+    optimizer and its learning rate, the iterations (the varied key left out);
+    ``iterations`` says "{n} iterations" in the viewer's language."""
     network, data, train = resolved["network"], resolved["data"], resolved["train"]
     parts = [data["dataset"], "-".join(str(n) for n in network["layers"])]
     if skip != "activation":
@@ -204,5 +205,5 @@ def describe(resolved: dict, skip: str = "") -> str:
         parts.append(train["optimizer"])
     if skip != "learning_rate":
         parts.append(f"η = {train['learning_rate']:g}")
-    parts.append(f"{train['iterations']} iterations")
+    parts.append(iterations.format(n=train["iterations"]))
     return " · ".join(parts)

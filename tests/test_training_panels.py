@@ -413,3 +413,16 @@ def test_the_readouts_name_both_sets_and_end_on_the_last_numbers(tmp_path):
                                                f"{trace.accuracy[-1] * 100:.0f}%"]
     assert [n.text for n in val_numbers] == [f"{trace.val_loss[-1]:.3f}",
                                              f"{trace.val_accuracy[-1] * 100:.0f}%"]
+
+
+def test_the_network_names_its_nodes_in_a_font_that_has_the_symbols():
+    """x₁ and ŷ are symbols, not words: in Korean too they are drawn in the font that
+    has them (NanumGothic has no ŷ: it drew a box)."""
+    raw = {"network": {"layers": [2, 3, 1]}, "data": {"n_samples": 40},
+           "train": {"iterations": 5}, "trace": {"grid": 20, "frames": 3}}
+    trace = trainer.train(config.resolve(raw))
+    korean = Look(load_theme("dark"), load_labels("ko"), layout.font("ko"))
+    with tempconfig({"quality": "low_quality"}):
+        panel = NetworkPanel(trace, layout.TRAINING_NETWORK, korean)
+    assert panel.raster.font == layout.font("en") != korean.font
+    assert {text for _, _, text, *_ in panel.raster.names} == {"x₁", "x₂", "ŷ"}

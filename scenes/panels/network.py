@@ -12,6 +12,7 @@ from manim import DOWN, RIGHT, VGroup
 from manim import config as manim_config
 
 from core.activations import HIDDEN
+from scenes import layout
 from scenes.edge_labels import place_along_edges
 from scenes.glyphs import MonoNumber
 from scenes.network_diagram import NetworkDiagram
@@ -100,9 +101,11 @@ class NetworkPanel(Panel):
         mappable = all(n <= MAX_MAPPED for n in layers[1:-1]) and trace.neuron_maps(1) is not None
         self.mapped_layers = mappable if maps is None else bool(maps) and mappable
         px_per_unit = manim_config.pixel_height / manim_config.frame_height
+        # its texts are symbols (x₁, ŷ, 1), in every language: in the font that has
+        # them, not the language's (NanumGothic has no ŷ)
         self.raster = NetworkRaster(self.diagram, theme, px_per_unit, pad=0.06,
                                     thumbnail_side=self.diagram.radius * 2.3, margin=margin,
-                                    font=look.font)
+                                    font=layout.FONTS["en"])
         self.moving += [self.raster.image, self.diagram.extras]
         # (rows, columns) of each layer's drawn edges in its stack, in edge order (bias
         # edges, the stack's last row, after the weights)
