@@ -1,17 +1,18 @@
 """The training scene's panels: 1-D curves, regression maps, gradients on the edges,
-labels that never collide, a log axis that is logarithmic, keys and the camera's types."""
+labels that never collide, keys and the camera's types (the loss panel and the clock:
+tests/test_loss_panel.py)."""
 
 import math
 
 import numpy as np
 import pytest
-from manim import Line, tempconfig
+from manim import tempconfig
 
 from cli.main import main
-from core import config, schedule, trainer
+from core import config, trainer
 from core.network import forward
 from scenes import layout
-from scenes.panels import Look, LossPanel, NetworkPanel
+from scenes.panels import Look, NetworkPanel
 from scenes.raster import disc_layer
 from scenes.settings import load_labels, load_theme
 from tests.frames import decode, hex_rgb, to_pixel
@@ -231,40 +232,7 @@ def test_edge_labels_never_collide_and_sit_on_their_own_edge(preset, quality):
                     assert mine < theirs, ("nearer another edge", (i, k))
 
 
-# --- the loss axis, the keys, the points -------------------------------------------------
-
-def test_a_log_schedule_draws_the_loss_on_a_log_axis():
-    raw = {"network": {"layers": [2, 3, 1]}, "data": {"n_samples": 40},
-           "train": {"iterations": 99}, "trace": {"grid": 20, "frames": 5}}
-    trace = trainer.train(config.resolve(raw))
-    box = layout.TRAINING_LOSS
-    log, linear = LossPanel(trace, box, look(), log=True), LossPanel(trace, box, look())
-    x0, x1 = box[0], box[2]
-    assert float(log.at_x(0)) == pytest.approx(x0) and float(log.at_x(99)) == pytest.approx(x1)
-    # a log axis: iterations whose (i + c) are in equal ratios lie equally far apart
-    c = 99 / 49
-    a, b, d = (float(log.at_x(i)) for i in (c - c, 3 * c - c, 9 * c - c))
-    assert b - a == pytest.approx(d - b)
-    assert float(linear.at_x(9)) == pytest.approx(x0 + 9 / 99 * (x1 - x0))
-    for u in (0.1, 0.25, 0.5, 0.9):  # the axis runs as the video's clock does
-        at = float(log.at_x(schedule.iteration_at(u, 99, "log")))
-        assert at == pytest.approx(x0 + u * (x1 - x0))
-    texts = [m.text for m in log.still[2].get_family() if hasattr(m, "text")]
-    assert {"0", "10", "99"} <= set(texts) and any("log" in t for t in texts), texts
-    ticks = sorted(m.get_x() for m in log.still[2][0] if isinstance(m, Line))
-    assert min(np.diff(ticks)) >= 0.45, ticks  # no two iteration numbers crowd
-
-
-def test_the_log_schedule_moves_from_the_first_second():
-    """Each quarter of a log-scheduled video covers more iterations than the one before,
-    and the first quarter already a few percent of the run (with log(i + 1), 1 %)."""
-    for last in (100, 300, 2000):
-        quarters = np.diff(schedule.iteration_at(np.linspace(0, 1, 5), last, "log"))
-        assert np.all(np.diff(quarters) > 0) and quarters[0] >= 0.03 * last, (last, quarters)
-        assert quarters.sum() == pytest.approx(last)
-    grids = trainer.grid_iterations(301, 9, "log")
-    assert grids[0] == 0 and grids[-1] == 300 and grids[2] >= 9, grids
-
+# --- the keys, the points -------------------------------------------------------------
 
 def test_a_validation_ring_shows_on_its_own_class_colour():
     colour = np.array([0.31, 0.61, 0.96], np.float32)
@@ -336,51 +304,6 @@ def test_an_opaque_panel_is_resized_once_per_version(monkeypatch):
         assert len(calls) == 2
         row, col = camera.pixel_array.shape[0] // 2, camera.pixel_array.shape[1] // 2
         assert tuple(camera.pixel_array[row, col, :3]) == (90, 90, 90)
-
-
-def test_a_rising_validation_loss_is_named_overfitting_once_it_has_risen():
-    moons = trainer.train(config.load("moons"))  # its validation loss ends above its lowest
-    val = moons.val_loss
-    assert val[-1] >= 1.08 * val.min()
-    panel = LossPanel(moons, layout.TRAINING_LOSS, look())
-    start = panel.overfit_from
-    assert int(np.argmin(val)) < start < moons.n_states - 1
-    assert val[start] >= (val.min() + val[-1]) / 2 > val[start - 1]
-    opacity = []
-    for s in (0.0, start - 1.0, float(start), float(moons.n_states - 1)):
-        panel.draw(s)
-        opacity.append(panel.note.get_fill_opacity())
-    assert opacity == [0, 0, 1, 1]
-    raw = {"network": {"layers": [2, 3, 1]}, "data": {"n_samples": 40},
-           "train": {"iterations": 20}, "trace": {"grid": 20, "frames": 5}}
-    assert LossPanel(trainer.train(config.resolve(raw)), layout.TRAINING_LOSS,
-                     look()).note is None  # no validation data: nothing to say
-
-
-def test_a_loss_that_falls_thirtyfold_is_drawn_on_a_log_axis():
-    sine = trainer.train(config.resolve(SINE | {"train": {"learning_rate": 0.3,
-                                                          "iterations": 400}}))
-    assert sine.loss[0] / sine.loss.min() > 30
-    panel = LossPanel(sine, layout.TRAINING_LOSS, look())
-    assert panel.log_loss
-    a, b, c = (float(panel.at_y(v)) for v in (0.001, 0.01, 0.1))
-    assert b - a == pytest.approx(c - b)  # powers of ten equally apart
-    words = " ".join(m.text for m in panel.still if hasattr(m, "text"))
-    assert "log" in words
-    moons = trainer.train(config.resolve({"network": {"layers": [2, 3, 1]},
-                                          "data": {"n_samples": 40},
-                                          "train": {"iterations": 20}}))
-    assert not LossPanel(moons, layout.TRAINING_LOSS, look()).log_loss
-
-
-def test_the_schedule_follows_the_config_unless_given():
-    from scenes.training import TrainingScene
-
-    xor = config.load("xor")
-    assert xor["trace"]["schedule"] == "log"  # the preset asks for it
-    assert TrainingScene.adapt_config(xor, {"schedule": None}) == xor
-    linear = TrainingScene.adapt_config(xor, {"schedule": "linear"})
-    assert linear["trace"]["schedule"] == "linear" and xor["trace"]["schedule"] == "log"
 
 
 def test_bias_units_are_joined_to_nothing_but_their_edges():
