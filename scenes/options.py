@@ -28,6 +28,7 @@ class Option:
     choices: tuple = ()
     pattern: str = ""  # a free-text option's form, in README's words (its value is
     # checked by the scene, before training)
+    many: bool = False  # a free-text option that takes several words (--at x=1 y=2)
 
     @property
     def flag(self) -> str:
@@ -63,6 +64,8 @@ class Option:
                 return value
             raise ConfigError(f"{self.flag} {value!r} is not one of: {', '.join(self.choices)}")
         if self.pattern:
+            if self.many and isinstance(value, (list, tuple)):
+                value = " ".join(map(str, value))
             if isinstance(value, str) and value.strip():
                 return value
             raise ConfigError(f"{self.flag} takes text of the form {self.pattern}, "
@@ -104,6 +107,7 @@ class Option:
                                 help=f"{self.help} (default {self.default_text()})")
         else:
             parser.add_argument(self.flag, dest=dest, type=self.parse,
+                                nargs="+" if self.many else None,
                                 default=absent if given_only else self.default,
                                 metavar=self.pattern or f"{self.low:g}..{self.high:g}",
                                 help=f"{self.help} (default {self.default_text()})")
@@ -112,6 +116,8 @@ class Option:
         """Command-line words that give this value."""
         if self.kind is bool:
             return [self.flag if value else "--no-" + self.flag[2:]]
+        if self.many:
+            return [self.flag, *str(value).split()]
         return [self.flag, f"{value:g}" if isinstance(value, float) else str(value)]
 
 

@@ -25,6 +25,9 @@ SCENES: dict[str, SceneInfo] = {
                   "the backward pass: the chain rule at every node, then the update", "post"),
         SceneInfo("chain-rule", "scenes.chain_rule", "ChainRuleScene",
                   "z = (x + y)^2 as a computational graph, then a general gate", "post"),
+        SceneInfo("graph", "scenes.graph", "GraphScene",
+                  "any formula as a computational graph: --expr \"(x + y) * z\" --at x=-2 "
+                  "y=5 z=-4", "post"),
         SceneInfo("cycle", "scenes.cycle", "CycleScene",
                   "forward, error, backward, update, repeated: a looping GIF", "post"),
         SceneInfo("training", "scenes.training", "TrainingScene",

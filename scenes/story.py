@@ -68,6 +68,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     SHOWN_ARRAYS = ("W", "b", "Z", "A")  # the trace's per-layer arrays written on screen
     NOTE_RECALLED = True  # a ≈ long after the note on ≈ brings a line that recalls it
     FRAMES_GRADIENTS = True  # gradients' numbers on the diagram are framed (StoryNetwork)
+    EQ_ZONE = layout.EQ_ZONE  # where the lines of arithmetic and the notes go
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("camera_class", PathCachingCamera)
@@ -198,7 +199,13 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     def stack(self, eqs: list, shown: list[Mobject]) -> VGroup:
         group = VGroup(*shown).arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP)
         self.track_lines(group, eqs)
-        return group.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        return self.in_eq_zone(group)
+
+    def in_eq_zone(self, group: Mobject) -> Mobject:
+        """A block of lines or a note where the arithmetic goes: the middle of EQ_ZONE,
+        from its left edge."""
+        middle = (self.EQ_ZONE[1] + self.EQ_ZONE[3]) / 2
+        return group.move_to([0, middle, 0]).align_to([self.EQ_ZONE[0], 0, 0], LEFT)
 
     def track_lines(self, group: VGroup, eqs: list) -> None:
         """Keep track of a group of lines while it may be on screen: whether a line of
@@ -229,7 +236,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         block = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP)
         for row in rows[1:]:
             row.shift(RIGHT * INDENT)
-        zone = layout.EQ_ZONE[3] - layout.EQ_ZONE[1]
+        zone = self.EQ_ZONE[3] - self.EQ_ZONE[1]
         if block.height > zone:  # only a very long line of a wide network at 6 decimals
             block.scale_to_fit_height(zone)
         return block
@@ -243,7 +250,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     def pages(self, eqs: list, most: int, color: str | None = None) -> list[tuple[list, VGroup]]:
         """The equations in order, in groups of at most ``most`` that each fit the
         bottom area (a wrapped line takes several rows); each with its stacked group."""
-        zone = layout.EQ_ZONE[3] - layout.EQ_ZONE[1]
+        zone = self.EQ_ZONE[3] - self.EQ_ZONE[1]
         runs: list[tuple[list, list[Mobject]]] = []
         for eq in eqs:
             shown = self.line(eq, color)
@@ -277,7 +284,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         # the line it speaks of, again, where the bottom area has room for it too: its
         # own place may have been taken meanwhile
         quoted = [self.wrapped(self.first_approx, muted)] if self.first_approx else []
-        zone = layout.EQ_ZONE[3] - layout.EQ_ZONE[1]
+        zone = self.EQ_ZONE[3] - self.EQ_ZONE[1]
         if sum(m.height for m in quoted + rows) + NOTE_GAP * len(rows) > zone:
             quoted = []
         note = VGroup(*quoted, *rows).arrange(DOWN, aligned_edge=LEFT, buff=NOTE_GAP)
@@ -296,7 +303,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
 
     def place_note(self, note: VGroup) -> None:
         """Where a note of words goes: the equations' place."""
-        note.move_to(layout.EQ_CENTER).align_to([-layout.EQ_WIDTH / 2, 0, 0], LEFT)
+        self.in_eq_zone(note)
 
     def note_may_come(self) -> bool:
         """Whether a note may come now (the bottom area is free of equations)."""

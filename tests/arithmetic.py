@@ -30,7 +30,8 @@ FUNCTIONS = {name: (f, ()) for name, f in CALCULATOR.items()} | {
     a.text: (CALCULATOR[a.text], a.extrema) for a in HIDDEN.values() if a.text in CALCULATOR}
 NAMES = "|".join(sorted((re.escape(name) for name in FUNCTIONS if len(name) > 1), key=len,
                         reverse=True))
-TOKEN = re.compile(rf"\s*(\d+\.\d+|\d+|{NAMES}|[σ½()+×·/²−-])")
+TWO_ARGUMENTS = {"max": max, "min": min}  # monotone in both: the ends' images bound them
+TOKEN = re.compile(rf"\s*(\d+\.\d+|\d+|max|min|{NAMES}|[σ½()+×·/²−^√|,-])")
 
 
 def interval(literal: str, precision: int | None) -> tuple[float, float]:
@@ -102,10 +103,11 @@ class Parser:
 
     def power(self):
         lo, hi = self.atom()
-        while self.peek() == SUPERSCRIPT_2:
-            self.take()
-            squares = [lo * lo, hi * hi]
-            lo, hi = (0.0 if lo <= 0 <= hi else min(squares)), max(squares)
+        while self.peek() in (SUPERSCRIPT_2, "^"):
+            exponent = 2.0 if self.take() == SUPERSCRIPT_2 else self.atom()[0]
+            ends = [lo ** exponent, hi ** exponent]
+            even = exponent % 2 == 0
+            lo, hi = (0.0 if even and lo <= 0 <= hi else min(ends)), max(ends)
         return lo, hi
 
     def atom(self):
@@ -115,6 +117,19 @@ class Parser:
             return -hi, -lo
         if token == "½":
             return 0.5, 0.5
+        if token == "√":
+            lo, hi = self.atom()
+            return math.sqrt(max(lo, 0.0)), math.sqrt(max(hi, 0.0))
+        if token == "|":
+            lo, hi = self.expr()
+            self.take()
+            return (0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))), max(abs(lo), abs(hi))
+        if token in TWO_ARGUMENTS:
+            f = TWO_ARGUMENTS[token]
+            self.take()  # (
+            (alo, ahi), _, (blo, bhi) = self.expr(), self.take(), self.expr()
+            self.take()  # )
+            return f(alo, blo), f(ahi, bhi)
         if token == "(":
             value = self.expr()
             if self.take() != ")":
@@ -133,7 +148,11 @@ def is_numeric(part: str) -> bool:
     stripped = part
     for name in FUNCTIONS:
         stripped = stripped.replace(name, "")
-    return bool(re.search(r"\d", part)) and not re.search(r"[^\d\s.½()+×·/²−\-]", stripped)
+    two = any(name in stripped for name in TWO_ARGUMENTS)  # a comma only between arguments
+    for name in TWO_ARGUMENTS:
+        stripped = stripped.replace(name, "")
+    allowed = r"[^\d\s.½()+×·/²−^√|,\-]" if two else r"[^\d\s.½()+×·/²−^√|\-]"
+    return bool(re.search(r"\d", part)) and not re.search(allowed, stripped)
 
 
 LITERAL = re.compile(r"[−-]?\d+(\.\d+)?")
