@@ -91,17 +91,17 @@ class Parser:
                               f"found {found}")
 
     def sum(self) -> Expr:
-        left = self.product()
-        while self.peek()[1] in ("+", "-") and self.peek()[0] == "op":
-            op = self.take()[1]
-            left = Apply(op, (left, self.product()))
-        return left
+        return self.left_to_right(("+", "-"), self.product)
 
     def product(self) -> Expr:
-        left = self.unary()
-        while self.peek()[1] in ("*", "/") and self.peek()[0] == "op":
+        return self.left_to_right(("*", "/"), self.unary)
+
+    def left_to_right(self, ops: tuple[str, ...], operand) -> Expr:
+        """operand (op operand)*, grouped from the left: x - y - z is (x - y) - z."""
+        left = operand()
+        while self.peek()[0] == "op" and self.peek()[1] in ops:
             op = self.take()[1]
-            left = Apply(op, (left, self.unary()))
+            left = Apply(op, (left, operand()))
         return left
 
     def unary(self) -> Expr:

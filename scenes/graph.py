@@ -27,7 +27,8 @@ from core.graph import Graph, build
 from scenes import layout
 from scenes.arith import Eq, agrees, sub, value
 from scenes.graph_arith import GraphArithmetic, formula, name_text
-from scenes.graph_layout import DoesNotFit, Layout, Sizes, arrange
+from scenes.graph_layout import DoesNotFit, Layout, arrange
+from scenes.graph_sizes import estimate, title_width
 from scenes.options import Option
 from scenes.pulses import pulse
 from scenes.story import END_HOLD, MIN_TEXT_SIZE, TEX_SIZE, StoryScene
@@ -48,14 +49,6 @@ AREA_TOP, AREA_TOP_UNDER_KEY, AREA_TOP_WORDS = 2.95, 2.75, 3.1  # a title in wor
 KEY_ROOM = 7.15  # the key in one row (in either language), and its gap to the title
 # the patterns a gate shows, named the first time (labels' keys)
 LESSONS = {"add": "graph_add", "mul": "graph_mul", "route": "graph_route"}
-# widths (scene units) of the glyphs of a number at TEX_SIZE, to check a layout before
-# any typesetting: digits, the minus sign, the point
-DIGIT, MINUS_WIDTH, POINT, NAME_WIDTH = 0.24, 0.35, 0.09, 0.55
-NAME_CHAR = 0.25  # a longer name's width per character: σ(h₁)
-NUMBER_HEIGHT, NAME_HEIGHT = 0.34, 0.38  # a name's subscript reaches lower than a digit
-NARROW, WIDE, LETTER = 0.14, 0.33, 0.29  # a symbol's parentheses and dots; operators; letters
-
-
 class GraphScene(StoryScene):
     """A typed formula's graph: its forward pass, then its backward pass."""
 
@@ -404,31 +397,3 @@ def junctions(place: Layout) -> list[tuple[float, float]]:
                     abs(v[1][1] - y) < 1e-9 and v[1][0] > corner[0] + 1e-6 for v in wires):
                 points.add((round(corner[0], 6), round(y, 6)))
     return sorted(points)
-
-
-def title_width(text: str) -> float:
-    """A title's width, as typeset, from its characters (a formula's operators come
-    with space around them; a subscript is small)."""
-    widths = {" ": 0.0, "+": 0.45, "−": 0.45, "=": 0.45, "·": 0.45, "×": 0.45, "/": 0.3,
-              "(": 0.19, ")": 0.19, ".": 0.09, ",": 0.15}
-    return sum(widths.get(ch, 0.17 if ch in "₀₁₂₃₄₅₆₇₈₉" else DIGIT if ch.isdigit()
-                                 else LETTER) for ch in text)
-
-
-def symbol_width(text: str) -> float:
-    """A gate's symbol, as its caption text: ×(−1), exp, 1/(·)."""
-    return sum(NARROW if ch in "()·|." else WIDE if ch in "×−+" else LETTER if ch.isalpha()
-               else 0.0 if ch == "^" else DIGIT for ch in text)
-
-
-def number_width(text: str) -> float:
-    return sum(MINUS_WIDTH if ch == "-" else POINT if ch == "." else DIGIT for ch in text)
-
-
-def estimate(graph: Graph, arith: GraphArithmetic, i: int) -> Sizes:
-    """A node's text sizes before typesetting, from the glyphs' widths."""
-    node = graph.nodes[i]
-    symbol = (symbol_width(arith.gate_label(node)[1]), NAME_HEIGHT) if node.op else (0.0, 0.0)
-    return Sizes((number_width(arith.n(node.value)), NUMBER_HEIGHT),
-                 (number_width(arith.grad_text(node)), NUMBER_HEIGHT),
-                 (max(NAME_WIDTH, NAME_CHAR * len(arith.names(node)[1])), NAME_HEIGHT), symbol)
