@@ -45,6 +45,10 @@ def jobs(quality: str) -> list[list[str]]:
     for preset, vary, name in COMPARISONS:
         out.append(["compare", "--config", preset, "--vary", vary, "-q", quality,
                     "-o", str(GALLERY / f"compare-{name}.mp4")])
+    out.append(["landscape", "-q", quality, "-o", str(GALLERY / "landscape-moons.mp4")])
+    out.append(["landscape", "--config", "post", "--weights", "w11,v21", "--updates", "60",
+                "-q", quality,
+                "-o", str(GALLERY / "landscape-post.mp4")])
     for name in ("forward", "cycle"):
         out.append([name, "--web", "-o", str(GALLERY / f"{name}-web.gif")])
     return out

@@ -2,6 +2,7 @@
 ``test``, ``list``, ``trace CONFIG -o FILE``, or a scene name with options."""
 
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,8 +58,16 @@ def cmd_trace(argv: list[str]) -> int:
     return 0
 
 
+TEST_WORKERS = 4  # at most: each worker renders videos of its own (about 1 GB at peak)
+
+
 def cmd_test(argv: list[str]) -> int:
+    """pytest, a file per worker process (a file's fixtures render once and serve all its
+    tests), one per core up to TEST_WORKERS, unless the arguments say -n; then ruff."""
     py = sys.executable
+    if not any(arg.startswith(("-n", "--numprocesses")) for arg in argv):
+        workers = min(os.cpu_count() or 1, TEST_WORKERS)
+        argv = ["-n", str(workers), "--dist", "loadfile", *argv]
     tests = subprocess.call([py, "-m", "pytest", *argv], cwd=ROOT)
     if tests == 5:
         print("render.sh: error: no tests were collected", file=sys.stderr)

@@ -95,6 +95,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "beta2": Key(0.999, float, "optimizer = adam", low=0.0, high=1.0, high_open=True),
         "epsilon": Key(1e-8, float, "optimizer = adam", low=0.0, low_open=True),
         "l2": Key(0.0, float, "L2 penalty, scikit-learn's alpha", low=0.0),
+        "trainable": Key([], list, "the parameters that learn, named as in the notation key "
+                         "(w11, v21, b1); the others keep their initial values; empty = all"),
         "seed": Key(0, int, "seed of the shuffling", low=0),
     },
     "trace": {

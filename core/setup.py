@@ -13,6 +13,7 @@ from core.errors import ConfigError
 from core.init import initialize
 from core.losses import LOSS, targets
 from core.network import Network
+from core.notation import Parameter, parameter
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Problem:
     T_val: np.ndarray
     net: Network
     classes: int  # 0 for regression
+    trainable: tuple[Parameter, ...] = ()  # the parameters that learn; empty: all
 
     @property
     def classification(self) -> bool:
@@ -134,10 +136,28 @@ def _numeric(value, where: str) -> np.ndarray:
     return arr
 
 
+def _trainable(config: dict) -> tuple[Parameter, ...]:
+    """train.trainable as parameters, checked against the network's names."""
+    network, found = config["network"], []
+    for name in config["train"]["trainable"]:
+        if not isinstance(name, str):
+            raise ConfigError(f"train.trainable must list parameter names such as 'w11', "
+                              f"got {name!r}")
+        try:
+            found.append(parameter(name, network["layers"], network["bias"]))
+        except ConfigError as err:
+            raise ConfigError(f"train.trainable: {err}") from None
+        if found[-1] in found[:-1]:
+            raise ConfigError(f"train.trainable names {found[-1].label} twice; list each "
+                              f"parameter once")
+    return tuple(found)
+
+
 def build(config: dict) -> Problem:
     """Data, split, standardisation, targets and the initial network."""
     network, data = config["network"], config["data"]
     _check_loss_fits(network)
+    trainable = _trainable(config)
     X, y = load_data(data, network)
     if X.shape[1] != network["layers"][0]:
         raise ConfigError(f"network.layers starts with {network['layers'][0]} inputs but "
@@ -161,4 +181,4 @@ def build(config: dict) -> Problem:
                   network["loss"], network["bias"], config["train"]["l2"])
     units = network["layers"][-1]
     return Problem(X, y, X_val, y_val, targets(network["loss"], y, units),
-                   targets(network["loss"], y_val, units), net, classes)
+                   targets(network["loss"], y_val, units), net, classes, trainable)

@@ -203,11 +203,12 @@ def train(config: dict) -> Trace:
     recorder = Recorder(problem, iterations, probes)
     params = net.weights + (net.biases if net.bias else [])
     optimizer = make_optimizer(tr["optimizer"], params, tr)
+    learns = learning_masks(net, problem.trainable)
     full_batch = tr["batch_size"] == 0 or tr["batch_size"] >= len(problem.X)
     batches = batch_indices(len(problem.X), tr["batch_size"], tr["shuffle"], tr["seed"])
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected below
         diverged_at = _run(problem, recorder, optimizer, params,
-                           None if full_batch else batches, iterations)
+                           None if full_batch else batches, iterations, learns)
     if diverged_at == 0:
         raise ConfigError("the initial network already gives a non-finite loss; "
                           "use smaller initial weights")
@@ -220,10 +221,28 @@ def train(config: dict) -> Trace:
     return Trace(arrays, _meta(config, problem, diverged_at))
 
 
+def learning_masks(net: Network, trainable: tuple) -> list[np.ndarray] | None:
+    """1 where a parameter learns and 0 where it keeps its value, ordered as the
+    optimizer's parameters; None when all learn. A zero gradient moves nothing under
+    every optimizer here (momentum and Adam's moments stay zero)."""
+    if not trainable:
+        return None
+    weights = [np.zeros_like(w) for w in net.weights]
+    biases = [np.zeros_like(b) for b in net.biases]
+    for p in trainable:
+        if p.kind == "W":
+            weights[p.layer][p.row, p.col] = 1.0
+        else:
+            biases[p.layer][p.col] = 1.0
+    return weights + (biases if net.bias else [])
+
+
 def _run(problem: Problem, recorder: Recorder, optimizer, params: list[np.ndarray],
-         batches: Iterator | None, iterations: int) -> int | None:
+         batches: Iterator | None, iterations: int,
+         learns: list[np.ndarray] | None) -> int | None:
     """The training loop (batches None = full batch); returns the first
-    non-finite state, or None."""
+    non-finite state, or None. The recorded gradient is the whole one; only the
+    update leaves out what does not learn."""
     net = problem.net
     for t in range(iterations + 1):
         idx = None
@@ -243,6 +262,8 @@ def _run(problem: Problem, recorder: Recorder, optimizer, params: list[np.ndarra
             return None
         recorder.gradient(t, step, idx)
         grads = step.dW + (step.db if net.bias else [])
+        if learns is not None:
+            grads = [g * keep for g, keep in zip(grads, learns)]
         optimizer.step(params, grads)
     return None
 

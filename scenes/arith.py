@@ -16,10 +16,10 @@ from string import Template
 import numpy as np
 
 from core.activations import HIDDEN, OUTPUT
+from core.notation import BIAS_LETTERS, WEIGHT_LETTERS, sub
 from core.trace import Trace
 from scenes.numerals import MINUS, fmt
 
-SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 HIDDEN_NAMES = ["h", "g", "k"]
 MOST_NAMED_TERMS = 2  # a longer sum of gradient × weight is written with numbers only
 
@@ -37,10 +37,6 @@ class Eq:
 
     def __repr__(self) -> str:
         return f"Eq({self.text!r})"
-
-
-def sub(i: int) -> str:
-    return str(i).translate(SUB)
 
 
 def value(text: str) -> float:
@@ -309,10 +305,8 @@ class Arithmetic:
 
     # --- backward ----------------------------------------------------------------------
 
-    WEIGHT_LETTERS = ["w", "v", "u"]
-
     def weight_name(self, layer: int, a: int, b: int) -> tuple[str, str]:
-        letter = self.WEIGHT_LETTERS[layer]
+        letter = WEIGHT_LETTERS[layer]
         return f"{letter}_{{{a + 1}{b + 1}}}", f"{letter}{sub(a + 1)}{sub(b + 1)}"
 
     def delta(self, layer: int, j: int, t: int) -> float:
@@ -463,10 +457,8 @@ class Arithmetic:
         return Eq(rf"{head_tex} = ({terms})/{n} $eq $g", f"{head_text} = ({terms}) / {n} $eq $g",
                   agrees(sum(value(v) for v in nums.values()) / n, g), g=g, **nums)
 
-    BIAS_LETTERS = ["b", "c", "d"]
-
     def bias_name(self, layer: int, j: int) -> tuple[str, str]:
-        letter = self.BIAS_LETTERS[layer]
+        letter = BIAS_LETTERS[layer]
         return f"{letter}_{{{j + 1}}}", f"{letter}{sub(j + 1)}"
 
     def bias_update_eq(self, layer: int, j: int, t: int) -> Eq:

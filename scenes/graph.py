@@ -24,8 +24,9 @@ from core import unit_graph
 from core.errors import ConfigError
 from core.expression import parse, parse_values
 from core.graph import Graph, build
+from core.notation import sub
 from scenes import layout
-from scenes.arith import Eq, agrees, sub, value
+from scenes.arith import Eq, agrees, value
 from scenes.graph_arith import GraphArithmetic, formula, name_text
 from scenes.graph_layout import DoesNotFit, Layout, arrange
 from scenes.graph_sizes import estimate, title_width

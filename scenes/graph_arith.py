@@ -12,7 +12,8 @@ from string import Template
 
 from core.expression import Apply, Expr, Num, Var
 from core.graph import Graph, Node
-from scenes.arith import SUB, Eq, agrees, value
+from core.notation import SUBSCRIPTS
+from scenes.arith import Eq, agrees, value
 from scenes.numerals import MINUS, fmt
 
 PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "^": 4}
@@ -33,7 +34,7 @@ def name_tex(name: str) -> str:
 
 def name_text(name: str) -> str:
     base, index = re.fullmatch(r"(.*?)_?(\d*)", name).groups()
-    return base + index.translate(SUB)
+    return base + index.translate(SUBSCRIPTS)
 
 
 def formula(tree: Expr, tex: bool = True, digits: int = 6, parent: int = 0,

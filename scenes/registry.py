@@ -32,6 +32,9 @@ SCENES: dict[str, SceneInfo] = {
                   "forward, error, backward, update, repeated: a looping GIF", "post"),
         SceneInfo("training", "scenes.training", "TrainingScene",
                   "network, decision boundary and loss curve learning together", "moons"),
+        SceneInfo("landscape", "scenes.landscape", "LandscapeScene",
+                  "the loss over a plane of weight space and the path of descent across it "
+                  "(--weights w11,v21: exact, over two weights)", "moons"),
         SceneInfo("compare", "scenes.compare", "CompareScene",
                   "two to four runs side by side on one clock: --vary a key, or several "
                   "configs", "moons", most_configs=4),

@@ -262,3 +262,19 @@ def test_scene_mismatch_suggests_a_working_format(output, fmt):
     ext = Path(output).suffix.lstrip(".")
     for suggested in re.findall(r"--format (\w+)", str(info.value)):
         assert suggested in FORMATS and suggested == ext, str(info.value)
+
+
+@pytest.mark.parametrize(("given", "workers"), [
+    ([], ["-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile"]),
+    (["tests/test_config.py", "-n", "1"], []),
+    (["-n3", "-k", "trace"], []),
+])
+def test_the_test_command_spreads_files_over_the_cores_unless_told(monkeypatch, given, workers):
+    from cli import main
+
+    calls = []
+    monkeypatch.setattr(main.subprocess, "call", lambda cmd, cwd: calls.append(cmd) or 0)
+    assert main.cmd_test(list(given)) == 0
+    pytest_call, ruff_call = calls
+    assert pytest_call[1:3] == ["-m", "pytest"] and pytest_call[3:] == workers + given
+    assert ruff_call[1:] == ["-m", "ruff", "check", "."]

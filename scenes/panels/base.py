@@ -1,6 +1,7 @@
 """What every panel shares: the look it is drawn in, the panel protocol, and the
 scene that runs panels on one clock with the panel camera's fast paths."""
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,7 +10,7 @@ from manim import DOWN, RIGHT, Circle, Line, Mobject, Square, ValueTracker, VGro
 from core.trace import Trace
 from scenes.camera import PanelCamera
 from scenes.glyphs import MonoNumber
-from scenes.layout import Box
+from scenes.layout import FONTS, Box
 from scenes.numerals import minus_signs
 from scenes.slides import StepScene
 from scenes.tex import Words
@@ -28,6 +29,9 @@ def grid_index(trace: Trace, s: float) -> float:
     return float(np.interp(s, trace.grid_states, np.arange(len(trace.grid_states))))
 
 
+SUBSCRIPT_RUN = re.compile("[₀-₉]+")
+
+
 @dataclass(frozen=True)
 class Look:
     """The theme's colours, the language's words and its font."""
@@ -37,8 +41,12 @@ class Look:
     font: str
 
     def words(self, text: str, size: float = 20, colour: str = "muted") -> Words:
+        """Words in the language's font; subscript digits (w₁₁) in the Latin font, which
+        has them at full size (NanumGothic draws them as specks)."""
+        symbols = {run: FONTS["en"] for run in SUBSCRIPT_RUN.findall(text)}
         return Words(text, font=self.font, font_size=size,
-                     color=self.theme.get(colour, colour))
+                     color=self.theme.get(colour, colour),
+                     t2f=symbols if self.font != FONTS["en"] else {})
 
     def number(self, text: str, size: float = 18, colour: str = "muted") -> MonoNumber:
         """A number from the glyph cache: no text layout per number (an axis has many)."""
