@@ -54,6 +54,7 @@ class Landscape:
     loss: np.ndarray  # (G, G): row i at b[i], column j at a[j]
     path: np.ndarray  # (S, 2) every state's coordinates
     off_plane: np.ndarray  # (S,) each state's distance from the plane
+    slice_loss: np.ndarray  # (S,) the loss at each state's projection onto the plane
     descent: np.ndarray  # (S, 2) −∇L at each state, projected onto the plane
     gradient_norm: np.ndarray  # (S,) |∇L| over all the weights and biases
     states: np.ndarray  # (S, P) every state's θ
@@ -195,12 +196,14 @@ def landscape(trace: Trace, weights: list[str] | None = None, grid: int = GRID,
     ga, gb = np.meshgrid(a, b)
     plane = origin + np.column_stack([ga.ravel() - offsets[0], gb.ravel() - offsets[1]]
                                      ) @ directions
+    projected = origin + (path - offsets) @ directions
     with np.errstate(over="ignore", invalid="ignore"):
         loss = plane_losses(trace, plane).reshape(grid, grid)
+        under = plane_losses(trace, projected)
     grads = gradients(trace, states)
     return Landscape(mode, names, origin, directions, offsets, explained, a, b, loss, path,
-                     off_plane, -(grads @ directions.T), np.linalg.norm(grads, axis=1),
-                     states)
+                     off_plane, under, -(grads @ directions.T),
+                     np.linalg.norm(grads, axis=1), states)
 
 
 def _flat_index(p: Parameter, layers: list[int], bias: bool) -> int:

@@ -9,23 +9,23 @@ readouts beside it say the numbers at the ball.
 """
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Line, ManimColor, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Line, ManimColor, VGroup
 
 from core import landscape as core_landscape
-from core.compare import describe
 from core.errors import ConfigError
 from core.schedule import SCHEDULES, iteration_at
 from scenes import layout
 from scenes.glyphs import MonoNumber
-from scenes.numerals import compact, loss_text
+from scenes.numerals import compact, loss_text, minus_signs
 from scenes.options import Option, resolve
 from scenes.panels import Look, PanelScene
 from scenes.panels.landscape import LandscapePanel
 
 PHASES = 4  # the descent in steps: slides in a deck, cues in captions
-SURFACE = (-6.05, -3.0, -0.55, 2.4)  # the plane (square), its colour bar to the right
-READOUT_X = 0.85  # the right column's left edge
-READOUT_WIDTH = 5.95
+INTRO = 5.0  # seconds to read what the plane is before the run starts
+SURFACE = (-5.9, -3.0, -0.55, 2.4)  # the plane (square), its colour bar to the right
+READOUT_X = 1.0  # the right column's left edge
+READOUT_WIDTH = 5.8
 
 
 def weight_names(text: str | None) -> list[str]:
@@ -44,8 +44,8 @@ class LandscapeScene(PanelScene):
                "the path and a margin around it)", float, 0.001, 1000),
         Option("grid", 60, "points per side at which the loss is evaluated", int, 10,
                core_landscape.MOST_GRID),
-        Option("duration", 12.0, "seconds of descent animation", float, 1, 300),
-        Option("hold", 3.0, "seconds the last frame is held", float, 0, 60),
+        Option("duration", 20.0, "seconds of descent animation", float, 1, 300),
+        Option("hold", 5.0, "seconds the last frame is held", float, 0, 60),
         Option("schedule", "log", "iterations against time; log gives the fast first steps "
                "as much time as the slow later ones", str, choices=SCHEDULES),
         Option("updates", None, "how many updates the run makes (default: the config's "
@@ -101,23 +101,33 @@ class LandscapeScene(PanelScene):
         self.mount([surface], lambda u: float(iteration_at(u, self.last, self.schedule)),
                    still, moving)
         self.cue(self.intro_text())
-        self.wait(2.5)
+        self.wait(INTRO)
         for k in range(PHASES):
             self.phase_cue(k)
             self.advance((k + 1) / PHASES, opts["duration"] / PHASES)
         self.stop_clock()
         self.draw_panels(1.0)
-        if self.land.mode == "pca":  # the intro gives way to how far the path leaves it
-            d, length = self.slice_numbers()
-            lines = [line.format(d=d, l=length) for line in self.look.labels["slice_note"]]
-            note = self.note_block(lines).move_to(self.notes, aligned_edge=UP + LEFT)
-            self.remove(self.notes)
-            self.add(note)
+        # the intro gives way to how far the path left the plane, or how far each moved
+        note = self.note_block(self.end_lines()).move_to(self.notes, aligned_edge=UP + LEFT)
+        self.remove(self.notes)
+        self.add(note)
         self.cue(self.summary())
         self.wait(max(opts["hold"], 1 / 30))
         self.end_captions()
 
     # --- the right column -------------------------------------------------------------
+
+    def run_text(self) -> str:
+        """The run in a line: its data, network, loss, optimizer and length."""
+        c, labels = self.trace.config, self.look.labels
+        n = len(self.trace.X)
+        data = labels["one_sample"] if n == 1 else labels["n_samples"].format(n=n)
+        if c.data.dataset not in ("inline", "csv"):
+            data = f"{c.data.dataset}, {data}"
+        network = "-".join(map(str, c.network.layers)) + f" {c.network.activation}"
+        step = f"{c.train.optimizer} η = {c.train.learning_rate:g}"
+        return " · ".join([data, network, f"{labels['loss']} {c.network.loss}", step,
+                           labels["n_iterations"].format(n=c.train.iterations)])
 
     def title_text(self) -> str:
         labels = self.look.labels
@@ -151,17 +161,20 @@ class LandscapeScene(PanelScene):
         the intro on the right."""
         look, labels, theme = self.look, self.look.labels, self.look.theme
         title = look.words(self.title_text(), 30, "text").to_corner(UP + LEFT, buff=0.3)
-        what = look.words(describe(self.trace.config.as_dict(), iterations=labels[
-            "n_iterations"]), 20).next_to(title, DOWN, buff=0.12).align_to(title, LEFT)
+        what = look.words(self.run_text(), 20).next_to(title, DOWN, buff=0.12)
+        what.align_to(title, LEFT)
         head = look.words(labels["iteration"], 28, "text")
         head.move_to([READOUT_X, 2.3, 0], aligned_edge=LEFT)
         self.iteration = MonoNumber("0", 30, theme["text"])
         self.iteration.next_to(head, RIGHT, buff=0.2).align_to(head[0], DOWN)
         still, self.numbers = [title, what, head], []
         above = head
+        if self.schedule == "log":  # the ball's speed on screen is not the step's size
+            above = look.words(labels["log_clock"], 20).next_to(head, DOWN, buff=0.12)
+            still.append(above.align_to(head, LEFT))
         for key, text, colour in self.rows():
-            words = look.words(text, 26, colour if colour != "text" else "muted")
-            words.next_to(above, DOWN, buff=0.22).align_to(head, LEFT)
+            words = look.words(text, 25, colour if colour != "text" else "muted")
+            words.next_to(above, DOWN, buff=0.2).align_to(head, LEFT)
             number = MonoNumber("0.000", 28, theme[colour])
             number.move_to([READOUT_X + 4.55, words.get_y(), 0], aligned_edge=LEFT)
             number.align_to(words[0], DOWN)
@@ -171,11 +184,11 @@ class LandscapeScene(PanelScene):
         key = self.key().next_to(above, DOWN, buff=0.4).align_to(head, LEFT)
         self.notes = self.note_block(self.intro_lines()).next_to(key, DOWN, buff=0.4)
         self.notes.align_to(head, LEFT)
-        still.append(key)
-        return still, [self.iteration, self.notes] + [n for _, n in self.numbers]
+        still += [key, self.notes]  # drawn once: a text redrawn every frame costs a glyph each
+        return still, [self.iteration] + [n for _, n in self.numbers]
 
     def note_block(self, lines: list[str]) -> VGroup:
-        block = VGroup(*[self.look.words(line, 24) for line in lines])
+        block = VGroup(*[self.look.words(line, 22, "text") for line in lines])
         block.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         if block.width > READOUT_WIDTH:  # a long translation still fits the column
             block.scale_to_fit_width(READOUT_WIDTH)
@@ -183,12 +196,13 @@ class LandscapeScene(PanelScene):
 
     def key(self) -> VGroup:
         look, theme = self.look, self.look.theme
-        ball = Dot(radius=0.1, color=theme["text"])
+        ball = self.surface.ball_symbol(0.12)
         ring = Circle(0.1, color=theme["text"], stroke_width=3)
         path = Line([0, 0, 0], [0.4, 0, 0], color=theme["text"], stroke_width=3.5)
         arrow = self.surface.make_arrow(np.array([0, 0, 0]), np.array([0.45, 0, 0]))
         arrow_words = look.labels["key_arrow" if self.land.mode == "pca" else "key_arrow_exact"]
-        rows = [[(ball, look.labels["key_ball"])],
+        ball_words = look.labels["key_ball" if self.land.mode == "pca" else "key_ball_exact"]
+        rows = [[(ball, ball_words)],
                 [(ring, look.labels["key_start"]), (path, look.labels["key_path"])],
                 [(arrow, arrow_words)]]
         return VGroup(*[look.key(row, 21, 0.35, READOUT_WIDTH) for row in rows]).arrange(
@@ -201,14 +215,9 @@ class LandscapeScene(PanelScene):
         if land.mode == "exact":
             return values | {name: compact(-float(d), 3)
                              for name, d in zip(land.names, land.descent[t])}
-        return values | {"slice_loss": loss_text(float(self.slice_loss(t))),
-                         "gradient_size": compact(float(land.gradient_norm[t]), 3),
+        return values | {"slice_loss": loss_text(float(land.slice_loss[t])),
+                         "gradient_size": compact(float(np.linalg.norm(land.descent[t])), 3),
                          "off_plane": compact(float(land.off_plane[t]), 3)}
-
-    def slice_loss(self, t: int) -> float:
-        """The surface's loss right under the ball: at the state's projection."""
-        a, b = self.land.path[t]
-        return float(core_landscape.plane_losses(self.trace, self.land.point(a, b)[None])[0])
 
     def on_state(self, s: float) -> None:
         t = min(int(round(s)), self.last)
@@ -230,17 +239,19 @@ class LandscapeScene(PanelScene):
         return (compact(float(self.land.off_plane.max()), 2),
                 compact(self.land.path_length, 2))
 
+    def end_lines(self) -> list[str]:
+        labels, land = self.look.labels, self.land
+        if land.mode == "pca":
+            d, length = self.slice_numbers()
+            return [line.format(d=d, l=length) for line in labels["slice_note"]]
+        return [minus_signs(labels["moved"].format(name=name, a=compact(start, 3),
+                                                   b=compact(end, 3)))
+                for name, start, end in zip(land.names, land.path[0], land.path[-1])]
+
     def summary(self) -> str:
         labels, t = self.look.labels, self.last
-        parts = [f"{labels['iteration']} {t}: {labels['run_loss']} "
-                 f"{loss_text(float(self.trace.loss[t]))}"]
-        land = self.land
-        if land.mode == "exact":
-            for name, start, end in zip(land.names, land.path[0], land.path[-1]):
-                parts.append(labels["moved"].format(name=name, a=compact(start, 3),
-                                                    b=compact(end, 3)))
-        else:
-            d, length = self.slice_numbers()
-            parts.append(" ".join(labels["slice_note"]).format(d=d, l=length))
-        return "; ".join(parts)
+        head = (f"{labels['iteration']} {t}: {labels['run_loss']} "
+                f"{loss_text(float(self.trace.loss[t]))}")
+        lines = self.end_lines()  # the slice note is one sentence; each weight its own
+        return "; ".join([head, *([" ".join(lines)] if self.land.mode == "pca" else lines)])
 

@@ -231,3 +231,16 @@ def test_a_zero_initialisation_is_named_while_its_units_stay_equal(tmp_path):
     assert [note[2][1].get_fill_opacity() for note in zeros.notes] == [1.0]
     assert glorot.notes == []
     assert trained.runs[0][0] == "zeros"
+
+
+def test_the_deep_preset_shows_vanishing_gradients_that_relu_does_not_have():
+    """README's claim for `deep`: with sigmoid the gradient shrinks at every layer on the
+    way back and the loss stays at chance; the same network with ReLU learns."""
+    sigmoid = trainer.train(config.load("deep"))
+    sizes = [float(np.abs(sigmoid.weight_gradients(i)[0]).mean()) for i in range(6)]
+    assert all(earlier < 0.2 * later for earlier, later in zip(sizes, sizes[1:])), sizes
+    assert sigmoid.loss[-1] > 0.69 and sigmoid.accuracy[-1] < 0.6
+    raw = config.load("deep")
+    raw["network"]["activation"] = "relu"
+    relu = trainer.train(raw)
+    assert relu.accuracy[-1] >= 0.99 and relu.loss[-1] < 0.01

@@ -16,7 +16,7 @@ from core.landscape import flatten, landscape, network_of, targets_of, unflatten
 from core.network import total_loss
 from core.notation import every_name, parameter
 from scenes.glyphs import MonoNumber
-from scenes.landscape import LandscapeScene
+from scenes.landscape import INTRO, LandscapeScene
 from scenes.layout import box, inside_safe_area, overlap
 from scenes.numerals import compact, loss_text
 from scenes.options import resolve
@@ -261,11 +261,13 @@ def test_the_video_ends_with_the_ball_on_the_last_state(tmp_path):
     path, scene, captions = render_trained(Request("landscape", "m", tmp_path / "m.mp4", "l"),
                                            settings)
     frames, duration = decode(path)
-    assert frames[0].shape[:2] == (480, 854) and duration == pytest.approx(3.9, abs=0.15)
+    assert frames[0].shape[:2] == (480, 854)
+    assert duration == pytest.approx(INTRO + 1.0 + 0.4, abs=0.15)  # intro, descent, hold
     ring = hex_rgb(scene.look.theme["text"])
     for frame, state in ((frames[0], 0), (frames[-1], -1)):
         centre = scene.surface.path_points[state]
-        around = [to_pixel(centre + 0.14 * np.array([np.cos(a), np.sin(a), 0]), frame.shape)
+        radius = scene.surface.ball.width / 2
+        around = [to_pixel(centre + radius * np.array([np.cos(a), np.sin(a), 0]), frame.shape)
                   for a in np.linspace(0, 2 * np.pi, 24, endpoint=False)]
         on_ring = [np.abs(frame[y, x].astype(float) - ring).max() < 60 for y, x in around]
         assert sum(on_ring) >= 12, f"the ball's ring at state {state}"
@@ -308,3 +310,13 @@ def test_korean_words_draw_subscripts_at_full_size():
     letter, *digits = look.words("w₁₁", 40).submobjects
     assert all(d.height >= 0.6 * letter.height for d in digits)
     assert look.words("학습", 40).height > 0.2, "Korean keeps its own font"
+
+
+def test_weights_and_updates_set_what_the_run_trains():
+    options = resolve(LandscapeScene.OPTIONS, {"weights": "w₁₁, v21", "updates": 25})
+    raw = LandscapeScene.adapt_config(config.load("post"), options)
+    assert raw["train"]["trainable"] == ["w₁₁", "v21"] and raw["train"]["iterations"] == 25
+    assert config.load("post")["train"]["iterations"] == 10, "the preset itself is unchanged"
+    trace = trainer.train(raw)
+    assert trace.n_states == 26
+    assert landscape(trace, ["w11", "v₂₁"], grid=4).names == ("w₁₁", "v₂₁")

@@ -2,12 +2,12 @@
 its path so far, a ball at the current state and the descent arrow −∇L there.
 
 The surface is painted once (it does not change); only the path, the ball and the
-arrow move. Bands of equal loss run from a dark blue (low: the sign colour for
-positive, deepened) to the theme's loss-phase yellow (high): blue to yellow in
-growing lightness, as cividis does, readable without colour vision and unlike the
-background, keyed by a colour bar. The ball is filled with the colour of the run's
-own loss: on a slice it may differ from the band under it. A loss that spans more
-than ``LOG_RANGE`` times is banded on a log scale, as the loss panel draws it.
+arrow move. Bands of equal loss run through viridis, dark purple (low) over blue
+and green to yellow (high): lightness grows with the loss, readable without colour
+vision, saturated enough for a projector, keyed by a colour bar. The ball is filled
+with the colour of the run's own loss: on a slice it may differ from the band under
+it. A loss that spans more than ``LOG_RANGE`` times is banded on a log scale, as the
+loss panel draws it.
 """
 
 import numpy as np
@@ -35,10 +35,11 @@ from scenes.raster import ContourPainter, draw_border, rgb, upsample
 
 LOG_RANGE = 30.0  # highest over lowest loss beyond which bands are spaced by ratio
 MOST_LEVELS = 9
-FLOOR_UNDER_RUN = 0.1  # the colours start at this share of the run's lowest loss at most
+FLOOR_UNDER_RUN = 0.5  # the colours start at this share of the run's lowest loss at most
 TOP_OVER_PATH = 3.0  # the colours stop at this many times the run's highest loss
-ARROW_SHARE = 0.14  # the run's median descent arrow, as a share of the panel's side
-MOST_ARROW = 0.3  # longer arrows (the first steps, often) are cut to this share
+LONGEST_ARROW = 0.3  # the run's longest descent arrow, as a share of the panel's side
+SHORTEST_ARROW = 0.05  # scene units: shorter arrows are not drawn
+VIRIDIS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
 
 
 def contour_levels(low: float, high: float) -> tuple[list[float], bool]:
@@ -72,8 +73,7 @@ class LandscapePanel(Panel):
             self.high = self.low + 1e-6
         self.levels, self.log = contour_levels(self.low, self.high)
         self.px = int(round(self.side * manim_config.pixel_height / manim_config.frame_height))
-        self.base = rgb(theme["positive"]) * 0.45 + rgb(theme["background"]) * 0.55
-        self.top = rgb(theme["error"])
+        self.ramp = np.array([rgb(c) for c in VIRIDIS])
         self.image = ImageMobject(self.picture())
         self.image.height = self.side
         self.image.move_to([x0 + self.side / 2, y0 + self.side / 2, 0])
@@ -86,7 +86,7 @@ class LandscapePanel(Panel):
         self.under = Polyline(stroke_color=background, stroke_width=7)  # a rim on any band
         self.ball_colours = self.band_colour(np.asarray(trace.loss, dtype=float))
         self.line = Polyline(stroke_color=text, stroke_width=3.5)
-        self.ball = Dot(radius=0.14, stroke_width=4, stroke_color=text)
+        self.ball = self.ball_symbol(0.2)
         self.start_ring = Circle(0.11, color=text, stroke_width=3).move_to(self.path_points[0])
         self.arrow = self.make_arrow(self.path_points[0], self.path_points[0] + RIGHT)
         self.still += [self.image, self.axes(), self.colour_bar(), self.start_ring]
@@ -106,8 +106,12 @@ class LandscapePanel(Panel):
         edges = np.array([self.low, *self.levels, self.high])
         band = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
         middle = self.fraction(edges[:-1]) / 2 + self.fraction(edges[1:]) / 2
-        f = middle[band][..., None]
-        return self.base * (1 - f) + self.top * f
+        return self.ramp_colour(middle[band])
+
+    def ramp_colour(self, f: np.ndarray) -> np.ndarray:
+        """Float RGB along the ramp at fractions f in [0, 1]."""
+        stops = np.linspace(0, 1, len(self.ramp))
+        return np.stack([np.interp(f, stops, self.ramp[:, c]) for c in range(3)], axis=-1)
 
     def picture(self) -> np.ndarray:
         """The bands and contour lines as an opaque RGBA image, row 0 at the top."""
@@ -133,9 +137,9 @@ class LandscapePanel(Panel):
         """Ticks under and left of the panel; each axis's name at its growing end."""
         look, land = self.look, self.land
         below = ticks_below(look, nice_ticks(land.a[0], land.a[-1]), self.at_a,
-                            self.image.get_bottom()[1])
+                            self.image.get_bottom()[1], 22)
         left = ticks_left(look, nice_ticks(land.b[0], land.b[-1]), self.at_b,
-                          self.image.get_left()[0])
+                          self.image.get_left()[0], 22)
         names = self.axis_names()
         across = look.words(names[0], 22, "text")
         across.next_to(below, DOWN, buff=0.08).align_to(self.image, RIGHT)
@@ -172,21 +176,29 @@ class LandscapePanel(Panel):
                 continue
             mark = Line([0, 0, 0], [0.08, 0, 0], color=look.theme["muted"], stroke_width=2)
             mark.next_to(image, RIGHT, buff=0).set_y(at(v))
-            ticks.add(VGroup(mark, look.number(contour_text(v), 20).next_to(mark, RIGHT,
+            ticks.add(VGroup(mark, look.number(contour_text(v), 22).next_to(mark, RIGHT,
                                                                          buff=0.12)))
-        name = look.words(look.labels["loss"], 22, "text").next_to(image, UP, buff=0.3)
+        name = VGroup(look.words(look.labels["loss"], 22, "text"))
+        if self.log:  # bands spaced by ratio: said under the name
+            name.add(look.words(look.labels["log_axis"], 18))
+        name.arrange(DOWN, aligned_edge=LEFT, buff=0.06).next_to(image, UP, buff=0.3)
         name.align_to(image, LEFT)
         return Group(image, ticks, name)
 
     def arrow_unit(self) -> float:
-        """Scene units per unit of projected gradient: the run's median arrow is
-        ARROW_SHARE of the side (lengths compare across the run; the readout says
-        the size)."""
-        sizes = np.linalg.norm(self.land.descent, axis=1)
-        typical = float(np.median(sizes))
-        if typical == 0:
-            typical = float(sizes.max()) or 1.0
-        return ARROW_SHARE * self.side / typical
+        """Scene units per unit of gradient on the plane: one scale for the whole run,
+        its longest arrow LONGEST_ARROW of the side, so that lengths compare."""
+        largest = float(np.linalg.norm(self.land.descent, axis=1).max())
+        return LONGEST_ARROW * self.side / largest if largest > 0 else 0.0
+
+    def ball_symbol(self, radius: float) -> Dot:
+        """The ball: a ring in the text colour around the colour of a loss (over two
+        weights, where that is the band under it, solid)."""
+        theme = self.look.theme
+        fill = (theme["text"] if self.land.mode == "exact"
+                else rgb_to_hex(self.ramp_colour(np.array(0.5))))
+        return Dot(radius=radius, stroke_width=4, stroke_color=theme["text"],
+                   fill_color=fill, fill_opacity=1)
 
     def make_arrow(self, start, end) -> Arrow:
         return Arrow(start, end, buff=0, color=self.look.theme["gradient"], stroke_width=6,
@@ -211,12 +223,10 @@ class LandscapePanel(Panel):
         self.line.set_corners(trail)
         self.ball.move_to(here)
         k = min(int(round(s)), len(points) - 1)
-        self.ball.set_fill(rgb_to_hex(self.ball_colours[k]), opacity=1)
+        if self.land.mode == "pca":
+            self.ball.set_fill(rgb_to_hex(self.ball_colours[k]), opacity=1)
         push = np.append(self.land.descent[k], 0.0) * self.arrow_scale
-        length = float(np.linalg.norm(push))
-        if length > MOST_ARROW * self.side:
-            push *= MOST_ARROW * self.side / length
-        elif length < 0.05:  # too short to draw as an arrow
+        if np.linalg.norm(push) < SHORTEST_ARROW:
             push = np.zeros(3)
         self.arrow.become(self.make_arrow(here, here + push))
         self.arrow.set_opacity(1.0 if push.any() else 0.0)
