@@ -83,6 +83,10 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
             raise ConfigError(f"network.layers = {layers} is too large for this scene: at most "
                               f"{MAX_LAYERS} layers of up to {MAX_WIDTH} nodes (use the "
                               f"training scene for larger networks)")
+        if config["train"]["trainable"]:  # their update lines say every weight moves
+            raise ConfigError("train.trainable keeps some weights still, but this scene writes "
+                              "every weight's update w ← w − η·∂L/∂w; remove train.trainable "
+                              "(the landscape scene uses it)")
 
     @classmethod
     def check_trace(cls, trace: Trace, options: dict) -> None:

@@ -320,3 +320,15 @@ def test_weights_and_updates_set_what_the_run_trains():
     trace = trainer.train(raw)
     assert trace.n_states == 26
     assert landscape(trace, ["w11", "v₂₁"], grid=4).names == ("w₁₁", "v₂₁")
+
+
+@pytest.mark.parametrize("name", ["forward", "backward", "cycle"])
+def test_the_story_scenes_refuse_a_run_that_keeps_weights_still(name):
+    """Their update lines say every weight moves: a frozen one would contradict them."""
+    from scenes.registry import SCENES
+
+    scene = SCENES[name].load()
+    raw = post_over(["w11", "v21"])
+    options = resolve(scene.OPTIONS, {})
+    with pytest.raises(ConfigError, match="train.trainable keeps some weights still"):
+        scene.check_config(raw, options)
