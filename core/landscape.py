@@ -23,7 +23,7 @@ import numpy as np
 from core.activations import HIDDEN, OUTPUT
 from core.errors import ConfigError
 from core.losses import LOSS, targets
-from core.network import Network, evaluate
+from core.network import evaluate
 from core.notation import Parameter, parameter
 from core.trace import Trace
 
@@ -80,7 +80,7 @@ def flatten(trace: Trace) -> np.ndarray:
 
 def gradients(trace: Trace, thetas: np.ndarray) -> np.ndarray:
     """(S, P) the whole training set's gradient at each θ, flattened as θ is."""
-    net, T = network_of(trace), targets_of(trace)
+    net, T = trace.network(0), targets_of(trace)
     out = np.empty_like(thetas)
     for t, theta in enumerate(thetas):
         net.weights, net.biases = unflatten(theta, trace.layers, net.bias)
@@ -103,13 +103,6 @@ def unflatten(theta: np.ndarray, layers: list[int], bias: bool) -> tuple[list, l
         else:
             biases.append(np.zeros((*lead, fan_out)))
     return weights, biases
-
-
-def network_of(trace: Trace) -> Network:
-    n = trace.config.network
-    weights, biases = unflatten(flatten(trace)[0], trace.layers, n.bias)
-    return Network(weights, biases, n.activation, n.output, n.loss, n.bias,
-                   trace.config.train.l2)
 
 
 def targets_of(trace: Trace) -> np.ndarray:

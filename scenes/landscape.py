@@ -4,8 +4,8 @@ weight space, and the run's path across it with the descent arrow at every state
 Two planes (core/landscape.py): by default the one through the final weights along
 the run's two main directions, a slice that the scene says is one and whose distance
 from the path it shows; with ``--weights w11,v21`` two parameters, where only they
-learn, so that the surface is exact and the ball's loss is the run's loss. The loss
-readouts beside it say the numbers at the ball.
+learn, so that the surface is exact and the ball's loss is the run's loss. The
+readouts beside it give the numbers at the ball.
 """
 
 import numpy as np
@@ -42,8 +42,8 @@ class LandscapeScene(PanelScene):
                "run's two main directions)", str, pattern="NAME,NAME"),
         Option("window", None, "the side of the square window, in the axes' units (default: "
                "the path and a margin around it)", float, 0.001, 1000),
-        Option("grid", 60, "points per side at which the loss is evaluated", int, 10,
-               core_landscape.MOST_GRID),
+        Option("grid", core_landscape.GRID, "points per side at which the loss is evaluated",
+               int, 10, core_landscape.MOST_GRID),
         Option("duration", 20.0, "seconds of descent animation", float, 1, 300),
         Option("hold", 5.0, "seconds the last frame is held", float, 0, 60),
         Option("schedule", "log", "iterations against time; log gives the fast first steps "

@@ -12,7 +12,7 @@ import pytest
 
 from core import config, trainer
 from core.errors import ConfigError
-from core.landscape import flatten, landscape, network_of, targets_of, unflatten
+from core.landscape import flatten, landscape, targets_of, unflatten
 from core.network import total_loss
 from core.notation import every_name, parameter
 from scenes.glyphs import MonoNumber
@@ -59,7 +59,7 @@ def runs():
 
 def direct_loss(trace, theta: np.ndarray) -> float:
     """The trainer's loss function at one weight vector."""
-    net = network_of(trace)
+    net = trace.network(0)
     net.weights, net.biases = unflatten(theta, trace.layers, net.bias)
     return total_loss(net, trace.X, targets_of(trace))
 

@@ -12,6 +12,7 @@ from manim import DOWN, RIGHT, VGroup
 from manim import config as manim_config
 
 from core.activations import HIDDEN
+from core.notation import SUBSCRIPTS
 from scenes import layout
 from scenes.edge_labels import place_along_edges
 from scenes.glyphs import MonoNumber
@@ -23,7 +24,6 @@ from scenes.panels.heatmap import Heatmap
 from scenes.panels.plane import class_palette
 from scenes.raster import rgb
 
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 EDGE_MODES = ("weight", "gradient")
 MAX_MAPPED = 6  # hidden layers up to this wide are drawn as maps (or curves): wider, too small
 MAX_LABELLED = 12  # edges of a layer: more, and labels are not tried unless asked for
