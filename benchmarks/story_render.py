@@ -6,8 +6,9 @@ each story scene this renders, via scenes.pipeline.render_trained, each in a fre
   floor     a Scene with one Dot moving across the screen for as long as that video,
             same background, same encoder
 and prints median wall times (of --repeat runs, interleaved), the video's length and
-the ratio scene / floor (target for backward, graph and landscape: <= 1.5; graph draws
-cs231n's sigmoid neuron, 10 nodes; landscape the moons preset's plane, 60 x 60).
+the ratio scene / floor (target for backward, graph, landscape and gradients: <= 1.5;
+graph draws cs231n's sigmoid neuron, 10 nodes; landscape the moons preset's plane,
+60 x 60; gradients the deep preset, 2-8-8-8-8-8-1).
 Then, at 480p15 (l):
   cold      the first render with an empty cache (every formula typeset)
   warm      the same render again, on the cache the cold one filled
@@ -29,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-STORY = ("forward", "backward", "chain-rule", "cycle", "graph", "landscape")
-CONFIGS = {"landscape": "moons"}  # the others draw the post's network
-HELD_TO = ("backward", "graph", "landscape")  # the scenes held to the floor target
+STORY = ("forward", "backward", "chain-rule", "cycle", "graph", "landscape", "gradients")
+CONFIGS = {"landscape": "moons", "gradients": "deep"}  # the others draw the post's network
+HELD_TO = ("backward", "graph", "landscape", "gradients")  # held to the floor target
 TARGETS = {"floor": 1.5, "cold": 1.3, "graph_480p": 15.0}
 # the graph scene on a 10-node formula: cs231n's sigmoid neuron, σ as one gate
 OPTIONS = {"graph": {"expr": "sigmoid(w0*x0 + w1*x1 + w2)", "at": "w0=2 x0=-1 w1=-3 x1=-2 w2=-3"}}

@@ -49,6 +49,9 @@ def jobs(quality: str) -> list[list[str]]:
     out.append(["landscape", "--config", "post", "--weights", "w11,v21", "--updates", "60",
                 "-q", quality,
                 "-o", str(GALLERY / "landscape-post.mp4")])
+    for activation in ("sigmoid", "relu"):
+        out.append(["gradients", "--activation", activation, "-q", quality,
+                    "-o", str(GALLERY / f"gradients-deep-{activation}.mp4")])
     for name in ("forward", "cycle"):
         out.append([name, "--web", "-o", str(GALLERY / f"{name}-web.gif")])
     return out

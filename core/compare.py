@@ -8,12 +8,9 @@ and, unless the varied key is the initialisation's, the same initial weights.
 import numpy as np
 
 from core import config
-from core.activations import HIDDEN
 from core.errors import ConfigError
-from core.network import forward
 
 MIN_RUNS, MAX_RUNS = 2, 4
-FLAT = 0.05  # f'(z) below this share of f's largest slope: the unit passes ~no gradient
 # keys that act only when another key has one of some values: varied otherwise, every
 # run would be the same run (core/init.py, core/optimizers.py, core/datasets.py)
 ONLY_WITH = {
@@ -133,44 +130,6 @@ def check_comparable(runs: list[tuple[str, dict]]) -> None:
                 raise ConfigError(f"runs {first_name!r} and {name!r} differ in their {what} "
                                   f"({get(first)} and {get(other)}); compare runs of one "
                                   f"problem")
-
-
-def saturates(name: str) -> bool:
-    """Whether a hidden activation flattens out at both ends (sigmoid, tanh), so that
-    a large input stops its gradient; a ReLU is flat only where it is off, by design."""
-    activation, far = HIDDEN[name], np.array([-20.0, 20.0])
-    return bool(np.all(slopes(activation, far) < FLAT * peak_slope(activation)))
-
-
-def slopes(activation, z: np.ndarray) -> np.ndarray:
-    return activation.backward(z, activation.forward(z), np.ones_like(z))
-
-
-def peak_slope(activation) -> float:
-    return float(np.max(slopes(activation, np.linspace(-20, 20, 4001))))
-
-
-def flat_share(trace) -> np.ndarray:
-    """(S,) per state, the share of (hidden unit, training sample) pairs where the
-    activation's slope f'(z) is below FLAT of its largest: a saturated sigmoid or
-    tanh (a ReLU that is off counts too). Backpropagation multiplies by f'(z), so
-    through such a unit almost no gradient passes; a large initialisation drives most
-    units there."""
-    activation = HIDDEN[trace.config.network.activation]
-    peak = peak_slope(activation)
-    hidden = len(trace.layers) - 2
-    out = np.zeros(trace.n_states)
-    if hidden < 1:
-        return out
-    with np.errstate(all="ignore"):  # a diverging run's last states overflow
-        for t in range(trace.n_states):
-            result = forward(trace.network(t), trace.X)
-            slopes = [activation.backward(z, a, np.ones_like(z))
-                      for z, a in zip(result.Z[:hidden], result.A[:hidden])]
-            flat = np.concatenate([(np.nan_to_num(s, nan=0.0) < FLAT * peak).ravel()
-                                   for s in slopes])
-            out[t] = flat.mean()
-    return out
 
 
 def equal_units(trace) -> np.ndarray:

@@ -12,7 +12,7 @@ where it did, with a note, while the others go on; hidden units that are all equ
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Circle, Line, ManimColor, RoundedRectangle, VGroup
 
-from core import compare
+from core import compare, depth
 from core.errors import ConfigError
 from core.schedule import iteration_at
 from scenes import layout
@@ -283,7 +283,7 @@ class CompareScene(PanelScene):
         # learned also saturates its units, confidently); "–" for a ReLU, whose off
         # units are its sparsity
         shown = self.vary_key == "init_scale"
-        self.flat = [compare.flat_share(trace) if shown and compare.saturates(
+        self.flat = [depth.flat_share(trace) if shown and depth.saturates(
             trace.config.network.activation) else None for _, trace in self.runs]
         flat = shown
         header = [look.words(labels["run"], 18), look.words(labels["loss"], 18)]
@@ -313,7 +313,7 @@ class CompareScene(PanelScene):
                                                                        aligned_edge=LEFT))
             still += [swatch, words]
             readouts.append(numbers)
-        lines = [line.format(p=f"{compare.FLAT * 100:g}") for line in labels["flat_note"]
+        lines = [line.format(p=f"{depth.FLAT * 100:g}") for line in labels["flat_note"]
                  ] if flat else []
         lines.append(labels["same_for_all"].format(what=compare.describe(
             self.runs[0][1].config.as_dict(), self.vary_key, labels["n_iterations"])))

@@ -6,6 +6,7 @@ when nothing was rounded away (0.8 stays 0.8, but sigma(0.8) = 0.68997... is
 that are whole numbers (inputs, labels) are written as integers, as the post does.
 """
 
+import math
 import re
 
 MINUS = "−"  # U+2212: a real minus sign, for captions and Text
@@ -47,3 +48,17 @@ def compact(value: float, decimals: int) -> str:
     (−0.004 at two decimals is 0.00, not −0.00)."""
     text = f"{value:.{decimals}f}" if abs(value) < 1000 else f"{value:.1e}"
     return text.lstrip("-") if float(text) == 0 else text
+
+
+def significant(value: float, digits: int = 2) -> str:
+    """``value`` to ``digits`` significant digits: fixed from 0.001 to below 1000, in
+    scientific notation (1.6e−5) outside, where a gradient's size spans many decades."""
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return compact(value, 0) if value == 0 else f"{value}"
+    rounded = float(f"{value:.{digits - 1}e}")
+    exponent = math.floor(math.log10(abs(rounded)))
+    if -3 <= exponent < 3:
+        return f"{rounded:.{max(digits - 1 - exponent, 0)}f}"
+    mantissa, power = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa}e{MINUS if int(power) < 0 else ''}{abs(int(power))}"

@@ -35,6 +35,9 @@ SCENES: dict[str, SceneInfo] = {
         SceneInfo("landscape", "scenes.landscape", "LandscapeScene",
                   "the loss over a plane of weight space and the path of descent across it "
                   "(--weights w11,v21: exact, over two weights)", "moons"),
+        SceneInfo("gradients", "scenes.gradients", "GradientsScene",
+                  "the gradient's size in every layer, and the chain of factors that "
+                  "shrinks it: why deep sigmoid networks learn slowly", "deep"),
         SceneInfo("compare", "scenes.compare", "CompareScene",
                   "two to four runs side by side on one clock: --vary a key, or several "
                   "configs", "moons", most_configs=4),

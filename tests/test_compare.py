@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import compare, config, trainer
+from core import compare, config, depth, trainer
 from core.errors import ConfigError
 from scenes.numerals import loss_text
 from scenes.pipeline import plan, render_job, request, train
@@ -94,16 +94,16 @@ def test_flat_share_counts_the_units_that_pass_almost_no_gradient():
     big = trainer.train(config.resolve(raw))
     # by hand at the first state: tanh'(z) = 1 - tanh(z)², flat under 5 % of its peak 1
     z = big.X @ big.weight_history(0)[0] + big.bias_history(0)[0]
-    share = compare.flat_share(big)
+    share = depth.flat_share(big)
     assert share[0] == pytest.approx(np.mean(1 - np.tanh(z) ** 2 < 0.05))
     assert share[0] > 0.3  # a large initialisation saturates most units
     small = trainer.train(config.resolve(raw | {"network": raw["network"] | {
         "init_scale": 0.1}}))
-    assert compare.flat_share(small)[0] == 0
+    assert depth.flat_share(small)[0] == 0
     relu = trainer.train(config.resolve(raw | {"network": raw["network"] | {
         "activation": "relu"}}))
     z = relu.X @ relu.weight_history(0)[0] + relu.bias_history(0)[0]
-    assert compare.flat_share(relu)[0] == pytest.approx(np.mean(z <= 0))  # off: no slope
+    assert depth.flat_share(relu)[0] == pytest.approx(np.mean(z <= 0))  # off: no slope
 
 
 @pytest.mark.parametrize("argv, says", [
@@ -210,7 +210,7 @@ def test_initial_scales_show_the_share_of_saturated_units(tmp_path):
     trained, scene, _, cues = render(tmp_path, raw, "scales", duration=1.0,
                                      vary="network.init_scale=0.1,5")
     small, big = (row[-1].text for row in scene.readouts)
-    assert (small, big) == tuple(f"{compare.flat_share(trace)[-1] * 100:.0f}%"
+    assert (small, big) == tuple(f"{depth.flat_share(trace)[-1] * 100:.0f}%"
                                  for _, trace in trained.runs)
     assert int(big[:-1]) > int(small[:-1])
 

@@ -3,9 +3,11 @@ scene that runs panels on one clock with the panel camera's fast paths."""
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+import cairo
 import numpy as np
-from manim import DOWN, RIGHT, Circle, Line, Mobject, Square, ValueTracker, VGroup, linear
+from manim import DOWN, LEFT, RIGHT, Circle, Line, Mobject, Square, ValueTracker, VGroup, linear
 
 from core.trace import Trace
 from scenes.camera import PanelCamera
@@ -29,7 +31,21 @@ def grid_index(trace: Trace, s: float) -> float:
     return float(np.interp(s, trace.grid_states, np.arange(len(trace.grid_states))))
 
 
-SUBSCRIPT_RUN = re.compile("[₀-₉]+")
+SYMBOL_RUN = re.compile("[₀-₉⁰¹²³⁴⁵⁶⁷⁸⁹⁻∂′≈ση]+")  # in the Latin font whatever the language
+MEASURED = "The quick brown fox jumps over the lazy dog, 0.123 × 4.5e−6"
+
+
+def measure(font: str, text: str) -> float:
+    """The advance of ``text`` in ``font`` at Cairo's size 1 (any unit: see text_scale)."""
+    context = cairo.Context(cairo.ImageSurface(cairo.FORMAT_A8, 1, 1))
+    context.select_font_face(font)
+    return context.text_extents(text).x_advance
+
+
+@cache
+def text_scale(font: str, size: float) -> float:
+    """Scene units per measured unit for words of ``font`` at ``size``, from one text."""
+    return Words(MEASURED, font=font, font_size=size).width / measure(font, MEASURED)
 
 
 @dataclass(frozen=True)
@@ -41,12 +57,29 @@ class Look:
     font: str
 
     def words(self, text: str, size: float = 20, colour: str = "muted") -> Words:
-        """Words in the language's font; subscript digits (w₁₁) in the Latin font, which
-        has them at full size (NanumGothic draws them as specks)."""
-        symbols = {run: FONTS["en"] for run in SUBSCRIPT_RUN.findall(text)}
+        """Words in the language's font; subscript digits (w₁₁) and the calculus' symbols
+        (∂, σ′, ≈) in the Latin font, which has them at full size (NanumGothic draws
+        subscripts as specks and ∂ small)."""
+        symbols = {run: FONTS["en"] for run in SYMBOL_RUN.findall(text)}
         return Words(text, font=self.font, font_size=size,
                      color=self.theme.get(colour, colour),
                      t2f=symbols if self.font != FONTS["en"] else {})
+
+    def paragraph(self, text: str, size: float, width: float, colour: str = "text") -> VGroup:
+        """Words broken into left-aligned lines no wider than ``width``, word by word.
+        Lines are measured with Cairo's text extents, scaled to the words as drawn:
+        building a text to measure each candidate line would cost a layout each."""
+        scale = text_scale(self.font, size)
+        lines, line = [], ""
+        for word in text.split():
+            longer = f"{line} {word}".strip()
+            if line and measure(self.font, longer) * scale > width:
+                lines.append(line)
+                longer = word
+            line = longer
+        block = VGroup(*[self.words(one, size, colour) for one in lines + [line]])
+        block.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        return block.scale_to_fit_width(width) if block.width > width else block
 
     def number(self, text: str, size: float = 18, colour: str = "muted") -> MonoNumber:
         """A number from the glyph cache: no text layout per number (an axis has many)."""

@@ -1,0 +1,369 @@
+"""Why deep networks learn slowly: the gradient's size in every layer, and the chain
+of factors that makes it (core/depth.py).
+
+Under each weight layer of the network, a bar of its mean |∂L/∂w| on a log axis.
+The bars fill from the output back to the input, one layer at a time, as
+backpropagation computes them; beside them one path through the network is written
+out: at each layer, the path's ∂L/∂z is the next layer's times a weight times the
+activation's slope f'(z). Then the run trains and the bars follow it; units that
+pass almost no gradient (a dead ReLU, a saturated sigmoid) are ringed.
+"""
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Line, ManimColor, Rectangle, ValueTracker, VGroup
+
+from core import depth
+from core.activations import HIDDEN
+from core.errors import ConfigError
+from core.schedule import SCHEDULES, iteration_at
+from scenes import layout
+from scenes.glyphs import CHARSET, MonoNumber
+from scenes.numerals import loss_text, minus_signs, significant
+from scenes.options import Option, resolve
+from scenes.panels import Look, NetworkPanel, PanelScene
+from scenes.panels.bars import LayerBars
+from scenes.raster import rgb
+
+PHASES = 4  # the training in steps: slides in a deck, cues in captions
+INTRO = 4.0  # seconds to read what the picture is before the backward pass
+GROW, HOLD_STEP = 1.0, 3.5  # a layer's bar grows, then its numbers are read
+NETWORK_BOX = (-6.7, 0.35, 2.5, 2.75)
+BARS_Y = (-1.75, -0.25)  # the log axis; its labels above
+CHAIN_Y = (-2.2, -2.65, -3.05, -3.5)  # the chain's heading, then w, f'(z), ∂L/∂z
+COLUMN_X, COLUMN_WIDTH = 2.95, 3.8  # the right column: readouts, key, notes
+CHAIN_CHARSET = CHARSET + "≈"
+NOTE_SIZE = 22
+NOTES_BOTTOM = -3.65  # the notes end above the frame's safe edge
+SAME_ANSWER = 0.02  # outputs this close over the data: the network gives one answer
+
+
+def times(ratio: float) -> str:
+    """A ratio as a reader says it: 170,000 rather than 1.7e5."""
+    return f"{float(f'{ratio:.1e}'):,.0f}" if ratio >= 1000 else significant(ratio)
+
+
+class PathNetwork(NetworkPanel):
+    """The network by its weights, plain nodes, the path drawn over it and the units
+    that pass almost no gradient ringed; drawn again only when the state changes."""
+
+    def __init__(self, trace, box, look: Look, path: list[int], stuck: list[np.ndarray]):
+        super().__init__(trace, box, look, maps=False, labels=False, keyed=False)
+        self.stuck, self.drawn = stuck, None
+        self.ring = rgb(look.theme["error"])
+        self.path_lines = []
+        units = [0] + path  # the input side of the first drawn path edge is not used
+        for layer in range(1, len(path)):  # node layer l to l + 1, both on the path
+            start, end = self.centre(layer, units[layer]), self.centre(layer + 1, units[layer + 1])
+            if start is None or end is None:
+                continue
+            along = (end - start) / np.linalg.norm(end - start) * self.diagram.radius
+            self.path_lines.append(Line(start + along, end - along, color=look.theme["text"],
+                                        stroke_width=5))
+        self.moving += self.path_lines
+
+    def centre(self, layer: int, unit: int) -> np.ndarray | None:
+        """Where a unit is drawn (None: hidden behind the ellipsis of a wide layer)."""
+        shown = self.diagram.shown[layer]
+        return self.diagram.nodes[layer][shown.index(unit)].get_center() if unit in shown \
+            else None
+
+    def probe_fills(self, s: float) -> dict:
+        return {}  # plain nodes: the rings and the path are what they show here
+
+    def draw(self, s: float) -> None:
+        t = min(int(round(s)), self.trace.n_states - 1)
+        if t == self.drawn:
+            return
+        self.drawn = t
+        self.raster.strokes.clear()
+        for i, stuck in enumerate(self.stuck):
+            for k, unit in enumerate(self.diagram.shown[i + 1]):
+                if stuck[t, unit]:
+                    self.raster.set_stroke(i + 1, k, self.ring)
+        super().draw(t)
+
+
+class GradientsScene(PanelScene):
+    """The network, a bar per layer of its gradient's size, one path's chain of factors."""
+
+    OPTIONS = (
+        Option("duration", 16.0, "seconds of training animation", float, 1, 300),
+        Option("hold", 5.0, "seconds the last frame is held", float, 0, 60),
+        Option("schedule", "log", "iterations against time; log gives the fast first steps "
+               "as much time as the slow later ones", str, choices=SCHEDULES),
+        Option("updates", None, "how many updates the run makes (default: the config's "
+               "train.iterations)", int, 1, 100_000),
+        Option("activation", None, "the hidden layers' activation (default: the config's "
+               "network.activation), e.g. relu beside the deep preset's sigmoid", str,
+               choices=tuple(HIDDEN)),
+    )
+
+    @classmethod
+    def adapt_config(cls, config: dict, options: dict) -> dict:
+        """--updates: the run's length (train.iterations); --activation: the hidden
+        layers' (network.activation)."""
+        train, network = dict(config["train"]), dict(config["network"])
+        if options["updates"] is not None:
+            train["iterations"] = options["updates"]
+        if options["activation"] is not None:
+            network["activation"] = options["activation"]
+        return config | {"train": train, "network": network}
+
+    @classmethod
+    def check_config(cls, config: dict, options: dict) -> None:
+        layers = config["network"]["layers"]
+        if len(layers) < 3:
+            raise ConfigError(f"network.layers = {layers} has no hidden layer, so no chain "
+                              f"of layers to follow; give it one or more, e.g. "
+                              f"[{layers[0]}, 8, 8, {layers[-1]}]")
+
+    def construct(self) -> None:
+        settings = self.settings_or_default()
+        self.trace = trace = settings.trace
+        self.look = look = Look(settings.theme, settings.labels, layout.font(settings.lang))
+        self.opts = opts = resolve(self.OPTIONS, settings.options)
+        self.check_config(trace.config.as_dict(), opts)
+        self.schedule = opts["schedule"]
+        self.sizes = depth.layer_sizes(trace)
+        self.last = len(self.sizes) - 1  # the last state with an update after it
+        self.chain = depth.path_chain(trace, depth.strongest_path(trace))
+        self.camera.background_color = ManimColor(look.theme["background"])
+        self.network = PathNetwork(trace, NETWORK_BOX, look, self.chain.path,
+                                   depth.stuck_units(trace))
+        self.columns = [column[0].get_center()[0] for column in self.network.diagram.nodes]
+        middles = [(a + b) / 2 for a, b in zip(self.columns, self.columns[1:])]
+        self.bars = LayerBars(trace, (self.columns[0] + 0.05, BARS_Y[0], self.columns[-1] + 0.3,
+                                      BARS_Y[1]), look, self.sizes, middles)
+        self.bars.filled = 0.0
+        self.grow = ValueTracker(0.0)
+        self.revealed = -1  # chain columns shown: -1 none, 0 the output's δ, k the k-th back
+        self.shown = None  # (state, revealed) the readouts show
+        still, moving = self.texts(middles)
+        self.mount([self.network, self.bars],
+                   lambda u: float(iteration_at(u, self.last, self.schedule)), still, moving)
+        self.cue(self.intro_text())
+        self.wait(INTRO)
+        self.backward_pass()
+        self.train()
+        self.end_captions()
+
+    # --- the story ----------------------------------------------------------------------
+
+    def backward_pass(self) -> None:
+        """Output first: its δ, then per weight layer its bar and the path's factors."""
+        layers = self.trace.n_weight_layers
+        self.revealed = 0
+        self.focus_on(self.columns[-1], self.columns[-1])
+        self.cue(self.delta_cue())
+        self.wait(HOLD_STEP)
+        for i in range(layers - 1, -1, -1):
+            self.focus_on(self.columns[i], self.columns[i + 1])
+            self.cue(self.layer_cue(i))
+            self.revealed = layers - i if i >= 1 else self.revealed  # with its bar
+            self.play(self.grow.animate.set_value(layers - i), run_time=GROW)
+            self.wait(HOLD_STEP)
+        self.focus.set_stroke(opacity=0)
+        self.bars.show_start_marks()
+        self.replace_notes(self.ratio_text())
+        self.cue(self.ratio_text())
+        self.wait(2 * HOLD_STEP)
+
+    def train(self) -> None:
+        duration = self.opts["duration"]
+        for k in range(PHASES):
+            self.phase_cue(k)
+            self.advance((k + 1) / PHASES, duration / PHASES)
+        self.stop_clock()
+        self.draw_panels(1.0)
+        self.replace_notes(self.end_text())
+        self.cue(self.end_text())
+        self.wait(max(self.opts["hold"], 1 / 30))
+
+    def focus_on(self, left: float, right: float) -> None:
+        """Frame the columns from ``left`` to ``right``: the layer being computed."""
+        pad = 0.55  # past the numbers of its own columns, short of the next ones
+        top, bottom = NETWORK_BOX[3] + 0.05, CHAIN_Y[-1] - 0.25
+        self.focus.become(Rectangle(width=right - left + 2 * pad, height=top - bottom,
+                                    color=self.look.theme["gradient"], stroke_width=3)
+                          .move_to([(left + right) / 2, (top + bottom) / 2, 0]))
+
+    def draw_panels(self, u: float) -> None:
+        self.bars.filled = self.grow.get_value()
+        super().draw_panels(u)
+
+    # --- what is on screen ---------------------------------------------------------------
+
+    def symbol(self) -> str:
+        return "σ" if self.trace.config.network.activation == "sigmoid" else "f"
+
+    def texts(self, middles: list[float]) -> tuple[list, list]:
+        """Title and run line; the chain's rows under the bars; the right column."""
+        look, labels, theme = self.look, self.look.labels, self.look.theme
+        title = look.words(labels["gradients_title"], 30, "text").to_corner(UP + LEFT, buff=0.33)
+        run = look.words(self.run_text(), 20).next_to(title, DOWN, buff=0.12)
+        still = [title, run.align_to(title, LEFT)]
+        probe = int(self.trace.probes[0]) + 1
+        heading = look.words(labels["chain_heading"].format(n=probe, f=self.symbol()), 20,
+                             "text")
+        if heading.width > COLUMN_X - 0.3 + 6.78:  # a long translation: short of the column
+            heading.scale_to_fit_width(COLUMN_X - 0.3 + 6.78)
+        heading.move_to([-6.78, CHAIN_Y[0], 0], aligned_edge=LEFT)
+        still.append(heading)
+        rows = [("w", "text"), (f"{self.symbol()}′(z)", "local"), ("∂L/∂z ≈", "gradient")]
+        for (name, colour), y in zip(rows, CHAIN_Y[1:]):
+            still.append(look.words(name, 21, colour).move_to([-6.78, y, 0], aligned_edge=LEFT))
+        # per column back from the output: (w, f'(z), ∂L/∂z) numbers
+        self.chain_numbers = []
+        last = len(self.columns) - 1
+        for layer in range(last, 0, -1):
+            at = [None, None, self.columns[layer]] if layer == last else [
+                middles[layer], self.columns[layer], self.columns[layer]]
+            cells = []
+            for row, (x, (_, colour)) in enumerate(zip(at, rows)):
+                number = MonoNumber("", 19, theme[colour], charset=CHAIN_CHARSET)
+                cells.append(None if x is None else (x, number.move_to([x, CHAIN_Y[row + 1], 0])))
+            self.chain_numbers.append(cells)
+        self.iteration = MonoNumber("0", 28, theme["text"])
+        self.loss = MonoNumber("0.000", 26, theme["text"])
+        head = look.words(labels["iteration"], 26, "text").move_to([COLUMN_X, 2.85, 0],
+                                                                  aligned_edge=LEFT)
+        loss = look.words(labels["loss"], 24).next_to(head, DOWN, buff=0.25).align_to(head, LEFT)
+        self.iteration.next_to(head, RIGHT, buff=0.2).align_to(head[0], DOWN)
+        self.loss.move_to([self.iteration.get_x(), loss.get_y(), 0]).align_to(
+            self.iteration, LEFT).align_to(loss[0], DOWN)
+        still += [head, loss]
+        above = loss
+        if self.schedule == "log":
+            above = look.words(labels["log_clock"], 18).next_to(loss, DOWN, buff=0.15)
+            if above.width > COLUMN_WIDTH:
+                above.scale_to_fit_width(COLUMN_WIDTH)
+            still.append(above.align_to(head, LEFT))
+        key = self.key().next_to(above, DOWN, buff=0.35).align_to(head, LEFT)
+        self.notes_top = None  # set once the intro stands: later notes start there
+        intro = self.note_block(self.intro_text()).next_to(key, DOWN, buff=0.35)
+        self.notes = VGroup(intro.align_to(head, LEFT))  # holds whichever notes stand
+        self.notes_top = self.notes.get_top()
+        still += [key, self.notes]
+        self.focus = Rectangle(width=0.1, height=0.1, stroke_width=0)
+        numbers = [n for cells in self.chain_numbers for cell in cells if cell for n in cell[1:]]
+        return still, [self.iteration, self.loss, *numbers, self.focus]
+
+    def key(self) -> VGroup:
+        look, labels, theme = self.look, self.look.labels, self.look.theme
+        mark = Line([0, 0, 0], [0.35, 0, 0], color=theme["text"], stroke_width=3)
+        path = Line([0, 0, 0], [0.4, 0, 0], color=theme["text"], stroke_width=5)
+        ring = Circle(0.09, color=theme["error"], stroke_width=4)
+        rows = [[(look.swatch("gradient", "square"), labels["key_bar"])],
+                [(mark, labels["key_first"])],
+                [(path, labels["key_chain_path"])],
+                [(ring, labels["key_stuck"].format(p=f"{depth.STUCK * 100:g}",
+                                                   f=self.symbol()))],
+                [(look.swatch("negative", "line"), "w < 0"),
+                 (look.swatch("positive", "line"), "w > 0")]]
+        key = VGroup(*[look.key(row, 20, 0.35, COLUMN_WIDTH) for row in rows]).arrange(
+            DOWN, aligned_edge=LEFT, buff=0.12)
+        return key.scale_to_fit_width(COLUMN_WIDTH) if key.width > COLUMN_WIDTH else key
+
+    def note_block(self, text: str) -> VGroup:
+        """The notes in the column, shrunk where a long one would leave the frame."""
+        block = self.look.paragraph(text, NOTE_SIZE, COLUMN_WIDTH)
+        if self.notes_top is not None and block.height > self.notes_top[1] - NOTES_BOTTOM:
+            block.scale_to_fit_height(self.notes_top[1] - NOTES_BOTTOM)
+        return block
+
+    def replace_notes(self, text: str) -> None:
+        """New notes in the old ones' place in the scene's list, before the clock: drawn
+        once as the background, not again every frame."""
+        notes = self.note_block(text).move_to(self.notes_top, aligned_edge=UP)
+        self.notes.submobjects = [notes.align_to(self.notes, LEFT)]
+
+    def chain_texts(self, t: int) -> list[tuple[str, str, str]]:
+        """(w, f'(z), ∂L/∂z) of each column back from the output at state t, as shown:
+        the output's δ, then each product (≈ in the row's name: its factors are rounded)."""
+        chain, out = self.chain, []
+        out.append(("", "", significant(chain.delta[t], 3)))
+        for k in range(len(chain.products[t]) - 1, -1, -1):
+            out.append((significant(chain.weights[t, k], 3), significant(chain.slopes[t, k], 3),
+                        significant(chain.products[t, k], 2)))
+        return [tuple(minus_signs(text) for text in cells) for cells in out]
+
+    def on_state(self, s: float) -> None:
+        t = min(int(round(s)), self.last)
+        if (t, self.revealed) == self.shown:  # most frames of a hold or a slow stretch
+            return
+        self.shown = (t, self.revealed)
+        self.iteration.set_text(str(t))
+        self.loss.set_text(loss_text(float(self.trace.loss[t])))
+        for k, (cells, texts) in enumerate(zip(self.chain_numbers, self.chain_texts(t))):
+            for cell, text in zip(cells, texts):
+                if cell is None:
+                    continue
+                x, number = cell
+                shown = text if k <= self.revealed else ""
+                if shown != number.text:
+                    number.set_text(shown).move_to([x, number.get_y(), 0])
+
+    # --- words --------------------------------------------------------------------------
+
+    def run_text(self) -> str:
+        c, labels = self.trace.config, self.look.labels
+        network = "-".join(map(str, c.network.layers)) + f" {c.network.activation}"
+        return " · ".join([c.data.dataset, network, f"{c.train.optimizer} η = "
+                           f"{c.train.learning_rate:g}",
+                           labels["n_iterations"].format(n=c.train.iterations)])
+
+    def intro_text(self) -> str:
+        return self.look.labels["gradients_intro"]
+
+    def delta_cue(self) -> str:
+        return self.look.labels["delta_cue"].format(
+            n=int(self.trace.probes[0]) + 1, d=self.chain_texts(0)[0][2])
+
+    def layer_cue(self, i: int) -> str:
+        """Weight layer i's bar, and the path's factors at its input side."""
+        labels = self.look.labels
+        bar = self.bars.value_texts(0)[i]
+        text = labels["layer_cue" if i else "layer_cue_inputs"].format(a=i, b=i + 1, v=bar)
+        if i >= 1:
+            w, slope, product = self.chain_texts(0)[self.trace.n_weight_layers - i]
+            before = self.chain_texts(0)[self.trace.n_weight_layers - i - 1][2]
+            w = f"({w})" if w.startswith("−") else w
+            text += " " + labels["chain_cue"].format(l=i, before=before, w=w, f=self.symbol(),
+                                                      s=slope, p=product)
+        return minus_signs(text)
+
+    def ratio_text(self) -> str:
+        """How much smaller (or larger) the first layer's bar is than the last's, and
+        the largest slope the activation multiplies by."""
+        labels, first = self.look.labels, self.sizes[0]
+        text = labels["ratio_shrank" if first[0] < first[-1] else "ratio_grew"]
+        # from the two numbers as shown, so that a calculator agrees
+        ends = sorted(abs(float(significant(v).replace("−", "-"))) for v in (first[0], first[-1]))
+        ratio = ends[1] / max(ends[0], 1e-300)
+        slope = depth.peak_slope(HIDDEN[self.trace.config.network.activation])
+        return minus_signs(text.format(a=significant(first[-1]), b=significant(first[0]),
+                                       r=times(ratio), f=self.symbol(), p=significant(slope)))
+
+    def phase_cue(self, k: int) -> None:
+        first = round(iteration_at(k / PHASES, self.last, self.schedule))
+        last = round(iteration_at((k + 1) / PHASES, self.last, self.schedule))
+        labels, loss = self.look.labels, self.trace.loss
+        bars = ", ".join(reversed(self.bars.value_texts(last)))
+        text = labels["phase_cue"].format(a=first, b=last, l0=loss_text(loss[first]),
+                                          l1=loss_text(loss[last]), bars=bars)
+        low = first + int(np.argmin(loss[first:last + 1]))
+        if loss[low] < 0.9 * min(loss[first], loss[last]):  # it went down and back up
+            text += " " + labels["lowest"].format(l=loss_text(loss[low]), t=low)
+        self.cue(minus_signs(text))
+
+    def end_text(self) -> str:
+        """The loss then and now, and how far the first and last layers' weights moved."""
+        t, labels = self.last, self.look.labels
+        moves = depth.layer_moves(self.trace, t)
+        text = labels["gradients_end"].format(
+            t=t, l0=loss_text(self.trace.loss[0]), l=loss_text(self.trace.loss[t]),
+            first=significant(moves[0]), last=significant(moves[-1]))
+        mean, spread = depth.output_spread(self.trace, t)
+        if self.trace.meta["classes"] and spread < SAME_ANSWER:  # stuck at a guess
+            text += " " + labels["same_answer"].format(p=significant(mean), s=significant(spread))
+        return minus_signs(text)
