@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.activations import HIDDEN
+from core.losses import LOSS
 from core.network import forward
 
 FLAT = 0.05  # f'(z) below this share of f's largest slope: the unit passes ~no gradient
@@ -126,6 +127,13 @@ def path_chain(trace, path: list[int], probe: int = 0) -> Chain:
     steps = (weights * local)[:, ::-1]
     products = (delta[:, None] * np.cumprod(steps, axis=1))[:, ::-1]
     return Chain(path, delta, weights, local, products)
+
+
+def delta_is_error(trace) -> bool:
+    """Whether the output's ∂L/∂z is ŷ − y: a loss paired with its own output (log-loss
+    with a sigmoid, cross-entropy with softmax), as scikit-learn pairs them."""
+    net = trace.config.network
+    return LOSS[net.loss].output == net.output
 
 
 def output_spread(trace, t: int) -> tuple[float, float]:

@@ -18,7 +18,7 @@ from core.errors import ConfigError
 from core.schedule import SCHEDULES, iteration_at
 from scenes import layout
 from scenes.glyphs import CHARSET, MonoNumber
-from scenes.numerals import loss_text, minus_signs, significant
+from scenes.numerals import compact, loss_text, minus_signs, significant
 from scenes.options import Option, resolve
 from scenes.panels import Look, NetworkPanel, PanelScene
 from scenes.panels.bars import LayerBars
@@ -28,13 +28,21 @@ PHASES = 4  # the training in steps: slides in a deck, cues in captions
 INTRO = 4.0  # seconds to read what the picture is before the backward pass
 GROW, HOLD_STEP = 1.0, 3.5  # a layer's bar grows, then its numbers are read
 NETWORK_BOX = (-6.7, 0.35, 2.5, 2.75)
-BARS_Y = (-1.75, -0.25)  # the log axis; its labels above
-CHAIN_Y = (-2.2, -2.65, -3.05, -3.5)  # the chain's heading, then w, f'(z), ∂L/∂z
+BARS_Y = (-1.55, -0.2)  # the log axis; its numbers above, its layers' names below
+CHAIN_Y = (-2.1, -2.48, -2.86, -3.22)  # the chain's heading, then w, f'(z), ∂L/∂z
+STAGGER = 0.3  # every other ∂L/∂z this much lower: neighbours of three digits and an
+# exponent would touch on one line
 COLUMN_X, COLUMN_WIDTH = 2.95, 3.8  # the right column: readouts, key, notes
 CHAIN_CHARSET = CHARSET + "≈"
 NOTE_SIZE = 22
+UNSEEN = 0.003  # an edge's change under this share of the widest: under a pixel at 4K
 NOTES_BOTTOM = -3.65  # the notes end above the frame's safe edge
 SAME_ANSWER = 0.02  # outputs this close over the data: the network gives one answer
+
+
+def value_of(text: str) -> float:
+    """A number as shown (a real minus sign, e-notation) back to a float."""
+    return float(text.replace("−", "-"))
 
 
 def times(ratio: float) -> str:
@@ -71,15 +79,19 @@ class PathNetwork(NetworkPanel):
         return {}  # plain nodes: the rings and the path are what they show here
 
     def draw(self, s: float) -> None:
+        """Drawn again only when the rings change or some edge would change by a visible
+        amount (UNSEEN of the widest): late in a run, most states look the same."""
         t = min(int(round(s)), self.trace.n_states - 1)
-        if t == self.drawn:
+        rings = {(i + 1, k) for i, stuck in enumerate(self.stuck)
+                 for k, unit in enumerate(self.diagram.shown[i + 1]) if stuck[t, unit]}
+        if self.drawn is not None and rings == set(self.raster.strokes) and max(
+                float(np.abs(v[t] - v[self.drawn]).max()) for v in self.values
+        ) < UNSEEN * self.max_abs:
             return
         self.drawn = t
         self.raster.strokes.clear()
-        for i, stuck in enumerate(self.stuck):
-            for k, unit in enumerate(self.diagram.shown[i + 1]):
-                if stuck[t, unit]:
-                    self.raster.set_stroke(i + 1, k, self.ring)
+        for layer, k in rings:
+            self.raster.set_stroke(layer, k, self.ring)
         super().draw(t)
 
 
@@ -87,7 +99,7 @@ class GradientsScene(PanelScene):
     """The network, a bar per layer of its gradient's size, one path's chain of factors."""
 
     OPTIONS = (
-        Option("duration", 16.0, "seconds of training animation", float, 1, 300),
+        Option("duration", 20.0, "seconds of training animation", float, 1, 300),
         Option("hold", 5.0, "seconds the last frame is held", float, 0, 60),
         Option("schedule", "log", "iterations against time; log gives the fast first steps "
                "as much time as the slow later ones", str, choices=SCHEDULES),
@@ -133,7 +145,8 @@ class GradientsScene(PanelScene):
         self.columns = [column[0].get_center()[0] for column in self.network.diagram.nodes]
         middles = [(a + b) / 2 for a, b in zip(self.columns, self.columns[1:])]
         self.bars = LayerBars(trace, (self.columns[0] + 0.05, BARS_Y[0], self.columns[-1] + 0.3,
-                                      BARS_Y[1]), look, self.sizes, middles)
+                                      BARS_Y[1]), look, self.sizes, middles,
+                              names=self.layer_names())
         self.bars.filled = 0.0
         self.grow = ValueTracker(0.0)
         self.revealed = -1  # chain columns shown: -1 none, 0 the output's δ, k the k-th back
@@ -154,6 +167,7 @@ class GradientsScene(PanelScene):
         layers = self.trace.n_weight_layers
         self.revealed = 0
         self.focus_on(self.columns[-1], self.columns[-1])
+        self.replace_notes(self.delta_cue())
         self.cue(self.delta_cue())
         self.wait(HOLD_STEP)
         for i in range(layers - 1, -1, -1):
@@ -181,8 +195,8 @@ class GradientsScene(PanelScene):
 
     def focus_on(self, left: float, right: float) -> None:
         """Frame the columns from ``left`` to ``right``: the layer being computed."""
-        pad = 0.55  # past the numbers of its own columns, short of the next ones
-        top, bottom = NETWORK_BOX[3] + 0.05, CHAIN_Y[-1] - 0.25
+        pad = 0.64  # past the numbers of its own columns, short of the next ones
+        top, bottom = NETWORK_BOX[3] + 0.05, CHAIN_Y[-1] - STAGGER - 0.22
         self.focus.become(Rectangle(width=right - left + 2 * pad, height=top - bottom,
                                     color=self.look.theme["gradient"], stroke_width=3)
                           .move_to([(left + right) / 2, (top + bottom) / 2, 0]))
@@ -221,7 +235,8 @@ class GradientsScene(PanelScene):
             cells = []
             for row, (x, (_, colour)) in enumerate(zip(at, rows)):
                 number = MonoNumber("", 19, theme[colour], charset=CHAIN_CHARSET)
-                cells.append(None if x is None else (x, number.move_to([x, CHAIN_Y[row + 1], 0])))
+                y = CHAIN_Y[row + 1] - (STAGGER if row == 2 and (last - layer) % 2 else 0)
+                cells.append(None if x is None else (x, number.move_to([x, y, 0])))
             self.chain_numbers.append(cells)
         self.iteration = MonoNumber("0", 28, theme["text"])
         self.loss = MonoNumber("0.000", 26, theme["text"])
@@ -231,10 +246,14 @@ class GradientsScene(PanelScene):
         self.iteration.next_to(head, RIGHT, buff=0.2).align_to(head[0], DOWN)
         self.loss.move_to([self.iteration.get_x(), loss.get_y(), 0]).align_to(
             self.iteration, LEFT).align_to(loss[0], DOWN)
-        still += [head, loss]
-        above = loss
+        stuck = look.words(labels["stuck_count"].format(f=self.symbol()), 22).next_to(
+            loss, DOWN, buff=0.2).align_to(head, LEFT)
+        self.stuck_count = MonoNumber("0/0", 24, theme["text"])
+        self.stuck_count.next_to(stuck, RIGHT, buff=0.25).align_to(stuck[-1], DOWN)
+        still += [head, loss, stuck]
+        above = stuck
         if self.schedule == "log":
-            above = look.words(labels["log_clock"], 18).next_to(loss, DOWN, buff=0.15)
+            above = look.words(labels["log_clock"], 20).next_to(stuck, DOWN, buff=0.15)
             if above.width > COLUMN_WIDTH:
                 above.scale_to_fit_width(COLUMN_WIDTH)
             still.append(above.align_to(head, LEFT))
@@ -246,11 +265,11 @@ class GradientsScene(PanelScene):
         still += [key, self.notes]
         self.focus = Rectangle(width=0.1, height=0.1, stroke_width=0)
         numbers = [n for cells in self.chain_numbers for cell in cells if cell for n in cell[1:]]
-        return still, [self.iteration, self.loss, *numbers, self.focus]
+        return still, [self.iteration, self.loss, self.stuck_count, *numbers, self.focus]
 
     def key(self) -> VGroup:
         look, labels, theme = self.look, self.look.labels, self.look.theme
-        mark = Line([0, 0, 0], [0.35, 0, 0], color=theme["text"], stroke_width=3)
+        mark = Line([0, 0, 0], [0.35, 0, 0], color=theme["muted"], stroke_width=3)
         path = Line([0, 0, 0], [0.4, 0, 0], color=theme["text"], stroke_width=5)
         ring = Circle(0.09, color=theme["error"], stroke_width=4)
         rows = [[(look.swatch("gradient", "square"), labels["key_bar"])],
@@ -279,12 +298,16 @@ class GradientsScene(PanelScene):
 
     def chain_texts(self, t: int) -> list[tuple[str, str, str]]:
         """(w, f'(z), ∂L/∂z) of each column back from the output at state t, as shown:
-        the output's δ, then each product (≈ in the row's name: its factors are rounded)."""
-        chain, out = self.chain, []
-        out.append(("", "", significant(chain.delta[t], 3)))
+        the output's δ, then each product of the numbers shown, rounded (≈ in the row's
+        name); it stays within a few parts in a thousand of the path's true one."""
+        chain = self.chain
+        shown = significant(chain.delta[t], 3)
+        out = [("", "", shown)]
         for k in range(len(chain.products[t]) - 1, -1, -1):
-            out.append((significant(chain.weights[t, k], 3), significant(chain.slopes[t, k], 3),
-                        significant(chain.products[t, k], 2)))
+            # from the numbers as shown, so that a calculator agrees at every step
+            w, slope = significant(chain.weights[t, k], 3), significant(chain.slopes[t, k], 3)
+            shown = significant(value_of(shown) * value_of(w) * value_of(slope), 3)
+            out.append((w, slope, shown))
         return [tuple(minus_signs(text) for text in cells) for cells in out]
 
     def on_state(self, s: float) -> None:
@@ -294,6 +317,8 @@ class GradientsScene(PanelScene):
         self.shown = (t, self.revealed)
         self.iteration.set_text(str(t))
         self.loss.set_text(loss_text(float(self.trace.loss[t])))
+        self.stuck_count.set_text(f"{sum(int(layer[t].sum()) for layer in self.network.stuck)}"
+                                  f"/{sum(self.trace.layers[1:-1])}")
         for k, (cells, texts) in enumerate(zip(self.chain_numbers, self.chain_texts(t))):
             for cell, text in zip(cells, texts):
                 if cell is None:
@@ -316,8 +341,18 @@ class GradientsScene(PanelScene):
         return self.look.labels["gradients_intro"]
 
     def delta_cue(self) -> str:
-        return self.look.labels["delta_cue"].format(
-            n=int(self.trace.probes[0]) + 1, d=self.chain_texts(0)[0][2])
+        """The output's ∂L/∂z for the probe; ŷ − y written out where it is that, with
+        classes as targets (whole numbers: the subtraction is exact as shown)."""
+        trace, labels = self.trace, self.look.labels
+        n, d = int(trace.probes[0]) + 1, self.chain_texts(0)[0][2]
+        if not (depth.delta_is_error(trace) and trace.meta["classes"]) or "e" in d:
+            return labels["delta_cue"].format(n=n, d=d)
+        unit = self.chain.path[-1]
+        y_hat = float(trace.activations(trace.n_weight_layers)[0, 0, unit])
+        target = round(y_hat - float(self.chain.delta[0]))
+        decimals = len(d.partition(".")[2])  # ŷ to δ's decimals: y is whole, so exact
+        return minus_signs(labels["delta_error_cue"].format(
+            n=n, d=d, a=compact(y_hat, decimals), y=target))
 
     def layer_cue(self, i: int) -> str:
         """Weight layer i's bar, and the path's factors at its input side."""
@@ -341,20 +376,37 @@ class GradientsScene(PanelScene):
         ends = sorted(abs(float(significant(v).replace("−", "-"))) for v in (first[0], first[-1]))
         ratio = ends[1] / max(ends[0], 1e-300)
         slope = depth.peak_slope(HIDDEN[self.trace.config.network.activation])
-        return minus_signs(text.format(a=significant(first[-1]), b=significant(first[0]),
-                                       r=times(ratio), f=self.symbol(), p=significant(slope)))
+        text = text.format(a=significant(first[-1]), b=significant(first[0]), r=times(ratio))
+        why = "why_switch" if self.trace.config.network.activation == "relu" else "why_capped"
+        text += " " + labels[why].format(f=self.symbol(), p=significant(slope))
+        stuck = sum(int(layer[0].sum()) for layer in self.network.stuck)
+        if stuck:  # the rings, said where they first matter
+            text += " " + labels["stuck_note"].format(k=stuck, m=sum(self.trace.layers[1:-1]))
+        return minus_signs(text)
 
     def phase_cue(self, k: int) -> None:
+        """The stretch's note, said as its caption too, with the loss's lowest point
+        where it went down and back up on the way."""
         first = round(iteration_at(k / PHASES, self.last, self.schedule))
         last = round(iteration_at((k + 1) / PHASES, self.last, self.schedule))
-        labels, loss = self.look.labels, self.trace.loss
-        bars = ", ".join(reversed(self.bars.value_texts(last)))
-        text = labels["phase_cue"].format(a=first, b=last, l0=loss_text(loss[first]),
-                                          l1=loss_text(loss[last]), bars=bars)
+        loss, note = self.trace.loss, self.phase_note(first, last)
         low = first + int(np.argmin(loss[first:last + 1]))
-        if loss[low] < 0.9 * min(loss[first], loss[last]):  # it went down and back up
-            text += " " + labels["lowest"].format(l=loss_text(loss[low]), t=low)
-        self.cue(minus_signs(text))
+        if loss[low] < 0.9 * min(loss[first], loss[last]):
+            note += " " + self.look.labels["lowest"].format(l=loss_text(loss[low]), t=low)
+        self.replace_notes(note)
+        self.cue(minus_signs(note))
+
+    def phase_note(self, first: int, last: int) -> str:
+        """The stretch in the notes: its loss, and the first and last layers' bars."""
+        before, after = self.bars.value_texts(first), self.bars.value_texts(last)
+        loss = self.trace.loss
+        return minus_signs(self.look.labels["phase_note"].format(
+            a=first, b=last, l0=loss_text(loss[first]), l1=loss_text(loss[last]),
+            f0=before[0], f1=after[0], e0=before[-1], e1=after[-1]))
+
+    def layer_names(self) -> list[str]:
+        """Each weight layer by the node layers it joins: x→1, 1→2, …"""
+        return [f"{'x' if i == 0 else i}→{i + 1}" for i in range(self.trace.n_weight_layers)]
 
     def end_text(self) -> str:
         """The loss then and now, and how far the first and last layers' weights moved."""

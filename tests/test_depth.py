@@ -14,6 +14,7 @@ import pytest
 
 from core import config, depth, trainer
 from core.errors import ConfigError
+from scenes.captions import parse_vtt
 from scenes.gradients import GROW, HOLD_STEP, INTRO, GradientsScene
 from scenes.layout import box, inside_safe_area, overlap
 from scenes.numerals import loss_text, significant
@@ -202,14 +203,18 @@ def test_every_chain_line_survives_a_calculator(scenes):
         for line in lines:
             found = re.search(f"{NUMBER} × {NUMBER} × {NUMBER} ≈ {NUMBER}", line)
             before, w, slope, product = (number(g) for g in found.groups())
-            # the factors are rounded to the digits shown, hence ≈: within their rounding
-            assert before * w * slope == pytest.approx(product, rel=0.06, abs=1e-12), line
-        # on screen: each ∂L/∂z ≈ the one to its right × the w and f'(z) between them
+            # the product of the numbers as written, to the digits written
+            assert f"{before * w * slope:.2e}" == f"{product:.2e}", line
+        # on screen: each ∂L/∂z is the one to its right × the w and f'(z) between them,
+        # as shown, rounded to the digits shown; and close to the path's true product
         scene = scenes[name]
-        shown = scene.chain_texts(0)
-        for right, left in zip(shown, shown[1:]):
-            assert number(right[2]) * number(left[0]) * number(left[1]) == pytest.approx(
-                number(left[2]), rel=0.06, abs=1e-12)
+        for t in (0, scene.last):
+            shown = scene.chain_texts(t)
+            for k, (right, left) in enumerate(zip(shown, shown[1:])):
+                product = number(right[2]) * number(left[0]) * number(left[1])
+                assert f"{product:.2e}" == f"{number(left[2]):.2e}", (name, t, k)
+                true = scene.chain.products[t, len(shown) - 2 - k]
+                assert number(left[2]) == pytest.approx(true, rel=0.01, abs=1e-12)
 
 
 def test_stuck_units_are_ringed_and_nothing_else(scenes):
@@ -233,13 +238,13 @@ def test_texts_stay_apart_and_in_the_frame(scenes):
             assert overlap(b, boxes[k + 1:], pad=0.04) == 0, (name, what)
 
 
-def test_the_video_fills_the_bars_then_trains(tmp_path):
+def test_the_video_fills_the_bars_then_trains_in_the_steps_of_a_deck(tmp_path):
     from scenes.pipeline import Request, render_trained
 
     options = resolve(GradientsScene.OPTIONS, {"duration": 1.0, "hold": 0.4})
     settings = Settings(trained(DEEP), "d", "dark", "en", options)
     path, scene, captions = render_trained(Request("gradients", "deep", tmp_path / "d.mp4",
-                                                   "l"), settings)
+                                                   "l"), settings, tmp_path / "slides")
     frames, duration = decode(path)
     assert frames[0].shape[:2] == (480, 854)
     layers = 4
@@ -251,7 +256,9 @@ def test_the_video_fills_the_bars_then_trains(tmp_path):
         y, col = to_pixel(np.array([x, scene.bars.base + 0.05, 0]), frame.shape)
         is_red = np.abs(frame[y, col].astype(float) - red).max() < 40
         assert is_red == filled
-    assert captions is not None and captions.read_text().count("-->") == 12
+    cues = parse_vtt(captions.read_text(encoding="utf-8"))
+    assert len(cues) == 12  # each step a slide of a deck, its caption the slide's notes
+    assert [s.notes for s in scene._slides] == [text for *_, text in cues]
 
 
 def test_a_network_without_a_hidden_layer_is_refused_before_training(tmp_path):
@@ -274,3 +281,49 @@ def test_activation_and_updates_set_what_the_run_trains():
     raw = GradientsScene.adapt_config(config.resolve(DEEP), options)
     assert raw["network"]["activation"] == "relu" and raw["train"]["iterations"] == 12
     assert config.resolve(DEEP)["network"]["activation"] == "sigmoid"  # not changed in place
+
+
+def test_the_outputs_delta_is_written_as_y_hat_minus_y_exactly(scenes):
+    scene = scenes["sigmoid"]
+    line = scene.captions[1][2]
+    found = re.search(f"ŷ − y = {NUMBER} − (\\d) = {NUMBER}\\.", line)
+    y_hat, y, delta = (number(g) for g in found.groups())
+    assert round(y_hat - y, 6) == delta  # whole y: the subtraction as shown is exact
+    trace = scene.trace
+    assert y == float(np.ravel(trace.y)[trace.probes[0]])
+    assert found.group(3).replace("−", "-") == significant(
+        float(trace.deltas(trace.n_weight_layers)[0, 0, 0]), 3)
+
+
+def test_the_note_after_the_pass_counts_the_ringed_units(scenes):
+    scene = scenes["relu"]
+    trace, a, count = scene.trace, scene.trace.X, 0
+    for w, b in zip(trace.weights(0)[:-1], trace.biases(0)[:-1]):
+        z = a @ w + b
+        count += int(((z <= 0).mean(axis=0) >= 0.9).sum())
+        a = np.maximum(z, 0)
+    assert count >= 1
+    note = next(c[2] for c in scene.captions if "times" in c[2])
+    assert f"Yellow rings: {count} of the 12 hidden units pass almost no gradient" in note
+    assert "hidden units" not in next(c[2] for c in scenes["sigmoid"].captions
+                                      if "times" in c[2])
+
+
+def test_names_beside_close_nodes_move_apart_in_order():
+    from scenes.panels.network import spread
+
+    assert spread([1.0, 0.0], 0.27) == [1.0, 0.0]  # apart already: beside their nodes
+    assert spread([0.1, 0.0], 0.27) == pytest.approx([0.185, -0.085])
+    assert spread([0.3], 0.27) == [0.3]
+
+
+def test_a_deep_networks_input_names_stand_apart_in_a_small_panel():
+    from scenes.panels import Look, NetworkPanel
+    from scenes.settings import load_labels, load_theme
+
+    look = Look(load_theme("dark"), load_labels("en"), "DejaVu Sans")
+    panel = NetworkPanel(trained(DEEP | {"network": DEEP["network"] | {
+        "layers": [2, 8, 8, 8, 8, 8, 1]}}), (-6, -1.5, -1, 0.2), look, keyed=False)
+    names = {text: (y, size) for _, y, text, size, *_ in panel.raster.names}
+    (y1, size), (y2, _) = names["x₁"], names["x₂"]
+    assert abs(y1 - y2) >= 0.9 * size and y1 < y2  # in pixels, x₁ above

@@ -10,7 +10,7 @@ training shows from where.
 import math
 
 import numpy as np
-from manim import LEFT, UP, Line, Polygon
+from manim import DOWN, LEFT, UP, Line, Polygon
 
 from scenes.glyphs import MonoNumber
 from scenes.numerals import significant
@@ -42,7 +42,8 @@ class LayerBars(Panel):
     axis (the value labels go above its top)."""
 
     def __init__(self, trace, box, look: Look, sizes: np.ndarray, centres: list[float],
-                 bar_width: float = 0.5):
+                 bar_width: float = 0.5, names: list[str] | None = None):
+        """``names``: each bar's layer, written under it."""
         super().__init__(trace, box, look)
         self.sizes = sizes
         self.low, self.high = decades(sizes)
@@ -63,12 +64,14 @@ class LayerBars(Panel):
                 [axis_x - 0.1, y, 0], LEFT, buff=0.05)
             self.still += [tick, label]
         self.bars, self.labels, self.marks = [], [], []
+        for x, name in zip(centres, names or []):
+            self.still.append(look.words(name, 17).next_to([x, y0, 0], DOWN, buff=0.08))
         for x in centres:
             bar = Polygon(*self.corners(x, bar_width, y0), stroke_width=0,
                           fill_color=theme["gradient"], fill_opacity=1)
             label = MonoNumber("0", 18, theme["text"], halo=theme["background"])
             mark = Line([x - bar_width * 0.7, y0, 0], [x + bar_width * 0.7, y0, 0],
-                        color=theme["text"], stroke_width=3).set_opacity(0)
+                        color=theme["muted"], stroke_width=3).set_opacity(0)
             self.bars.append((x, bar_width, bar))
             self.labels.append(label)
             self.marks.append(mark)

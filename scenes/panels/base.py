@@ -31,7 +31,7 @@ def grid_index(trace: Trace, s: float) -> float:
     return float(np.interp(s, trace.grid_states, np.arange(len(trace.grid_states))))
 
 
-SYMBOL_RUN = re.compile("[₀-₉⁰¹²³⁴⁵⁶⁷⁸⁹⁻∂′≈ση]+")  # in the Latin font whatever the language
+SYMBOL_RUN = re.compile("[₀-₉⁰¹²³⁴⁵⁶⁷⁸⁹⁻∂′≈σηŷ]+")  # in the Latin font whatever the language
 MEASURED = "The quick brown fox jumps over the lazy dog, 0.123 × 4.5e−6"
 
 

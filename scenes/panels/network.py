@@ -26,6 +26,7 @@ from scenes.raster import rgb
 
 EDGE_MODES = ("weight", "gradient")
 MAX_MAPPED = 6  # hidden layers up to this wide are drawn as maps (or curves): wider, too small
+NAME_SIZE = 0.3  # the inputs' and outputs' names, in scene units of height
 MAX_LABELLED = 12  # edges of a layer: more, and labels are not tried unless asked for
 
 
@@ -35,6 +36,16 @@ def unit_scales(values: np.ndarray) -> np.ndarray:
     few larger values drawn at full strength."""
     flat = np.abs(values.reshape(-1, values.shape[-1]).astype(np.float32))
     return np.maximum(np.percentile(flat, 95, axis=0), 1e-6).astype(np.float64)
+
+
+def spread(ys: list[float], gap: float) -> list[float]:
+    """Heights for names beside nodes at ``ys`` (top to bottom): the nodes' own where
+    they are ``gap`` apart, else as many gaps apart about their middle, in order
+    (a small panel's close nodes would stack their names)."""
+    if len(ys) < 2 or min(a - b for a, b in zip(ys, ys[1:])) >= gap:
+        return list(ys)
+    middle = (ys[0] + ys[-1]) / 2
+    return [middle + ((len(ys) - 1) / 2 - k) * gap for k in range(len(ys))]
 
 
 def layout_box(centre: np.ndarray, half: float) -> tuple[float, float, float, float]:
@@ -153,16 +164,18 @@ class NetworkPanel(Panel):
         """x₁, x₂ left of the inputs; ŷ (or ŷ₀, ŷ₁, … one per class) right of the outputs,
         each output ringed in its class colour when there are several classes."""
         diagram, raster, radius = self.diagram, self.raster, self.diagram.radius
+        inputs = spread([node.get_y() for node in diagram.nodes[0]], NAME_SIZE * 0.9)
         for k, unit in enumerate(diagram.shown[0]):
-            at = diagram.nodes[0][k].get_center() - [radius + 0.08, 0, 0]
-            raster.add_name(at, f"x{unit + 1}".translate(SUBSCRIPTS), 0.3, align=1.0)
+            at = [diagram.nodes[0][k].get_x() - radius - 0.08, inputs[k], 0]
+            raster.add_name(at, f"x{unit + 1}".translate(SUBSCRIPTS), NAME_SIZE, align=1.0)
         outputs = diagram.shown[-1]
         last = len(diagram.nodes) - 1
+        heights = spread([node.get_y() for node in diagram.nodes[-1]], NAME_SIZE * 0.9)
         for k, unit in enumerate(outputs):
-            at = diagram.nodes[-1][k].get_center() + [radius + 0.08, 0, 0]
+            at = [diagram.nodes[-1][k].get_x() + radius + 0.08, heights[k], 0]
             # one unit per class: numbered as the classes are, from 0
             name = "ŷ" if len(outputs) == 1 else f"ŷ{unit}".translate(SUBSCRIPTS)
-            raster.add_name(at, name, 0.3, align=0.0)
+            raster.add_name(at, name, NAME_SIZE, align=0.0)
             if self.trace.meta["classes"] > 2:
                 raster.set_stroke(last, k, self.palette[unit % len(self.palette)])
 
