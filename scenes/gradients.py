@@ -20,9 +20,9 @@ from scenes import layout
 from scenes.glyphs import CHARSET, MonoNumber
 from scenes.numerals import compact, loss_text, minus_signs, significant
 from scenes.options import Option, resolve
-from scenes.panels import Look, NetworkPanel, PanelScene
+from scenes.panels import Look, PanelScene
 from scenes.panels.bars import LayerBars
-from scenes.raster import rgb
+from scenes.panels.path_network import PathNetwork
 
 PHASES = 4  # the training in steps: slides in a deck, cues in captions
 INTRO = 4.0  # seconds to read what the picture is before the backward pass
@@ -35,8 +35,8 @@ STAGGER = 0.3  # every other ∂L/∂z this much lower: neighbours of three digi
 COLUMN_X, COLUMN_WIDTH = 2.95, 3.8  # the right column: readouts, key, notes
 CHAIN_CHARSET = CHARSET + "≈"
 NOTE_SIZE = 22
-UNSEEN = 0.003  # an edge's change under this share of the widest: under a pixel at 4K
 NOTES_BOTTOM = -3.65  # the notes end above the frame's safe edge
+SMALL_LOSS = 0.05  # a loss this share of the first: small gradients because it learned
 SAME_ANSWER = 0.02  # outputs this close over the data: the network gives one answer
 
 
@@ -48,51 +48,6 @@ def value_of(text: str) -> float:
 def times(ratio: float) -> str:
     """A ratio as a reader says it: 170,000 rather than 1.7e5."""
     return f"{float(f'{ratio:.1e}'):,.0f}" if ratio >= 1000 else significant(ratio)
-
-
-class PathNetwork(NetworkPanel):
-    """The network by its weights, plain nodes, the path drawn over it and the units
-    that pass almost no gradient ringed; drawn again only when the state changes."""
-
-    def __init__(self, trace, box, look: Look, path: list[int], stuck: list[np.ndarray]):
-        super().__init__(trace, box, look, maps=False, labels=False, keyed=False)
-        self.stuck, self.drawn = stuck, None
-        self.ring = rgb(look.theme["error"])
-        self.path_lines = []
-        units = [0] + path  # the input side of the first drawn path edge is not used
-        for layer in range(1, len(path)):  # node layer l to l + 1, both on the path
-            start, end = self.centre(layer, units[layer]), self.centre(layer + 1, units[layer + 1])
-            if start is None or end is None:
-                continue
-            along = (end - start) / np.linalg.norm(end - start) * self.diagram.radius
-            self.path_lines.append(Line(start + along, end - along, color=look.theme["text"],
-                                        stroke_width=5))
-        self.moving += self.path_lines
-
-    def centre(self, layer: int, unit: int) -> np.ndarray | None:
-        """Where a unit is drawn (None: hidden behind the ellipsis of a wide layer)."""
-        shown = self.diagram.shown[layer]
-        return self.diagram.nodes[layer][shown.index(unit)].get_center() if unit in shown \
-            else None
-
-    def probe_fills(self, s: float) -> dict:
-        return {}  # plain nodes: the rings and the path are what they show here
-
-    def draw(self, s: float) -> None:
-        """Drawn again only when the rings change or some edge would change by a visible
-        amount (UNSEEN of the widest): late in a run, most states look the same."""
-        t = min(int(round(s)), self.trace.n_states - 1)
-        rings = {(i + 1, k) for i, stuck in enumerate(self.stuck)
-                 for k, unit in enumerate(self.diagram.shown[i + 1]) if stuck[t, unit]}
-        if self.drawn is not None and rings == set(self.raster.strokes) and max(
-                float(np.abs(v[t] - v[self.drawn]).max()) for v in self.values
-        ) < UNSEEN * self.max_abs:
-            return
-        self.drawn = t
-        self.raster.strokes.clear()
-        for layer, k in rings:
-            self.raster.set_stroke(layer, k, self.ring)
-        super().draw(t)
 
 
 class GradientsScene(PanelScene):
@@ -172,6 +127,7 @@ class GradientsScene(PanelScene):
         self.wait(HOLD_STEP)
         for i in range(layers - 1, -1, -1):
             self.focus_on(self.columns[i], self.columns[i + 1])
+            self.replace_notes(self.layer_cue(i))
             self.cue(self.layer_cue(i))
             self.revealed = layers - i if i >= 1 else self.revealed  # with its bar
             self.play(self.grow.animate.set_value(layers - i), run_time=GROW)
@@ -195,8 +151,8 @@ class GradientsScene(PanelScene):
 
     def focus_on(self, left: float, right: float) -> None:
         """Frame the columns from ``left`` to ``right``: the layer being computed."""
-        pad = 0.64  # past the numbers of its own columns, short of the next ones
-        top, bottom = NETWORK_BOX[3] + 0.05, CHAIN_Y[-1] - STAGGER - 0.22
+        pad = self.network.diagram.radius + 0.12  # short of the next bars' numbers
+        top, bottom = NETWORK_BOX[3] + 0.05, BARS_Y[0]  # the layer and its bar
         self.focus.become(Rectangle(width=right - left + 2 * pad, height=top - bottom,
                                     color=self.look.theme["gradient"], stroke_width=3)
                           .move_to([(left + right) / 2, (top + bottom) / 2, 0]))
@@ -208,6 +164,7 @@ class GradientsScene(PanelScene):
     # --- what is on screen ---------------------------------------------------------------
 
     def symbol(self) -> str:
+        """The activation's letter in the formulas: σ for the sigmoid, else f."""
         return "σ" if self.trace.config.network.activation == "sigmoid" else "f"
 
     def texts(self, middles: list[float]) -> tuple[list, list]:
@@ -373,7 +330,7 @@ class GradientsScene(PanelScene):
         labels, first = self.look.labels, self.sizes[0]
         text = labels["ratio_shrank" if first[0] < first[-1] else "ratio_grew"]
         # from the two numbers as shown, so that a calculator agrees
-        ends = sorted(abs(float(significant(v).replace("−", "-"))) for v in (first[0], first[-1]))
+        ends = sorted(abs(value_of(significant(v))) for v in (first[0], first[-1]))
         ratio = ends[1] / max(ends[0], 1e-300)
         slope = depth.peak_slope(HIDDEN[self.trace.config.network.activation])
         text = text.format(a=significant(first[-1]), b=significant(first[0]), r=times(ratio))
@@ -390,11 +347,22 @@ class GradientsScene(PanelScene):
         first = round(iteration_at(k / PHASES, self.last, self.schedule))
         last = round(iteration_at((k + 1) / PHASES, self.last, self.schedule))
         loss, note = self.trace.loss, self.phase_note(first, last)
+        closed = self.path_closes()
+        if closed is not None and first < closed[0] <= last:  # said where it happens
+            note += " " + self.look.labels["path_closes"].format(t=closed[0], l=closed[1])
         low = first + int(np.argmin(loss[first:last + 1]))
         if loss[low] < 0.9 * min(loss[first], loss[last]):
             note += " " + self.look.labels["lowest"].format(l=loss_text(loss[low]), t=low)
         self.replace_notes(note)
         self.cue(minus_signs(note))
+
+    def path_closes(self) -> tuple[int, int] | None:
+        """(state, node layer) where the white path first meets a unit whose slope is
+        0 for sample 1, after iteration 0: from there every ∂L/∂z left of it is 0."""
+        shut = np.argwhere(self.chain.slopes[1:self.last + 1] == 0)
+        if not len(shut):
+            return None
+        return int(shut[0][0]) + 1, int(shut[0][1]) + 1
 
     def phase_note(self, first: int, last: int) -> str:
         """The stretch in the notes: its loss, and the first and last layers' bars."""
@@ -415,6 +383,8 @@ class GradientsScene(PanelScene):
         text = labels["gradients_end"].format(
             t=t, l0=loss_text(self.trace.loss[0]), l=loss_text(self.trace.loss[t]),
             first=significant(moves[0]), last=significant(moves[-1]))
+        if self.trace.loss[t] < SMALL_LOSS * self.trace.loss[0]:  # not vanishing: done
+            text += " " + labels["small_loss"]
         mean, spread = depth.output_spread(self.trace, t)
         if self.trace.meta["classes"] and spread < SAME_ANSWER:  # stuck at a guess
             text += " " + labels["same_answer"].format(p=significant(mean), s=significant(spread))

@@ -164,8 +164,8 @@ def test_the_bars_show_the_traces_per_layer_magnitudes_on_a_log_axis(scenes):
     trace, bars = scene.trace, scene.bars
     sizes = np.stack([np.abs(trace[f"dW{i}"]).mean(axis=(1, 2)) for i in range(4)], axis=1)
     np.testing.assert_allclose(bars.sizes, sizes)
-    low = math.floor(math.log10(sizes.min()))
-    high = math.ceil(math.log10(sizes.max()))
+    high = max(math.ceil(math.log10(sizes.max())), 0)  # from 10⁰ down, 8 decades or more
+    low = min(math.floor(math.log10(sizes.min())), high - 8)
     last = len(sizes) - 1
     for (_, _, bar), label, size in zip(bars.bars, bars.labels, sizes[last]):
         top = bars.base + (bars.top - bars.base) * (math.log10(size) - low) / (high - low)
@@ -173,6 +173,8 @@ def test_the_bars_show_the_traces_per_layer_magnitudes_on_a_log_axis(scenes):
         assert label.text == significant(size)
         assert label.get_bottom()[1] > top  # its number above it
     assert bars.low == low and bars.high == high
+    relu = scenes["relu"].bars
+    assert (relu.low, relu.high) == (bars.low, bars.high)  # the two runs on one axis
 
 
 def test_the_readouts_and_captions_carry_the_traces_numbers(scenes):

@@ -12,6 +12,11 @@ the moving ones. The training scene is a composition of them:
   value for regression) with the data, axes and a key;
 - ``CurvePanel``: the output over the input line, with the data and residuals;
 - ``LossPanel``: the loss curves against the iteration (linear or log axis).
+
+Other scenes compose their own: the landscape scene's ``LandscapePanel``
+(``scenes/panels/landscape.py``), the gradients scene's ``LayerBars`` (a bar per
+weight layer on a log axis) and ``PathNetwork`` (a ``NetworkPanel`` with one path
+and rings on units that pass no gradient).
 """
 
 from scenes.panels.base import Look, Panel, PanelScene

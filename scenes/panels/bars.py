@@ -16,16 +16,17 @@ from scenes.glyphs import MonoNumber
 from scenes.numerals import significant
 from scenes.panels.base import Look, Panel
 
-MIN_DECADES, MAX_DECADES = 2, 12  # the axis spans at least / at most this many
+MIN_DECADES, MAX_DECADES = 8, 12  # the axis spans at least / at most this many
 
 
 def decades(sizes: np.ndarray) -> tuple[int, int]:
-    """(low, high) powers of ten around every positive size; a zero is drawn at the
-    floor (log 0 has no place on the axis)."""
+    """(low, high) powers of ten around every positive size, from 10⁰ (or above) down
+    at least MIN_DECADES: two runs of one network get the same axis, so that their
+    bars compare at a glance. A zero is drawn at the floor (log 0 has no place)."""
     positive = sizes[np.isfinite(sizes) & (sizes > 0)]
     if positive.size == 0:
         return -MIN_DECADES, 0
-    high = math.ceil(math.log10(positive.max()) - 1e-9)
+    high = max(math.ceil(math.log10(positive.max()) - 1e-9), 0)
     low = math.floor(math.log10(positive.min()) + 1e-9)
     low = max(min(low, high - MIN_DECADES), high - MAX_DECADES)
     return low, high
@@ -113,7 +114,7 @@ class LayerBars(Panel):
             bar.set_points_as_corners([*self.corners(x, width, y), self.corners(x, width, y)[0]])
             label.set_text(significant(float(values[j])) if grown >= 1 else "")
             under = self.marks[j].get_y() if self.marks[j].get_stroke_opacity() else None
-            if under is not None and 0 <= under - y < 0.3:  # just under its first height
+            if under is not None and 0 <= under - y < 0.4:  # just under its first height
                 y = under  # above the mark, not struck through by it
             label.next_to([x, max(y, self.base), 0], UP, buff=0.08)
             label.set_opacity(1 if grown >= 1 else 0)
