@@ -28,8 +28,9 @@ from core.notation import sub
 from scenes import layout
 from scenes.arith import Eq, agrees, value
 from scenes.graph_arith import GraphArithmetic, formula, name_text
+from scenes.graph_forks import fork_parts, junctions, part_spots
 from scenes.graph_layout import DoesNotFit, Layout, arrange
-from scenes.graph_sizes import estimate, title_width
+from scenes.graph_sizes import NUMBER_HEIGHT, estimate, number_width, title_width
 from scenes.options import Option
 from scenes.pulses import pulse
 from scenes.story import END_HOLD, MIN_TEXT_SIZE, TEX_SIZE, StoryScene
@@ -236,6 +237,13 @@ class GraphScene(StoryScene):
         inputs = [self.values[graph.nodes.index(node)] for node in graph.inputs]
         self.add(self.title_mobject, self.key, *self.wires.values(), *forks, *gates,
                  *self.names, *inputs)
+        # each fork wire's part of the gradient, on its own stretch (where all fit)
+        parts = fork_parts(graph)
+        spots = part_spots(place, {end: (number_width(ga.n(v)), NUMBER_HEIGHT)
+                                   for end, v in parts.items()},
+                           self.area(graph, self.title_words_shown))
+        self.parts = {end: self.tex(ga.n(parts[end]), self.red).move_to(
+            [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, 0]) for end, b in spots.items()}
         given = ", ".join(f"{ga.names(node)[1]} = {ga.n(node.value)}" for node in graph.inputs)
         self.cue(f"{graph.output.name} = "
                  f"{formula(self.tree, False, self.precision, display=self.display)}", given)
@@ -330,6 +338,8 @@ class GraphScene(StoryScene):
         self.cue(*eqs)
         self.play(*self.ring(i, self.red), write(shown), run_time=1.0)
         self.play(pulse(self.wires[(j, i)], self.red, reverse=True), run_time=0.8)
+        if (j, i) in self.parts:  # a fork's part, on its own wire until the sum
+            self.play(fade_in(self.parts[(j, i)]), run_time=0.4)
         self.arrived[id(source)] += 1
         done = self.arrived[id(source)] == parts
         if done and whole:
@@ -381,20 +391,3 @@ def wiring(graph: Graph) -> list[list[int]]:
     """Per node, the indices of the nodes it reads (the layout's input)."""
     where = {id(node): i for i, node in enumerate(graph.nodes)}
     return [[where[id(s)] for s in node.inputs] for node in graph.nodes]
-
-
-def junctions(place: Layout) -> list[tuple[float, float]]:
-    """Where a fork's wires part: each corner at which one of them leaves the level
-    stretch that another goes on along."""
-    points = set()
-    for i in {i for i, _ in place.wire_ends}:
-        wires = [w for w, (j, _) in zip(place.wires, place.wire_ends) if j == i]
-        if len(wires) < 2:
-            continue
-        y = wires[0][0][1]
-        for w in wires:
-            corner = w[1]
-            if abs(corner[1] - y) < 1e-9 and any(
-                    abs(v[1][1] - y) < 1e-9 and v[1][0] > corner[0] + 1e-6 for v in wires):
-                points.add((round(corner[0], 6), round(y, 6)))
-    return sorted(points)

@@ -194,7 +194,7 @@ def test_no_line_defines_a_gradient_by_itself(scenes):
 
 
 def test_a_forks_wires_part_at_a_dot():
-    from scenes.graph import junctions
+    from scenes.graph_forks import junctions
 
     graph, layout, _ = graph_layout(*EXAMPLES["fork"])
     dots = junctions(layout)
@@ -205,6 +205,47 @@ def test_a_forks_wires_part_at_a_dot():
         assert len(owners) == 1
     _, single, _ = graph_layout(*EXAMPLES["cs231n"])
     assert junctions(single) == []
+
+
+def distance(box, wire) -> float:
+    """The least distance from a box to a wire (a polyline), sampled along the wire."""
+    least = float("inf")
+    for (x0, y0), (x1, y1) in zip(wire, wire[1:]):
+        steps = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / 0.01))
+        for t in range(steps + 1):
+            x, y = x0 + (x1 - x0) * t / steps, y0 + (y1 - y0) * t / steps
+            dx, dy = max(box[0] - x, 0, x - box[2]), max(box[1] - y, 0, y - box[3])
+            least = min(least, (dx * dx + dy * dy) ** 0.5)
+    return least
+
+
+@pytest.mark.parametrize("name", ["staged", "fork"])
+def test_a_forks_parts_stand_by_their_own_wires_and_add_up_to_its_gradient(scenes, name):
+    scene, ga = scenes[name], scenes[name].ga
+    nodes, place = scene.graph.nodes, scene.place
+    forks = {j for j, _ in scene.parts}
+    assert forks, "some fork of the example has room for its parts"
+    sums = dict(m.groups() for m in (re.fullmatch(r"(∂f/∂\S+) = (\S+(?: \+ \S+)+) [=≈] \S+",
+                                                  line) for line in caption_lines(scene)) if m)
+    for j in forks:
+        readers = scene.graph.consumers(nodes[j])
+        ends = {(j, nodes.index(r)) for r in readers}
+        assert ends <= set(scene.parts), "a fork shows all its parts or none"
+        shown = []
+        for end in ends:
+            part = scene.parts[end]
+            box = (part.get_left()[0], part.get_bottom()[1], part.get_right()[0],
+                   part.get_top()[1])
+            near = {e: distance(box, w) for w, e in zip(place.wires, place.wire_ends)}
+            assert near[end] < 0.12, "next to its own wire"
+            assert all(d > 0.12 for e, d in near.items() if e != end), "clear of the others"
+            reader = nodes[end[1]]
+            slot = next(k for k, i in enumerate(reader.inputs) if i is nodes[j])
+            assert part.tex_string == ga.n(reader.grad * reader.local[slot])
+            shown.append(part.tex_string.replace("-", "−"))
+        # the sum written at the node adds exactly the parts on the wires
+        terms = sums[ga.partial(scene.graph.output, nodes[j])[1]].split(" + ")
+        assert sorted(t.strip("()") for t in terms) == sorted(shown)
 
 
 def test_a_unit_says_what_its_held_number_is_and_skips_the_labels_gradient(scenes):
