@@ -6,11 +6,24 @@ training scene's plane or curve panel, small and without a key) and its network.
 Under them, one loss axis with a curve per run, and a table that is both the curves'
 legend and, at the end, the runs' final loss and accuracy. A run that diverges stops
 where it did, with a note, while the others go on; hidden units that are all equal
-(a zero or constant initialisation) are named while they stay so.
+(a zero or constant initialisation) are framed, layer by layer, and named while they
+stay so. When the initial weight scale is what varies, each hidden layer's share of
+units that pass almost no gradient (f′ ≈ 0) stands under it.
 """
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Line, ManimColor, RoundedRectangle, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Circle,
+    Line,
+    ManimColor,
+    RoundedRectangle,
+    SurroundingRectangle,
+    VGroup,
+)
 
 from core import compare, depth
 from core.errors import ConfigError
@@ -65,13 +78,17 @@ def data_range(trace) -> tuple[float, float] | None:
     return low - pad, high + pad
 
 
+FLAT_ROOM = 0.3  # under a network, for its layers' shares of f′ ≈ 0
+
+
 class RunColumn(Panel):
     """One run's heading, output panel, network and notes, drawn at the shared clock's
     state, held at the run's last state once it has none further (a diverged run)."""
 
     def __init__(self, name: str, trace, centre: float, width: float, look: Look,
                  colour: str, edge_scale: float | None = None,
-                 value_range: tuple[float, float] | None = None):
+                 value_range: tuple[float, float] | None = None, flat: bool = False):
+        """``flat``: under each hidden layer, its share of f′ ≈ 0 as the run goes."""
         super().__init__(trace, (centre - width / 2, -1.5, centre + width / 2, TOP), look)
         labels = look.labels
         heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
@@ -88,10 +105,21 @@ class RunColumn(Panel):
             bottom = TOP - side
         net_width = min(width - 0.2, 4.2)
         # room above the network for a note astride the panel's lower edge
-        net_box = (centre - net_width / 2, -1.45, centre + net_width / 2, bottom - 0.3)
+        # (and below it, room for its layers' shares of f′ ≈ 0, when they are shown)
+        net_box = (centre - net_width / 2, -1.45 + FLAT_ROOM * flat, centre + net_width / 2,
+                   bottom - 0.3)
         self.network = NetworkPanel(trace, net_box, look, maps=False, labels=False,
                                     keyed=False, max_abs=edge_scale)
         self.last = trace.n_states - 1
+        # per hidden layer, (S,) its share of (unit, sample) pairs with f′ ≈ 0, and its
+        # number under the layer's lowest node
+        self.flat = [share.mean(axis=1) for share in depth.flat_shares(trace)] if flat else []
+        self.flat_numbers = []
+        for i, _ in enumerate(self.flat):
+            column = self.network.diagram.nodes[i + 1]
+            below = min(node.get_bottom()[1] for node in column) - 0.06
+            self.flat_numbers.append(MonoNumber("100%", 18, colour).move_to(
+                [column[0].get_x(), below, 0], aligned_edge=UP))
         self.notes = []  # (from which state it shows, until which, (box, words))
         if trace.diverged_at is not None:  # exploding from where it leaves the loss axis,
             # then stopped where it overflowed
@@ -103,12 +131,19 @@ class RunColumn(Panel):
             text = labels["diverged_short"].format(k=trace.diverged_at)
             self.notes.append(self.note(text, "gradient", centre, bottom, self.last, np.inf))
         equal = compare.equal_units(trace)
+        self.equal_until = -1.0  # while the hidden units are copies, each layer's are framed
+        self.groups = []
         if equal[0]:
-            until = int(np.argmin(equal)) if not equal.all() else np.inf
+            self.equal_until = int(np.argmin(equal)) if not equal.all() else np.inf
             self.notes.append(self.note(labels["units_equal"], "text", centre, bottom, 0,
-                                        until))
+                                        self.equal_until))
+            for column in self.network.diagram.nodes[1:-1]:
+                self.groups.append(SurroundingRectangle(
+                    VGroup(*column), color=look.theme["text"], buff=0.08, corner_radius=0.1,
+                    stroke_width=2.5))
         self.still += [heading, *self.output.still, *self.network.still]
-        self.moving += [*self.output.moving, *self.network.moving,
+        self.moving += [*self.output.moving, *self.network.moving, *self.flat_numbers,
+                        *self.groups,
                         *[note for *_, note in self.notes]]
 
     def note(self, text: str, colour: str, centre: float, bottom: float, start: float,
@@ -141,6 +176,14 @@ class RunColumn(Panel):
         s = min(s, self.last)
         self.output.draw(s)
         self.network.draw(s)
+        for group in self.groups:
+            group.set_stroke(opacity=float(s < self.equal_until))
+        k = int(round(s))
+        for number, share, column in zip(self.flat_numbers, self.flat,
+                                         self.network.diagram.nodes[1:]):
+            text = f"{share[k] * 100:.0f}%"
+            if text != number.text:  # centred under its layer
+                number.set_text(text).set_x(column[0].get_x())
         for start, until, (box, words) in self.notes:
             shown = start <= s < until
             box.set_fill(opacity=0.92 if shown else 0.0).set_stroke(opacity=float(shown))
@@ -199,7 +242,7 @@ class CompareScene(PanelScene):
         width = (x1 - x0) / len(self.runs)
         scale, shared = edge_scale(self.runs), data_range(first)
         self.columns = [RunColumn(name, trace, x0 + width * (k + 0.5), width, self.look,
-                                  colour, scale, shared)
+                                  colour, scale, shared, flat=self.shows_flat(trace))
                         for k, ((name, trace), colour) in enumerate(zip(self.runs, colours))]
         loss = LossPanel(first, LOSS_BOX, self.look, self.schedule == "log",
                          runs=[(name, trace, colour) for (name, trace), colour
@@ -270,6 +313,13 @@ class CompareScene(PanelScene):
         row = look.key(entries, 18, 0.3, 13.0)
         return row.move_to([0, 3.2, 0])
 
+    def shows_flat(self, trace) -> bool:
+        """Whether a run's share of f′ ≈ 0 is shown: in the lesson it is for, the initial
+        weight scale (a run that has learned also saturates, confidently), and for an
+        activation that saturates (a ReLU's off units are its sparsity: "–")."""
+        return self.vary_key == "init_scale" and depth.saturates(
+            trace.config.network.activation)
+
     def table(self, colours: list[str]):
         """Run, loss, accuracy and the share of flat units (f' ≈ 0), a row per run in
         its curve's colour: the loss curves' legend, the runs' final figures at the
@@ -282,10 +332,9 @@ class CompareScene(PanelScene):
         # f' ≈ 0 in the lesson it is for, the initial weight scale (a run that has
         # learned also saturates its units, confidently); "–" for a ReLU, whose off
         # units are its sparsity
-        shown = self.vary_key == "init_scale"
-        self.flat = [depth.flat_share(trace) if shown and depth.saturates(
-            trace.config.network.activation) else None for _, trace in self.runs]
-        flat = shown
+        self.flat = [depth.flat_share(trace) if self.shows_flat(trace) else None
+                     for _, trace in self.runs]
+        flat = self.vary_key == "init_scale"
         header = [look.words(labels["run"], 18), look.words(labels["loss"], 18)]
         columns = [x, x + 1.95]  # the loss column fits 2.4e−4 and 1.1e+304
         if accuracy:

@@ -104,8 +104,12 @@ def formulas_of(scene_class: type) -> list[tuple[str, str | None, TexTemplate]]:
     with tempfile.TemporaryDirectory() as folder:
         def record(expression, environment=None, tex_template=None):
             met.append((expression, environment, tex_template or config["tex_template"]))
-            path = Path(folder) / f"{tex_hash(expression)}.svg"
-            path.write_text(stand_in_svg(expression), encoding="utf-8")
+            # named by what it draws: formulas with the same stand-in (numbers of as
+            # many digits) share one file, so the one parse of it (scenes.tex.PARSED)
+            svg = stand_in_svg(expression)
+            path = Path(folder) / f"{hashlib.sha256(svg.encode()).hexdigest()[:16]}.svg"
+            if not path.exists():
+                path.write_text(svg, encoding="utf-8")
             return path
 
         real = tex_mobject.tex_to_svg_file

@@ -205,14 +205,24 @@ def test_a_diverging_run_stops_with_a_note_while_the_others_go_on(tmp_path):
     assert np.array_equal(column.output.image.pixel_array, held)
 
 
-def test_initial_scales_show_the_share_of_saturated_units(tmp_path):
-    raw = MOONS | {"network": {"layers": [2, 4, 1], "init": "normal"}}
-    trained, scene, _, cues = render(tmp_path, raw, "scales", duration=1.0,
-                                     vary="network.init_scale=0.1,5")
+def test_initial_scales_show_the_share_of_saturated_units_overall_and_per_layer(tmp_path):
+    raw = MOONS | {"network": {"layers": [2, 4, 3, 1], "init": "normal"}}
+    trained, scene, _, _ = render(tmp_path, raw, "scales", duration=1.0,
+                                  vary="network.init_scale=0.1,5")
     small, big = (row[-1].text for row in scene.readouts)
     assert (small, big) == tuple(f"{depth.flat_share(trace)[-1] * 100:.0f}%"
                                  for _, trace in trained.runs)
     assert int(big[:-1]) > int(small[:-1])
+    for column, (_, trace) in zip(scene.columns, trained.runs):
+        t, a, shares = trace.n_states - 1, trace.X, []
+        for i in range(2):  # by hand: tanh' = 1 − tanh², flat under 5 % of its peak 1
+            a = np.tanh(a @ trace.weight_history(i)[t] + trace.bias_history(i)[t])
+            shares.append(np.mean(1 - a ** 2 < 0.05))
+        assert [n.text for n in column.flat_numbers] == [f"{v * 100:.0f}%" for v in shares]
+        for i, number in enumerate(column.flat_numbers):  # under its own layer
+            nodes = column.network.diagram.nodes[i + 1]
+            assert abs(number.get_x() - nodes[0].get_x()) < 0.05
+            assert number.get_top()[1] < min(node.get_bottom()[1] for node in nodes)
 
 
 def test_what_every_run_shares_is_described_without_the_varied_key():
@@ -230,6 +240,15 @@ def test_a_zero_initialisation_is_named_while_its_units_stay_equal(tmp_path):
     zeros, glorot = scene.columns
     assert [note[2][1].get_fill_opacity() for note in zeros.notes] == [1.0]
     assert glorot.notes == []
+    # the copies framed together, on their own layer's nodes: all of them, no other
+    (frame,) = zeros.groups
+    assert frame.get_stroke_opacity() == 1.0
+    hidden, inputs = zeros.network.diagram.nodes[1], zeros.network.diagram.nodes[0]
+    inside = [frame.get_left()[0] < n.get_x() < frame.get_right()[0]
+              and frame.get_bottom()[1] < n.get_y() < frame.get_top()[1]
+              for n in [*hidden, *inputs]]
+    assert inside == [True] * len(hidden) + [False] * len(inputs)
+    assert glorot.groups == []
     assert trained.runs[0][0] == "zeros"
 
 
