@@ -110,6 +110,21 @@ def test_the_stand_in_run_jumps_to_the_end_of_each_animation(monkeypatch):
     assert plays and len(steps) <= len(plays)
 
 
+def test_the_stand_in_run_parses_each_distinct_stand_in_once(monkeypatch):
+    """Numbers of as many digits have the same stand-in: one file, one parse."""
+    from manim import SVGMobject
+    parsed, real = [], SVGMobject.generate_mobject
+    monkeypatch.setattr(SVGMobject, "generate_mobject", lambda self: parsed.append(
+        isinstance(self, MathTex)) or real(self))
+    settings = Settings(trainer.train(configs.resolve(configs.load("post"))), "post", "dark",
+                        "en", {"precision": 3})
+    scene_class = type("BackwardScene", (SCENES["backward"].load(),), {"settings": settings})
+    with tempconfig(dry_run.QUIET):
+        met = tex_batch.formulas_of(scene_class)
+    stand_ins = {tex_batch.stand_in_svg(expression) for expression, *_ in met}
+    assert sum(parsed) == len(stand_ins) < len({expression for expression, *_ in met})
+
+
 def test_a_run_without_frames_skips_the_split_into_still_and_moving(monkeypatch):
     """That split walks every family of every animation and only serves drawing."""
     from manim import Scene
