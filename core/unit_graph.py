@@ -13,6 +13,8 @@ c₁, y.
 
 from core.errors import ConfigError
 from core.expression import Apply, Expr, parse
+from core.graph import Graph
+from core.notation import SUBSCRIPTS
 from core.trace import Trace
 
 # a hidden activation as the formula's function ("" for none)
@@ -50,6 +52,29 @@ def output_names(trace: Trace) -> dict[str, tuple[str, str]]:
     return {f"a{k}": (f"{tex}(h_{{{k}}})" if tex else f"h_{{{k}}}",
                       f"{text}(h{str(k).translate(sub)})" if text else f"h{str(k).translate(sub)}")
             for k in range(1, trace.layers[1] + 1)}
+
+
+def gate_names(trace: Trace, unit: str, graph: Graph) -> dict[str, tuple[str, str]]:
+    """The gates of a unit's graph that the network has names for, as TeX and text:
+    a hidden unit's sum hⱼ and its output σ(hⱼ), and the network's output ŷ (the gate
+    the loss reads beside y), so the graph speaks the backward scene's notation."""
+    net, names = trace.config.network, {}
+    f, out = ACTIVATIONS[net.activation], OUTPUTS[net.output]
+    if unit.startswith("h") and f:  # the hidden activation comes first, the output's after
+        j = int(unit[1:])
+        act = next(g for g in graph.gates if g.op == f)
+        names[act.name] = output_names(trace)[f"a{j}"]
+        if act.inputs[0].op:
+            names[act.inputs[0].name] = (f"h_{{{j}}}", f"h{str(j).translate(SUBSCRIPTS)}")
+    if out:
+        y_hat = [g for g in graph.gates if g.op == out][-1]
+    elif graph.output.op == "halfsq":  # ½(ŷ − y)²
+        y_hat = graph.output.inputs[0].inputs[0]
+    else:
+        return names
+    if y_hat.op:
+        names[y_hat.name] = (r"\hat{y}", "ŷ")
+    return names
 
 
 def others(trace: Trace, unit: str, state: int = 0, probe: int = 0

@@ -83,6 +83,7 @@ class GraphScene(StoryScene):
             graph.output.name = "L"
             if options["unit"] in ("y", "ŷ"):
                 display = unit_graph.output_names(trace)
+            display |= unit_graph.gate_names(trace, options["unit"], graph)
         else:
             tree = parse(options["expr"])
             at = options["at"] or (DEFAULT_AT if options["expr"] == DEFAULT_EXPR else "")

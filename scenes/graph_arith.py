@@ -143,10 +143,13 @@ class GraphArithmetic:
         exact = agrees(kind.forward(shown, node.const if node.const is None
                                     else value(self.n(node.const))), result)
         tex_name, text_name = self.names(node)
-        return Eq(f"{tex_name} = {self.fill(kind.form[0], node, True, False)} = "
-                  f"{self.fill(kind.form[0], node, True, True)} $eq $r",
-                  f"{text_name} = {self.fill(kind.form[1], node, False, False)} = "
-                  f"{self.fill(kind.form[1], node, False, True)} $eq $r", exact, r=result)
+        form_tex, form_text = (self.fill(kind.form[k], node, k == 0, False) for k in (0, 1))
+        if form_text == text_name:  # a gate named by its form, σ(h₁): said once
+            form_tex = form_text = None
+        return Eq(" = ".join(filter(None, (tex_name, form_tex, self.fill(
+                      kind.form[0], node, True, True)))) + " $eq $r",
+                  " = ".join(filter(None, (text_name, form_text, self.fill(
+                      kind.form[1], node, False, True)))) + " $eq $r", exact, r=result)
 
     def local_eq(self, node: Node, slot: int) -> Eq:
         """∂t₂/∂t₁ = t₂ × (1 − t₂) = 0.73 × (1 − 0.73) = 0.20; a routing gate's

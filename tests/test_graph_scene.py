@@ -255,6 +255,15 @@ def test_a_unit_says_what_its_held_number_is_and_skips_the_labels_gradient(scene
                for line in said)
     assert not any("∂L/∂y" in line for line in said)
     assert any(line.startswith("∂L/∂w₁₁ = ") for line in said)
+    # its gates go by the network's names: the sum h₁, its output σ(h₁), the output ŷ
+    # (the post: h₁ = 0.8 + 0.2 = 1, σ(1) = 0.73, ŷ = 0.3 × 0.73 + 1.01 ≈ 1.23)
+    forward = [line.partition(": ")[2] for line in said if line.startswith("forward pass")]
+    assert "h₁ = t₁ + t₂ = 0.8 + 0.2 = 1" in forward
+    assert "σ(h₁) = σ(1) = 0.73" in forward, "named by its form: said once"
+    assert any(line.startswith("ŷ = ") and line.endswith("1.23") for line in forward)
+    assert any(line.startswith("∂L/∂h₁ = ∂L/∂σ(h₁) · ∂σ(h₁)/∂h₁ = ") for line in said)
+    assert any(line.partition(": ")[2].startswith("ŷ = t₃ + t₄ = ")
+               for line in caption_lines(scenes["unit y"]))
 
 
 # --- a unit of a network ---------------------------------------------------------------
