@@ -65,10 +65,11 @@ def flat_shares(trace) -> list[np.ndarray]:
     return out
 
 
-def flat_share(trace) -> np.ndarray:
+def flat_share(trace, shares: list[np.ndarray] | None = None) -> np.ndarray:
     """(S,) per state, the share of (hidden unit, training sample) pairs that pass
-    almost no gradient: a large initialisation drives most units there."""
-    shares = flat_shares(trace)
+    almost no gradient: a large initialisation drives most units there. ``shares``:
+    the trace's ``flat_shares``, where they are at hand already."""
+    shares = flat_shares(trace) if shares is None else shares
     if not shares:
         return np.zeros(trace.n_states)
     return np.concatenate(shares, axis=1).mean(axis=1)

@@ -1,0 +1,130 @@
+"""One run's column in a comparison: its heading, its output over the input (the
+training scene's plane or curve panel, small and without a key), its network, and
+notes on it while they hold (diverging, stopped, hidden units all equal); with the
+initial scale compared, each hidden layer's share of f′ ≈ 0 under it."""
+
+import numpy as np
+from manim import DOWN, RIGHT, UP, RoundedRectangle, SurroundingRectangle, VGroup
+
+from core import compare, depth
+from scenes import layout
+from scenes.camera import CachedPath
+from scenes.glyphs import MonoNumber
+from scenes.panels import CurvePanel, Look, NetworkPanel, PlanePanel
+from scenes.panels.base import Panel
+from scenes.panels.loss import OFF_AXIS
+
+TOP = 2.45  # the columns' panels start here, their headings above
+
+FLAT_ROOM = 0.3  # under a network, for its layers' shares of f′ ≈ 0
+
+
+class RunColumn(Panel):
+    """One run's heading, output panel, network and notes, drawn at the shared clock's
+    state, held at the run's last state once it has none further (a diverged run)."""
+
+    def __init__(self, name: str, trace, centre: float, width: float, look: Look,
+                 colour: str, edge_scale: float | None = None,
+                 value_range: tuple[float, float] | None = None, flat: bool = False):
+        """``flat``: under each hidden layer, its share of f′ ≈ 0 as the run goes."""
+        super().__init__(trace, (centre - width / 2, -1.5, centre + width / 2, TOP), look)
+        labels = look.labels
+        heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
+        if heading.width > width - 0.1:
+            heading.scale_to_fit_width(width - 0.1)
+        side = min(2.5, width - 0.5)
+        if trace.X.shape[1] == 1:
+            box = (centre - (width - 0.4) / 2, TOP - 2.2, centre + (width - 0.4) / 2, TOP)
+            self.output = CurvePanel(trace, box, look, keyed=False, value_range=value_range)
+            bottom = TOP - 2.2
+        else:
+            box = (centre - side / 2, TOP - side, centre + side / 2, TOP)
+            self.output = PlanePanel(trace, box, look, keyed=False)
+            bottom = TOP - side
+        net_width = min(width - 0.2, 4.2)
+        # room above the network for a note astride the panel's lower edge
+        # (and below it, room for its layers' shares of f′ ≈ 0, when they are shown)
+        net_box = (centre - net_width / 2, -1.45 + FLAT_ROOM * flat, centre + net_width / 2,
+                   bottom - 0.3)
+        self.network = NetworkPanel(trace, net_box, look, maps=False, labels=False,
+                                    keyed=False, max_abs=edge_scale)
+        self.last = trace.n_states - 1
+        # per hidden layer, (S,) its share of (unit, sample) pairs with f′ ≈ 0, and its
+        # number under the layer's lowest node
+        shares = depth.flat_shares(trace) if flat else []
+        self.flat = [share.mean(axis=1) for share in shares]
+        self.flat_overall = depth.flat_share(trace, shares) if flat else None  # the table's
+        self.flat_numbers = []
+        for i, _ in enumerate(self.flat):
+            column = self.network.diagram.nodes[i + 1]
+            below = min(node.get_bottom()[1] for node in column) - 0.06
+            self.flat_numbers.append(MonoNumber("100%", 18, colour).move_to(
+                [column[0].get_x(), below, 0], aligned_edge=UP))
+        self.notes = []  # (from which state it shows, until which, (box, words))
+        if trace.diverged_at is not None:  # exploding from where it leaves the loss axis,
+            # then stopped where it overflowed
+            away = np.flatnonzero(trace.loss > OFF_AXIS * trace.loss[0])
+            start = int(away[0]) if len(away) else self.last
+            if start < self.last:
+                self.notes.append(self.note(labels["diverging"], "gradient", centre, bottom,
+                                            start, self.last))
+            text = labels["diverged_short"].format(k=trace.diverged_at)
+            self.notes.append(self.note(text, "gradient", centre, bottom, self.last, np.inf))
+        equal = compare.equal_units(trace)
+        self.equal_until = -1.0  # while the hidden units are copies, each layer's are framed
+        self.groups = []
+        if equal[0]:
+            self.equal_until = int(np.argmin(equal)) if not equal.all() else np.inf
+            self.notes.append(self.note(labels["units_equal"], "text", centre, bottom, 0,
+                                        self.equal_until))
+            for column in self.network.diagram.nodes[1:-1]:
+                self.groups.append(SurroundingRectangle(
+                    VGroup(*column), color=look.theme["text"], buff=0.08, corner_radius=0.1,
+                    stroke_width=2.5))
+        self.still += [heading, *self.output.still, *self.network.still]
+        self.moving += [*self.output.moving, *self.network.moving, *self.flat_numbers,
+                        *self.groups,
+                        *[note for *_, note in self.notes]]
+
+    def note(self, text: str, colour: str, centre: float, bottom: float, start: float,
+             until: float):
+        """Words on a box of the background's colour astride the panel's lower edge:
+        read over any picture, hiding little of it; in two lines (after its colon) when
+        one is wider than the column."""
+        theme, room = self.look.theme, self.box[2] - self.box[0] - 0.4
+        head, colon, tail = text.partition(": ")
+        shapes = [[text]] + ([[head + ":", tail]] if colon else [])
+        for size in (20, 18, 16):  # the largest that fits: one line, else two
+            for shape in shapes:
+                lines = VGroup(*[self.look.words(line, size, colour) for line in shape])
+                if lines.arrange(DOWN, buff=0.08).width <= room:
+                    break
+            else:
+                continue
+            break
+        words = CachedPath.of(lines)
+        box = RoundedRectangle(corner_radius=0.08, width=words.width + 0.3,
+                               height=words.height + 0.2, stroke_color=theme["muted"],
+                               stroke_width=1.5, fill_color=theme["background"])
+        shown = VGroup(box, words).move_to([centre, bottom, 0])
+        edge = layout.FRAME_X - 0.1  # a note wider than its column stays in the frame
+        shown.shift(RIGHT * min(0.0, edge - shown.get_right()[0])
+                    + RIGHT * max(0.0, -edge - shown.get_left()[0]))
+        return start, until, shown
+
+    def draw(self, s: float) -> None:
+        s = min(s, self.last)
+        self.output.draw(s)
+        self.network.draw(s)
+        for group in self.groups:
+            group.set_stroke(opacity=float(s < self.equal_until))
+        k = int(round(s))
+        for number, share, column in zip(self.flat_numbers, self.flat,
+                                         self.network.diagram.nodes[1:]):
+            text = f"{share[k] * 100:.0f}%"
+            if text != number.text:  # centred under its layer
+                number.set_text(text).set_x(column[0].get_x())
+        for start, until, (box, words) in self.notes:
+            shown = start <= s < until
+            box.set_fill(opacity=0.92 if shown else 0.0).set_stroke(opacity=float(shown))
+            words.set_opacity(float(shown))
