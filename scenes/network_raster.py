@@ -15,6 +15,11 @@ from scenes.network_diagram import NetworkDiagram
 from scenes.raster import marker, rgb
 
 LINE_WIDTH_UNIT = 0.01  # manim's stroke_width 1 is 0.01 scene units wide
+# changes not worth a new drawing: an edge's strength by under this (its width by 0.02
+# of a pixel at 720p, 0.06 at 4K; its colour by half of one of 255 levels) and a
+# node's fill by one level at most (fills come in levels: see panels/heatmap.py)
+UNSEEN_EDGE = 0.003
+UNSEEN_FILL = 1.5 / 255
 
 
 class NetworkRaster:
@@ -62,6 +67,8 @@ class NetworkRaster:
         self.node_radius = diagram.radius * px_per_unit
         self.thumb_side = int(round(thumbnail_side * px_per_unit))
         self.maps: dict[tuple[int, int], np.ndarray] = {}  # (layer, k) -> RGB tile
+        self.drawn: tuple | None = None  # what the image shows: see ``unchanged``
+        self.edits = 0  # maps and names set since the start: the image shows them or not
         self.image = OpaquePanel(np.zeros((self.height, self.width, 4), np.uint8))
         self.image.stretch_to_fit_width(x1 - x0).stretch_to_fit_height(y1 - y0)
         self.image.move_to([(x0 + x1) / 2, (y0 + y1) / 2, 0])
@@ -75,6 +82,7 @@ class NetworkRaster:
         """Words drawn at scene point ``at``; ``align`` 0 puts their left end there,
         1 their right end, 0.5 their middle. ``size`` in scene units of height."""
         x, y = self.to_px(np.array([at]))[0]
+        self.edits += 1
         self.names.append((x, y, text, size * self.scale, self.colours[colour], align))
 
     def to_px(self, points: np.ndarray) -> np.ndarray:
@@ -113,12 +121,18 @@ class NetworkRaster:
         tile[[0, -1], :] = self.border
         tile[:, [0, -1]] = self.border
         self.maps[layer, k] = tile
+        self.edits += 1
 
     def draw(self, signed: np.ndarray, fills: dict | None = None) -> None:
         """The panel for edge strengths ``signed`` in [-1, 1], one per drawn edge (per
         weight layer, its bias edges after its weights);
-        ``fills`` maps (layer, k) to the RGB fill of a node drawn as a circle."""
+        ``fills`` maps (layer, k) to the RGB fill of a node drawn as a circle.
+        Not drawn again when nothing would visibly change (late in a run, most frames)."""
         fills = fills or {}
+        if self.unchanged(signed, fills):
+            return
+        self.drawn = (signed.copy(), {k: np.array(v) for k, v in fills.items()},
+                      dict(self.strokes), self.edits)
         self.surface.mark_dirty()  # the tiles of the last frame were written past Cairo
         ctx = cairo.Context(self.surface)
         ctx.set_source_rgb(*self.colours["background"])
@@ -175,6 +189,20 @@ class NetworkRaster:
             self.rgba[..., :3] = self.pixels[..., 1:]
             self.rgba[..., 3] = 255
         self.image.set_pixels(self.rgba)
+
+    def unchanged(self, signed: np.ndarray, fills: dict) -> bool:
+        """Whether the image already shows these strengths and fills, within what an eye
+        can tell (UNSEEN_EDGE, UNSEEN_FILL), with the same rings, maps and names. Each
+        state is compared with the one last drawn, so small changes add up to a drawing."""
+        if self.drawn is None:
+            return False
+        edges, old_fills, strokes, edits = self.drawn
+        return (edits == self.edits and strokes == self.strokes
+                and edges.shape == signed.shape
+                and float(np.abs(edges - signed).max(initial=0.0)) < UNSEEN_EDGE
+                and old_fills.keys() == fills.keys()
+                and all(float(np.abs(old_fills[k] - np.asarray(fill)).max()) < UNSEEN_FILL
+                        for k, fill in fills.items()))
 
     def write(self, ctx: cairo.Context, x: float, y: float, text: str, size: float,
               colour: tuple, align: float) -> None:

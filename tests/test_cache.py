@@ -29,9 +29,16 @@ def test_scratch_is_seeded_private_and_kept_without_overwriting(tmp_path):
         tex, text = (scratch.folder / "Tex", scratch.folder / "texts")
         assert scratch.dirs == {"tex_dir": str(tex), "text_dir": str(text)}
         assert (tex / "a.svg").read_text() == "latex a"
+        # a text's SVG comes when the text asks for it, not before
+        assert not (text / "t.svg").exists()
+        cache.seed_text(text / "t.svg")
+        cache.seed_text(text / "never-made.svg")  # manim makes it then
+        assert sorted(p.name for p in text.iterdir()) == ["t.svg"]
         # manim rewrites text SVGs in place: the scratch holds a copy, not the store's file
         (text / "t.svg").write_text("rewritten")
         assert (tmp_path / "texts" / "t.svg").read_text() == "text t"
+        cache.seed_text(text / "t.svg")
+        assert (text / "t.svg").read_text() == "rewritten", "what the render has, it keeps"
         # what this render makes, what another render made meanwhile, manim's temporaries
         (tex / "b.svg").write_text("latex b")
         (tex / "c.svg").write_text("mine")
@@ -53,3 +60,25 @@ def test_scratch_of_a_killed_render_is_removed(tmp_path):
     with cache.Scratch(tmp_path):
         pass
     assert not dead.exists() and alive.exists()
+
+
+def test_parses_are_kept_by_content_and_only_for_a_renders_own_files(tmp_path):
+    with cache.Scratch(tmp_path) as scratch:
+        svg = scratch.folder / "texts" / "a.svg"
+        svg.write_text("<svg>a</svg>")
+        kept = cache.parsed_path(svg, "Words|defaults")
+        assert kept.parent == tmp_path / cache.PARSED
+        assert cache.parsed_path(svg, "Words|defaults") == kept
+        assert cache.parsed_path(svg, "Formula|defaults") != kept, "shaped otherwise"
+        svg.write_text("<svg>b</svg>")
+        assert cache.parsed_path(svg, "Words|defaults") != kept, "other bytes"
+        cache.add_whole(kept, b"outlines")
+        cache.add_whole(kept, b"outlines again")  # a render at the same time made it too
+        assert kept.read_bytes() == b"outlines again"
+        assert [p.name for p in kept.parent.iterdir()] == [kept.name], "no part left over"
+    elsewhere = tmp_path / "manim" / "texts" / "a.svg"  # manim's own folders
+    elsewhere.parent.mkdir(parents=True)
+    elsewhere.write_text("<svg>a</svg>")
+    assert cache.parsed_path(elsewhere, "Words|defaults") is None
+    cache.seed_text(elsewhere.parent / "b.svg")
+    assert not (elsewhere.parent / "b.svg").exists()

@@ -222,7 +222,7 @@ def test_every_chain_line_survives_a_calculator(scenes):
 def test_stuck_units_are_ringed_and_nothing_else(scenes):
     scene = scenes["relu"]
     stuck = depth.stuck_units(scene.trace)
-    t = scene.network.drawn
+    t = scene.network.ringed
     expected = {(i + 1, unit) for i, layer in enumerate(stuck) for unit in
                 np.flatnonzero(layer[t])}
     assert set(scene.network.raster.strokes) == expected

@@ -269,3 +269,38 @@ def test_a_compact_number_is_never_a_negative_zero(value, decimals, shown):
     from scenes.numerals import compact
 
     assert compact(value, decimals) == shown
+
+
+def test_network_panel_draws_again_only_on_a_change_an_eye_can_see(diagram, monkeypatch):
+    panel = NetworkRaster(diagram, THEME, 90, pad=0.06, thumbnail_side=0.5)
+    strokes = []
+    real = cairo.Context.stroke
+
+    class Counting(cairo.Context):
+        def stroke(self):
+            strokes.append(1)
+            real(self)
+
+    monkeypatch.setattr("scenes.network_raster.cairo.Context", Counting)
+    signed = np.linspace(-1, 1, edge_count(diagram))
+    fills = {(0, 0): np.array([0.2, 0.4, 0.6])}
+
+    def drawn(edges, node=fills) -> bool:
+        strokes.clear()
+        panel.draw(edges, node)
+        return bool(strokes)
+
+    assert drawn(signed)
+    first = panel.image.pixel_array.copy()
+    # under a 0.3 % change of strength and one fill level: the image stands
+    assert not drawn(signed + 0.002)
+    assert not drawn(signed, {(0, 0): np.array([0.2 + 1 / 255, 0.4, 0.6])})
+    assert np.array_equal(panel.image.pixel_array, first)
+    # small steps add up: each is measured from what was drawn last, not the step before
+    assert not drawn(signed + 0.0025) and drawn(signed + 0.005)
+    assert drawn(signed + 0.005, {(0, 0): np.array([0.2 + 3 / 255, 0.4, 0.6])})
+    # rings and maps are changes too, however still the edges
+    panel.set_stroke(1, 0, np.array([1.0, 0.0, 0.0]))
+    assert drawn(signed + 0.005, {(0, 0): np.array([0.2 + 3 / 255, 0.4, 0.6])})
+    panel.set_map(1, 1, np.zeros((4, 4, 3), np.uint8))
+    assert drawn(signed + 0.005, {(0, 0): np.array([0.2 + 3 / 255, 0.4, 0.6])})

@@ -88,3 +88,37 @@ def test_lean_formulas_are_manims_shapes_without_their_parsed_paths():
     assert again.get_color() == plain.get_color()
     words, text = Words("hello, 1.5"), Text("hello, 1.5")
     assert np.allclose(words.points, text.points) and words[0].path_obj is None
+
+
+def test_a_parse_kept_in_the_store_is_loaded_not_read_again(tmp_path, monkeypatch):
+    """A later render (here: the process' parses forgotten) loads the kept outlines:
+    the same shapes, without reading the SVG; an entry it cannot read is read anew."""
+    from manim import SVGMobject, tempconfig
+
+    from scenes import cache, tex
+
+    config.tex_template = TEMPLATE
+    with cache.Scratch(tmp_path) as scratch, tempconfig(scratch.dirs):
+        monkeypatch.setattr(tex, "PARSED", {})
+        first = [Words("kept, 2.5", color="#ff0000"), Formula(FORMULA)]
+        kept = sorted((tmp_path / cache.PARSED).iterdir())
+        assert len(kept) == 2
+        real = SVGMobject.generate_mobject
+
+        def unread(self):
+            raise AssertionError("the SVG was read again")
+
+        monkeypatch.setattr(SVGMobject, "generate_mobject", unread)
+        monkeypatch.setattr(tex, "PARSED", {})
+        again = [Words("kept, 2.5", color="#ff0000"), Formula(FORMULA)]
+        for mine, theirs in zip(first, again):
+            assert np.array_equal(mine.points, theirs.points)
+            assert mine.get_color() == theirs.get_color()
+            assert list(mine.id_to_vgroup_dict) == list(theirs.id_to_vgroup_dict)
+        assert np.array_equal(drawn(Camera(), *first), drawn(Camera(), *again))
+        for path in kept:
+            path.write_bytes(b"not a parse")
+        monkeypatch.setattr(SVGMobject, "generate_mobject", real)
+        monkeypatch.setattr(tex, "PARSED", {})
+        anew = Words("kept, 2.5", color="#ff0000")
+        assert np.array_equal(anew.points, first[0].points)

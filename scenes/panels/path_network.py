@@ -9,8 +9,6 @@ from scenes.panels.base import Look
 from scenes.panels.network import NetworkPanel
 from scenes.raster import rgb
 
-UNSEEN = 0.003  # an edge's change under this share of the widest: under a pixel at 4K
-
 
 class PathNetwork(NetworkPanel):
     """The network by its weights, plain nodes, one path drawn over it in white and the
@@ -18,7 +16,7 @@ class PathNetwork(NetworkPanel):
 
     def __init__(self, trace, box, look: Look, path: list[int], stuck: list[np.ndarray]):
         super().__init__(trace, box, look, maps=False, labels=False, keyed=False)
-        self.stuck, self.drawn = stuck, None
+        self.stuck, self.ringed = stuck, 0  # the state whose stuck units are ringed
         self.ring = rgb(look.theme["error"])
         self.path_lines = []
         units = [0] + path  # the input side of the first drawn path edge is not used
@@ -41,17 +39,12 @@ class PathNetwork(NetworkPanel):
         return {}  # plain nodes: the rings and the path are what they show here
 
     def draw(self, s: float) -> None:
-        """Drawn again only when the rings change or some edge would change by a visible
-        amount (UNSEEN of the widest): late in a run, most states look the same."""
-        t = min(int(round(s)), self.trace.n_states - 1)
-        rings = {(i + 1, k) for i, stuck in enumerate(self.stuck)
-                 for k, unit in enumerate(self.diagram.shown[i + 1]) if stuck[t, unit]}
-        if self.drawn is not None and rings == set(self.raster.strokes) and max(
-                float(np.abs(v[t] - v[self.drawn]).max()) for v in self.values
-        ) < UNSEEN * self.max_abs:
-            return
-        self.drawn = t
+        """At whole states, with the rings of that state (the raster draws again only
+        when they or an edge visibly change)."""
+        t = self.ringed = min(int(round(s)), self.trace.n_states - 1)
         self.raster.strokes.clear()
-        for layer, k in rings:
-            self.raster.set_stroke(layer, k, self.ring)
+        for i, stuck in enumerate(self.stuck):
+            for k, unit in enumerate(self.diagram.shown[i + 1]):
+                if stuck[t, unit]:
+                    self.raster.set_stroke(i + 1, k, self.ring)
         super().draw(t)
