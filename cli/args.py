@@ -70,14 +70,19 @@ def add_look(parser: Parser) -> None:
     parser.add_argument("--lang", choices=LANGS, default=Request.lang)
 
 
+def config_source(given: str | list[str] | None):
+    """--config's words as a Request takes them: none, one config (as itself: named
+    after it), or several (a comparison's runs)."""
+    if isinstance(given, list):
+        return None if not given else given[0] if len(given) == 1 else list(given)
+    return given
+
+
 def scene_request(info, args):
     """The render library's Request from a scene's parsed arguments."""
     from scenes.pipeline import Request
 
     options = {option.name: getattr(args, option.name) for option in info.load().OPTIONS}
-    source = args.config
-    if isinstance(source, list):  # one config is given as itself
-        source = source[0] if len(source) == 1 else source
-    return Request(info.name, source, args.output, args.quality, args.format, args.theme,
-                   args.lang, args.web, args.transparent, args.poster, args.captions, options,
-                   args.verbose)
+    return Request(info.name, config_source(args.config), args.output, args.quality,
+                   args.format, args.theme, args.lang, args.web, args.transparent, args.poster,
+                   args.captions, options, args.verbose)

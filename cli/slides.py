@@ -1,6 +1,6 @@
 """./render.sh slides: the deck's arguments, then the render library's deck."""
 
-from cli.args import VERBOSE_HELP, Parser, UsageError, add_look
+from cli.args import VERBOSE_HELP, Parser, UsageError, add_look, config_source
 from cli.console import say
 from scenes.registry import SCENES, STORY
 
@@ -15,8 +15,10 @@ def slides_parser(names: list[str] | None = None) -> Parser:
     parser.add_argument("scenes", nargs="*", metavar="SCENE",
                         help=f"scenes in order (default: {' '.join(STORY)})")
     parser.add_argument("-o", "--output", required=True, help="deck.html, deck.pdf or deck.pptx")
-    parser.add_argument("--config", help="a preset name or a .toml path for every scene "
-                                         "(default: each scene's own)")
+    parser.add_argument("--config", nargs="+", metavar="CONFIG",
+                        help="a preset name or a .toml path for every scene (default: each "
+                             "scene's own); several, for scenes that set runs side by side "
+                             "(compare)")
     parser.add_argument("-q", "--quality", choices=tuple(QUALITIES), default=Request.quality,
                         help=f"{QUALITY_HELP} (default {Request.quality})")
     add_look(parser)
@@ -57,7 +59,8 @@ def requests(args) -> list:
     for name in args.scenes:
         options = {o.name: getattr(args, o.name) for o in SCENES[name].load().OPTIONS
                    if hasattr(args, o.name)}
-        out.append(Request(name, args.config, quality=args.quality, theme=args.theme,
+        out.append(Request(name, config_source(args.config), quality=args.quality,
+                           theme=args.theme,
                            lang=args.lang, options=options, verbose=args.verbose))
     return out
 

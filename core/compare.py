@@ -150,19 +150,17 @@ def equal_units(trace) -> np.ndarray:
     return equal
 
 
-def describe(resolved: dict, skip: str = "", iterations: str = "{n} iterations") -> str:
-    """What every run of a comparison shares, in a line: the data, the network, the
-    optimizer and its learning rate, the iterations (the varied key left out);
+def describe(runs: list[dict], iterations: str = "{n} iterations") -> str:
+    """What every run of a comparison shares, in a line: of the data, the network, the
+    activation, the initialisation, the optimizer, its learning rate and the
+    iterations, those alike in every resolved config (the varied key's, never);
     ``iterations`` says "{n} iterations" in the viewer's language."""
-    network, data, train = resolved["network"], resolved["data"], resolved["train"]
-    parts = [data["dataset"], "-".join(str(n) for n in network["layers"])]
-    if skip != "activation":
-        parts.append(network["activation"])
-    if skip != "init":
-        parts.append(f"init {network['init']}")
-    if skip != "optimizer":
-        parts.append(train["optimizer"])
-    if skip != "learning_rate":
-        parts.append(f"η = {train['learning_rate']:g}")
-    parts.append(iterations.format(n=train["iterations"]))
-    return " · ".join(parts)
+    def parts(resolved: dict) -> list[str]:
+        network, data, train = resolved["network"], resolved["data"], resolved["train"]
+        return [data["dataset"], "-".join(str(n) for n in network["layers"]),
+                network["activation"], f"init {network['init']}", train["optimizer"],
+                f"η = {train['learning_rate']:g}",
+                iterations.format(n=train["iterations"])]
+    each = [parts(resolved) for resolved in runs]
+    return " · ".join(part for k, part in enumerate(each[0])
+                      if all(other[k] == part for other in each[1:]))

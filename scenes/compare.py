@@ -239,7 +239,7 @@ class CompareScene(PanelScene):
         lines = [line.format(p=f"{depth.FLAT * 100:g}") for line in labels["flat_note"]
                  ] if flat else []
         lines.append(labels["same_for_all"].format(what=compare.describe(
-            self.runs[0][1].config.as_dict(), self.vary_key, labels["n_iterations"])))
+            [trace.config.as_dict() for _, trace in self.runs], labels["n_iterations"])))
         note = VGroup(*[look.words(line, 16) for line in lines]).arrange(
             DOWN, aligned_edge=LEFT, buff=0.06)
         if note.width > layout.FRAME_X - 0.1 - x:  # within the frame

@@ -58,7 +58,8 @@ def deck(output, scenes: list[str] | None = None, config=None, quality: str = Re
          theme=Request.theme, lang: str = Request.lang, verbose: bool = False,
          **options) -> Path:
     """Render ``scenes`` (default: the post's story) into one deck and return its path:
-    .html, .pdf or .pptx. Each scene takes the options it declares."""
+    .html, .pdf or .pptx. Each scene takes the options it declares; ``config`` is one
+    config for every scene, or a list of them for a comparison's runs."""
     dest = check_deck(output)
     names = list(scenes or STORY)
     unknown = [n for n in names if n not in SCENES]

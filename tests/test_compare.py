@@ -225,12 +225,20 @@ def test_initial_scales_show_the_share_of_saturated_units_overall_and_per_layer(
             assert number.get_top()[1] < min(node.get_bottom()[1] for node in nodes)
 
 
-def test_what_every_run_shares_is_described_without_the_varied_key():
+def test_what_every_run_shares_is_described_and_nothing_that_differs():
     base = config.resolve(MOONS)
-    assert compare.describe(base) == "moons · 2-4-1 · tanh · init glorot · sgd · η = 0.5 · " \
-                                     "30 iterations"
-    assert "sgd" not in compare.describe(base, "optimizer")
-    assert "η" not in compare.describe(base, "learning_rate")
+    assert compare.describe([base, base]) == "moons · 2-4-1 · tanh · init glorot · sgd · " \
+                                             "η = 0.5 · 30 iterations"
+    optimizers = [run for _, run in compare.vary(base, "train.optimizer=sgd,adam")]
+    assert "sgd" not in compare.describe(optimizers) and "η = 0.5" in compare.describe(
+        optimizers)
+    rates = [run for _, run in compare.vary(base, "train.learning_rate=0.1,0.5")]
+    assert "η" not in compare.describe(rates) and "sgd" in compare.describe(rates)
+    # several configs: whatever differs between any two of them is left out
+    other = config.resolve(MOONS | {"train": {"optimizer": "adam", "learning_rate": 0.05,
+                                              "iterations": 30}})
+    assert compare.describe([base, other]) == "moons · 2-4-1 · tanh · init glorot · " \
+                                              "30 iterations"
 
 
 def test_a_zero_initialisation_is_named_while_its_units_stay_equal(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from core import config, trainer
+from core.errors import ConfigError
 from scenes.captions import parse_vtt
 from scenes.decks import convert, plan_deck, render_slides
 from scenes.pipeline import Request, render_trained
@@ -195,6 +196,30 @@ def test_a_deck_of_a_teachers_own_example_passes_each_scene_its_options(tmp_path
     assert forward.config["trace"]["probe"] == [2]
     assert forward.config["data"]["X"] == [[0, 0], [0, 1], [1, 0], [1, 1]]
     assert chain.options == {"precision": 2, "pace": 1.5, "x": 4.0, "y": 2.0}
+
+
+def test_a_deck_compares_a_teachers_own_configs_side_by_side(tmp_path):
+    """slides compare --config A B: one comparison of both runs, a page per quarter,
+    each run named after its file; a scene of one config refuses two."""
+    from cli.main import main
+    from cli.slides import parse, requests
+
+    configs = []
+    for name, optimizer, rate in (("mine-sgd", "sgd", 0.5), ("mine-adam", "adam", 0.05)):
+        configs.append(tmp_path / f"{name}.toml")
+        configs[-1].write_text(f"[data]\ndataset = \"moons\"\nn_samples = 60\n[train]\n"
+                               f"optimizer = \"{optimizer}\"\nlearning_rate = {rate}\n"
+                               f"iterations = 40\n", encoding="utf-8")
+    argv = ["compare", "--config", *map(str, configs), "--duration", "1", "-q", "l"]
+    (job,) = plan_deck(requests(parse(argv + ["-o", "d.pdf"])), tmp_path / "d.pdf")
+    assert [name for name, _ in job.runs] == ["mine-sgd", "mine-adam"]
+    assert [run["train"]["optimizer"] for _, run in job.runs] == ["sgd", "adam"]
+    assert main(["slides", *argv, "-o", str(tmp_path / "d.pdf")]) == 0
+    pages = re.findall(rb"/Type\s*/Page(?![s\w])", (tmp_path / "d.pdf").read_bytes())
+    assert len(pages) == 5, "four quarters and the end"
+    with pytest.raises(ConfigError, match="forward shows one config"):
+        plan_deck(requests(parse(["forward", "--config", *map(str, configs), "-o", "e.pdf"])),
+                  tmp_path / "e.pdf")
 
 
 XOR_DECK = """
