@@ -148,6 +148,8 @@ def boundary_mask(labels: np.ndarray) -> np.ndarray:
 
 
 RING_SCALE = 1.25  # a ring's outer radius over a disc's
+SMALL_RING = 6.0  # pixels: a ring with a smaller outer radius has one rim, not two
+SMALLEST_DOT = 2.6  # pixels: the radius under which a dot is mostly its rim
 
 
 def disc_layer(points: np.ndarray, colours: np.ndarray, size: int | tuple[int, int],
@@ -175,11 +177,19 @@ def disc_layer(points: np.ndarray, colours: np.ndarray, size: int | tuple[int, i
         def disc(r: float, d=d) -> np.ndarray:  # antialiased coverage of a disc of radius r
             return np.clip(r + 0.5 - d, 0, 1)
 
-        if hollow:  # a band in the class colour between two dark rims: seen on any colour
-            outer = radius * RING_SCALE
+        outer = radius * RING_SCALE
+        if hollow and outer >= SMALL_RING:  # a band in the class colour between two dark
+            # rims: seen on any colour
             hole = max(min(outer * 0.5, outer - 2.7), 0.0)  # the band never negative
             rims = disc(outer) - disc(outer - 1.5) + disc(hole + 1.2) - disc(hole)
             band = disc(outer - 1.5) - disc(hole + 1.2)
+            rgb_px = outline * rims[..., None] + colour * band[..., None]
+            alpha = disc(outer) - disc(hole)
+        elif hollow:  # too small for two rims and a band (they would be all rim: a dark
+            # dot): one thin rim, the band, and a hole as wide as the band
+            hole, rim = outer * 0.4, max(0.8, outer * 0.22)
+            rims = disc(outer) - disc(outer - rim)
+            band = disc(outer - rim) - disc(hole)
             rgb_px = outline * rims[..., None] + colour * band[..., None]
             alpha = disc(outer) - disc(hole)
         else:  # a thinner rim on a small dot, which would otherwise be mostly rim

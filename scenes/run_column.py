@@ -88,9 +88,11 @@ class RunColumn(Panel):
 
     def note(self, text: str, colour: str, centre: float, bottom: float, start: float,
              until: float):
-        """Words on a box of the background's colour astride the panel's lower edge:
-        read over any picture, hiding little of it; in two lines (after its colon) when
-        one is wider than the column."""
+        """Words on a box of the background's colour astride the panel's lower edge, or
+        above it as far as needed to clear the network (its nodes, its bias units and
+        the frames around copies): read over any picture, hiding little of it and
+        nothing of the network; in two lines (after its colon) when one is wider than
+        the column."""
         theme, room = self.look.theme, self.box[2] - self.box[0] - 0.4
         head, colon, tail = text.partition(": ")
         shapes = [[text]] + ([[head + ":", tail]] if colon else [])
@@ -107,6 +109,8 @@ class RunColumn(Panel):
                                height=words.height + 0.2, stroke_color=theme["muted"],
                                stroke_width=1.5, fill_color=theme["background"])
         shown = VGroup(box, words).move_to([centre, bottom, 0])
+        clear = max(node.get_top()[1] for node in self.network.diagram.all_nodes()) + 0.15
+        shown.shift(UP * max(0.0, clear - shown.get_bottom()[1]))
         edge = layout.FRAME_X - 0.1  # a note wider than its column stays in the frame
         shown.shift(RIGHT * min(0.0, edge - shown.get_right()[0])
                     + RIGHT * max(0.0, -edge - shown.get_left()[0]))

@@ -257,6 +257,10 @@ def test_a_zero_initialisation_is_named_while_its_units_stay_equal(tmp_path):
               for n in [*hidden, *inputs]]
     assert inside == [True] * len(hidden) + [False] * len(inputs)
     assert glorot.groups == []
+    # the note hides nothing of the network: its nodes, bias units and frames
+    (box, _), top = zeros.notes[0][2], frame.get_top()[1]
+    assert box.get_bottom()[1] > max(top, *(node.get_top()[1] for node in
+                                            zeros.network.diagram.all_nodes()))
     assert trained.runs[0][0] == "zeros"
 
 

@@ -87,3 +87,27 @@ def test_the_schedule_follows_the_config_unless_given():
     assert TrainingScene.adapt_config(xor, {"schedule": None}) == xor
     linear = TrainingScene.adapt_config(xor, {"schedule": "linear"})
     assert linear["trace"]["schedule"] == "linear" and xor["trace"]["schedule"] == "log"
+
+
+def test_a_loss_that_leaves_the_axis_for_good_ends_under_an_arrowhead():
+    """Not flat along the axis's top, which reads as a loss that stays put: the curve
+    ends where it leaves, and an arrowhead there points up from that iteration on."""
+    good = trainer.train(config.resolve(SINE | {"train": {"learning_rate": 0.3,
+                                                          "iterations": 60}}))
+    wild = trainer.train(config.resolve(SINE | {"train": {"learning_rate": 2.0,
+                                                          "iterations": 60}}))
+    runs = [("good", good, "#ffffff"), ("wild", wild, "#ffd000")]
+    panel = LossPanel(good, layout.TRAINING_LOSS, look(), runs=runs)
+    top = panel.box[3]
+    leaves = int(np.argmax(wild.loss > 5 * max(good.loss[0], wild.loss[0])))
+    assert leaves > 0 and (wild.loss[leaves:] > 5 * wild.loss[0]).all()
+    (points, _), (wild_points, _) = panel.curves
+    assert len(points) == good.n_states and len(wild_points) == leaves + 1
+    assert wild_points[-1][1] == pytest.approx(top)
+    ((at, head),) = panel.exits
+    assert at == leaves and head.get_top()[1] == pytest.approx(top)
+    shown = []
+    for s in (leaves - 1.0, float(leaves), 30.0):
+        panel.draw(s)
+        shown.append(head.get_fill_opacity())
+    assert shown == [0, 1, 1]

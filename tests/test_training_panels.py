@@ -12,8 +12,8 @@ from cli.main import main
 from core import config, trainer
 from core.network import forward
 from scenes import layout
-from scenes.panels import Look, NetworkPanel
-from scenes.raster import disc_layer
+from scenes.panels import Look, NetworkPanel, PlanePanel
+from scenes.raster import SMALLEST_DOT, disc_layer
 from scenes.settings import load_labels, load_theme
 from tests.frames import decode, hex_rgb, to_pixel
 from tests.test_render_training import render
@@ -245,6 +245,27 @@ def test_a_validation_ring_shows_on_its_own_class_colour():
     assert darkness[16, 16 + 8] > 0.5 and darkness[16, 16 + 5] > 0.5  # outer and inner rims
     assert darkness[16, 16 + 6] < 0.3  # the band in the class colour between them
     assert darkness[16, 16] < 1e-6 and darkness[16, 16 + 3] < 1e-6  # the hole shows the map
+
+
+def test_a_small_validation_ring_is_a_ring_not_a_dark_dot():
+    """In a comparison's small plane a ring has a few pixels: one thin dark rim, then
+    its class colour, then the map through its hole; and dots are never smaller than
+    the radius under which they would be mostly rim."""
+    colour, under = np.array([0.31, 0.61, 0.96], np.float32), np.full(3, 0.8, np.float32)
+    layer = disc_layer(np.array([[16.0, 16.0]]), colour[None], 32, 2.6,
+                       np.zeros(3, np.float32), ring=np.array([True]))
+    shown = layer[..., :3] + under * (1 - layer[..., 3:])
+    row = shown[16, 16:21]  # from the centre out: hole, band, rim, outside
+    assert np.allclose(row[0], under), "the hole shows what is under it"
+    assert np.linalg.norm(row[2] - colour) < 0.15, "then the class colour"
+    assert np.linalg.norm(row[3]) < 0.5 * np.linalg.norm(colour), "then the dark rim"
+    assert np.allclose(row[4], under)
+    trace = trainer.train(config.resolve({"data": {"dataset": "moons", "n_samples": 200},
+                                          "train": {"iterations": 5}}))
+    look = Look(load_theme("dark"), load_labels("en"), "DejaVu Sans")
+    with tempconfig({"quality": "low_quality"}):
+        panel = PlanePanel(trace, (-1.25, -1.25, 1.25, 1.25), look, keyed=False)
+    assert panel.marker_radius >= 1.9 * SMALLEST_DOT  # set from the dots' radius
 
 
 def test_several_classes_ring_their_output_units_in_class_colours(tmp_path):

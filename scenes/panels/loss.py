@@ -4,12 +4,13 @@ the run holds data back, validation loss.
 With the log schedule the iteration axis is logarithmic, as the animation's clock
 is (core/schedule.py). A loss that falls more than
 ``LOG_LOSS_RANGE`` times is drawn on a logarithmic loss axis (else most of the run
-lies flat on zero); a diverging run's axis is cut at five times the start. When the
+lies flat on zero); a diverging run's axis is cut at five times the start, and a loss
+that leaves it for good ends there under an arrowhead. When the
 validation loss ends well above its lowest point, a note names it where it starts
 rising: overfitting."""
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Line, Triangle, VGroup
 
 from core.schedule import progress_at
 from scenes.camera import CachedPath, Polyline
@@ -61,10 +62,18 @@ class LossPanel(Panel):
         x_axis = Line([x0, y0, 0], [x1, y0, 0], color=muted, stroke_width=2)
         y_axis = Line([x0, y0, 0], [x0, y1, 0], color=muted, stroke_width=2)
         self.curves = []
+        self.exits = []  # (state, arrowhead): where a loss leaves the axis for good
         for _, values, colour in series:
             ys = np.minimum(values, top)
             points = np.column_stack([self.at_x(np.arange(len(ys))), self.at_y(ys),
                                       np.zeros(len(ys))])
+            out = np.flatnonzero(values > top)
+            if len(out) and (values[out[0]:] > top).all():  # it never comes back: the
+                # curve ends at the axis's top, under an arrowhead, not flat along it
+                points = points[:out[0] + 1]
+                head = Triangle(color=colour, fill_opacity=1, stroke_width=0).scale(0.09)
+                head.move_to(points[-1], aligned_edge=UP)  # inside: clear of the name
+                self.exits.append((int(out[0]), head.set_opacity(0)))
             self.curves.append((points, Polyline(stroke_color=colour, stroke_width=3)))
         name = labels["loss"] if runs is not None else ""  # a legend names it otherwise
         if self.log_loss:
@@ -78,7 +87,7 @@ class LossPanel(Panel):
             legend.arrange(RIGHT, buff=0.4)
             legend.next_to([x1, y1, 0], UP, buff=0.04).align_to([x1, 0, 0], RIGHT)
             self.still.append(legend)
-        self.moving += [curve for _, curve in self.curves]
+        self.moving += [curve for _, curve in self.curves] + [head for _, head in self.exits]
         self.overfit_from, self.note = self.overfitting(trace) if runs is None else (None, None)
 
     def y_ticks(self, values: list[float]) -> VGroup:
@@ -147,6 +156,9 @@ class LossPanel(Panel):
             if frac > 0 and upto < last:
                 pts = np.vstack([pts, points[upto] + (points[upto + 1] - points[upto]) * frac])
             curve.set_corners(pts)
+        for exit_at, head in self.exits:
+            if (s >= exit_at) != (head.get_fill_opacity() > 0):
+                head.set_opacity(float(s >= exit_at))
         if self.note is not None and (s >= self.overfit_from) != self.note_shown:
             self.note_shown = not self.note_shown
             self.note.set_opacity(1.0 if self.note_shown else 0.0)

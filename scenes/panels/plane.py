@@ -27,6 +27,7 @@ from scenes.panels.axes import nice_ticks, scale, tick_text, ticks_below, ticks_
 from scenes.panels.base import Look, Panel, blend, grid_index
 from scenes.panels.heatmap import Heatmap
 from scenes.raster import (
+    SMALLEST_DOT,
     ContourPainter,
     LevelFrames,
     Overlay,
@@ -138,6 +139,7 @@ class PlanePanel(Panel):
             colours = self.palette[targets.astype(int)]
         ring = np.arange(len(points)) >= len(tr.X)
         radius = float(np.clip(size / (2.2 * np.sqrt(len(points))), 2.2, 6.0) * size / 420)
+        radius = max(radius, SMALLEST_DOT)  # a small panel's dots: coloured, not all rim
         rim = rgb(theme["background"])
         discs = disc_layer(np.column_stack([px, py]), colours, size, radius, rim, ring)
         probe = int(tr.probes[0])
