@@ -60,8 +60,8 @@ def requests(args) -> list:
         options = {o.name: getattr(args, o.name) for o in SCENES[name].load().OPTIONS
                    if hasattr(args, o.name)}
         out.append(Request(name, config_source(args.config), quality=args.quality,
-                           theme=args.theme,
-                           lang=args.lang, options=options, verbose=args.verbose))
+                           theme=args.theme, lang=args.lang, options=options,
+                           verbose=args.verbose))
     return out
 
 
