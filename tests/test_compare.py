@@ -193,9 +193,12 @@ def test_a_diverging_run_stops_with_a_note_while_the_others_go_on(tmp_path):
     background = hex_rgb(scene.look.theme["background"])
     patch = frames[-1][row - 2:row + 3, col - 40:col + 40].reshape(-1, 3).astype(float)
     assert (np.linalg.norm(patch - background, axis=1) < 30).mean() > 0.3
-    # its curve stops where it diverged; the good run's goes on to the end
+    # its curve ends where it leaves the loss axis for good, under an arrowhead, before
+    # it overflows; the good run's goes on to the end
     loss_panel = scene.panels[-1]
-    assert len(loss_panel.curves[1][0]) == bad.n_states
+    ((leaves, _),) = loss_panel.exits
+    assert len(loss_panel.curves[1][0]) == leaves + 1 < bad.n_states
+    assert (bad.loss[leaves:] > 5 * bad.loss[0]).all()
     assert len(loss_panel.curves[0][0]) == good.n_states
     # the diverged column is drawn at its last state from then on: exactly
     column = scene.columns[1]
