@@ -76,9 +76,15 @@ def publish(pairs: list[tuple[Path, Path]], output: bool = True) -> list[Path]:
 
 def write_text(path: Path, text: str, output: bool = True) -> Path:
     """Write a text file atomically."""
+    return write_bytes(path, text.encode("utf-8"), output)
+
+
+def write_bytes(path: Path, data: bytes, output: bool = True) -> Path:
+    """Write a file atomically: beside it, then renamed onto it, so that a reader sees
+    the whole file or none."""
     tmp = temporary_beside(path, path.suffix)
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         publish([(tmp, path)], output)
     finally:
         tmp.unlink(missing_ok=True)

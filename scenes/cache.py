@@ -115,20 +115,6 @@ def parsed_path(svg: Path, shaped_by: str) -> Path | None:
     return store / PARSED / f"{digest[:32]}.pickle"
 
 
-def add_whole(path: Path, data: bytes) -> None:
-    """Put ``data`` at ``path`` in the store: written beside it, then renamed into
-    place, so that a reader sees the whole file or none."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".part-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def remove_abandoned(store: Path) -> None:
     """Scratch folders of renders that were killed (SIGKILL leaves them behind)."""
     for folder in store.glob(f"{SCRATCH}*"):

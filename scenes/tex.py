@@ -9,6 +9,7 @@ import numpy as np
 from manim import MathTex, Text, TexTemplate, config
 from manim.utils.iterables import hash_obj
 
+from core import files
 from scenes import cache
 
 TEMPLATE = TexTemplate(
@@ -49,8 +50,9 @@ class LeanSVG:
                 if hasattr(part, "path_obj"):
                     part.path_obj = None  # read only while the points are made
             if stored is not None:
-                cache.add_whole(stored, pickle.dumps((list(self.submobjects),
-                                                      self.id_to_vgroup_dict), protocol=5))
+                files.write_bytes(stored, pickle.dumps((list(self.submobjects),
+                                                        self.id_to_vgroup_dict), protocol=5),
+                                  output=False)
         if key is not None:
             PARSED[key] = self.copy()
         return self

@@ -3,6 +3,7 @@ from the shared store, and adds to the store only whole files, never overwriting
 
 import os
 
+from core import files
 from scenes import cache
 
 
@@ -72,8 +73,8 @@ def test_parses_are_kept_by_content_and_only_for_a_renders_own_files(tmp_path):
         assert cache.parsed_path(svg, "Formula|defaults") != kept, "shaped otherwise"
         svg.write_text("<svg>b</svg>")
         assert cache.parsed_path(svg, "Words|defaults") != kept, "other bytes"
-        cache.add_whole(kept, b"outlines")
-        cache.add_whole(kept, b"outlines again")  # a render at the same time made it too
+        files.write_bytes(kept, b"outlines", output=False)
+        files.write_bytes(kept, b"outlines again", output=False)  # another render made it too
         assert kept.read_bytes() == b"outlines again"
         assert [p.name for p in kept.parent.iterdir()] == [kept.name], "no part left over"
     elsewhere = tmp_path / "manim" / "texts" / "a.svg"  # manim's own folders
