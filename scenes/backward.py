@@ -74,13 +74,25 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
         # anew later (the update's) keep clear of them too
         self.later_values = [net.value_label(layer, j, self.value_text(layer, j, 1),
                                              self.theme["forward"]) for layer, j in nodes]
-        # gradients from the output back, as they come: the output's, named and the
-        # widest, has first choice of place; it keeps its name only if that crowds no
-        # other label out of a free place
-        self.name_output_gradient = True
-        gradients = [net.gradient_label(layer, j, self.gradient_text(layer, j, widest),
-                                        self.theme["gradient"]) for layer, j in reversed(nodes)]
-        self.name_output_gradient = not net.crowded
+        # gradients from the output back, as they come, each named (∂L/∂h₁ = 0.073)
+        # where the name fits clear of every edge and label, else its number alone; the
+        # output's, named and the widest, has first choice of place; it keeps its name
+        # only if that crowds no other label out of a free place
+        outputs = len(self.trace.layers) - 1
+        # beside several outputs, no name fits
+        self.named_gradients = {(layer, j) for layer, j in nodes
+                                if layer < outputs or self.trace.layers[-1] == 1}
+        gradients = []
+        for layer, j in reversed(nodes):
+            texts = [self.gradient_text(layer, j, widest)]
+            if layer < outputs:
+                texts.append(widest)
+            label = net.first_clear_label("gradient", layer, j, texts, self.theme["gradient"])
+            if label.tex_string != texts[0]:
+                self.named_gradients.discard((layer, j))
+            gradients.append(label)
+        if net.crowded:
+            self.named_gradients.discard((outputs, 0))
         return gradients + self.later_values
 
     # --- steps ------------------------------------------------------------------------
@@ -100,11 +112,17 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
     def output_error(self) -> None:
         a, last = self.arith, len(self.trace.layers) - 1
         eqs = [a.output_delta_eq(j, 0) for j in range(self.trace.layers[-1])]
+        said = {}
+        if a.net.output == "linear":  # no σ′ on the way back from the output: said
+            note = self.text(self.labels["linear_output"], size=34)
+            said[id(note)] = self.labels["linear_output"]
+            eqs.append(note)
         pages = self.pages(eqs, len(eqs), self.theme["gradient"])
         for number, (page, shown) in enumerate(pages):
             first = number == 0
             head = (self.labels["backward"] + ": ") if first else ""
-            self.cue(head + page[0].text, *[e.text for e in page[1:]])
+            lines = [said.get(id(e), e) for e in page]
+            self.cue(head + getattr(lines[0], "text", lines[0]), *lines[1:])
             if first:  # one thing at a time: the loss leaves before the error is written
                 title = self.title("backward")
                 self.play(FadeOut(self.loss_line), self.retitle(title),
@@ -321,11 +339,9 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
     # --- helpers ----------------------------------------------------------------------
 
     def gradient_text(self, layer: int, j: int, number: str) -> str:
-        """A node's gradient as written beside it; a lone output's is named, as its
-        value is (ŷ = 1.233 above, ∂L/∂ŷ = 1.233 below), so the two never read alike
-        (beside several outputs, or in a crowded diagram, a name does not fit)."""
-        if (layer < len(self.trace.layers) - 1 or self.trace.layers[-1] > 1
-                or not self.name_output_gradient):
+        """A node's gradient as written beside it: named where the name fits (ŷ = 1.233
+        above, ∂L/∂ŷ = 1.233 below, so the two never read alike), else its number."""
+        if (layer, j) not in self.named_gradients:
             return number
         return rf"\partial L/\partial {self.arith.pre_name(layer, j)[0]} = {number}"
 

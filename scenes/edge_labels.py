@@ -23,6 +23,10 @@ BESIDE = (1, -1)  # beside it only: above, else below
 SEARCH_BUDGET = 4000  # places tried before a layer goes unlabelled
 CLEARER = 0.15  # how much nearer a label's centre is to its own edge than to any other
 CROWDING = 0.01  # a place's cost per place of another label it takes
+EDGE_CLEARANCE = 0.08  # around a label, kept clear of other edges: half the widest stroke, a gap
+FAR = 0.35  # a label whose centre is nearer another edge than this reads as on their crossing
+GRAZE = 0.3  # the cost of another edge passing within EDGE_CLEARANCE, against 1 for crossing
+NEAR = 0.2  # the cost of a centre nearer another edge than FAR
 
 
 def rectangle(center: Point, angle: float, width: float, height: float,
@@ -124,7 +128,13 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
                 continue
             shape = rectangle(centre, angle, label.width, label.height, pad)
             if not any(overlaps(shape, other) for other in solid):
-                crossings = sum(overlaps(shape, other) for other in others)
+                # edges are drawn wide: one that grazes the label counts almost as much
+                # as one crossing it; where one must cross, better under an end than
+                # under the middle
+                clear = rectangle(centre, angle, label.width, label.height, pad + EDGE_CLEARANCE)
+                crossed = sum(overlaps(shape, other) for other in others)
+                grazed = sum(overlaps(clear, other) for other in others) - crossed
+                crossings = crossed + GRAZE * grazed + NEAR * (near < FAR)
                 spots.append((item, angle, crossings, abs(side) + abs(f - PREFERRED),
                               centre, shape))
         if not spots or spots[-1][0] != item:  # this label has no place: none can be placed
@@ -145,7 +155,8 @@ def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
     """A place for every label ({label: spot}) where none clashes, or None.
 
     Depth first: the label with the fewest places left goes next, trying first the
-    places that cross the fewest edges, then those nearest the preferred place (a
+    places that cross the fewest edges (in part for grazing one, or for a centre near
+    one), then those nearest the preferred place (a
     label at its edge's very end crowds the node there), each place's cost raised a
     little by how many places it takes from the others; a label left without a place
     sends the search back. Gives up after ``budget`` tries (dense layers then go

@@ -1,6 +1,6 @@
-"""The backward scene's gradients on the edges: the key names the gradient, then a
-weight layer's lines a few at a time, each edge taking its gradient as its own line
-is written.
+"""The backward scene's gradients on the edges: a weight layer's lines a few at a
+time, each edge taking its gradient as its own line is written, the key naming the
+gradient as the first edges take theirs.
 
 A mixin of ``BackwardScene``: it reads the scene's trace, arithmetic, diagram, key
 and labels, and replaces labels with the update step's ``relabel_some``."""
@@ -19,22 +19,21 @@ class GradientStep:
 
     def gradients_on_edges(self, layer: int, grads: list[float], symbol: str, eqs: list
                            ) -> None:
-        """The key names the gradient; then the layer's lines (one per edge, in edge
-        order) a few at a time, as many as fit the bottom area, each edge taking its
-        gradient as its line is written: in the gradients' colour, widened by its size,
-        the number on it. No number stands on an edge before its line; only the edges
-        of the lines shown stay bright (``unfocus`` brings the rest back at the end)."""
+        """The layer's lines (one per edge, in edge order) a few at a time, as many as
+        fit the bottom area, each edge taking its gradient as its line is written: in
+        the gradients' colour, widened by its size, the number on it; the key names
+        the gradient with the first lines. No number stands on an edge before its line;
+        only the edges of the lines shown stay bright (``unfocus`` brings the rest back
+        at the end)."""
         red = self.theme["gradient"]
         edges, texts = self.net.diagram.layer_edges(layer), self.parameter_texts(layer, 0)
         # the layer's edges lose the weights' look (a plain grey line, until its
         # gradient comes): no edge is drawn by its weight under a key of gradients
-        self.play(*self.new_legend(symbol, grads), *[StyleTween(
-            edge, stroke_color=self.theme["muted"], stroke_width=UNKNOWN_WIDTH)
-            for edge in edges], run_time=0.6)
-        self.mark_legend(symbol)
+        self.play(*[StyleTween(edge, stroke_color=self.theme["muted"],
+                               stroke_width=UNKNOWN_WIDTH) for edge in edges], run_time=0.6)
         scale = self.gradient_scale(symbol)
         colours, start = [self.theme["text"]] * len(texts), 0
-        for chunk, shown in self.pages(eqs, CHUNK, red):
+        for number, (chunk, shown) in enumerate(self.pages(eqs, CHUNK, red)):
             ks = [k for k in range(start, start + len(chunk)) if k < len(edges)]
             start += len(chunk)  # (bias lines may have no edge drawn)
             for k in ks:
@@ -44,9 +43,13 @@ class GradientStep:
                 grads[k]) / scale, stroke_color=red) for k in ks]
             self.cue(*chunk)
             # the other numbers all but leave: one chunk's numbers at a time
+            # the key names the gradient as the first edges take theirs, not before
+            key = self.new_legend(symbol, grads) if number == 0 else []
             self.play(write(shown), *restyle, *self.relabel_some(layer, ks, texts, colours),
-                      *self.focus(None, [edges[k] for k in ks], red, OTHER_NUMBERS),
+                      *self.focus(None, [edges[k] for k in ks], red, OTHER_NUMBERS), *key,
                       run_time=0.9)
+            if number == 0:
+                self.mark_legend(symbol)
             self.hold(self.reading_time(chunk))
             self.play(fade_out(shown), run_time=0.3)
         self.play(*self.unfocus(), run_time=0.4)

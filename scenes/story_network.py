@@ -50,6 +50,7 @@ class StoryNetwork(VGroup):
         self.slots: dict[tuple, str] = {}
         self.taken: list = []
         self.crowded: set[tuple] = set()  # labels that found no free side
+        self.clear: set[tuple] = set()  # labels on a free side with no edge under it
         self.add(self.diagram)
 
     @staticmethod
@@ -137,15 +138,16 @@ class StoryNetwork(VGroup):
         return placed
 
     def edge_label(self, text: str, color: str, background: str) -> MathTex:
-        """A weight's label; a backing in the background colour keeps its digits
-        legible where it lies on its edge."""
+        """A weight's label, or its gradient's; a backing in the background colour keeps
+        its digits legible where it lies on its edge. Never framed: a frame marks a
+        node's gradient, and an edge's gradient is told by its edge, drawn as the key's
+        gradient edge."""
         label = Formula(text, font_size=EDGE_LABEL_SIZE, color=color)
-        return self.framed(label.add_background_rectangle(color=background, opacity=0.85,
-                                                          buff=0.05), color)
+        return label.add_background_rectangle(color=background, opacity=0.85, buff=0.05)
 
     def framed(self, label: MathTex, color: str) -> MathTex:
-        """A gradient's number is framed in its colour: a cue besides colour (values
-        and gradients differ only in hue for many colour-blind viewers)."""
+        """A node's gradient is framed in its colour: a cue besides colour (values and
+        gradients differ only in hue for many colour-blind viewers)."""
         if color == self.theme["gradient"]:
             label.background_rectangle.set_stroke(color, width=GRADIENT_FRAME, opacity=1)
         return label
@@ -190,12 +192,29 @@ class StoryNetwork(VGroup):
             side = (clear or [side for _, side, _ in free + sorted(crowded)] or [sides[0]])[0]
             if not free:
                 self.crowded.add(key)
+            if clear:
+                self.clear.add(key)
             self.slots[key] = side
             self.taken.append(layout.box(self._beside(label, node, side)))
         label = self._beside(label, node, self.slots[key])
         # a backing keeps digits legible where a label sits on edges
         return self.framed(label.add_background_rectangle(
             color=self.theme["background"], opacity=0.85, buff=BACKING), color)
+
+    def first_clear_label(self, kind: str, layer: int, k: int, texts: list[str], color: str
+                          ) -> MathTex:
+        """The first of ``texts`` (longest first, say) whose label finds a free side
+        with no edge under it; else the last text, placed as ``node_label`` would. A
+        text that does not fit leaves no trace: its side is chosen anew for the next."""
+        key = (kind, layer, k)
+        for text in texts[:-1]:
+            label = self.node_label(kind, layer, k, text, color)
+            if key in self.clear:
+                return label
+            self.slots.pop(key)
+            self.taken.pop()
+            self.crowded.discard(key)
+        return self.node_label(kind, layer, k, texts[-1], color)
 
     def crosses_edges(self, box) -> bool:
         """Whether any edge of the diagram passes through the box, grown by LABEL_GAP."""

@@ -85,6 +85,9 @@ def test_every_label_lies_along_its_own_edge_nearer_it_than_any_other(example):
         mine = distance(centre, own.get_start()[:2], own.get_end()[:2])
         assert mine == min(near), f"{name}: {label.tex_string} is nearer another edge"
         assert sorted(near)[1] - mine > 0.14, f"{name}: {label.tex_string} is between edges"
+        # no other edge runs under its middle: one that must cross it passes under an
+        # end (a label centred on a crossing reads as either edge's)
+        assert sorted(near)[1] >= 0.35, f"{name}: {label.tex_string} sits on a crossing"
         assert mine <= label.background_rectangle.height / 2 + 0.1, "on or beside its edge"
         # turned with its edge: the backing's long side is parallel to it
         corners = label.background_rectangle.get_vertices()[:, :2]

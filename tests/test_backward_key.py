@@ -1,0 +1,83 @@
+"""What each red number of the backward scene is, without narration: a node's gradient
+named where the name fits, framed; an edge's gradient told by its edge, unframed; a
+key that names the gradients no sooner than an edge shows one; and a word that the
+output has no σ, where it has none."""
+
+import pytest
+
+from core import config, trainer
+from scenes import layout
+from scenes.registry import SCENES
+from scenes.settings import Settings
+from tests import dry_run
+from tests.test_story_endings import lines
+from tests.test_story_numbers import EXAMPLES
+
+POST = config.load("post")
+
+
+class Watched(SCENES["backward"].load()):
+    """Records after every step the key's texts, whether any edge is drawn in the
+    gradients' colour, and the frames of the edge labels in that colour."""
+
+    def play(self, *args, **kwargs):
+        super().play(*args, **kwargs)
+        if not hasattr(self, "net"):
+            return
+        red = self.theme["gradient"].lower()
+        key = {getattr(m, "tex_string", "") for m in self.legend.get_family()}
+        edges = [e for layer in range(len(self.trace.layers) - 1)
+                 for e in self.net.diagram.layer_edges(layer)]
+        self.steps.append((key, any(e.get_stroke_color().to_hex().lower() == red
+                                    for e in edges)))
+        self.edge_frames += [
+            float(label.background_rectangle.get_stroke_width()) for label in self.weight_labels
+            if label.get_color().to_hex().lower() == red]
+
+
+@pytest.fixture(scope="module")
+def post():
+    Watched.steps, Watched.edge_frames = [], []
+    return dry_run.run(Watched, Settings(trainer.train(POST), "post", "dark", "en",
+                                         {"precision": 3}))
+
+
+def test_a_nodes_gradient_is_named_where_the_name_fits_clear_of_every_edge(post):
+    """The post's ŷ and h₃ have room for their names; h₁ and h₂, hemmed in by edges
+    and values, show their numbers alone, each beside its node as h₃'s named one is."""
+    texts = [label.tex_string for label in post.grad_labels]
+    assert texts[0] == r"\partial L/\partial \hat{y} = 1.233"
+    assert texts[1:] == ["0.073", "0.104", r"\partial L/\partial h_{3} = 0.237"]
+    for label, text in zip(post.grad_labels, texts):
+        if "partial" in text:
+            assert not post.net.crosses_edges(layout.box(label)), text
+
+
+def test_an_edges_gradient_is_unframed_and_a_nodes_is_framed(post):
+    """The frame marks a node's gradient, as the key's framed "gradient" entry; an
+    edge's gradient lies on an edge drawn as the key's gradient edge, unframed: the
+    ten red numbers of ∂L/∂w are not ten boxes alike."""
+    assert post.edge_frames and all(width == 0 for width in post.edge_frames)
+    assert all(float(label.background_rectangle.get_stroke_width()) > 0
+               for label in post.grad_labels)
+
+
+def test_the_key_names_gradients_no_sooner_than_an_edge_shows_one(post):
+    named = [red for key, red in post.steps if any(r"\partial L/\partial w" in t for t in key)]
+    assert named and all(named)
+    # and before it, the weights' key over edges drawn by their weights
+    first = next(i for i, (key, _) in enumerate(post.steps)
+                 if any(r"\partial L/\partial w" in t for t in key))
+    assert not any(red for _, red in post.steps[:first])
+
+
+def test_a_linear_output_is_said_to_have_no_sigma_where_its_error_is_written(post):
+    said = lines(post)
+    error = next(i for i, line in enumerate(said) if line.startswith("backward pass: ∂L/∂ŷ"))
+    assert said[error + 1] == "The output is linear (no σ)."
+
+
+def test_a_sigmoid_output_gets_no_such_note():
+    scene = dry_run.run_example("backward", config.resolve(EXAMPLES["full-batch"]),
+                                {"precision": 3})
+    assert "The output is linear (no σ)." not in lines(scene)
