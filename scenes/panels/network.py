@@ -8,7 +8,7 @@ import sys
 
 import cairo
 import numpy as np
-from manim import DOWN, RIGHT, VGroup
+from manim import DOWN, VGroup
 from manim import config as manim_config
 
 from core.activations import HIDDEN
@@ -28,6 +28,8 @@ EDGE_MODES = ("weight", "gradient")
 MAX_MAPPED = 6  # hidden layers up to this wide are drawn as maps (or curves): wider, too small
 NAME_SIZE = 0.3  # the inputs' and outputs' names, in scene units of height
 MAX_LABELLED = 12  # edges of a layer: more, and labels are not tried unless asked for
+KEY_WIDTH = 6.5  # the key's colour rows: no wider than its lines of words (tiles: 6.3)
+KEY_GAP = 0.3  # between a key row's entries
 
 
 def unit_scales(values: np.ndarray) -> np.ndarray:
@@ -210,19 +212,26 @@ class NetworkPanel(Panel):
         return out
 
     def key(self) -> VGroup:
-        """Under the network: what an edge's colour and width mean, what the two
-        colours mean for a value (and a class), and what the tiles and nodes show."""
+        """Under the network: what an edge's colour, width (and number) mean, what the
+        two colours mean for a value and, with two classes, for a class, and what the
+        tiles and nodes show."""
         look, labels = self.look, self.look.labels
         symbol = labels["edge_gradient"] if self.edges == "gradient" else "w"
+        widths = labels["edge_width_is"].format(v=symbol)
+        if self.labels:  # what the numbers on the edges are
+            widths += " · " + labels["edge_numbers"].format(v=symbol)
+        # one row, as wide as the tiles' line: the numbers are the edges' too
         edges = look.key([(look.swatch("negative", "line"), f"{symbol} < 0"),
                           (look.swatch("positive", "line"), f"{symbol} > 0"),
-                          (None, labels["edge_width_is"].format(v=symbol))], 20)
+                          (None, widths)], 20, buff=KEY_GAP, width=KEY_WIDTH)
+        # two classes are coloured as the sign of their score: one palette, said so
+        # (more classes have colours of their own, a regression none)
+        classes = ([", " + labels["class_k"].format(k=k) for k in (0, 1)]
+                   if 0 < self.trace.meta["classes"] <= 2 else ["", ""])
         values = look.key([(None, labels["value"] + ":"),
-                           (look.swatch("negative", "square"), "< 0"),
-                           (look.swatch("positive", "square"), "> 0")], 20)
-        if self.labels:  # what the numbers on the edges are
-            values = VGroup(values, look.words(labels["edge_numbers"].format(v=symbol), 20)
-                            ).arrange(RIGHT, buff=0.5)
+                           (look.swatch("negative", "square"), "< 0" + classes[0]),
+                           (look.swatch("positive", "square"), "> 0" + classes[1])], 20,
+                          buff=KEY_GAP, width=KEY_WIDTH)
         lines = [edges, values]
         if self.thumbnails:
             lines.append(look.words(labels["key_tiles_line" if self.line
