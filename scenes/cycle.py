@@ -25,6 +25,7 @@ from manim.utils.rate_functions import there_and_back
 from core.errors import ConfigError
 from scenes import layout
 from scenes.arith import Eq
+from scenes.cycle_weights import OutputWeights
 from scenes.edge_labels import BESIDE, place_along_edges
 from scenes.forward import ForwardScene
 from scenes.loss_sketch import LossSketch
@@ -48,7 +49,7 @@ REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
-class CycleScene(ForwardScene):
+class CycleScene(OutputWeights, ForwardScene):
     """A few training iterations of a small network, one weight worked through in
     each."""
 
@@ -95,6 +96,14 @@ class CycleScene(ForwardScene):
             self.title_mobject, readout, *(self.key_rows(key) if self.key else []))] + [
             SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
         self.add(*self.sample_labels())
+        # the places of the values and of the output's error, taken as the first pass
+        # will take them, and then the output weights' numbers clear of all of it
+        for layer in range(1, len(self.trace.layers)):
+            for j in range(self.trace.layers[layer]):
+                self.net.value_label(layer, j, self.value_text(layer, j, 0), self.theme["forward"])
+        self.error_label(self.arith.output_delta_eq(self.most_moved(0)[1], 0),
+                         self.most_moved(0)[1])
+        self.label_output_weights(list(self.net.taken))
         self.counter = self.counter_readout(0)
         self.formula = self.numbers = self.error = None
         self.values = []  # the nodes' values of the last forward pass
@@ -271,11 +280,16 @@ class CycleScene(ForwardScene):
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *update)
         self.show_phase(3)
         self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
-        self.animate_weights(t + 1)
+        # where the numbers are on the edges, the name leaves with the old ones (the
+        # new may be wider) and comes back beside the new one
+        leaving = [name] if self.shown_weights and name is not None else []
+        self.animate_weights(t + 1, also=self.change_output_weights(t + 1, leaving))
         if update and name is not None:  # the weight on its edge takes the value its line computed
             old, name = name, self.tag_edge(layer, i, j, t + 1)
-            swap = [FadeOut(old)] + ([fade_in(name)] if name is not None else [])
-            self.play(AnimationGroup(*swap, lag_ratio=1), run_time=0.6)
+            swap = ([] if leaving else [FadeOut(old)]) + ([fade_in(name)] if name is not None
+                                                          else [])
+            if swap:
+                self.play(AnimationGroup(*swap, lag_ratio=1), run_time=0.6)
         self.wait(NUMBERS_REST if update else PHASE_REST)
         if update and name is not None:
             self.play(FadeOut(name), run_time=0.3)
@@ -316,10 +330,12 @@ class CycleScene(ForwardScene):
         a = self.arith
         name = a.weight_name(layer, i, j)[0]
         k = self.net.diagram.edge_pairs(layer).index((i, j))
-        avoid = [*self.net.names, *self.values, *self.net.taken]
+        avoid = [*self.net.names, *self.values, *self.net.taken, *self.shown_weights]
         # the name and value only where they keep off the nodes too (not jammed
-        # against one), else the name alone where it fits best
-        for tex, nodes in ((f"{name} = {a.n(a.weight(layer, i, j, t))}", True), (name, False)):
+        # against one), else the name alone where it fits best; the name alone where
+        # the number is on the edge already
+        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True)] * (not self.shown_weights)
+        for tex, nodes in tags + [(name, False)]:
             label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
             # beside its edge, not on it: the bright edge running into the text would
             # read as a minus sign
@@ -382,8 +398,14 @@ class CycleScene(ForwardScene):
             self.play(AnimationGroup(AnimationGroup(*[FadeOut(m) for m in gone if m is not None]),
                                      fade_in(counter), lag_ratio=1), *self.light(None),
                       run_time=0.6)
+        # ŷ from the numbers on the diagram, where the weights it takes are there
+        last = len(self.trace.layers) - 1
+        outputs = [eq for j in range(self.trace.layers[-1])
+                   for eq in (a.weighted_sum(last, j, t), a.activation_eq(last, j, t)) if eq]
+        if not (self.shown_weights and self.numbers_fit(outputs)):
+            outputs = []
         # each phase's word and formula light first, then the phase plays, then it rests
-        self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})")
+        self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})", *outputs)
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         values = [self.net.value_label(layer, j, self.value_text(layer, j, t),
@@ -394,6 +416,11 @@ class CycleScene(ForwardScene):
                   run_time=0.5)
         self.values = values
         self.wait(PHASE_REST)
+        if outputs:
+            self.show_numbers([(eq, "forward") for eq in outputs], [])
+            self.wait(NUMBERS_REST)
+            if any(not eq.exact for eq in outputs) and not self.approx_explained:
+                self.explain_approx()  # while its line is the one just read
         # the loss, and the error at the output the followed weight leads to (none
         # after the last update: nothing follows it)
         lines = [(a.loss_eq(t), "text")]
@@ -424,10 +451,11 @@ class CycleScene(ForwardScene):
         label = self.net.gradient_label(last, j, f"{name} = {result}", self.theme["gradient"])
         return None if ("gradient", last, j) in self.net.crowded else label
 
-    def animate_weights(self, t: int, glow: bool = True) -> None:
+    def animate_weights(self, t: int, glow: bool = True, also: list = ()) -> None:
         """Every edge takes state t's colour and width; with ``glow`` (the update), each
         glows as it changes, as wide as its weight moves (relative to the weight that
-        moves most: one step changes a weight too little for its width to show it)."""
+        moves most: one step changes a weight too little for its width to show it);
+        ``also`` plays with it."""
         target = self.net.diagram.copy()
         target.set_weights(self.trace.weights(t), self.biases(t))
         moves = [StyleTween(edge, stroke_color=new.get_stroke_color(),
@@ -451,7 +479,7 @@ class CycleScene(ForwardScene):
                                               width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
                 for edge, step in zip(edges, steps)]
-        self.play(*moves, *extra, run_time=1.5 if glow else 0.9)  # every edge changes: seen
+        self.play(*moves, *extra, *also, run_time=1.5 if glow else 0.9)  # every edge: seen
 
     def layer_biases(self, t: int, layer: int):
         biases = self.biases(t)
@@ -470,7 +498,7 @@ class CycleScene(ForwardScene):
         # as at the start
         self.counter, self.loss, self.values, self.error = self.counter_readout(0), None, [], None
         self.numbers = self.formula = None
-        self.animate_weights(0, glow=False)
+        self.animate_weights(0, glow=False, also=self.change_output_weights(0))
         self.wait(0.6)
         self.play(AnimationGroup(FadeOut(words), fade_in(self.counter), lag_ratio=1),
                   run_time=0.6)

@@ -81,3 +81,19 @@ def test_a_sigmoid_output_gets_no_such_note():
     scene = dry_run.run_example("backward", config.resolve(EXAMPLES["full-batch"]),
                                 {"precision": 3})
     assert "The output is linear (no σ)." not in lines(scene)
+
+
+def test_the_cycles_output_comes_from_numbers_on_the_diagram():
+    """ŷ is worked out from the values above the hidden nodes and the output weights
+    on their edges, and the update changes every output weight's number, not only the
+    one weight worked through (v₁₁ 0.3 → 0.210, v₂₁ 0.5 → 0.403, v₃₁ 0.9 → 0.815,
+    as the backward scene's update lines compute them)."""
+    cycle = dry_run.run_example("cycle", POST, {"precision": 3, "iterations": 1}, "post")
+    said = lines(cycle)
+    assert said.index("ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233") < said.index(
+        "ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022")
+    shown = {name: {text for _, text, *_ in texts} for name, texts in cycle.snapshots}
+    first, second = shown["forward pass (iteration 0)"], shown["forward pass (iteration 1)"]
+    assert {"0.731", "0.786", "0.690", "0.3", "0.5", "0.9", r"\hat{y} = 1.233"} <= first
+    assert {"0.728", "0.782", "0.680", "0.210", "0.403", "0.815", r"\hat{y} = 1.022"} <= second
+    assert not {"0.3", "0.5", "0.9"} & second

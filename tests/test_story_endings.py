@@ -212,10 +212,11 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     error_line = said.index("∂L/∂ŷ = ŷ − y = 1.233 − 0 = 1.233")
     gradient = said.index("∂L/∂v₂₁ = σ(h₂) × ∂L/∂ŷ = 0.786 × 1.233 = 0.969")
     assert error_line < gradient < said.index("v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403")
-    for phase, tag in (("backward pass", "v_{21} = 0.5"), ("weight update", "v_{21} = 0.403")):
-        # from the value the update starts from, to the value its line computed
-        assert any(tag in texts_at(snapshot) for snapshot in cycle.snapshots
-                   if snapshot[0].startswith(phase)), f"{tag} on its edge during {phase}"
+    for phase, tags in (("backward pass", {"v_{21}", "0.5"}), ("weight update", {"0.403"})):
+        # named beside its edge, from the value the update starts from (on the edge) to
+        # the value its line computed
+        assert any(tags <= texts_at(snapshot) for snapshot in cycle.snapshots
+                   if snapshot[0].startswith(phase)), f"{tags} by its edge during {phase}"
     # blue and orange are the key's signs of w: no phase and no loss point wears them
     signs = {cycle.theme["positive"], cycle.theme["negative"]}
     assert not signs & {cycle.theme[key] for key in cycle.PHASE_COLOURS}
