@@ -25,9 +25,9 @@ from manim.utils.rate_functions import there_and_back
 from core.errors import ConfigError
 from scenes import layout
 from scenes.arith import Eq
-from scenes.cycle_weights import OutputWeights
+from scenes.cycle_weights import EdgeWeights
 from scenes.edge_labels import BESIDE, place_along_edges
-from scenes.forward import ForwardScene
+from scenes.forward import DIMMED, ForwardScene
 from scenes.loss_sketch import LossSketch
 from scenes.options import Option
 from scenes.story import TEX_SIZE
@@ -49,7 +49,7 @@ REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
-class CycleScene(OutputWeights, ForwardScene):
+class CycleScene(EdgeWeights, ForwardScene):
     """A few training iterations of a small network, one weight worked through in
     each."""
 
@@ -97,13 +97,13 @@ class CycleScene(OutputWeights, ForwardScene):
             SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
         self.add(*self.sample_labels())
         # the places of the values and of the output's error, taken as the first pass
-        # will take them, and then the output weights' numbers clear of all of it
+        # will take them, and then the weights' numbers clear of all of it
         for layer in range(1, len(self.trace.layers)):
             for j in range(self.trace.layers[layer]):
                 self.net.value_label(layer, j, self.value_text(layer, j, 0), self.theme["forward"])
         self.error_label(self.arith.output_delta_eq(self.most_moved(0)[1], 0),
                          self.most_moved(0)[1])
-        self.label_output_weights(list(self.net.taken))
+        self.label_weights(list(self.net.taken))
         self.counter = self.counter_readout(0)
         self.formula = self.numbers = self.error = None
         self.values = []  # the nodes' values of the last forward pass
@@ -282,8 +282,10 @@ class CycleScene(OutputWeights, ForwardScene):
         self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
         # where the numbers are on the edges, the name leaves with the old ones (the
         # new may be wider) and comes back beside the new one
-        leaving = [name] if self.shown_weights and name is not None else []
-        self.animate_weights(t + 1, also=self.change_output_weights(t + 1, leaving))
+        leaving = [name] if self.output_weights_shown() and name is not None else []
+        # the values were the old weights': they dim as the weights change
+        dim = [StyleTween(m, opacity=DIMMED) for m in [*self.values, self.error] if m is not None]
+        self.animate_weights(t + 1, also=self.change_weights(t + 1, leaving) + dim)
         if update and name is not None:  # the weight on its edge takes the value its line computed
             old, name = name, self.tag_edge(layer, i, j, t + 1)
             swap = ([] if leaving else [FadeOut(old)]) + ([fade_in(name)] if name is not None
@@ -334,7 +336,8 @@ class CycleScene(OutputWeights, ForwardScene):
         # the name and value only where they keep off the nodes too (not jammed
         # against one), else the name alone where it fits best; the name alone where
         # the number is on the edge already
-        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True)] * (not self.shown_weights)
+        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True)] * (
+            not self.output_weights_shown())
         for tex, nodes in tags + [(name, False)]:
             label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
             # beside its edge, not on it: the bright edge running into the text would
@@ -402,7 +405,7 @@ class CycleScene(OutputWeights, ForwardScene):
         last = len(self.trace.layers) - 1
         outputs = [eq for j in range(self.trace.layers[-1])
                    for eq in (a.weighted_sum(last, j, t), a.activation_eq(last, j, t)) if eq]
-        if not (self.shown_weights and self.numbers_fit(outputs)):
+        if not (self.output_weights_shown() and self.numbers_fit(outputs)):
             outputs = []
         # each phase's word and formula light first, then the phase plays, then it rests
         self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})", *outputs)
@@ -498,7 +501,7 @@ class CycleScene(OutputWeights, ForwardScene):
         # as at the start
         self.counter, self.loss, self.values, self.error = self.counter_readout(0), None, [], None
         self.numbers = self.formula = None
-        self.animate_weights(0, glow=False, also=self.change_output_weights(0))
+        self.animate_weights(0, glow=False, also=self.change_weights(0))
         self.wait(0.6)
         self.play(AnimationGroup(FadeOut(words), fade_in(self.counter), lag_ratio=1),
                   run_time=0.6)

@@ -1,59 +1,71 @@
-"""The cycle's output weights as numbers on their edges: ŷ = Σ σ(hⱼ)·vⱼ₁ reads off
-the picture (the values above the nodes, the weights on the edges), and every update
-is seen as the numbers change, not only the one weight worked through.
+"""The cycle's weights as numbers on their edges: ŷ = Σ σ(hⱼ)·vⱼ₁ reads off the
+picture (the values above the nodes, the weights on the edges), and every update is
+seen as the numbers change, every layer's, not only the one weight worked through.
 
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network."""
 
 from manim import AnimationGroup, MathTex
 
-from scenes.edge_labels import keep_places
+from scenes.edge_labels import keep_places, opacity
 from scenes.tweens import fade_in, fade_out
 
 
-class OutputWeights:
-    """``label_output_weights`` once, then ``change_output_weights`` at each update
-    and at the restart."""
+class EdgeWeights:
+    """``label_weights`` once, then ``change_weights`` at each update and at the
+    restart. ``shown_weights``: the labels on screen (a layer whose numbers do not all
+    fit apart along its edges shows none)."""
 
-    def output_layer(self) -> int:
-        return len(self.trace.layers) - 2
-
-    def output_weight_labels(self, t: int) -> list[MathTex]:
-        """State t's output weights (then biases), one label per edge, in edge order."""
-        layer = self.output_layer()
+    def weight_labels_at(self, layer: int, t: int) -> list[MathTex]:
+        """State t's weights (then biases) of a layer, one label per edge, in edge order."""
         values = self.net.edge_values(layer, self.trace.weights(t)[layer],
                                       self.layer_biases(t, layer))
         return [self.net.edge_label(self.arith.n(v), self.theme["text"],
                                     self.theme["background"]) for v in values]
 
-    def label_output_weights(self, avoid: list) -> None:
-        """State 0's numbers along the output layer's edges, where they all fit apart
-        clear of ``avoid`` (mobjects or boxes); else none, and the lines alone name
-        the weights."""
-        self.weights_avoid = avoid
-        labels = self.output_weight_labels(0)
-        if not self.net.place_layer(self.output_layer(), labels, avoid):
-            self.first_weights = self.shown_weights = []
-            return
+    def label_weights(self, avoid: list) -> None:
+        """State 0's numbers along every layer's edges, output layer first (ŷ is worked
+        out from its numbers), each layer where all of its numbers fit apart, clear of
+        ``avoid`` (mobjects or boxes) and of the layers placed before."""
+        self.weights_avoid, self.layer_labels = avoid, {}
+        for layer in reversed(range(len(self.trace.layers) - 1)):
+            labels = self.weight_labels_at(layer, 0)
+            if self.net.place_layer(layer, labels, avoid + self.shown_weights_but(layer)):
+                self.layer_labels[layer] = labels
         # kept as they first stood: the restart brings back these very places
-        self.first_weights = [label.copy() for label in labels]
-        self.shown_weights = labels
-        self.add(*labels)
+        self.first_weights = {layer: [label.copy() for label in labels]
+                              for layer, labels in self.layer_labels.items()}
+        self.add(*self.shown_weights)
 
-    def change_output_weights(self, t: int, leaving: list = ()) -> list:
+    @property
+    def shown_weights(self) -> list[MathTex]:
+        return [label for labels in getattr(self, "layer_labels", {}).values()
+                for label in labels if opacity(label) > 0]
+
+    def shown_weights_but(self, layer: int) -> list[MathTex]:
+        return [label for other, labels in self.layer_labels.items() if other != layer
+                for label in labels if opacity(label) > 0]
+
+    def output_weights_shown(self) -> bool:
+        return bool(self.layer_labels.get(len(self.trace.layers) - 2))
+
+    def change_weights(self, t: int, leaving: list = ()) -> list:
         """Animations: state t's numbers replace those shown, the old leaving (with
-        ``leaving``) before the new come (never morphed); each new one where its old one
-        lies when all fit there, else all placed anew; state 0's exactly where they
-        first stood."""
-        if not self.shown_weights:
+        ``leaving``) before the new come (never morphed); each new one where its old
+        one lies when all of its layer's fit there, else the layer placed anew (and
+        hidden where it does not fit); state 0's exactly where they first stood."""
+        if not self.layer_labels:
             return []
-        if t == 0:
-            news = [label.copy() for label in self.first_weights]
-        else:
-            news, layer = self.output_weight_labels(t), self.output_layer()
-            olds = [(layer, k, old, new)
-                    for k, (old, new) in enumerate(zip(self.shown_weights, news))]
-            if not keep_places(self.net.diagram, olds, self.weights_avoid):
-                self.net.place_layer(layer, news, self.weights_avoid)  # hidden where none fit
-        olds, self.shown_weights = self.shown_weights, news
+        olds = self.shown_weights
+        for layer, shown in list(self.layer_labels.items()):
+            if t == 0:
+                news = [label.copy() for label in self.first_weights[layer]]
+            else:
+                news = self.weight_labels_at(layer, t)
+                avoid = self.weights_avoid + self.shown_weights_but(layer)
+                if not keep_places(self.net.diagram, [(layer, k, old, new) for k, (old, new)
+                                                      in enumerate(zip(shown, news))], avoid):
+                    self.net.place_layer(layer, news, avoid)
+            self.layer_labels[layer] = news
         return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in [*olds, *leaving]]),
-                               AnimationGroup(*[fade_in(new) for new in news]), lag_ratio=1)]
+                               AnimationGroup(*[fade_in(new) for new in self.shown_weights]),
+                               lag_ratio=1)]
