@@ -38,7 +38,7 @@ class EdgeWeights:
 
     @property
     def shown_weights(self) -> list[MathTex]:
-        return [label for labels in getattr(self, "layer_labels", {}).values()
+        return [label for labels in self.layer_labels.values()
                 for label in labels if opacity(label) > 0]
 
     def shown_weights_but(self, layer: int) -> list[MathTex]:

@@ -207,6 +207,8 @@ class StoryNetwork(VGroup):
         with no edge under it; else the last text, placed as ``node_label`` would. A
         text that does not fit leaves no trace: its side is chosen anew for the next."""
         key = (kind, layer, k)
+        if key in self.slots:  # placed before: its side stays, and so does what fitted there
+            return self.node_label(kind, layer, k, texts[0 if key in self.clear else -1], color)
         for text in texts[:-1]:
             label = self.node_label(kind, layer, k, text, color)
             if key in self.clear:
