@@ -7,6 +7,8 @@ from core import interrupts
 interrupts.install()
 try:
     from cli.main import main
+
+    interrupts.raise_if_swallowed()
 except KeyboardInterrupt as err:  # while the libraries load
     from cli.console import fail
 

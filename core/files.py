@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from core.errors import ConfigError
-from core.interrupts import held
+from core.interrupts import held, raise_if_swallowed
 
 _published: list[Path] = []
 
@@ -63,6 +63,7 @@ def publish(pairs: list[tuple[Path, Path]], output: bool = True) -> list[Path]:
     """Rename each finished file (on the destination's file system) onto its
     destination. An interrupt waits until the whole group is in place. Files that
     are not the command's outputs (a cache's) say ``output=False``."""
+    raise_if_swallowed()  # never publish the work of a command that was told to stop
     for source, dest in pairs:
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(source, public_mode())

@@ -5,6 +5,8 @@ that every ``finally`` on the way out removes its temporary files; the command l
 then prints one line and exits with code 2. A second signal during that clean-up
 is ignored, so the clean-up finishes. ``held()`` delays an interrupt until a short
 block is done: the renames that put a group of outputs in place go together.
+A library's bare ``except:`` can swallow the exception (some imports do), so
+``raise_if_swallowed()`` raises it again where work would go on.
 """
 
 import os
@@ -23,19 +25,26 @@ class Interrupted(KeyboardInterrupt):
 
 
 class _State:
-    raised = False
+    raised: Interrupted | None = None
     holding = False
     pending: Interrupted | None = None
 
 
 def _handler(signum, frame) -> None:
-    if _State.raised:
+    if _State.raised is not None:
         return
-    _State.raised = True
+    _State.raised = Interrupted(signum)
     if _State.holding:
-        _State.pending = Interrupted(signum)
+        _State.pending = _State.raised
         return
-    raise Interrupted(signum)
+    raise _State.raised
+
+
+def raise_if_swallowed() -> None:
+    """Raise the interrupt again if one arrived and the command is still going on:
+    an ``except:`` in a library caught it instead of letting it through."""
+    if _State.raised is not None:
+        raise _State.raised
 
 
 def install() -> None:

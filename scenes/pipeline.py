@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import NamedTuple
 
-from core import config, files
+from core import config, files, interrupts
 from core.errors import ConfigError
 from scenes import cache, settings, tex_batch
 from scenes.captions import to_vtt
@@ -156,6 +156,7 @@ def render_job(job: Job, trained: Settings, slides_folder: Path | None = None) -
                 scene = (scene_class(output_folder=slides_folder) if slides_folder
                          else scene_class())
                 scene.render()
+                interrupts.raise_if_swallowed()  # manim may have caught it
                 writer = scene.renderer.file_writer
                 produced = Path(writer.image_file_path if fmt == "png"
                                 else writer.movie_file_path)
