@@ -210,10 +210,13 @@ class Trace:
     def biases(self, t: int) -> list[np.ndarray]:
         return [self.arrays[f"b{i}"][t] for i in range(self.n_weight_layers)]
 
-    def most_moved(self, layer: int, t: int) -> tuple[int, int]:
+    def most_moved(self, layer: int, t: int, into: int | None = None) -> tuple[int, int]:
         """(from, to) of the weight of ``layer`` that the update after state t changes
-        most (on a tie, the last in row order)."""
-        step = np.abs(self.weights(t + 1)[layer] - self.weights(t)[layer]).ravel()
+        most (on a tie, the last in row order); with ``into``, of those into that node."""
+        step = np.abs(self.weights(t + 1)[layer] - self.weights(t)[layer])
+        if into is not None:
+            step = np.where(np.arange(step.shape[1]) == into, step, -1.0)
+        step = step.ravel()
         last = step.size - 1 - int(np.argmax(step[::-1]))
         i, j = np.unravel_index(last, self.weights(t)[layer].shape)
         return int(i), int(j)

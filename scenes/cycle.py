@@ -25,6 +25,7 @@ from manim.utils.rate_functions import there_and_back
 from core.errors import ConfigError
 from scenes import layout
 from scenes.arith import Eq
+from scenes.cycle_hidden import HiddenStep
 from scenes.cycle_weights import EdgeWeights
 from scenes.edge_labels import BESIDE, place_along_edges
 from scenes.forward import DIMMED, ForwardScene
@@ -49,7 +50,7 @@ REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
-class CycleScene(EdgeWeights, ForwardScene):
+class CycleScene(HiddenStep, EdgeWeights, ForwardScene):
     """A few training iterations of a small network, one weight worked through in
     each."""
 
@@ -103,6 +104,7 @@ class CycleScene(EdgeWeights, ForwardScene):
                 self.net.value_label(layer, j, self.value_text(layer, j, 0), self.theme["forward"])
         self.error_label(self.arith.output_delta_eq(self.most_moved(0)[1], 0),
                          self.most_moved(0)[1])
+        self.hidden_gradient_label(0)
         self.label_weights(list(self.net.taken))
         self.counter = self.counter_readout(0)
         self.formula = self.numbers = self.error = None
@@ -114,13 +116,15 @@ class CycleScene(EdgeWeights, ForwardScene):
         for t in range(shown):
             self.iteration(t)
         self.forward_and_error(shown)  # what the last update did to the loss
-        self.hold()  # where the loop got to, before it starts again
+        self.summarise(shown)  # where the loop got to, before it starts again
         self.cue(self.labels["cycle_restart"])
         self.restart()
         self.end_captions()
 
-    # a loop of a minute or two: its note on ≈ once, not again in its last iteration
-    NOTE_RECALLED = False
+
+    # a loop of a minute or two: its note on ≈ once, not again in its last iteration;
+    # in two rows that fit left of the plot, where its line was
+    NOTE_RECALLED, APPROX_NOTE = False, "approx_short"
 
     def titles(self) -> list[str]:
         return [self.labels["cycle"]]
@@ -275,26 +279,44 @@ class CycleScene(EdgeWeights, ForwardScene):
             StyleTween(edge, stroke_color=self.theme["text"])]
         self.show_numbers([(eq, "gradient") for eq in gradient], marks if update else [])
         self.wait(NUMBERS_REST if update else PHASE_REST)
-        if any(not eq.exact for eq in gradient) and not self.approx_explained:
-            self.explain_approx()  # while its line is the one just read
+        self.explain_if_approx(gradient)
+        # once, one layer further back: a weight into the node whose σ(h) this one took
+        worked = self.work_hidden_gradient(t) if update else None
+        hidden_name, hidden_label = worked or (None, None)
+        hidden_update = self.hidden_update_lines(t) if worked else []
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *update)
         self.show_phase(3)
         self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
-        # where the numbers are on the edges, the name leaves with the old ones (the
-        # new may be wider) and comes back beside the new one
-        leaving = [name] if self.output_weights_shown() and name is not None else []
+        # where the numbers are on the edges, the names leave with the old ones (the
+        # new may be wider) and come back beside the new ones
+        names = [m for m in (name, hidden_name) if m is not None]
+        leaving = names if self.output_weights_shown() else []
         # the values were the old weights': they dim as the weights change
-        dim = [StyleTween(m, opacity=DIMMED) for m in [*self.values, self.error] if m is not None]
+        dim = [StyleTween(m, opacity=DIMMED)
+               for m in [*self.values, self.error, hidden_label] if m is not None]
         self.animate_weights(t + 1, also=self.change_weights(t + 1, leaving) + dim)
         if update and name is not None:  # the weight on its edge takes the value its line computed
-            old, name = name, self.tag_edge(layer, i, j, t + 1)
-            swap = ([] if leaving else [FadeOut(old)]) + ([fade_in(name)] if name is not None
-                                                          else [])
-            if swap:
-                self.play(AnimationGroup(*swap, lag_ratio=1), run_time=0.6)
+            name = self.retag(name, (layer, i, j), t + 1, gone=bool(leaving))
         self.wait(NUMBERS_REST if update else PHASE_REST)
-        if update and name is not None:
-            self.play(FadeOut(name), run_time=0.3)
+        if hidden_update:  # then the weight one layer back, its update from its own line
+            self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update)
+            self.leave([name])
+            name = None
+            k, i = self.followed_hidden(t)
+            name = self.retag(hidden_name, (layer - 1, k, i), t + 1, gone=bool(leaving))
+            self.show_numbers([(eq, "text") for eq in hidden_update], [], keep_formula=True)
+            self.wait(NUMBERS_REST)
+        self.leave([name, hidden_label])
+
+    def retag(self, old: MathTex | None, weight: tuple[int, int, int], t: int, gone: bool
+              ) -> MathTex | None:
+        """The weight's tag at state t in place of ``old`` (already gone with ``gone``)."""
+        new = self.tag_edge(*weight, t)
+        swap = ([] if gone or old is None else [FadeOut(old)]) + (
+            [fade_in(new)] if new is not None else [])
+        if swap:
+            self.play(AnimationGroup(*swap, lag_ratio=1), run_time=0.6)
+        return new
 
     def gradient_lines(self, layer: int, i: int, j: int, t: int) -> list[Eq]:
         """∂L/∂w of the output weight (i, j), from σ(h) on the diagram and the
@@ -308,18 +330,22 @@ class CycleScene(EdgeWeights, ForwardScene):
                        g=a.n(float(self.trace.weight_gradients(layer)[t][i, j])))]
         return [a.weight_grad_eq(layer, i, j, t)]
 
+    def explain_if_approx(self, eqs: list[Eq]) -> None:
+        """Once, after its line was read: what ≈ means, in the place of that line (too
+        long to quote beside the note there), the phase row and the plot staying."""
+        if any(not eq.exact for eq in eqs) and not self.approx_explained:
+            self.first_approx = None
+            self.explain_approx()
+
     def place_note(self, note: VGroup) -> None:
-        """Over the phase row (set aside meanwhile) and where the formulas go."""
-        note.align_to(self.phases, DOWN).align_to(self.phases, LEFT)
+        """Where the formulas and numbers go, above the phase row."""
+        note.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)
 
     def note_may_come(self) -> bool:
         return self.formula is None and self.numbers is None  # between two iterations
 
     def aside_for_note(self) -> list:
-        # the plot's points too: they are drawn beside its axes, not in them
-        lit = [self.phase_line] if self.phase_line.get_stroke_opacity() > 0 else []
-        return [m for m in (self.phases, *lit, self.formula, self.numbers, self.sketch,
-                            *self.sketch.drawn) if m is not None]
+        return [m for m in (self.formula, self.numbers) if m is not None]
 
     def most_moved(self, t: int) -> tuple[int, int]:
         """(from, to) of the output weight the update after state t changes most."""
@@ -376,7 +402,7 @@ class CycleScene(EdgeWeights, ForwardScene):
         line.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         line.next_to(self.formula if keep_formula else self.phases, UP, buff=0.3,
                      aligned_edge=LEFT)  # the formulas' place, or above the formula
-        self.track_lines(line, eqs)  # ≈ is explained
+        self.track_lines(line, eqs)
         kept = self.formula if keep_formula else None
         gone = [m for m in (self.formula, self.numbers) if m is not None and m is not kept]
         swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1)
@@ -407,8 +433,11 @@ class CycleScene(EdgeWeights, ForwardScene):
                    for eq in (a.weighted_sum(last, j, t), a.activation_eq(last, j, t)) if eq]
         if not (self.output_weights_shown() and self.numbers_fit(outputs)):
             outputs = []
+        # once, before ŷ: the hidden value the followed weights take, from x and w
+        hidden = self.hidden_forward_lines(t) if outputs else []
         # each phase's word and formula light first, then the phase plays, then it rests
-        self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})", *outputs)
+        self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})",
+                 *[eq for block in hidden for eq in block], *outputs)
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         values = [self.net.value_label(layer, j, self.value_text(layer, j, t),
@@ -419,11 +448,10 @@ class CycleScene(EdgeWeights, ForwardScene):
                   run_time=0.5)
         self.values = values
         self.wait(PHASE_REST)
-        if outputs:
-            self.show_numbers([(eq, "forward") for eq in outputs], [])
-            self.wait(NUMBERS_REST)
-            if any(not eq.exact for eq in outputs) and not self.approx_explained:
-                self.explain_approx()  # while its line is the one just read
+        for block in hidden + ([outputs] if outputs else []):
+            self.show_numbers([(eq, "forward") for eq in block], [])
+            self.wait(max(NUMBERS_REST, self.reading_time(block)))
+            self.explain_if_approx(block)
         # the loss, and the error at the output the followed weight leads to (none
         # after the last update: nothing follows it)
         lines = [(a.loss_eq(t), "text")]
@@ -482,11 +510,28 @@ class CycleScene(EdgeWeights, ForwardScene):
                                               width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
                 for edge, step in zip(edges, steps)]
-        self.play(*moves, *extra, *also, run_time=1.5 if glow else 0.9)  # every edge: seen
+        self.play(*moves, *extra, *also, run_time=1.5)  # every edge: seen changing
 
     def layer_biases(self, t: int, layer: int):
         biases = self.biases(t)
         return biases[layer] if biases else None
+
+    def summarise(self, shown: int) -> None:
+        """The loss before the first update and after the last, in the formulas'
+        place, held; the loop then starts again."""
+        a = self.arith
+        first, last = (a.n(self.trace.probe_losses[t, 0]) for t in (0, shown))
+        words = f"{self.labels['iteration']} 0 → {shown}:"
+        line = VGroup(self.text(words, size=34, color=self.theme["text"]),
+                      Formula(rf"L = {first} \rightarrow {last}", font_size=TEX_SIZE,
+                              color=self.theme["text"]))
+        line.arrange(RIGHT, buff=0.25).next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)
+        self.cue(f"{words} L = {first} → {last}")
+        gone = [m for m in (self.formula, self.numbers) if m is not None]
+        self.play(AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1),
+                  *self.light(None), run_time=0.6)
+        self.formula, self.numbers = None, line
+        self.hold()
 
     def restart(self) -> None:
         """Back to the first state, said on screen where the phases' formulas were, so

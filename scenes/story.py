@@ -67,6 +67,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
     )
     SHOWN_ARRAYS = ("W", "b", "Z", "A")  # the trace's per-layer arrays written on screen
     NOTE_RECALLED = True  # a ≈ long after the note on ≈ brings a line that recalls it
+    APPROX_NOTE = "approx_note"  # the label of the note on ≈, the first time
     FRAMES_GRADIENTS = True  # gradients' numbers on the diagram are framed (StoryNetwork)
     EQ_ZONE = layout.EQ_ZONE  # where the lines of arithmetic and the notes go
 
@@ -281,7 +282,7 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         """Once per scene, when the first line ending in ≈ has been made and the bottom
         area is free: what ≈ means, as a step of its own."""
         # the first time in full; when it comes back, a line that recalls it
-        words = self.labels["approx_again" if self.note_time else "approx_note"]
+        words = self.labels["approx_again" if self.note_time else self.APPROX_NOTE]
         self.approx_explained, self.note_time = True, self.renderer.time
         muted = self.theme["muted"]
         rows = [self.text(line, color=muted) for line in words]

@@ -51,6 +51,7 @@ class StoryNetwork(VGroup):
         self.taken: list = []
         self.crowded: set[tuple] = set()  # labels that found no free side
         self.clear: set[tuple] = set()  # labels on a free side with no edge under it
+        self.fitted: dict[tuple, int] = {}  # which of first_clear_label's texts a slot took
         self.add(self.diagram)
 
     @staticmethod
@@ -208,14 +209,16 @@ class StoryNetwork(VGroup):
         text that does not fit leaves no trace: its side is chosen anew for the next."""
         key = (kind, layer, k)
         if key in self.slots:  # placed before: its side stays, and so does what fitted there
-            return self.node_label(kind, layer, k, texts[0 if key in self.clear else -1], color)
-        for text in texts[:-1]:
+            return self.node_label(kind, layer, k, texts[self.fitted.get(key, -1)], color)
+        for n, text in enumerate(texts[:-1]):
             label = self.node_label(kind, layer, k, text, color)
             if key in self.clear:
+                self.fitted[key] = n
                 return label
             self.slots.pop(key)
             self.taken.pop()
             self.crowded.discard(key)
+        self.fitted[key] = len(texts) - 1
         return self.node_label(kind, layer, k, texts[-1], color)
 
     def crosses_edges(self, box) -> bool:

@@ -288,10 +288,11 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
     assert len(heights) == 4 and heights[0] > heights[1] > heights[2] > heights[3], (
         "the loss goes down")
     assert cycle.seen[cycle.labels["cycle_restart"]] == [], "the last frame is the first"
-    # the note on ≈ stands where the plot was: its points are set aside with it
-    words = " ".join(cycle.labels["approx_note"])
+    # the note on ≈ takes its line's place after it was read: the plot keeps its points
+    words = " ".join(cycle.labels["approx_short"])
     note = next(cue for *_, cue in cycle.captions if words in cue).split("\n")[0]
-    assert [] in cycle.during[note], "no point floats beside the note without its axes"
+    assert note == words, "its own cue: the line it speaks of was read in the one before"
+    assert cycle.during[note] and all(len(points) == 2 for points in cycle.during[note])
     # a loop explains ≈ once: never again in a later iteration, nor during its replay
     assert sum("≈ :" in cue for *_, cue in cycle.captions) == 1
 

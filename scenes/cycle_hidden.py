@@ -1,0 +1,120 @@
+"""One layer further back, once: in its first iteration the cycle works a hidden
+node's σ(h) forward and a weight into that node backward, so backpropagation is
+seen to carry the output's error on through v and σ′, and that weight's update
+is traced to numbers on screen. Later iterations work the output weight alone: the
+loop stays short.
+
+A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network."""
+
+from manim import FadeOut, MathTex
+
+from scenes.arith import Eq
+from scenes.tweens import StyleTween, fade_in
+
+
+class HiddenStep:
+    """``followed_hidden`` says which weight (None: none); ``hidden_forward_lines``
+    and ``work_hidden_gradient`` show its lines; ``hidden_update_lines`` its update."""
+
+    def followed_hidden(self, t: int) -> tuple[int, int] | None:
+        """(from, to) of the weight into the hidden node whose σ(h) the output weight
+        worked through takes, the one of those the update moves most: in the first
+        iteration only, with a hidden layer and one output (whose error is the only
+        one on screen), and where the update takes this sample's own gradient."""
+        a, layers = self.arith, self.trace.layers
+        if (t > 0 or len(layers) < 3 or layers[-1] != 1 or a.batch_size(t) != 1
+                or not self.trace.probe_in_batch[t, a.p]):
+            return None
+        into = self.most_moved(t)[0]
+        return self.trace.most_moved(len(layers) - 3, t, into=into)
+
+    @property
+    def hidden_layer(self) -> int:
+        """The diagram layer of the hidden node followed: the last hidden layer."""
+        return len(self.trace.layers) - 2
+
+    def hidden_forward_lines(self, t: int) -> list[list[Eq]]:
+        """h = Σ x·w and σ(h) of the followed node, as blocks of lines that fit the
+        formulas' place; none where a line does not fit."""
+        followed = self.followed_hidden(t)
+        if followed is None:
+            return []
+        a, layer, i = self.arith, self.hidden_layer, followed[1]
+        return self.blocks([eq for eq in (a.weighted_sum(layer, i, t),
+                                          a.activation_eq(layer, i, t)) if eq is not None])
+
+    def hidden_gradient_lines(self, t: int) -> list[list[Eq]]:
+        """∂L/∂σ(h) from the output's error and v, σ′(h), ∂L/∂h, then ∂L/∂w of the
+        weight into the node, as blocks; none where a line does not fit."""
+        followed = self.followed_hidden(t)
+        if followed is None:
+            return []
+        a, layer, (k, i) = self.arith, self.hidden_layer, followed
+        return self.blocks([a.upstream_eq(layer, i, t), a.local_eq(layer, i, t),
+                            a.downstream_eq(layer, i, t), a.weight_grad_eq(layer - 1, k, i, t)])
+
+    def hidden_update_lines(self, t: int) -> list[Eq]:
+        followed = self.followed_hidden(t)
+        if followed is None or not self.hidden_gradient_lines(t):
+            return []
+        k, i = followed
+        return [self.arith.update_eq(self.hidden_layer - 1, k, i, t, short=True)]
+
+    def blocks(self, eqs: list[Eq]) -> list[list[Eq]]:
+        """The lines in order, as few blocks as fit the formulas' place one after the
+        other; none where a line alone does not fit."""
+        out: list[list[Eq]] = []
+        for eq in eqs:
+            if out and self.numbers_fit(out[-1] + [eq]):
+                out[-1].append(eq)
+            elif self.numbers_fit([eq]):
+                out.append([eq])
+            else:
+                return []
+        return out
+
+    def hidden_gradient_label(self, t: int) -> MathTex | None:
+        """∂L/∂h of the followed node beside it, in the gradient colour, where a side
+        is free; the number alone where its name does not fit clear of the edges."""
+        followed = self.followed_hidden(t)
+        if followed is None:
+            return None
+        a, layer, i = self.arith, self.hidden_layer, followed[1]
+        value = a.n(a.delta(layer, i, t))
+        name = rf"\partial L/\partial {a.pre_name(layer, i)[0]}"
+        label = self.net.first_clear_label("gradient", layer, i, [f"{name} = {value}", value],
+                                           self.theme["gradient"])
+        return None if ("gradient", layer, i) in self.net.crowded else label
+
+    def work_hidden_gradient(self, t: int) -> tuple[MathTex | None, MathTex | None] | None:
+        """The backward phase, one layer further back: the weight's edge bright and
+        named, its lines block by block, ∂L/∂h set by the node once computed. Returns
+        the weight's name and that label (None where not shown), for the update; None
+        where no such weight is worked."""
+        blocks = self.hidden_gradient_lines(t)
+        if not blocks:
+            return None
+        k, i = self.followed_hidden(t)
+        layer = self.hidden_layer - 1
+        edge = self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index((k, i))]
+        name = self.tag_edge(layer, k, i, t)
+        marks = [StyleTween(edge, stroke_color=self.theme["text"])] + (
+            [fade_in(name)] if name is not None else [])
+        node_gradient = self.hidden_gradient_label(t)
+        for n, block in enumerate(blocks):
+            self.cue(self.labels["backward"], *block)
+            # ∂L/∂h by its node with the block that computes it
+            computed = node_gradient is not None and any(
+                eq.text.startswith(f"∂L/∂{self.arith.pre_name(layer + 1, i)[1]} ")
+                for eq in block)
+            also = (marks if n == 0 else []) + ([fade_in(node_gradient)] if computed else [])
+            self.show_numbers([(eq, "gradient") for eq in block], also)
+            self.wait(self.reading_time(block))
+            self.explain_if_approx(block)
+        return name, node_gradient
+
+    def leave(self, marks: list) -> None:
+        """Fade these out (None: nothing there)."""
+        marks = [m for m in marks if m is not None]
+        if marks:
+            self.play(*[FadeOut(m) for m in marks], run_time=0.3)

@@ -1,0 +1,90 @@
+"""The cycle works one weight a layer further back, once (scenes.cycle_hidden): σ(h)
+forward, then the chain through v and σ′ backward, then that weight's update; its
+note on ≈ stands beside the line that has it; it ends on what the loop did to L.
+
+The expected lines are the post's example worked by hand: x = (1, 1), h₂ = 1×0.4 +
+1×0.9 = 1.3, σ(1.3) = 0.7858, ŷ = 1.2333, ∂L/∂σ(h₂) = 1.2333 × 0.5 = 0.6167,
+σ′(h₂) = 0.7858 × 0.2142 = 0.1683, ∂L/∂h₂ = 0.1038, w₂₂ = 0.9 − 0.01038 = 0.8896."""
+
+import pytest
+
+from core import config
+from scenes import layout
+from tests import dry_run
+from tests.test_story_endings import lines
+
+POST = config.load("post")
+
+
+@pytest.fixture(scope="module")
+def cycle():
+    return dry_run.run_example("cycle", POST, {"precision": 3}, "post")
+
+
+def test_the_first_iteration_works_a_weight_one_layer_back(cycle):
+    said = lines(cycle)
+    order = ["h₂ = 1 × 0.4 + 1 × 0.9 = 1.3",
+             "σ(h₂) = σ(1.3) = 0.786",
+             "ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233",
+             "∂L/∂v₂₁ = σ(h₂) × ∂L/∂ŷ = 0.786 × 1.233 = 0.969",
+             "∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617",
+             "σ'(h₂) = σ(h₂)(1 − σ(h₂)) = 0.786 × (1 − 0.786) = 0.168",
+             "∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104",
+             "∂L/∂w₂₂ = x₂ × ∂L/∂h₂ = 1 × 0.104 = 0.104",
+             "v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403",
+             "w₂₂ ← 0.9 − 0.1 × 0.104 = 0.890",
+             "ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
+    assert [said.index(line) for line in order] == sorted(said.index(line) for line in order)
+    # once: the later iterations work the output weight alone, the loop stays short
+    assert sum(line.startswith("∂L/∂σ(h₂)") for line in said) == 1
+    assert sum(line.startswith("h₂ = ") for line in said) == 1
+
+
+def test_the_hidden_gradient_stands_by_its_node_while_its_weight_is_worked(cycle):
+    shown = [{text for _, text, *_ in texts} for name, texts in cycle.snapshots
+             if name == "backward pass"]
+    label = r"\partial L/\partial h_{2} = 0.104"
+    assert any(label in texts or "0.104" in texts for texts in shown)
+    worked = [texts for texts in shown if any("w_{22}" in text for text in texts)]
+    assert worked, "the weight worked through is named on its edge"
+
+
+def test_the_note_on_approx_takes_its_lines_place_and_leaves_the_plot(cycle):
+    """Iteration 1's ∂L/∂v₂₁ = 0.782 × 1.022 ≈ 0.800 (0.7992 by hand from the numbers
+    shown): after the line was read, the note takes its place; the phase row stays
+    lit on "backward" and the plot keeps its axis, overlapping nothing."""
+    said = lines(cycle)
+    line = said.index("∂L/∂v₂₁ = σ(h₂) × ∂L/∂ŷ = 0.782 × 1.022 ≈ 0.800")
+    assert said[line + 1] == "≈ : the exact result, rounded; a calculator's last digit can differ."
+    words = " ".join(cycle.labels["approx_short"])
+    during = [texts for name, texts in cycle.snapshots if name == words
+              and any(text.startswith("≈:") for _, text, *_ in texts)]
+    assert during
+    for texts in during:
+        boxes = [(text, box) for _, text, box, *_ in texts]
+        assert {"L", "0.760", "0.522"} <= {text for text, _ in boxes}, "the plot stays"
+        assert not any(r"0.782 \times" in text for text, _ in boxes), "the line has left"
+        note = [box for text, box in boxes if text.startswith(("≈:", "acalculator"))]
+        others = [box for text, box in boxes if not text.startswith(("≈:", "acalculator"))]
+        assert len(note) == 2
+        for box in note:
+            assert layout.overlap(box, others) == 0
+
+
+def test_the_loop_ends_on_what_it_did_to_the_loss(cycle):
+    said = lines(cycle)
+    assert said[-2] == "iteration 0 → 3: L = 0.760 → 0.253"
+    assert said[-1] == "(replay from iteration 0)"
+
+
+def test_a_node_label_keeps_the_text_that_fitted_its_side(cycle):
+    """A name too long for any clear side gives way to the number alone, and a later
+    label of that slot is the number alone too, not the name it could not fit."""
+    net, red = cycle.net, cycle.theme["gradient"]
+    texts = [r"\partial L/\partial h_{1} = 0.1 \text{ and a long tail that crosses edges}",
+             "0.1"]
+    first = net.first_clear_label("gradient", 1, 0, texts, red)
+    again = net.first_clear_label("gradient", 1, 0, texts, red)
+    assert ("gradient", 1, 0) in net.clear, "the number alone found a clear side"
+    assert first.tex_string == again.tex_string == "0.1"
+    assert layout.box(first) == pytest.approx(layout.box(again))
