@@ -5,15 +5,19 @@ seen as the numbers change, every layer's, not only the one weight worked throug
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network."""
 
 from manim import AnimationGroup, MathTex
+from manim.utils.rate_functions import there_and_back
 
 from scenes.edge_labels import keep_places, opacity
-from scenes.tweens import fade_in, fade_out
+from scenes.tweens import StyleTween, fade_in, fade_out
+
+GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
 class EdgeWeights:
     """``label_weights`` once, then ``change_weights`` at each update and at the
-    restart. ``shown_weights``: the labels on screen (a layer whose numbers do not all
-    fit apart along its edges shows none)."""
+    restart, beside ``animate_weights``, which changes the edges. ``shown_weights``:
+    the labels on screen (a layer whose numbers do not all fit apart along its edges
+    shows none)."""
 
     def weight_labels_at(self, layer: int, t: int) -> list[MathTex]:
         """State t's weights (then biases) of a layer, one label per edge, in edge order."""
@@ -69,3 +73,37 @@ class EdgeWeights:
         return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in [*olds, *leaving]]),
                                AnimationGroup(*[fade_in(new) for new in self.shown_weights]),
                                lag_ratio=1)]
+
+    def animate_weights(self, t: int, glow: bool = True, also: list = ()) -> None:
+        """Every edge takes state t's colour and width; with ``glow`` (the update), each
+        glows as it changes, as wide as its weight moves (relative to the weight that
+        moves most: one step changes a weight too little for its width to show it);
+        ``also`` plays with it."""
+        target = self.net.diagram.copy()
+        target.set_weights(self.trace.weights(t), self.biases(t))
+        moves = [StyleTween(edge, stroke_color=new.get_stroke_color(),
+                            stroke_width=new.get_stroke_width(),
+                            stroke_opacity=new.get_stroke_opacity())
+                 for layer in range(len(self.trace.layers) - 1)
+                 for edge, new in zip(self.net.diagram.layer_edges(layer),
+                                      target.layer_edges(layer))]
+        extra = []
+        if glow:
+            layers = range(len(self.trace.layers) - 1)
+            steps = [abs(new - old) for layer in layers for old, new in zip(
+                self.net.edge_values(layer, self.trace.weights(t - 1)[layer],
+                                     self.layer_biases(t - 1, layer)),
+                self.net.edge_values(layer, self.trace.weights(t)[layer],
+                                     self.layer_biases(t, layer)))]
+            largest, (thin, wide) = max(max(steps), 1e-12), GLOW_WIDTHS
+            edges = [edge for layer in layers for edge in self.edges(layer)]
+            extra = [
+                fade_in(edge.copy().set_stroke(self.theme["update"], opacity=1,
+                                              width=thin + (wide - thin) * step / largest),
+                       rate_func=there_and_back, remover=True)
+                for edge, step in zip(edges, steps)]
+        self.play(*moves, *extra, *also, run_time=1.5)  # every edge: seen changing
+
+    def layer_biases(self, t: int, layer: int):
+        biases = self.biases(t)
+        return biases[layer] if biases else None

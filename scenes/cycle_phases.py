@@ -1,0 +1,165 @@
+"""The cycle's bottom left: the phase row (forward → loss → backward → update, the
+word of the phase playing lit and underlined), the iteration's counter and loss, and
+the formulas' place above the row, where each phase writes its formula, then its
+lines of numbers (two rows at most, left of the loss plot).
+
+A mixin of ``CycleScene``: it reads the scene's labels, theme and arithmetic."""
+
+from manim import (
+    DL,
+    DOWN,
+    DR,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    FadeOut,
+    Line,
+    MathTex,
+    Transform,
+    VGroup,
+)
+
+from scenes.arith import Eq
+from scenes.story import TEX_SIZE
+from scenes.tex import Formula
+from scenes.tweens import StyleTween, fade_in
+
+LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
+UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
+SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
+
+
+class PhaseRow:
+    """``phase_row`` once; ``show_phase`` and ``show_numbers`` as the phases play."""
+
+    # the colour of each phase's word while it plays: values and gradients in their
+    # keyed colours; the error (the output is ringed in it) and the update (the edges
+    # glow in it) in colours of their own, since blue and orange mean w's sign
+    PHASE_COLOURS = ("forward", "error", "gradient", "update")
+
+    def phase_row(self) -> VGroup:
+        """forward → error → backward → update, bottom left; the word of the phase
+        playing lights up."""
+        # one Text, so that every word sits on one baseline; a word is its letters
+        # (a Text keeps no glyph for a space)
+        words = self.labels["cycle_phases"]
+        row = self.text("  →  ".join(words), size=34, color=self.theme["muted"])
+        self.phase_words, start = [], 0
+        for word in words:
+            count = len(word.replace(" ", ""))
+            self.phase_words.append(VGroup(*row[start:start + count]))
+            start += count + 1  # and its arrow
+        row.to_corner(DOWN + LEFT, buff=0.55)
+        first = self.phase_words[0]
+        self.phase_line = Line(first.get_corner(DL), first.get_corner(DR), stroke_opacity=0,
+                               stroke_width=UNDERLINE).shift(DOWN * UNDERLINE_GAP)
+        return row
+
+    def light(self, phase: int | None) -> list:
+        """Animations that light the word of ``phase`` (None: none) and dim the rest;
+        the lit word is underlined too, a mark that does not hang on telling colours
+        apart."""
+        words = [word.animate.set_color(self.theme[self.PHASE_COLOURS[k]] if k == phase
+                                        else self.theme["muted"])
+                 for k, word in enumerate(self.phase_words)]
+        if phase is None:
+            return words + [StyleTween(self.phase_line, stroke_opacity=0)]
+        word = self.phase_words[phase]
+        under = Line(word.get_corner(DL), word.get_corner(DR), stroke_width=UNDERLINE,
+                     color=self.theme[self.PHASE_COLOURS[phase]]).shift(DOWN * UNDERLINE_GAP)
+        return words + [Transform(self.phase_line, under)]
+
+    def counter_readout(self, t: int) -> VGroup:
+        """The iteration's number, under the title (the right holds output nodes); the
+        word in the viewer's language, as text (LaTeX has no Korean)."""
+        counter = VGroup(self.text(self.labels["iteration"]), self.tex(str(t)))
+        counter.arrange(RIGHT, buff=0.2, aligned_edge=DOWN)
+        return counter.next_to(self.title_mobject, DOWN, buff=0.25, aligned_edge=LEFT)
+
+    def loss_readout(self, t: int) -> MathTex:
+        """Iteration t's loss, beside the iteration's number, from its error phase on,
+        where it is computed (the plot keeps the earlier ones)."""
+        loss = Formula(rf"L = {self.arith.n(self.trace.probe_losses[t, 0])}",
+                       font_size=TEX_SIZE, color=self.theme["text"])
+        return loss.next_to(self.counter, RIGHT, buff=0.6)
+
+    def phase_formulas(self) -> list[MathTex]:
+        """What each phase computes, as a formula without numbers: ŷ from x and the
+        weights, the loss, every ∂L/∂w by the chain rule, the update."""
+        a = self.arith
+        # the chain rule as it holds for every weight: through the output(s)
+        chain = (r"\partial L/\partial w = \partial L/\partial \hat{y} \cdot "
+                 r"\partial \hat{y}/\partial w" if self.trace.layers[-1] == 1 else
+                 r"\partial L/\partial w = \textstyle\sum_j \partial L/\partial \hat{y}_j"
+                 r" \cdot \partial \hat{y}_j/\partial w")
+        sources = [r"\hat{y} = f(x;\, w)", a.loss_formula(), chain, a.update_rule()[0]]
+        formulas = [Formula(tex, font_size=TEX_SIZE, color=self.theme["text"])
+                    for tex in sources]
+        # the update is every weight's, though one weight is worked through above it
+        every = self.text(self.labels["every_weight"], size=34)
+        formulas[-1] = VGroup(every, formulas[-1]).arrange(RIGHT, buff=0.25)
+        return [f.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT) for f in formulas]
+
+    def show_phase(self, phase: int) -> None:
+        """Light the phase's word and write its formula in place of the last formula
+        or numbers."""
+        new = self.formulas[phase]
+        # the old text leaves before the new one comes: never both at once
+        gone = [m for m in (self.formula, self.numbers) if m is not None]
+        swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(new), lag_ratio=1)
+        self.formula, self.numbers = new, None
+        self.play(*self.light(phase), swap, run_time=2 * LIGHT_TIME)
+
+    def explain_if_approx(self, eqs: list[Eq]) -> None:
+        """Once, after its line was read: what ≈ means, in the place of that line (too
+        long to quote beside the note there), the phase row and the plot staying."""
+        if any(not eq.exact for eq in eqs) and not self.approx_explained:
+            self.first_approx = None
+            self.explain_approx()
+
+    def place_note(self, note: VGroup) -> None:
+        """Where the formulas and numbers go, above the phase row."""
+        note.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)
+
+    def note_may_come(self) -> bool:
+        return self.formula is None and self.numbers is None  # between two iterations
+
+    def aside_for_note(self) -> list:
+        return [m for m in (self.formula, self.numbers) if m is not None]
+
+    def numbers_room(self) -> float:
+        return SKETCH_BOX[0] - 0.3 - self.phases.get_left()[0]
+
+    def numbers_fit(self, eqs: list[Eq], rows_free: int = 2) -> bool:
+        """Whether these lines fit the formulas' place: ``rows_free`` rows at most, none
+        shrunk (else the phase keeps its formula and the numbers are left to the
+        scenes that work them out)."""
+        blocks = [self.wrapped(eq, None, room=self.numbers_room()) for eq in eqs]
+        rows = [row for block in blocks
+                for row in (block.submobjects if isinstance(block, VGroup) else [block])]
+        return len(rows) <= rows_free and all(row.font_size >= TEX_SIZE - 0.5 for row in rows)
+
+    def show_numbers(self, lines: list[tuple[Eq, str]], also: list,
+                     keep_formula: bool = False) -> None:
+        """Lines of numbers (each with its theme colour) in place of the phase's
+        formula: its instance, each line starting with the formula itself; or, with
+        ``keep_formula``, one row above the formula, which stays."""
+        if not lines:  # the formula stays
+            if also:
+                self.play(*also, run_time=0.6)
+            return
+        room = self.numbers_room()
+        eqs = [eq for eq, _ in lines]
+        line = VGroup(*[self.wrapped(eq, self.theme[colour], room=room)
+                        for eq, colour in lines])
+        line.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        line.next_to(self.formula if keep_formula else self.phases, UP, buff=0.3,
+                     aligned_edge=LEFT)  # the formulas' place, or above the formula
+        self.track_lines(line, eqs)
+        kept = self.formula if keep_formula else None
+        gone = [m for m in (self.formula, self.numbers) if m is not None and m is not kept]
+        swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1)
+        self.play(swap, *also, run_time=0.6)
+        self.formula, self.numbers = kept, line
+
