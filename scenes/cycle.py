@@ -22,7 +22,7 @@ from core.errors import ConfigError
 from scenes import layout
 from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
-from scenes.cycle_phases import SKETCH_BOX, PhaseRow
+from scenes.cycle_phases import NUMBERS_REST, SKETCH_BOX, PhaseRow
 from scenes.cycle_weights import EdgeWeights
 from scenes.edge_labels import BESIDE, place_along_edges
 from scenes.forward import DIMMED, ForwardScene
@@ -34,7 +34,6 @@ from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in
 
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
-NUMBERS_REST = 4.0  # after a phase with a line of numbers: time to follow them
 # the counter and the key stand under the title: a value above the top node, clear of
 # the title, needs the network this much lower than the other scenes draw it
 NODES_TOP = layout.STORY_NODES_TOP - 0.1
@@ -198,10 +197,12 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         # once, one layer further back: a weight into the node whose σ(h) this one took
         worked = self.work_hidden_gradient(t) if update else None
         hidden_name, hidden_label = worked or (None, None)
-        hidden_update = self.hidden_update_lines(t) if worked else []
-        self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *update)
+        hidden_update = self.hidden_update_lines(t) if worked else ([], [])
+        # the gradient the update takes, again by its line: its own left the screen
+        recall = [self.recalled(gradient[-1])] if gradient else []
+        self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
         self.show_phase(3)
-        self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
+        self.show_update(recall, update)
         # where the numbers are on the edges, the names leave with the old ones (the
         # new may be wider) and come back beside the new ones
         names = [m for m in (name, hidden_name) if m is not None]
@@ -213,15 +214,34 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         if update and name is not None:  # the weight on its edge takes the value its line computed
             name = self.retag(name, (layer, i, j), t + 1, gone=bool(leaving))
         self.wait(NUMBERS_REST if update else PHASE_REST)
-        if hidden_update:  # then the weight one layer back, its update from its own line
-            self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update)
+        if hidden_update[1]:  # then the weight one layer back, its update from its own line
+            self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
+                     *hidden_update[1])
             self.leave([name])
             name = None
             k, i = self.followed_hidden(t)
             name = self.retag(hidden_name, (layer - 1, k, i), t + 1, gone=bool(leaving))
-            self.show_numbers([(eq, "text") for eq in hidden_update], [], keep_formula=True)
+            self.show_update(*hidden_update)
             self.wait(NUMBERS_REST)
         self.leave([name, hidden_label])
+
+    @staticmethod
+    def recalled(eq: Eq) -> Eq:
+        """A gradient's line cut to its name and result (∂L/∂v₂₁ = 0.969), to stand
+        by the update that takes it."""
+        name = [part.strip() for part in (eq.tex.split("=")[0], eq.text.split("=")[0])]
+        result = re.split(r"=|≈", eq.text)[-1].strip()
+        return Eq(f"{name[0]} = {result}", f"{name[1]} = {result}")
+
+    def show_update(self, recall: list[Eq], update: list[Eq]) -> None:
+        """After the rule is read: the gradient it takes, recalled, over the weight's
+        update line, where both fit in the formulas' place; else the update line over
+        the rule."""
+        if recall and update and self.numbers_fit(recall + update):
+            self.wait(PHASE_REST)
+            self.show_numbers([(recall[0], "gradient"), (update[0], "text")], [])
+        else:
+            self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
 
     def retag(self, old: MathTex | None, weight: tuple[int, int, int], t: int, gone: bool
               ) -> MathTex | None:
@@ -360,7 +380,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         self.play(AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1),
                   *self.light(None), run_time=0.6)
         self.formula, self.numbers = None, line
-        self.hold()
+        self.hold(NUMBERS_REST)
 
     def restart(self) -> None:
         """Back to the first state, said on screen where the phases' formulas were, so

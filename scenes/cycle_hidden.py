@@ -9,6 +9,7 @@ A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network.""
 from manim import FadeOut, MathTex
 
 from scenes.arith import Eq
+from scenes.cycle_phases import NUMBERS_REST
 from scenes.tweens import StyleTween, fade_in
 
 
@@ -53,12 +54,14 @@ class HiddenStep:
         return self.blocks([a.upstream_eq(layer, i, t), a.local_eq(layer, i, t),
                             a.downstream_eq(layer, i, t), a.weight_grad_eq(layer - 1, k, i, t)])
 
-    def hidden_update_lines(self, t: int) -> list[Eq]:
-        followed = self.followed_hidden(t)
-        if followed is None or not self.hidden_gradient_lines(t):
-            return []
+    def hidden_update_lines(self, t: int) -> tuple[list[Eq], list[Eq]]:
+        """The weight's gradient, recalled, and its update line (none: none)."""
+        followed, blocks = self.followed_hidden(t), self.hidden_gradient_lines(t)
+        if followed is None or not blocks:
+            return [], []
         k, i = followed
-        return [self.arith.update_eq(self.hidden_layer - 1, k, i, t, short=True)]
+        return ([self.recalled(blocks[-1][-1])],
+                [self.arith.update_eq(self.hidden_layer - 1, k, i, t, short=True)])
 
     def blocks(self, eqs: list[Eq]) -> list[list[Eq]]:
         """The lines in order, as few blocks as fit the formulas' place one after the
@@ -74,17 +77,16 @@ class HiddenStep:
         return out
 
     def hidden_gradient_label(self, t: int) -> MathTex | None:
-        """∂L/∂h of the followed node beside it, in the gradient colour, where a side
-        is free; the number alone where its name does not fit clear of the edges."""
+        """∂L/∂h = 0.104 beside the followed node, in the gradient colour, where a side
+        clear of the edges holds it; else None."""
         followed = self.followed_hidden(t)
         if followed is None:
             return None
         a, layer, i = self.arith, self.hidden_layer, followed[1]
-        value = a.n(a.delta(layer, i, t))
-        name = rf"\partial L/\partial {a.pre_name(layer, i)[0]}"
-        label = self.net.first_clear_label("gradient", layer, i, [f"{name} = {value}", value],
-                                           self.theme["gradient"])
-        return None if ("gradient", layer, i) in self.net.crowded else label
+        text = rf"\partial L/\partial {a.pre_name(layer, i)[0]} = {a.n(a.delta(layer, i, t))}"
+        # named or not at all: a bare number by the node reads as the gradient of the
+        # weight beside it (the lines name it in any case)
+        return self.net.clear_label("gradient", layer, i, text, self.theme["gradient"])
 
     def work_hidden_gradient(self, t: int) -> tuple[MathTex | None, MathTex | None] | None:
         """The backward phase, one layer further back: the weight's edge bright and
@@ -109,7 +111,7 @@ class HiddenStep:
                 for eq in block)
             also = (marks if n == 0 else []) + ([fade_in(node_gradient)] if computed else [])
             self.show_numbers([(eq, "gradient") for eq in block], also)
-            self.wait(self.reading_time(block))
+            self.wait(max(NUMBERS_REST, self.reading_time(block)))
             self.explain_if_approx(block)
         return name, node_gradient
 

@@ -26,6 +26,7 @@ from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
+NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
 

@@ -215,11 +215,28 @@ class StoryNetwork(VGroup):
             if key in self.clear:
                 self.fitted[key] = n
                 return label
-            self.slots.pop(key)
-            self.taken.pop()
-            self.crowded.discard(key)
+            self.forget(key)
         self.fitted[key] = len(texts) - 1
         return self.node_label(kind, layer, k, texts[-1], color)
+
+    def clear_label(self, kind: str, layer: int, k: int, text: str, color: str
+                    ) -> MathTex | None:
+        """The label where a free side with no edge under it holds it (placed before:
+        there again); else None, and no trace of the try."""
+        key = (kind, layer, k)
+        if key in self.slots:
+            return self.node_label(kind, layer, k, text, color) if key in self.clear else None
+        label = self.node_label(kind, layer, k, text, color)
+        if key in self.clear:
+            return label
+        self.forget(key)
+        return None
+
+    def forget(self, key: tuple) -> None:
+        """Undo the last label's placing, which was this slot's."""
+        self.slots.pop(key)
+        self.taken.pop()
+        self.crowded.discard(key)
 
     def crosses_edges(self, box) -> bool:
         """Whether any edge of the diagram passes through the box, grown by LABEL_GAP."""

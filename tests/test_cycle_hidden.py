@@ -40,13 +40,23 @@ def test_the_first_iteration_works_a_weight_one_layer_back(cycle):
     assert sum(line.startswith("h₂ = ") for line in said) == 1
 
 
-def test_the_hidden_gradient_stands_by_its_node_while_its_weight_is_worked(cycle):
+def test_a_hidden_gradient_on_the_diagram_is_named_or_absent(cycle):
+    """∂L/∂h₂ = 0.104 by h₂ only where the name fits clear of the edges: in the post,
+    it does not, and a bare 0.104 there would read as the gradient of v₂₁ beside it.
+    The weight worked through is named on its edge; the update recalls each gradient
+    it takes (its line left the screen for the later steps)."""
     shown = [{text for _, text, *_ in texts} for name, texts in cycle.snapshots
              if name == "backward pass"]
-    label = r"\partial L/\partial h_{2} = 0.104"
-    assert any(label in texts or "0.104" in texts for texts in shown)
-    worked = [texts for texts in shown if any("w_{22}" in text for text in texts)]
-    assert worked, "the weight worked through is named on its edge"
+    assert not any("0.104" in texts for texts in shown)
+    assert any("w_{22}" in texts for texts in shown), "the weight is named on its edge"
+    said = lines(cycle)
+    for recalled, update in (("∂L/∂v₂₁ = 0.969", "v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403"),
+                             ("∂L/∂w₂₂ = 0.104", "w₂₂ ← 0.9 − 0.1 × 0.104 = 0.890")):
+        assert said[said.index(update) - 1] == recalled
+    held = [{text for _, text, *_ in texts} for name, texts in cycle.snapshots
+            if name.startswith("weight update")]
+    assert any({r"\partial L/\partial v_{21} = 0.969",
+                r"v_{21} \leftarrow 0.5 - 0.1 \times 0.969 = 0.403"} <= texts for texts in held)
 
 
 def test_the_note_on_approx_takes_its_lines_place_and_leaves_the_plot(cycle):
