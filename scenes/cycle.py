@@ -24,14 +24,14 @@ from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
 from scenes.cycle_phases import NUMBERS_REST, SKETCH_BOX, PhaseRow
 from scenes.cycle_weights import EdgeWeights
-from scenes.edge_labels import BESIDE, place_along_edges
+from scenes.edge_labels import BESIDE, outline, overlaps, place_along_edges
 from scenes.forward import DIMMED, ForwardScene
 from scenes.loss_sketch import LossSketch
 from scenes.options import Option
 from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
 from scenes.tex import Formula
-from scenes.tweens import StyleTween, fade_in
+from scenes.tweens import StyleTween, fade_in, fade_out
 
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 # the counter and the key stand under the title: a value above the top node, clear of
@@ -203,24 +203,32 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
         self.show_phase(3)
         self.show_update(recall, update)
-        # where the numbers are on the edges, the names leave with the old ones (the
-        # new may be wider) and come back beside the new ones
-        names = [m for m in (name, hidden_name) if m is not None]
-        leaving = names if self.output_weights_shown() else []
         # the values were the old weights': they dim as the weights change
         dim = [StyleTween(m, opacity=DIMMED)
                for m in [*self.values, self.error, hidden_label] if m is not None]
-        self.animate_weights(t + 1, also=self.change_weights(t + 1, leaving) + dim)
-        if update and name is not None:  # the weight on its edge takes the value its line computed
-            name = self.retag(name, (layer, i, j), t + 1, gone=bool(leaving))
+        names = [m for m in (name, hidden_name) if m is not None]
+        moves = self.change_weights(t + 1, clear_of=names)
+        # a name that tells the value too says the old one: it is told anew; a name
+        # alone stays unless a new number takes its place, then it leaves with the old
+        # numbers and comes back beside the new one
+        numbered = not self.output_weights_shown()
+        taken = [outline(m) for m in self.shown_weights]
+        leaving = [m for m in names if not numbered
+                   and any(overlaps(outline(m), other) for other in taken)]
+        self.animate_weights(t + 1, also=moves + [fade_out(m) for m in leaving] + dim)
+        moved = [m for m in names if numbered or m in leaving]
+        if update and name in moved:  # the weight on its edge takes the value its line computed
+            name = self.retag(name, (layer, i, j), t + 1, gone=name in leaving)
         self.wait(NUMBERS_REST if update else PHASE_REST)
         if hidden_update[1]:  # then the weight one layer back, its update from its own line
             self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
                      *hidden_update[1])
             self.leave([name])
-            name = None
-            k, i = self.followed_hidden(t)
-            name = self.retag(hidden_name, (layer - 1, k, i), t + 1, gone=bool(leaving))
+            name = hidden_name
+            if hidden_name in moved:
+                k, i = self.followed_hidden(t)
+                name = self.retag(hidden_name, (layer - 1, k, i), t + 1,
+                                  gone=hidden_name in leaving)
             self.show_update(*hidden_update)
             self.wait(NUMBERS_REST)
         self.leave([name, hidden_label])

@@ -52,11 +52,12 @@ class EdgeWeights:
     def output_weights_shown(self) -> bool:
         return bool(self.layer_labels.get(len(self.trace.layers) - 2))
 
-    def change_weights(self, t: int, leaving: list = ()) -> list:
-        """Animations: state t's numbers replace those shown, the old leaving (with
-        ``leaving``) before the new come (never morphed); each new one where its old
-        one lies when all of its layer's fit there, else the layer placed anew (and
-        hidden where it does not fit); state 0's exactly where they first stood."""
+    def change_weights(self, t: int, clear_of: list = ()) -> list:
+        """Animations: state t's numbers replace those shown, the old leaving before
+        the new come (never morphed); each new one where its old one lies when all of
+        its layer's fit there, else the layer placed anew (and hidden where it does not
+        fit), clear of ``clear_of`` too (names that stay); state 0's exactly where they
+        first stood."""
         if not self.layer_labels:
             return []
         olds = self.shown_weights
@@ -65,12 +66,12 @@ class EdgeWeights:
                 news = [label.copy() for label in self.first_weights[layer]]
             else:
                 news = self.weight_labels_at(layer, t)
-                avoid = self.weights_avoid + self.shown_weights_but(layer)
+                avoid = self.weights_avoid + self.shown_weights_but(layer) + list(clear_of)
                 if not keep_places(self.net.diagram, [(layer, k, old, new) for k, (old, new)
                                                       in enumerate(zip(shown, news))], avoid):
                     self.net.place_layer(layer, news, avoid)
             self.layer_labels[layer] = news
-        return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in [*olds, *leaving]]),
+        return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in olds]),
                                AnimationGroup(*[fade_in(new) for new in self.shown_weights]),
                                lag_ratio=1)]
 
