@@ -113,7 +113,6 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         self.restart()
         self.end_captions()
 
-
     # a loop of a minute or two: its note on ≈ once, not again in its last iteration;
     # in two rows that fit left of the plot, where its line was
     NOTE_RECALLED, APPROX_NOTE = False, "approx_short"
