@@ -236,9 +236,9 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
     def recalled(eq: Eq) -> Eq:
         """A gradient's line cut to its name and result (∂L/∂v₂₁ = 0.969), to stand
         by the update that takes it."""
-        name = [part.strip() for part in (eq.tex.split("=")[0], eq.text.split("=")[0])]
-        result = re.split(r"=|≈", eq.text)[-1].strip()
-        return Eq(f"{name[0]} = {result}", f"{name[1]} = {result}")
+        tex = (eq.tex.split("=")[0].strip(), re.split(r"=|\\approx", eq.tex)[-1].strip())
+        text = (eq.text.split("=")[0].strip(), re.split(r"=|≈", eq.text)[-1].strip())
+        return Eq(" = ".join(tex), " = ".join(text))
 
     def show_update(self, recall: list[Eq], update: list[Eq]) -> None:
         """After the rule is read: the gradient it takes, recalled, over the weight's
