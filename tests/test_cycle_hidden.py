@@ -98,3 +98,19 @@ def test_a_node_label_keeps_the_text_that_fitted_its_side(cycle):
     assert ("gradient", 1, 0) in net.clear, "the number alone found a clear side"
     assert first.tex_string == again.tex_string == "0.1"
     assert layout.box(first) == pytest.approx(layout.box(again))
+
+
+def test_a_recalled_gradient_keeps_each_forms_own_minus():
+    """The formula's minus is LaTeX's, the caption's the typographic one: a negative
+    gradient recalled by the update typesets (relu's u₂₁ takes −0.124)."""
+    from scenes.arith import Eq
+    from scenes.cycle import CycleScene
+
+    line = Eq(r"\partial L/\partial u_{21} = $a \times $d = $g",
+              "∂L/∂u₂₁ = $a × $d = $g", a="1", d="(-0.124)", g="-0.124")
+    recalled = CycleScene.recalled(line)
+    assert recalled.tex == r"\partial L/\partial u_{21} = -0.124"
+    assert recalled.text == "∂L/∂u₂₁ = −0.124"
+    approx = Eq(r"\partial L/\partial v_{21} = $a \times $d $eq $g", "∂L/∂v₂₁ = $a × $d $eq $g",
+                exact=False, a="0.782", d="1.022", g="0.800")
+    assert CycleScene.recalled(approx).text == "∂L/∂v₂₁ = 0.800"
