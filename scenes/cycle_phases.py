@@ -113,11 +113,15 @@ class PhaseRow:
         self.play(*self.light(phase), swap, run_time=2 * LIGHT_TIME)
 
     def explain_if_approx(self, eqs: list[Eq]) -> None:
-        """Once, after its line was read: what ≈ means, in the place of that line (too
-        long to quote beside the note there), the phase row and the plot staying."""
+        """Once, after its line was read: what ≈ means."""
         if any(not eq.exact for eq in eqs) and not self.approx_explained:
-            self.first_approx = None
             self.explain_approx()
+
+    def explain_approx(self) -> None:
+        """In the place of the line just read, the phase row and the plot staying;
+        without quoting that line: the note's two rows take all the room there is."""
+        self.first_approx = None
+        super().explain_approx()
 
     def place_note(self, note: VGroup) -> None:
         """Where the formulas and numbers go, above the phase row."""
