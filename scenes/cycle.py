@@ -22,7 +22,7 @@ from core.errors import ConfigError
 from scenes import layout
 from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
-from scenes.cycle_phases import NUMBERS_REST, SKETCH_BOX, PhaseRow
+from scenes.cycle_phases import NUMBERS_REST, PHASE_REST, SKETCH_BOX, PhaseRow
 from scenes.cycle_weights import EdgeWeights
 from scenes.edge_labels import BESIDE, outline, overlaps, place_along_edges
 from scenes.forward import DIMMED, ForwardScene
@@ -33,7 +33,6 @@ from scenes.story_network import StoryNetwork
 from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out
 
-PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 # the counter and the key stand under the title: a value above the top node, clear of
 # the title, needs the network this much lower than the other scenes draw it
 NODES_TOP = layout.STORY_NODES_TOP - 0.1
@@ -231,24 +230,6 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
             self.show_update(*hidden_update)
             self.wait(NUMBERS_REST)
         self.leave([name, hidden_label])
-
-    @staticmethod
-    def recalled(eq: Eq) -> Eq:
-        """A gradient's line cut to its name and result (∂L/∂v₂₁ = 0.969), to stand
-        by the update that takes it."""
-        tex = (eq.tex.split("=")[0].strip(), re.split(r"=|\\approx", eq.tex)[-1].strip())
-        text = (eq.text.split("=")[0].strip(), re.split(r"=|≈", eq.text)[-1].strip())
-        return Eq(" = ".join(tex), " = ".join(text))
-
-    def show_update(self, recall: list[Eq], update: list[Eq]) -> None:
-        """After the rule is read: the gradient it takes, recalled, over the weight's
-        update line, where both fit in the formulas' place; else the update line over
-        the rule."""
-        if recall and update and self.numbers_fit(recall + update):
-            self.wait(PHASE_REST)
-            self.show_numbers([(recall[0], "gradient"), (update[0], "text")], [])
-        else:
-            self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
 
     def retag(self, old: MathTex | None, weight: tuple[int, int, int], t: int, gone: bool
               ) -> MathTex | None:

@@ -5,6 +5,8 @@ lines of numbers (two rows at most, left of the loss plot).
 
 A mixin of ``CycleScene``: it reads the scene's labels, theme and arithmetic."""
 
+import re
+
 from manim import (
     DL,
     DOWN,
@@ -26,6 +28,7 @@ from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
+PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
@@ -111,6 +114,24 @@ class PhaseRow:
         swap = AnimationGroup(*[FadeOut(m) for m in gone], fade_in(new), lag_ratio=1)
         self.formula, self.numbers = new, None
         self.play(*self.light(phase), swap, run_time=2 * LIGHT_TIME)
+
+    @staticmethod
+    def recalled(eq: Eq) -> Eq:
+        """A gradient's line cut to its name and result (∂L/∂v₂₁ = 0.969), to stand
+        by the update that takes it."""
+        tex = (eq.tex.split("=")[0].strip(), re.split(r"=|\\approx", eq.tex)[-1].strip())
+        text = (eq.text.split("=")[0].strip(), re.split(r"=|≈", eq.text)[-1].strip())
+        return Eq(" = ".join(tex), " = ".join(text))
+
+    def show_update(self, recall: list[Eq], update: list[Eq]) -> None:
+        """After the rule is read: the gradient it takes, recalled, over the weight's
+        update line, where both fit in the formulas' place; else the update line over
+        the rule."""
+        if recall and update and self.numbers_fit(recall + update):
+            self.wait(PHASE_REST)
+            self.show_numbers([(recall[0], "gradient"), (update[0], "text")], [])
+        else:
+            self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
 
     def explain_if_approx(self, eqs: list[Eq]) -> None:
         """Once, after its line was read: what ≈ means."""
