@@ -24,14 +24,14 @@ from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
 from scenes.cycle_phases import NUMBERS_REST, PHASE_REST, SKETCH_BOX, PhaseRow
 from scenes.cycle_weights import EdgeWeights
-from scenes.edge_labels import BESIDE, outline, overlaps, place_along_edges
+from scenes.edge_labels import BESIDE, place_along_edges
 from scenes.forward import DIMMED, ForwardScene
 from scenes.loss_sketch import LossSketch
 from scenes.options import Option
 from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
 from scenes.tex import Formula
-from scenes.tweens import StyleTween, fade_in, fade_out
+from scenes.tweens import StyleTween, fade_in
 
 # the counter and the key stand under the title: a value above the top node, clear of
 # the title, needs the network this much lower than the other scenes draw it
@@ -196,6 +196,8 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         worked = self.work_hidden_gradient(t) if update else None
         hidden_name, hidden_label = worked or (None, None)
         hidden_update = self.hidden_update_lines(t) if worked else ([], [])
+        # then every weight's: the update takes each by its weight's number
+        self.show_edge_gradients(t, [name, hidden_name, hidden_label])
         # the gradient the update takes, again by its line: its own left the screen
         recall = [self.recalled(gradient[-1])] if gradient else []
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
@@ -204,31 +206,30 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         # the values were the old weights': they dim as the weights change
         dim = [StyleTween(m, opacity=DIMMED)
                for m in [*self.values, self.error, hidden_label] if m is not None]
+        # the output layer's weights change after its worked line, the layers before it
+        # after theirs (at once where none is worked): red numbers give way to new ones
+        numbered = not self.output_weights_shown()  # a name that tells the old value too
         names = [m for m in (name, hidden_name) if m is not None]
-        moves = self.change_weights(t + 1, clear_of=names)
-        # a name that tells the value too says the old one: it is told anew; a name
-        # alone stays unless a new number takes its place, then it leaves with the old
-        # numbers and comes back beside the new one
-        numbered = not self.output_weights_shown()
-        taken = [outline(m) for m in self.shown_weights]
-        leaving = [m for m in names if not numbered
-                   and any(overlaps(outline(m), other) for other in taken)]
-        self.animate_weights(t + 1, also=moves + [fade_out(m) for m in leaving] + dim)
-        moved = [m for m in names if numbered or m in leaving]
-        if update and name in moved:  # the weight on its edge takes the value its line computed
-            name = self.retag(name, (layer, i, j), t + 1, gone=name in leaving)
+        left = self.update_layers(t + 1, [layer], names, also=dim)
+        if update and name is not None and (numbered or name in left):
+            name = self.retag(name, (layer, i, j), t + 1, gone=name in left)
         self.wait(NUMBERS_REST if update else PHASE_REST)
+        earlier = list(range(layer))
         if hidden_update[1]:  # then the weight one layer back, its update from its own line
             self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
                      *hidden_update[1])
             self.leave([name])
-            name = hidden_name
-            if hidden_name in moved:
-                k, i = self.followed_hidden(t)
-                name = self.retag(hidden_name, (layer - 1, k, i), t + 1,
-                                  gone=hidden_name in leaving)
             self.show_update(*hidden_update)
+            name = None if hidden_name in left else hidden_name
+            left = self.update_layers(t + 1, earlier, [name] if name else [])
+            if name is not None and (numbered or name in left):
+                k, i = self.followed_hidden(t)
+                name = self.retag(name, (layer - 1, k, i), t + 1, gone=name in left)
             self.wait(NUMBERS_REST)
+        elif earlier:
+            if name in self.update_layers(t + 1, earlier, [name] if name else []):
+                name = None
+            self.wait(PHASE_REST)
         self.leave([name, hidden_label])
 
     def retag(self, old: MathTex | None, weight: tuple[int, int, int], t: int, gone: bool

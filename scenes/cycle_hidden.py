@@ -36,13 +36,18 @@ class HiddenStep:
 
     def hidden_forward_lines(self, t: int) -> list[list[Eq]]:
         """h = Σ x·w and σ(h) of the followed node, as blocks of lines that fit the
-        formulas' place; none where a line does not fit."""
+        formulas' place, σ's definition over the line that first uses it where both
+        fit; none where a line does not fit."""
         followed = self.followed_hidden(t)
         if followed is None:
             return []
         a, layer, i = self.arith, self.hidden_layer, followed[1]
-        return self.blocks([eq for eq in (a.weighted_sum(layer, i, t),
-                                          a.activation_eq(layer, i, t)) if eq is not None])
+        eqs = [eq for eq in (a.weighted_sum(layer, i, t), a.activation_eq(layer, i, t)) if eq]
+        definition = a.definition_eq(a.function_at(layer))
+        if len(eqs) == 2 and definition and self.numbers_fit([definition, eqs[1]]):
+            first = self.blocks(eqs[:1])
+            return first and first + [[definition, eqs[1]]]
+        return self.blocks(eqs)
 
     def hidden_gradient_lines(self, t: int) -> list[list[Eq]]:
         """∂L/∂σ(h) from the output's error and v, σ′(h), ∂L/∂h, then ∂L/∂w of the

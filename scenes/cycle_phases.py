@@ -29,6 +29,7 @@ from scenes.tweens import StyleTween, fade_in
 
 LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
+RULE_REST = 3.0  # the update's rule, before its numbers take its place
 NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
@@ -115,6 +116,15 @@ class PhaseRow:
         self.formula, self.numbers = new, None
         self.play(*self.light(phase), swap, run_time=2 * LIGHT_TIME)
 
+    def show_line(self, line: VGroup, also: list) -> None:
+        """A line of words and symbols, no numbers, in the formulas' place (the old
+        text leaving first), with ``also`` as it comes."""
+        line.arrange(RIGHT, buff=0.25).next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)
+        gone = [m for m in (self.formula, self.numbers) if m is not None]
+        self.play(AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1),
+                  *also, run_time=0.6)
+        self.formula, self.numbers = None, line
+
     @staticmethod
     def recalled(eq: Eq) -> Eq:
         """A gradient's line cut to its name and result (∂L/∂v₂₁ = 0.969), to stand
@@ -128,7 +138,8 @@ class PhaseRow:
         update line, where both fit in the formulas' place; else the update line over
         the rule."""
         if recall and update and self.numbers_fit(recall + update):
-            self.wait(PHASE_REST)
+            # the rule, where on screen: its η is said nowhere else
+            self.wait(RULE_REST if self.formula is not None else PHASE_REST)
             self.show_numbers([(recall[0], "gradient"), (update[0], "text")], [])
         else:
             self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)

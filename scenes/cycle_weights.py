@@ -4,10 +4,13 @@ seen as the numbers change, every layer's, not only the one weight worked throug
 
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network."""
 
-from manim import AnimationGroup, MathTex
+from manim import AnimationGroup, MathTex, VGroup
 from manim.utils.rate_functions import there_and_back
 
-from scenes.edge_labels import keep_places, opacity
+from scenes.cycle_phases import NUMBERS_REST
+from scenes.edge_labels import keep_places, opacity, outline, overlaps
+from scenes.story import TEX_SIZE
+from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out
 
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
@@ -21,10 +24,19 @@ class EdgeWeights:
 
     def weight_labels_at(self, layer: int, t: int) -> list[MathTex]:
         """State t's weights (then biases) of a layer, one label per edge, in edge order."""
-        values = self.net.edge_values(layer, self.trace.weights(t)[layer],
-                                      self.layer_biases(t, layer))
-        return [self.net.edge_label(self.arith.n(v), self.theme["text"],
-                                    self.theme["background"]) for v in values]
+        return [self.net.edge_label(text, self.theme["text"], self.theme["background"])
+                for text in self.edge_texts(layer, t)]
+
+    def edge_texts(self, layer: int, t: int, gradients: bool = False) -> list[str]:
+        """State t's numbers on a layer's edges: its weights (then biases), or the
+        gradients the update after state t takes."""
+        tr = self.trace
+        if gradients:
+            values = self.net.edge_values(layer, tr.weight_gradients(layer)[t],
+                                          tr.bias_gradients(layer)[t] if self.has_bias else None)
+        else:
+            values = self.net.edge_values(layer, tr.weights(t)[layer], self.layer_biases(t, layer))
+        return [self.arith.n(v) for v in values]
 
     def label_weights(self, avoid: list) -> None:
         """State 0's numbers along every layer's edges, output layer first (ŷ is worked
@@ -52,16 +64,18 @@ class EdgeWeights:
     def output_weights_shown(self) -> bool:
         return bool(self.layer_labels.get(len(self.trace.layers) - 2))
 
-    def change_weights(self, t: int, clear_of: list = ()) -> list:
-        """Animations: state t's numbers replace those shown, the old leaving before
-        the new come (never morphed); each new one where its old one lies when all of
-        its layer's fit there, else the layer placed anew (and hidden where it does not
-        fit), clear of ``clear_of`` too (names that stay); state 0's exactly where they
-        first stood."""
-        if not self.layer_labels:
-            return []
-        olds = self.shown_weights
-        for layer, shown in list(self.layer_labels.items()):
+    def change_weights(self, t: int, clear_of: list = (), layers: "list[int] | None" = None
+                       ) -> list:
+        """Animations: state t's numbers replace those shown on these layers' edges
+        (None: every layer's), the old leaving before the new come (never morphed);
+        each new one where its old one lies when all of its layer's fit there, else the
+        layer placed anew (and hidden where it does not fit), clear of ``clear_of`` too
+        (names that stay); state 0's exactly where they first stood."""
+        changed = [layer for layer in self.layer_labels if layers is None or layer in layers]
+        olds = [label for layer in changed for label in self.layer_labels[layer]
+                if opacity(label) > 0]
+        for layer in changed:
+            shown = self.layer_labels[layer]
             if t == 0:
                 news = [label.copy() for label in self.first_weights[layer]]
             else:
@@ -71,39 +85,91 @@ class EdgeWeights:
                                                       in enumerate(zip(shown, news))], avoid):
                     self.net.place_layer(layer, news, avoid)
             self.layer_labels[layer] = news
+        news = [label for layer in changed for label in self.layer_labels[layer]
+                if opacity(label) > 0]
+        if not olds and not news:
+            return []
         return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in olds]),
-                               AnimationGroup(*[fade_in(new) for new in self.shown_weights]),
-                               lag_ratio=1)]
+                               AnimationGroup(*[fade_in(new) for new in news]), lag_ratio=1)]
 
-    def animate_weights(self, t: int, glow: bool = True, also: list = ()) -> None:
-        """Every edge takes state t's colour and width; with ``glow`` (the update), each
-        glows as it changes, as wide as its weight moves (relative to the weight that
-        moves most: one step changes a weight too little for its width to show it);
-        ``also`` plays with it."""
+    def animate_weights(self, t: int, glow: bool = True, also: list = (),
+                        layers: "list[int] | None" = None) -> None:
+        """These layers' edges (None: every layer's) take state t's colour and width;
+        with ``glow`` (the update), each glows as it changes, as wide as its weight
+        moves (relative to the weight of any layer that moves most: one step changes a
+        weight too little for its width to show it); ``also`` plays with it."""
+        every = range(len(self.trace.layers) - 1)
+        layers = list(every) if layers is None else layers
         target = self.net.diagram.copy()
         target.set_weights(self.trace.weights(t), self.biases(t))
         moves = [StyleTween(edge, stroke_color=new.get_stroke_color(),
                             stroke_width=new.get_stroke_width(),
                             stroke_opacity=new.get_stroke_opacity())
-                 for layer in range(len(self.trace.layers) - 1)
+                 for layer in layers
                  for edge, new in zip(self.net.diagram.layer_edges(layer),
                                       target.layer_edges(layer))]
         extra = []
         if glow:
-            layers = range(len(self.trace.layers) - 1)
-            steps = [abs(new - old) for layer in layers for old, new in zip(
+            steps = {layer: [abs(new - old) for old, new in zip(
                 self.net.edge_values(layer, self.trace.weights(t - 1)[layer],
                                      self.layer_biases(t - 1, layer)),
                 self.net.edge_values(layer, self.trace.weights(t)[layer],
-                                     self.layer_biases(t, layer)))]
-            largest, (thin, wide) = max(max(steps), 1e-12), GLOW_WIDTHS
-            edges = [edge for layer in layers for edge in self.edges(layer)]
+                                     self.layer_biases(t, layer)))] for layer in every}
+            largest = max(max(max(s) for s in steps.values()), 1e-12)
+            thin, wide = GLOW_WIDTHS
             extra = [
                 fade_in(edge.copy().set_stroke(self.theme["update"], opacity=1,
                                               width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
-                for edge, step in zip(edges, steps)]
+                for layer in layers for edge, step in zip(self.edges(layer), steps[layer])]
         self.play(*moves, *extra, *also, run_time=1.5)  # every edge: seen changing
+
+    def update_layers(self, t: int, layers: list[int], names: list, also: list = ()) -> list:
+        """These layers' edges and numbers take state t's, glowing, clear of the weights'
+        ``names`` where they can be; a name that a new number would cover leaves with
+        the old numbers. Returns the names that left."""
+        moves = self.change_weights(t, clear_of=names, layers=layers)
+        taken = [outline(m) for m in self.shown_weights]
+        leaving = [m for m in names if any(overlaps(outline(m), other) for other in taken)]
+        self.animate_weights(t, also=moves + [fade_out(m) for m in leaving] + list(also),
+                             layers=layers)
+        return leaving
+
+    def gradients_in_place(self, t: int, avoid: list) -> list:
+        """Animations: the ∂L/∂w the update after state t takes, red, in the place of
+        each weight's number (the old numbers leaving first), layer by layer where all
+        of a layer's fit there, or anew along its edges, clear of ``avoid``; a layer
+        that does not fit keeps its weights. The update then replaces the red numbers
+        with the new weights, where they stand."""
+        olds, news = [], []
+        for layer, shown in list(self.layer_labels.items()):
+            labels = [self.net.edge_label(text, self.theme["gradient"], self.theme["background"])
+                      for text in self.edge_texts(layer, t, gradients=True)]
+            clear = self.weights_avoid + self.shown_weights_but(layer) + avoid
+            if keep_places(self.net.diagram, [(layer, k, old, new) for k, (old, new)
+                                              in enumerate(zip(shown, labels))], clear) or \
+                    self.net.place_layer(layer, labels, clear):
+                olds += shown
+                news += labels
+                self.layer_labels[layer] = labels
+        if not news:
+            return []
+        return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in olds]),
+                               AnimationGroup(*[fade_in(new) for new in news]), lag_ratio=1)]
+
+    def show_edge_gradients(self, t: int, marks: list) -> bool:
+        """Every weight's ∂L/∂w red on its edge, keyed in the formulas' place and held:
+        the update changes no weight whose gradient was not on screen. Whether they
+        are there (a layer whose numbers are not shown shows none)."""
+        swap = self.gradients_in_place(t, [m for m in marks if m is not None])
+        if swap:
+            words, tex = self.labels["edge_gradients"], r"\partial L/\partial w"
+            self.cue(self.labels["backward"], f"{words} ∂L/∂w")
+            self.show_line(VGroup(self.text(words, size=34, color=self.theme["gradient"]),
+                                  Formula(tex, font_size=TEX_SIZE, color=self.theme["gradient"])),
+                           swap)
+            self.wait(NUMBERS_REST)
+        return bool(swap)
 
     def layer_biases(self, t: int, layer: int):
         biases = self.biases(t)

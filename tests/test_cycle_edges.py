@@ -1,0 +1,113 @@
+"""The cycle's update takes no gradient the viewer has not seen (scenes.cycle_weights):
+after the worked lines, every weight's ∂L/∂w stands red on its edge, in its weight's
+place; the update then puts each new weight where its gradient stood, the output
+layer's after its worked line, the first layer's after its own.
+
+The numbers are the post's example worked by hand: x = (1, 1), ∂L/∂ŷ = 1.2333,
+σ(h) = (0.7311, 0.7858, 0.6900) for h = (1.0, 1.3, 0.8), v = (0.3, 0.5, 0.9).
+∂L/∂vⱼ = σ(hⱼ) × 1.2333 = 0.902, 0.969, 0.851; ∂L/∂wᵢⱼ = xᵢ × 1.2333 × vⱼ × σ(hⱼ)(1 − σ(hⱼ))
+= 0.073, 0.104, 0.237 for j = 1, 2, 3 (both inputs are 1); each new weight is
+w − 0.1 × ∂L/∂w."""
+
+import numpy as np
+import pytest
+
+from core import config
+from scenes.edge_labels import distance
+from tests import dry_run
+from tests.test_story_endings import lines
+
+POST = config.load("post")
+# (layer, from, to): ∂L/∂w, then the weight after the first update
+BY_HAND = {
+    (1, 0, 0): ("0.902", "0.210"), (1, 1, 0): ("0.969", "0.403"), (1, 2, 0): ("0.851", "0.815"),
+    (0, 0, 0): ("0.073", "0.793"), (0, 0, 1): ("0.104", "0.390"), (0, 0, 2): ("0.237", "0.276"),
+    (0, 1, 0): ("0.073", "0.193"), (0, 1, 1): ("0.104", "0.890"), (0, 1, 2): ("0.237", "0.476"),
+}
+BESIDE = 0.4  # at most this far from its edge: a label beside it (more: a node's value)
+RED_WORDS = "oneveryedge,inred:"  # a Text keeps no spaces
+
+
+@pytest.fixture(scope="module")
+def cycle():
+    return dry_run.run_example("cycle", POST, {"precision": 3}, "post")
+
+
+def labels_by_edge(scene, texts) -> dict[tuple, tuple[str, np.ndarray]]:
+    """Each edge's label on screen in a snapshot: the number whose outline's centre
+    lies nearest that edge, on it or beside it (a node's value stands farther off)."""
+    diagram = scene.net.diagram
+    edges = {(layer, *pair): (edge.get_start()[:2], edge.get_end()[:2])
+             for layer in range(len(diagram.edges))
+             for pair, edge in zip(diagram.edge_pairs(layer), diagram.layer_edges(layer))}
+    found = {}
+    for _, text, _, _, shape in texts:
+        centre = tuple(np.mean(np.array(shape), axis=0))
+        gaps = {key: distance(centre, *map(tuple, ends)) for key, ends in edges.items()}
+        nearest = min(gaps, key=gaps.get)
+        if not text.startswith("0.") or gaps[nearest] > BESIDE:
+            continue
+        assert nearest not in found, f"two numbers by edge {nearest}: {text}, {found.get(nearest)}"
+        found[nearest] = (text, np.array(centre))
+    return found
+
+
+def first_update(scene):
+    """The snapshots from the gradients on the edges to the second forward pass."""
+    start = next(k for k, (_, texts) in enumerate(scene.snapshots)
+                 if any(text == RED_WORDS for _, text, *_ in texts))
+    end = next(k for k, (name, _) in enumerate(scene.snapshots)
+               if name.startswith("forward pass (iteration 1)"))
+    return scene.snapshots[start:end]
+
+
+def test_every_gradient_stands_on_its_own_edge_before_the_update(cycle):
+    red = labels_by_edge(cycle, first_update(cycle)[0][1])
+    assert {edge: text for edge, (text, _) in red.items()} == {
+        edge: gradient for edge, (gradient, _) in BY_HAND.items()}
+    said = lines(cycle)
+    assert said.index("on every edge, in red: ∂L/∂w") < said.index(
+        "v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403"), "shown before the update takes them"
+
+
+def test_each_new_weight_takes_its_gradients_place_layer_by_layer(cycle):
+    """v's new numbers come with v₂₁'s line, the first layer's red ones staying until
+    w₂₂'s line; every new number where its gradient was."""
+    snaps = first_update(cycle)
+    red = labels_by_edge(cycle, snaps[0][1])
+    w22_line = r"w_{22} \leftarrow 0.9 - 0.1 \times 0.104 = 0.890"
+    w22 = next(k for k, (_, texts) in enumerate(snaps)
+               if any(text == w22_line for _, text, *_ in texts))
+    half = [labels_by_edge(cycle, texts) for _, texts in snaps[:w22]]
+    assert any(all(shown.get(edge, ("",))[0] == BY_HAND[edge][1 if edge[0] == 1 else 0]
+                   for edge in BY_HAND) for shown in half), \
+        "a moment with v's new numbers beside the first layer's gradients"
+    assert not any(shown.get((0, 0, 0), ("",))[0] == "0.793" for shown in half)
+    after = labels_by_edge(cycle, snaps[-1][1])
+    for edge, (_, new) in BY_HAND.items():
+        text, centre = after[edge]
+        assert text == new
+        assert centre == pytest.approx(red[edge][1], abs=1e-6), f"{edge} moved"
+
+
+def test_sigma_is_defined_over_its_first_use(cycle):
+    said = lines(cycle)
+    definition = said.index("σ(h) = 1 / (1 + e^(−h))")
+    assert said[definition + 1] == "σ(h₂) = σ(1.3) = 0.786"
+    held = [texts for _, texts in cycle.snapshots
+            if any(text.startswith(r"\sigma(h) = 1 / (1 + e^{-h})") for _, text, *_ in texts)]
+    assert held and all(any(text.startswith(r"\sigma(h_{2}) = \sigma(1.3)")
+                            for _, text, *_ in texts) for texts in held)
+    assert said.count("σ(h) = 1 / (1 + e^(−h))") == 1
+
+
+def test_the_update_rule_and_its_learning_rate_are_held_to_be_read(cycle):
+    """η is said only in the update's rule: each time it comes, at least 3 s on screen
+    before the numbers take its place."""
+    shown = [any(r"\leftarrow w - \eta" in text for _, text, *_ in texts)
+             for _, texts in cycle.snapshots]
+    times = cycle.snapshot_times
+    spans = [times[k + shown[k:].index(False)] - times[k] for k in range(1, len(shown))
+             if shown[k] and not shown[k - 1]]
+    assert len(spans) == 3, "once in each iteration's update"
+    assert min(spans) >= 3.0
