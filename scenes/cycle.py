@@ -13,7 +13,6 @@ from manim import (
     AnimationGroup,
     FadeOut,
     MathTex,
-    Succession,
     VGroup,
 )
 from manim.utils.rate_functions import there_and_back
@@ -152,16 +151,6 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
 
     def edges(self, layer: int):
         return self.net.diagram.layer_edges(layer)
-
-    def sweep(self, colour: str, backwards: bool) -> AnimationGroup:
-        """Flashes through the layers, left to right or right to left."""
-        layers = range(len(self.trace.layers) - 1)
-        order = reversed(layers) if backwards else layers
-        steps = []
-        for layer in order:
-            steps.append(AnimationGroup(*[self.net.flash(edge, colour, reverse=backwards)
-                                          for edge in self.edges(layer)]))
-        return Succession(*steps)
 
     def iteration(self, t: int) -> None:
         a = self.arith
@@ -312,18 +301,37 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
                  *[eq for block in hidden for eq in block], *outputs)
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
-        values = [self.net.value_label(layer, j, self.value_text(layer, j, t),
-                                       self.theme["forward"])
+        values = {(layer, j): self.net.value_label(layer, j, self.value_text(layer, j, t),
+                                                   self.theme["forward"])
                   for layer in range(1, len(self.trace.layers))
-                  for j in range(self.trace.layers[layer])]
-        self.play(*[FadeOut(m) for m in self.values], *[fade_in(m) for m in values],
-                  run_time=0.5)
-        self.values = values
+                  for j in range(self.trace.layers[layer])}
+        # each block with the edges it sums over, bright while it is read (h's, then
+        # ŷ's), and the values it works out, which come with it, not before
+        outs = [values[last, j] for j in range(self.trace.layers[-1])]
+        worked = [(block, [], []) for block in hidden] + (
+            [(outputs, self.edges_into(last), outs)] if outputs else [])
+        if hidden:
+            i = self.followed_hidden(t)[1]
+            for _, edges, _ in worked[:len(hidden)]:
+                edges += self.edges_into(self.hidden_layer, i)
+            worked[len(hidden) - 1][2].append(values[self.hidden_layer, i])
+        held = [id(m) for *_, comes in worked for m in comes]
+        self.play(*[FadeOut(m) for m in self.values],
+                  *[fade_in(m) for m in values.values() if id(m) not in held], run_time=0.5)
+        self.values = list(values.values())
         self.wait(PHASE_REST)
-        for block in hidden + ([outputs] if outputs else []):
-            self.show_numbers([(eq, "forward") for eq in block], [])
+        lit, off = None, []
+        for block, edges, comes in worked:
+            on = []
+            if edges != lit:
+                if off:
+                    self.play(*off, run_time=0.3)
+                (on, off), lit = self.brighten(edges), edges
+            self.show_numbers([(eq, "forward") for eq in block], on + [fade_in(m) for m in comes])
             self.wait(max(NUMBERS_REST, self.reading_time(block)))
             self.explain_if_approx(block)
+        if off:
+            self.play(*off, run_time=0.3)
         # the loss, and the error at the output the followed weight leads to (none
         # after the last update: nothing follows it)
         lines = [(a.loss_eq(t), "text")]

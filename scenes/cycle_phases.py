@@ -116,10 +116,16 @@ class PhaseRow:
         self.formula, self.numbers = new, None
         self.play(*self.light(phase), swap, run_time=2 * LIGHT_TIME)
 
-    def show_line(self, line: VGroup, also: list) -> None:
-        """A line of words and symbols, no numbers, in the formulas' place (the old
-        text leaving first), with ``also`` as it comes."""
-        line.arrange(RIGHT, buff=0.25).next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)
+    def show_line(self, heading: str, rows: list[tuple[VGroup, str]], also: list) -> None:
+        """Rows of words and symbols (each with its caption), no numbers, in the
+        formulas' place (the old text leaving first), cued under ``heading``, with
+        ``also`` as they come; a row too wide for the place is left out."""
+        for row, _ in rows:
+            row.arrange(RIGHT, buff=0.2)
+        rows = [(row, text) for row, text in rows if row.width <= self.numbers_room()]
+        self.cue(heading, *[text for _, text in rows])
+        line = VGroup(*[row for row, _ in rows]).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        line.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)
         gone = [m for m in (self.formula, self.numbers) if m is not None]
         self.play(AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1),
                   *also, run_time=0.6)

@@ -1,10 +1,12 @@
-"""The cycle's weights as numbers on their edges: ŷ = Σ σ(hⱼ)·vⱼ₁ reads off the
-picture (the values above the nodes, the weights on the edges), and every update is
-seen as the numbers change, every layer's, not only the one weight worked through.
+"""The cycle's edges and the numbers on them: ŷ = Σ σ(hⱼ)·vⱼ₁ reads off the
+picture (the values above the nodes, the weights on the edges); before the update,
+every weight's gradient stands red in its number's place, and every update is seen
+as the numbers change, every layer's, not only the one weight worked through. The
+sweeps run along the edges, and the edges a line sums over are bright while it is read.
 
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network."""
 
-from manim import AnimationGroup, MathTex, VGroup
+from manim import AnimationGroup, MathTex, Succession, VGroup
 from manim.utils.rate_functions import there_and_back
 
 from scenes.cycle_phases import NUMBERS_REST
@@ -17,10 +19,11 @@ GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change o
 
 
 class EdgeWeights:
-    """``label_weights`` once, then ``change_weights`` at each update and at the
-    restart, beside ``animate_weights``, which changes the edges. ``shown_weights``:
-    the labels on screen (a layer whose numbers do not all fit apart along its edges
-    shows none)."""
+    """``label_weights`` once; ``show_edge_gradients`` in each backward phase, then
+    ``update_layers`` (``change_weights`` beside ``animate_weights``, which changes
+    the edges) at each update and at the restart. ``layer_labels``: each layer's
+    numbers on its edges, weights or gradients; ``shown_weights``: those on screen (a
+    layer whose numbers do not all fit apart along its edges shows none)."""
 
     def weight_labels_at(self, layer: int, t: int) -> list[MathTex]:
         """State t's weights (then biases) of a layer, one label per edge, in edge order."""
@@ -163,13 +166,44 @@ class EdgeWeights:
         are there (a layer whose numbers are not shown shows none)."""
         swap = self.gradients_in_place(t, [m for m in marks if m is not None])
         if swap:
-            words, tex = self.labels["edge_gradients"], r"\partial L/\partial w"
-            self.cue(self.labels["backward"], f"{words} ∂L/∂w")
-            self.show_line(VGroup(self.text(words, size=34, color=self.theme["gradient"]),
-                                  Formula(tex, font_size=TEX_SIZE, color=self.theme["gradient"])),
-                           swap)
+            red, white = self.theme["gradient"], self.theme["text"]
+            words, (start, end) = self.labels["edge_gradients"], self.labels["edge_rule"]
+            # how each was found, as the worked lines found theirs: the value the edge
+            # carries times the gradient of the sum it feeds
+            self.show_line(self.labels["backward"], [
+                (VGroup(self.text(words, size=34, color=red),
+                        Formula(r"\partial L/\partial w", font_size=TEX_SIZE, color=red)),
+                 f"{words} ∂L/∂w"),
+                (VGroup(Formula("=", font_size=TEX_SIZE, color=white),
+                        self.text(start, size=34, color=white),
+                        Formula(r"\times\ \partial L/\partial", font_size=TEX_SIZE, color=white),
+                        self.text(end, size=34, color=white)),
+                 f"= {start} × ∂L/∂{end}")], swap)
             self.wait(NUMBERS_REST)
         return bool(swap)
+
+    def edges_into(self, layer: int, node: "int | None" = None) -> list:
+        """The edges into a node of diagram layer ``layer`` (None: into any of its)."""
+        pairs = self.net.diagram.edge_pairs(layer - 1)
+        return [edge for edge, (_, to) in zip(self.edges(layer - 1), pairs)
+                if node is None or to == node]
+
+    def brighten(self, edges: list) -> tuple[list, list]:
+        """Animations that turn these edges (the ones in use) the text's colour, and
+        that turn them back to their colours now."""
+        on = [StyleTween(edge, stroke_color=self.theme["text"]) for edge in edges]
+        off = [StyleTween(edge, stroke_color=edge.get_stroke_color()) for edge in edges]
+        return on, off
+
+    def sweep(self, colour: str, backwards: bool) -> AnimationGroup:
+        """Flashes through the layers, left to right or right to left."""
+        layers = range(len(self.trace.layers) - 1)
+        order = reversed(layers) if backwards else layers
+        steps = []
+        for layer in order:
+            steps.append(AnimationGroup(*[self.net.flash(edge, colour, reverse=backwards)
+                                          for edge in self.edges(layer)]))
+        return Succession(*steps)
 
     def layer_biases(self, t: int, layer: int):
         biases = self.biases(t)

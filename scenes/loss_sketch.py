@@ -18,6 +18,7 @@ from manim import (
 
 from scenes.layout import Box
 from scenes.tex import Formula, Words
+from scenes.tweens import fade_in
 
 NUMBER_SIZE = 46  # the axes' numbers: as large as any formula on screen
 POINT_SIZE = 46  # the last point's loss, right of it
@@ -28,8 +29,8 @@ MOST_TICKS = 5  # iterations numbered along the axis; more: the first and the la
 
 class LossSketch(VGroup):
     """Axes for ``losses`` (one per iteration, written as ``texts``) in ``box``, the
-    loss from 0 to the first one marked; ``add_point(k)`` draws the k-th loss and the
-    segment from the one before, ``clear()`` takes them away."""
+    loss from 0 to the first one (marked once it is drawn); ``add_point(k)`` draws
+    the k-th loss and the segment from the one before, ``clear()`` takes them away."""
 
     def __init__(self, losses: list[float], texts: list[str], box: Box, theme: dict,
                  font: str, iteration_word: str):
@@ -65,7 +66,9 @@ class LossSketch(VGroup):
         ticks = VGroup(*[number(str(k)).next_to([self.at(k)[0], self.bottom, 0], DOWN,
                                                 buff=0.12) for k in numbered])
         word.next_to(ticks, DOWN, buff=0.12).align_to(axes[0], RIGHT)
-        self.add(axes, name, top_tick, zero, ticks, word)
+        # the first loss marks the axis once it is computed, not before
+        self.add(axes, name, zero, ticks, word)
+        self.top_tick = top_tick
         self.drawn: list = []
         self.value = None  # the number of the last point
 
@@ -80,10 +83,13 @@ class LossSketch(VGroup):
     def add_point(self, k: int) -> list:
         """Animations that draw the k-th loss (and the line from the one before), its
         number beside it; the number of the one before leaves (one number at a time).
-        The first point's number is the axis's top tick already: it is not written
-        twice."""
+        The first point's number is the axis's top tick, which comes with it: it is
+        not written twice."""
         dot = Dot(self.at(k), radius=0.08, color=self.colour)
         moves, numbers = [FadeIn(dot, scale=2)], []
+        if k == 0:
+            moves.append(fade_in(self.top_tick))
+            self.drawn.append(self.top_tick)
         if self.value is not None:
             numbers.append(FadeOut(self.value))
             self.drawn.remove(self.value)
@@ -105,6 +111,7 @@ class LossSketch(VGroup):
         return moves
 
     def clear(self) -> list:
-        """The points, lines and number drawn so far, to fade out (the axes stay)."""
+        """The points, lines and numbers drawn so far (the first loss's tick too), to
+        fade out (the bare axes stay)."""
         drawn, self.drawn, self.value = self.drawn, [], None
         return drawn

@@ -111,3 +111,57 @@ def test_the_update_rule_and_its_learning_rate_are_held_to_be_read(cycle):
              if shown[k] and not shown[k - 1]]
     assert len(spans) == 3, "once in each iteration's update"
     assert min(spans) >= 3.0
+
+
+def test_how_each_edge_gradient_is_found_stands_under_them(cycle):
+    said = lines(cycle)
+    red = said.index("on every edge, in red: ∂L/∂w")
+    assert said[red + 1] == "= (value at start) × ∂L/∂(sum at end)"
+
+
+def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
+    """h₂'s line lights x₁→h₂ and x₂→h₂ (white, the text's colour) and no other edge;
+    ŷ's line the three edges into ŷ; the loss's line none."""
+    from scenes.cycle import CycleScene
+
+    lit_by_line, show = {}, CycleScene.show_numbers
+
+    def spy(self, lines, also, **kwargs):
+        show(self, lines, also, **kwargs)
+        diagram, white = self.net.diagram, self.theme["text"].lower()
+        lit_by_line[lines[0][0].text] = {
+            (layer, *pair) for layer in range(len(diagram.edges))
+            for pair, edge in zip(diagram.edge_pairs(layer), diagram.layer_edges(layer))
+            if edge.get_stroke_color().to_hex().lower() == white}
+
+    CycleScene.show_numbers = spy
+    try:
+        dry_run.run_example("cycle", POST, {"precision": 3}, "post")
+    finally:
+        CycleScene.show_numbers = show
+    assert lit_by_line["h₂ = 1 × 0.4 + 1 × 0.9 = 1.3"] == {(0, 0, 1), (0, 1, 1)}
+    assert lit_by_line["σ(h) = 1 / (1 + e^(−h))"] == {(0, 0, 1), (0, 1, 1)}
+    assert lit_by_line["ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233"] == {
+        (1, 0, 0), (1, 1, 0), (1, 2, 0)}
+    assert lit_by_line["L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"] == set()
+
+
+def first_shown(scene, match) -> int:
+    return next(k for k, (_, texts) in enumerate(scene.snapshots)
+                if any(match(text) for _, text, *_ in texts))
+
+
+def test_a_worked_value_comes_with_its_line_and_the_loss_when_computed(cycle):
+    """σ(h₂) = 0.786 above h₂ with σ's line, ŷ = 1.233 by the output with ŷ's, not
+    with the sweep that brings h₁'s 0.731; the plot's 0.760 with the loss by the
+    counter, once its line computed it."""
+    assert first_shown(cycle, lambda text: text == "0.731") < first_shown(
+        cycle, lambda text: text.startswith("h_{2} = 1 \\times 0.4"))
+    assert first_shown(cycle, lambda text: text == "0.786") == first_shown(
+        cycle, lambda text: text.startswith(r"\sigma(h_{2}) = \sigma(1.3)"))
+    assert first_shown(cycle, lambda text: text == r"\hat{y} = 1.233") == first_shown(
+        cycle, lambda text: text.startswith(r"\hat{y} = 0.731 \times 0.3"))
+    line = r"L = \tfrac{1}{2}(\hat{y} - y)^2 = "
+    computed = first_shown(cycle, lambda text: text.startswith(line))
+    assert first_shown(cycle, lambda text: text == "0.760") == first_shown(
+        cycle, lambda text: text == "L = 0.760") > computed
