@@ -149,9 +149,6 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         self.add(net)
         return net
 
-    def edges(self, layer: int):
-        return self.net.diagram.layer_edges(layer)
-
     def iteration(self, t: int) -> None:
         a = self.arith
         if t == 0:

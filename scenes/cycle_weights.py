@@ -20,10 +20,13 @@ GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change o
 
 class EdgeWeights:
     """``label_weights`` once; ``show_edge_gradients`` in each backward phase, then
-    ``update_layers`` (``change_weights`` beside ``animate_weights``, which changes
-    the edges) at each update and at the restart. ``layer_labels``: each layer's
-    numbers on its edges, weights or gradients; ``shown_weights``: those on screen (a
-    layer whose numbers do not all fit apart along its edges shows none)."""
+    ``update_layers`` at each update (``change_weights`` beside ``animate_weights``,
+    which changes the edges; the two alone at the restart). ``layer_labels``: each
+    layer's numbers on its edges, weights or gradients; ``shown_weights``: those on
+    screen (a layer whose numbers do not all fit apart along its edges shows none)."""
+
+    def edges(self, layer: int):
+        return self.net.diagram.layer_edges(layer)
 
     def weight_labels_at(self, layer: int, t: int) -> list[MathTex]:
         """State t's weights (then biases) of a layer, one label per edge, in edge order."""
