@@ -304,14 +304,13 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
                   for j in range(self.trace.layers[layer])}
         # each block with the edges it sums over, bright while it is read (h's, then
         # ŷ's), and the values it works out, which come with it, not before
-        outs = [values[last, j] for j in range(self.trace.layers[-1])]
-        worked = [(block, [], []) for block in hidden] + (
-            [(outputs, self.edges_into(last), outs)] if outputs else [])
-        if hidden:
-            i = self.followed_hidden(t)[1]
-            for _, edges, _ in worked[:len(hidden)]:
-                edges += self.edges_into(self.hidden_layer, i)
-            worked[len(hidden) - 1][2].append(values[self.hidden_layer, i])
+        i = self.followed_hidden(t)[1] if hidden else None
+        worked = [(block, self.edges_into(self.hidden_layer, i),
+                   [values[self.hidden_layer, i]] if k == len(hidden) - 1 else [])
+                  for k, block in enumerate(hidden)]
+        if outputs:
+            worked.append((outputs, self.edges_into(last),
+                           [values[last, j] for j in range(self.trace.layers[-1])]))
         held = [id(m) for *_, comes in worked for m in comes]
         self.play(*[FadeOut(m) for m in self.values],
                   *[fade_in(m) for m in values.values() if id(m) not in held], run_time=0.5)
