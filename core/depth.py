@@ -23,6 +23,7 @@ from core.losses import LOSS
 from core.network import forward
 
 FLAT = 0.05  # f'(z) below this share of f's largest slope: the unit passes ~no gradient
+SAME_ANSWER = 0.02  # outputs this close over the data: the network gives one answer
 STUCK = 0.9  # a unit flat for at least this share of the training samples is marked
 
 
@@ -48,6 +49,14 @@ def saturates(name: str) -> bool:
     return bool(np.all(slopes(activation, far) < FLAT * peak_slope(activation)))
 
 
+def hidden_passes(trace):
+    """Per state t, (t, forward result) over the training data: the pass both the
+    slopes and the spreads read."""
+    with np.errstate(all="ignore"):  # a diverging run's last states overflow
+        for t in range(trace.n_states):
+            yield t, forward(trace.network(t), trace.X)
+
+
 def flat_shares(trace) -> list[np.ndarray]:
     """Per hidden layer, (S, width): for each state and unit, the share of training
     samples whose f'(z) is below FLAT of the activation's largest slope."""
@@ -55,14 +64,32 @@ def flat_shares(trace) -> list[np.ndarray]:
     limit = FLAT * peak_slope(activation)
     hidden = len(trace.layers) - 2
     out = [np.zeros((trace.n_states, w)) for w in trace.layers[1:-1]]
-    with np.errstate(all="ignore"):  # a diverging run's last states overflow
-        for t in range(trace.n_states):
-            result = forward(trace.network(t), trace.X)
-            for i in range(hidden):
-                z, a = result.Z[i], result.A[i]
-                slope = np.nan_to_num(activation.backward(z, a, np.ones_like(z)), nan=0.0)
-                out[i][t] = (slope < limit).mean(axis=0)
+    for t, result in hidden_passes(trace):
+        for i in range(hidden):
+            z, a = result.Z[i], result.A[i]
+            slope = np.nan_to_num(activation.backward(z, a, np.ones_like(z)), nan=0.0)
+            out[i][t] = (slope < limit).mean(axis=0)
     return out
+
+
+def spreads(trace) -> np.ndarray:
+    """(S, node layers 1 … L): per state and layer, how much the layer's values differ
+    between training samples, the standard deviation over the samples averaged over
+    its units. A small initialisation shrinks it at every layer until, near 0, every
+    sample gets the same values from there on, and so the same ŷ (cs231n's activation
+    statistics per layer); the last column is ŷ's own."""
+    out = np.zeros((trace.n_states, len(trace.layers) - 1))
+    for t, result in hidden_passes(trace):
+        out[t] = [a.std(axis=0).mean() for a in result.A]  # nan where it overflowed
+    return out
+
+
+def one_answer(trace, spread: float) -> bool:
+    """Whether outputs this spread over the data are one answer for every sample: a
+    probability within SAME_ANSWER, a regression within SAME_ANSWER of the targets'
+    own spread."""
+    scale = 1.0 if trace.meta["classes"] else float(np.std(trace.y))
+    return spread < SAME_ANSWER * scale
 
 
 def flat_share(trace, shares: list[np.ndarray] | None = None) -> np.ndarray:

@@ -30,6 +30,7 @@ from scenes.training import PHASES, TrainingScene
 LOSS_BOX = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left
 TABLE_AT = (1.15, -1.75)  # the table's top left: run, loss, accuracy, f' ≈ 0
 ROW = 0.34  # the table's row pitch
+NOTE_FLOOR = -layout.FRAME_Y + 0.1  # the table's note ends above the frame's edge
 COLUMNS = (-6.9, 6.9)  # the columns share this width
 
 
@@ -240,12 +241,16 @@ class CompareScene(PanelScene):
                  ] if flat else []
         lines.append(labels["same_for_all"].format(what=compare.describe(
             [trace.config.as_dict() for _, trace in self.runs], labels["n_iterations"])))
-        note = VGroup(*[look.words(line, 16) for line in lines]).arrange(
+        room = layout.FRAME_X - 0.1 - x  # within the frame
+        rows = [row for line in lines
+                for row in fit_rows(line, room, lambda text: look.words(text, 16).width)]
+        note = VGroup(*[look.words(row, 16) for row in rows]).arrange(
             DOWN, aligned_edge=LEFT, buff=0.06)
-        if note.width > layout.FRAME_X - 0.1 - x:  # within the frame
-            note.scale_to_fit_width(layout.FRAME_X - 0.1 - x)
         note.next_to([x, top - ROW * (len(self.runs) + 0.4), 0], DOWN, buff=0.05,
                      aligned_edge=LEFT)
+        tall = note.get_top()[1] - NOTE_FLOOR
+        if note.height > tall or note.width > room:  # too many rows: smaller
+            note.scale(min(tall / note.height, room / note.width), about_edge=UP + LEFT)
         still.append(note)
         return VGroup(*still), readouts
 
@@ -291,3 +296,17 @@ class CompareScene(PanelScene):
                 text += f" ({labels['diverged_short'].format(k=trace.diverged_at)})"
             parts.append(text)
         return "; ".join(parts)
+
+
+def fit_rows(line: str, room: float, width) -> list[str]:
+    """A line broken into rows no wider than ``room`` (as ``width`` measures them),
+    between the parts of a list (" · ") where it is one, else between words; a word
+    wider than the room is a row by itself."""
+    glue = " · " if " · " in line else " "
+    rows: list[str] = []
+    for part in line.split(glue):
+        if rows and width(rows[-1] + glue + part) <= room:
+            rows[-1] += glue + part
+        else:
+            rows.append(part)
+    return rows

@@ -37,7 +37,6 @@ CHAIN_CHARSET = CHARSET + "≈"
 NOTE_SIZE = 22
 NOTES_BOTTOM = -3.65  # the notes end above the frame's safe edge
 SMALL_LOSS = 0.05  # a loss this share of the first: small gradients because it learned
-SAME_ANSWER = 0.02  # outputs this close over the data: the network gives one answer
 
 
 def value_of(text: str) -> float:
@@ -386,6 +385,6 @@ class GradientsScene(PanelScene):
         if self.trace.loss[t] < SMALL_LOSS * self.trace.loss[0]:  # not vanishing: done
             text += " " + labels["small_loss"]
         mean, spread = depth.output_spread(self.trace, t)
-        if self.trace.meta["classes"] and spread < SAME_ANSWER:  # stuck at a guess
+        if self.trace.meta["classes"] and depth.one_answer(self.trace, spread):  # stuck at a guess
             text += " " + labels["same_answer"].format(p=significant(mean), s=significant(spread))
         return minus_signs(text)

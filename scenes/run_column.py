@@ -1,12 +1,15 @@
 """One run's column in a comparison: its heading, its output over the input (the
 training scene's plane or curve panel, small and without a key), its network, and
 notes on it while they hold (diverging, stopped, hidden units all equal); with the
-initial scale compared, each hidden layer's share of f′ ≈ 0 under it."""
+initial scale compared, under each hidden layer its spread (a bar) and its share of
+f′ ≈ 0 (a number): cs231n's two failures of an initialisation, a signal that fades
+to nothing layer by layer and units pinned at their flat ends."""
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, RoundedRectangle, SurroundingRectangle, VGroup
+from manim import DOWN, RIGHT, UP, Polygon, RoundedRectangle, SurroundingRectangle, VGroup
 
 from core import compare, depth
+from core.activations import HIDDEN
 from scenes import layout
 from scenes.camera import CachedPath
 from scenes.glyphs import MonoNumber
@@ -16,7 +19,10 @@ from scenes.panels.loss import OFF_AXIS
 
 TOP = 2.45  # the columns' panels start here, their headings above
 
-FLAT_ROOM = 0.3  # under a network, for its layers' shares of f′ ≈ 0
+# under a network, for its layers' spreads (bars up to BAR high) and shares of f′ ≈ 0
+BAR, FLAT_ROOM = 0.3, 0.65
+BAR_WIDTH = 0.2
+FLAT_SIDE = 2.25  # the plane's side when they are shown (else at most 2.5)
 
 
 class RunColumn(Panel):
@@ -26,13 +32,14 @@ class RunColumn(Panel):
     def __init__(self, name: str, trace, centre: float, width: float, look: Look,
                  colour: str, edge_scale: float | None = None,
                  value_range: tuple[float, float] | None = None, flat: bool = False):
-        """``flat``: under each hidden layer, its share of f′ ≈ 0 as the run goes."""
+        """``flat``: under each hidden layer, its spread and its share of f′ ≈ 0 as the
+        run goes, and a note while ŷ is one answer for every sample."""
         super().__init__(trace, (centre - width / 2, -1.5, centre + width / 2, TOP), look)
         labels = look.labels
         heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
         if heading.width > width - 0.1:
             heading.scale_to_fit_width(width - 0.1)
-        side = min(2.5, width - 0.5)
+        side = min(FLAT_SIDE if flat else 2.5, width - 0.5)
         if trace.X.shape[1] == 1:
             box = (centre - (width - 0.4) / 2, TOP - 2.2, centre + (width - 0.4) / 2, TOP)
             self.output = CurvePanel(trace, box, look, keyed=False, value_range=value_range)
@@ -50,16 +57,30 @@ class RunColumn(Panel):
                                     keyed=False, max_abs=edge_scale)
         self.last = trace.n_states - 1
         # per hidden layer, (S,) its share of (unit, sample) pairs with f′ ≈ 0, and its
-        # number under the layer's lowest node
+        # number under the layer's lowest node; its spread as a bar above the number
         shares = depth.flat_shares(trace) if flat else []
         self.flat = [share.mean(axis=1) for share in shares]
         self.flat_overall = depth.flat_share(trace, shares) if flat else None  # the table's
-        self.flat_numbers = []
-        for i, _ in enumerate(self.flat):
-            column = self.network.diagram.nodes[i + 1]
-            below = min(node.get_bottom()[1] for node in column) - 0.06
-            self.flat_numbers.append(MonoNumber("100%", 18, colour).move_to(
-                [column[0].get_x(), below, 0], aligned_edge=UP))
+        self.spreads = depth.spreads(trace) if flat else None
+        self.flat_numbers, self.bars, row_labels = [], [], []
+        if flat:
+            self.full_spread = full_spread(trace.config.network.activation)
+            below = min(node.get_bottom()[1] for node in self.network.diagram.all_nodes())
+            self.bar_base = below - 0.08 - BAR
+            for column in self.network.diagram.nodes[1:-1]:
+                x = column[0].get_x()
+                self.bars.append(Polygon(*[[x, self.bar_base, 0]] * 4, color=colour,
+                                         fill_opacity=1.0, stroke_width=0))
+                self.flat_numbers.append(MonoNumber("100", 18, colour).move_to(
+                    [x, self.bar_base - 0.06, 0], aligned_edge=UP))
+            first = self.network.diagram.nodes[1][0].get_x() - 0.3
+            for text, y in ((labels["spread_row"], self.bar_base + BAR / 2),
+                            (labels["flat_row"], self.flat_numbers[0].get_y())):
+                words = look.words(text, 16, "muted")
+                room = first - (centre - width / 2)
+                if words.width > room:
+                    words.scale_to_fit_width(room)
+                row_labels.append(words.move_to([first, y, 0], aligned_edge=RIGHT))
         self.notes = []  # (from which state it shows, until which, (box, words))
         if trace.diverged_at is not None:  # exploding from where it leaves the loss axis,
             # then stopped where it overflowed
@@ -70,6 +91,11 @@ class RunColumn(Panel):
                                             start, self.last))
             text = labels["diverged_short"].format(k=trace.diverged_at)
             self.notes.append(self.note(text, "gradient", centre, bottom, self.last, np.inf))
+        if flat:  # a signal faded to nothing by the output: one ŷ for every sample
+            same = [depth.one_answer(trace, spread) for spread in self.spreads[:, -1]]
+            for start, until in runs_of(same):
+                self.notes.append(self.note(labels["one_answer"], "text", centre, bottom,
+                                            start, until))
         equal = compare.equal_units(trace)
         self.equal_until = -1.0  # while the hidden units are copies, each layer's are framed
         self.groups = []
@@ -81,8 +107,9 @@ class RunColumn(Panel):
                 self.groups.append(SurroundingRectangle(
                     VGroup(*column), color=look.theme["text"], buff=0.08, corner_radius=0.1,
                     stroke_width=2.5))
-        self.still += [heading, *self.output.still, *self.network.still]
+        self.still += [heading, *self.output.still, *self.network.still, *row_labels]
         self.moving += [*self.output.moving, *self.network.moving, *self.flat_numbers,
+                        *self.bars,
                         *self.groups,
                         *[note for *_, note in self.notes]]
 
@@ -123,12 +150,41 @@ class RunColumn(Panel):
         for group in self.groups:
             group.set_stroke(opacity=float(s < self.equal_until))
         k = int(round(s))
-        for number, share, column in zip(self.flat_numbers, self.flat,
-                                         self.network.diagram.nodes[1:]):
-            text = f"{share[k] * 100:.0f}%"
+        for i, (number, bar, share) in enumerate(zip(self.flat_numbers, self.bars,
+                                                     self.flat)):
+            x = self.network.diagram.nodes[i + 1][0].get_x()
+            text = f"{share[k] * 100:.0f}"
             if text != number.text:  # centred under its layer
-                number.set_text(text).set_x(column[0].get_x())
+                number.set_text(text).set_x(x)
+            spread = self.spreads[k, i]
+            height = BAR * min(1.0, spread / self.full_spread) if np.isfinite(spread) else 0
+            top = self.bar_base + max(height, 0.01)  # a hairline: the bar is there, empty
+            bar.set_points_as_corners([[x - BAR_WIDTH / 2, self.bar_base, 0],
+                                       [x + BAR_WIDTH / 2, self.bar_base, 0],
+                                       [x + BAR_WIDTH / 2, top, 0],
+                                       [x - BAR_WIDTH / 2, top, 0],
+                                       [x - BAR_WIDTH / 2, self.bar_base, 0]])
         for start, until, (box, words) in self.notes:
             shown = start <= s < until
             box.set_fill(opacity=0.92 if shown else 0.0).set_stroke(opacity=float(shown))
             words.set_opacity(float(shown))
+
+
+def full_spread(activation: str) -> float:
+    """The largest spread a bounded activation's values can have, half its range
+    (tanh 1, sigmoid 0.5): a full bar."""
+    ends = HIDDEN[activation].forward(np.array([-40.0, 40.0]))
+    return float(ends[1] - ends[0]) / 2
+
+
+def runs_of(flags: list[bool]) -> list[tuple[int, float]]:
+    """The (start, until) states of each stretch of True; a stretch that lasts to the end
+    until infinity."""
+    out, start = [], None
+    for k, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = k
+        elif not flag and start is not None:
+            out.append((start, k if k < len(flags) else np.inf))
+            start = None
+    return out
