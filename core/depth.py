@@ -171,6 +171,22 @@ def output_spread(trace, t: int) -> tuple[float, float]:
     return float(out.mean()), float(out.std())
 
 
+def motion(trace) -> tuple[np.ndarray, np.ndarray]:
+    """(S,) and (S,): per state, the update that led to it, as the mean |∂L/∂w| of the
+    gradient it used and the mean |Δw| it moved the weights by, over every weight (nan
+    at state 0, which no update led to). Plain SGD's step is η times its gradient;
+    momentum's grows while the gradients agree, and Adam's stays near η whatever the
+    gradient's size, as the optimizers' own rules say."""
+    grads, steps = np.full(trace.n_states, np.nan), np.full(trace.n_states, np.nan)
+    count = sum(w.size for w in trace.weights(0))
+    with np.errstate(all="ignore"):  # a diverging run's last states overflow
+        grads[1:] = sum(np.abs(trace.weight_gradients(i)).sum(axis=(1, 2))
+                        for i in range(trace.n_weight_layers)) / count
+        steps[1:] = sum(np.abs(np.diff(trace.weight_history(i), axis=0)).sum(axis=(1, 2))
+                        for i in range(trace.n_weight_layers)) / count
+    return grads, steps
+
+
 def layer_moves(trace, t: int) -> np.ndarray:
     """(weight layers,) how far each layer's weights moved from state 0 to state t:
     the mean |w_t − w_0| over the layer."""

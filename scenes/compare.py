@@ -239,6 +239,8 @@ class CompareScene(PanelScene):
             readouts.append(numbers)
         lines = [line.format(p=f"{depth.FLAT * 100:g}") for line in labels["flat_note"]
                  ] if flat else []
+        if any(column.motion is not None for column in self.columns):
+            lines.append(labels["motion_note"])
         lines.append(labels["same_for_all"].format(what=compare.describe(
             [trace.config.as_dict() for _, trace in self.runs], labels["n_iterations"])))
         room = layout.FRAME_X - 0.1 - x  # within the frame

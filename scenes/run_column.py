@@ -6,21 +6,32 @@ f′ ≈ 0 (a number): cs231n's two failures of an initialisation, a signal that
 to nothing layer by layer and units pinned at their flat ends."""
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Polygon, RoundedRectangle, SurroundingRectangle, VGroup
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    Polygon,
+    Rectangle,
+    RoundedRectangle,
+    SurroundingRectangle,
+    VGroup,
+)
 
 from core import compare, depth
 from core.activations import HIDDEN
 from scenes import layout
 from scenes.camera import CachedPath
 from scenes.glyphs import MonoNumber
+from scenes.numerals import significant
 from scenes.panels import CurvePanel, Look, NetworkPanel, PlanePanel
 from scenes.panels.base import Panel
 from scenes.panels.loss import OFF_AXIS
 
 TOP = 2.45  # the columns' panels start here, their headings above
 
-# under a network, for its layers' spreads (bars up to BAR high) and shares of f′ ≈ 0
-BAR, FLAT_ROOM = 0.3, 0.65
+# under a network, room for its layers' spreads (bars up to BAR high) and shares of
+# f′ ≈ 0, or else for its last update's gradient and step
+BAR, FLAT_ROOM, MOTION_ROOM = 0.3, 0.65, 0.3
 BAR_WIDTH = 0.2
 FLAT_SIDE = 2.25  # the plane's side when they are shown (else at most 2.5)
 
@@ -50,9 +61,9 @@ class RunColumn(Panel):
             bottom = TOP - side
         net_width = min(width - 0.2, 4.2)
         # room above the network for a note astride the panel's lower edge
-        # (and below it, room for its layers' shares of f′ ≈ 0, when they are shown)
-        net_box = (centre - net_width / 2, -1.45 + FLAT_ROOM * flat, centre + net_width / 2,
-                   bottom - 0.3)
+        # (and below it, room for the rows under it)
+        net_box = (centre - net_width / 2, -1.45 + (FLAT_ROOM if flat else MOTION_ROOM),
+                   centre + net_width / 2, bottom - 0.3)
         self.network = NetworkPanel(trace, net_box, look, maps=False, labels=False,
                                     keyed=False, max_abs=edge_scale)
         self.last = trace.n_states - 1
@@ -62,7 +73,7 @@ class RunColumn(Panel):
         self.flat = [share.mean(axis=1) for share in shares]
         self.flat_overall = depth.flat_share(trace, shares) if flat else None  # the table's
         self.spreads = depth.spreads(trace) if flat else None
-        self.flat_numbers, self.bars, row_labels = [], [], []
+        self.flat_numbers, self.bars, row_keys = [], [], []
         if flat:
             self.full_spread = full_spread(trace.config.network.activation)
             below = min(node.get_bottom()[1] for node in self.network.diagram.all_nodes())
@@ -71,6 +82,10 @@ class RunColumn(Panel):
                 x = column[0].get_x()
                 self.bars.append(Polygon(*[[x, self.bar_base, 0]] * 4, color=colour,
                                          fill_opacity=1.0, stroke_width=0))
+                # the bar's outline at full height: the most the activation allows
+                row_keys.append(Rectangle(width=BAR_WIDTH, height=BAR, stroke_width=1.5,
+                                            stroke_color=look.theme["muted"]).move_to(
+                    [x, self.bar_base + BAR / 2, 0]))
                 self.flat_numbers.append(MonoNumber("100", 18, colour).move_to(
                     [x, self.bar_base - 0.06, 0], aligned_edge=UP))
             first = self.network.diagram.nodes[1][0].get_x() - 0.3
@@ -80,7 +95,25 @@ class RunColumn(Panel):
                 room = first - (centre - width / 2)
                 if words.width > room:
                     words.scale_to_fit_width(room)
-                row_labels.append(words.move_to([first, y, 0], aligned_edge=RIGHT))
+                row_keys.append(words.move_to([first, y, 0], aligned_edge=RIGHT))
+        # else, the update that led to the state: its mean |∂L/∂w| and its step, mean
+        # |Δw| (why an optimizer wins: how its step follows its gradient)
+        self.motion = None if flat else depth.motion(trace)
+        self.motion_numbers = []
+        if not flat:
+            below = min(node.get_bottom()[1] for node in self.network.diagram.all_nodes())
+            for size in (18, 16, 14):  # the largest that fits the column
+                parts, self.motion_numbers = [], []
+                for text in labels["motion_row"]:  # the widest number: 1.2e151
+                    number = MonoNumber("8.8e−88", size, colour)
+                    parts += [look.words(text, size - 2, "muted"), number]
+                    self.motion_numbers.append(number)
+                row = VGroup(*parts).arrange(RIGHT, buff=0.08)
+                VGroup(*parts[2:]).shift(RIGHT * 0.25)  # a number nearer its name
+                if row.width <= width - 0.15:
+                    break
+            row.move_to([centre, below - 0.08, 0], aligned_edge=UP)
+            row_keys += parts[::2]
         self.notes = []  # (from which state it shows, until which, (box, words))
         if trace.diverged_at is not None:  # exploding from where it leaves the loss axis,
             # then stopped where it overflowed
@@ -107,9 +140,9 @@ class RunColumn(Panel):
                 self.groups.append(SurroundingRectangle(
                     VGroup(*column), color=look.theme["text"], buff=0.08, corner_radius=0.1,
                     stroke_width=2.5))
-        self.still += [heading, *self.output.still, *self.network.still, *row_labels]
+        self.still += [heading, *self.output.still, *self.network.still, *row_keys]
         self.moving += [*self.output.moving, *self.network.moving, *self.flat_numbers,
-                        *self.bars,
+                        *self.bars, *self.motion_numbers,
                         *self.groups,
                         *[note for *_, note in self.notes]]
 
@@ -164,6 +197,9 @@ class RunColumn(Panel):
                                        [x + BAR_WIDTH / 2, top, 0],
                                        [x - BAR_WIDTH / 2, top, 0],
                                        [x - BAR_WIDTH / 2, self.bar_base, 0]])
+        if self.motion is not None:
+            for number, values in zip(self.motion_numbers, self.motion):
+                number.set_text("–" if k == 0 else significant(values[k]))
         for start, until, (box, words) in self.notes:
             shown = start <= s < until
             box.set_fill(opacity=0.92 if shown else 0.0).set_stroke(opacity=float(shown))

@@ -312,6 +312,33 @@ def test_deep_tanh_shows_both_ways_an_initial_scale_fails():
     assert big.accuracy[-1] < 0.75 and big.loss[-1] > 0.5
 
 
+def test_under_each_network_the_last_updates_gradient_and_step_as_that_run_took_them(
+        optimizers):
+    """Why an optimizer wins, on screen: the update that led to the state, its mean
+    |∂L/∂w| and how far it moved the weights, by hand from the run's own records; plain
+    SGD's step is η times its gradient, Adam's does not shrink with its gradient."""
+    from scenes.numerals import significant
+    trained, scene, _, _ = optimizers
+    for column, (name, trace) in zip(scene.columns, trained.runs):
+        column.draw(0)
+        assert [n.text for n in column.motion_numbers] == ["–", "–"]  # no update yet
+        for t in (1, trace.n_states // 2, trace.n_states - 1):
+            column.draw(t)
+            grads = np.concatenate([trace.weight_gradients(i)[t - 1].ravel()
+                                    for i in range(trace.n_weight_layers)])
+            moved = np.concatenate([(trace.weights(t)[i] - trace.weights(t - 1)[i]).ravel()
+                                    for i in range(trace.n_weight_layers)])
+            assert [n.text for n in column.motion_numbers] == [
+                significant(np.abs(grads).mean()), significant(np.abs(moved).mean())]
+        left, right = column.box[0], column.box[2]
+        for number in column.motion_numbers:  # inside its own column, under the network
+            number.set_text("1.2e151")
+            assert left < number.get_left()[0] and number.get_right()[0] < right
+    sgd, _, adam = (depth.motion(trace) for _, trace in trained.runs)
+    assert np.allclose(sgd[1][1:], 0.5 * sgd[0][1:], rtol=1e-9)  # η = 0.5
+    assert (adam[1] / adam[0])[-1] > 5 * 0.5
+
+
 def test_what_every_run_shares_is_described_and_nothing_that_differs():
     base = config.resolve(MOONS)
     assert compare.describe([base, base]) == "moons · 2-4-1 · tanh · init glorot · sgd · " \
