@@ -1,9 +1,13 @@
 """Runs to compare: one config with one key varied (``train.optimizer=sgd,adam``), or
-several configs. Everything here is checked before any training.
+several keys varied in step (``train.optimizer=sgd,adam train.learning_rate=0.5,0.01``:
+run i takes each key's i-th value), or several configs. Everything here is checked
+before any training.
 
-Runs made by varying a key share everything else, the seeds included: the same data
-and, unless the varied key is the initialisation's, the same initial weights.
+Runs made by varying keys share everything else, the seeds included: the same data
+and, unless a varied key is the initialisation's, the same initial weights.
 """
+
+import re
 
 import numpy as np
 
@@ -24,9 +28,25 @@ ONLY_WITH = {
 }
 
 
-def parse_vary(spec: str) -> tuple[str, str, list[str]]:
+# where a second key's 'section.key=' starts: values may have spaces after their commas
+NEXT_KEY = re.compile(r"\s+(?=[A-Za-z_]+\.[A-Za-z_0-9]+\s*=)")
+
+
+def split_specs(text: str) -> list[str]:
+    """'train.optimizer=sgd,adam train.learning_rate=0.5,0.01' as one spec per key."""
+    return [part for part in NEXT_KEY.split(text.strip()) if part]
+
+
+def varied_keys(text: str | None) -> list[str]:
+    """The varied keys' names (["optimizer", "learning_rate"]); none for no --vary."""
+    return [spec.partition("=")[0].strip().rpartition(".")[2]
+            for spec in split_specs(text or "")]
+
+
+def parse_vary(spec: str, paired: bool = False) -> tuple[str, str, list[str]]:
     """'section.key=v1,v2' as (section, key, ['v1', 'v2']), the key checked against the
-    schema; the values are checked by ``vary``."""
+    schema; the values are checked by ``vary``. ``paired``: one of several keys varied
+    in step, whose values may repeat (sgd and momentum both at η = 0.5)."""
     name, sep, values = spec.partition("=")
     section, dot, key = name.strip().partition(".")
     if not sep or not dot:
@@ -45,7 +65,7 @@ def parse_vary(spec: str) -> tuple[str, str, list[str]]:
     if not all(items):
         raise ConfigError(f"--vary {spec!r}: an empty value; separate values with commas")
     count_runs(len(items), f"--vary {section}.{key}")
-    if len(set(items)) < len(items):
+    if not paired and len(set(items)) < len(items):
         raise ConfigError(f"--vary {spec!r}: a value is repeated; give each once")
     return section, key, items
 
@@ -77,25 +97,44 @@ def typed(section: str, key: str, text: str):
 
 
 def vary(base: dict, spec: str) -> list[tuple[str, dict]]:
-    """One run per value: (its heading, the base config with that value), each resolved
-    and checked (a bad value is refused by name, with its range)."""
-    section, key, items = parse_vary(spec)
-    if (section, key) in ONLY_WITH:
-        other, name, values = ONLY_WITH[section, key]
-        if base[other][name] not in values:
-            raise ConfigError(f"--vary {section}.{key}: it acts only when {other}.{name} is "
-                              f"{' or '.join(values)}, and this config's is "
-                              f"{base[other][name]}; every run would be the same")
-    runs = []
-    for text in items:
-        value = typed(section, key, text)
-        raw = {s: dict(keys) for s, keys in base.items()}
-        raw[section][key] = value
+    """One run per value, or per position of several keys' values: (its heading, the
+    base config with those values), each resolved and checked (a bad value is refused
+    by name, with its range)."""
+    specs = split_specs(spec)
+    keys = [parse_vary(one, paired=len(specs) > 1) for one in specs]
+    names = [f"{section}.{key}" for section, key, _ in keys]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(f"--vary {name}: the key is given twice; give it once")
+    counts = {len(items) for *_, items in keys}
+    if len(counts) > 1:
+        raise ConfigError("--vary " + " and ".join(
+            f"{name}: {len(items)} values" for name, (*_, items) in zip(names, keys))
+            + "; keys varied together take one value per run each")
+    runs, raws = [], []
+    for k in range(counts.pop()):
+        raw = {s: dict(keys_) for s, keys_ in base.items()}
+        parts = []
+        for section, key, items in keys:
+            raw[section][key] = typed(section, key, items[k])
+            parts.append(heading(key, raw[section][key]))
+        raws.append(raw)
         try:
             resolved = config.resolve(raw)
         except ConfigError as err:
-            raise ConfigError(f"--vary {section}.{key}={text}: {err}") from None
-        runs.append((heading(key, value), resolved))
+            given = " ".join(f"{section}.{key}={items[k]}" for section, key, items in keys)
+            raise ConfigError(f"--vary {given}: {err}") from None
+        runs.append((", ".join(parts), resolved))
+    for section, key, _ in keys:  # a key that acts in no run makes no difference
+        if (section, key) in ONLY_WITH:
+            other, name, values = ONLY_WITH[section, key]
+            if not any(raw[other][name] in values for raw in raws):
+                raise ConfigError(f"--vary {section}.{key}: it acts only when {other}.{name} "
+                                  f"is {' or '.join(values)}, and this config's is "
+                                  f"{base[other][name]}; every run would be the same")
+    if len({name for name, _ in runs}) < len(runs):
+        raise ConfigError(f"--vary {spec!r}: two runs are the same; give each run its own "
+                          f"values")
     return runs
 
 

@@ -30,6 +30,7 @@ from scenes.training import PHASES, TrainingScene
 LOSS_BOX = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left
 TABLE_AT = (1.15, -1.75)  # the table's top left: run, loss, accuracy, f' ≈ 0
 ROW = 0.34  # the table's row pitch
+LAST_COLUMN = 1.3  # the table's last column's width: "accuracy", "100%"
 NOTE_FLOOR = -layout.FRAME_Y + 0.1  # the table's note ends above the frame's edge
 COLUMNS = (-6.9, 6.9)  # the columns share this width
 
@@ -71,8 +72,9 @@ class CompareScene(PanelScene):
 
     OPTIONS = (
         Option("vary", None, "one config key and its values, a run each (e.g. "
-               "train.optimizer=sgd,momentum,adam); without it, each --config is a run",
-               str, pattern="SECTION.KEY=V1,V2[,V3,V4]"),
+               "train.optimizer=sgd,momentum,adam), or several keys in step, run i taking "
+               "each key's i-th value; without it, each --config is a run",
+               str, pattern="SECTION.KEY=V1,V2[,V3,V4] [SECTION.KEY=…]", many=True),
         *[option for option in TrainingScene.OPTIONS  # the same clock as training's
           if option.name in ("duration", "hold", "schedule")],
     )
@@ -106,8 +108,8 @@ class CompareScene(PanelScene):
         self.look = Look(settings.theme, settings.labels, layout.font(settings.lang))
         opts = resolve(self.OPTIONS, settings.options)
         self.runs = settings.runs
-        # the varied key's name ("optimizer"), or "" for several configs
-        self.vary_key = (opts["vary"] or "").partition("=")[0].strip().rpartition(".")[2]
+        # the varied keys' names (["optimizer"]), or none for several configs
+        self.vary_keys = compare.varied_keys(opts["vary"])
         theme = self.look.theme
         self.camera.background_color = ManimColor(theme["background"])
         first = self.runs[0][1]
@@ -145,9 +147,9 @@ class CompareScene(PanelScene):
 
     def title(self):
         labels, theme = self.look.labels, self.look.theme
-        key = self.vary_key
-        what = labels["compare_keys"].get(key, key.replace("_", " ")) if key else labels[
-            "compare_configs"]
+        names = [labels["compare_keys"].get(key, key.replace("_", " "))
+                 for key in self.vary_keys]
+        what = labels["compare_and"].join(names) if names else labels["compare_configs"]
         title = self.look.words(labels["compare_title"].format(what=what), 28, "text")
         title.to_corner(UP + LEFT, buff=0.3)
         name = self.look.words(labels["iteration"], 24)
@@ -193,7 +195,7 @@ class CompareScene(PanelScene):
         """Whether a run's share of f′ ≈ 0 is shown: in the lesson it is for, the initial
         weight scale (a run that has learned also saturates, confidently), and for an
         activation that saturates (a ReLU's off units are its sparsity: "–")."""
-        return self.vary_key == "init_scale" and depth.saturates(
+        return "init_scale" in self.vary_keys and depth.saturates(
             trace.config.network.activation)
 
     def table(self, colours: list[str]):
@@ -209,7 +211,7 @@ class CompareScene(PanelScene):
         # learned also saturates its units, confidently); "–" for a ReLU, whose off
         # units are its sparsity
         self.flat = [column.flat_overall for column in self.columns]
-        flat = self.vary_key == "init_scale"
+        flat = "init_scale" in self.vary_keys
         header = [look.words(labels["run"], 18), look.words(labels["loss"], 18)]
         columns = [x, x + 1.95]  # the loss column fits 2.4e−4 and 1.1e+304
         if accuracy:
@@ -218,6 +220,9 @@ class CompareScene(PanelScene):
         if flat:
             header.append(look.words(labels["flat_header"], 18))
             columns.append(columns[-1] + (1.35 if accuracy else 1.55))
+        # the room the last column leaves goes to the runs' names ("momentum, η = 0.5")
+        spare = max(0.0, layout.FRAME_X - 0.1 - LAST_COLUMN - columns[-1])
+        columns = [columns[0]] + [at + spare for at in columns[1:]]
         still, readouts = [], []
         for word, at in zip(header, columns):  # on one baseline: their first letters'
             word.move_to([at, top, 0], aligned_edge=LEFT)
@@ -227,8 +232,8 @@ class CompareScene(PanelScene):
             y = top - ROW * (k + 1)
             swatch = Line([x, y, 0], [x + 0.35, y, 0], color=colour, stroke_width=5)
             words = look.words(name, 20, colour)
-            if words.width > 1.3:
-                words.scale_to_fit_width(1.3)
+            if words.width > 1.3 + spare:
+                words.scale_to_fit_width(1.3 + spare)
             words.move_to([x + 0.45, y, 0], aligned_edge=LEFT)
             numbers = [MonoNumber("0.000", 20, colour).move_to([columns[1], y, 0],
                                                                aligned_edge=LEFT)]

@@ -48,6 +48,24 @@ def test_vary_makes_one_run_per_value_sharing_everything_else():
     assert [name for name, _ in sizes] == ["init_scale = 0.5", "init_scale = 2"]
 
 
+def test_keys_varied_together_give_run_i_each_keys_ith_value():
+    """Each optimizer at its own learning rate: a fair comparison of optimizers."""
+    base = config.resolve(MOONS)
+    runs = compare.vary(base, "train.optimizer=sgd, momentum,adam "
+                              "train.learning_rate=0.5,0.5, 0.05")
+    assert [name for name, _ in runs] == ["sgd, η = 0.5", "momentum, η = 0.5",
+                                          "adam, η = 0.05"]
+    assert [(run["train"]["optimizer"], run["train"]["learning_rate"]) for _, run in runs
+            ] == [("sgd", 0.5), ("momentum", 0.5), ("adam", 0.05)]
+    assert all(run["data"] == base["data"] for _, run in runs)
+    # a key that acts in only some runs is varied with the key it needs
+    paired = compare.vary(base, "train.optimizer=momentum,adam train.beta1=0.9,0.5")
+    assert paired[1][1]["train"]["beta1"] == 0.5
+    assert compare.varied_keys("train.optimizer=sgd,adam  train.learning_rate=0.5, 0.05"
+                               ) == ["optimizer", "learning_rate"]
+    assert compare.varied_keys(None) == []
+
+
 @pytest.mark.parametrize("spec, says", [
     ("train.optimiser=sgd,adam", "no key train.optimiser"),
     ("training.optimizer=sgd,adam", "no section [training]"),
@@ -63,6 +81,11 @@ def test_vary_makes_one_run_per_value_sharing_everything_else():
     ("train.optimizer=sgd,,adam", "an empty value"),
     ("network.init_scale=0.5,2", "acts only when network.init is normal or uniform"),
     ("train.beta1=0.5,0.9", "acts only when train.optimizer is adam"),
+    ("train.optimizer=sgd,adam train.learning_rate=0.5,0.1,0.01", "3 values"),
+    ("train.optimizer=sgd,adam train.optimizer=sgd,momentum", "given twice"),
+    ("train.optimizer=sgd,sgd train.learning_rate=0.5,0.5", "two runs are the same"),
+    ("train.optimizer=sgd,adam train.learning_rate=0.5,-1", "out of range"),
+    ("train.beta1=0.5,0.9 train.learning_rate=0.1,0.2", "acts only when train.optimizer"),
 ])
 def test_a_bad_vary_is_refused_by_name(spec, says):
     with pytest.raises(ConfigError, match=re.escape(says)):
@@ -109,6 +132,7 @@ def test_flat_share_counts_the_units_that_pass_almost_no_gradient():
 @pytest.mark.parametrize("argv, says", [
     (["--vary", "train.optimizer=sgd"], "1 run"),
     (["--vary", "train.nosuch=1,2"], "no key train.nosuch"),
+    (["--vary", "train.optimizer=sgd,adam", "train.learning_rate=0.5"], "1 run"),
     ([], "two to four runs"),
     (["--config", "moons", "sine"], "differ in their inputs"),
     (["--config", "moons", "xor", "--vary", "train.optimizer=sgd,adam"], "varies one config"),
@@ -319,7 +343,7 @@ def test_under_each_network_the_last_updates_gradient_and_step_as_that_run_took_
     SGD's step is η times its gradient, Adam's does not shrink with its gradient."""
     from scenes.numerals import significant
     trained, scene, _, _ = optimizers
-    for column, (name, trace) in zip(scene.columns, trained.runs):
+    for column, (_, trace) in zip(scene.columns, trained.runs):
         column.draw(0)
         assert [n.text for n in column.motion_numbers] == ["–", "–"]  # no update yet
         for t in (1, trace.n_states // 2, trace.n_states - 1):
@@ -337,6 +361,18 @@ def test_under_each_network_the_last_updates_gradient_and_step_as_that_run_took_
     sgd, _, adam = (depth.motion(trace) for _, trace in trained.runs)
     assert np.allclose(sgd[1][1:], 0.5 * sgd[0][1:], rtol=1e-9)  # η = 0.5
     assert (adam[1] / adam[0])[-1] > 5 * 0.5
+
+
+def test_keys_varied_together_name_both_in_the_title_columns_table_and_captions(tmp_path):
+    trained, scene, _, cues = render(tmp_path, MOONS, "paired", duration=1.0,
+                                     vary="train.optimizer=sgd,adam "
+                                          "train.learning_rate=0.5,0.05")
+    assert scene.vary_keys == ["optimizer", "learning_rate"]
+    title = scene.title()[0][0]
+    assert title.text.replace(" ", "") == "Comparingoptimizersandlearningrates"
+    for name, trace in trained.runs:
+        assert f"{name}: loss {loss_text(trace.loss[-1])}" in cues
+    assert [name for name, _ in trained.runs] == ["sgd, η = 0.5", "adam, η = 0.05"]
 
 
 def test_what_every_run_shares_is_described_and_nothing_that_differs():
