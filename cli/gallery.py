@@ -26,7 +26,9 @@ MANIFEST = "manifest.json"
 # beyond the story's defaults: the training scene on every 2-D preset
 PRESETS = ["flower", "circles", "xor", "spiral", "blobs"]
 # and two of README's comparisons: (config, --vary, file name)
-COMPARISONS = [("moons", "train.optimizer=sgd,momentum,adam", "optimizers"),
+# each optimizer at a learning rate that suits it (Adam's step is about η per weight)
+COMPARISONS = [("moons", "train.optimizer=sgd,momentum,adam train.learning_rate=0.5,0.5,0.05",
+                "optimizers"),
                ("sine", "train.learning_rate=0.02,0.3,2", "learning-rates")]
 MAX_WORKERS = 32
 STOP_WAIT = 20.0  # seconds a stopped worker gets to remove its temporary files
@@ -43,7 +45,7 @@ def jobs(quality: str) -> list[list[str]]:
         out.append(["training", "--config", preset, "-q", quality,
                     "-o", str(GALLERY / f"training-{preset}.mp4")])
     for preset, vary, name in COMPARISONS:
-        out.append(["compare", "--config", preset, "--vary", vary, "-q", quality,
+        out.append(["compare", "--config", preset, "--vary", *vary.split(), "-q", quality,
                     "-o", str(GALLERY / f"compare-{name}.mp4")])
     out.append(["landscape", "-q", quality, "-o", str(GALLERY / "landscape-moons.mp4")])
     out.append(["landscape", "--config", "post", "--weights", "w11,v21", "--updates", "60",

@@ -12,6 +12,8 @@ stay so. When the initial weight scale is what varies, each hidden layer's share
 units that pass almost no gradient (f′ ≈ 0) stands under it.
 """
 
+from dataclasses import replace
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Circle, Line, ManimColor, VGroup
 
@@ -30,6 +32,7 @@ from scenes.training import PHASES, TrainingScene
 LOSS_BOX = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left
 TABLE_AT = (1.15, -1.75)  # the table's top left: run, loss, accuracy, f' ≈ 0
 ROW = 0.34  # the table's row pitch
+LESSON_CLOCK = {"duration": 20.0, "hold": 8.0}  # compare's own defaults, in seconds
 LAST_COLUMN = 1.3  # the table's last column's width: "accuracy", "100%"
 NOTE_FLOOR = -layout.FRAME_Y + 0.1  # the table's note ends above the frame's edge
 COLUMNS = (-6.9, 6.9)  # the columns share this width
@@ -75,7 +78,10 @@ class CompareScene(PanelScene):
                "train.optimizer=sgd,momentum,adam), or several keys in step, run i taking "
                "each key's i-th value; without it, each --config is a run",
                str, pattern="SECTION.KEY=V1,V2[,V3,V4] [SECTION.KEY=…]", many=True),
-        *[option for option in TrainingScene.OPTIONS  # the same clock as training's
+        # the same clock as training's, slower, and a longer hold for the table at the
+        # end: several runs to follow at once
+        *[replace(option, default=LESSON_CLOCK.get(option.name, option.default))
+          for option in TrainingScene.OPTIONS
           if option.name in ("duration", "hold", "schedule")],
     )
 
