@@ -112,6 +112,7 @@ def vary(base: dict, spec: str) -> list[tuple[str, dict]]:
             f"{name}: {len(items)} values" for name, (*_, items) in zip(names, keys))
             + "; keys varied together take one value per run each")
     runs, raws = [], []
+    varied = {(section, key) for section, key, _ in keys}
     for k in range(counts.pop()):
         raw = {s: dict(keys_) for s, keys_ in base.items()}
         parts = []
@@ -124,6 +125,9 @@ def vary(base: dict, spec: str) -> list[tuple[str, dict]]:
         except ConfigError as err:
             given = " ".join(f"{section}.{key}={items[k]}" for section, key, items in keys)
             raise ConfigError(f"--vary {given}: {err}") from None
+        if ("train", "optimizer") in varied and ("train", "learning_rate") not in varied:
+            # an optimizer's step is its rule times η: the η it ran at is part of its name
+            parts.append(heading("learning_rate", resolved["train"]["learning_rate"]))
         runs.append((", ".join(parts), resolved))
     for section, key, _ in keys:  # a key that acts in no run makes no difference
         if (section, key) in ONLY_WITH:

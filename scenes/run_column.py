@@ -102,7 +102,7 @@ class RunColumn(Panel):
         self.motion_numbers = []
         if not flat:
             below = min(node.get_bottom()[1] for node in self.network.diagram.all_nodes())
-            for size in (18, 16, 14):  # the largest that fits the column
+            for size in (20, 18, 16, 14):  # the largest that fits the column
                 parts, self.motion_numbers = [], []
                 for text in labels["motion_row"]:  # the widest number: 1.2e151
                     number = MonoNumber("8.8e−88", size, colour)

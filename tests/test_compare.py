@@ -32,7 +32,7 @@ SINE = {"network": {"layers": [1, 4, 1], "output": "linear", "loss": "mse"},
 def test_vary_makes_one_run_per_value_sharing_everything_else():
     base = config.resolve(MOONS)
     runs = compare.vary(base, "train.optimizer=sgd, momentum ,adam")
-    assert [name for name, _ in runs] == ["sgd", "momentum", "adam"]
+    assert [name for name, _ in runs] == ["sgd, η = 0.5", "momentum, η = 0.5", "adam, η = 0.5"]
     for (_, run), optimizer in zip(runs, ("sgd", "momentum", "adam")):
         assert run["train"]["optimizer"] == optimizer
         assert {s: k for s, k in run.items() if s != "train"} == {
@@ -168,7 +168,9 @@ def optimizers(tmp_path_factory):
 
 def test_three_optimizers_each_have_a_column_and_a_loss_curve(optimizers):
     trained, scene, frames, _ = optimizers
-    assert [name for name, _ in trained.runs] == ["sgd", "momentum", "adam"]
+    # each headed by its optimizer and the η it ran at
+    assert [name for name, _ in trained.runs] == ["sgd, η = 0.5", "momentum, η = 0.5",
+                                                  "adam, η = 0.5"]
     assert len(scene.columns) == 3 and frames[-1].shape[:2] == (480, 854)
     lefts = [column.output.image.get_left()[0] for column in scene.columns]
     assert lefts == sorted(lefts)  # side by side, in the order given
@@ -193,7 +195,8 @@ def test_three_optimizers_each_have_a_column_and_a_loss_curve(optimizers):
 def test_captions_give_each_runs_final_loss_as_its_own_trace_has_it(optimizers):
     trained, _, _, cues = optimizers
     last = cues.strip().split("\n\n")[-1]
-    for name, run in zip(("sgd", "momentum", "adam"), ("sgd", "momentum", "adam")):
+    for run in ("sgd", "momentum", "adam"):
+        name = f"{run}, η = 0.5"
         alone = trainer.train(config.resolve(MOONS | {"train": MOONS["train"] | {
             "optimizer": run}}))  # the run's own config, trained on its own
         loss = f"{alone.loss[-1]:.3f}" if alone.loss[-1] >= 0.001 else None
