@@ -133,9 +133,11 @@ def vary(base: dict, spec: str) -> list[tuple[str, dict]]:
         if (section, key) in ONLY_WITH:
             other, name, values = ONLY_WITH[section, key]
             if not any(raw[other][name] in values for raw in raws):
+                found = ("no run's is" if (other, name) in varied
+                         else f"this config's is {base[other][name]}")
                 raise ConfigError(f"--vary {section}.{key}: it acts only when {other}.{name} "
-                                  f"is {' or '.join(values)}, and this config's is "
-                                  f"{base[other][name]}; every run would be the same")
+                                  f"is {' or '.join(values)}, and {found}; every run would "
+                                  f"be the same")
     if len({name for name, _ in runs}) < len(runs):
         raise ConfigError(f"--vary {spec!r}: two runs are the same; give each run its own "
                           f"values")

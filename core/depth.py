@@ -49,9 +49,9 @@ def saturates(name: str) -> bool:
     return bool(np.all(slopes(activation, far) < FLAT * peak_slope(activation)))
 
 
-def hidden_passes(trace):
-    """Per state t, (t, forward result) over the training data: the pass both the
-    slopes and the spreads read."""
+def forward_passes(trace):
+    """Per state t, (t, the forward pass over the training data): what both the slopes
+    and the spreads read."""
     with np.errstate(all="ignore"):  # a diverging run's last states overflow
         for t in range(trace.n_states):
             yield t, forward(trace.network(t), trace.X)
@@ -64,7 +64,7 @@ def flat_shares(trace) -> list[np.ndarray]:
     limit = FLAT * peak_slope(activation)
     hidden = len(trace.layers) - 2
     out = [np.zeros((trace.n_states, w)) for w in trace.layers[1:-1]]
-    for t, result in hidden_passes(trace):
+    for t, result in forward_passes(trace):
         for i in range(hidden):
             z, a = result.Z[i], result.A[i]
             slope = np.nan_to_num(activation.backward(z, a, np.ones_like(z)), nan=0.0)
@@ -79,7 +79,7 @@ def spreads(trace) -> np.ndarray:
     sample gets the same values from there on, and so the same ŷ (cs231n's activation
     statistics per layer); the last column is ŷ's own."""
     out = np.zeros((trace.n_states, len(trace.layers) - 1))
-    for t, result in hidden_passes(trace):
+    for t, result in forward_passes(trace):
         out[t] = [a.std(axis=0).mean() for a in result.A]  # nan where it overflowed
     return out
 

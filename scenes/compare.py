@@ -1,5 +1,6 @@
 """Two to four runs side by side on one clock: one config with a key varied (the
-optimizer, the learning rate, the initialisation, the activation) or several configs.
+optimizer, the learning rate, the initialisation, the activation), or several keys in
+step, or several configs.
 
 Each run has a column (scenes/run_column.py), headed by what sets it apart: its
 output over the input (the training scene's plane or curve panel, small and without
@@ -8,8 +9,10 @@ Under them, one loss axis with a curve per run, and a table that is both the cur
 legend and, at the end, the runs' final loss and accuracy. A run that diverges stops
 where it did, with a note, while the others go on; hidden units that are all equal
 (a zero or constant initialisation) are framed, layer by layer, and named while they
-stay so. When the initial weight scale is what varies, each hidden layer's share of
-units that pass almost no gradient (f′ ≈ 0) stands under it.
+stay so. Under each network, the update that led to the state: its mean |∂L/∂w| and
+its step, the mean |Δw| (how an optimizer's step follows its gradient); or, when the
+initial weight scale is what varies, each hidden layer's spread and share of units
+that pass almost no gradient (f′ ≈ 0).
 """
 
 from dataclasses import replace

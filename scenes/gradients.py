@@ -385,6 +385,6 @@ class GradientsScene(PanelScene):
         if self.trace.loss[t] < SMALL_LOSS * self.trace.loss[0]:  # not vanishing: done
             text += " " + labels["small_loss"]
         mean, spread = depth.output_spread(self.trace, t)
-        if self.trace.meta["classes"] and depth.one_answer(self.trace, spread):  # stuck at a guess
+        if self.trace.meta["classes"] and depth.one_answer(self.trace, spread):  # a guess
             text += " " + labels["same_answer"].format(p=significant(mean), s=significant(spread))
         return minus_signs(text)

@@ -83,9 +83,9 @@ class RunColumn(Panel):
                 self.bars.append(Polygon(*[[x, self.bar_base, 0]] * 4, color=colour,
                                          fill_opacity=1.0, stroke_width=0))
                 # the bar's outline at full height: the most the activation allows
-                row_keys.append(Rectangle(width=BAR_WIDTH, height=BAR, stroke_width=1.5,
-                                            stroke_color=look.theme["muted"]).move_to(
-                    [x, self.bar_base + BAR / 2, 0]))
+                outline = Rectangle(width=BAR_WIDTH, height=BAR, stroke_width=1.5,
+                                    stroke_color=look.theme["muted"])
+                row_keys.append(outline.move_to([x, self.bar_base + BAR / 2, 0]))
                 self.flat_numbers.append(MonoNumber("100", 18, colour).move_to(
                     [x, self.bar_base - 0.06, 0], aligned_edge=UP))
             first = self.network.diagram.nodes[1][0].get_x() - 0.3
