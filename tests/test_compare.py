@@ -436,3 +436,18 @@ def test_a_long_note_breaks_between_a_lists_parts_else_between_words():
     assert fit_rows("one two three", 7, len) == ["one two", "three"]
     # a part wider than the room is a row by itself, never cut inside ("η = 0.5")
     assert fit_rows("η = 0.5 · 400 iterations", 10, len) == ["η = 0.5", "400 iterations"]
+
+
+def test_a_plane_whose_output_is_one_answer_everywhere_draws_no_boundary(deep_scales,
+                                                                         monkeypatch):
+    """The faded run's ŷ is 0.5 within a hair over the whole plane: its 0.5 contour
+    exists but is no boundary, so none is drawn; the saturated run's is."""
+    trained, scene, _, _ = deep_scales
+    for column, (_, trace) in zip(scene.columns, trained.runs):
+        calls = []
+        monkeypatch.setattr(column.output.contour, "paint", lambda *a: calls.append(a))
+        column.draw(trace.n_states - 1)
+        grid = trace.grids[-1]
+        assert bool(calls) == (grid.max() - grid.min() >= 0.02)
+    small, big = (trace.grids[-1] for _, trace in trained.runs)
+    assert np.ptp(small) < 0.02 < np.ptp(big)  # the case is the lesson's

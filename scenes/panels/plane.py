@@ -22,6 +22,7 @@ from manim import (
 )
 from manim import config as manim_config
 
+from core.depth import SAME_ANSWER
 from scenes.camera import OpaquePanel
 from scenes.panels.axes import nice_ticks, scale, tick_text, ticks_below, ticks_left
 from scenes.panels.base import Look, Panel, blend, grid_index
@@ -216,8 +217,11 @@ class PlanePanel(Panel):
         f = grid_index(tr, s)
         if tr.grids.ndim == 3:
             self.heatmap.paint(self.levels.at(f), rgba)
-            if not self.regression:
-                self.contour.paint(rgba, blend(tr.grids, f)[::-1])  # between grid points
+            grid = blend(tr.grids, f)
+            # one answer everywhere (a network whose signal has faded): no boundary,
+            # though its 0.5 contour exists, within a hair
+            if not self.regression and np.ptp(grid) >= SAME_ANSWER:
+                self.contour.paint(rgba, grid[::-1])  # between grid points
         else:
             probs = np.clip(upsample(blend(tr.grids, f), self.px), 0, 1)
             palette = self.palette[:probs.shape[-1]]
