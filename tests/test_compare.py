@@ -444,8 +444,11 @@ def test_a_plane_whose_output_is_one_answer_everywhere_draws_no_boundary(deep_sc
     exists but is no boundary, so none is drawn; the saturated run's is."""
     trained, scene, _, _ = deep_scales
     for column, (_, trace) in zip(scene.columns, trained.runs):
-        calls = []
-        monkeypatch.setattr(column.output.contour, "paint", lambda *a: calls.append(a))
+        calls: list = []
+
+        def record(*args, into=calls):
+            into.append(args)
+        monkeypatch.setattr(column.output.contour, "paint", record)
         column.draw(trace.n_states - 1)
         grid = trace.grids[-1]
         assert bool(calls) == (grid.max() - grid.min() >= 0.02)
