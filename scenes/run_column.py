@@ -30,10 +30,10 @@ from scenes.panels.loss import OFF_AXIS
 TOP = 2.45  # the columns' panels start here, their headings above
 
 # under a network, room for its layers' spreads (bars up to BAR high) and shares of
-# f′ ≈ 0, or else for its last update's gradient and step
-BAR, FLAT_ROOM, MOTION_ROOM = 0.3, 0.65, 0.3
+# f′ ≈ 0, or else for its last update's gradient and step in two rows
+BAR, FLAT_ROOM, MOTION_ROOM = 0.3, 0.65, 0.6
 BAR_WIDTH = 0.2
-FLAT_SIDE = 2.25  # the plane's side when they are shown (else at most 2.5)
+PLANE_SIDE = 2.25  # at most: the plane's side
 
 
 class RunColumn(Panel):
@@ -50,7 +50,7 @@ class RunColumn(Panel):
         heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
         if heading.width > width - 0.1:
             heading.scale_to_fit_width(width - 0.1)
-        side = min(FLAT_SIDE if flat else 2.5, width - 0.5)
+        side = min(PLANE_SIDE, width - 0.5)
         if trace.X.shape[1] == 1:
             box = (centre - (width - 0.4) / 2, TOP - 2.2, centre + (width - 0.4) / 2, TOP)
             self.output = CurvePanel(trace, box, look, keyed=False, value_range=value_range)
@@ -97,7 +97,8 @@ class RunColumn(Panel):
                     words.scale_to_fit_width(room)
                 row_keys.append(words.move_to([first, y, 0], aligned_edge=RIGHT))
         # else, the update that led to the state: its mean |∂L/∂w| and its step, mean
-        # |Δw| (why an optimizer wins: how its step follows its gradient)
+        # |Δw|, and under them the step as a multiple of the gradient (why an optimizer
+        # wins: plain SGD's is η, momentum's grows, Adam's grows as its gradient shrinks)
         self.motion = None if flat else depth.motion(trace)
         self.motion_numbers = []
         if not flat:
@@ -113,7 +114,15 @@ class RunColumn(Panel):
                 if row.width <= width - 0.15:
                     break
             row.move_to([centre, below - 0.08, 0], aligned_edge=UP)
-            row_keys += parts[::2]
+            self.ratio_number = MonoNumber("88", size, colour)  # the number ends the row,
+            # so it is centred on a short one
+            ratio = VGroup(look.words(labels["motion_ratio"], size - 2, "muted"),
+                           self.ratio_number).arrange(RIGHT, buff=0.1)
+            ratio.next_to(row, DOWN, buff=0.08)
+            row_keys += [*parts[::2], ratio[0]]
+            self.motion_numbers.append(self.ratio_number)
+            with np.errstate(all="ignore"):
+                self.motion = (*self.motion, self.motion[1] / self.motion[0])
         self.notes = []  # (from which state it shows, until which, (box, words))
         if trace.diverged_at is not None:  # exploding from where it leaves the loss axis,
             # then stopped where it overflowed
@@ -199,7 +208,8 @@ class RunColumn(Panel):
                                        [x - BAR_WIDTH / 2, self.bar_base, 0]])
         if self.motion is not None:
             for number, values in zip(self.motion_numbers, self.motion):
-                number.set_text("–" if k == 0 else significant(values[k]))
+                known = k > 0 and np.isfinite(values[k])  # no update yet; no gradient
+                number.set_text(significant(values[k]) if known else "–")
         for start, until, (box, words) in self.notes:
             shown = start <= s < until
             box.set_fill(opacity=0.92 if shown else 0.0).set_stroke(opacity=float(shown))

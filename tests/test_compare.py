@@ -342,21 +342,25 @@ def test_deep_tanh_shows_both_ways_an_initial_scale_fails():
 def test_under_each_network_the_last_updates_gradient_and_step_as_that_run_took_them(
         optimizers):
     """Why an optimizer wins, on screen: the update that led to the state, its mean
-    |∂L/∂w| and how far it moved the weights, by hand from the run's own records; plain
-    SGD's step is η times its gradient, Adam's does not shrink with its gradient."""
+    |∂L/∂w|, how far it moved the weights and the step as a multiple of the gradient, by
+    hand from the run's own records; plain SGD's step is η times its gradient, Adam's
+    does not shrink with its gradient."""
     from scenes.numerals import significant
     trained, scene, _, _ = optimizers
-    for column, (_, trace) in zip(scene.columns, trained.runs):
+    for column, (name, trace) in zip(scene.columns, trained.runs):
         column.draw(0)
-        assert [n.text for n in column.motion_numbers] == ["–", "–"]  # no update yet
+        assert [n.text for n in column.motion_numbers] == ["–"] * 3  # no update yet
         for t in (1, trace.n_states // 2, trace.n_states - 1):
             column.draw(t)
             grads = np.concatenate([trace.weight_gradients(i)[t - 1].ravel()
                                     for i in range(trace.n_weight_layers)])
             moved = np.concatenate([(trace.weights(t)[i] - trace.weights(t - 1)[i]).ravel()
                                     for i in range(trace.n_weight_layers)])
+            grad, step = np.abs(grads).mean(), np.abs(moved).mean()
             assert [n.text for n in column.motion_numbers] == [
-                significant(np.abs(grads).mean()), significant(np.abs(moved).mean())]
+                significant(grad), significant(step), significant(step / grad)]
+            if name.startswith("sgd"):  # plain SGD's step is η times its gradient
+                assert column.motion_numbers[2].text == "0.50"
         left, right = column.box[0], column.box[2]
         for number in column.motion_numbers:  # inside its own column, under the network
             number.set_text("1.2e151")
