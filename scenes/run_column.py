@@ -31,7 +31,7 @@ TOP = 2.45  # the columns' panels start here, their headings above
 
 # under a network, room for its layers' spreads (bars up to BAR high) and shares of
 # f′ ≈ 0, or else for its last update's gradient and step in two rows
-BAR, FLAT_ROOM, MOTION_ROOM = 0.3, 0.65, 0.6
+BAR, FLAT_ROOM, MOTION_ROOM = 0.3, 0.65, 0.65
 BAR_WIDTH = 0.2
 PLANE_SIDE = 2.25  # at most: the plane's side
 
@@ -100,7 +100,7 @@ class RunColumn(Panel):
         # |Δw|, and under them the step as a multiple of the gradient (why an optimizer
         # wins: plain SGD's is η, momentum's grows, Adam's grows as its gradient shrinks)
         self.motion = None if flat else depth.motion(trace)
-        self.motion_numbers = []
+        self.motion_numbers, self.motion_rows = [], []
         if not flat:
             below = min(node.get_bottom()[1] for node in self.network.diagram.all_nodes())
             for size in (20, 18, 16, 14):  # the largest that fits the column
@@ -113,13 +113,14 @@ class RunColumn(Panel):
                 VGroup(*parts[2:]).shift(RIGHT * 0.25)  # a number nearer its name
                 if row.width <= width - 0.15:
                     break
-            row.move_to([centre, below - 0.08, 0], aligned_edge=UP)
+            row.move_to([centre, below - 0.12, 0], aligned_edge=UP)  # clear of frames
             self.ratio_number = MonoNumber("88", size, colour)  # the number ends the row,
             # so it is centred on a short one
             ratio = VGroup(look.words(labels["motion_ratio"], size - 2, "muted"),
                            self.ratio_number).arrange(RIGHT, buff=0.1)
             ratio.next_to(row, DOWN, buff=0.08)
             row_keys += [*parts[::2], ratio[0]]
+            self.motion_rows = [row, ratio]
             self.motion_numbers.append(self.ratio_number)
             with np.errstate(all="ignore"):
                 self.motion = (*self.motion, self.motion[1] / self.motion[0])

@@ -458,3 +458,12 @@ def test_a_plane_whose_output_is_one_answer_everywhere_draws_no_boundary(deep_sc
         assert bool(calls) == (grid.max() - grid.min() >= 0.02)
     small, big = (trace.grids[-1] for _, trace in trained.runs)
     assert np.ptp(small) < 0.02 < np.ptp(big)  # the case is the lesson's
+
+
+def test_the_updates_rows_stand_clear_of_the_frames_around_equal_units(tmp_path):
+    trained, scene, _, _ = render(tmp_path, MOONS | {"network": {"layers": [2, 4, 4, 1]}},
+                                  "frames", duration=1.0, vary="network.init=zeros,glorot")
+    zeros = scene.columns[0]
+    lowest = min(frame.get_bottom()[1] for frame in zeros.groups)
+    for row in zeros.motion_rows:  # a gap a reader sees, and above the loss axis
+        assert row.get_top()[1] < lowest - 0.02 and row.get_bottom()[1] > -1.5
