@@ -36,6 +36,7 @@ LOSS_BOX = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left
 TABLE_AT = (1.15, -1.75)  # the table's top left: run, loss, accuracy, f' ≈ 0
 ROW = 0.34  # the table's row pitch
 LESSON_CLOCK = {"duration": 20.0, "hold": 8.0}  # compare's own defaults, in seconds
+READINGS = 4  # a second: the updates' numbers under the networks, slow enough to read
 LAST_COLUMN = 1.3  # the table's last column's width: "accuracy", "100%"
 NOTE_FLOOR = -layout.FRAME_Y + 0.1  # the table's note ends above the frame's edge
 COLUMNS = (-6.9, 6.9)  # the columns share this width
@@ -128,8 +129,11 @@ class CompareScene(PanelScene):
         x0, x1 = COLUMNS
         width = (x1 - x0) / len(self.runs)
         scale, shared = edge_scale(self.runs), data_range(first)
+        # the updates' numbers are read READINGS times a second of training
+        reading = max(1, round(self.last / (opts["duration"] * READINGS)))
         self.columns = [RunColumn(name, trace, x0 + width * (k + 0.5), width, self.look,
-                                  colour, scale, shared, flat=self.shows_flat(trace))
+                                  colour, scale, shared, flat=self.shows_flat(trace),
+                                  reading=reading)
                         for k, ((name, trace), colour) in enumerate(zip(self.runs, colours))]
         loss = LossPanel(first, LOSS_BOX, self.look, self.schedule == "log",
                          runs=[(name, trace, colour) for (name, trace), colour
@@ -254,7 +258,7 @@ class CompareScene(PanelScene):
         lines = [line.format(p=f"{depth.FLAT * 100:g}") for line in labels["flat_note"]
                  ] if flat else []
         if any(column.motion is not None for column in self.columns):
-            lines.append(labels["motion_note"])
+            lines.append(labels["motion_note"].format(n=READINGS))
         lines.append(labels["same_for_all"].format(what=compare.describe(
             [trace.config.as_dict() for _, trace in self.runs], labels["n_iterations"])))
         room = layout.FRAME_X - 0.1 - x  # within the frame
@@ -319,10 +323,14 @@ def fit_rows(line: str, room: float, width) -> list[str]:
     between the parts of a list (" · ") where it is one, else between words; a word
     wider than the room is a row by itself."""
     glue = " · " if " · " in line else " "
-    rows: list[str] = []
-    for part in line.split(glue):
-        if rows and width(rows[-1] + glue + part) <= room:
-            rows[-1] += glue + part
+    parts = line.split(glue)
+    # each part measured once (a measure typesets), a row as its parts and glues
+    sizes = {part: width(part) for part in set(parts)}
+    gap = width(f"a{glue}a") - width("aa")
+    rows: list[list[str]] = []
+    for part in parts:
+        if rows and sum(sizes[p] + gap for p in rows[-1]) + sizes[part] <= room:
+            rows[-1].append(part)
         else:
-            rows.append(part)
-    return rows
+            rows.append([part])
+    return [glue.join(row) for row in rows]

@@ -42,9 +42,12 @@ class RunColumn(Panel):
 
     def __init__(self, name: str, trace, centre: float, width: float, look: Look,
                  colour: str, edge_scale: float | None = None,
-                 value_range: tuple[float, float] | None = None, flat: bool = False):
+                 value_range: tuple[float, float] | None = None, flat: bool = False,
+                 reading: int = 1):
         """``flat``: under each hidden layer, its spread and its share of f′ ≈ 0 as the
-        run goes, and a note while ŷ is one answer for every sample."""
+        run goes, and a note while ŷ is one answer for every sample; else, the update's
+        numbers, read every ``reading`` iterations (numbers that change every frame
+        cannot be read, and cost a drawing each) and at the last."""
         super().__init__(trace, (centre - width / 2, -1.5, centre + width / 2, TOP), look)
         labels = look.labels
         heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
@@ -100,10 +103,12 @@ class RunColumn(Panel):
         # |Δw|, and under them the step as a multiple of the gradient (why an optimizer
         # wins: plain SGD's is η, momentum's grows, Adam's grows as its gradient shrinks)
         self.motion = None if flat else depth.motion(trace)
+        self.reading = reading
         self.motion_numbers, self.motion_rows = [], []
         if not flat:
             below = min(node.get_bottom()[1] for node in self.network.diagram.all_nodes())
-            for size in (20, 18, 16, 14):  # the largest that fits the column
+            size = 20  # the largest that fits the column, measured once at 20
+            for _ in range(2):
                 parts, self.motion_numbers = [], []
                 for text in labels["motion_row"]:  # the widest number: 1.2e151
                     number = MonoNumber("8.8e−88", size, colour)
@@ -111,8 +116,9 @@ class RunColumn(Panel):
                     self.motion_numbers.append(number)
                 row = VGroup(*parts).arrange(RIGHT, buff=0.08)
                 VGroup(*parts[2:]).shift(RIGHT * 0.25)  # a number nearer its name
-                if row.width <= width - 0.15:
+                if row.width <= width - 0.15 or size == 14:
                     break
+                size = max(14, int(size * (width - 0.15) / row.width))
             row.move_to([centre, below - 0.12, 0], aligned_edge=UP)  # clear of frames
             self.ratio_number = MonoNumber("88", size, colour)  # the number ends the row,
             # so it is centred on a short one
@@ -208,6 +214,8 @@ class RunColumn(Panel):
                                        [x - BAR_WIDTH / 2, top, 0],
                                        [x - BAR_WIDTH / 2, self.bar_base, 0]])
         if self.motion is not None:
+            if k < self.last:  # the update read last, none before the first
+                k = max(min(k, 1), k - k % self.reading)
             for number, values in zip(self.motion_numbers, self.motion):
                 known = k > 0 and np.isfinite(values[k])  # no update yet; no gradient
                 number.set_text(significant(values[k]) if known else "–")

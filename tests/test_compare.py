@@ -350,12 +350,15 @@ def test_under_each_network_the_last_updates_gradient_and_step_as_that_run_took_
     for column, (name, trace) in zip(scene.columns, trained.runs):
         column.draw(0)
         assert [n.text for n in column.motion_numbers] == ["–"] * 3  # no update yet
-        for t in (1, trace.n_states // 2, trace.n_states - 1):
+        # 30 iterations in 2 s, read 4 times a second: every 4th update, and the last
+        assert column.reading == 4
+        last = trace.n_states - 1
+        for t, read in ((1, 1), (3, 1), (15, 12), (16, 16), (last - 1, 28), (last, last)):
             column.draw(t)
-            grads = np.concatenate([trace.weight_gradients(i)[t - 1].ravel()
+            grads = np.concatenate([trace.weight_gradients(i)[read - 1].ravel()
                                     for i in range(trace.n_weight_layers)])
-            moved = np.concatenate([(trace.weights(t)[i] - trace.weights(t - 1)[i]).ravel()
-                                    for i in range(trace.n_weight_layers)])
+            moved = np.concatenate([(trace.weights(read)[i] - trace.weights(read - 1)[i]
+                                     ).ravel() for i in range(trace.n_weight_layers)])
             grad, step = np.abs(grads).mean(), np.abs(moved).mean()
             assert [n.text for n in column.motion_numbers] == [
                 significant(grad), significant(step), significant(step / grad)]
