@@ -107,8 +107,8 @@ class RunColumn(Panel):
         self.motion_numbers, self.motion_rows = [], []
         if not flat:
             below = min(node.get_bottom()[1] for node in self.network.diagram.all_nodes())
-            size = 20  # the largest that fits the column, measured once at 20
-            for _ in range(2):
+            size = 20  # the largest that fits the column: from 20, scaled down by measure
+            while True:
                 parts, self.motion_numbers = [], []
                 for text in labels["motion_row"]:  # the widest number: 1.2e151
                     number = MonoNumber("8.8e−88", size, colour)
@@ -118,7 +118,7 @@ class RunColumn(Panel):
                 VGroup(*parts[2:]).shift(RIGHT * 0.25)  # a number nearer its name
                 if row.width <= width - 0.15 or size == 14:
                     break
-                size = max(14, int(size * (width - 0.15) / row.width))
+                size = max(14, min(size - 1, int(size * (width - 0.15) / row.width)))
             row.move_to([centre, below - 0.12, 0], aligned_edge=UP)  # clear of frames
             self.ratio_number = MonoNumber("88", size, colour)  # the number ends the row,
             # so it is centred on a short one

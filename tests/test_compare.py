@@ -463,6 +463,25 @@ def test_a_plane_whose_output_is_one_answer_everywhere_draws_no_boundary(deep_sc
     assert np.ptp(small) < 0.02 < np.ptp(big)  # the case is the lesson's
 
 
+def digit_height(size: int) -> float:
+    from scenes.glyphs import MonoNumber
+    return MonoNumber("8", size, "#ffffff").height - 1e-9
+
+
+def test_the_updates_rows_fit_four_columns():
+    from scenes.compare import COLUMNS
+    from scenes.panels import Look
+    from scenes.run_column import RunColumn
+    from scenes.settings import Settings
+    trace = trainer.train(config.resolve(MOONS))
+    width = (COLUMNS[1] - COLUMNS[0]) / 4
+    look = Look(Settings(trace=None).theme, Settings(trace=None).labels, "DejaVu Sans")
+    column = RunColumn("adam, η = 0.5", trace, 0.0, width, look, "#ffffff")
+    for row in column.motion_rows:  # inside its own column, at 14 px or more
+        assert row.width <= width - 0.05
+    assert column.motion_numbers[0].height >= digit_height(14)
+
+
 def test_the_updates_rows_stand_clear_of_the_frames_around_equal_units(tmp_path):
     trained, scene, _, _ = render(tmp_path, MOONS | {"network": {"layers": [2, 4, 4, 1]}},
                                   "frames", duration=1.0, vary="network.init=zeros,glorot")
