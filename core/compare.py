@@ -43,27 +43,35 @@ def varied_keys(text: str | None) -> list[str]:
             for spec in split_specs(text or "")]
 
 
-def parse_vary(spec: str, paired: bool = False) -> tuple[str, str, list[str]]:
+def parse_key(spec: str, flag: str) -> tuple[str, str, list[str]]:
     """'section.key=v1,v2' as (section, key, ['v1', 'v2']), the key checked against the
-    schema; the values are checked by ``vary``. ``paired``: one of several keys varied
-    in step, whose values may repeat (sgd and momentum both at η = 0.5)."""
+    schema; ``flag`` (--vary, --set) names the option in messages."""
+    form, example = (("V1,V2", "train.optimizer=sgd,momentum,adam") if flag == "--vary"
+                     else ("V", "train.learning_rate=0.02"))
     name, sep, values = spec.partition("=")
     section, dot, key = name.strip().partition(".")
     if not sep or not dot:
-        raise ConfigError(f"--vary {spec!r}: write SECTION.KEY=V1,V2, e.g. "
-                          f"train.optimizer=sgd,momentum,adam")
+        raise ConfigError(f"{flag} {spec!r}: write SECTION.KEY={form}, e.g. {example}")
     if section not in config.SCHEMA:
-        raise ConfigError(f"--vary {spec!r}: no section [{section}]; sections: "
+        raise ConfigError(f"{flag} {spec!r}: no section [{section}]; sections: "
                           f"{', '.join(config.SCHEMA)}")
     if key not in config.SCHEMA[section]:
-        raise ConfigError(f"--vary {spec!r}: no key {section}.{key}; keys: "
+        raise ConfigError(f"{flag} {spec!r}: no key {section}.{key}; keys: "
                           f"{', '.join(config.SCHEMA[section])}")
     if config.SCHEMA[section][key].kind is list:
-        raise ConfigError(f"--vary {section}.{key}: a list cannot be varied here; write one "
-                          f"config per value and give them all to --config")
+        raise ConfigError(f"{flag} {section}.{key}: a list cannot be given here; write a "
+                          f"config with it and give it to --config")
     items = [v.strip() for v in values.split(",")]
     if not all(items):
-        raise ConfigError(f"--vary {spec!r}: an empty value; separate values with commas")
+        raise ConfigError(f"{flag} {spec!r}: an empty value; separate values with commas")
+    return section, key, items
+
+
+def parse_vary(spec: str, paired: bool = False) -> tuple[str, str, list[str]]:
+    """One --vary key and its values, a run each; the values are checked by ``vary``.
+    ``paired``: one of several keys varied in step, whose values may repeat (sgd and
+    momentum both at η = 0.5)."""
+    section, key, items = parse_key(spec, "--vary")
     count_runs(len(items), f"--vary {section}.{key}")
     if not paired and len(set(items)) < len(items):
         raise ConfigError(f"--vary {spec!r}: a value is repeated; give each once")
@@ -76,11 +84,11 @@ def count_runs(n: int, what: str) -> None:
                           f"{MIN_RUNS} to {MAX_RUNS}")
 
 
-def typed(section: str, key: str, text: str):
+def typed(section: str, key: str, text: str, flag: str = "--vary"):
     """A value as typed on the command line, in its key's type (checked as the config
     checks it)."""
     kind = config.SCHEMA[section][key].kind
-    where = f"--vary {section}.{key}"
+    where = f"{flag} {section}.{key}"
     if kind is bool:
         if text.lower() not in ("true", "false"):
             raise ConfigError(f"{where}: {text!r} is not true or false")
@@ -142,6 +150,28 @@ def vary(base: dict, spec: str) -> list[tuple[str, dict]]:
         raise ConfigError(f"--vary {spec!r}: two runs are the same; give each run its own "
                           f"values")
     return runs
+
+
+def set_keys(base: dict, spec: str, vary: str | None = None) -> dict:
+    """The config with each of --set's keys at its one value, resolved and checked: a
+    choice every run shares (every optimizer at η = 0.02). A key is set or varied, not
+    both."""
+    raw = {section: dict(keys) for section, keys in base.items()}
+    varied = {tuple(one.partition("=")[0].strip().split(".", 1))
+              for one in split_specs(vary or "")}
+    for one in split_specs(spec):
+        section, key, items = parse_key(one, "--set")
+        if len(items) > 1:
+            raise ConfigError(f"--set {one!r}: one value a key; to give each run its own, "
+                              f"use --vary")
+        if (section, key) in varied:
+            raise ConfigError(f"--set {section}.{key}: the key is also varied; give it to "
+                              f"--set or to --vary")
+        raw[section][key] = typed(section, key, items[0], "--set")
+    try:
+        return config.resolve(raw)
+    except ConfigError as err:
+        raise ConfigError(f"--set {spec.strip()}: {err}") from None
 
 
 SYMBOLS = {"learning_rate": "η"}  # keys that have a name in the formulas

@@ -35,3 +35,14 @@ def progress_at(iteration, last: int, schedule: str):
         c = log_offset(last)
         return np.log1p(i / c) / np.log1p(last / c)
     return i / max(last, 1)
+
+
+def read_at(iteration: float, last: int, schedule: str, readings: float) -> int:
+    """The whole iteration whose numbers show at (continuous) ``iteration`` when they are
+    read ``readings`` times, evenly over the clock (a number that changes every frame
+    cannot be read): the last reading at or before it, and from the end, the last."""
+    if iteration >= last:
+        return last
+    u = float(progress_at(iteration, last, schedule))
+    instant = np.floor(u * readings + 1e-9) / readings
+    return int(np.floor(float(iteration_at(instant, last, schedule)) + 1e-9))

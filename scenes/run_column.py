@@ -43,11 +43,11 @@ class RunColumn(Panel):
     def __init__(self, name: str, trace, centre: float, width: float, look: Look,
                  colour: str, edge_scale: float | None = None,
                  value_range: tuple[float, float] | None = None, flat: bool = False,
-                 reading: int = 1):
+                 read=None):
         """``flat``: under each hidden layer, its spread and its share of f′ ≈ 0 as the
         run goes, and a note while ŷ is one answer for every sample; else, the update's
-        numbers, read every ``reading`` iterations (numbers that change every frame
-        cannot be read, and cost a drawing each) and at the last."""
+        numbers. ``read``: the iteration whose numbers show at a state (read a few
+        times a second: see core.schedule.read_at); by default, the state's own."""
         super().__init__(trace, (centre - width / 2, -1.5, centre + width / 2, TOP), look)
         labels = look.labels
         heading = look.words(name, 24, colour).move_to([centre, TOP + 0.3, 0])
@@ -102,8 +102,9 @@ class RunColumn(Panel):
         # else, the update that led to the state: its mean |∂L/∂w| and its step, mean
         # |Δw|, and under them the step as a multiple of the gradient (why an optimizer
         # wins: plain SGD's is η, momentum's grows, Adam's grows as its gradient shrinks)
-        self.motion = None if flat else depth.motion(trace)
-        self.reading = reading
+        grads, self.steps = depth.motion(trace)  # the steps: the comparison's own axis
+        self.motion = None if flat else (grads, self.steps)
+        self.read = read or (lambda s: int(round(s)))
         self.motion_numbers, self.motion_rows = [], []
         if not flat:
             below = min(node.get_bottom()[1] for node in self.network.diagram.all_nodes())
@@ -140,7 +141,7 @@ class RunColumn(Panel):
                                             start, self.last))
             text = labels["diverged_short"].format(k=trace.diverged_at)
             self.notes.append(self.note(text, "gradient", centre, bottom, self.last, np.inf))
-        if flat:  # a signal faded to nothing by the output: one ŷ for every sample
+        if flat:  # a signal faded to nothing by the output: the same ŷ for every sample
             same = [depth.one_answer(trace, spread) for spread in self.spreads[:, -1]]
             for start, until in runs_of(same):
                 self.notes.append(self.note(labels["one_answer"], "text", centre, bottom,
@@ -198,11 +199,11 @@ class RunColumn(Panel):
         self.network.draw(s)
         for group in self.groups:
             group.set_stroke(opacity=float(s < self.equal_until))
-        k = int(round(s))
+        k, read = int(round(s)), self.last if s >= self.last else min(self.read(s), self.last)
         for i, (number, bar, share) in enumerate(zip(self.flat_numbers, self.bars,
                                                      self.flat)):
             x = self.network.diagram.nodes[i + 1][0].get_x()
-            text = f"{share[k] * 100:.0f}"
+            text = f"{share[read] * 100:.0f}"
             if text != number.text:  # centred under its layer
                 number.set_text(text).set_x(x)
             spread = self.spreads[k, i]
@@ -214,8 +215,7 @@ class RunColumn(Panel):
                                        [x - BAR_WIDTH / 2, top, 0],
                                        [x - BAR_WIDTH / 2, self.bar_base, 0]])
         if self.motion is not None:
-            if k < self.last:  # the update read last, none before the first
-                k = max(min(k, 1), k - k % self.reading)
+            k = max(min(k, 1), read)  # no update before the first
             for number, values in zip(self.motion_numbers, self.motion):
                 known = k > 0 and np.isfinite(values[k])  # no update yet; no gradient
                 number.set_text(significant(values[k]) if known else "–")

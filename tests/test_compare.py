@@ -77,7 +77,7 @@ def test_keys_varied_together_give_run_i_each_keys_ith_value():
     ("train.optimizer=sgd,rmsprop", "not one of"),
     ("train.iterations=10,2.5", "not a whole number"),
     ("train.optimizer=sgd,sgd", "repeated"),
-    ("network.layers=[2,4,1],[2,8,1]", "a list cannot be varied"),
+    ("network.layers=[2,4,1],[2,8,1]", "a list cannot be given"),
     ("train.optimizer=sgd,,adam", "an empty value"),
     ("network.init_scale=0.5,2", "acts only when network.init is normal or uniform"),
     ("train.beta1=0.5,0.9", "acts only when train.optimizer is adam"),
@@ -90,6 +90,39 @@ def test_keys_varied_together_give_run_i_each_keys_ith_value():
 def test_a_bad_vary_is_refused_by_name(spec, says):
     with pytest.raises(ConfigError, match=re.escape(says)):
         compare.vary(config.resolve(MOONS), spec)
+
+
+def test_set_gives_every_run_the_same_value_of_a_key():
+    """Optimizers compared at one small η without a config file of one's own."""
+    from scenes.compare import CompareScene
+    loaded = [("moons", config.resolve(MOONS))]
+    runs = CompareScene.runs_to_train(loaded, {"set": "train.learning_rate=0.02 "
+                                                      "train.iterations=40",
+                                               "vary": "train.optimizer=sgd,momentum,adam"})
+    assert [name for name, _ in runs] == ["sgd, η = 0.02", "momentum, η = 0.02",
+                                          "adam, η = 0.02"]
+    assert [(run["train"]["learning_rate"], run["train"]["iterations"]) for _, run in runs
+            ] == [(0.02, 40)] * 3
+    assert "η = 0.02 · 40 iterations" in compare.describe([run for _, run in runs])
+    assert loaded[0][1]["train"]["learning_rate"] == 0.5  # the config itself stays
+    two = CompareScene.runs_to_train([("a", config.resolve(MOONS))] * 2,
+                                     {"set": "train.learning_rate=0.1", "vary": None})
+    assert [run["train"]["learning_rate"] for _, run in two] == [0.1, 0.1]  # each config
+
+
+@pytest.mark.parametrize("spec, vary, says", [
+    ("train.learning_rate=0.02,0.1", None, "one value a key; to give each run its own, use "
+                                           "--vary"),
+    ("train.learnin=3", None, "--set 'train.learnin=3': no key train.learnin"),
+    ("learning_rate=0.1", None, "write SECTION.KEY=V, e.g. train.learning_rate=0.02"),
+    ("train.learning_rate=-1", None, "--set train.learning_rate=-1: train.learning_rate"),
+    ("train.learning_rate=fast", None, "--set train.learning_rate: 'fast' is not a number"),
+    ("network.layers=[2,4,1]", None, "a list cannot be given"),
+    ("train.optimizer=adam", "train.optimizer=sgd,momentum", "also varied"),
+])
+def test_a_bad_set_is_refused_by_name(spec, vary, says):
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        compare.set_keys(config.resolve(MOONS), spec, vary)
 
 
 def test_runs_of_different_problems_are_refused():
@@ -137,6 +170,8 @@ def test_flat_share_counts_the_units_that_pass_almost_no_gradient():
     (["--config", "moons", "sine"], "differ in their inputs"),
     (["--config", "moons", "xor", "--vary", "train.optimizer=sgd,adam"], "varies one config"),
     (["--config", "moons", "xor", "circles", "spiral", "blobs"], "5 runs"),
+    (["--set", "train.learning_rate=0.02,0.1", "--vary", "train.optimizer=sgd,adam"],
+     "one value a key"),
 ])
 def test_bad_comparisons_fail_in_one_line_before_training(tmp_path, argv, says):
     out = tmp_path / "c.mp4"
@@ -175,8 +210,8 @@ def test_three_optimizers_each_have_a_column_and_a_loss_curve(optimizers):
     lefts = [column.output.image.get_left()[0] for column in scene.columns]
     assert lefts == sorted(lefts)  # side by side, in the order given
     # the loss curves are each run's own loss, in the run's table colour
-    loss_panel = scene.panels[-1]
-    for (points, curve), (_, trace), row in zip(loss_panel.curves, trained.runs,
+    loss_panel = scene.plots[0]
+    for (_, points, curve), (_, trace), row in zip(loss_panel.curves, trained.runs,
                                                 scene.readouts):
         assert np.allclose(loss_panel.at_y(np.minimum(trace.loss, 1e9))[-1], points[-1, 1],
                            atol=1e-6) or trace.loss[-1] > points[-1, 1]
@@ -222,11 +257,11 @@ def test_a_diverging_run_stops_with_a_note_while_the_others_go_on(tmp_path):
     assert (np.linalg.norm(patch - background, axis=1) < 30).mean() > 0.3
     # its curve ends where it leaves the loss axis for good, under an arrowhead, before
     # it overflows; the good run's goes on to the end
-    loss_panel = scene.panels[-1]
+    loss_panel = scene.plots[0]
     ((leaves, _),) = loss_panel.exits
-    assert len(loss_panel.curves[1][0]) == leaves + 1 < bad.n_states
+    assert len(loss_panel.curves[1][1]) == leaves + 1 < bad.n_states
     assert (bad.loss[leaves:] > 5 * bad.loss[0]).all()
-    assert len(loss_panel.curves[0][0]) == good.n_states
+    assert len(loss_panel.curves[0][1]) == good.n_states
     # the diverged column is drawn at its last state from then on: exactly
     column = scene.columns[1]
     column.draw(bad.n_states - 1)
@@ -246,10 +281,11 @@ def test_under_each_network_the_last_updates_gradient_and_step_as_that_run_took_
     for column, (name, trace) in zip(scene.columns, trained.runs):
         column.draw(0)
         assert [n.text for n in column.motion_numbers] == ["–"] * 3  # no update yet
-        # 30 iterations in 2 s, read 4 times a second: every 4th update, and the last
-        assert column.reading == 4
+        # 30 iterations in 2 s, read 4 times a second: at iterations 3.75 j (whole: 0,
+        # 3, 7, 11, 15, ...), and the last; the first update as soon as there is one
         last = trace.n_states - 1
-        for t, read in ((1, 1), (3, 1), (15, 12), (16, 16), (last - 1, 28), (last, last)):
+        for t, read in ((1, 1), (3, 1), (6, 3), (15, 15), (16, 15), (last - 1, 26),
+                        (last, last)):
             column.draw(t)
             grads = np.concatenate([trace.weight_gradients(i)[read - 1].ravel()
                                     for i in range(trace.n_weight_layers)])

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from core import compare, config, depth, trainer
+from scenes.compare import PLOTS
 from tests.test_compare import MOONS, render
 
 
@@ -31,7 +32,7 @@ def test_initial_scales_show_the_share_of_saturated_units_overall_and_per_layer(
 
 
 def bar_height(bar) -> float:
-    heights = bar.get_points()[:, 1]
+    heights = bar.points[:, 1]
     return float(heights.max() - heights.min())
 
 
@@ -64,6 +65,16 @@ def test_each_hidden_layer_shows_its_spread_as_a_bar_and_a_faded_signal_is_named
     samples than the last's, a bar each, until ŷ is one answer for every sample, which
     a note says while it holds; the large scale's bars are near full (tanh: 1)."""
     trained, scene, frames, _ = deep_scales
+    # beside the losses, the steps: the small scale's updates move its weights by next
+    # to nothing (by hand: the mean |Δw| of its first update, against the large one's)
+    first_steps = [np.mean(np.concatenate([np.abs(trace.weights(1)[i] - trace.weights(0)[i])
+                                           .ravel() for i in range(trace.n_weight_layers)]))
+                   for _, trace in trained.runs]
+    assert first_steps[0] < 1e-3 * first_steps[1]
+    losses, steps = scene.plots
+    assert losses.box[2] < steps.box[0] and steps.box[2] == PLOTS[2]
+    assert np.allclose([points[0, 1] for _, points, _ in steps.curves],
+                       steps.at_y(np.array(first_steps)))
     for column, (_, trace) in zip(scene.columns, trained.runs):
         for t in (0, trace.n_states - 1):
             column.draw(t)

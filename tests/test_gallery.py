@@ -65,3 +65,22 @@ def test_every_picture_of_the_gallery_loads_in_chromium(rendered):
     status = {m["src"]: m.get("data-status") for m in media}
     assert status.pop("missing.gif") == "error"
     assert status == {"cycle-post.mp4": "ok", "forward-web.gif": "ok"}
+
+
+def test_every_gallery_command_line_passes_the_checks_made_before_training(tmp_path,
+                                                                          monkeypatch):
+    """A recipe the gallery renders (and shows beside its output) must be one the
+    command line takes: parsed and checked as ./render.sh would, without rendering."""
+    from cli.args import scene_parser, scene_request
+
+    monkeypatch.chdir(tmp_path)  # outputs are checked where they would go
+    from scenes.pipeline import plan
+    from scenes.registry import SCENES
+
+    lines = gallery.jobs("l")
+    assert any("--set" in argv for argv in lines)  # the optimizers at one small η
+    for name, *argv in lines:
+        info = SCENES[name]
+        job = plan(scene_request(info, scene_parser(info).parse_args(argv)))
+        if "--set" in argv:
+            assert {run["train"]["learning_rate"] for _, run in job.runs} == {0.02}

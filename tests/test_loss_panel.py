@@ -96,12 +96,12 @@ def test_a_loss_that_leaves_the_axis_for_good_ends_under_an_arrowhead():
                                                           "iterations": 60}}))
     wild = trainer.train(config.resolve(SINE | {"train": {"learning_rate": 2.0,
                                                           "iterations": 60}}))
-    runs = [("good", good, "#ffffff"), ("wild", wild, "#ffd000")]
+    runs = [("good", good.loss, "#ffffff"), ("wild", wild.loss, "#ffd000")]
     panel = LossPanel(good, layout.TRAINING_LOSS, look(), runs=runs)
     top = panel.box[3]
     leaves = int(np.argmax(wild.loss > 5 * max(good.loss[0], wild.loss[0])))
     assert leaves > 0 and (wild.loss[leaves:] > 5 * wild.loss[0]).all()
-    (points, _), (wild_points, _) = panel.curves
+    (_, points, _), (_, wild_points, _) = panel.curves
     assert len(points) == good.n_states and len(wild_points) == leaves + 1
     assert wild_points[-1][1] == pytest.approx(top)
     ((at, head),) = panel.exits

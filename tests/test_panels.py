@@ -217,6 +217,7 @@ def test_numbers_are_filled_once_per_text_and_look_as_manim_draws_them(monkeypat
         camera.reset()
         camera.capture_mobjects([number])
     assert filled.count(number.body) == 2, "filled again only when the text changed"
+    assert number.anchor not in filled, "a point (the number's anchor) has nothing to fill"
     lit = camera.pixel_array[..., :3].sum(axis=2) > 0
     assert lit.any()
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, Line, VGroup
 
-from scenes.numerals import minus_signs
+from scenes.numerals import MINUS, minus_signs
 
 
 def nice_ticks(low: float, high: float, most: int = 5) -> list[float]:
@@ -26,7 +26,11 @@ def nice_ticks(low: float, high: float, most: int = 5) -> list[float]:
 
 
 def tick_text(value: float) -> str:
-    return minus_signs(f"{value:g}")
+    """A tick's number, short: 0.001, 250, 1e−7 (not 1e-07)."""
+    mantissa, e, exponent = f"{value:g}".partition("e")
+    if e:
+        mantissa += "e" + str(int(exponent)).replace("-", MINUS)
+    return minus_signs(mantissa)
 
 
 def ticks_below(look, values: list[float], at, y: float, size: float = 18) -> VGroup:

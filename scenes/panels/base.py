@@ -56,14 +56,17 @@ class Look:
     labels: dict
     font: str
 
-    def words(self, text: str, size: float = 20, colour: str = "muted") -> Words:
+    def words(self, text: str, size: float = 20, colour: str = "muted",
+              parts: dict[str, str] | None = None) -> Words:
         """Words in the language's font; subscript digits (w₁₁) and the calculus' symbols
         (∂, σ′, ≈) in the Latin font, which has them at full size (NanumGothic draws
-        subscripts as specks and ∂ small)."""
+        subscripts as specks and ∂ small). ``parts``: substrings in colours of their
+        own, on the same baseline."""
         symbols = {run: FONTS["en"] for run in SYMBOL_RUN.findall(text)}
         return Words(text, font=self.font, font_size=size,
                      color=self.theme.get(colour, colour),
-                     t2f=symbols if self.font != FONTS["en"] else {})
+                     t2f=symbols if self.font != FONTS["en"] else {},
+                     t2c={part: self.theme.get(c, c) for part, c in (parts or {}).items()})
 
     def paragraph(self, text: str, size: float, width: float, colour: str = "text") -> VGroup:
         """Words broken into left-aligned lines no wider than ``width``, word by word.

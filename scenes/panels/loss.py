@@ -20,14 +20,18 @@ from scenes.panels.base import Look, Panel
 LOG_LOSS_RANGE = 30.0  # largest over smallest loss beyond which the loss axis is log
 OFF_AXIS = 5.0  # the axis ends at this many times the start: a diverging loss leaves it
 TICK_GAP = 0.45  # the least room between iteration ticks on a log axis
+TICK_ROOM = 0.28  # the least room between loss ticks: a number's height and a gap
 OVERFIT = 1.08  # the validation loss ends this much above its minimum: a note says so
 
 
 class LossPanel(Panel):
-    """``runs``: [(name, trace, colour)] draws each run's training loss on the same
-    axes instead, without a legend (a comparison names its runs itself)."""
+    """``runs``: [(name, values, colour)] draws each run's series on the same axes
+    instead, without a legend (a comparison names its runs itself): its loss, or any
+    value per state, nan where it has none yet (no update leads to state 0); ``title``
+    names the axis (the loss by default)."""
 
-    def __init__(self, trace, box, look: Look, log: bool = False, runs=None):
+    def __init__(self, trace, box, look: Look, log: bool = False, runs=None,
+                 title: str | None = None):
         super().__init__(trace, box, look)
         theme, labels = look.theme, look.labels
         x0, y0, x1, y1 = box
@@ -35,14 +39,16 @@ class LossPanel(Panel):
             series = [(labels["train_loss"], trace.loss, theme["loss"])]
             if trace.val_loss is not None:
                 series.append((labels["val_loss"], trace.val_loss, theme["val_loss"]))
-            traces = [trace]
+            starts = [float(trace.loss[0])]
         else:
-            series = [(name, run.loss, colour) for name, run, colour in runs]
-            traces = [run for _, run, _ in runs]
-        self.last = max(run.n_states for run in traces) - 1
+            series = [(name, np.asarray(values, float), colour) for name, values, colour
+                      in runs]
+            starts = [float(values[first_value(values)]) for _, values, _ in series]
+        self.last = max(len(values) for _, values, _ in series) - 1
         self.log = log
-        values = np.concatenate([values for _, values, _ in series])
-        start = max(float(run.loss[0]) for run in traces)
+        values = np.concatenate([kept[np.isfinite(kept)] for kept in
+                                 (values[first_value(values):] for _, values, _ in series)])
+        start = max(starts)
         top = min(float(values.max()) * 1.1, OFF_AXIS * max(start, 1e-9))
         low = float(values.min())
         self.log_loss = low > 0 and top / low > LOG_LOSS_RANGE
@@ -51,7 +57,9 @@ class LossPanel(Panel):
             span = np.log10(top / bottom)
             self.at_y = lambda v: y0 + np.log10(np.maximum(np.asarray(v), bottom) / bottom
                                                 ) / span * (y1 - y0)
-            y_values = [10.0 ** k for k in range(int(np.log10(bottom)), 1)
+            # a decade a tick, or every second or third where they would crowd
+            every = int(np.ceil(TICK_ROOM * span / (y1 - y0)))
+            y_values = [10.0 ** k for k in range(int(np.log10(bottom)), 1, every)
                         if 10.0 ** k <= top]
         else:
             self.at_y = scale(0, top, y0, y1)
@@ -61,21 +69,26 @@ class LossPanel(Panel):
         muted = theme["muted"]
         x_axis = Line([x0, y0, 0], [x1, y0, 0], color=muted, stroke_width=2)
         y_axis = Line([x0, y0, 0], [x0, y1, 0], color=muted, stroke_width=2)
-        self.curves = []
-        self.exits = []  # (state, arrowhead): where a loss leaves the axis for good
+        self.curves = []  # (the state of the first point, points, curve)
+        self.exits = []  # (state, arrowhead): where a series leaves the axis for good
         for _, values, colour in series:
-            ys = np.minimum(values, top)
-            points = np.column_stack([self.at_x(np.arange(len(ys))), self.at_y(ys),
-                                      np.zeros(len(ys))])
-            out = np.flatnonzero(values > top)
-            if len(out) and (values[out[0]:] > top).all():  # it never comes back: the
+            first = first_value(values)
+            # beyond the axis: above it, and so is an overflow (inf or nan) after the start
+            raw = np.where(np.isfinite(values), values, np.inf)[first:]
+            states = np.arange(first, len(values))
+            points = np.column_stack([self.at_x(states), self.at_y(np.minimum(raw, top)),
+                                      np.zeros(len(raw))])
+            out = np.flatnonzero(raw > top)
+            if len(out) and (raw[out[0]:] > top).all():  # it never comes back: the
                 # curve ends at the axis's top, under an arrowhead, not flat along it
                 points = points[:out[0] + 1]
                 head = Triangle(color=colour, fill_opacity=1, stroke_width=0).scale(0.09)
                 head.move_to(points[-1], aligned_edge=UP)  # inside: clear of the name
-                self.exits.append((int(out[0]), head.set_opacity(0)))
-            self.curves.append((points, Polyline(stroke_color=colour, stroke_width=3)))
-        name = labels["loss"] if runs is not None else ""  # a legend names it otherwise
+                self.exits.append((first + int(out[0]), head.set_opacity(0)))
+            self.curves.append((first, points, Polyline(stroke_color=colour,
+                                                         stroke_width=3)))
+        # a legend names the loss otherwise
+        name = (title or labels["loss"]) if runs is not None else ""
         if self.log_loss:
             name = f"{name} ({labels['log_axis']})".strip()
         if name:  # over the axis it is about
@@ -87,7 +100,7 @@ class LossPanel(Panel):
             legend.arrange(RIGHT, buff=0.4)
             legend.next_to([x1, y1, 0], UP, buff=0.04).align_to([x1, 0, 0], RIGHT)
             self.still.append(legend)
-        self.moving += [curve for _, curve in self.curves] + [head for _, head in self.exits]
+        self.moving += [curve for *_, curve in self.curves] + [head for _, head in self.exits]
         self.overfit_from, self.note = self.overfitting(trace) if runs is None else (None, None)
 
     def y_ticks(self, values: list[float]) -> VGroup:
@@ -98,7 +111,10 @@ class LossPanel(Panel):
             y = float(self.at_y(v))
             mark = Line([x0, y, 0], [x0 - 0.08, y, 0], color=look.theme["muted"],
                         stroke_width=2)
-            group.add(mark, look.number(tick_text(v), 18).next_to(mark, LEFT, buff=0.05))
+            number = look.number(tick_text(v), 18).next_to(mark, LEFT, buff=0.05)
+            if y - self.box[1] < 0.01:  # at the corner: above the iterations' numbers,
+                number.align_to(mark, DOWN)  # not beside them ("0.0001 0" reads as one)
+            group.add(mark, number)
         return group
 
     def x_ticks(self) -> VGroup:
@@ -148,10 +164,10 @@ class LossPanel(Panel):
         return start, note
 
     def draw(self, s: float) -> None:
-        for points, curve in self.curves:  # a diverged run's curve stops where it did
+        for first, points, curve in self.curves:  # a diverged run's stops where it did
             last = len(points) - 1
-            upto = min(int(np.floor(s)), last)
-            frac = s - upto
+            upto = max(min(int(np.floor(s)) - first, last), 0)
+            frac = max(s - first - upto, 0.0)
             pts = points[: upto + 1]
             if frac > 0 and upto < last:
                 pts = np.vstack([pts, points[upto] + (points[upto + 1] - points[upto]) * frac])
@@ -162,3 +178,9 @@ class LossPanel(Panel):
         if self.note is not None and (s >= self.overfit_from) != self.note_shown:
             self.note_shown = not self.note_shown
             self.note.set_opacity(1.0 if self.note_shown else 0.0)
+
+
+def first_value(values: np.ndarray) -> int:
+    """The index of a series' first value (a series of updates has none at state 0)."""
+    known = np.flatnonzero(~np.isnan(values))
+    return int(known[0]) if len(known) else 0
