@@ -28,18 +28,18 @@ from scenes.glyphs import MonoNumber
 from scenes.numerals import loss_text
 from scenes.options import Option, resolve
 from scenes.panels import Look, LossPanel, PanelScene
-from scenes.panels.plane import class_palette, sight_symbol
+from scenes.panels.plane import class_palette
 from scenes.run_column import RunColumn
 from scenes.tex import Words
 from scenes.training import PHASES, TrainingScene
 
 PLOTS = (-5.8, -3.2, 0.5, -2.05)  # the shared loss axis, bottom left, and the steps'
 STEP_GAP = 1.2  # between the loss axis and the steps', for the steps' values
-TABLE_AT = (1.15, -1.75)  # the table's top left: run, loss, accuracy, f' ≈ 0
+TABLE_AT = (1.15, -1.75)  # the table's top left: run, loss, accuracy, saturated
 ROW = 0.34  # the table's row pitch
 LESSON_CLOCK = {"duration": 20.0, "hold": 8.0}  # compare's own defaults, in seconds
-READINGS = 4  # a second: the updates' numbers under the networks, slow enough to read
-LAST_COLUMN = 1.3  # the table's last column's width: "accuracy", "100%"
+READINGS = 4  # a second: every number but the iteration, slow enough to read
+COLUMN_GAP = 0.3  # between the table's columns
 NOTE_FLOOR = -layout.FRAME_Y + 0.1  # the table's note ends above the frame's edge
 COLUMNS = (-6.9, 6.9)  # the columns share this width
 
@@ -239,9 +239,8 @@ class CompareScene(PanelScene):
         if len(trace.X_val):
             entries.append((Circle(0.075, color=theme["muted"], stroke_width=3),
                             labels["val_points"]))
-        probe = Circle(0.09, color=theme["text"], stroke_width=2.5) if line else sight_symbol(
-            theme)
-        entries += [(probe, labels["probe"]), (None, labels["edges_key"]),
+        # no probe sample: the columns follow none (their networks' nodes are plain)
+        entries += [(None, labels["edges_key"]),
                     (look.swatch("negative", "line"), "w < 0"),
                     (look.swatch("positive", "line"), "w > 0")]
         row = look.key(entries, 18, 0.3, 13.0)
@@ -255,9 +254,9 @@ class CompareScene(PanelScene):
             trace.config.network.activation)
 
     def table(self, colours: list[str]):
-        """Run, loss, accuracy and the share of flat units (f' ≈ 0), a row per run in
-        its curve's colour: the loss curves' legend, the runs' final figures at the
-        end; a note under it says what f' ≈ 0 is."""
+        """Run, loss, accuracy and the share of saturated units (f′ ≈ 0), a row per run
+        in its curve's colour: the curves' legend, the runs' final figures at the end;
+        a note under it says what the rows under the networks are."""
         look, labels = self.look, self.look.labels
         x, top = TABLE_AT
         accuracy = self.runs[0][1].accuracy is not None
@@ -267,23 +266,31 @@ class CompareScene(PanelScene):
         self.flat = [column.flat_overall for column in self.columns]
         flat = "init_scale" in self.vary_keys
         header = [look.words(labels["run"], 18), look.words(labels["loss"], 18)]
-        columns = [x, x + 1.95]  # the loss column fits 2.4e−4 and 1.1e+304
+        # the numbers each column holds at its widest: the losses the runs reach
+        widest = [max((loss_text(value) for _, trace in self.runs for value in trace.loss),
+                      key=len)]
         if accuracy:
             header.append(look.words(labels["accuracy"], 18))
-            columns.append(columns[-1] + 1.55)
+            widest.append("100%")
         if flat:
             header.append(look.words(labels["flat_header"], 18))
-            columns.append(columns[-1] + (1.35 if accuracy else 1.55))
-        # the room the last column leaves goes to the runs' names ("momentum, η = 0.5")
-        spare = max(0.0, layout.FRAME_X - 0.1 - LAST_COLUMN - columns[-1])
-        columns = [columns[0]] + [at + spare for at in columns[1:]]
-        still, readouts = [], []
+            widest.append("100%")
+        # the numbers' columns from the frame's right edge, each as wide as its header
+        # or its widest number; the room they leave goes to the runs' names
+        columns, right = [], layout.FRAME_X - 0.25
+        for word, text in zip(header[:0:-1], widest[::-1]):
+            right -= max(word.width, MonoNumber(text, 20, "#ffffff").width)
+            columns.insert(0, right)
+            right -= COLUMN_GAP
+        columns.insert(0, x)
+        name_room = right - (x + 0.45)  # after their swatches
+        still, readouts, self.header = [], [], header
         for word, at in zip(header, columns):  # on one baseline: their first letters'
             word.move_to([at, top, 0], aligned_edge=LEFT)
             word.shift(UP * (header[0][0].get_bottom()[1] - word[0].get_bottom()[1]))
             still.append(word)
         names = [look.words(name, 20, colour) for (name, _), colour in zip(self.runs, colours)]
-        fit = min([1.0] + [(1.3 + spare) / words.width for words in names])  # one size
+        fit = min([1.0] + [name_room / words.width for words in names])  # one size for all
         for k, (words, colour) in enumerate(zip(names, colours)):
             y = top - ROW * (k + 1)
             swatch = Line([x, y, 0], [x + 0.35, y, 0], color=colour, stroke_width=5)
@@ -299,7 +306,6 @@ class CompareScene(PanelScene):
                  ] if flat else []
         if any(column.motion is not None for column in self.columns):
             lines.append(labels["motion_note"])
-        lines.append(labels["readings_note"].format(n=READINGS))
         lines.append(labels["same_for_all"].format(what=compare.describe(
             [trace.config.as_dict() for _, trace in self.runs], labels["n_iterations"])))
         room = layout.FRAME_X - 0.1 - x  # within the frame

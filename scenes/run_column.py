@@ -56,11 +56,12 @@ class RunColumn(Panel):
         side = min(PLANE_SIDE, width - 0.5)
         if trace.X.shape[1] == 1:
             box = (centre - (width - 0.4) / 2, TOP - 2.2, centre + (width - 0.4) / 2, TOP)
-            self.output = CurvePanel(trace, box, look, keyed=False, value_range=value_range)
+            self.output = CurvePanel(trace, box, look, keyed=False, value_range=value_range,
+                                     probe=False)
             bottom = TOP - 2.2
         else:
             box = (centre - side / 2, TOP - side, centre + side / 2, TOP)
-            self.output = PlanePanel(trace, box, look, keyed=False)
+            self.output = PlanePanel(trace, box, look, keyed=False, probe=False)
             bottom = TOP - side
         net_width = min(width - 0.2, 4.2)
         # room above the network for a note astride the panel's lower edge
@@ -68,7 +69,7 @@ class RunColumn(Panel):
         net_box = (centre - net_width / 2, -1.45 + (FLAT_ROOM if flat else MOTION_ROOM),
                    centre + net_width / 2, bottom - 0.3)
         self.network = NetworkPanel(trace, net_box, look, maps=False, labels=False,
-                                    keyed=False, max_abs=edge_scale)
+                                    keyed=False, max_abs=edge_scale, probe=False)
         self.last = trace.n_states - 1
         # per hidden layer, (S,) its share of (unit, sample) pairs with f′ ≈ 0, and its
         # number under the layer's lowest node; its spread as a bar above the number

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from core.schedule import iteration_at, progress_at, read_at
-from scenes.compare import READINGS, CompareScene
+from scenes.compare import READINGS, TABLE_AT, CompareScene
 from scenes.numerals import loss_text
 from tests.test_compare import MOONS, render
 
@@ -110,3 +110,48 @@ def test_on_a_log_clock_numbers_are_read_evenly_in_time_not_in_iterations():
         now = float(iteration_at(u, last, "log"))
         assert shown <= now
         assert progress_at(shown + 1, last, "log") > u - 1 / readings
+
+
+def test_the_tables_columns_stand_apart_inside_the_frame(tmp_path):
+    """Four columns (run, loss, accuracy, saturated): each as wide as its header or
+    its widest number, none past the frame, the names clear of the numbers."""
+    from scenes import layout
+
+    raw = MOONS | {"network": {"layers": [2, 4, 3, 1], "init": "normal"}}
+    trained, scene, _, _ = render(tmp_path, raw, "scales", duration=1.0,
+                                  vary="network.init_scale=0.1,5")
+    header = scene.header
+    assert [word.text for word in header] == ["run", "loss", "accuracy", "saturated"]
+    for row in scene.readouts:  # at their widest
+        row[0].set_text(max((loss_text(v) for _, trace in trained.runs for v in trace.loss),
+                            key=len))
+        for number in row[1:]:
+            number.set_text("100%")
+    for k, word in enumerate(header[1:]):
+        numbers = [row[k] for row in scene.readouts]
+        assert all(abs(n.get_left()[0] - word.get_left()[0]) < 0.02 for n in numbers)
+        right = max([word.get_right()[0]] + [n.get_right()[0] for n in numbers])
+        if k + 2 < len(header):
+            assert right + 0.2 < header[k + 2].get_left()[0]
+        else:
+            assert right < layout.FRAME_X - 0.2
+    names = [m for top in scene.mobjects for m in top.get_family()
+             if getattr(m, "text", "").startswith("init_scale") and m.get_y() < TABLE_AT[1]]
+    assert len(names) == 2 and max(n.get_right()[0] for n in names) < header[1].get_left()[0]
+
+
+def test_the_columns_follow_no_sample(paired):
+    """No probe sample to explain: no sight on the planes, no key for one, and the
+    networks' nodes plain, where the training scene fills them by the probe's values."""
+    from scenes.panels.plane import PlanePanel
+
+    trained, scene, _, _ = paired
+    key = [m.text for top in scene.mobjects for m in top.get_family() if hasattr(m, "text")]
+    assert not any("probe" in text for text in key)
+    for column, (_, trace) in zip(scene.columns, trained.runs):
+        column.draw(10)
+        assert column.network.raster.drawn[1] == {}  # every node its plain colour
+        # the same plane with the sight covers more pixels: the data alone here
+        sighted = PlanePanel(trace, column.output.box, scene.look, keyed=False).points_layer
+        plain = column.output.points_layer
+        assert len(plain.rim) + len(plain.solid) < len(sighted.rim) + len(sighted.solid)

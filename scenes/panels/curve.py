@@ -21,9 +21,10 @@ class CurvePanel(Panel):
     """One input x against the output: what a 1-D network computes, state by state."""
 
     def __init__(self, trace, box, look: Look, keyed: bool = True,
-                 value_range: tuple[float, float] | None = None):
+                 value_range: tuple[float, float] | None = None, probe: bool = True):
         """``keyed`` False: the picture alone, without axes or key (see PlanePanel);
-        ``value_range``: the output axis (default: the data's, see value_range)."""
+        ``value_range``: the output axis (default: the data's, see value_range);
+        ``probe`` False: no sight on the probe sample (see PlanePanel)."""
         super().__init__(trace, box, look)
         theme = look.theme
         x0, y0, x1, y1 = box
@@ -40,6 +41,7 @@ class CurvePanel(Panel):
                                  buffer=self.surface.get_data())
         self.rgba = self.pixels if self.swap else np.empty_like(self.pixels)
         self.palette = class_palette(trace, theme)
+        self.shows_probe = probe
         self.grid_x = np.linspace(self.xmin, self.xmax, trace.grids.shape[1])
         self.image = OpaquePanel(np.zeros((self.height, self.width, 4), np.uint8))
         self.image.stretch_to_fit_width(x1 - x0).stretch_to_fit_height(y1 - y0)
@@ -153,7 +155,8 @@ class CurvePanel(Panel):
             ctx.set_source_rgb(*self.cairo_rgb(colour))
             ctx.set_line_width(3.5 * unit)
             ctx.stroke()
-        self.draw_probe(ctx, points, targets)
+        if self.shows_probe:
+            self.draw_probe(ctx, points, targets)
         ctx.set_source_rgb(*self.cairo_rgb(theme["muted"]))
         ctx.set_line_width(2)
         ctx.rectangle(1, 1, self.width - 2, self.height - 2)

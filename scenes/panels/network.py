@@ -93,10 +93,11 @@ class NetworkPanel(Panel):
 
     def __init__(self, trace, box, look: Look, edges: str = "weight",
                  maps: bool | None = None, labels: bool | None = None, keyed: bool = True,
-                 max_abs: float | None = None):
+                 max_abs: float | None = None, probe: bool = True):
         """``keyed`` False: no key under it (a comparison's small panels share one);
         ``max_abs``: the value drawn widest (default: this run's largest; larger ones
-        are drawn as wide)."""
+        are drawn as wide); ``probe`` False: nodes plain, not filled by the probe
+        sample's values."""
         super().__init__(trace, box, look)
         theme = look.theme
         self.edges = edges
@@ -141,6 +142,7 @@ class NetworkPanel(Panel):
         self.mapped = {(i + 1, k) for i, k, _ in self.thumbnails}
         self.thumbnail_frame = None
         self.probe = int(trace.probes[0])
+        self.shows_probe = probe
         self.name_nodes()
         self.labels = self.build_labels(labels)
         if keyed:
@@ -253,7 +255,7 @@ class NetworkPanel(Panel):
         self.update_thumbnails(s)
         self.raster.draw(np.concatenate([v[rows, cols] for v, (rows, cols)
                                          in zip(values, self.edge_index)]) / self.max_abs,
-                         self.probe_fills(min(s, last)))
+                         self.probe_fills(min(s, last)) if self.shows_probe else None)
         decimals = 3 if self.edges == "gradient" else 2
         for i, k, label in self.labels:
             rows, cols = self.edge_index[i]

@@ -79,11 +79,13 @@ def axis_names(look: Look, image, below: VGroup, across: str, up: str) -> list:
 class PlanePanel(Panel):
     """The input plane at state s: output colours, the data, the probe's sight."""
 
-    def __init__(self, trace, box, look: Look, keyed: bool = True):
+    def __init__(self, trace, box, look: Look, keyed: bool = True, probe: bool = True):
         """``keyed`` False: the picture alone, without axes, key or colour bar (a
-        comparison's small panels share one key)."""
+        comparison's small panels share one key); ``probe`` False: no sight on the
+        probe sample (a comparison follows no sample: its networks' nodes are plain)."""
         super().__init__(trace, box, look)
         theme = look.theme
+        self.shows_probe = probe
         x0, y0, x1, y1 = box
         self.side = side = min(x1 - x0, y1 - y0)
         centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2, 0.0])
@@ -143,6 +145,8 @@ class PlanePanel(Panel):
         radius = max(radius, SMALLEST_DOT)  # a small panel's dots: coloured, not all rim
         rim = rgb(theme["background"])
         discs = disc_layer(np.column_stack([px, py]), colours, size, radius, rim, ring)
+        if not self.shows_probe:
+            return discs
         probe = int(tr.probes[0])
         self.marker_radius = max(1.9 * radius, 5 * self.unit)  # pixels of the panel
         return marker(discs, (px[probe], py[probe]), self.marker_radius,
