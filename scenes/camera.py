@@ -11,7 +11,8 @@ kept as small surfaces and composited, not filled again every frame. Anything
 else takes manim's own path.
 
 Each fast path belongs to a type, so that what takes it is explicit: an
-``OpaquePanel`` image, a ``Polyline``, a ``CachedPath``. The camera checks with
+``OpaquePanel`` image, a ``Polyline``, a ``CachedPath``, both at once a
+``CachedPolyline``. The camera checks with
 ``isinstance``; a mobject of any other type is drawn as manim draws it.
 """
 
@@ -63,6 +64,11 @@ class Polyline(VMobject):
         if len(corners) == 1:
             corners = np.vstack([corners, corners])
         return self.set_points_as_corners(corners)
+
+
+class CachedPolyline(CachedPath, Polyline):
+    """A Polyline rasterised once per change of its corners: the part of a growing
+    curve that no longer changes (see panels/loss.py), composited as a patch."""
 
 
 class PanelCamera(Camera):

@@ -211,7 +211,7 @@ def test_three_optimizers_each_have_a_column_and_a_loss_curve(optimizers):
     assert lefts == sorted(lefts)  # side by side, in the order given
     # the loss curves are each run's own loss, in the run's table colour
     loss_panel = scene.plots[0]
-    for (_, points, curve), (_, trace), row in zip(loss_panel.curves, trained.runs,
+    for (_, points, curve, _), (_, trace), row in zip(loss_panel.curves, trained.runs,
                                                 scene.readouts):
         assert np.allclose(loss_panel.at_y(np.minimum(trace.loss, 1e9))[-1], points[-1, 1],
                            atol=1e-6) or trace.loss[-1] > points[-1, 1]
@@ -258,7 +258,7 @@ def test_a_diverging_run_stops_with_a_note_while_the_others_go_on(tmp_path):
     # its curve ends where it leaves the loss axis for good, under an arrowhead, before
     # it overflows; the good run's goes on to the end
     loss_panel = scene.plots[0]
-    ((leaves, _),) = loss_panel.exits
+    ((leaves, *_),) = loss_panel.exits
     assert len(loss_panel.curves[1][1]) == leaves + 1 < bad.n_states
     assert (bad.loss[leaves:] > 5 * bad.loss[0]).all()
     assert len(loss_panel.curves[0][1]) == good.n_states

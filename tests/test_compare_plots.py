@@ -38,7 +38,7 @@ def test_each_updates_mean_step_is_drawn_on_an_axis_of_its_own(paired):
     losses, steps = scene.plots
     assert losses.box[2] < steps.box[0]  # side by side, the losses first
     assert steps.still[0].text.startswith("step|Δw|")  # (Text drops spaces)
-    for (_, trace), (first, points, curve) in zip(trained.runs, steps.curves):
+    for (_, trace), (first, points, curve, _) in zip(trained.runs, steps.curves):
         # by hand: the mean |w_k − w_(k−1)| over every weight, from the first update on
         moved = [np.concatenate([np.abs(trace.weights(k)[i] - trace.weights(k - 1)[i]).ravel()
                                  for i in range(trace.n_weight_layers)]).mean()
@@ -50,7 +50,7 @@ def test_each_updates_mean_step_is_drawn_on_an_axis_of_its_own(paired):
         assert np.ptp(curve.points[:, :2], axis=0).max() == 0
         steps.draw(10.5)  # to half way between the 10th and 11th updates
         assert curve.points[-1][0] == pytest.approx((points[9][0] + points[10][0]) / 2)
-    sgd, adam = (np.diff(points[:, 1]) for _, points, _ in steps.curves)
+    sgd, adam = (np.diff(points[:, 1]) for _, points, *_ in steps.curves)
     assert not np.allclose(sgd, adam)  # two different paths
 
 

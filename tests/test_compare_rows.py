@@ -73,7 +73,7 @@ def test_each_hidden_layer_shows_its_spread_as_a_bar_and_a_faded_signal_is_named
     assert first_steps[0] < 1e-3 * first_steps[1]
     losses, steps = scene.plots
     assert losses.box[2] < steps.box[0] and steps.box[2] == PLOTS[2]
-    assert np.allclose([points[0, 1] for _, points, _ in steps.curves],
+    assert np.allclose([points[0, 1] for _, points, *_ in steps.curves],
                        steps.at_y(np.array(first_steps)))
     for column, (_, trace) in zip(scene.columns, trained.runs):
         for t in (0, trace.n_states - 1):

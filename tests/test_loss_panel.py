@@ -101,13 +101,64 @@ def test_a_loss_that_leaves_the_axis_for_good_ends_under_an_arrowhead():
     top = panel.box[3]
     leaves = int(np.argmax(wild.loss > 5 * max(good.loss[0], wild.loss[0])))
     assert leaves > 0 and (wild.loss[leaves:] > 5 * wild.loss[0]).all()
-    (_, points, _), (_, wild_points, _) = panel.curves
+    (_, points, *_), (_, wild_points, *_) = panel.curves
     assert len(points) == good.n_states and len(wild_points) == leaves + 1
     assert wild_points[-1][1] == pytest.approx(top)
-    ((at, head),) = panel.exits
+    ((at, head, words),) = panel.exits
     assert at == leaves and head.get_top()[1] == pytest.approx(top)
+    # named "off the axis" beside it, inside the axes, under the axis's top
+    assert words.get_left()[0] > head.get_right()[0] and words.get_right()[0] < panel.box[2]
+    assert words.get_top()[1] <= top + 1e-6
     shown = []
     for s in (leaves - 1.0, float(leaves), 30.0):
         panel.draw(s)
-        shown.append(head.get_fill_opacity())
-    assert shown == [0, 1, 1]
+        shown.append((head.get_fill_opacity(), words.get_fill_opacity()))
+    assert shown == [(0, 0), (1, 1), (1, 1)]
+
+
+def test_a_wide_log_axis_numbers_fewer_decades_where_every_one_would_crowd():
+    moons = trainer.train(config.resolve(SINE | {"train": {"iterations": 60}}))
+    # seven decades on 1.15 units: a decade is 0.16, a number with its room 0.38
+    series = np.geomspace(1.0, 2e-7, moons.n_states)
+    panel = LossPanel(moons, (-5.8, -3.2, -3.4, -2.05), look(), runs=[
+        ("a", series, "#ffffff")])
+    numbers = sorted(panel.still[-1][1::2], key=lambda n: n.get_y())
+    assert [n.text for n in numbers] == ["1e−7", "0.0001", "0.1"]  # every third
+    for low, high in zip(numbers, numbers[1:]):  # apart, the lowest one lifted too
+        assert high.get_bottom()[1] - low.get_top()[1] > 0.05
+
+
+def test_a_curve_drawn_once_per_chunk_and_its_tail_look_as_one_curve():
+    """The part of a curve that no longer changes is an image, made again only when a
+    chunk of points has passed; with the tail drawn every frame it is the whole curve,
+    as one polyline draws it, within antialiasing."""
+    from manim import Camera, VGroup
+
+    from scenes.camera import PanelCamera, Polyline
+
+    def frame(camera_class, *mobjects):
+        camera = camera_class()
+        camera.reset()
+        camera.capture_mobjects(list(mobjects))
+        return camera.pixel_array[..., :3].astype(int)
+
+    rng = np.random.default_rng(7)
+    run = trainer.train(config.resolve(SINE | {"train": {"iterations": 100}}))
+    noisy = run.loss * np.exp(rng.normal(0, 0.3, run.n_states))  # sharp bends
+    panel = LossPanel(run, layout.TRAINING_LOSS, look(), runs=[("a", noisy, "#ffcc00")])
+    (first, points, tail, settled), = panel.curves
+    assert panel.chunk == 16
+    made = []
+    for s in np.arange(0, 100.01, 0.25):
+        panel.draw(float(s))
+        made.append(len(settled.points))
+        upto = int(np.floor(s))
+        assert np.allclose(settled.points[0], points[0])
+        assert np.allclose(tail.points[-1][:2], points[upto][:2]) or s % 1
+    assert len(set(made)) == 100 // 16 + 1  # made again at 16, 32, … 96 only
+    panel.draw(60.0)
+    whole = Polyline(stroke_color="#ffcc00", stroke_width=3).set_corners(points[:61])
+    split, plain = frame(PanelCamera, VGroup(settled, tail)), frame(Camera, whole)
+    lit = (split.max(axis=2) > 40) | (plain.max(axis=2) > 40)
+    assert lit.sum() > 2000  # the curve is there
+    assert np.abs(split - plain)[lit].mean() < 1 and np.abs(split - plain).max() < 100

@@ -13,15 +13,20 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Line, Triangle, VGroup
 
 from core.schedule import progress_at
-from scenes.camera import CachedPath, Polyline
+from scenes.camera import CachedPath, CachedPolyline, Polyline
 from scenes.panels.axes import nice_ticks, scale, tick_text
 from scenes.panels.base import Look, Panel
 
 LOG_LOSS_RANGE = 30.0  # largest over smallest loss beyond which the loss axis is log
 OFF_AXIS = 5.0  # the axis ends at this many times the start: a diverging loss leaves it
 TICK_GAP = 0.45  # the least room between iteration ticks on a log axis
-TICK_ROOM = 0.28  # the least room between loss ticks: a number's height and a gap
+# the least room between loss ticks: a number's height and a gap, and half a height
+# more, as the lowest number stands above the corner (see y_ticks)
+TICK_ROOM = 0.38
 OVERFIT = 1.08  # the validation loss ends this much above its minimum: a note says so
+# a curve's points up to the last multiple of this many (or of a 32nd of the run) are
+# drawn once, as an image; the points since, every frame
+SETTLED = 16
 
 
 class LossPanel(Panel):
@@ -69,8 +74,11 @@ class LossPanel(Panel):
         muted = theme["muted"]
         x_axis = Line([x0, y0, 0], [x1, y0, 0], color=muted, stroke_width=2)
         y_axis = Line([x0, y0, 0], [x0, y1, 0], color=muted, stroke_width=2)
-        self.curves = []  # (the state of the first point, points, curve)
-        self.exits = []  # (state, arrowhead): where a series leaves the axis for good
+        # (the state of the first point, points, the part drawn every frame, the part
+        # drawn once per chunk of points)
+        self.curves = []
+        self.chunk = max(SETTLED, self.last // 32)
+        self.exits = []  # (state, arrowhead, words): where a series leaves the axis
         for _, values, colour in series:
             first = first_value(values)
             # beyond the axis: above it, and so is an overflow (inf or nan) after the start
@@ -84,9 +92,15 @@ class LossPanel(Panel):
                 points = points[:out[0] + 1]
                 head = Triangle(color=colour, fill_opacity=1, stroke_width=0).scale(0.09)
                 head.move_to(points[-1], aligned_edge=UP)  # inside: clear of the name
-                self.exits.append((first + int(out[0]), head.set_opacity(0)))
-            self.curves.append((first, points, Polyline(stroke_color=colour,
-                                                         stroke_width=3)))
+                # named beside it, below any named before (drawn every frame: filled once)
+                words = look.words(labels["off_axis"], 16, colour).next_to(head, RIGHT, 0.06)
+                words.align_to(head, UP).shift(DOWN * 0.22 * len(self.exits))
+                if words.get_right()[0] > x1:
+                    words.next_to(head, LEFT, 0.06)
+                words = CachedPath.of(words).set_opacity(0)
+                self.exits.append((first + int(out[0]), head.set_opacity(0), words))
+            self.curves.append((first, points, Polyline(stroke_color=colour, stroke_width=3),
+                                CachedPolyline(stroke_color=colour, stroke_width=3)))
         # a legend names the loss otherwise
         name = (title or labels["loss"]) if runs is not None else ""
         if self.log_loss:
@@ -100,7 +114,9 @@ class LossPanel(Panel):
             legend.arrange(RIGHT, buff=0.4)
             legend.next_to([x1, y1, 0], UP, buff=0.04).align_to([x1, 0, 0], RIGHT)
             self.still.append(legend)
-        self.moving += [curve for *_, curve in self.curves] + [head for _, head in self.exits]
+        self.moving += [part for *_, tail, settled in self.curves for part in (settled, tail)
+                        ] + [
+            part for _, *parts in self.exits for part in parts]
         self.overfit_from, self.note = self.overfitting(trace) if runs is None else (None, None)
 
     def y_ticks(self, values: list[float]) -> VGroup:
@@ -164,17 +180,22 @@ class LossPanel(Panel):
         return start, note
 
     def draw(self, s: float) -> None:
-        for first, points, curve in self.curves:  # a diverged run's stops where it did
+        for first, points, tail, settled in self.curves:  # a diverged run's stops there
             last = len(points) - 1
             upto = max(min(int(np.floor(s)) - first, last), 0)
             frac = max(s - first - upto, 0.0)
-            pts = points[: upto + 1]
+            done = upto - upto % self.chunk
+            if len(settled.points) != 4 * max(done, 1):  # its corners: drawn once
+                settled.set_corners(points[: done + 1])
+            # the tail from a point before the seam: the bend there is joined, not cut
+            pts = points[max(done - 1, 0): upto + 1]
             if frac > 0 and upto < last:
                 pts = np.vstack([pts, points[upto] + (points[upto + 1] - points[upto]) * frac])
-            curve.set_corners(pts)
-        for exit_at, head in self.exits:
+            tail.set_corners(pts)
+        for exit_at, head, words in self.exits:
             if (s >= exit_at) != (head.get_fill_opacity() > 0):
                 head.set_opacity(float(s >= exit_at))
+                words.set_opacity(float(s >= exit_at))
         if self.note is not None and (s >= self.overfit_from) != self.note_shown:
             self.note_shown = not self.note_shown
             self.note.set_opacity(1.0 if self.note_shown else 0.0)
