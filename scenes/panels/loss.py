@@ -92,12 +92,13 @@ class LossPanel(Panel):
                 points = points[:out[0] + 1]
                 head = Triangle(color=colour, fill_opacity=1, stroke_width=0).scale(0.09)
                 head.move_to(points[-1], aligned_edge=UP)  # inside: clear of the name
-                # named beside it, below any named before (drawn every frame: filled once)
-                words = look.words(labels["off_axis"], 16, colour).next_to(head, RIGHT, 0.06)
-                words.align_to(head, UP).shift(DOWN * 0.22 * len(self.exits))
-                if words.get_right()[0] > x1:
-                    words.next_to(head, LEFT, 0.06)
-                words = CachedPath.of(words).set_opacity(0)
+                # named beside it, inside the axes, below any named before (drawn every
+                # frame: filled once)
+                words = look.words(labels["off_axis"], 16, colour)
+                side = RIGHT if head.get_right()[0] + 0.06 + words.width <= x1 else LEFT
+                words.next_to(head, side, 0.06).align_to(head, UP)
+                words = CachedPath.of(words.shift(DOWN * 0.22 * len(self.exits)))
+                words.set_opacity(0)
                 self.exits.append((first + int(out[0]), head.set_opacity(0), words))
             self.curves.append((first, points, Polyline(stroke_color=colour, stroke_width=3),
                                 CachedPolyline(stroke_color=colour, stroke_width=3)))
@@ -114,9 +115,8 @@ class LossPanel(Panel):
             legend.arrange(RIGHT, buff=0.4)
             legend.next_to([x1, y1, 0], UP, buff=0.04).align_to([x1, 0, 0], RIGHT)
             self.still.append(legend)
-        self.moving += [part for *_, tail, settled in self.curves for part in (settled, tail)
-                        ] + [
-            part for _, *parts in self.exits for part in parts]
+        curves = [part for *_, tail, settled in self.curves for part in (settled, tail)]
+        self.moving += curves + [part for _, *parts in self.exits for part in parts]
         self.overfit_from, self.note = self.overfitting(trace) if runs is None else (None, None)
 
     def y_ticks(self, values: list[float]) -> VGroup:
