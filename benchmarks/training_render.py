@@ -10,8 +10,8 @@ threads one render varies by about 8%:
   floor     a Scene with one Dot moving across the screen, same background, same frames
   training  TrainingScene, moons preset (2-D: the plane panel), duration 12 s, hold 0, maps on
   curve     TrainingScene, sine preset (1-D: the curve panel, units as curves), the same
-  compare   CompareScene, moons with three optimizers (three columns, one loss axis), the
-            same duration and hold
+  compare   CompareScene, moons with three optimizers (three columns, the axes of losses
+            and steps), the same duration and hold
   redrawn   the same, but every mobject drawn afresh each frame (manim draws mobjects added
             before the first one with an updater once, as a static background: if "motion"
             says FROZEN, this row is what a working scene would cost)

@@ -5,14 +5,15 @@ step, or several configs.
 Each run has a column (scenes/run_column.py), headed by what sets it apart: its
 output over the input (the training scene's plane or curve panel, small and without
 a key) and its network.
-Under them, one loss axis with a curve per run, and a table that is both the curves'
-legend and, at the end, the runs' final loss and accuracy. A run that diverges stops
+Under them, one axis of losses with a curve per run, one of each update's step, and
+a table that is both the curves' legend and, at the end, the runs' final loss and
+accuracy; the title then names the run with the lowest. A run that diverges stops
 where it did, with a note, while the others go on; hidden units that are all equal
 (a zero or constant initialisation) are framed, layer by layer, and named while they
 stay so. Under each network, the update that led to the state: its mean |∂L/∂w| and
 its step, the mean |Δw| (how an optimizer's step follows its gradient); or, when the
-initial weight scale is what varies, each hidden layer's spread and share of units
-that pass almost no gradient (f′ ≈ 0).
+initial weight scale is what varies, each hidden layer's spread and share of
+saturated units, which pass almost no gradient (f′ ≈ 0).
 """
 
 from dataclasses import replace
@@ -260,9 +261,9 @@ class CompareScene(PanelScene):
         look, labels = self.look, self.look.labels
         x, top = TABLE_AT
         accuracy = self.runs[0][1].accuracy is not None
-        # f' ≈ 0 in the lesson it is for, the initial weight scale (a run that has
-        # learned also saturates its units, confidently); "–" for a ReLU, whose off
-        # units are its sparsity
+        # saturated units (f′ ≈ 0) in the lesson they are for, the initial weight scale
+        # (a run that has learned also saturates its units, confidently); "–" for a
+        # ReLU, whose off units are its sparsity
         self.flat = [column.flat_overall for column in self.columns]
         flat = "init_scale" in self.vary_keys
         header = [look.words(labels["run"], 18), look.words(labels["loss"], 18)]
@@ -297,7 +298,7 @@ class CompareScene(PanelScene):
             words.scale(fit).move_to([x + 0.45, y, 0], aligned_edge=LEFT)
             numbers = [MonoNumber("0.000", 20, colour).move_to([columns[1], y, 0],
                                                                aligned_edge=LEFT)]
-            for at in columns[2:]:  # accuracy, if any, and f' ≈ 0
+            for at in columns[2:]:  # accuracy, if any, and saturated
                 numbers.append(MonoNumber("100%", 20, colour).move_to([at, y, 0],
                                                                        aligned_edge=LEFT))
             still += [swatch, words]

@@ -217,7 +217,7 @@ def test_three_optimizers_each_have_a_column_and_a_loss_curve(optimizers):
                            atol=1e-6) or trace.loss[-1] > points[-1, 1]
         assert curve.get_stroke_color().to_hex().lower() == row[0].body.get_fill_color(
         ).to_hex().lower()
-    # loss and accuracy: no f' ≈ 0 column but where initial scales are compared
+    # loss and accuracy: no saturated column but where initial scales are compared
     assert all(len(row) == 2 for row in scene.readouts) and scene.flat == [None] * 3
     last = [(row[0].text, row[1].text) for row in scene.readouts]
     assert last == [(loss_text(trace.loss[-1]), f"{trace.accuracy[-1] * 100:.0f}%")

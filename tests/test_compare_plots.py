@@ -15,7 +15,7 @@ from tests.test_compare import MOONS, render
 
 @pytest.fixture(scope="module")
 def paired(tmp_path_factory):
-    """Each optimizer at its own η: 30 iterations in 2 s, read every 4th."""
+    """Each optimizer at its own η: 30 iterations in 2 s, read 4 times a second."""
     return render(tmp_path_factory.mktemp("paired"), MOONS, "paired",
                   vary="train.optimizer=sgd,adam train.learning_rate=0.5,0.05")
 
