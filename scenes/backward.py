@@ -154,7 +154,8 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
         """Each edge of the layer shows its weight's name for a while, with its value
         where both fit along the edges (v₁₁ = 0.3), else in its label's place alone,
         the edges lit, with a line that reads the first few: v₁₁: h₁ → ŷ, v₂₁: h₂ → ŷ,
-        …; then its number again."""
+        …, and one that says what a weight's local gradient is (ŷ = σ(h₁)·v₁₁ + … ⇒
+        ∂ŷ/∂v₁₁ = σ(h₁)); then its number again."""
         a, pairs = self.arith, self.net.diagram.edge_pairs(layer)
         names = [a.weight_name(layer, i, j) for i, j in pairs]
         names += [a.bias_name(layer, j) for j in range(self.trace.layers[layer + 1])]
@@ -165,13 +166,21 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
                 + (r",\ \dots" if more else ""),
                 ", ".join(f"{w}: {i} → {j}" for (_, w), (_, i), (_, j) in read)
                 + (", …" if more else ""))
+        # why each ∂L/∂w below is (the value at its start) × ∂L/∂(the sum it feeds): a
+        # weight meets its input at a × gate, whose local gradient is the input
+        (i, j), (w_tex, w_text) = pairs[0], names[0]
+        s_tex, s_text = a.pre_name(layer + 1, j)
+        x_tex, x_text = a.act_name(layer, i)
+        why = Eq(rf"{s_tex} = {x_tex} \cdot {w_tex} + \dots\ \Rightarrow\ "
+                 rf"\partial {s_tex}/\partial {w_tex} = {x_tex}",
+                 f"{s_text} = {x_text}·{w_text} + … ⇒ ∂{s_text}/∂{w_text} = {x_text}")
         offset, edges = self.label_offset(layer), self.net.diagram.layer_edges(layer)
         labels = self.weight_labels.submobjects[offset:offset + len(edges)]
         shown = [(label, opacity(label)) for label in labels if opacity(label) > 0]
         tags = self.name_tags(layer, [(k, names[k][0]) for k, label in enumerate(labels)
                                       if opacity(label) > 0])
-        line = self.lines([eq], self.theme["text"])
-        self.cue(eq)
+        line = self.lines([eq, why], self.theme["text"])
+        self.cue(eq, why)
         # a number leaves before its name comes, and the name before the number returns
         # (a layer that shows no labels has its names in the line only)
         names_in = [AnimationGroup(

@@ -169,7 +169,7 @@ class ChainRuleScene(StoryScene):
         self.cue(*symbolic)
         # the + gate's step: its local derivative ∂t/∂x = 1
         self.play(write(shown), *self.ring(self.plus, red), run_time=1.6)
-        self.hold()
+        self.hold(self.reading_time(symbolic))
         self.play(fade_out(shown), run_time=0.4)
         add_eqs = [self.gate_example(),
                    Eq(r"\partial z/\partial y = \partial z/\partial t \cdot \partial t/\partial y"
@@ -265,6 +265,18 @@ class ChainRuleScene(StoryScene):
             upstream_words, RIGHT)
         symbols = [self.title_mobject, gate[1], *forward, local, upstream, *down]
         numbers = self.example_labels(symbols)  # (the local gradients are numbers[5])
+        times = self.times_labels(symbols)
+        # in the example, the gate's output is t and the gradients are of z: z stands
+        # where the figure has L
+        upstream_as = self.text(self.labels["upstream_as"], size=MIN_TEXT_SIZE, color=red)
+        upstream_as.move_to(upstream_words).align_to(upstream_words, RIGHT)
+        # the × gate's rule as backward uses it: a weight's gradient is its input's
+        # value times the gradient of the sum it feeds; in the rule's row, which moves
+        # up under the upstream gradient
+        neuron = VGroup(self.text(self.labels["neuron_weight"]),
+                        Formula(r"\partial L/\partial w = \partial L/\partial h \cdot x",
+                                font_size=TEX_SIZE, color=red)).arrange(RIGHT, buff=0.2)
+        neuron.align_to(rule, DOWN).align_to([-layout.FRAME_X + layout.SAFE_MARGIN, 0, 0], LEFT)
         steps = [
             (self.labels["general_gate"] + ": z = f(x, y)",
              [fade_in(self.title_mobject), fade_in(wires), fade_in(gate),
@@ -282,14 +294,30 @@ class ChainRuleScene(StoryScene):
             (f"{self.example_words()} {self.gate_example().text}",
              [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
               for old, new in zip(symbols, numbers)]
-             + [local_words.animate.next_to(numbers[5], RIGHT, buff=0.3)]),
+             + [local_words.animate.next_to(numbers[5], RIGHT, buff=0.3),
+                AnimationGroup(FadeOut(upstream_words), fade_in(upstream_as), lag_ratio=1)]),
+            # the gate of every weight: × hands each input the other's value as its
+            # local gradient
+            (f"{self.labels['times_gate']}: ∂z/∂x = y, ∂z/∂y = x; ∂L/∂x = ∂L/∂z · y, "
+             "∂L/∂y = ∂L/∂z · x",
+             [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
+              for old, new in zip(numbers, times)]
+             + [local_words.animate.next_to(times[5], RIGHT, buff=0.3),
+                AnimationGroup(FadeOut(upstream_as), fade_in(upstream_words.copy()),
+                               lag_ratio=1)]),
+            # then what that means in a neuron, a step of its own
+            (f"{self.labels['neuron_weight']} ∂L/∂w = ∂L/∂h · x",
+             [rule.animate.next_to(upstream_words, DOWN, buff=0.35).align_to(rule, RIGHT),
+              fade_in(neuron)]),
         ]
-        for number, (words, moves) in enumerate(steps):
+        # each idea HOLD; the pictures of numbers and of the × gate, whose eight
+        # texts all change, as long as four lines take; the last one to the end
+        holds = [HOLD] * (len(steps) - 3) + [self.reading_time(4)] * 2 + [
+            max(END_HOLD, self.reading_time(4))]
+        for (words, moves), hold in zip(steps, holds):
             self.cue(words)
             self.play(*moves, run_time=1.2)
-            # the last picture holds its three rules and the example long enough to read
-            self.hold(max(END_HOLD, self.reading_time(4)) if number == len(steps) - 1
-                      else HOLD)
+            self.hold(hold)
 
     def gate_example(self) -> Eq:
         """downstream = upstream × local, on the + gate's numbers of the first part."""
@@ -305,21 +333,35 @@ class ChainRuleScene(StoryScene):
         """The general gate's texts (title, f, x, y, z, local, upstream, both
         downstream) on the + gate's numbers of the first part, each where its symbol
         stands: the output is t, the gradients are of z."""
-        v, d, colours = self.v, self.d, [m.get_color() for m in symbols]
+        v, d = self.v, self.d
         frac = r"\frac{{\partial {}}}{{\partial {}}}".format
         texts = ["+", f"x = {v['x']}", f"y = {v['y']}", f"t = {v['t']}",
                  rf"{frac('t', 'x')} = {frac('t', 'y')} = 1",
                  rf"{frac('z', 't')} = {d['t']}"] + [
             rf"{frac('z', w)} = {self.op(d['t'])} \times 1 = {d[w]}" for w in "xy"]
-        title = self.title_text(self.labels["plus_gate"])
-        labels = [Formula(tex, font_size=TEX_SIZE, color=colour)
-                  for tex, colour in zip(texts, colours[1:])]
-        # each where its symbol stood (the downstream formulas from the same left edge)
+        return self.in_places(self.labels["plus_gate"], texts, symbols)
+
+    def times_labels(self, symbols: list) -> list:
+        """The general gate's texts for a × gate, z = x · y, each where its symbol
+        stands: each input's local gradient is the other input."""
+        frac = r"\frac{{\partial {}}}{{\partial {}}}".format
+        texts = [r"\times", "x", "y", r"z = x \cdot y",
+                 rf"{frac('z', 'x')} = y,\ {frac('z', 'y')} = x", frac("L", "z")] + [
+            rf"{frac('L', a)} = {frac('L', 'z')} \cdot {b}" for a, b in ("xy", "yx")]
+        return self.in_places(self.labels["times_gate"] + ": z = x · y", texts, symbols)
+
+    def in_places(self, title: str, texts: list[str], symbols: list) -> list:
+        """A title and formulas for the general gate's symbols (title, f, x, y, z,
+        local, upstream, both downstream), each in its symbol's colour and place; the
+        downstream formulas from the same left edge, the local gradients too, right
+        of the wire that bends into the gate."""
+        labels = [Formula(tex, font_size=TEX_SIZE, color=old.get_color())
+                  for tex, old in zip(texts, symbols[1:])]
         for label, old in zip(labels, symbols[1:]):
             label.move_to(old)
-        for label, old in zip(labels[-2:], symbols[-2:]):
+        for label, old in [(labels[4], symbols[5])] + list(zip(labels[-2:], symbols[-2:])):
             label.align_to(old, LEFT)
-        return [title] + labels
+        return [self.title_text(title)] + labels
 
     def back_arrow(self, start_x: float, end_x: float, level: float, colour: str) -> Arrow:
         """A gradient's way back, under its wire: right to left, the head where it goes."""

@@ -185,7 +185,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         # then every weight's: the update takes each by its weight's number
         self.show_edge_gradients(t, [name, hidden_name, hidden_label])
         # the gradient the update takes, again by its line: its own left the screen
-        recall = [self.recalled(gradient[-1])] if gradient else []
+        recall = [self.recalled_with_weight(gradient[-1], (layer, i, j), t)] if gradient else []
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
         self.show_phase(3)
         self.show_update(recall, update)
@@ -291,11 +291,11 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
                    for eq in (a.weighted_sum(last, j, t), a.activation_eq(last, j, t)) if eq]
         if not (self.output_weights_shown() and self.numbers_fit(outputs)):
             outputs = []
-        # once, before ŷ: the hidden value the followed weights take, from x and w
+        # once, before ŷ: the hidden values it takes, from x and w
         hidden = self.hidden_forward_lines(t) if outputs else []
         # each phase's word and formula light first, then the phase plays, then it rests
         self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})",
-                 *[eq for block in hidden for eq in block], *outputs)
+                 *[eq for _, blocks in hidden for block in blocks for eq in block], *outputs)
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         values = {(layer, j): self.net.value_label(layer, j, self.value_text(layer, j, t),
@@ -304,16 +304,17 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
                   for j in range(self.trace.layers[layer])}
         # each block with the edges it sums over, bright while it is read (h's, then
         # ŷ's), and the values it works out, which come with it, not before
-        i = self.followed_hidden(t)[1] if hidden else None
-        worked = [(block, self.edges_into(self.hidden_layer, i),
-                   [values[self.hidden_layer, i]] if k == len(hidden) - 1 else [])
-                  for k, block in enumerate(hidden)]
+        worked = [(block, self.edges_into(self.hidden_layer, j),
+                   [values[self.hidden_layer, j]] if k == len(blocks) - 1 else [])
+                  for j, blocks in hidden for k, block in enumerate(blocks)]
         if outputs:
             worked.append((outputs, self.edges_into(last),
                            [values[last, j] for j in range(self.trace.layers[-1])]))
         held = [id(m) for *_, comes in worked for m in comes]
-        self.play(*[FadeOut(m) for m in self.values],
-                  *[fade_in(m) for m in values.values() if id(m) not in held], run_time=0.5)
+        swap = [FadeOut(m) for m in self.values] + [
+            fade_in(m) for m in values.values() if id(m) not in held]
+        if swap:  # (none where every value comes with its line)
+            self.play(*swap, run_time=0.5)
         self.values = list(values.values())
         self.wait(PHASE_REST)
         lit, off = None, []

@@ -15,7 +15,8 @@ from scenes.tweens import StyleTween, fade_in
 
 class HiddenStep:
     """``followed_hidden`` says which weight (None: none); ``hidden_forward_lines``
-    and ``work_hidden_gradient`` show its lines; ``hidden_update_lines`` its update."""
+    gives the hidden values' lines, ``work_hidden_gradient`` shows its gradient's;
+    ``hidden_update_lines`` its update."""
 
     def followed_hidden(self, t: int) -> tuple[int, int] | None:
         """(from, to) of the weight into the hidden node whose σ(h) the output weight
@@ -34,20 +35,31 @@ class HiddenStep:
         """The diagram layer of the hidden node followed: the last hidden layer."""
         return len(self.trace.layers) - 2
 
-    def hidden_forward_lines(self, t: int) -> list[list[Eq]]:
-        """h = Σ x·w and σ(h) of the followed node, as blocks of lines that fit the
-        formulas' place, σ's definition over the line that first uses it where both
-        fit; none where a line does not fit."""
+    def hidden_forward_lines(self, t: int) -> list[tuple[int, list[list[Eq]]]]:
+        """h = Σ x·w and σ(h) of each hidden node, top to bottom, as (node, blocks of
+        lines that fit the formulas' place), σ's definition over the line that first
+        uses it where both fit: every value ŷ takes has its line. Beyond one hidden
+        layer (whose inputs would have no lines), the followed node's alone; none
+        where a line does not fit."""
         followed = self.followed_hidden(t)
         if followed is None:
             return []
-        a, layer, i = self.arith, self.hidden_layer, followed[1]
-        eqs = [eq for eq in (a.weighted_sum(layer, i, t), a.activation_eq(layer, i, t)) if eq]
+        a, layer = self.arith, self.hidden_layer
+        nodes = self.net.diagram.shown[layer] if layer == 1 else [followed[1]]
         definition = a.definition_eq(a.function_at(layer))
-        if len(eqs) == 2 and definition and self.numbers_fit([definition, eqs[1]]):
-            first = self.blocks(eqs[:1])
-            return first and first + [[definition, eqs[1]]]
-        return self.blocks(eqs)
+        worked = []
+        for j in nodes:
+            eqs = [eq for eq in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if eq]
+            if not worked and len(eqs) == 2 and definition and self.numbers_fit(
+                    [definition, eqs[1]]):
+                first = self.blocks(eqs[:1])
+                blocks = first and first + [[definition, eqs[1]]]
+            else:
+                blocks = self.blocks(eqs)
+            if not blocks:
+                return []
+            worked.append((j, blocks))
+        return worked
 
     def hidden_gradient_lines(self, t: int) -> list[list[Eq]]:
         """∂L/∂σ(h) from the output's error and v, σ′(h), ∂L/∂h, then ∂L/∂w of the
@@ -60,12 +72,13 @@ class HiddenStep:
                             a.downstream_eq(layer, i, t), a.weight_grad_eq(layer - 1, k, i, t)])
 
     def hidden_update_lines(self, t: int) -> tuple[list[Eq], list[Eq]]:
-        """The weight's gradient, recalled, and its update line (none: none)."""
+        """The weight's value and gradient, recalled, and its update line (none:
+        none)."""
         followed, blocks = self.followed_hidden(t), self.hidden_gradient_lines(t)
         if followed is None or not blocks:
             return [], []
         k, i = followed
-        return ([self.recalled(blocks[-1][-1])],
+        return ([self.recalled_with_weight(blocks[-1][-1], (self.hidden_layer - 1, k, i), t)],
                 [self.arith.update_eq(self.hidden_layer - 1, k, i, t, short=True)])
 
     def blocks(self, eqs: list[Eq]) -> list[list[Eq]]:

@@ -139,6 +139,17 @@ class PhaseRow:
         text = (eq.text.split("=")[0].strip(), re.split(r"=|≈", eq.text)[-1].strip())
         return Eq(" = ".join(tex), " = ".join(text))
 
+    def recalled_with_weight(self, eq: Eq, weight: tuple[int, int, int], t: int) -> Eq:
+        """The gradient recalled, after the weight's value at state t where both fit
+        one row (v₂₁ = 0.5, ∂L/∂v₂₁ = 0.969): the update takes both, and the edge
+        shows the gradient in the weight's place."""
+        a, gradient = self.arith, self.recalled(eq)
+        name_tex, name_text = a.weight_name(*weight)
+        old = a.n(a.weight(*weight, t))
+        both = Eq(rf"{name_tex} = {old},\quad {gradient.tex}",
+                  f"{name_text} = {old.replace('-', '−')}, {gradient.text}")
+        return both if self.numbers_fit([both], rows_free=1) else gradient
+
     def show_update(self, recall: list[Eq], update: list[Eq]) -> None:
         """After the rule is read: the gradient it takes, recalled, over the weight's
         update line, where both fit in the formulas' place; else the update line over
@@ -146,7 +157,10 @@ class PhaseRow:
         if recall and update and self.numbers_fit(recall + update):
             # the rule, where on screen: its η is said nowhere else
             self.wait(RULE_REST if self.formula is not None else PHASE_REST)
-            self.show_numbers([(recall[0], "gradient"), (update[0], "text")], [])
+            # red where it is the gradient alone; a row that starts with the weight's
+            # value is a weight's line, as the update under it
+            colour = "gradient" if recall[0].text.startswith("∂") else "text"
+            self.show_numbers([(recall[0], colour), (update[0], "text")], [])
         else:
             self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
 

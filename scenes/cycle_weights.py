@@ -9,8 +9,9 @@ A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network.""
 from manim import AnimationGroup, MathTex, Succession, VGroup
 from manim.utils.rate_functions import there_and_back
 
+from scenes.arith import Eq, agrees, value
 from scenes.cycle_phases import NUMBERS_REST
-from scenes.edge_labels import keep_places, opacity, outline, overlaps
+from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
 from scenes.story import TEX_SIZE
 from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out
@@ -25,13 +26,37 @@ class EdgeWeights:
     layer's numbers on its edges, weights or gradients; ``shown_weights``: those on
     screen (a layer whose numbers do not all fit apart along its edges shows none)."""
 
+    edges_rounding_explained = False  # the note on rounded numbers on the edges, once
+
     def edges(self, layer: int):
         return self.net.diagram.layer_edges(layer)
+
+    def laid_out(self, layer: int, shown: list, choices: list[list[str]], colour: str,
+                 avoid: list) -> "list[MathTex] | None":
+        """Labels of the first of ``choices`` (a layer's texts, marked ≈ first, then
+        plain: a mark that crowds the layer out is dropped) that all stand where the
+        ``shown`` ones lie, or else fit anew along the edges, clear of ``avoid``; None
+        where none fits."""
+        diagram = self.net.diagram
+        for texts in choices:
+            labels = [self.net.edge_label(text, self.theme[colour], self.theme["background"])
+                      for text in texts]
+            if keep_places(diagram, [(layer, k, old, new) for k, (old, new)
+                                     in enumerate(zip(shown, labels))], avoid) or \
+                    place_along_edges(diagram, [(layer, k, m) for k, m in enumerate(labels)],
+                                      avoid):
+                return labels
+        return None
 
     def weight_labels_at(self, layer: int, t: int) -> list[MathTex]:
         """State t's weights (then biases) of a layer, one label per edge, in edge order."""
         return [self.net.edge_label(text, self.theme["text"], self.theme["background"])
                 for text in self.edge_texts(layer, t)]
+
+    @staticmethod
+    def marked(texts: list[str], agree: list[bool]) -> list[str]:
+        """Each number, marked ≈ where a calculator does not give it."""
+        return [text if ok else rf"{{\approx}}{text}" for text, ok in zip(texts, agree)]
 
     def edge_texts(self, layer: int, t: int, gradients: bool = False) -> list[str]:
         """State t's numbers on a layer's edges: its weights (then biases), or the
@@ -73,10 +98,11 @@ class EdgeWeights:
     def change_weights(self, t: int, clear_of: list = (), layers: "list[int] | None" = None
                        ) -> list:
         """Animations: state t's numbers replace those shown on these layers' edges
-        (None: every layer's), the old leaving before the new come (never morphed);
-        each new one where its old one lies when all of its layer's fit there, else the
-        layer placed anew (and hidden where it does not fit), clear of ``clear_of`` too
-        (names that stay); state 0's exactly where they first stood."""
+        (None: every layer's), the old leaving before the new come (never morphed),
+        each marked ≈ where a calculator's old − η × red, from the numbers shown, is
+        not it; each new one where its old one lies when all of its layer's fit there,
+        else the layer placed anew (and hidden where it does not fit), clear of
+        ``clear_of`` too (names that stay); state 0's exactly where they first stood."""
         changed = [layer for layer in self.layer_labels if layers is None or layer in layers]
         olds = [label for layer in changed for label in self.layer_labels[layer]
                 if opacity(label) > 0]
@@ -85,18 +111,18 @@ class EdgeWeights:
             if t == 0:
                 news = [label.copy() for label in self.first_weights[layer]]
             else:
-                news = self.weight_labels_at(layer, t)
+                texts = self.edge_texts(layer, t)
                 avoid = self.weights_avoid + self.shown_weights_but(layer) + list(clear_of)
-                if not keep_places(self.net.diagram, [(layer, k, old, new) for k, (old, new)
-                                                      in enumerate(zip(shown, news))], avoid):
-                    self.net.place_layer(layer, news, avoid)
+                news = self.laid_out(layer, shown, [
+                    self.marked(texts, self.updates_agree(layer, t)), texts], "text", avoid)
+                if news is None:  # hidden: the layer does not fit
+                    news = [m.set_opacity(0) for m in self.weight_labels_at(layer, t)]
             self.layer_labels[layer] = news
         news = [label for layer in changed for label in self.layer_labels[layer]
                 if opacity(label) > 0]
-        if not olds and not news:
-            return []
-        return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in olds]),
-                               AnimationGroup(*[fade_in(new) for new in news]), lag_ratio=1)]
+        steps = [AnimationGroup(*[fade(label) for label in labels])
+                 for fade, labels in ((fade_out, olds), (fade_in, news)) if labels]
+        return [AnimationGroup(*steps, lag_ratio=1)] if steps else []
 
     def animate_weights(self, t: int, glow: bool = True, also: list = (),
                         layers: "list[int] | None" = None) -> None:
@@ -142,19 +168,19 @@ class EdgeWeights:
         return leaving
 
     def gradients_in_place(self, t: int, avoid: list) -> list:
-        """Animations: the ∂L/∂w the update after state t takes, red, in the place of
+        """Animations: the ∂L/∂w the update after state t takes, red (marked ≈ where
+        a calculator's product of the numbers shown is not it), in the place of
         each weight's number (the old numbers leaving first), layer by layer where all
         of a layer's fit there, or anew along its edges, clear of ``avoid``; a layer
         that does not fit keeps its weights. The update then replaces the red numbers
         with the new weights, where they stand."""
         olds, news = [], []
         for layer, shown in list(self.layer_labels.items()):
-            labels = [self.net.edge_label(text, self.theme["gradient"], self.theme["background"])
-                      for text in self.edge_texts(layer, t, gradients=True)]
+            texts = self.edge_texts(layer, t, gradients=True)
             clear = self.weights_avoid + self.shown_weights_but(layer) + avoid
-            if keep_places(self.net.diagram, [(layer, k, old, new) for k, (old, new)
-                                              in enumerate(zip(shown, labels))], clear) or \
-                    self.net.place_layer(layer, labels, clear):
+            labels = self.laid_out(layer, shown, [
+                self.marked(texts, self.products_agree(layer, t)), texts], "gradient", clear)
+            if labels is not None:
                 olds += shown
                 news += labels
                 self.layer_labels[layer] = labels
@@ -183,7 +209,81 @@ class EdgeWeights:
                         self.text(end, size=34, color=white)),
                  f"= {start} × ∂L/∂{end}")], swap)
             self.wait(NUMBERS_REST)
+            self.show_node_gradients(t)
         return bool(swap)
+
+    def node_gradients(self, t: int) -> list[Eq]:
+        """Each node's ∂L/∂(its sum) the red numbers take, in rows that fit the
+        formulas' place (one, else two); none where the update takes a batch's mean
+        or an L2 penalty (not one product per edge) or where they do not fit."""
+        if not self.one_product_per_edge(t):
+            return []
+        a, pieces = self.arith, []
+        for layer in range(1, len(self.trace.layers)):
+            for j in self.net.diagram.shown[layer]:
+                tex, text = a.pre_name(layer, j)
+                number = a.n(a.delta(layer, j, t)).replace("-", "−")
+                pieces.append((rf"\partial L/\partial {tex} = {a.n(a.delta(layer, j, t))}",
+                               f"∂L/∂{text} = {number}"))
+        for count in (1, 2):
+            size = -(-len(pieces) // count)
+            rows = [Eq(r",\quad ".join(tex for tex, _ in pieces[k:k + size]),
+                       ", ".join(text for _, text in pieces[k:k + size]))
+                    for k in range(0, len(pieces), size)]
+            if all(self.numbers_fit([row], rows_free=1) for row in rows):
+                return rows
+        return []
+
+    def one_product_per_edge(self, t: int) -> bool:
+        """Whether each red number of the update after state t is one product, (value
+        at its start) × ∂L/∂(its end): not with a batch's mean or an L2 penalty."""
+        a = self.arith
+        return (a.batch_size(t) == 1 and bool(self.trace.probe_in_batch[t, a.p])
+                and not self.trace.config.train.l2)
+
+    def show_node_gradients(self, t: int) -> None:
+        """After the rule: the ∂L/∂(sum) of every node, so that each red number is
+        (a value on the diagram) × (one of these); then, once, where a number on an
+        edge is marked ≈, what that means."""
+        rows = self.node_gradients(t)
+        if rows:
+            self.cue(self.labels["backward"], *rows)
+            self.show_numbers([(eq, "gradient") for eq in rows], [])
+            self.wait(max(NUMBERS_REST, self.reading_time(rows)))
+        marks = [ok for layer in self.layer_labels
+                 for ok in self.products_agree(layer, t) + self.updates_agree(layer, t + 1)]
+        if not self.edges_rounding_explained and not all(marks):
+            self.edges_rounding_explained = True
+            muted = self.theme["muted"]
+            self.show_line(self.labels["backward"], [
+                (VGroup(self.text(words, size=34, color=muted)), words)
+                for words in self.labels["edge_rounding"]], [])
+            self.wait(self.reading_time(list(self.labels["edge_rounding"])))
+
+    def products_agree(self, layer: int, t: int) -> list[bool]:
+        """Per edge of a layer, whether a calculator makes its red number (the update
+        after state t) from (value at its start) × ∂L/∂(its end) as shown; all True
+        where the red numbers are not such products."""
+        a, texts = self.arith, self.edge_texts(layer, t, gradients=True)
+        if not self.one_product_per_edge(t):
+            return [True] * len(texts)
+        pairs = self.net.diagram.edge_pairs(layer)
+        units = range(self.trace.layers[layer + 1]) if self.has_bias else []
+        starts = [a.act_text(layer, i, t) for i, _ in pairs] + ["1" for _ in units]
+        ends = [a.n(a.delta(layer + 1, j, t)) for j in [j for _, j in pairs] + list(units)]
+        return [agrees(value(start) * value(end), grad)
+                for start, end, grad in zip(starts, ends, texts)]
+
+    def updates_agree(self, layer: int, t: int) -> list[bool]:
+        """Per edge of a layer, whether a calculator makes state t's number from state
+        t − 1's and its red one, old − η × red, as shown (plain SGD; all True at
+        state 0 or for another optimizer, whose step is not that)."""
+        news, train = self.edge_texts(layer, t), self.trace.config.train
+        if t == 0 or train.optimizer != "sgd":
+            return [True] * len(news)
+        olds, grads = self.edge_texts(layer, t - 1), self.edge_texts(layer, t - 1, gradients=True)
+        return [agrees(value(old) - train.learning_rate * value(grad), new)
+                for old, grad, new in zip(olds, grads, news)]
 
     def edges_into(self, layer: int, node: "int | None" = None) -> list:
         """The edges into a node of diagram layer ``layer`` (None: into any of its)."""

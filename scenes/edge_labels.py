@@ -27,6 +27,8 @@ EDGE_CLEARANCE = 0.08  # around a label, kept clear of other edges: half the wid
 FAR = 0.35  # a label whose centre is nearer another edge than this reads as on their crossing
 GRAZE = 0.3  # the cost of another edge passing within EDGE_CLEARANCE, against 1 for crossing
 NEAR = 0.2  # the cost of a centre nearer another edge than FAR
+LABEL_GAP = 0.12  # between two labels beyond their pads, where all fit so: closer, two
+# numbers read as one
 
 
 def rectangle(center: Point, angle: float, width: float, height: float,
@@ -105,14 +107,16 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
     beside the edge. Returns False when some label could not be placed clear of
     nodes, other labels and ``avoid`` (mobjects or boxes); another edge passing
     under a label is allowed when nothing else is possible, as the label still lies
-    along its own.
+    along its own. Labels stand LABEL_GAP apart where all can; else they may touch.
 
     Places are searched for all labels together (see ``_search``)."""
     ends = {(layer, k): (tuple(edge.get_start()[:2]), tuple(edge.get_end()[:2]))
             for layer in range(len(diagram.edges))
             for k, edge in enumerate(diagram.layer_edges(layer))}
     solid = [outline(node) for node in diagram.all_nodes()] + [outline(m) for m in avoid]
-    spots = []  # (item, angle, crossings, distance from the preferred place, centre, shape)
+    # (item, angle, crossings, distance from the preferred place, centre, shape, shape
+    # with the gap between labels)
+    spots = []
     places = list(itertools.product(SPOTS, sides))
     for item, (layer, k, label) in enumerate(items):
         (x0, y0), (x1, y1) = ends[layer, k]
@@ -135,17 +139,23 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
                 crossed = sum(overlaps(shape, other) for other in others)
                 grazed = sum(overlaps(clear, other) for other in others) - crossed
                 crossings = crossed + GRAZE * grazed + NEAR * (near < FAR)
+                spaced = rectangle(centre, angle, label.width, label.height,
+                                   pad + LABEL_GAP / 2)
                 spots.append((item, angle, crossings, abs(side) + abs(f - PREFERRED),
-                              centre, shape))
+                              centre, shape, spaced))
         if not spots or spots[-1][0] != item:  # this label has no place: none can be placed
             return False
-    clash = _clashes([spot[5] for spot in spots], [spot[0] for spot in spots])
     owner = np.array([spot[0] for spot in spots], dtype=int)
-    chosen = _search(spots, clash, owner, len(items))
+    chosen = None
+    for shape in (6, 5):  # labels a gap apart, else where that leaves none: touching
+        clash = _clashes([spot[shape] for spot in spots], [spot[0] for spot in spots])
+        chosen = _search(spots, clash, owner, len(items))
+        if chosen is not None:
+            break
     if chosen is None:
         return False
     for item, best in chosen.items():
-        _, angle, _, _, (cx, cy), _ = spots[best]
+        _, angle, _, _, (cx, cy), *_ = spots[best]
         items[item][2].rotate(angle).move_to([cx, cy, 0])
     return True
 
@@ -186,7 +196,8 @@ def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
 
 
 def _clashes(shapes: list[list[Point]], owners: list[int]) -> np.ndarray:
-    """Which places of different labels overlap one another (boolean matrix)."""
+    """Which places of different labels overlap one another (boolean matrix): each
+    shape is a label's with half the gap between labels around it."""
     count = len(shapes)
     clash = np.zeros((count, count), dtype=bool)
     if not count:
@@ -206,22 +217,28 @@ def _clashes(shapes: list[list[Point]], owners: list[int]) -> np.ndarray:
 def keep_places(diagram, items: list[tuple[int, int, Mobject, Mobject]], avoid: list,
                 pad: float = 0.05) -> bool:
     """Put each new label (weight layer, edge index, old label, new label) where the
-    old one lies, turned with its edge, when none then touches a node, another of
-    them or anything to avoid: a number that changes stays where the eye found it.
+    old one lies, turned with its edge, when none then touches a node or anything to
+    avoid, and the new ones stand LABEL_GAP apart (or, where the old ones stood
+    closer, as close): a number that changes stays where the eye found it.
     Returns False, moving nothing, when some cannot stay."""
     solid = [outline(node) for node in diagram.all_nodes()] + [outline(m) for m in avoid]
-    placed = []
-    for layer, k, old, new in items:
-        if opacity(old) == 0:
-            return False
-        edge = diagram.layer_edges(layer)[k]
-        (x0, y0), (x1, y1) = edge.get_start()[:2], edge.get_end()[:2]
-        angle = math.atan2(y1 - y0, x1 - x0)
-        centre = tuple(old.get_center()[:2])
-        shape = rectangle(centre, angle, new.width, new.height, pad)
-        if any(overlaps(shape, other) for other in solid + [s for *_, s in placed]):
-            return False
-        placed.append((new, angle, centre, shape))
-    for new, angle, (cx, cy), _ in placed:
-        new.rotate(angle).move_to([cx, cy, 0])
-    return True
+    for gap in (LABEL_GAP, 0.0):
+        placed = []
+        for layer, k, old, new in items:
+            if opacity(old) == 0:
+                return False
+            edge = diagram.layer_edges(layer)[k]
+            (x0, y0), (x1, y1) = edge.get_start()[:2], edge.get_end()[:2]
+            angle = math.atan2(y1 - y0, x1 - x0)
+            centre = tuple(old.get_center()[:2])
+            shape = rectangle(centre, angle, new.width, new.height, pad)
+            spaced = rectangle(centre, angle, new.width, new.height, pad + gap / 2)
+            if any(overlaps(shape, other) for other in solid) or any(
+                    overlaps(spaced, other) for *_, other in placed):
+                break
+            placed.append((new, angle, centre, spaced))
+        else:
+            for new, angle, (cx, cy), _ in placed:
+                new.rotate(angle).move_to([cx, cy, 0])
+            return True
+    return False

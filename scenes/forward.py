@@ -331,23 +331,26 @@ class ForwardScene(StoryScene):
         self.loss_line = loss
 
     def summary(self, t: int) -> None:
-        """The pass in a few lines: each layer's outputs, then the loss. For the post's
-        own example, why the post's last digit differs: it rounded first."""
+        """For the post's own example, first why the post's last digit differs (it
+        rounded first); then the pass in a few lines, the video's end: each layer's
+        outputs, then the loss."""
         a, last = self.arith, len(self.trace.layers) - 1
         self.hold()
         self.play(FadeOut(self.loss_line), *self.unfocus(), run_time=0.4)
+        if self.config_name == "post":
+            words = self.labels["post_rounding"].format(d=POST_DECIMALS)
+            eq = a.weighted_sum(last, 0, t, rounded_to=POST_DECIMALS)
+            self.cue(words, eq)
+            shown = self.lines([self.text(words), eq])
+            self.play(write(shown), run_time=1.4)
+            self.hold(self.reading_time([words, eq]))
+            self.play(fade_out(shown), run_time=0.4)
         eqs = [a.layer_values_eq(layer, t) for layer in range(1, last + 1)] + [a.loss_eq(t)]
         pages = self.pages(eqs, MOST_LINES)
         for number, (page, shown) in enumerate(pages):
             self.cue(*page)
             self.play(write(shown), run_time=1.4)
-            last_screen = number == len(pages) - 1 and self.config_name != "post"
+            last_screen = number == len(pages) - 1
             self.hold(END_HOLD if last_screen else HOLD)
             if not last_screen:
                 self.play(fade_out(shown), run_time=0.4)
-        if self.config_name == "post":
-            words = self.labels["post_rounding"].format(d=POST_DECIMALS)
-            eq = a.weighted_sum(last, 0, t, rounded_to=POST_DECIMALS)
-            self.cue(words, eq)
-            self.play(write(self.lines([self.text(words), eq])), run_time=1.4)
-            self.hold(END_HOLD)

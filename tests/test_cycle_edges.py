@@ -7,7 +7,8 @@ The numbers are the post's example worked by hand: x = (1, 1), ∂L/∂ŷ = 1.23
 σ(h) = (0.7311, 0.7858, 0.6900) for h = (1.0, 1.3, 0.8), v = (0.3, 0.5, 0.9).
 ∂L/∂vⱼ = σ(hⱼ) × 1.2333 = 0.902, 0.969, 0.851; ∂L/∂wᵢⱼ = xᵢ × 1.2333 × vⱼ × σ(hⱼ)(1 − σ(hⱼ))
 = 0.073, 0.104, 0.237 for j = 1, 2, 3 (both inputs are 1); each new weight is
-w − 0.1 × ∂L/∂w."""
+w − 0.1 × ∂L/∂w. Where a calculator, given the numbers on screen, does not make a
+number on an edge, it is marked ≈: 0.731 × 1.233 = 0.901, not 0.902."""
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from tests.test_story_endings import lines
 POST = config.load("post")
 # (layer, from, to): ∂L/∂w, then the weight after the first update
 BY_HAND = {
-    (1, 0, 0): ("0.902", "0.210"), (1, 1, 0): ("0.969", "0.403"), (1, 2, 0): ("0.851", "0.815"),
+    (1, 0, 0): ("≈0.902", "0.210"), (1, 1, 0): ("0.969", "0.403"), (1, 2, 0): ("0.851", "0.815"),
     (0, 0, 0): ("0.073", "0.793"), (0, 0, 1): ("0.104", "0.390"), (0, 0, 2): ("0.237", "0.276"),
     (0, 1, 0): ("0.073", "0.193"), (0, 1, 1): ("0.104", "0.890"), (0, 1, 2): ("0.237", "0.476"),
 }
@@ -42,10 +43,11 @@ def labels_by_edge(scene, texts) -> dict[tuple, tuple[str, np.ndarray]]:
              for pair, edge in zip(diagram.edge_pairs(layer), diagram.layer_edges(layer))}
     found = {}
     for _, text, _, _, shape in texts:
+        text = text.replace(r"{\approx}", "≈")  # a number marked: a calculator differs
         centre = tuple(np.mean(np.array(shape), axis=0))
         gaps = {key: distance(centre, *map(tuple, ends)) for key, ends in edges.items()}
         nearest = min(gaps, key=gaps.get)
-        if not text.startswith("0.") or gaps[nearest] > BESIDE:
+        if not text.lstrip("≈").startswith("0.") or gaps[nearest] > BESIDE:
             continue
         assert nearest not in found, f"two numbers by edge {nearest}: {text}, {found.get(nearest)}"
         found[nearest] = (text, np.array(centre))
@@ -93,12 +95,27 @@ def test_each_new_weight_takes_its_gradients_place_layer_by_layer(cycle):
 def test_sigma_is_defined_over_its_first_use(cycle):
     said = lines(cycle)
     definition = said.index("σ(h) = 1 / (1 + e^(−h))")
-    assert said[definition + 1] == "σ(h₂) = σ(1.3) = 0.786"
+    assert said[definition + 1] == "σ(h₁) = σ(1.0) = 0.731"
     held = [texts for _, texts in cycle.snapshots
             if any(text.startswith(r"\sigma(h) = 1 / (1 + e^{-h})") for _, text, *_ in texts)]
-    assert held and all(any(text.startswith(r"\sigma(h_{2}) = \sigma(1.3)")
+    assert held and all(any(text.startswith(r"\sigma(h_{1}) = \sigma(1.0)")
                             for _, text, *_ in texts) for texts in held)
     assert said.count("σ(h) = 1 / (1 + e^(−h))") == 1
+
+
+def test_every_hidden_value_is_worked_out_before_y_hat_takes_it(cycle):
+    """h = x₁·w₁ⱼ + x₂·w₂ⱼ and σ(h) of each hidden node, top to bottom, in the first
+    iteration (the post's: h = 1.0, 1.3, 0.8), before ŷ's line; not again later."""
+    said = lines(cycle)
+    worked = ["h₁ = 1 × 0.8 + 1 × 0.2 = 1.0", "σ(h₁) = σ(1.0) = 0.731",
+              "h₂ = 1 × 0.4 + 1 × 0.9 = 1.3", "σ(h₂) = σ(1.3) = 0.786",
+              "h₃ = 1 × 0.3 + 1 × 0.5 = 0.8", "σ(h₃) = σ(0.8) = 0.690"]
+    at = [said.index(line) for line in worked]
+    assert at == sorted(at) and at[-1] < said.index(
+        "ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233")
+    assert all(said.count(line) == 1 for line in worked)
+    assert not any(line.startswith("h₁ = ") for line in said[said.index(
+        "forward pass (iteration 1)"):])
 
 
 def test_the_update_rule_and_its_learning_rate_are_held_to_be_read(cycle):
@@ -114,9 +131,19 @@ def test_the_update_rule_and_its_learning_rate_are_held_to_be_read(cycle):
 
 
 def test_how_each_edge_gradient_is_found_stands_under_them(cycle):
+    """The rule, then every node's ∂L/∂(sum) it takes (by hand: 1.2333 × vⱼ × σ′(hⱼ)
+    = 0.073, 0.104, 0.237, and ∂L/∂ŷ = 1.233), so each red number is a product of
+    numbers on screen; once, what ≈ on an edge means (0.731 × 1.233 = 0.901 on a
+    calculator, where the edge shows ≈0.902)."""
     said = lines(cycle)
     red = said.index("on every edge, in red: ∂L/∂w")
-    assert said[red + 1] == "= (value at start) × ∂L/∂(sum at end)"
+    assert said[red + 1] == "= (value at its start) × ∂L/∂(its end)"
+    assert said[red + 2:red + 5] == ["backward pass", "∂L/∂h₁ = 0.073, ∂L/∂h₂ = 0.104",
+                                     "∂L/∂h₃ = 0.237, ∂L/∂ŷ = 1.233"]
+    note = "≈ on an edge: exact result, rounded; a calculator's last digit can differ."
+    assert said[red + 5] == "backward pass" and " ".join(said[red + 6:red + 8]) == note
+    assert " ".join(said).count(note) == 1, "once"
+    assert said.count("∂L/∂h₁ = 0.042, ∂L/∂h₂ = 0.070") == 1, "and in the next iteration"
 
 
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
@@ -139,8 +166,10 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
         dry_run.run_example("cycle", POST, {"precision": 3}, "post")
     finally:
         CycleScene.show_numbers = show
+    assert lit_by_line["h₁ = 1 × 0.8 + 1 × 0.2 = 1.0"] == {(0, 0, 0), (0, 1, 0)}
+    assert lit_by_line["σ(h) = 1 / (1 + e^(−h))"] == {(0, 0, 0), (0, 1, 0)}
     assert lit_by_line["h₂ = 1 × 0.4 + 1 × 0.9 = 1.3"] == {(0, 0, 1), (0, 1, 1)}
-    assert lit_by_line["σ(h) = 1 / (1 + e^(−h))"] == {(0, 0, 1), (0, 1, 1)}
+    assert lit_by_line["h₃ = 1 × 0.3 + 1 × 0.5 = 0.8"] == {(0, 0, 2), (0, 1, 2)}
     assert lit_by_line["ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233"] == {
         (1, 0, 0), (1, 1, 0), (1, 2, 0)}
     assert lit_by_line["L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"] == set()
@@ -152,11 +181,11 @@ def first_shown(scene, match) -> int:
 
 
 def test_a_worked_value_comes_with_its_line_and_the_loss_when_computed(cycle):
-    """σ(h₂) = 0.786 above h₂ with σ's line, ŷ = 1.233 by the output with ŷ's, not
-    with the sweep that brings h₁'s 0.731; the plot's 0.760 with the loss by the
+    """σ(h₁) = 0.731 above h₁ with its line, σ(h₂) = 0.786 with its own, ŷ = 1.233 by
+    the output with ŷ's, not with the sweep; the plot's 0.760 with the loss by the
     counter, once its line computed it."""
-    assert first_shown(cycle, lambda text: text == "0.731") < first_shown(
-        cycle, lambda text: text.startswith("h_{2} = 1 \\times 0.4"))
+    assert first_shown(cycle, lambda text: text == "0.731") == first_shown(
+        cycle, lambda text: text.startswith(r"\sigma(h_{1}) = \sigma(1.0)"))
     assert first_shown(cycle, lambda text: text == "0.786") == first_shown(
         cycle, lambda text: text.startswith(r"\sigma(h_{2}) = \sigma(1.3)"))
     assert first_shown(cycle, lambda text: text == r"\hat{y} = 1.233") == first_shown(
@@ -165,3 +194,13 @@ def test_a_worked_value_comes_with_its_line_and_the_loss_when_computed(cycle):
     computed = first_shown(cycle, lambda text: text.startswith(line))
     assert first_shown(cycle, lambda text: text == "0.760") == first_shown(
         cycle, lambda text: text == "L = 0.760") > computed
+
+
+def test_a_number_a_calculator_does_not_make_from_the_screen_is_marked(cycle):
+    """After the second update v₁₁ is 0.135, but 0.210 − 0.1 × 0.744 = 0.1356 gives
+    0.136: marked ≈0.135. Numbers a calculator does make are not marked: 0.210
+    (0.3 − 0.1 × 0.902 = 0.2098) and 0.969 (0.786 × 1.233 = 0.9691)."""
+    seen = {text for _, texts in cycle.snapshots for _, text, *_ in texts}
+    assert r"{\approx}0.135" in seen and "0.135" not in seen
+    assert {"0.210", "0.969"} <= seen
+    assert not {r"{\approx}0.210", r"{\approx}0.969"} & seen

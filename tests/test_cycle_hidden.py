@@ -44,7 +44,8 @@ def test_a_hidden_gradient_on_the_diagram_is_named_or_absent(cycle):
     """∂L/∂h₂ = 0.104 by h₂ only where the name fits clear of the edges: in the post,
     it does not, and a bare 0.104 there would read as the gradient of v₂₁ beside it.
     The weight worked through is named on its edge; the update recalls each gradient
-    it takes (its line left the screen for the later steps)."""
+    it takes, after the weight's value (its line left the screen for the later steps,
+    and the edge shows the gradient in the weight's place)."""
     # (until every weight's gradient comes to its edge: w₂₂'s is 0.104 too)
     shown = [{text for _, text, *_ in texts} for name, texts in cycle.snapshots
              if name == "backward pass"]
@@ -52,12 +53,12 @@ def test_a_hidden_gradient_on_the_diagram_is_named_or_absent(cycle):
     assert not any("0.104" in texts for texts in shown)
     assert any("w_{22}" in texts for texts in shown), "the weight is named on its edge"
     said = lines(cycle)
-    for recalled, update in (("∂L/∂v₂₁ = 0.969", "v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403"),
-                             ("∂L/∂w₂₂ = 0.104", "w₂₂ ← 0.9 − 0.1 × 0.104 = 0.890")):
+    for recalled, update in (("v₂₁ = 0.5, ∂L/∂v₂₁ = 0.969", "v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403"),
+                             ("w₂₂ = 0.9, ∂L/∂w₂₂ = 0.104", "w₂₂ ← 0.9 − 0.1 × 0.104 = 0.890")):
         assert said[said.index(update) - 1] == recalled
     held = [{text for _, text, *_ in texts} for name, texts in cycle.snapshots
             if name.startswith("weight update")]
-    assert any({r"\partial L/\partial v_{21} = 0.969",
+    assert any({r"v_{21} = 0.5,\quad \partial L/\partial v_{21} = 0.969",
                 r"v_{21} \leftarrow 0.5 - 0.1 \times 0.969 = 0.403"} <= texts for texts in held)
 
 

@@ -136,3 +136,40 @@ def test_a_label_goes_near_its_preferred_place_before_sparing_the_others_places(
     clash[0, 2] = clash[2, 0] = True
     owner = np.array([spot[0] for spot in spots])
     assert _search(spots, clash, owner, 2) == {0: 0, 1: 3}
+
+
+def grown(label, by: float) -> list:
+    """A label's backing (turned with it), grown by ``by`` on every side."""
+    (x0, y0), (x1, y1), _, (x3, y3) = label.background_rectangle.get_vertices()[:, :2]
+    along = np.hypot(x1 - x0, y1 - y0)
+    return rectangle(tuple(label.background_rectangle.get_center()[:2]),
+                     np.arctan2(y1 - y0, x1 - x0), along, np.hypot(x3 - x0, y3 - y0), by)
+
+
+@pytest.mark.parametrize("name, count", [("post", 9), ("2-2-2 biases", 12)])
+def test_labels_stand_a_gap_apart_where_all_fit_so(name, count):
+    """Two numbers whose backings all but touch read as one: where they fit so (on
+    2-2-2 with biases, two stood closer before the gap), each label's backing grown
+    by half of LABEL_GAP meets no other's."""
+    from scenes.edge_labels import LABEL_GAP
+
+    scene = dry_run.run_example("forward", EXAMPLES[name], {"precision": 3})
+    shown = [label for label in scene.weight_labels if opacity(label) > 0]
+    assert len(shown) == count
+    for k, a in enumerate(shown):
+        for b in shown[k + 1:]:
+            assert not overlaps(grown(a, LABEL_GAP / 2), grown(b, LABEL_GAP / 2)), (
+                a.tex_string, b.tex_string)
+
+
+def test_labels_that_cannot_stand_a_gap_apart_are_placed_touching_not_hidden(monkeypatch):
+    import scenes.edge_labels as edge_labels
+
+    scene = dry_run.run_example("forward", EXAMPLES["post"], {"precision": 3})
+    diagram = scene.net.diagram
+    monkeypatch.setattr(edge_labels, "LABEL_GAP", 5.0)  # no two labels that far apart
+    labels = [scene.net.edge_label("0.000", "#ffffff", "#000000")
+              for _ in diagram.layer_edges(1)]
+    assert edge_labels.place_along_edges(diagram, [(1, k, m) for k, m in enumerate(labels)], [])
+    for k, a in enumerate(labels):
+        assert not any(overlaps(grown(a, 0), grown(b, 0)) for b in labels[k + 1:])

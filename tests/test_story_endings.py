@@ -31,15 +31,17 @@ def held_texts(scene) -> dict[str, set[str]]:
     return held
 
 
-def test_forward_ends_on_a_summary_and_the_posts_rounding():
+def test_forward_ends_on_a_summary_after_the_posts_rounding():
+    """The post's own line (its figure, which a calculator confirms from its operands)
+    comes as an aside before the summary: the video ends on its own result."""
     scene = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
     said = lines(scene)
-    assert "(σ(h₁), σ(h₂), σ(h₃)) = (0.731, 0.786, 0.690)" in said
-    assert "ŷ = 1.233" in said
-    # the post's own line (its figure), which a calculator confirms from its operands
-    assert said[-1] == "ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235"
-    assert "blog post rounds σ(h) to 2 decimals first" in said[-2]
-    assert "1.235" in "".join(texts_at(scene.snapshots[-1])), "the last frame shows it"
+    aside = said.index("ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235")
+    assert "σ(h) rounded to 2 decimals first" in said[aside - 1]
+    assert said[aside + 1:] == ["(σ(h₁), σ(h₂), σ(h₃)) = (0.731, 0.786, 0.690)", "ŷ = 1.233",
+                                "L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"]
+    last = "".join(texts_at(scene.snapshots[-1]))
+    assert "1.233" in last and "1.235" not in last, "the last frame shows the result"
 
 
 def test_forward_says_what_sigma_is_where_it_first_uses_it():
@@ -139,8 +141,10 @@ def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule)
     output), ∂z/∂t = 6 where ∂L/∂z was (z is what the gradients are of), its local
     derivatives 1, and ∂z/∂x = 6 × 1 = 6 downstream; left on screen to the end."""
     said = lines(chain_rule)
-    assert said[-1] == "the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6"
-    last = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
+    example = "the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6"
+    assert said[-3] == example
+    last = {text: box for _, text, box, *_ in next(
+        s for s in reversed(chain_rule.snapshots) if s[0] == example)[1]}
     general = {text: box for _, text, box, *_ in next(
         s for s in reversed(chain_rule.snapshots) if s[0].startswith("downstream"))[1]}
     d = r"\frac{\partial %s}{\partial %s}"
@@ -152,6 +156,33 @@ def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule)
         (_, y0, _, y1), (_, v0, _, v1) = general[symbol], last[number]
         assert abs((y0 + y1) - (v0 + v1)) / 2 < 0.05, f"{number} stands where {symbol} stood"
     assert {"+", "the+gate:t=x+y", d % ("t", "x") + " = " + d % ("t", "y") + " = 1"} <= set(last)
+    assert "upstreamgradient,zinL'splace" in last, "z stands where the figure has L"
+
+
+def test_the_general_gate_ends_on_the_times_gate_of_every_weight(chain_rule):
+    """Last, the gate a weight meets: × hands each input the other's value as its local
+    gradient, each symbol in the place of the general gate's; and what that means in a
+    neuron, ∂L/∂w = ∂L/∂h · x, beside the rule, which stays."""
+    said = lines(chain_rule)
+    assert said[-2] == "the × gate: ∂z/∂x = y, ∂z/∂y = x; ∂L/∂x = ∂L/∂z · y, ∂L/∂y = ∂L/∂z · x"
+    assert said[-1] == "in a neuron, h = w·x + …, so ∂L/∂w = ∂L/∂h · x", "a step of its own"
+    last = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
+    general = {text: box for _, text, box, *_ in next(
+        s for s in reversed(chain_rule.snapshots) if s[0].startswith("downstream"))[1]}
+    d = r"\frac{\partial %s}{\partial %s}"
+    for v, other in ("xy", "yx"):
+        symbol = d % ("L", v) + " = " + d % ("L", "z") + r" \cdot " + d % ("z", v)
+        number = d % ("L", v) + " = " + d % ("L", "z") + rf" \cdot {other}"
+        assert number in last and symbol not in last, number
+        (_, y0, _, y1), (_, v0, _, v1) = general[symbol], last[number]
+        assert abs((y0 + y1) - (v0 + v1)) / 2 < 0.05, f"{number} stands where {symbol} stood"
+    assert {r"\times", "the×gate:z=x·y", d % ("z", "x") + r" = y,\ " + d % ("z", "y") + " = x",
+            r"\partial L/\partial w = \partial L/\partial h \cdot x",
+            "downstream=upstream×local", "upstreamgradient"} <= set(last)
+    boxes = list(last.values())
+    for k, (x0, y0, x1, y1) in enumerate(boxes):  # the neuron's line and the rule apart
+        assert not any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1
+                       for b in boxes[k + 1:]), "no two texts overlap"
 
 
 def test_the_general_gates_key_has_the_local_gradients_colour(chain_rule):
@@ -311,7 +342,9 @@ def test_backward_names_each_layers_weights_on_their_edges_before_using_the_name
     assert {"v_{11} = 0.3", "v_{21} = 0.5", "v_{31} = 0.9"} <= held[v_names]
     assert {f"w_{{{i}{j}}}" for i in (1, 2) for j in (1, 2, 3)} <= held[said[first_w]]
     # the numbers are back on the edges for the lines that use them (∂L/∂ŷ × v₁₁ …)
-    assert "0.3" in held[said[first_v + 1]] and "v_{11}" not in held[said[first_v + 1]]
+    # (after the naming cue's second line, a weight's local gradient)
+    assert said[first_v + 1] == "ŷ = σ(h₁)·v₁₁ + … ⇒ ∂ŷ/∂v₁₁ = σ(h₁)"
+    assert "0.3" in held[said[first_v + 2]] and "v_{11}" not in held[said[first_v + 2]]
 
 
 def test_backward_puts_each_gradient_on_its_edge_with_its_line():
