@@ -196,8 +196,8 @@ def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
 
 
 def _clashes(shapes: list[list[Point]], owners: list[int]) -> np.ndarray:
-    """Which places of different labels overlap one another (boolean matrix): each
-    shape is a label's with half the gap between labels around it."""
+    """Which places of different labels overlap one another (boolean matrix), each
+    shape as given (a label's, with half the gap between labels around it or not)."""
     count = len(shapes)
     clash = np.zeros((count, count), dtype=bool)
     if not count:
