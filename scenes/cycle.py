@@ -181,6 +181,8 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         # once, one layer further back: a weight into the node whose σ(h) this one took
         worked = self.work_hidden_gradient(t) if update else None
         hidden_name, hidden_label = worked or (None, None)
+        if worked:
+            self.work_other_hidden(t, [name, hidden_name])
         hidden_update = self.hidden_update_lines(t) if worked else ([], [])
         # then every weight's: the update takes each by its weight's number
         self.show_edge_gradients(t, [name, hidden_name, hidden_label])
@@ -244,14 +246,16 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         """(from, to) of the output weight the update after state t changes most."""
         return self.trace.most_moved(len(self.trace.layers) - 2, t)
 
-    def tag_edge(self, layer: int, i: int, j: int, t: int) -> MathTex | None:
+    def tag_edge(self, layer: int, i: int, j: int, t: int, clear_of: list = ()
+                 ) -> MathTex | None:
         """The weight's name and its value at state t along its edge (v_{21} = 0.5),
-        clear of the nodes, their names and values; its name alone where that does not
-        fit."""
+        clear of the nodes, their names and values (and ``clear_of``); its name alone
+        where that does not fit."""
         a = self.arith
         name = a.weight_name(layer, i, j)[0]
         k = self.net.diagram.edge_pairs(layer).index((i, j))
-        avoid = [*self.net.names, *self.values, *self.net.taken, *self.shown_weights]
+        avoid = [*self.net.names, *self.values, *self.net.taken, *self.shown_weights,
+                 *[m for m in clear_of if m is not None]]
         # the name and value only where they keep off the nodes too (not jammed
         # against one), else the name alone where it fits best; the name alone where
         # the number is on the edge already

@@ -1,14 +1,15 @@
 """One layer further back, once: in its first iteration the cycle works a hidden
 node's σ(h) forward and a weight into that node backward, so backpropagation is
 seen to carry the output's error on through v and σ′, and that weight's update
-is traced to numbers on screen. Later iterations work the output weight alone: the
-loop stays short.
+is traced to numbers on screen; then the layer's other nodes' ∂L/∂h, a line each,
+so that every red number on the first layer's edges comes from a worked line. Later
+iterations work the output weight alone: the loop stays short.
 
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network."""
 
 from manim import FadeOut, MathTex
 
-from scenes.arith import Eq
+from scenes.arith import Eq, agrees, value
 from scenes.cycle_phases import NUMBERS_REST
 from scenes.tweens import StyleTween, fade_in
 
@@ -80,6 +81,71 @@ class HiddenStep:
         k, i = followed
         return ([self.recalled_with_weight(blocks[-1][-1], (self.hidden_layer - 1, k, i), t)],
                 [self.arith.update_eq(self.hidden_layer - 1, k, i, t, short=True)])
+
+    def other_hidden_lines(self, t: int) -> list[tuple[int, list[list[Eq]]]]:
+        """σ′(h) and ∂L/∂h of each other node of the followed node's layer, as (node,
+        blocks of lines that fit the formulas' place); with one hidden layer only
+        (nodes further back would have no lines of their own), none where a line
+        does not fit."""
+        followed = self.followed_hidden(t)
+        if followed is None or self.hidden_layer != 1:
+            return []
+        a, layer = self.arith, self.hidden_layer
+        worked = []
+        for j in self.net.diagram.shown[layer]:
+            if j == followed[1]:
+                continue
+            blocks = self.blocks([a.local_eq(layer, j, t), self.through_output_eq(layer, j, t)])
+            if not blocks:
+                return []
+            worked.append((j, blocks))
+        return worked
+
+    def through_output_eq(self, layer: int, j: int, t: int) -> Eq:
+        """∂L/∂h = ∂L/∂ŷ × v × σ′(h) in one line, from numbers on screen: the output's
+        error, the weight on its edge and σ′(h) on the line above. One output only
+        (``followed_hidden`` holds that)."""
+        a = self.arith
+        h_tex, h_text = a.pre_name(layer, j)
+        z_tex, z_text = a.pre_name(layer + 1, 0)
+        w_tex, w_text = a.weight_name(layer, j, 0)
+        f_tex, f_text = a.derivative_name(layer, j)
+        nums = {"d": a.o(a.delta(layer + 1, 0, t)), "w": a.o(a.weight(layer, j, 0, t)),
+                "l": a.o(float(self.trace.local_derivatives(layer)[t, a.p, j])),
+                "g": a.n(a.delta(layer, j, t))}
+        exact = agrees(value(nums["d"]) * value(nums["w"]) * value(nums["l"]), nums["g"])
+        return Eq(rf"\partial L/\partial {h_tex} = \partial L/\partial {z_tex} \times {w_tex}"
+                  rf" \times {f_tex} = $d \times $w \times $l $eq $g",
+                  f"∂L/∂{h_text} = ∂L/∂{z_text} × {w_text} × {f_text} = $d × $w × $l $eq $g",
+                  exact, **nums)
+
+    def work_other_hidden(self, t: int, tags: list) -> None:
+        """The layer's other nodes the same way, each with its edge to the output
+        bright and named (v₁₁) while its lines are read; the edges of the two weights
+        worked before (bright until the update) take their own colours meanwhile: one
+        node at a time. ``tags``: those weights' names, kept clear of."""
+        layer, others = self.hidden_layer, self.other_hidden_lines(t)
+        if not others:
+            return
+        worked = [(layer, *self.most_moved(t)), (layer - 1, *self.followed_hidden(t))]
+        pairs, diagram = self.net.diagram.edge_pairs(layer), self.net.diagram
+        lit = [diagram.layer_edges(w[0])[diagram.edge_pairs(w[0]).index(w[1:])] for w in worked]
+        rest = [StyleTween(edge, stroke_color=diagram.sign_colour(self.arith.weight(*w, t)))
+                for edge, w in zip(lit, worked)]
+        relit = [StyleTween(edge, stroke_color=self.theme["text"]) for edge in lit]
+        for j, blocks in others:
+            edge = self.edges(layer)[pairs.index((j, 0))]
+            on, off = self.brighten([edge])
+            name = self.tag_edge(layer, j, 0, t, clear_of=tags)
+            on += [fade_in(name)] if name is not None else []
+            off += [FadeOut(name)] if name is not None else []
+            for n, block in enumerate(blocks):
+                self.cue(self.labels["backward"], *block)
+                also = on + (rest if j == others[0][0] else []) if n == 0 else []
+                self.show_numbers([(eq, "gradient") for eq in block], also)
+                self.wait(max(NUMBERS_REST, self.reading_time(block)))
+                self.explain_if_approx(block)
+            self.play(*off, *(relit if j == others[-1][0] else []), run_time=0.3)
 
     def blocks(self, eqs: list[Eq]) -> list[list[Eq]]:
         """The lines in order, as few blocks as fit the formulas' place one after the

@@ -16,6 +16,7 @@ from scenes.story import TEX_SIZE
 from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out
 
+CROWDED_SCALE = 0.85  # a layer's numbers with their ≈ marks, before it drops the marks
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
@@ -38,9 +39,9 @@ class EdgeWeights:
         ``shown`` ones lie, or else fit anew along the edges, clear of ``avoid``; None
         where none fits."""
         diagram = self.net.diagram
-        for texts in choices:
+        for texts, scale in choices:
             labels = [self.net.edge_label(text, self.theme[colour], self.theme["background"])
-                      for text in texts]
+                      .scale(scale) for text in texts]
             if keep_places(diagram, [(layer, k, old, new) for k, (old, new)
                                      in enumerate(zip(shown, labels))], avoid) or \
                     place_along_edges(diagram, [(layer, k, m) for k, m in enumerate(labels)],
@@ -54,9 +55,15 @@ class EdgeWeights:
                 for text in self.edge_texts(layer, t)]
 
     @staticmethod
-    def marked(texts: list[str], agree: list[bool]) -> list[str]:
-        """Each number, marked ≈ where a calculator does not give it."""
-        return [text if ok else rf"{{\approx}}{text}" for text, ok in zip(texts, agree)]
+    def marked(texts: list[str], agree: list[bool]) -> list[tuple[list[str], float]]:
+        """Choices of a layer's (texts, scale): each number marked ≈ where a
+        calculator does not give it; the same a little smaller (a crowded layer may
+        have room for that); plain, the last resort of a layer whose marks crowd it
+        out."""
+        if all(agree):
+            return [(texts, 1.0)]
+        marked = [text if ok else rf"{{\approx}}{text}" for text, ok in zip(texts, agree)]
+        return [(marked, 1.0), (marked, CROWDED_SCALE), (texts, 1.0)]
 
     def edge_texts(self, layer: int, t: int, gradients: bool = False) -> list[str]:
         """State t's numbers on a layer's edges: its weights (then biases), or the
@@ -113,8 +120,8 @@ class EdgeWeights:
             else:
                 texts = self.edge_texts(layer, t)
                 avoid = self.weights_avoid + self.shown_weights_but(layer) + list(clear_of)
-                news = self.laid_out(layer, shown, [
-                    self.marked(texts, self.updates_agree(layer, t)), texts], "text", avoid)
+                news = self.laid_out(layer, shown, self.marked(texts, self.updates_agree(layer, t)),
+                                     "text", avoid)
                 if news is None:  # hidden: the layer does not fit
                     news = [m.set_opacity(0) for m in self.weight_labels_at(layer, t)]
             self.layer_labels[layer] = news
@@ -178,8 +185,8 @@ class EdgeWeights:
         for layer, shown in list(self.layer_labels.items()):
             texts = self.edge_texts(layer, t, gradients=True)
             clear = self.weights_avoid + self.shown_weights_but(layer) + avoid
-            labels = self.laid_out(layer, shown, [
-                self.marked(texts, self.products_agree(layer, t)), texts], "gradient", clear)
+            labels = self.laid_out(layer, shown, self.marked(texts, self.products_agree(layer, t)),
+                                   "gradient", clear)
             if labels is not None:
                 olds += shown
                 news += labels

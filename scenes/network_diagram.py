@@ -103,11 +103,14 @@ class NetworkDiagram(VGroup):
             for line, b in zip(group, self.shown[i + 1]):
                 self.paint(line, biases[i][b])
 
+    def sign_colour(self, value: float) -> str:
+        """An edge's colour for a weight of this value."""
+        return self.theme["positive"] if value >= 0 else self.theme["negative"]
+
     def paint(self, line: Line, value: float) -> None:
         strength = min(abs(value) / self.max_abs, 1.0)
         thinnest, faintest = (2.0, 1.0) if self.solid else (0.6, 0.35)
-        line.set_stroke(self.theme["positive"] if value >= 0 else self.theme["negative"],
-                        width=thinnest + (8.0 - thinnest) * strength,
+        line.set_stroke(self.sign_colour(value), width=thinnest + (8.0 - thinnest) * strength,
                         opacity=faintest + (1.0 - faintest) * strength)
 
     def edge_midpoint(self, layer: int, k: int, fraction: float = 0.3) -> np.ndarray:

@@ -35,7 +35,7 @@ from scenes.redraw import LocalRedraw
 from scenes.slides import StepScene
 from scenes.story_network import GRADIENT_FRAME
 from scenes.tex import TEMPLATE, Formula, Words
-from scenes.tex_batch import TypesetAhead
+from scenes.tex_batch import STAND_IN_MARGIN, TypesetAhead, remeasure
 from scenes.tweens import StyleTween, fade_in
 from scenes.wrap import wrap
 
@@ -231,6 +231,8 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
                 ) -> Mobject:
         """One line as a MathTex, or as rows of MathTex when it is wider than ``room``."""
         line = self.tex(eq, color)
+        if line.width > room * STAND_IN_MARGIN:  # its rows, if any, depend on its real size
+            remeasure(self.wrapped, eq, color, room)
         if line.width <= room:
             return line
         room -= INDENT

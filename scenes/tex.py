@@ -10,7 +10,8 @@ from manim import MathTex, Text, TexTemplate, config
 from manim.utils.iterables import hash_obj
 
 from core import files
-from scenes import cache
+from scenes import cache, glyph_svg
+from scenes.glyph_svg import copied
 
 TEMPLATE = TexTemplate(
     documentclass=r"\documentclass{article}",
@@ -35,9 +36,8 @@ class LeanSVG:
         key = hash_obj(self.hash_seed) if use_svg_cache else None
         parsed = PARSED.get(key)
         if parsed is not None:
-            copied = parsed.copy()
-            self.add(*copied)
-            self.id_to_vgroup_dict = copied.id_to_vgroup_dict
+            leaves, self.id_to_vgroup_dict = copied(*parsed)
+            self.add(*leaves)
             return self
         stored = cache.parsed_path(self.get_file_path(), self.shaped_by())
         kept = load(stored)
@@ -45,7 +45,8 @@ class LeanSVG:
             leaves, self.id_to_vgroup_dict = kept
             self.add(*leaves)
         else:
-            super().init_svg_mobject(use_svg_cache=False)
+            if not glyph_svg.read(self):  # a formula of dvisvgm's plain form, or manim
+                super().init_svg_mobject(use_svg_cache=False)
             for part in self.get_family():
                 if hasattr(part, "path_obj"):
                     part.path_obj = None  # read only while the points are made
@@ -54,7 +55,7 @@ class LeanSVG:
                                                         self.id_to_vgroup_dict), protocol=5),
                                   output=False)
         if key is not None:
-            PARSED[key] = self.copy()
+            PARSED[key] = copied(list(self.submobjects), self.id_to_vgroup_dict)
         return self
 
     def shaped_by(self) -> str:
@@ -76,7 +77,7 @@ def load(stored) -> tuple | None:
         return None
 
 
-PARSED: dict[int, "LeanSVG"] = {}  # hash of an SVG mobject's source -> the lean parse
+PARSED: dict[int, tuple] = {}  # hash of an SVG mobject's source -> (glyphs, groups by id)
 
 
 class Formula(LeanSVG, MathTex):

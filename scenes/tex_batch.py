@@ -11,10 +11,20 @@ formula the stand-in run did not meet (a choice that depends on a formula's real
 size) is typeset by manim as usual when the scene needs it; a failed batch leaves
 everything to manim, which then reports the error as it always does.
 
+A line broken into rows where it is too wide needs the real formula's size to know
+its rows: a method that makes formulas from other formulas' sizes says so
+(``remeasure``) where a real size could change what it makes. The stand-in run
+records those calls; they are made again on the real formulas, and what they then
+need is typeset in another batch, until they need nothing new (the rows need the
+pieces' extents, which need the line's width: three rounds at most). Before, the
+render met each such row alone, at a LaTeX run apiece (the cycle had 28).
+
 A plan (the formulas' files, per scene and settings) is kept with the cache, so a
 render whose formulas are all cached skips the stand-in run.
 """
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -35,6 +45,10 @@ from scenes import cache
 GROUP_MARK = re.compile(r"\\special\{dvisvgm:raw (<g id='[^']*'>|</g>)\}")
 GLYPH_WIDTH = 5  # a stand-in glyph, in points (a digit at 10 pt is 5 pt wide)
 PLANS = "plans"  # the store's folder of plans
+SIZED_ROUNDS = 3  # a line's width, then its pieces' extents, then its rows
+# a real formula is at most 1 / STAND_IN_MARGIN times as wide as its stand-in (the
+# cycle's: 0.85 to 1.26 times): a narrower stand-in's line is not broken when real
+STAND_IN_MARGIN = 0.6
 
 
 class TypesetAhead:
@@ -97,31 +111,87 @@ def texcode(expression: str, environment: str | None, template: TexTemplate) -> 
     return template.get_texcode_for_expression(expression)
 
 
-def formulas_of(scene_class: type) -> list[tuple[str, str | None, TexTemplate]]:
+_sized: dict | None = None  # inside formulas_of: the calls to make again, by key
+
+
+def remeasure(method, *args) -> None:
+    """From a method that makes formulas from other formulas' sizes (a line broken
+    into rows where it is too wide), in the stand-in run: make this call of it again
+    on the real formulas (see ``prefetch``). Elsewhere, nothing."""
+    if _sized is not None:
+        # the same TeX, colour and room make the same formulas: kept once
+        key = repr((method.__name__, tuple(getattr(a, "tex", a) for a in args)))
+        _sized.setdefault(key, functools.partial(method, *args))
+
+
+@contextlib.contextmanager
+def typesetting_through(function):
+    """MathTex typesets through ``function`` inside (the one place it does)."""
+    real = tex_mobject.tex_to_svg_file
+    tex_mobject.tex_to_svg_file = function
+    try:
+        yield
+    finally:
+        tex_mobject.tex_to_svg_file = real
+
+
+def stand_in_file(expression: str, folder: str) -> Path:
+    """The stand-in's SVG in ``folder``, named by what it draws: formulas with the
+    same stand-in (numbers of as many digits) share one file, so the one parse of it
+    (scenes.tex.PARSED)."""
+    svg = stand_in_svg(expression)
+    path = Path(folder) / f"{hashlib.sha256(svg.encode()).hexdigest()[:16]}.svg"
+    if not path.exists():
+        path.write_text(svg, encoding="utf-8")
+    return path
+
+
+def formulas_of(scene_class: type, sized_calls: list | None = None
+                ) -> list[tuple[str, str | None, TexTemplate]]:
     """Every (expression, environment, template) the scene typesets, from a run
-    without frames on stand-in formulas."""
+    without frames on stand-in formulas; the calls it asked to ``remeasure`` added
+    to ``sized_calls``."""
+    global _sized
     met = []
     with tempfile.TemporaryDirectory() as folder:
         def record(expression, environment=None, tex_template=None):
             met.append((expression, environment, tex_template or config["tex_template"]))
-            # named by what it draws: formulas with the same stand-in (numbers of as
-            # many digits) share one file, so the one parse of it (scenes.tex.PARSED)
-            svg = stand_in_svg(expression)
-            path = Path(folder) / f"{hashlib.sha256(svg.encode()).hexdigest()[:16]}.svg"
-            if not path.exists():
-                path.write_text(svg, encoding="utf-8")
-            return path
+            return stand_in_file(expression, folder)
 
-        real = tex_mobject.tex_to_svg_file
-        tex_mobject.tex_to_svg_file = record  # the one place MathTex typesets through
+        _sized = {}
         try:
-            with tempconfig({"dry_run": True, "write_to_movie": False,
-                             "save_last_frame": False}):
+            with typesetting_through(record), tempconfig(
+                    {"dry_run": True, "write_to_movie": False, "save_last_frame": False}):
                 plain = frameless(scene_class, make_slides=False)
                 plain(renderer=FramelessRenderer(skip_animations=True)).render()
+            if sized_calls is not None:
+                sized_calls.extend(_sized.values())
         finally:
-            tex_mobject.tex_to_svg_file = real
+            _sized = None
     return met
+
+
+def needed_by(calls: list, tex_dir: Path) -> tuple[list, list]:
+    """The formulas not in ``tex_dir`` that ``calls`` make when every formula that is
+    there is real (the others stand in), and the calls that made them: only those
+    may make others once these are typeset."""
+    missing, missed = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        def real_or_stand_in(expression, environment=None, tex_template=None):
+            template = tex_template or config["tex_template"]
+            svg = tex_dir / f"{tex_hash(texcode(expression, environment, template))}.svg"
+            if svg.is_file():
+                return svg
+            missing.append((expression, environment, template))
+            return stand_in_file(expression, folder)
+
+        with typesetting_through(real_or_stand_in):
+            for call in calls:
+                before = len(missing)
+                call()
+                if len(missing) > before:
+                    missed.append(call)
+    return missing, missed
 
 
 def typeset(formulas: list[tuple[str, str | None, TexTemplate]], tex_dir: Path) -> int:
@@ -196,8 +266,16 @@ def prefetch(scene_class: type, settings) -> int:
             return 0
     except (OSError, ValueError):
         pass
-    formulas = formulas_of(scene_class)
+    calls: list = []
+    formulas = formulas_of(scene_class, calls)
     made = typeset(formulas, tex_dir)
+    for _ in range(SIZED_ROUNDS):
+        needed, calls = needed_by(calls, tex_dir)
+        more = typeset(needed, tex_dir) if needed else 0
+        if not more:  # nothing new, or a failed batch: manim does the rest
+            break
+        formulas += needed
+        made += more
     names = sorted({f"{tex_hash(texcode(*f))}.svg" for f in formulas})
     plan.parent.mkdir(parents=True, exist_ok=True)
     files.write_text(plan, json.dumps(names), output=False)

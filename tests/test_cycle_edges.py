@@ -118,6 +118,21 @@ def test_every_hidden_value_is_worked_out_before_y_hat_takes_it(cycle):
         "forward pass (iteration 1)"):])
 
 
+def test_every_node_gradient_the_first_layer_takes_is_worked_out_before_it(cycle):
+    """After h₂'s worked lines, h₁'s and h₃'s (by hand: σ′ = 0.7311 × 0.2689 = 0.197
+    and 0.6900 × 0.3100 = 0.214; ∂L/∂h = 1.2333 × v × σ′ = 0.073 and 0.237), before
+    the red numbers that take them; once, in the first iteration."""
+    said = lines(cycle)
+    worked = ["∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104",
+              "σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197",
+              "∂L/∂h₁ = ∂L/∂ŷ × v₁₁ × σ'(h₁) = 1.233 × 0.3 × 0.197 = 0.073",
+              "σ'(h₃) = σ(h₃)(1 − σ(h₃)) = 0.690 × (1 − 0.690) = 0.214",
+              "∂L/∂h₃ = ∂L/∂ŷ × v₃₁ × σ'(h₃) = 1.233 × 0.9 × 0.214 = 0.237"]
+    at = [said.index(line) for line in worked]
+    assert at == sorted(at) and at[-1] < said.index("on every edge, in red: ∂L/∂w")
+    assert all(said.count(line) == 1 for line in worked)
+
+
 def test_the_update_rule_and_its_learning_rate_are_held_to_be_read(cycle):
     """η is said only in the update's rule: each time it comes, at least 3 s on screen
     before the numbers take its place."""
@@ -173,6 +188,11 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     assert lit_by_line["ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233"] == {
         (1, 0, 0), (1, 1, 0), (1, 2, 0)}
     assert lit_by_line["L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"] == set()
+    # a node's ∂L/∂h lights its edge to ŷ, whose weight the line takes, not the others'
+    h1 = lit_by_line["σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197"]
+    h3 = lit_by_line["σ'(h₃) = σ(h₃)(1 − σ(h₃)) = 0.690 × (1 − 0.690) = 0.214"]
+    assert (1, 0, 0) in h1 and (1, 2, 0) not in h1
+    assert (1, 2, 0) in h3 and (1, 0, 0) not in h3
 
 
 def first_shown(scene, match) -> int:
@@ -198,9 +218,12 @@ def test_a_worked_value_comes_with_its_line_and_the_loss_when_computed(cycle):
 
 def test_a_number_a_calculator_does_not_make_from_the_screen_is_marked(cycle):
     """After the second update v₁₁ is 0.135, but 0.210 − 0.1 × 0.744 = 0.1356 gives
-    0.136: marked ≈0.135. Numbers a calculator does make are not marked: 0.210
+    0.136: marked ≈0.135. So are w₁₁ 0.788 and w₂₁ 0.188 (0.793 − 0.1 × 0.042 = 0.7888,
+    0.193 − 0.0042 = 0.1888), a little smaller, so that the crowded first layer has
+    room for their marks. Numbers a calculator does make are not marked: 0.210
     (0.3 − 0.1 × 0.902 = 0.2098) and 0.969 (0.786 × 1.233 = 0.9691)."""
     seen = {text for _, texts in cycle.snapshots for _, text, *_ in texts}
     assert r"{\approx}0.135" in seen and "0.135" not in seen
+    assert {r"{\approx}0.788", r"{\approx}0.188"} <= seen and not {"0.788", "0.188"} & seen
     assert {"0.210", "0.969"} <= seen
     assert not {r"{\approx}0.210", r"{\approx}0.969"} & seen

@@ -72,7 +72,7 @@ def test_a_story_scene_needs_no_formula_of_its_own_after_the_batch(tmp_path, mon
                         lambda *args, **kwargs: compiled.append(args) or real(*args, **kwargs))
     real_run = tex_batch.formulas_of
     monkeypatch.setattr(tex_batch, "formulas_of",
-                        lambda scene: stand_ins.append(scene) or real_run(scene))
+                        lambda scene, *more: stand_ins.append(scene) or real_run(scene, *more))
     raw = configs.resolve(configs.load("post"))
     scene = dry_run.run_example("forward", raw, {"precision": 3}, "post", typeset_ahead=True)
     assert len(stand_ins) == 1 and compiled == [], "every formula came from the batch"
@@ -82,6 +82,51 @@ def test_a_story_scene_needs_no_formula_of_its_own_after_the_batch(tmp_path, mon
     assert len(stand_ins) == 1, "a second render, all cached, skips the stand-in run"
     dry_run.run_example("forward", raw, {"precision": 2}, "post", typeset_ahead=True)
     assert len(stand_ins) == 2 and compiled == [], "other settings, other formulas"
+
+
+def test_rows_broken_by_the_real_width_are_typeset_ahead_too(tmp_path, monkeypatch):
+    """A line whose stand-in fits its room but whose real formula does not is broken
+    into rows only in the render: the call it asked to ``remeasure``, made again on
+    the real formula, finds the rows, and they are typeset in a batch, not one by
+    one."""
+    from manim import Scene
+
+    from scenes.tex import Formula
+
+    monkeypatch.setattr(cache, "STORE", tmp_path / "store")
+    line, rows = r"W_{WW} + M_{MM} = \Omega\Omega", ("W_{WW} + M_{MM}", r"= \Omega\Omega")
+    with tempconfig({"tex_dir": str(tmp_path / "alone")}):
+        room = Formula(line).width * 0.9  # wide glyphs: their stand-ins fit it
+
+    class Broken(tex_batch.TypesetAhead, Scene):
+        def wrapped(self, tex: str) -> list:
+            whole = Formula(tex)
+            tex_batch.remeasure(self.wrapped, tex)
+            return [whole] if whole.width <= room else [Formula(row) for row in rows]
+
+        def construct(self):
+            self.add(*self.wrapped(line))
+
+    compiled, real = [], tex_file_writing.compile_tex
+    monkeypatch.setattr(tex_file_writing, "compile_tex",
+                        lambda *args, **kwargs: compiled.append(args) or real(*args, **kwargs))
+    met, real_run = [], tex_batch.formulas_of
+
+    def stand_in_run(scene, *more):
+        found = real_run(scene, *more)
+        met.extend(expression for expression, *_ in found)
+        return found
+
+    monkeypatch.setattr(tex_batch, "formulas_of", stand_in_run)
+    made = tex_batch.frameless(Broken)
+    with cache.Scratch() as scratch, tempconfig(dry_run.QUIET | scratch.dirs):
+        typeset = tex_batch.prefetch(made, Settings(trace=None))
+        scene = made(renderer=tex_batch.FramelessRenderer())
+        scene.render()
+    assert len(met) == 1 and line in met[0], "its stand-in fits: no rows"
+    assert typeset == 3, "the line, then its rows"
+    assert compiled == [], "the render typeset nothing of its own"
+    assert len(scene.mobjects) == 2, "the real line is broken into its rows"
 
 
 def test_stand_ins_have_manims_parts_and_a_box_per_glyph():
@@ -113,9 +158,14 @@ def test_the_stand_in_run_jumps_to_the_end_of_each_animation(monkeypatch):
 def test_the_stand_in_run_parses_each_distinct_stand_in_once(monkeypatch):
     """Numbers of as many digits have the same stand-in: one file, one parse."""
     from manim import SVGMobject
-    parsed, real = [], SVGMobject.generate_mobject
+
+    from scenes import glyph_svg
+    parsed, real, by_glyphs = [], SVGMobject.generate_mobject, glyph_svg.read
     monkeypatch.setattr(SVGMobject, "generate_mobject", lambda self: parsed.append(
         isinstance(self, MathTex)) or real(self))
+    # a stand-in is read by glyphs (scenes/glyph_svg.py); a text by manim
+    monkeypatch.setattr(glyph_svg, "read", lambda self: parsed.append(
+        isinstance(self, MathTex)) or by_glyphs(self))
     settings = Settings(trainer.train(configs.resolve(configs.load("post"))), "post", "dark",
                         "en", {"precision": 3})
     scene_class = type("BackwardScene", (SCENES["backward"].load(),), {"settings": settings})
