@@ -329,10 +329,15 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
                     self.play(*off, run_time=0.3)
                 (on, off), lit = self.brighten(edges), edges
             self.show_numbers([(eq, "forward") for eq in block], on + [fade_in(m) for m in comes])
-            self.wait(max(NUMBERS_REST, self.reading_time(block)))
-            self.explain_if_approx(block)
+            # lines of a kind read before (a later iteration's hidden values) are
+            # held for their reading time alone
+            again = t > 0 and block is not outputs
+            self.wait(self.reading_time(block) if again else
+                      max(NUMBERS_REST, self.reading_time(block)))
         if off:
             self.play(*off, run_time=0.3)
+        # after the pass's last line, which its cue ends on
+        self.explain_if_approx([eq for block, *_ in worked for eq in block])
         # the loss, and the error at the output the followed weight leads to (none
         # after the last update: nothing follows it)
         lines = [(a.loss_eq(t), "text")]

@@ -42,12 +42,17 @@ class HiddenStep:
         uses it where both fit: every value ŷ takes has its line. Beyond one hidden
         layer (whose inputs would have no lines), the followed node's alone; none
         where a line does not fit."""
-        followed = self.followed_hidden(t)
-        if followed is None:
-            return []
         a, layer = self.arith, self.hidden_layer
-        nodes = self.net.diagram.shown[layer] if layer == 1 else [followed[1]]
-        definition = a.definition_eq(a.function_at(layer))
+        if t > 0:  # the same sums with the new weights, where they are the inputs'
+            if not self.later_worked():
+                return []
+            nodes = self.net.diagram.shown[layer]
+        else:
+            followed = self.followed_hidden(t)
+            if followed is None:
+                return []
+            nodes = self.net.diagram.shown[layer] if layer == 1 else [followed[1]]
+        definition = a.definition_eq(a.function_at(layer)) if t == 0 else None
         worked = []
         for j in nodes:
             eqs = [eq for eq in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if eq]
@@ -61,6 +66,38 @@ class HiddenStep:
                 return []
             worked.append((j, blocks))
         return worked
+
+    def later_worked(self) -> bool:
+        """Whether later iterations work every hidden value and ∂L/∂h out too, a line
+        a node: with one hidden layer (whose inputs are on screen) and one output."""
+        layers = self.trace.layers
+        return len(layers) == 3 and layers[-1] == 1 and self.hidden_layer == 1
+
+    def later_node_gradients(self, t: int) -> list[list[Eq]]:
+        """In a later iteration, each hidden node's σ′(h) and ∂L/∂h from numbers on
+        screen, as iteration 0 worked them but without the names (σ'(h₁) = 0.728 ×
+        (1 − 0.728) = 0.198, ∂L/∂h₁ = 1.022 × 0.210 × 0.198 = 0.042), a block a node;
+        none where the activation's slope is not written through its own value, where
+        the update does not take this sample's own gradient, or where a line does not
+        fit."""
+        a, layer = self.arith, self.hidden_layer
+        f = a.f
+        if (t == 0 or not self.later_worked() or f.local_from_output is None
+                or not self.one_product_per_edge(t)):
+            return []
+        slope_tex, slope_text = (form.split(" = ")[-1] for form in (f.local_tex, f.local_text))
+        blocks = []
+        for j in self.net.diagram.shown[layer]:
+            d_tex, d_text = a.derivative_name(layer, j)
+            nums = {"a": a.o(a.activation(layer, j, t)),
+                    "l": a.n(float(self.trace.local_derivatives(layer)[t, a.p, j]))}
+            slope = Eq(f"{d_tex} = {slope_tex} $eq $l", f"{d_text} = {slope_text} $eq $l",
+                       agrees(f.local_from_output(value(nums["a"])), nums["l"]), **nums)
+            block = [slope, self.through_output_eq(layer, j, t, named=False)]
+            if not self.numbers_fit(block):
+                return []
+            blocks.append(block)
+        return blocks
 
     def hidden_gradient_lines(self, t: int) -> list[list[Eq]]:
         """∂L/∂σ(h) from the output's error and v, σ′(h), ∂L/∂h, then ∂L/∂w of the
@@ -101,10 +138,11 @@ class HiddenStep:
             worked.append((j, blocks))
         return worked
 
-    def through_output_eq(self, layer: int, j: int, t: int) -> Eq:
+    def through_output_eq(self, layer: int, j: int, t: int, named: bool = True) -> Eq:
         """∂L/∂h = ∂L/∂ŷ × v × σ′(h) in one line, from numbers on screen: the output's
-        error, the weight on its edge and σ′(h) on the line above. One output only
-        (``followed_hidden`` holds that)."""
+        error, the weight on its edge and σ′(h) on the line above (without
+        ``named``, the numbers alone). One output only (``followed_hidden`` and
+        ``later_worked`` hold that)."""
         a = self.arith
         h_tex, h_text = a.pre_name(layer, j)
         z_tex, z_text = a.pre_name(layer + 1, 0)
@@ -114,10 +152,10 @@ class HiddenStep:
                 "l": a.o(float(self.trace.local_derivatives(layer)[t, a.p, j])),
                 "g": a.n(a.delta(layer, j, t))}
         exact = agrees(value(nums["d"]) * value(nums["w"]) * value(nums["l"]), nums["g"])
-        return Eq(rf"\partial L/\partial {h_tex} = \partial L/\partial {z_tex} \times {w_tex}"
-                  rf" \times {f_tex} = $d \times $w \times $l $eq $g",
-                  f"∂L/∂{h_text} = ∂L/∂{z_text} × {w_text} × {f_text} = $d × $w × $l $eq $g",
-                  exact, **nums)
+        names = ((rf"\partial L/\partial {z_tex} \times {w_tex} \times {f_tex} = ",
+                  f"∂L/∂{z_text} × {w_text} × {f_text} = ") if named else ("", ""))
+        return Eq(rf"\partial L/\partial {h_tex} = {names[0]}$d \times $w \times $l $eq $g",
+                  f"∂L/∂{h_text} = {names[1]}$d × $w × $l $eq $g", exact, **nums)
 
     def work_other_hidden(self, t: int, tags: list) -> None:
         """The layer's other nodes the same way, each with its edge to the output

@@ -114,8 +114,15 @@ def test_every_hidden_value_is_worked_out_before_y_hat_takes_it(cycle):
     assert at == sorted(at) and at[-1] < said.index(
         "ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233")
     assert all(said.count(line) == 1 for line in worked)
-    assert not any(line.startswith("h₁ = ") for line in said[said.index(
-        "forward pass (iteration 1)"):])
+    # and again in each later iteration, with the new weights (0.8 − 0.1 × 0.0729 =
+    # 0.7927, 0.2 − 0.0073 = 0.1927: h₁ = 0.9854, which a calculator makes 0.986 from
+    # the numbers shown, so ≈), without σ's definition again
+    later = said[said.index("forward pass (iteration 1)"):]
+    at = [later.index(line) for line in ["h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985",
+                                         "σ(h₁) = σ(0.985) = 0.728"]]
+    assert at == sorted(at) and at[-1] < next(
+        k for k, line in enumerate(later) if line.startswith("ŷ = "))
+    assert said.count("σ(h) = 1 / (1 + e^(−h))") == 1
 
 
 def test_every_node_gradient_the_first_layer_takes_is_worked_out_before_it(cycle):
@@ -158,7 +165,11 @@ def test_how_each_edge_gradient_is_found_stands_under_them(cycle):
     note = "≈ on an edge: exact result, rounded; a calculator's last digit can differ."
     assert said[red + 5] == "backward pass" and " ".join(said[red + 6:red + 8]) == note
     assert " ".join(said).count(note) == 1, "once"
-    assert said.count("∂L/∂h₁ = 0.042, ∂L/∂h₂ = 0.070") == 1, "and in the next iteration"
+    # in the next iteration worked out again, node by node, from the numbers on screen
+    # (σ(h₁) = 0.7280 on its node: 0.728 × 0.272 = 0.198; 1.022 × 0.210 × 0.198 = 0.0425)
+    red = said.index("on every edge, in red: ∂L/∂w", red + 1)
+    assert said[red + 2:red + 5] == ["backward pass", "σ'(h₁) = 0.728 × (1 − 0.728) = 0.198",
+                                     "∂L/∂h₁ = 1.022 × 0.210 × 0.198 = 0.042"]
 
 
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():

@@ -35,9 +35,11 @@ def test_the_first_iteration_works_a_weight_one_layer_back(cycle):
              "w₂₂ ← 0.9 − 0.1 × 0.104 = 0.890",
              "ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
     assert [said.index(line) for line in order] == sorted(said.index(line) for line in order)
-    # once: the later iterations work the output weight alone, the loop stays short
+    # once: the later iterations work the output weight's update alone, the loop
+    # stays short (their values and node gradients by the numbers only)
     assert sum(line.startswith("∂L/∂σ(h₂)") for line in said) == 1
-    assert sum(line.startswith("h₂ = ") for line in said) == 1
+    assert sum(line.startswith("∂L/∂w₂₂") for line in said) == 1
+    assert sum(line.startswith("w₂₂ ← ") for line in said) == 1
 
 
 def test_a_hidden_gradient_on_the_diagram_is_named_or_absent(cycle):
@@ -63,20 +65,22 @@ def test_a_hidden_gradient_on_the_diagram_is_named_or_absent(cycle):
 
 
 def test_the_note_on_approx_takes_its_lines_place_and_leaves_the_plot(cycle):
-    """Iteration 1's ∂L/∂v₂₁ = 0.782 × 1.022 ≈ 0.800 (0.7992 by hand from the numbers
-    shown): after the line was read, the note takes its place; the phase row stays
-    lit on "backward" and the plot keeps its axis, overlapping nothing."""
+    """Iteration 1's h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985 (0.986 by hand from the
+    numbers shown): after its pass's lines were read, the note takes their place; the
+    phase row stays lit and the plot keeps its axis, overlapping nothing."""
     said = lines(cycle)
-    line = said.index("∂L/∂v₂₁ = σ(h₂) × ∂L/∂ŷ = 0.782 × 1.022 ≈ 0.800")
-    assert said[line + 1] == "≈ : the exact result, rounded; a calculator's last digit can differ."
+    line = said.index("h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985")
+    after = said.index("ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022")
+    assert line < after
+    assert said[after + 1] == "≈ : the exact result, rounded; a calculator's last digit can differ."
     words = " ".join(cycle.labels["approx_short"])
     during = [texts for name, texts in cycle.snapshots if name == words
               and any(text.startswith("≈:") for _, text, *_ in texts)]
     assert during
     for texts in during:
         boxes = [(text, box) for _, text, box, *_ in texts]
-        assert {"L", "0.760", "0.522"} <= {text for text, _ in boxes}, "the plot stays"
-        assert not any(r"0.782 \times" in text for text, _ in boxes), "the line has left"
+        assert {"L", "0.760"} <= {text for text, _ in boxes}, "the plot stays"
+        assert not any(r"0.728 \times" in text for text, _ in boxes), "the lines have left"
         note = [box for text, box in boxes if text.startswith(("≈:", "acalculator"))]
         others = [box for text, box in boxes if not text.startswith(("≈:", "acalculator"))]
         assert len(note) == 2
