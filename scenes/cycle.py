@@ -183,6 +183,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         hidden_name, hidden_label = worked or (None, None)
         if worked:
             self.work_other_hidden(t, [name, hidden_name])
+        self.work_later_node_gradients(t)
         hidden_update = self.hidden_update_lines(t) if worked else ([], [])
         # then every weight's: the update takes each by its weight's number
         self.show_edge_gradients(t, [name, hidden_name, hidden_label])

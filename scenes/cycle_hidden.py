@@ -73,13 +73,13 @@ class HiddenStep:
         layers = self.trace.layers
         return len(layers) == 3 and layers[-1] == 1 and self.hidden_layer == 1
 
-    def later_node_gradients(self, t: int) -> list[list[Eq]]:
+    def later_node_gradients(self, t: int) -> list[tuple[int, list[Eq]]]:
         """In a later iteration, each hidden node's σ′(h) and ∂L/∂h from numbers on
         screen, as iteration 0 worked them but without the names (σ'(h₁) = 0.728 ×
-        (1 − 0.728) = 0.198, ∂L/∂h₁ = 1.022 × 0.210 × 0.198 = 0.042), a block a node;
-        none where the activation's slope is not written through its own value, where
-        the update does not take this sample's own gradient, or where a line does not
-        fit."""
+        (1 − 0.728) = 0.198, ∂L/∂h₁ = 1.022 × 0.210 × 0.198 = 0.042), as (node, its
+        block); none where the activation's slope is not written through its own
+        value, where the update does not take this sample's own gradient, or where a
+        line does not fit."""
         a, layer = self.arith, self.hidden_layer
         f = a.f
         if (t == 0 or not self.later_worked() or f.local_from_output is None
@@ -96,8 +96,21 @@ class HiddenStep:
             block = [slope, self.through_output_eq(layer, j, t, named=False)]
             if not self.numbers_fit(block):
                 return []
-            blocks.append(block)
+            blocks.append((j, block))
         return blocks
+
+    def work_later_node_gradients(self, t: int) -> None:
+        """A later iteration's ∂L/∂h, node by node, while the weights they take are
+        still on their edges (the red numbers that take them come next)."""
+        layer = self.hidden_layer
+        pairs = self.net.diagram.edge_pairs(layer)
+        for j, block in self.later_node_gradients(t):
+            on, off = self.brighten([self.edges(layer)[pairs.index((j, 0))]])
+            self.cue(self.labels["backward"], *block)
+            self.show_numbers([(eq, "gradient") for eq in block], on)
+            self.wait(self.reading_time(block))
+            self.explain_if_approx(block)
+            self.play(*off, run_time=0.3)
 
     def hidden_gradient_lines(self, t: int) -> list[list[Eq]]:
         """∂L/∂σ(h) from the output's error and v, σ′(h), ∂L/∂h, then ∂L/∂w of the

@@ -252,13 +252,11 @@ class EdgeWeights:
         """After the rule: the ∂L/∂(sum) of every node, so that each red number is
         (a value on the diagram) × (one of these); then, once, where a number on an
         edge is marked ≈, what that means."""
-        # in a later iteration worked out again where they fit, else stated
-        blocks = self.later_node_gradients(t) or [self.node_gradients(t)]
-        for rows in [block for block in blocks if block]:
+        rows = self.node_gradients(t)
+        if rows:
             self.cue(self.labels["backward"], *rows)
             self.show_numbers([(eq, "gradient") for eq in rows], [])
             self.wait(max(NUMBERS_REST, self.reading_time(rows)))
-            self.explain_if_approx(rows)
         marks = [ok for layer in self.layer_labels
                  for ok in self.products_agree(layer, t) + self.updates_agree(layer, t + 1)]
         if not self.edges_rounding_explained and not all(marks):

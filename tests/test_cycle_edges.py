@@ -165,11 +165,13 @@ def test_how_each_edge_gradient_is_found_stands_under_them(cycle):
     note = "≈ on an edge: exact result, rounded; a calculator's last digit can differ."
     assert said[red + 5] == "backward pass" and " ".join(said[red + 6:red + 8]) == note
     assert " ".join(said).count(note) == 1, "once"
-    # in the next iteration worked out again, node by node, from the numbers on screen
-    # (σ(h₁) = 0.7280 on its node: 0.728 × 0.272 = 0.198; 1.022 × 0.210 × 0.198 = 0.0425)
+    # in the next iteration worked out again before the red numbers, node by node, from
+    # the numbers on screen while v₁₁ = 0.210 is still on its edge (σ(h₁) = 0.7280 on
+    # its node: 0.728 × 0.272 = 0.198; 1.022 × 0.210 × 0.198 = 0.0425), then stated
     red = said.index("on every edge, in red: ∂L/∂w", red + 1)
-    assert said[red + 2:red + 5] == ["backward pass", "σ'(h₁) = 0.728 × (1 − 0.728) = 0.198",
-                                     "∂L/∂h₁ = 1.022 × 0.210 × 0.198 = 0.042"]
+    worked = said.index("∂L/∂h₁ = 1.022 × 0.210 × 0.198 = 0.042")
+    assert said[worked - 1] == "σ'(h₁) = 0.728 × (1 − 0.728) = 0.198" and worked < red
+    assert said[red + 3] == "∂L/∂h₁ = 0.042, ∂L/∂h₂ = 0.070"
 
 
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
