@@ -3,7 +3,9 @@ node's σ(h) forward and a weight into that node backward, so backpropagation is
 seen to carry the output's error on through v and σ′, and that weight's update
 is traced to numbers on screen; then the layer's other nodes' ∂L/∂h, a line each,
 so that every red number on the first layer's edges comes from a worked line. Later
-iterations work the output weight alone: the loop stays short.
+iterations update the output weight alone, their hidden values and ∂L/∂h worked by
+the numbers (one hidden layer, one output): the loop stays short, and no number on
+a node or in a line comes from nowhere.
 
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network."""
 
