@@ -16,6 +16,7 @@ to manim (``read`` returns False).
 """
 
 import io
+import itertools
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -47,60 +48,45 @@ def read(mob: SVGMobject) -> bool:
     style = styled_shape(mob)
     vgroups: dict[str, VGroup] = {"root": VGroup()}
     shapes: list = []
-    numbered = [0]
+    counter = itertools.count()
 
-    def visit(element, tag: str, ancestors: list[str]) -> None:
-        """One element as manim's walk meets it: named by its id, else numbered;
-        a shape joins every group above it."""
-        name = element.get("id") if element is not None and element.get("id") else None
-        if name is None:
-            name, numbered[0] = f"numbered_group_{numbered[0]}", numbered[0] + 1
+    def named(name: str | None) -> str:
+        """A group for an element as manim's walk meets it: its id, else numbered."""
+        name = name or f"numbered_group_{next(counter)}"
         vgroups[name] = VGroup()
-        if tag == "use":  # its referenced path is its one child, named by the path's id
+        return name
+
+    def join(shape, ancestors: list[str]) -> None:
+        """A shape (None: none) joins every group above it."""
+        if shape is not None:
+            shapes.append(shape)
+            for above in ancestors:
+                vgroups[above].add(shape)
+
+    def visit(element, ancestors: list[str]) -> None:
+        tag, name = element.tag[len(SVG):], named(element.get("id"))
+        if tag == "use":
             target = element.get(HREF)[1:]
-            glyph = placed(outlines[target], mob, style, element)
-            ancestors = ancestors + [name]
-            vgroups[target] = VGroup()
-            if glyph is not None:
-                shapes.append(glyph)
-                for above in ancestors:
-                    vgroups[above].add(glyph)
-            return
-        if tag == "path":  # drawn where it stands (the stand-ins of scenes/tex_batch.py)
-            path = placed(element.get("d"), mob, style, None)
-            if path is not None:
-                shapes.append(path)
-                for above in ancestors:
-                    vgroups[above].add(path)
-            return
-        if tag == "rect":
+            named(target)  # its one child: a copy of the path it uses, with that id
+            join(placed(outlines[target], mob, style, element), ancestors + [name])
+        elif tag == "path":  # drawn where it stands (the stand-ins of scenes/tex_batch.py)
+            join(placed(element.get("d"), mob, style, None), ancestors)
+        elif tag == "rect":
             bar = SVGMobject.rect_to_mobject(se.Rect(
                 x=float(element.get("x")), y=float(element.get("y")),
                 width=float(element.get("width")), height=float(element.get("height"))))
             SVGMobject.apply_style_to_mobject(bar, style)
-            shapes.append(bar)
-            for above in ancestors:
-                vgroups[above].add(bar)
-            return
-        for child in (list(element) if element is not None else []):
-            kind = child.tag[len(SVG):]
-            if kind != "defs":
-                visit(child, kind, ancestors + [name])
+            join(bar, ancestors)
+        else:
+            for child in element:
+                visit(child, ancestors + [name])
 
     # manim's file: an <svg> holding its style group, holding the root's, holding the
-    # root's elements
-    def wrappers(depth: int, ancestors: list[str]) -> None:
-        if depth == 3:
-            for child in root:
-                kind = child.tag[len(SVG):]
-                if kind != "defs":
-                    visit(child, kind, ancestors)
-            return
-        name, numbered[0] = f"numbered_group_{numbered[0]}", numbered[0] + 1
-        vgroups[name] = VGroup()
-        wrappers(depth + 1, ancestors + [name])
-
-    wrappers(0, ["root"])
+    # root's elements (its <defs> are not walked)
+    ancestors = ["root"] + [named(None) for _ in range(3)]
+    for child in root:
+        if child.tag != f"{SVG}defs":
+            visit(child, ancestors)
     mob.add(*shapes)
     mob.id_to_vgroup_dict = vgroups
     mob.flip(RIGHT)
