@@ -390,8 +390,9 @@ class Arithmetic:
                   f"∂L/∂{a_text} = " + named_text + " + ".join(text_terms) + " $eq $u",
                   agrees(calc, nums["u"]), **nums)
 
-    def local_eq(self, layer: int, j: int, t: int) -> Eq:
-        """The activation's own derivative at this node."""
+    def local_eq(self, layer: int, j: int, t: int, named: bool = True) -> Eq:
+        """The activation's own derivative at this node (without ``named``, through
+        f's own output in numbers alone: σ'(h₁) = 0.728 × (1 − 0.728) = 0.198)."""
         h_tex, h_text = self.pre_name(layer, j)
         nums = {"a": self.o(self.activation(layer, j, t)),
                 "l": self.n(float(self.tr.local_derivatives(layer)[t, self.p, j])),
@@ -399,8 +400,10 @@ class Arithmetic:
         d_tex, d_text = self.derivative_name(layer, j)
         f = self.f
         if f.local_from_output is not None:  # through f's own output, as it is taught
-            return Eq(f"{d_tex} = " + f.local_tex.format(f=f.tex, h=h_tex) + " $eq $l",
-                      f"{d_text} = " + f.local_text.format(f=f.text, h=h_text) + " $eq $l",
+            forms = [form if named else form.split(" = ")[-1]
+                     for form in (f.local_tex, f.local_text)]
+            return Eq(f"{d_tex} = " + forms[0].format(f=f.tex, h=h_tex) + " $eq $l",
+                      f"{d_text} = " + forms[1].format(f=f.text, h=h_text) + " $eq $l",
                       agrees(f.local_from_output(value(nums["a"])), nums["l"]), **nums)
         # f' of the z as shown, by the same rule as the trace's (see core.activations)
         calc = f.derivative(value(nums["z"]))

@@ -83,19 +83,13 @@ class HiddenStep:
         value, where the update does not take this sample's own gradient, or where a
         line does not fit."""
         a, layer = self.arith, self.hidden_layer
-        f = a.f
-        if (t == 0 or not self.later_worked() or f.local_from_output is None
+        if (t == 0 or not self.later_worked() or a.f.local_from_output is None
                 or not self.one_product_per_edge(t)):
             return []
-        slope_tex, slope_text = (form.split(" = ")[-1] for form in (f.local_tex, f.local_text))
         blocks = []
         for j in self.net.diagram.shown[layer]:
-            d_tex, d_text = a.derivative_name(layer, j)
-            nums = {"a": a.o(a.activation(layer, j, t)),
-                    "l": a.n(float(self.trace.local_derivatives(layer)[t, a.p, j]))}
-            slope = Eq(f"{d_tex} = {slope_tex} $eq $l", f"{d_text} = {slope_text} $eq $l",
-                       agrees(f.local_from_output(value(nums["a"])), nums["l"]), **nums)
-            block = [slope, self.through_output_eq(layer, j, t, named=False)]
+            block = [a.local_eq(layer, j, t, named=False),
+                     self.through_output_eq(layer, j, t, named=False)]
             if not self.numbers_fit(block):
                 return []
             blocks.append((j, block))
