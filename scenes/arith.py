@@ -464,8 +464,9 @@ class Arithmetic:
         letter = BIAS_LETTERS[layer]
         return f"{letter}_{{{j + 1}}}", f"{letter}{sub(j + 1)}"
 
-    def bias_update_eq(self, layer: int, j: int, t: int) -> Eq:
-        """b <- b - eta * dL/db for a bias of weight layer ``layer`` (dL/db is delta)."""
+    def bias_update_eq(self, layer: int, j: int, t: int, short: bool = False) -> Eq:
+        """b <- b - eta * dL/db for a bias of weight layer ``layer`` (dL/db is delta).
+        ``short``: the rule left to a line of its own, b <- numbers."""
         train = self.tr.config.train
         nums = {"b": self.n(float(self.tr.bias_history(layer)[t][j])),
                 "g": self.o(float(self.tr.bias_gradients(layer)[t][j])),
@@ -474,9 +475,10 @@ class Arithmetic:
         name_tex, name_text = self.bias_name(layer, j)
         if train.optimizer == "sgd":
             g_tex, g_text = self.update_gradient_name(name_tex, name_text, t)
-            return Eq(rf"{name_tex} \leftarrow {name_tex} - \eta \cdot {g_tex} = $b - $lr \times $g"
-                      rf" $eq $new",
-                      f"{name_text} ← {name_text} − η·{g_text} = $b − $lr × $g $eq $new",
+            rule_tex, rule_text = (("", "") if short else (
+                rf" {name_tex} - \eta \cdot {g_tex} =", f" {name_text} − η·{g_text} ="))
+            return Eq(rf"{name_tex} \leftarrow{rule_tex} $b - $lr \times $g $eq $new",
+                      f"{name_text} ←{rule_text} $b − $lr × $g $eq $new",
                       agrees(value(nums["b"]) - value(nums["lr"]) * value(nums["g"]),
                              nums["new"]), **nums)
         return Eq(rf"{name_tex}: $b \rightarrow $new", f"{name_text}: $b → $new", **nums)

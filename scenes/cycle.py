@@ -87,6 +87,8 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
             self.title_mobject, readout, *(self.key_rows(key) if self.key else []))] + [
             SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
         self.add(*self.sample_labels())
+        self.in_use = self.in_use_key()
+        self.add(*self.in_use)
         # the places of the values and of the output's error, taken as the first pass
         # will take them, and then the weights' numbers clear of all of it
         for layer in range(1, len(self.trace.layers)):
@@ -139,6 +141,19 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         net.taken = [b for b in net.taken if b not in boxes]
         net.crowded = crowded
         return []
+
+    def in_use_key(self) -> list:
+        """What a white edge is (the edges the line on screen reads), keyed under the
+        counter, where it stands clear of every node and label; else none."""
+        key = self.number_key((("in_use", "text"),))
+        key.next_to(self.counter, DOWN, buff=0.25, aligned_edge=LEFT)
+        around = [(x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1) for x0, y0, x1, y1 in
+                  self.net.taken + self.net.node_boxes()]
+        if layout.overlap(layout.box(key), around, 0.0) or not layout.inside_safe_area(
+                layout.box(key)):
+            return []
+        self.net.taken.append(layout.box(key))
+        return [key]
 
     def draw_plain_network(self) -> StoryNetwork:
         tr = self.trace
@@ -199,24 +214,42 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         # after theirs (at once where none is worked): red numbers give way to new ones
         numbered = not self.output_weights_shown()  # a name that tells the old value too
         names = [m for m in (name, hidden_name) if m is not None]
-        left = self.update_layers(t + 1, [layer], names, also=dim)
+        # the worked weight changes first, then the layer's others, each by its line
+        # (all at once where their lines do not fit)
+        k = self.net.diagram.edge_pairs(layer).index((i, j))
+        by_line = bool(update) and self.updates_fit(layer, t, [k])
+        left = self.update_layers(t + 1, [layer], names, also=dim, only=[k] if by_line else None)
         if update and name is not None and (numbered or name in left):
             name = self.retag(name, (layer, i, j), t + 1, gone=name in left)
         self.wait(NUMBERS_REST if update else PHASE_REST)
-        earlier = list(range(layer))
+        if by_line:
+            left += self.work_updates(t, layer, [k], [name, hidden_name])
+            name = None if name in left else name
+        earlier, hidden = list(range(layer)), layer - 1
         if hidden_update[1]:  # then the weight one layer back, its update from its own line
             self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
                      *hidden_update[1])
             self.leave([name])
             self.show_update(*hidden_update)
             name = None if hidden_name in left else hidden_name
-            left = self.update_layers(t + 1, earlier, [name] if name else [])
+            into, to = self.followed_hidden(t)
+            k = self.net.diagram.edge_pairs(hidden).index((into, to))
+            by_line = self.updates_fit(hidden, t, [k])
+            left = self.update_layers(t + 1, [hidden] if by_line else earlier, [name],
+                                      only=[k] if by_line else None)
             if name is not None and (numbered or name in left):
-                k, i = self.followed_hidden(t)
-                name = self.retag(name, (layer - 1, k, i), t + 1, gone=name in left)
+                name = self.retag(name, (hidden, into, to), t + 1, gone=name in left)
             self.wait(NUMBERS_REST)
+            if by_line:
+                name = None if name in self.work_updates(t, hidden, [k], [name]) else name
+                self.update_layers(t + 1, earlier[:-1], [name])  # (deeper ones: at once)
+        elif earlier and self.updates_fit(hidden, t, []):
+            self.leave([name])
+            name = None
+            self.work_updates(t, hidden, [], [])
+            self.update_layers(t + 1, earlier[:-1], [])
         elif earlier:
-            if name in self.update_layers(t + 1, earlier, [name] if name else []):
+            if name in self.update_layers(t + 1, earlier, [name]):
                 name = None
             self.wait(PHASE_REST)
         self.leave([name, hidden_label])

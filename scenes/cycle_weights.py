@@ -17,6 +17,8 @@ from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out
 
 CROWDED_SCALE = 0.85  # a layer's numbers with their ≈ marks, before it drops the marks
+CHANGE_TIME = 1.5  # an update's edges and numbers changing
+MIN_REST = 1.2  # after a line whose numbers changed, at least
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
@@ -28,25 +30,26 @@ class EdgeWeights:
     screen (a layer whose numbers do not all fit apart along its edges shows none)."""
 
     edges_rounding_explained = False  # the note on rounded numbers on the edges, once
+    red_layers: "set[int]" = frozenset()  # layers whose gradients the backward phase put up
 
     def edges(self, layer: int):
         return self.net.diagram.layer_edges(layer)
 
     def laid_out(self, layer: int, shown: list, choices: list[list[str]], colour: str,
-                 avoid: list) -> "list[MathTex] | None":
+                 avoid: list) -> "tuple[list[MathTex], bool] | None":
         """Labels of the first of ``choices`` (a layer's texts, marked ≈ first, then
         plain: a mark that crowds the layer out is dropped) that all stand where the
-        ``shown`` ones lie, or else fit anew along the edges, clear of ``avoid``; None
-        where none fits."""
+        ``shown`` ones lie, or else fit anew along the edges, clear of ``avoid``; with
+        whether they kept those places; None where none fits."""
         diagram = self.net.diagram
         for texts, scale in choices:
             labels = [self.net.edge_label(text, self.theme[colour], self.theme["background"])
                       .scale(scale) for text in texts]
             if keep_places(diagram, [(layer, k, old, new) for k, (old, new)
-                                     in enumerate(zip(shown, labels))], avoid) or \
-                    place_along_edges(diagram, [(layer, k, m) for k, m in enumerate(labels)],
-                                      avoid):
-                return labels
+                                     in enumerate(zip(shown, labels))], avoid):
+                return labels, True
+            if place_along_edges(diagram, [(layer, k, m) for k, m in enumerate(labels)], avoid):
+                return labels, False
         return None
 
     def weight_labels_at(self, layer: int, t: int) -> list[MathTex]:
@@ -102,38 +105,47 @@ class EdgeWeights:
     def output_weights_shown(self) -> bool:
         return bool(self.layer_labels.get(len(self.trace.layers) - 2))
 
-    def change_weights(self, t: int, clear_of: list = (), layers: "list[int] | None" = None
-                       ) -> list:
+    def change_weights(self, t: int, clear_of: list = (), layers: "list[int] | None" = None,
+                       only: "list[int] | None" = None) -> list:
         """Animations: state t's numbers replace those shown on these layers' edges
-        (None: every layer's), the old leaving before the new come (never morphed),
-        each marked ≈ where a calculator's old − η × red, from the numbers shown, is
-        not it; each new one where its old one lies when all of its layer's fit there,
-        else the layer placed anew (and hidden where it does not fit), clear of
-        ``clear_of`` too (names that stay); state 0's exactly where they first stood."""
+        (None: every layer's; with ``only``, those edges alone, where the layer's new
+        numbers keep their places), the old leaving before the new come (never
+        morphed), each marked ≈ where a calculator's old − η × red, from the numbers
+        shown, is not it; each new one where its old one lies when all of its layer's
+        fit there, else the layer placed anew (and hidden where it does not fit),
+        clear of ``clear_of`` too (names that stay); state 0's exactly where they first
+        stood."""
         changed = [layer for layer in self.layer_labels if layers is None or layer in layers]
-        olds = [label for layer in changed for label in self.layer_labels[layer]
-                if opacity(label) > 0]
+        olds, news = [], []
         for layer in changed:
-            shown = self.layer_labels[layer]
+            shown, kept = self.layer_labels[layer], False
             if t == 0:
-                news = [label.copy() for label in self.first_weights[layer]]
+                labels = [label.copy() for label in self.first_weights[layer]]
             else:
                 texts = self.edge_texts(layer, t)
                 avoid = self.weights_avoid + self.shown_weights_but(layer) + list(clear_of)
-                news = self.laid_out(layer, shown, self.marked(texts, self.updates_agree(layer, t)),
-                                     "text", avoid)
-                if news is None:  # hidden: the layer does not fit
-                    news = [m.set_opacity(0) for m in self.weight_labels_at(layer, t)]
-            self.layer_labels[layer] = news
-        news = [label for layer in changed for label in self.layer_labels[layer]
-                if opacity(label) > 0]
+                placed = self.laid_out(layer, shown, self.marked(
+                    texts, self.updates_agree(layer, t)), "text", avoid)
+                if placed is None:  # hidden: the layer does not fit
+                    labels = [m.set_opacity(0) for m in self.weight_labels_at(layer, t)]
+                else:
+                    labels, kept = placed
+            # the edges named, where the layer's numbers keep their places; else all
+            whole = only is None or not kept
+            edges = range(len(shown)) if whole else only
+            olds += [shown[k] for k in edges if opacity(shown[k]) > 0]
+            news += [labels[k] for k in edges if opacity(labels[k]) > 0]
+            self.layer_labels[layer] = labels if whole else [
+                labels[k] if k in only else old for k, old in enumerate(shown)]
         steps = [AnimationGroup(*[fade(label) for label in labels])
                  for fade, labels in ((fade_out, olds), (fade_in, news)) if labels]
         return [AnimationGroup(*steps, lag_ratio=1)] if steps else []
 
     def animate_weights(self, t: int, glow: bool = True, also: list = (),
-                        layers: "list[int] | None" = None) -> None:
-        """These layers' edges (None: every layer's) take state t's colour and width;
+                        layers: "list[int] | None" = None, only: "list[int] | None" = None
+                        ) -> None:
+        """These layers' edges (None: every layer's; with ``only``, those edges of
+        theirs) take state t's colour and width;
         with ``glow`` (the update), each glows as it changes, as wide as its weight
         moves (relative to the weight of any layer that moves most: one step changes a
         weight too little for its width to show it); ``also`` plays with it."""
@@ -145,8 +157,9 @@ class EdgeWeights:
                             stroke_width=new.get_stroke_width(),
                             stroke_opacity=new.get_stroke_opacity())
                  for layer in layers
-                 for edge, new in zip(self.net.diagram.layer_edges(layer),
-                                      target.layer_edges(layer))]
+                 for k, (edge, new) in enumerate(zip(self.net.diagram.layer_edges(layer),
+                                                     target.layer_edges(layer)))
+                 if only is None or k in only]
         extra = []
         if glow:
             steps = {layer: [abs(new - old) for old, new in zip(
@@ -160,19 +173,63 @@ class EdgeWeights:
                 fade_in(edge.copy().set_stroke(self.theme["update"], opacity=1,
                                               width=thin + (wide - thin) * step / largest),
                        rate_func=there_and_back, remover=True)
-                for layer in layers for edge, step in zip(self.edges(layer), steps[layer])]
-        self.play(*moves, *extra, *also, run_time=1.5)  # every edge: seen changing
+                for layer in layers
+                for k, (edge, step) in enumerate(zip(self.edges(layer), steps[layer]))
+                if only is None or k in only]
+        self.play(*moves, *extra, *also, run_time=CHANGE_TIME)  # every edge: seen changing
 
-    def update_layers(self, t: int, layers: list[int], names: list, also: list = ()) -> list:
-        """These layers' edges and numbers take state t's, glowing, clear of the weights'
-        ``names`` where they can be; a name that a new number would cover leaves with
-        the old numbers. Returns the names that left."""
-        moves = self.change_weights(t, clear_of=names, layers=layers)
+    def update_layers(self, t: int, layers: list[int], names: list, also: list = (),
+                      only: "list[int] | None" = None) -> list:
+        """These layers' edges and numbers (with ``only``, those edges') take state
+        t's, glowing, clear of the weights' ``names`` where they can be; a name that a
+        new number would cover leaves with the old numbers. Returns the names that
+        left."""
+        if not layers:
+            return []
+        names = [m for m in names if m is not None]
+        moves = self.change_weights(t, clear_of=names, layers=layers, only=only)
         taken = [outline(m) for m in self.shown_weights]
         leaving = [m for m in names if any(overlaps(outline(m), other) for other in taken)]
         self.animate_weights(t, also=moves + [fade_out(m) for m in leaving] + list(also),
-                             layers=layers)
+                             layers=layers, only=only)
         return leaving
+
+    def update_lines(self, layer: int, t: int, done: list[int]) -> list[tuple[int, Eq]]:
+        """(edge, line) of each of a layer's numbers the update after state t changes,
+        but those ``done`` (worked out before): old − η × red, where every red number
+        of the layer stands on its edge and the step is plain SGD; else none."""
+        a, tr = self.arith, self.trace
+        if tr.config.train.optimizer != "sgd" or layer not in self.red_layers:
+            return []
+        lines = [a.update_eq(layer, i, j, t, short=True)
+                 for i, j in self.net.diagram.edge_pairs(layer)]
+        if self.has_bias:  # after the weights, as on the edges
+            lines += [a.bias_update_eq(layer, b, t, short=True)
+                      for b in range(tr.layers[layer + 1])]
+        return [(k, eq) for k, eq in enumerate(lines) if k not in done]
+
+    def updates_fit(self, layer: int, t: int, done: list[int]) -> bool:
+        """Whether the layer's other numbers can be worked out one line each."""
+        lines = self.update_lines(layer, t, done)
+        return bool(lines) and all(self.numbers_fit([eq], rows_free=1) for _, eq in lines)
+
+    def work_updates(self, t: int, layer: int, done: list[int], names: list) -> list:
+        """After the worked weight's update: each other number of the layer changes
+        on its edge as its line is written, two lines at a time, their edges bright
+        until they take their new colours. Returns the ``names`` that left (covered
+        by a new number)."""
+        left = []
+        lines = self.update_lines(layer, t, done)
+        for start in range(0, len(lines), 2):
+            edges, eqs = zip(*lines[start:start + 2])
+            on, _ = self.brighten([self.edges(layer)[k] for k in edges])
+            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}", *eqs)
+            self.show_numbers([(eq, "text") for eq in eqs], on)
+            left += self.update_layers(t + 1, [layer], [m for m in names if m not in left],
+                                       only=list(edges))
+            # read while the numbers changed too
+            self.wait(max(self.reading_time(list(eqs)) - CHANGE_TIME, MIN_REST))
+        return left
 
     def gradients_in_place(self, t: int, avoid: list) -> list:
         """Animations: the ∂L/∂w the update after state t takes, red (marked ≈ where
@@ -181,13 +238,15 @@ class EdgeWeights:
         of a layer's fit there, or anew along its edges, clear of ``avoid``; a layer
         that does not fit keeps its weights. The update then replaces the red numbers
         with the new weights, where they stand."""
-        olds, news = [], []
+        olds, news, self.red_layers = [], [], set()
         for layer, shown in list(self.layer_labels.items()):
             texts = self.edge_texts(layer, t, gradients=True)
             clear = self.weights_avoid + self.shown_weights_but(layer) + avoid
-            labels = self.laid_out(layer, shown, self.marked(texts, self.products_agree(layer, t)),
+            placed = self.laid_out(layer, shown, self.marked(texts, self.products_agree(layer, t)),
                                    "gradient", clear)
-            if labels is not None:
+            if placed is not None:
+                labels = placed[0]
+                self.red_layers.add(layer)
                 olds += shown
                 news += labels
                 self.layer_labels[layer] = labels

@@ -10,9 +10,11 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
     UP,
     FadeOut,
+    Line,
     ManimColor,
     MathTex,
     Mobject,
@@ -183,6 +185,9 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
             if kind in (symbols or {}):
                 symbol = Formula(symbols[kind], font_size=TEX_SIZE, color=self.theme[colour])
                 word = VGroup(word, symbol.next_to(word, RIGHT, buff=0.2))
+            if kind == "in_use":  # not a number: the colour of the edges a line reads
+                swatch = Line(ORIGIN, 0.5 * RIGHT, color=self.theme[colour], stroke_width=6)
+                word = VGroup(swatch, word.next_to(swatch, RIGHT, buff=0.15))
             if kind == "gradient" and self.FRAMES_GRADIENTS:  # framed as its numbers are
                 word = VGroup(word, SurroundingRectangle(
                     word, color=self.theme[colour], buff=0.06, stroke_width=GRADIENT_FRAME))

@@ -92,6 +92,49 @@ def test_each_new_weight_takes_its_gradients_place_layer_by_layer(cycle):
         assert centre == pytest.approx(red[edge][1], abs=1e-6), f"{edge} moved"
 
 
+OLD = {(1, 0, 0): "0.3", (1, 1, 0): "0.5", (1, 2, 0): "0.9", (0, 0, 0): "0.8", (0, 0, 1): "0.4",
+       (0, 0, 2): "0.3", (0, 1, 0): "0.2", (0, 1, 1): "0.9", (0, 1, 2): "0.5"}
+
+
+def test_each_weight_changes_on_its_edge_as_its_own_line_is_written(cycle):
+    """Every one of the nine updates is worked: w ← old − 0.1 × red, the numbers a
+    calculator takes from the edge before (old − 0.1 × red gives the new number,
+    to the digit); its new number comes while its line is on screen, never before,
+    and at most two lines stand at once."""
+    snaps = first_update(cycle)
+    for (layer, i, j), (red, new) in BY_HAND.items():
+        name = f"{'vw'[1 - layer]}_{{{i + 1}{j + 1}}}"
+        old = OLD[layer, i, j]
+        assert round(float(old) - 0.1 * float(red.lstrip("≈")), 3) == pytest.approx(float(new))
+        line = rf"{name} \leftarrow {old} - 0.1 \times {red.lstrip('≈')} = {new}"
+        came = next(k for k, (_, texts) in enumerate(snaps)
+                    if labels_by_edge(cycle, texts).get((layer, i, j), ("",))[0] == new)
+        assert any(text == line for _, text, *_ in snaps[came][1]), f"{line} not on screen"
+        written = [k for k, (_, texts) in enumerate(snaps)
+                   if any(text == line for _, text, *_ in texts)]
+        assert written and written[0] <= came
+        updates = [text for _, text, *_ in snaps[came][1] if r"\leftarrow" in text]
+        assert len(updates) <= 2, updates
+
+
+def test_the_white_of_the_edges_a_line_reads_is_keyed(cycle):
+    """A white edge is in use: keyed by a white swatch, clear of every other text."""
+    from manim import Line, ManimColor
+
+    from scenes import layout
+
+    for _, texts in cycle.snapshots[:3]:
+        keys = [box for _, text, box, *_ in texts if text == "inuse"]
+        assert len(keys) == 1
+        others = [box for _, text, box, *_ in texts if text != "inuse"]
+        assert layout.overlap(keys[0], others) == 0
+    (key,) = cycle.in_use
+    lines = [m for m in key.get_family() if isinstance(m, Line)]
+    assert len(lines) == 1 and lines[0].get_stroke_width() >= 4
+    lit = cycle.brighten(cycle.edges(0)[:1])[0][0]  # what a lit edge turns into
+    assert lines[0].get_stroke_color() == ManimColor(lit.targets["color"])
+
+
 def test_sigma_is_defined_over_its_first_use(cycle):
     said = lines(cycle)
     definition = said.index("σ(h) = 1 / (1 + e^(−h))")

@@ -35,11 +35,11 @@ def test_the_first_iteration_works_a_weight_one_layer_back(cycle):
              "w₂₂ ← 0.9 − 0.1 × 0.104 = 0.890",
              "ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
     assert [said.index(line) for line in order] == sorted(said.index(line) for line in order)
-    # once: the later iterations work the output weight's update alone, the loop
-    # stays short (their values and node gradients by the numbers only)
+    # once: the later iterations work the output weight's gradient alone, the loop
+    # stays short (their values, node gradients and updates by the numbers only)
     assert sum(line.startswith("∂L/∂σ(h₂)") for line in said) == 1
     assert sum(line.startswith("∂L/∂w₂₂") for line in said) == 1
-    assert sum(line.startswith("w₂₂ ← ") for line in said) == 1
+    assert sum(line.startswith("w₂₂ = 0.9, ∂L/∂w₂₂") for line in said) == 1
 
 
 def test_a_hidden_gradient_on_the_diagram_is_named_or_absent(cycle):
@@ -91,7 +91,7 @@ def test_the_note_on_approx_takes_its_lines_place_and_leaves_the_plot(cycle):
 def test_the_loop_ends_on_what_it_did_to_the_loss(cycle):
     said = lines(cycle)
     assert said[-2] == "iteration 0 → 3: L = 0.760 → 0.253"
-    assert said[-1] == "(replay from iteration 0)"
+    assert said[-1] == "(replay: back to iteration 0's weights)"
 
 
 def test_a_node_label_keeps_the_text_that_fitted_its_side(cycle):
