@@ -131,7 +131,7 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
             outputs = self.trace.layers[-1]
             mark = (self.focus(self.net.node(last, 0) if outputs == 1 else None, [],
                                self.theme["gradient"]) if first else [])
-            self.play(write(shown), *mark, run_time=1.4)
+            self.play(write(shown), *mark, run_time=self.write_time(shown))
             if number < len(pages) - 1:
                 self.hold()
                 self.play(fade_out(shown), run_time=0.4)
@@ -220,7 +220,10 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
     def weight_gradients(self, layer: int) -> None:
         """Each edge of the layer shows its dL/dw, coloured by sign, widened by size."""
         tr, a, symbol = self.trace, self.arith, r"\partial L/\partial w"
-        eqs = [a.weight_grad_eq(layer, i, j, 0) for i, j in self.layer_pairs(layer)]
+        # where the layer's nodes were worked between (a minute after ∂ŷ/∂v₁₁ = σ(h₁)
+        # was found), from the chain rule itself, its local derivative named again
+        eqs = [a.weight_grad_eq(layer, i, j, 0, chained=layer > 0)
+               for i, j in self.layer_pairs(layer)]
         if self.has_bias:
             eqs += [a.bias_grad_eq(layer, j, 0) for j in range(tr.layers[layer + 1])]
         self.gradients_on_edges(layer, self.edge_gradients(layer, symbol), symbol, eqs)
@@ -238,7 +241,7 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
                 # the node, and the edges its gradient comes back along
                 mark = (self.focus(node, self.net.edges_out_of(layer, j), self.theme["gradient"])
                         if number == 0 else [])
-                self.play(write(shown), *mark, run_time=1.4)
+                self.play(write(shown), *mark, run_time=self.write_time(shown))
                 if number < len(pages) - 1:
                     self.hold(self.reading_time(page))
                     self.play(fade_out(shown), run_time=0.3)
@@ -319,7 +322,7 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
             lines = [words[id(p)] if id(p) in words else p.text for p in page]
             self.cue((self.titles()[-1] + ": " if number == 0 else "") + lines[0],
                      *lines[1:])
-            self.play(write(shown), run_time=1.2)
+            self.play(write(shown), run_time=self.write_time(shown))
             if number < len(pages) - 1:
                 self.hold()
                 self.play(fade_out(shown), run_time=0.4)
@@ -336,7 +339,7 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
             pages = self.pages(eqs, MOST_LINES)
             for number, (page, shown) in enumerate(pages):
                 self.cue(*page)
-                self.play(write(shown), *focus, run_time=1.2)
+                self.play(write(shown), *focus, run_time=self.write_time(shown))
                 focus = []
                 if number == len(pages) - 1:
                     self.play(fade_in(new), run_time=0.5)

@@ -305,14 +305,32 @@ class ChainRuleScene(StoryScene):
              + [local_words.animate.next_to(times[5], RIGHT, buff=0.3),
                 AnimationGroup(FadeOut(upstream_as), fade_in(upstream_words.copy()),
                                lag_ratio=1)]),
-            # then what that means in a neuron, a step of its own
-            (f"{self.labels['neuron_weight']} ∂L/∂w = ∂L/∂h · x",
-             [rule.animate.next_to(upstream_words, DOWN, buff=0.35).align_to(rule, RIGHT),
-              fade_in(neuron)]),
         ]
+        # the same × gate on the network's numbers: an output weight and the value it
+        # takes, as the backward pass finds them (one output: its only way to ŷ)
+        weighed = (self.weight_gate(symbols, gate, wx) if self.trace.layers[-1] == 1
+                   else None)
+        back = []  # the × gate's symbols again, where its numbers were shown
+        if weighed is not None:
+            texts, caption = weighed
+            symbolic = [m.copy() for m in times]
+            steps.append((caption, [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
+                                    for old, new in zip(times, texts)]
+                          + self.keep_beside(local_words, texts[5])))
+            back = [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
+                    for old, new in zip(texts, symbolic)]
+            words_back = local_words.copy().next_to(symbolic[5], RIGHT, buff=0.3)
+            if not layout.inside_safe_area(layout.box(local_words.copy().next_to(
+                    texts[5], RIGHT, buff=0.3))):  # they left with the numbers: back too
+                back.append(fade_in(words_back))
+        steps.append(  # then what that means in a neuron, a step of its own, on symbols
+            (f"{self.labels['neuron_weight']} ∂L/∂w = ∂L/∂h · x",
+             [*back, rule.animate.next_to(upstream_words, DOWN, buff=0.35).align_to(rule, RIGHT),
+              fade_in(neuron)]))
         # each idea HOLD; the pictures of numbers and of the × gate, whose eight
         # texts all change, as long as four lines take; the last one to the end
-        holds = [HOLD] * (len(steps) - 3) + [self.reading_time(4)] * 2 + [
+        pictures = len(steps) - 5
+        holds = [HOLD] * 4 + [self.reading_time(4)] * pictures + [
             max(END_HOLD, self.reading_time(4))]
         for (words, moves), hold in zip(steps, holds):
             self.cue(words)
@@ -349,6 +367,80 @@ class ChainRuleScene(StoryScene):
                  rf"{frac('z', 'x')} = y,\ {frac('z', 'y')} = x", frac("L", "z")] + [
             rf"{frac('L', a)} = {frac('L', 'z')} \cdot {b}" for a, b in ("xy", "yx")]
         return self.in_places(self.labels["times_gate"] + ": z = x · y", texts, symbols)
+
+    def weight_gate(self, symbols: list, gate, wx) -> "tuple[list, str] | None":
+        """The × gate of an output weight, z = a · w, on the network's numbers (its
+        first sample, before any update): a and w above their wires, z, the local
+        gradients (each the other input), the upstream ∂L/∂z = ∂L/∂ŷ (z is a term of
+        ŷ's sum) and both downstream products. The first output weight whose three
+        products a calculator makes from the numbers shown, to the last digit (the
+        figure has no room for a note on ≈); none where none does. With its caption."""
+        a, layer = self.arith, len(self.trace.layers) - 2
+        for i in range(self.trace.layers[layer]):
+            x, w = a.act_text(layer, i, 0), a.o(a.weight(layer, i, 0, 0))
+            up = a.o(a.delta(layer + 1, 0, 0))
+            exact = {"z": a.activation(layer, i, 0) * a.weight(layer, i, 0, 0),
+                     "x": a.delta(layer + 1, 0, 0) * a.weight(layer, i, 0, 0),
+                     "w": float(self.trace.probe_weight_gradients(layer)[0, a.p, i, 0])}
+            shown = {"z": (x, w), "x": (up, w), "w": (up, x)}
+            if all(agrees(value(p) * value(q), a.n(exact[key]))
+                   for key, (p, q) in shown.items()):
+                break
+        else:
+            return None
+        eq = {key: rf"{p} \times {q} = {a.n(exact[key])}" for key, (p, q) in shown.items()}
+        x_tex, x_text = a.act_name(layer, i)
+        w_tex, w_text = a.weight_name(layer, i, 0)
+        o_tex, o_text = a.pre_name(layer + 1, 0)
+        frac = r"\frac{{\partial {}}}{{\partial {}}}".format
+        texts = [r"\times", f"{x_tex} = {x}", f"{w_tex} = {w}", rf"z = {eq['z']}",
+                 rf"{frac('z', x_tex)} = {w},\ {frac('z', w_tex)} = {x}",
+                 rf"{frac('L', 'z')} = {frac('L', o_tex)} = {a.n(a.delta(layer + 1, 0, 0))}",
+                 rf"{frac('L', x_tex)} = {eq['x']}", rf"{frac('L', w_tex)} = {eq['w']}"]
+        title = self.labels["times_example"]
+        labels = self.in_places(title, texts, symbols)
+        # z's product clear of the gate; the downstream products from the left margin,
+        # their results on a row of their own where the upper one would run into the
+        # wire that bends into the gate (never shrunk: where they do not fit even so,
+        # the figure keeps its symbols)
+        labels[4].shift(RIGHT * max(0.0, gate.get_right()[0] + 0.15 - labels[4].get_left()[0]))
+        left = -layout.FRAME_X + layout.SAFE_MARGIN
+        bend = max(p[0] for p in wx.get_anchors() if abs(p[1] - wx.get_start()[1]) < 1e-6)
+        for label in labels[-2:]:
+            label.align_to([left, 0, 0], LEFT)
+        if labels[-2].get_right()[0] > bend - 0.15:
+            for k, key in ((-2, "x"), (-1, "w")):
+                labels[k] = self.two_rows(texts[k].split(" = ")[0], eq[key],
+                                          labels[k].get_color()).align_to(labels[k], UP)
+                labels[k].align_to([left, 0, 0], LEFT)
+        if labels[-2].get_right()[0] > bend - 0.15 or not all(
+                layout.inside_safe_area(layout.box(m)) for m in labels):
+            return None
+        plain = {key: e.replace(r"\times", "×") for key, e in eq.items()}
+        caption = (f"{title}: z = {x_text} · {w_text} = {plain['z']}; "
+                   f"∂z/∂{x_text} = {w}, ∂z/∂{w_text} = {x}; "
+                   f"∂L/∂z = ∂L/∂{o_text} = {a.n(a.delta(layer + 1, 0, 0))}; "
+                   f"∂L/∂{x_text} = {plain['x']}, "
+                   f"∂L/∂{w_text} = {plain['w']}")
+        return labels, caption
+
+    @staticmethod
+    def two_rows(name: str, line: str, colour) -> VGroup:
+        """``name = product`` over ``= result``, the second row's = under the first's."""
+        product, result = line.rsplit(" = ", 1)
+        first = Formula(f"{name} = {product}", font_size=TEX_SIZE, color=colour)
+        second = Formula(f"= {result}", font_size=TEX_SIZE, color=colour)
+        second.next_to(first, DOWN, buff=0.1, aligned_edge=LEFT)
+        indent = Formula(name, font_size=TEX_SIZE).width + 0.1  # (TeX's space before =)
+        return VGroup(first, second.shift(RIGHT * indent))
+
+    def keep_beside(self, words, label) -> list:
+        """The local gradients' words right of their formula where they still fit
+        there; else they leave (the formula's colour keys it)."""
+        moved = words.copy().next_to(label, RIGHT, buff=0.3)
+        if layout.inside_safe_area(layout.box(moved)):
+            return [words.animate.next_to(label, RIGHT, buff=0.3)]
+        return [fade_out(words)]
 
     def in_places(self, title: str, texts: list[str], symbols: list) -> list:
         """A title and formulas for the general gate's symbols (title, f, x, y, z,

@@ -223,13 +223,25 @@ class EdgeWeights:
         for start in range(0, len(lines), 2):
             edges, eqs = zip(*lines[start:start + 2])
             on, _ = self.brighten([self.edges(layer)[k] for k in edges])
-            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}", *eqs)
+            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}",
+                     *[said for k, eq in zip(edges, eqs)
+                       for said in (self.red_number_said(layer, k, t), eq)])
             self.show_numbers([(eq, "text") for eq in eqs], on)
             left += self.update_layers(t + 1, [layer], [m for m in names if m not in left],
                                        only=list(edges))
             # read while the numbers changed too
             self.wait(max(self.reading_time(list(eqs)) - CHANGE_TIME, MIN_REST))
         return left
+
+    def red_number_said(self, layer: int, k: int, t: int) -> str:
+        """For the captions, the red number an update line takes, as it stands on its
+        edge: ∂L/∂v₁₁ (red, on its edge) ≈ 0.902."""
+        a, pairs = self.arith, self.net.diagram.edge_pairs(layer)
+        name = (a.weight_name(layer, *pairs[k]) if k < len(pairs)
+                else a.bias_name(layer, k - len(pairs)))
+        number = self.edge_texts(layer, t, gradients=True)[k].replace("-", "−")
+        sign = "=" if self.products_agree(layer, t)[k] else "≈"
+        return f"{a.update_gradient_name(*name, t)[1]} {self.labels['red_on_edge']} {sign} {number}"
 
     def gradients_in_place(self, t: int, avoid: list) -> list:
         """Animations: the ∂L/∂w the update after state t takes, red (marked ≈ where

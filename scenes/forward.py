@@ -309,7 +309,7 @@ class ForwardScene(StoryScene):
                     self.cue(*[said.get(id(line), line) for line in page])
                     on = (self.focus(node, self.net.edges_into(layer, j), self.theme["forward"])
                           if number == 0 else [])
-                    self.play(write(shown), *on, run_time=1.4)
+                    self.play(write(shown), *on, run_time=self.write_time(shown))
                     if number < len(pages) - 1:  # a long line can take a screen of its own
                         self.hold()
                         self.play(fade_out(shown), run_time=0.4)
@@ -342,14 +342,14 @@ class ForwardScene(StoryScene):
             eq = a.weighted_sum(last, 0, t, rounded_to=POST_DECIMALS)
             self.cue(words, eq)
             shown = self.lines([self.text(words), eq])
-            self.play(write(shown), run_time=1.4)
+            self.play(write(shown), run_time=self.write_time(shown))
             self.hold(self.reading_time([words, eq]))
             self.play(fade_out(shown), run_time=0.4)
         eqs = [a.layer_values_eq(layer, t) for layer in range(1, last + 1)] + [a.loss_eq(t)]
         pages = self.pages(eqs, MOST_LINES)
         for number, (page, shown) in enumerate(pages):
             self.cue(*page)
-            self.play(write(shown), run_time=1.4)
+            self.play(write(shown), run_time=self.write_time(shown))
             last_screen = number == len(pages) - 1
             self.hold(END_HOLD if last_screen else HOLD)
             if not last_screen:

@@ -38,7 +38,7 @@ from scenes.slides import StepScene
 from scenes.story_network import GRADIENT_FRAME
 from scenes.tex import TEMPLATE, Formula, Words
 from scenes.tex_batch import STAND_IN_MARGIN, TypesetAhead, remeasure
-from scenes.tweens import StyleTween, fade_in
+from scenes.tweens import StyleTween, fade_in, rows
 from scenes.wrap import wrap
 
 # Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
@@ -52,6 +52,7 @@ HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
 END_HOLD = 8.0  # and the last one, where a viewer pauses and compares
 READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
 READ_CHARS_PER_SECOND = 20  # of a line's text, where a long line needs more than that
+WRITE_PER_ROW, WRITE_LEAST = 0.8, 1.4  # seconds to write a block: a row, and at least
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
@@ -357,6 +358,12 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         """Keep what was just finished still on screen (HOLD seconds): time to read it
         (nothing moves meanwhile, so the eye stays on it)."""
         self.wait(seconds)
+
+    @staticmethod
+    def write_time(block: Mobject) -> float:
+        """How long a block of lines takes to be written, row after row: WRITE_PER_ROW
+        a row, WRITE_LEAST at least (a one-line block as it always was)."""
+        return max(WRITE_LEAST, WRITE_PER_ROW * len(rows(block)))
 
     @staticmethod
     def reading_time(lines: "int | list") -> float:

@@ -76,10 +76,11 @@ class Reveal(InPlace):
         return self.mobject
 
     def begin(self) -> None:
-        parts = [m for m in self.mobject.family_members_with_points()
-                 if isinstance(m, VMobject)]
-        if self.lag:  # written left to right, whatever the order of the parts
-            parts.sort(key=lambda m: m.get_left()[0])
+        if self.lag:  # written as read: row after row, each left to right
+            parts = [m for row in rows(self.mobject)
+                     for m in sorted(visible_parts(row), key=lambda m: m.get_left()[0])]
+        else:
+            parts = visible_parts(self.mobject)
         self.parts = [(m, m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy(),
                        m.background_stroke_rgbas[:, 3].copy()) for m in parts]
         super().begin()
@@ -95,6 +96,21 @@ class Reveal(InPlace):
             m.fill_rgbas[:, 3] = fill * share
             m.stroke_rgbas[:, 3] = stroke * share
             m.background_stroke_rgbas[:, 3] = back * share
+
+
+def visible_parts(mobject: Mobject) -> list[VMobject]:
+    return [m for m in mobject.family_members_with_points() if isinstance(m, VMobject)]
+
+
+def rows(mobject: Mobject) -> list[Mobject]:
+    """The rows of a block, top to bottom: its parts where they stand one above the
+    other (lines, and the rows a long line breaks into), else the block itself."""
+    parts = sorted((m for m in mobject.submobjects if m.family_members_with_points()),
+                   key=lambda m: -m.get_top()[1])
+    if len(parts) > 1 and all(upper.get_bottom()[1] >= lower.get_top()[1]
+                              for upper, lower in zip(parts, parts[1:])):
+        return [row for part in parts for row in rows(part)]
+    return [mobject]
 
 
 WRITE_LAG = 0.3  # each glyph of a written line takes this share of the run to come in

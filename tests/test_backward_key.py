@@ -90,7 +90,7 @@ def test_each_weights_local_gradient_is_said_before_its_gradients(post):
     before the lines that use it."""
     said = lines(post)
     for why, used in (("ŷ = σ(h₁)·v₁₁ + … ⇒ ∂ŷ/∂v₁₁ = σ(h₁)",
-                       "∂L/∂v₁₁ = σ(h₁) × ∂L/∂ŷ = 0.731 × 1.233 ≈ 0.902"),
+                       "∂L/∂v₁₁ = ∂ŷ/∂v₁₁ × ∂L/∂ŷ = σ(h₁) × ∂L/∂ŷ = 0.731 × 1.233 ≈ 0.902"),
                       ("h₁ = x₁·w₁₁ + … ⇒ ∂h₁/∂w₁₁ = x₁",
                        "∂L/∂w₁₁ = x₁ × ∂L/∂h₁ = 1 × 0.073 = 0.073")):
         assert said.count(why) == 1 and said.index(why) < said.index(used), why

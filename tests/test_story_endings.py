@@ -142,7 +142,7 @@ def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule)
     derivatives 1, and ∂z/∂x = 6 × 1 = 6 downstream; left on screen to the end."""
     said = lines(chain_rule)
     example = "the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6"
-    assert said[-3] == example
+    assert said[-4] == example
     last = {text: box for _, text, box, *_ in next(
         s for s in reversed(chain_rule.snapshots) if s[0] == example)[1]}
     general = {text: box for _, text, box, *_ in next(
@@ -164,7 +164,7 @@ def test_the_general_gate_ends_on_the_times_gate_of_every_weight(chain_rule):
     gradient, each symbol in the place of the general gate's; and what that means in a
     neuron, ∂L/∂w = ∂L/∂h · x, beside the rule, which stays."""
     said = lines(chain_rule)
-    assert said[-2] == "the × gate: ∂z/∂x = y, ∂z/∂y = x; ∂L/∂x = ∂L/∂z · y, ∂L/∂y = ∂L/∂z · x"
+    assert said[-3] == "the × gate: ∂z/∂x = y, ∂z/∂y = x; ∂L/∂x = ∂L/∂z · y, ∂L/∂y = ∂L/∂z · x"
     assert said[-1] == "in a neuron, h = w·x + …, so ∂L/∂w = ∂L/∂h · x", "a step of its own"
     last = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
     general = {text: box for _, text, box, *_ in next(
@@ -181,6 +181,35 @@ def test_the_general_gate_ends_on_the_times_gate_of_every_weight(chain_rule):
             "downstream=upstream×local", "upstreamgradient"} <= set(last)
     boxes = list(last.values())
     for k, (x0, y0, x1, y1) in enumerate(boxes):  # the neuron's line and the rule apart
+        assert not any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1
+                       for b in boxes[k + 1:]), "no two texts overlap"
+
+
+def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
+    """Between the × gate's symbols and the neuron's rule, the same gate on the post's
+    numbers, as the backward pass finds them: σ(h₂) = σ(1.3) = 0.786 and v₂₁ = 0.5 in,
+    z = 0.393 out, ∂L/∂ŷ = 1.233 back; downstream 1.233 × 0.5 = 0.617 and 1.233 ×
+    0.786 = 0.969, each a product a calculator makes from the numbers shown (v₁₁'s,
+    0.731 × 1.233 = 0.901 against the exact 0.902, is passed over: no room for a
+    note on ≈). Each number where its symbol stood; none overlaps another."""
+    said = lines(chain_rule)
+    assert said[-2] == ("a weight's × gate: z = σ(h₂) · v₂₁ = 0.786 × 0.5 = 0.393; "
+                        "∂z/∂σ(h₂) = 0.5, ∂z/∂v₂₁ = 0.786; ∂L/∂z = ∂L/∂ŷ = 1.233; "
+                        "∂L/∂σ(h₂) = 1.233 × 0.5 = 0.617, ∂L/∂v₂₁ = 1.233 × 0.786 = 0.969")
+    assert round(0.786 * 0.5, 3) == 0.393 and round(1.233 * 0.786, 3) == 0.969
+    shown = {text: box for _, text, box, *_ in next(
+        s for s in reversed(chain_rule.snapshots) if s[0] == said[-2])[1]}
+    d = r"\frac{\partial %s}{\partial %s}"
+    numbers = [r"\sigma(h_{2}) = 0.786", "v_{21} = 0.5", r"z = 0.786 \times 0.5 = 0.393",
+               d % ("z", r"\sigma(h_{2})") + r" = 0.5,\ " + d % ("z", "v_{21}") + " = 0.786",
+               d % ("L", "z") + " = " + d % ("L", r"\hat{y}") + " = 1.233",
+               # each result on a row of its own: in one, the upper product would run
+               # into the wire that bends into the gate
+               d % ("L", r"\sigma(h_{2})") + r" = 1.233 \times 0.5", "= 0.617",
+               d % ("L", "v_{21}") + r" = 1.233 \times 0.786", "= 0.969"]
+    assert set(numbers) <= set(shown), set(numbers) - set(shown)
+    boxes = list(shown.values())
+    for k, (x0, y0, x1, y1) in enumerate(boxes):
         assert not any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1
                        for b in boxes[k + 1:]), "no two texts overlap"
 

@@ -76,3 +76,19 @@ def test_a_written_line_comes_in_left_to_right():
     animation.interpolate(0.5)
     shares = [m.get_fill_opacity() / full for m, full in zip(group, (1.0, 0.6, 0.8))]
     assert shares[0] > shares[1] > shares[2]
+
+
+def test_a_written_block_comes_in_row_after_row():
+    """Three lines written as read: the first line whole before the second starts,
+    though the second's left parts stand left of the first's right ones."""
+    rows = [VGroup(*[Square(0.2).set_fill("#ffffff", opacity=1).move_to([x, -y, 0])
+                     for x in (0.0, 1.0, 2.0)]) for y in (0.0, 1.0, 2.0)]
+    block = VGroup(rows[2], rows[0], rows[1])  # listed out of order
+    animation = write(block)
+    animation.begin()
+    animation.interpolate(0.45)
+    first, second, third = ([m.get_fill_opacity() for m in row] for row in rows)
+    assert min(first) > max(second) >= max(third)
+    assert max(third) == 0.0
+    animation.interpolate(1.0)
+    assert all(m.get_fill_opacity() == 1.0 for row in rows for m in row)
