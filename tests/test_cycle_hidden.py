@@ -38,7 +38,7 @@ def test_the_first_iteration_works_a_weight_one_layer_back(cycle):
     # once: the later iterations work the output weight's gradient alone, the loop
     # stays short (their values, node gradients and updates by the numbers only)
     assert sum(line.startswith("∂L/∂σ(h₂)") for line in said) == 1
-    assert sum(line.startswith("∂L/∂w₂₂") for line in said) == 1
+    assert sum(line.startswith("∂L/∂w₂₂ = x₂") for line in said) == 1
     assert sum(line.startswith("w₂₂ = 0.9, ∂L/∂w₂₂") for line in said) == 1
 
 
