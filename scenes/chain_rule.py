@@ -306,32 +306,24 @@ class ChainRuleScene(StoryScene):
                 AnimationGroup(FadeOut(upstream_as), fade_in(upstream_words.copy()),
                                lag_ratio=1)]),
         ]
-        # the same × gate on the network's numbers: an output weight and the value it
-        # takes, as the backward pass finds them (one output: its only way to ŷ)
-        weighed = (self.weight_gate(symbols, gate, wx) if self.trace.layers[-1] == 1
-                   else None)
-        back = []  # the × gate's symbols again, where its numbers were shown
-        if weighed is not None:
-            texts, caption = weighed
-            symbolic = [m.copy() for m in times]
-            steps.append((caption, [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
-                                    for old, new in zip(times, texts)]
-                          + self.keep_beside(local_words, texts[5])))
-            back = [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
-                    for old, new in zip(texts, symbolic)]
-            words_back = local_words.copy().next_to(symbolic[5], RIGHT, buff=0.3)
-            if not layout.inside_safe_area(layout.box(local_words.copy().next_to(
-                    texts[5], RIGHT, buff=0.3))):  # they left with the numbers: back too
-                back.append(fade_in(words_back))
-        steps.append(  # then what that means in a neuron, a step of its own, on symbols
+        steps.append(  # then what that means in a neuron, a step of its own
             (f"{self.labels['neuron_weight']} ∂L/∂w = ∂L/∂h · x",
-             [*back, rule.animate.next_to(upstream_words, DOWN, buff=0.35).align_to(rule, RIGHT),
+             [rule.animate.next_to(upstream_words, DOWN, buff=0.35).align_to(rule, RIGHT),
               fade_in(neuron)]))
         # each idea HOLD; the pictures of numbers and of the × gate, whose eight
-        # texts all change, as long as four lines take; the last one to the end
-        pictures = len(steps) - 5
-        holds = [HOLD] * 4 + [self.reading_time(4)] * pictures + [
-            max(END_HOLD, self.reading_time(4))]
+        # texts all change, and the neuron's rule, as long as four lines take
+        holds = [HOLD] * 4 + [self.reading_time(4)] * (len(steps) - 4)
+        # last, the same × gate on the network's numbers, as the backward pass finds
+        # them (one output: the value's only way to ŷ), held to the end
+        weighed = (self.weight_gate(symbols, gate, wx, neuron) if self.trace.layers[-1] == 1
+                   else None)
+        if weighed is not None:
+            texts, here, caption = weighed
+            swap = [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
+                    for old, new in zip(times + [neuron], texts + [here])]
+            steps.append((caption, swap + self.keep_beside(local_words, texts[5])))
+            holds.append(self.reading_time([caption]))
+        holds[-1] = max(END_HOLD, holds[-1])
         for (words, moves), hold in zip(steps, holds):
             self.cue(words)
             self.play(*moves, run_time=1.2)
@@ -368,13 +360,15 @@ class ChainRuleScene(StoryScene):
             rf"{frac('L', a)} = {frac('L', 'z')} \cdot {b}" for a, b in ("xy", "yx")]
         return self.in_places(self.labels["times_gate"] + ": z = x · y", texts, symbols)
 
-    def weight_gate(self, symbols: list, gate, wx) -> "tuple[list, str] | None":
+    def weight_gate(self, symbols: list, gate, wx, neuron: VGroup
+                    ) -> "tuple[list, VGroup, str] | None":
         """The × gate of an output weight, z = a · w, on the network's numbers (its
         first sample, before any update): a and w above their wires, z, the local
         gradients (each the other input), the upstream ∂L/∂z = ∂L/∂ŷ (z is a term of
         ŷ's sum) and both downstream products. The first output weight whose three
         products a calculator makes from the numbers shown, to the last digit (the
-        figure has no room for a note on ≈); none where none does. With its caption."""
+        figure has no room for a note on ≈); none where none does. With the neuron's
+        rule on these names, in its row's place, and the caption."""
         a, layer = self.arith, len(self.trace.layers) - 2
         for i in range(self.trace.layers[layer]):
             x, w = a.act_text(layer, i, 0), a.o(a.weight(layer, i, 0, 0))
@@ -413,8 +407,15 @@ class ChainRuleScene(StoryScene):
                 labels[k] = self.two_rows(texts[k].split(" = ")[0], eq[key],
                                           labels[k].get_color()).align_to(labels[k], UP)
                 labels[k].align_to([left, 0, 0], LEFT)
+        # the neuron's rule, here: z is a term of ŷ's sum, so ∂L/∂z = ∂L/∂ŷ
+        words, rule = self.labels["in_network"], (
+            rf"{o_tex} = \ldots + {x_tex} \cdot {w_tex} + \ldots \ \Rightarrow\ "
+            rf"\partial L/\partial {w_tex} = \partial L/\partial {o_tex} \cdot {x_tex}")
+        here = VGroup(self.text(words), Formula(rule, font_size=TEX_SIZE,
+                                                color=neuron[1].get_color()))
+        here.arrange(RIGHT, buff=0.2).align_to(neuron, LEFT).align_to(neuron, DOWN)
         if labels[-2].get_right()[0] > bend - 0.15 or not all(
-                layout.inside_safe_area(layout.box(m)) for m in labels):
+                layout.inside_safe_area(layout.box(m)) for m in labels + [here]):
             return None
         plain = {key: e.replace(r"\times", "×") for key, e in eq.items()}
         caption = (f"{title}: z = {x_text} · {w_text} = {plain['z']}; "
@@ -422,7 +423,10 @@ class ChainRuleScene(StoryScene):
                    f"∂L/∂z = ∂L/∂{o_text} = {a.n(a.delta(layer + 1, 0, 0))}; "
                    f"∂L/∂{x_text} = {plain['x']}, "
                    f"∂L/∂{w_text} = {plain['w']}")
-        return labels, caption
+        caption = (f"{caption}. {self.labels['numbers_from']} "
+                   f"{words} {o_text} = … + {x_text} · {w_text} + … ⇒ "
+                   f"∂L/∂{w_text} = ∂L/∂{o_text} · {x_text}")
+        return labels, here, caption
 
     @staticmethod
     def two_rows(name: str, line: str, colour) -> VGroup:

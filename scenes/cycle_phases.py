@@ -101,6 +101,9 @@ class PhaseRow:
         sources = [r"\hat{y} = f(x;\, w)", a.loss_formula(), chain, a.update_rule()[0]]
         formulas = [Formula(tex, font_size=TEX_SIZE, color=self.theme["text"])
                     for tex in sources]
+        # f said in words: the network itself, x in and the weights as they stand
+        output = self.text(self.labels["forward_formula"], size=34)
+        formulas[0] = VGroup(output, formulas[0]).arrange(RIGHT, buff=0.25)
         # the update is every weight's, though one weight is worked through above it
         every = self.text(self.labels["every_weight"], size=34)
         formulas[-1] = VGroup(every, formulas[-1]).arrange(RIGHT, buff=0.25)

@@ -18,7 +18,8 @@ from scenes.tweens import StyleTween, fade_in, fade_out
 
 CROWDED_SCALE = 0.85  # a layer's numbers with their ≈ marks, before it drops the marks
 CHANGE_TIME = 1.5  # an update's edges and numbers changing
-MIN_REST = 1.2  # after a line whose numbers changed, at least
+CHECK_REST = 2.0  # an update line read against the red numbers, before they change
+MIN_REST = 1.5  # after a line whose numbers changed, at least
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
@@ -227,10 +228,11 @@ class EdgeWeights:
                      *[said for k, eq in zip(edges, eqs)
                        for said in (self.red_number_said(layer, k, t), eq)])
             self.show_numbers([(eq, "text") for eq in eqs], on)
+            self.wait(CHECK_REST)  # the red numbers they take, still on their edges
             left += self.update_layers(t + 1, [layer], [m for m in names if m not in left],
                                        only=list(edges))
-            # read while the numbers changed too
-            self.wait(max(self.reading_time(list(eqs)) - CHANGE_TIME, MIN_REST))
+            # (read while the numbers changed too)
+            self.wait(max(self.reading_time(list(eqs)) - CHECK_REST - CHANGE_TIME, MIN_REST))
         return left
 
     def red_number_said(self, layer: int, k: int, t: int) -> str:

@@ -112,9 +112,21 @@ def test_each_weight_changes_on_its_edge_as_its_own_line_is_written(cycle):
         assert any(text == line for _, text, *_ in snaps[came][1]), f"{line} not on screen"
         written = [k for k, (_, texts) in enumerate(snaps)
                    if any(text == line for _, text, *_ in texts)]
-        assert written and written[0] <= came
+        assert written and written[0] < came
+        # first read against the red number it takes, still on its edge
+        red_then = labels_by_edge(cycle, snaps[written[0]][1])[(layer, i, j)][0]
+        assert red_then == red, (line, red_then)
         updates = [text for _, text, *_ in snaps[came][1] if r"\leftarrow" in text]
         assert len(updates) <= 2, updates
+
+
+def test_each_pair_of_update_lines_is_held_five_seconds(cycle):
+    """Two lines (or the last one alone), read against the red numbers (2 s), then while the numbers change
+    (1.5 s), then still: 5 s in all, at pace 1."""
+    pairs = [(start, end) for start, end, cue in cycle.captions if "(red, on its edge)" in cue]
+    # a layer of three, then one of six, less the weights worked first: 4 groups, × 3
+    assert len(pairs) == 12
+    assert min(end - start for start, end in pairs) >= 5.0 - 1e-6
 
 
 def test_the_white_of_the_edges_a_line_reads_is_keyed(cycle):

@@ -165,8 +165,9 @@ def test_the_general_gate_ends_on_the_times_gate_of_every_weight(chain_rule):
     neuron, ∂L/∂w = ∂L/∂h · x, beside the rule, which stays."""
     said = lines(chain_rule)
     assert said[-3] == "the × gate: ∂z/∂x = y, ∂z/∂y = x; ∂L/∂x = ∂L/∂z · y, ∂L/∂y = ∂L/∂z · x"
-    assert said[-1] == "in a neuron, h = w·x + …, so ∂L/∂w = ∂L/∂h · x", "a step of its own"
-    last = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
+    assert said[-2] == "in a neuron, h = w·x + …, so ∂L/∂w = ∂L/∂h · x", "a step of its own"
+    last = {text: box for _, text, box, *_ in next(
+        s for s in reversed(chain_rule.snapshots) if s[0] == said[-2])[1]}
     general = {text: box for _, text, box, *_ in next(
         s for s in reversed(chain_rule.snapshots) if s[0].startswith("downstream"))[1]}
     d = r"\frac{\partial %s}{\partial %s}"
@@ -186,19 +187,23 @@ def test_the_general_gate_ends_on_the_times_gate_of_every_weight(chain_rule):
 
 
 def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
-    """Between the × gate's symbols and the neuron's rule, the same gate on the post's
-    numbers, as the backward pass finds them: σ(h₂) = σ(1.3) = 0.786 and v₂₁ = 0.5 in,
+    """Last, after the neuron's rule, the same gate on the post's numbers, as the
+    backward pass finds them: σ(h₂) = σ(1.3) = 0.786 and v₂₁ = 0.5 in,
     z = 0.393 out, ∂L/∂ŷ = 1.233 back; downstream 1.233 × 0.5 = 0.617 and 1.233 ×
     0.786 = 0.969, each a product a calculator makes from the numbers shown (v₁₁'s,
     0.731 × 1.233 = 0.901 against the exact 0.902, is passed over: no room for a
-    note on ≈). Each number where its symbol stood; none overlaps another."""
+    note on ≈); the neuron's rule on these names in its row's place, saying why
+    ∂L/∂z = ∂L/∂ŷ. Each number where its symbol stood; none overlaps another; held to
+    be read, 16 s (the caption's 300 characters at 20 a second)."""
     said = lines(chain_rule)
-    assert said[-2] == ("a weight's × gate: z = σ(h₂) · v₂₁ = 0.786 × 0.5 = 0.393; "
-                        "∂z/∂σ(h₂) = 0.5, ∂z/∂v₂₁ = 0.786; ∂L/∂z = ∂L/∂ŷ = 1.233; "
-                        "∂L/∂σ(h₂) = 1.233 × 0.5 = 0.617, ∂L/∂v₂₁ = 1.233 × 0.786 = 0.969")
+    assert said[-1].startswith(
+        "a weight's × gate: z = σ(h₂) · v₂₁ = 0.786 × 0.5 = 0.393; "
+        "∂z/∂σ(h₂) = 0.5, ∂z/∂v₂₁ = 0.786; ∂L/∂z = ∂L/∂ŷ = 1.233; "
+        "∂L/∂σ(h₂) = 1.233 × 0.5 = 0.617, ∂L/∂v₂₁ = 1.233 × 0.786 = 0.969. ")
+    start, end, _ = chain_rule.captions[-1]
+    assert end - start >= 12
     assert round(0.786 * 0.5, 3) == 0.393 and round(1.233 * 0.786, 3) == 0.969
-    shown = {text: box for _, text, box, *_ in next(
-        s for s in reversed(chain_rule.snapshots) if s[0] == said[-2])[1]}
+    shown = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
     d = r"\frac{\partial %s}{\partial %s}"
     numbers = [r"\sigma(h_{2}) = 0.786", "v_{21} = 0.5", r"z = 0.786 \times 0.5 = 0.393",
                d % ("z", r"\sigma(h_{2})") + r" = 0.5,\ " + d % ("z", "v_{21}") + " = 0.786",
@@ -206,7 +211,9 @@ def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
                # each result on a row of its own: in one, the upper product would run
                # into the wire that bends into the gate
                d % ("L", r"\sigma(h_{2})") + r" = 1.233 \times 0.5", "= 0.617",
-               d % ("L", "v_{21}") + r" = 1.233 \times 0.786", "= 0.969"]
+               d % ("L", "v_{21}") + r" = 1.233 \times 0.786", "= 0.969",
+               r"\hat{y} = \ldots + \sigma(h_{2}) \cdot v_{21} + \ldots \ \Rightarrow\ "
+               r"\partial L/\partial v_{21} = \partial L/\partial \hat{y} \cdot \sigma(h_{2})"]
     assert set(numbers) <= set(shown), set(numbers) - set(shown)
     boxes = list(shown.values())
     for k, (x0, y0, x1, y1) in enumerate(boxes):
@@ -234,7 +241,11 @@ def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
         shown = {text for kind, text, *_ in texts if kind == "Text"}
         appeared += [w for w in words if w in shown and w not in appeared]
     assert appeared == words, "local, then upstream, then downstream"
-    assert set(words) <= texts_at(chain_rule.snapshots[-1]), "they stay to the end"
+    # they stay to the end; the local gradients' words as long as the symbols do (the
+    # numbers' wider formula leaves them no room, and the key names their colour)
+    symbolic = next(s for s in reversed(chain_rule.snapshots) if s[0].startswith("in a neuron"))
+    assert set(words) <= texts_at(symbolic)
+    assert set(words[1:]) | {"localgradient"} <= texts_at(chain_rule.snapshots[-1])
     general = texts_at(next(s for s in reversed(chain_rule.snapshots)
                             if s[0].startswith("downstream")))
     assert "anygate:z=f(x,y)" in general, "the title says what the figure is"
