@@ -121,8 +121,8 @@ def test_each_weight_changes_on_its_edge_as_its_own_line_is_written(cycle):
 
 
 def test_each_pair_of_update_lines_is_held_five_seconds(cycle):
-    """Two lines (or the last one alone), read against the red numbers (2 s), then while the numbers change
-    (1.5 s), then still: 5 s in all, at pace 1."""
+    """Two lines (or the last one alone), read against the red numbers (2 s), then
+    while the numbers change (1.5 s), then still: 5 s in all, at pace 1."""
     pairs = [(start, end) for start, end, cue in cycle.captions if "(red, on its edge)" in cue]
     # a layer of three, then one of six, less the weights worked first: 4 groups, × 3
     assert len(pairs) == 12
