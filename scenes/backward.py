@@ -241,7 +241,8 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
                 # the node, and the edges its gradient comes back along
                 mark = (self.focus(node, self.net.edges_out_of(layer, j), self.theme["gradient"])
                         if number == 0 else [])
-                self.play(write(shown), *mark, run_time=self.write_time(shown))
+                # upstream, local, downstream: one idea at a time
+                self.write_rows(shown, mark)
                 if number < len(pages) - 1:
                     self.hold(self.reading_time(page))
                     self.play(fade_out(shown), run_time=0.3)

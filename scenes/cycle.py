@@ -38,6 +38,7 @@ NODES_TOP = layout.STORY_NODES_TOP - 0.1
 LABEL_ROOM = 0.55  # above a node: where its value may go
 NUMBERS_TOP = -1.4  # the phases' formulas and numbers (two rows at most) stay below
 REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
+SUMMARY_REST = 10.0  # the loop's payoff, the loss before and after, before the replay
 
 
 class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
@@ -417,7 +418,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         self.play(AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1),
                   *self.light(None), run_time=0.6)
         self.formula, self.numbers = None, line
-        self.hold(NUMBERS_REST)
+        self.hold(SUMMARY_REST)
 
     def restart(self) -> None:
         """Back to the first state, said on screen where the phases' formulas were, so

@@ -38,7 +38,7 @@ from scenes.slides import StepScene
 from scenes.story_network import GRADIENT_FRAME
 from scenes.tex import TEMPLATE, Formula, Words
 from scenes.tex_batch import STAND_IN_MARGIN, TypesetAhead, remeasure
-from scenes.tweens import StyleTween, fade_in, rows
+from scenes.tweens import StyleTween, fade_in, rows, write
 from scenes.wrap import wrap
 
 # Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
@@ -53,6 +53,7 @@ END_HOLD = 8.0  # and the last one, where a viewer pauses and compares
 READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
 READ_CHARS_PER_SECOND = 20  # of a line's text, where a long line needs more than that
 WRITE_PER_ROW, WRITE_LEAST = 0.8, 1.4  # seconds to write a block: a row, and at least
+ROW_PAUSE = 1.0  # between two rows of a block written a row at a time
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
@@ -358,6 +359,18 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
         """Keep what was just finished still on screen (HOLD seconds): time to read it
         (nothing moves meanwhile, so the eye stays on it)."""
         self.wait(seconds)
+
+    def write_rows(self, block: Mobject, also: list = ()) -> None:
+        """A block written a row at a time, ROW_PAUSE between two rows: each read
+        before the next comes (``also`` plays with the first). The block then stands
+        as one, as ``write`` would have left it."""
+        parts = rows(block)
+        for k, row in enumerate(parts):
+            if k:
+                self.wait(ROW_PAUSE)
+            self.play(write(row), *(also if k == 0 else []), run_time=WRITE_PER_ROW)
+        self.remove(*parts)
+        self.add(block)
 
     @staticmethod
     def write_time(block: Mobject) -> float:
