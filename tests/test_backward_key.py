@@ -94,3 +94,18 @@ def test_each_weights_local_gradient_is_said_before_its_gradients(post):
                       ("h₁ = x₁·w₁₁ + … ⇒ ∂h₁/∂w₁₁ = x₁",
                        "∂L/∂w₁₁ = x₁ × ∂L/∂h₁ = 1 × 0.073 = 0.073")):
         assert said.count(why) == 1 and said.index(why) < said.index(used), why
+
+
+def test_a_hidden_nodes_lines_come_one_at_a_time(post):
+    """Upstream, local, downstream: each row read before the next is written, a
+    second between them; then all three stand together."""
+    upstream = r"\partial L/\partial \sigma(h_{1}) = \partial L/\partial \hat{y} \times v_{11}"
+    local = r"\sigma'(h_{1}) = \sigma(h_{1})(1 - \sigma(h_{1}))"
+
+    def shown(texts, start):
+        return any(text.startswith(start) for _, text, *_ in texts)
+
+    moments = [(shown(texts, upstream), shown(texts, local)) for _, texts in post.snapshots]
+    alone = [k for k, (up, lo) in enumerate(moments) if up and not lo]
+    both = [k for k, (up, lo) in enumerate(moments) if up and lo]
+    assert alone and both and alone[0] < both[0]

@@ -92,6 +92,8 @@ def test_the_loop_ends_on_what_it_did_to_the_loss(cycle):
     said = lines(cycle)
     assert said[-2] == "iteration 0 → 3: L = 0.760 → 0.253"
     assert said[-1] == "(replay: back to iteration 0's weights)"
+    start, end, _ = cycle.captions[-2]  # the payoff, held before the replay clears it
+    assert end - start >= 10.0
 
 
 def test_a_node_label_keeps_the_text_that_fitted_its_side(cycle):
