@@ -104,7 +104,9 @@ class HiddenStep:
             on, off = self.brighten([self.edges(layer)[pairs.index((j, 0))]])
             self.cue(self.labels["backward"], *block)
             self.show_numbers([(eq, "gradient") for eq in block], on)
-            self.wait(self.reading_time(block))
+            # two products whose operands are found on the diagram: as long as
+            # iteration 0's blocks, not only the time their characters take
+            self.wait(max(NUMBERS_REST, self.reading_time(block)))
             self.explain_if_approx(block)
             self.play(*off, run_time=0.3)
 

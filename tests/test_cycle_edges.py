@@ -227,6 +227,11 @@ def test_how_each_edge_gradient_is_found_stands_under_them(cycle):
     worked = said.index("∂L/∂h₁ = 1.022 × 0.210 × 0.198 = 0.042")
     assert said[worked - 1] == "σ'(h₁) = 0.728 × (1 − 0.728) = 0.198" and worked < red
     assert said[red + 3] == "∂L/∂h₁ = 0.042, ∂L/∂h₂ = 0.070"
+    # each node's two products held as long as iteration 0's blocks: 5 s at least
+    later = [(start, end) for start, end, cue in cycle.captions
+             if any(line.startswith("σ'(h") and "σ(h" not in line for line in cue.split("\n"))]
+    assert len(later) == 6  # three nodes, iterations 1 and 2
+    assert min(end - start for start, end in later) >= 5.0
 
 
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
