@@ -9,7 +9,6 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UP,
     AnimationGroup,
     FadeOut,
     MathTex,
@@ -27,9 +26,7 @@ from scenes.edge_labels import BESIDE, place_along_edges
 from scenes.forward import DIMMED, ForwardScene
 from scenes.loss_sketch import LossSketch
 from scenes.options import Option
-from scenes.story import TEX_SIZE
 from scenes.story_network import StoryNetwork
-from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in
 
 # the counter and the key stand under the title: a value above the top node, clear of
@@ -37,8 +34,6 @@ from scenes.tweens import StyleTween, fade_in
 NODES_TOP = layout.STORY_NODES_TOP - 0.1
 LABEL_ROOM = 0.55  # above a node: where its value may go
 NUMBERS_TOP = -1.4  # the phases' formulas and numbers (two rows at most) stay below
-REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
-SUMMARY_REST = 10.0  # the loop's payoff, the loss before and after, before the replay
 
 
 class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
@@ -402,39 +397,3 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         last = len(self.trace.layers) - 1
         label = self.net.gradient_label(last, j, f"{name} = {result}", self.theme["gradient"])
         return None if ("gradient", last, j) in self.net.crowded else label
-
-    def summarise(self, shown: int) -> None:
-        """The loss before the first update and after the last, in the formulas'
-        place, held; the loop then starts again."""
-        a = self.arith
-        first, last = (a.n(self.trace.probe_losses[t, 0]) for t in (0, shown))
-        words = f"{self.labels['iteration']} 0 → {shown}:"
-        line = VGroup(self.text(words, size=34, color=self.theme["text"]),
-                      Formula(rf"L = {first} \rightarrow {last}", font_size=TEX_SIZE,
-                              color=self.theme["text"]))
-        line.arrange(RIGHT, buff=0.25).next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)
-        self.cue(f"{words} L = {first} → {last}")
-        gone = [m for m in (self.formula, self.numbers) if m is not None]
-        self.play(AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1),
-                  *self.light(None), run_time=0.6)
-        self.formula, self.numbers = None, line
-        self.hold(SUMMARY_REST)
-
-    def restart(self) -> None:
-        """Back to the first state, said on screen where the phases' formulas were, so
-        the last frame is the first frame."""
-        words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
-        words.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)  # the formulas' place
-        readout = [m for m in [self.counter, self.loss, self.numbers, self.formula,
-                               self.error, *self.values] if m is not None] + self.sketch.clear()
-        self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout)),
-                                 fade_in(words), lag_ratio=1), *self.light(None), run_time=0.8)
-        self.wait(REPLAY_REST)  # the words read before anything goes back
-        # as at the start
-        self.counter, self.loss, self.values, self.error = self.counter_readout(0), None, [], None
-        self.numbers = self.formula = None
-        self.animate_weights(0, glow=False, also=self.change_weights(0))
-        self.wait(0.6)
-        self.play(AnimationGroup(FadeOut(words), fade_in(self.counter), lag_ratio=1),
-                  run_time=0.6)
-        self.wait(0.5)  # the loop's seam: these frames equal the first one

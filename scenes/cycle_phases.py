@@ -33,10 +33,13 @@ RULE_REST = 3.0  # the update's rule, before its numbers take its place
 NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
+SUMMARY_REST = 10.0  # the loop's payoff, the loss before and after, before the replay
+REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 
 
 class PhaseRow:
-    """``phase_row`` once; ``show_phase`` and ``show_numbers`` as the phases play."""
+    """``phase_row`` once; ``show_phase`` and ``show_numbers`` as the phases play;
+    ``summarise`` and ``restart`` where the loop ends, in the formulas' place."""
 
     # the colour of each phase's word while it plays: values and gradients in their
     # keyed colours; the error (the output is ringed in it) and the update (the edges
@@ -223,3 +226,38 @@ class PhaseRow:
         self.play(swap, *also, run_time=0.6)
         self.formula, self.numbers = kept, line
 
+    def summarise(self, shown: int) -> None:
+        """The loss before the first update and after the last, in the formulas'
+        place, held; the loop then starts again."""
+        a = self.arith
+        first, last = (a.n(self.trace.probe_losses[t, 0]) for t in (0, shown))
+        words = f"{self.labels['iteration']} 0 → {shown}:"
+        line = VGroup(self.text(words, size=34, color=self.theme["text"]),
+                      Formula(rf"L = {first} \rightarrow {last}", font_size=TEX_SIZE,
+                              color=self.theme["text"]))
+        line.arrange(RIGHT, buff=0.25).next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)
+        self.cue(f"{words} L = {first} → {last}")
+        gone = [m for m in (self.formula, self.numbers) if m is not None]
+        self.play(AnimationGroup(*[FadeOut(m) for m in gone], fade_in(line), lag_ratio=1),
+                  *self.light(None), run_time=0.6)
+        self.formula, self.numbers = None, line
+        self.hold(SUMMARY_REST)
+
+    def restart(self) -> None:
+        """Back to the first state, said on screen where the phases' formulas were, so
+        the last frame is the first frame."""
+        words = self.text(self.labels["cycle_restart"], size=34, color=self.theme["muted"])
+        words.next_to(self.phases, UP, buff=0.3, aligned_edge=LEFT)  # the formulas' place
+        readout = [m for m in [self.counter, self.loss, self.numbers, self.formula,
+                               self.error, *self.values] if m is not None] + self.sketch.clear()
+        self.play(AnimationGroup(AnimationGroup(*map(FadeOut, readout)),
+                                 fade_in(words), lag_ratio=1), *self.light(None), run_time=0.8)
+        self.wait(REPLAY_REST)  # the words read before anything goes back
+        # as at the start
+        self.counter, self.loss, self.values, self.error = self.counter_readout(0), None, [], None
+        self.numbers = self.formula = None
+        self.animate_weights(0, glow=False, also=self.change_weights(0))
+        self.wait(0.6)
+        self.play(AnimationGroup(FadeOut(words), fade_in(self.counter), lag_ratio=1),
+                  run_time=0.6)
+        self.wait(0.5)  # the loop's seam: these frames equal the first one
