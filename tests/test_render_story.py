@@ -269,8 +269,10 @@ def test_numbers_too_large_to_write_are_rejected_before_rendering(post_trace):
 def test_korean_labels_and_plain_manim(tmp_path, post_trace):
     from scenes.pipeline import Request, render_trained
 
-    settings = Settings(post_trace, "post", "dark", "ko", {"precision": 3})
-    request = Request("cycle", "post", tmp_path / "ko.mp4", "l", lang="ko")
+    # one iteration (its counter's words come with the next), at a quarter of the time
+    options = {"precision": 3, "iterations": 1, "pace": 0.25}
+    settings = Settings(post_trace, "post", "dark", "ko", options)
+    request = Request("cycle", "post", tmp_path / "ko.mp4", "l", lang="ko", options=options)
     path, _, _ = render_trained(request, settings)
     captions = path.with_suffix(".vtt").read_text(encoding="utf-8")
     assert "순전파 (반복 1)" in captions, "the iteration counted in Korean"
