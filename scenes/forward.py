@@ -17,7 +17,8 @@ from core.setup import build
 from scenes import layout
 from scenes.edge_labels import opacity
 from scenes.options import Option
-from scenes.story import END_HOLD, HOLD, TEX_SIZE, StoryScene
+from scenes.pacing import END_HOLD, HOLD
+from scenes.story import TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
 from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out, write

@@ -32,8 +32,9 @@ from scenes.graph_forks import fork_parts, junctions, part_spots
 from scenes.graph_layout import DoesNotFit, Layout, arrange
 from scenes.graph_sizes import NUMBER_HEIGHT, estimate, number_width, title_width
 from scenes.options import Option
+from scenes.pacing import END_HOLD
 from scenes.pulses import pulse
-from scenes.story import END_HOLD, MIN_TEXT_SIZE, TEX_SIZE, StoryScene
+from scenes.story import MIN_TEXT_SIZE, TEX_SIZE, StoryScene
 from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 

@@ -33,12 +33,13 @@ from scenes.camera import PathCachingCamera
 from scenes.edge_labels import opacity, outline
 from scenes.numerals import fmt, minus_signs
 from scenes.options import Option, resolve
+from scenes.pacing import Paced
 from scenes.redraw import LocalRedraw
 from scenes.slides import StepScene
 from scenes.story_network import GRADIENT_FRAME
 from scenes.tex import TEMPLATE, Formula, Words
 from scenes.tex_batch import STAND_IN_MARGIN, TypesetAhead, remeasure
-from scenes.tweens import StyleTween, fade_in, rows, write
+from scenes.tweens import StyleTween, fade_in
 from scenes.wrap import wrap
 
 # Font sizes whose digits are 20 px tall at 480p (1/3 of a unit of the 8-unit frame)
@@ -48,17 +49,11 @@ MAX_LAYERS, MAX_WIDTH = 4, 6
 ROW_GAP = 0.16  # between stacked lines and rows
 NOTE_GAP = 0.2  # between the rows of a note
 NOTE_AGAIN = 60.0  # seconds (at pace 1) after which a line with ≈ brings its note back
-HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
-END_HOLD = 8.0  # and the last one, where a viewer pauses and compares
-READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
-READ_CHARS_PER_SECOND = 20  # of a line's text, where a long line needs more than that
-WRITE_PER_ROW, WRITE_LEAST = 0.8, 1.4  # seconds to write a block: a row, and at least
-ROW_PAUSE = 1.0  # between two rows of a block written a row at a time
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 
 
-class StoryScene(LocalRedraw, StepScene, TypesetAhead):
+class StoryScene(Paced, LocalRedraw, StepScene, TypesetAhead):
     """Base of the post's scenes: call ``setup_story`` first in ``construct``."""
 
     # keep a record of the texts on screen after every step (``snapshots``), which the
@@ -354,41 +349,6 @@ class StoryScene(LocalRedraw, StepScene, TypesetAhead):
 
     def wait(self, duration: float = 1.0, **kwargs) -> None:
         super().wait(duration * self.options["pace"], **kwargs)
-
-    def hold(self, seconds: float = HOLD) -> None:
-        """Keep what was just finished still on screen (HOLD seconds): time to read it
-        (nothing moves meanwhile, so the eye stays on it)."""
-        self.wait(seconds)
-
-    def write_rows(self, block: Mobject, also: list = ()) -> None:
-        """A block written a row at a time, ROW_PAUSE between two rows: each read
-        before the next comes (``also`` plays with the first). The block then stands
-        as one, as ``write`` would have left it."""
-        parts = rows(block)
-        for k, row in enumerate(parts):
-            if k:
-                self.wait(ROW_PAUSE)
-            self.play(write(row), *(also if k == 0 else []), run_time=WRITE_PER_ROW)
-        self.remove(*parts)
-        self.add(block)
-
-    @staticmethod
-    def write_time(block: Mobject) -> float:
-        """How long a block of lines takes to be written, row after row: WRITE_PER_ROW
-        a row, WRITE_LEAST at least (a one-line block as it always was)."""
-        return max(WRITE_LEAST, WRITE_PER_ROW * len(rows(block)))
-
-    @staticmethod
-    def reading_time(lines: "int | list") -> float:
-        """How long a finished block of equation lines stays still: HOLD, or longer
-        for a block too long to read in it; READ_PER_LINE a line, or, given the lines
-        themselves, as long as their characters take at READ_CHARS_PER_SECOND where
-        that is longer (a long derivation is read slower than a short update)."""
-        if isinstance(lines, int):
-            return max(HOLD, READ_PER_LINE * lines)
-        texts = [line.text if isinstance(line, Eq) else str(line) for line in lines]
-        return max(HOLD, sum(max(READ_PER_LINE, len(text) / READ_CHARS_PER_SECOND)
-                             for text in texts))
 
     def equations_on_screen(self) -> list[tuple[VGroup, bool]]:
         """The groups made by ``lines`` that are on screen now."""

@@ -8,7 +8,7 @@ from manim import LEFT, RIGHT, FadeOut, MathTex, VGroup
 
 from scenes import layout
 from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
-from scenes.story import HOLD
+from scenes.pacing import HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 
 UPDATE_LINES = 3  # update lines on screen at once

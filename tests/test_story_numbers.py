@@ -10,7 +10,8 @@ import pytest
 
 from core import config, trainer
 from scenes import layout
-from scenes.story import HOLD, MIN_TEXT_SIZE, TEX_SIZE
+from scenes.pacing import HOLD
+from scenes.story import MIN_TEXT_SIZE, TEX_SIZE
 from tests import dry_run
 from tests.arithmetic import check_line, count_checked
 from tests.test_render_story import inside_safe_area, overlapping
