@@ -349,21 +349,23 @@ class Arithmetic:
 
     def weight_grad_eq(self, layer: int, a: int, b: int, t: int, chained: bool = False
                        ) -> Eq:
-        """dL/dw_ab = a_a x delta_b for weight layer ``layer`` (diagram layer + 1);
-        ``chained``: from the chain rule's dz/dw x dL/dz first, the local derivative
-        named where it was found (dy/dv = sigma(h) is said long before its use)."""
+        """dL/dw_ab = delta_b x a_a for weight layer ``layer`` (diagram layer + 1):
+        upstream x local, in the chain rule's order (dz/dx = dz/dt . dt/dx, as the
+        post and the general gate write it); ``chained``: from the chain rule's
+        dL/dz x dz/dw first, the local derivative named where it was found (dy/dv =
+        sigma(h) is said long before its use)."""
         w_tex, w_text = self.weight_name(layer, a, b)
         a_tex, a_text = self.act_name(layer, a)
         z_tex, z_text = self.pre_name(layer + 1, b)
         nums = {"a": self.act_text(layer, a, t), "d": self.o(self.delta(layer + 1, b, t)),
                 "g": self.n(float(self.tr.probe_weight_gradients(layer)[t, self.p, a, b]))}
         chain_tex, chain_text = ((
-            rf" \partial {z_tex}/\partial {w_tex} \times \partial L/\partial {z_tex} =",
-            f" ∂{z_text}/∂{w_text} × ∂L/∂{z_text} =") if chained else ("", ""))
-        return Eq(rf"\partial L/\partial {w_tex} ={chain_tex} {a_tex} \times"
-                  rf" \partial L/\partial {z_tex} = $a \times $d $eq $g",
-                  f"∂L/∂{w_text} ={chain_text} {a_text} × ∂L/∂{z_text} = $a × $d $eq $g",
-                  agrees(value(nums["a"]) * value(nums["d"]), nums["g"]), **nums)
+            rf" \partial L/\partial {z_tex} \times \partial {z_tex}/\partial {w_tex} =",
+            f" ∂L/∂{z_text} × ∂{z_text}/∂{w_text} =") if chained else ("", ""))
+        return Eq(rf"\partial L/\partial {w_tex} ={chain_tex} \partial L/\partial {z_tex}"
+                  rf" \times {a_tex} = $d \times $a $eq $g",
+                  f"∂L/∂{w_text} ={chain_text} ∂L/∂{z_text} × {a_text} = $d × $a $eq $g",
+                  agrees(value(nums["d"]) * value(nums["a"]), nums["g"]), **nums)
 
     def bias_grad_eq(self, layer: int, j: int, t: int) -> Eq:
         """dL/db_j = dL/dz_j: a bias adds 1 x b to its node's weighted sum."""

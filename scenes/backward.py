@@ -23,7 +23,7 @@ from scenes.edge_labels import keep_places, opacity, place_along_edges
 from scenes.forward import MOST_LINES, ForwardScene
 from scenes.gradient_step import UNKNOWN_WIDTH, GradientStep
 from scenes.numerals import minus_signs
-from scenes.story import END_HOLD, HOLD
+from scenes.pacing import END_HOLD, HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, write
 from scenes.update_step import UpdateStep
 
@@ -166,7 +166,7 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
                 + (r",\ \dots" if more else ""),
                 ", ".join(f"{w}: {i} → {j}" for (_, w), (_, i), (_, j) in read)
                 + (", …" if more else ""))
-        # why each ∂L/∂w below is (the value at its start) × ∂L/∂(the sum it feeds): a
+        # why each ∂L/∂w below is ∂L/∂(the sum it feeds) × (the value at its start): a
         # weight meets its input at a × gate, whose local gradient is the input
         (i, j), (w_tex, w_text) = pairs[0], names[0]
         s_tex, s_text = a.pre_name(layer + 1, j)

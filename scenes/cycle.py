@@ -276,11 +276,12 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         """(from, to) of the output weight the update after state t changes most."""
         return self.trace.most_moved(len(self.trace.layers) - 2, t)
 
-    def tag_edge(self, layer: int, i: int, j: int, t: int, clear_of: list = ()
-                 ) -> MathTex | None:
+    def tag_edge(self, layer: int, i: int, j: int, t: int, clear_of: list = (),
+                 valued: "bool | None" = None) -> MathTex | None:
         """The weight's name and its value at state t along its edge (v_{21} = 0.5),
         clear of the nodes, their names and values (and ``clear_of``); its name alone
-        where that does not fit."""
+        where that does not fit, or (``valued`` None) where the weights' numbers stand
+        on the edges already."""
         a = self.arith
         name = a.weight_name(layer, i, j)[0]
         k = self.net.diagram.edge_pairs(layer).index((i, j))
@@ -289,8 +290,8 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         # the name and value only where they keep off the nodes too (not jammed
         # against one), else the name alone where it fits best; the name alone where
         # the number is on the edge already
-        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True)] * (
-            not self.output_weights_shown())
+        valued = not self.output_weights_shown() if valued is None else valued
+        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True)] * valued
         for tex, nodes in tags + [(name, False)]:
             label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
             # beside its edge, not on it: the bright edge running into the text would

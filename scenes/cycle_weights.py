@@ -61,13 +61,14 @@ class EdgeWeights:
     @staticmethod
     def marked(texts: list[str], agree: list[bool]) -> list[tuple[list[str], float]]:
         """Choices of a layer's (texts, scale): each number marked ≈ where a
-        calculator does not give it; the same a little smaller (a crowded layer may
-        have room for that); plain, the last resort of a layer whose marks crowd it
-        out."""
+        calculator does not give it; the same with a small ≈ (the digits keep their
+        size); all a little smaller (a crowded layer may have room for that); plain,
+        the last resort of a layer whose marks crowd it out."""
         if all(agree):
             return [(texts, 1.0)]
-        marked = [text if ok else rf"{{\approx}}{text}" for text, ok in zip(texts, agree)]
-        return [(marked, 1.0), (marked, CROWDED_SCALE), (texts, 1.0)]
+        marks = [[text if ok else rf"{{{mark}\approx}}{text}" for text, ok in zip(texts, agree)]
+                 for mark in ("", r"\scriptstyle")]
+        return [(marks[0], 1.0), (marks[1], 1.0), (marks[0], CROWDED_SCALE), (texts, 1.0)]
 
     def edge_texts(self, layer: int, t: int, gradients: bool = False) -> list[str]:
         """State t's numbers on a layer's edges: its weights (then biases), or the
@@ -180,17 +181,18 @@ class EdgeWeights:
         self.play(*moves, *extra, *also, run_time=CHANGE_TIME)  # every edge: seen changing
 
     def update_layers(self, t: int, layers: list[int], names: list, also: list = (),
-                      only: "list[int] | None" = None) -> list:
+                      only: "list[int] | None" = None, passing: list = ()) -> list:
         """These layers' edges and numbers (with ``only``, those edges') take state
         t's, glowing, clear of the weights' ``names`` where they can be; a name that a
-        new number would cover leaves with the old numbers. Returns the names that
-        left."""
+        new number would cover leaves with the old numbers, as does a ``passing`` one
+        (which the numbers need not keep clear of). Returns the names that left."""
         if not layers:
             return []
         names = [m for m in names if m is not None]
         moves = self.change_weights(t, clear_of=names, layers=layers, only=only)
         taken = [outline(m) for m in self.shown_weights]
-        leaving = [m for m in names if any(overlaps(outline(m), other) for other in taken)]
+        leaving = [m for m in [*names, *passing]
+                   if any(overlaps(outline(m), other) for other in taken)]
         self.animate_weights(t, also=moves + [fade_out(m) for m in leaving] + list(also),
                              layers=layers, only=only)
         return leaving
@@ -217,23 +219,37 @@ class EdgeWeights:
     def work_updates(self, t: int, layer: int, done: list[int], names: list) -> list:
         """After the worked weight's update: each other number of the layer changes
         on its edge as its line is written, two lines at a time, their edges bright
-        until they take their new colours. Returns the ``names`` that left (covered
-        by a new number)."""
+        and named with the old values the lines take (v₁₁ = 0.3, the name alone where
+        that does not fit) until they take their new numbers. Returns the ``names``
+        that left (covered by a new number)."""
         left = []
         lines = self.update_lines(layer, t, done)
         for start in range(0, len(lines), 2):
             edges, eqs = zip(*lines[start:start + 2])
             on, _ = self.brighten([self.edges(layer)[k] for k in edges])
+            kept = [m for m in names if m not in left]
+            tags = self.tag_edges(layer, edges, t, kept)
             self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}",
                      *[said for k, eq in zip(edges, eqs)
                        for said in (self.red_number_said(layer, k, t), eq)])
-            self.show_numbers([(eq, "text") for eq in eqs], on)
+            self.show_numbers([(eq, "text") for eq in eqs], on + [fade_in(m) for m in tags])
             self.wait(CHECK_REST)  # the red numbers they take, still on their edges
-            left += self.update_layers(t + 1, [layer], [m for m in names if m not in left],
-                                       only=list(edges))
+            gone = self.update_layers(t + 1, [layer], kept, only=list(edges), passing=tags)
+            left += [m for m in gone if m not in tags]
             # (read while the numbers changed too)
             self.wait(max(self.reading_time(list(eqs)) - CHECK_REST - CHANGE_TIME, MIN_REST))
+            self.leave([m for m in tags if m not in gone])
         return left
+
+    def tag_edges(self, layer: int, edges: tuple, t: int, clear_of: list) -> list:
+        """Tags of these edges' weights at state t (biases have their own place), each
+        clear of ``clear_of`` and of the tags before it."""
+        pairs, tags = self.net.diagram.edge_pairs(layer), []
+        for k in edges:
+            if k < len(pairs):
+                tag = self.tag_edge(layer, *pairs[k], t, clear_of=clear_of + tags, valued=True)
+                tags += [tag] if tag is not None else []
+        return tags
 
     def red_number_said(self, layer: int, k: int, t: int) -> str:
         """For the captions, the red number an update line takes, as it stands on its
@@ -274,22 +290,25 @@ class EdgeWeights:
         the update changes no weight whose gradient was not on screen. Whether they
         are there (a layer whose numbers are not shown shows none)."""
         swap = self.gradients_in_place(t, [m for m in marks if m is not None])
+        # the red numbers come with the node gradients they are made from, where
+        # those are one row each; else with the rule
+        with_rows = bool(swap) and bool(self.node_gradients(t))
         if swap:
             red, white = self.theme["gradient"], self.theme["text"]
             words, (start, end) = self.labels["edge_gradients"], self.labels["edge_rule"]
-            # how each was found, as the worked lines found theirs: the value the edge
-            # carries times the gradient of the sum it feeds
+            # how each was found, as the worked lines found theirs: the gradient of the
+            # sum it feeds (upstream) times the value the edge carries (local)
             self.show_line(self.labels["backward"], [
                 (VGroup(self.text(words, size=34, color=red),
                         Formula(r"\partial L/\partial w", font_size=TEX_SIZE, color=red)),
                  f"{words} ∂L/∂w"),
-                (VGroup(Formula("=", font_size=TEX_SIZE, color=white),
-                        self.text(start, size=34, color=white),
-                        Formula(r"\times\ \partial L/\partial", font_size=TEX_SIZE, color=white),
-                        self.text(end, size=34, color=white)),
-                 f"= {start} × ∂L/∂{end}")], swap)
+                (VGroup(Formula(r"= \partial L/\partial", font_size=TEX_SIZE, color=white),
+                        self.text(end, size=34, color=white),
+                        Formula(r"\times", font_size=TEX_SIZE, color=white),
+                        self.text(start, size=34, color=white)),
+                 f"= ∂L/∂{end} × {start}")], [] if with_rows else swap)
             self.wait(NUMBERS_REST)
-            self.show_node_gradients(t)
+            self.show_node_gradients(t, swap if with_rows else [])
         return bool(swap)
 
     def node_gradients(self, t: int) -> list[Eq]:
@@ -315,20 +334,20 @@ class EdgeWeights:
         return []
 
     def one_product_per_edge(self, t: int) -> bool:
-        """Whether each red number of the update after state t is one product, (value
-        at its start) × ∂L/∂(its end): not with a batch's mean or an L2 penalty."""
+        """Whether each red number of the update after state t is one product, ∂L/∂(its
+        end) × (value at its start): not with a batch's mean or an L2 penalty."""
         a = self.arith
         return (a.batch_size(t) == 1 and bool(self.trace.probe_in_batch[t, a.p])
                 and not self.trace.config.train.l2)
 
-    def show_node_gradients(self, t: int) -> None:
-        """After the rule: the ∂L/∂(sum) of every node, so that each red number is
-        (a value on the diagram) × (one of these); then, once, where a number on an
-        edge is marked ≈, what that means."""
+    def show_node_gradients(self, t: int, also: list) -> None:
+        """After the rule: the ∂L/∂(sum) of every node, with ``also`` (the red numbers
+        made from them), so that each red number is (a value on the diagram) × (one
+        of these); then, once, where a number on an edge is marked ≈, what that means."""
         rows = self.node_gradients(t)
         if rows:
             self.cue(self.labels["backward"], *rows)
-            self.show_numbers([(eq, "gradient") for eq in rows], [])
+            self.show_numbers([(eq, "gradient") for eq in rows], also)
             self.wait(max(NUMBERS_REST, self.reading_time(rows)))
         marks = [ok for layer in self.layer_labels
                  for ok in self.products_agree(layer, t) + self.updates_agree(layer, t + 1)]
@@ -342,7 +361,7 @@ class EdgeWeights:
 
     def products_agree(self, layer: int, t: int) -> list[bool]:
         """Per edge of a layer, whether a calculator makes its red number (the update
-        after state t) from (value at its start) × ∂L/∂(its end) as shown; all True
+        after state t) from ∂L/∂(its end) × (value at its start) as shown; all True
         where the red numbers are not such products."""
         a, texts = self.arith, self.edge_texts(layer, t, gradients=True)
         if not self.one_product_per_edge(t):

@@ -22,9 +22,12 @@ from manim import (
 
 from scenes import layout
 from scenes.arith import Eq, agrees, value
-from scenes.story import END_HOLD, HOLD, MIN_TEXT_SIZE, TEX_SIZE
+from scenes.pacing import END_HOLD, HOLD
+from scenes.story import MIN_TEXT_SIZE, TEX_SIZE
 from scenes.tex import Formula
 from scenes.tweens import fade_in, fade_out, write
+
+ROW_GAP = 0.3  # between the last downstream result and the rule below it
 
 
 class GeneralGate:
@@ -222,6 +225,10 @@ class GeneralGate:
         here = VGroup(self.text(words), Formula(rule, font_size=TEX_SIZE,
                                                 color=neuron[1].get_color()))
         here.arrange(RIGHT, buff=0.2).align_to(neuron, LEFT).align_to(neuron, DOWN)
+        # a row's gap under the last result, down into the margin where it must be
+        gap = labels[-1].get_bottom()[1] - here.get_top()[1]
+        room = here.get_bottom()[1] - (-layout.FRAME_Y + layout.SAFE_MARGIN)
+        here.shift(DOWN * max(0.0, min(ROW_GAP - gap, room)))
         if labels[-2].get_right()[0] > bend - 0.15 or not all(
                 layout.inside_safe_area(layout.box(m)) for m in labels + [here]):
             return None

@@ -102,7 +102,7 @@ def test_both_relations_occur_and_the_post_needs_approx_at_three_decimals():
     tr = trainer.train(config.load("post"))
     a = Arithmetic(tr, 3)
     assert a.downstream_eq(1, 2, 0).text == "∂L/∂h₃ = ∂L/∂σ(h₃) × σ'(h₃) = 1.110 × 0.214 ≈ 0.237"
-    assert a.weight_grad_eq(1, 0, 0, 0).text == "∂L/∂v₁₁ = σ(h₁) × ∂L/∂ŷ = 0.731 × 1.233 ≈ 0.902"
+    assert a.weight_grad_eq(1, 0, 0, 0).text == "∂L/∂v₁₁ = ∂L/∂ŷ × σ(h₁) = 1.233 × 0.731 ≈ 0.902"
     assert a.weighted_sum(1, 0, 0).text == "h₁ = 1 × 0.8 + 1 × 0.2 = 1.0"
 
 
@@ -110,7 +110,7 @@ def test_each_gradient_line_names_what_its_numbers_are():
     """A student can tell which node and weight each number comes from: the names
     stand before the numbers, in the same order."""
     a = Arithmetic(trainer.train(config.load("post")), 3)
-    assert a.weight_grad_eq(0, 0, 1, 0).text == "∂L/∂w₁₂ = x₁ × ∂L/∂h₂ = 1 × 0.104 = 0.104"
+    assert a.weight_grad_eq(0, 0, 1, 0).text == "∂L/∂w₁₂ = ∂L/∂h₂ × x₁ = 0.104 × 1 = 0.104"
     assert a.upstream_eq(1, 1, 0).text == "∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617"
     softmax = {"layers": [2, 3, 2], "output": "softmax", "loss": "ce"}
     two = Arithmetic(trainer.train(config.resolve({"network": softmax})), 3)

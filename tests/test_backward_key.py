@@ -85,14 +85,14 @@ def test_a_sigmoid_output_gets_no_such_note():
 
 
 def test_each_weights_local_gradient_is_said_before_its_gradients(post):
-    """Why ∂L/∂v₁₁ = σ(h₁) × ∂L/∂ŷ and ∂L/∂w₁₁ = x₁ × ∂L/∂h₁: a weight meets its input
+    """Why ∂L/∂v₁₁ = ∂L/∂ŷ × σ(h₁) and ∂L/∂w₁₁ = ∂L/∂h₁ × x₁: a weight meets its input
     at a × gate, whose local gradient is that input; said with the weights' names,
     before the lines that use it."""
     said = lines(post)
     for why, used in (("ŷ = σ(h₁)·v₁₁ + … ⇒ ∂ŷ/∂v₁₁ = σ(h₁)",
-                       "∂L/∂v₁₁ = ∂ŷ/∂v₁₁ × ∂L/∂ŷ = σ(h₁) × ∂L/∂ŷ = 0.731 × 1.233 ≈ 0.902"),
+                       "∂L/∂v₁₁ = ∂L/∂ŷ × ∂ŷ/∂v₁₁ = ∂L/∂ŷ × σ(h₁) = 1.233 × 0.731 ≈ 0.902"),
                       ("h₁ = x₁·w₁₁ + … ⇒ ∂h₁/∂w₁₁ = x₁",
-                       "∂L/∂w₁₁ = x₁ × ∂L/∂h₁ = 1 × 0.073 = 0.073")):
+                       "∂L/∂w₁₁ = ∂L/∂h₁ × x₁ = 0.073 × 1 = 0.073")):
         assert said.count(why) == 1 and said.index(why) < said.index(used), why
 
 

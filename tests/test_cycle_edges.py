@@ -5,10 +5,10 @@ layer's after its worked line, the first layer's after its own.
 
 The numbers are the post's example worked by hand: x = (1, 1), ∂L/∂ŷ = 1.2333,
 σ(h) = (0.7311, 0.7858, 0.6900) for h = (1.0, 1.3, 0.8), v = (0.3, 0.5, 0.9).
-∂L/∂vⱼ = σ(hⱼ) × 1.2333 = 0.902, 0.969, 0.851; ∂L/∂wᵢⱼ = xᵢ × 1.2333 × vⱼ × σ(hⱼ)(1 − σ(hⱼ))
+∂L/∂vⱼ = 1.2333 × σ(hⱼ) = 0.902, 0.969, 0.851; ∂L/∂wᵢⱼ = 1.2333 × vⱼ × σ(hⱼ)(1 − σ(hⱼ)) × xᵢ
 = 0.073, 0.104, 0.237 for j = 1, 2, 3 (both inputs are 1); each new weight is
 w − 0.1 × ∂L/∂w. Where a calculator, given the numbers on screen, does not make a
-number on an edge, it is marked ≈: 0.731 × 1.233 = 0.901, not 0.902."""
+number on an edge, it is marked ≈: 1.233 × 0.731 = 0.901, not 0.902."""
 
 import numpy as np
 import pytest
@@ -27,6 +27,7 @@ BY_HAND = {
 }
 BESIDE = 0.4  # at most this far from its edge: a label beside it (more: a node's value)
 RED_WORDS = "oneveryedge,inred:"  # a Text keeps no spaces
+NODE_ROW = r"\partial L/\partial h_{1} = 0.073"  # the row the red numbers are made from
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +58,7 @@ def labels_by_edge(scene, texts) -> dict[tuple, tuple[str, np.ndarray]]:
 def first_update(scene):
     """The snapshots from the gradients on the edges to the second forward pass."""
     start = next(k for k, (_, texts) in enumerate(scene.snapshots)
-                 if any(text == RED_WORDS for _, text, *_ in texts))
+                 if any(text.startswith(NODE_ROW) for _, text, *_ in texts))
     end = next(k for k, (name, _) in enumerate(scene.snapshots)
                if name.startswith("forward pass (iteration 1)"))
     return scene.snapshots[start:end]
@@ -70,6 +71,15 @@ def test_every_gradient_stands_on_its_own_edge_before_the_update(cycle):
     said = lines(cycle)
     assert said.index("on every edge, in red: ∂L/∂w") < said.index(
         "v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403"), "shown before the update takes them"
+
+
+def test_the_red_numbers_come_with_the_node_gradients_they_are_made_from(cycle):
+    """The rule first, over the weights still on their edges; then the row of
+    ∂L/∂h and the red numbers together: none stands before the numbers it is made of."""
+    rule = next(texts for _, texts in cycle.snapshots
+                if any(text == RED_WORDS for _, text, *_ in texts))
+    assert {edge: text for edge, (text, _) in labels_by_edge(cycle, rule).items()} == OLD
+    assert not any(text.startswith(NODE_ROW) for _, text, *_ in rule)
 
 
 def test_each_new_weight_takes_its_gradients_place_layer_by_layer(cycle):
@@ -214,7 +224,7 @@ def test_how_each_edge_gradient_is_found_stands_under_them(cycle):
     calculator, where the edge shows ≈0.902)."""
     said = lines(cycle)
     red = said.index("on every edge, in red: ∂L/∂w")
-    assert said[red + 1] == "= (value at its start) × ∂L/∂(its end)"
+    assert said[red + 1] == "= ∂L/∂(its end) × (value at its start)"
     assert said[red + 2:red + 5] == ["backward pass", "∂L/∂h₁ = 0.073, ∂L/∂h₂ = 0.104",
                                      "∂L/∂h₃ = 0.237, ∂L/∂ŷ = 1.233"]
     note = "≈ on an edge: exact result, rounded; a calculator's last digit can differ."
@@ -300,3 +310,34 @@ def test_a_number_a_calculator_does_not_make_from_the_screen_is_marked(cycle):
     assert {r"{\approx}0.788", r"{\approx}0.188"} <= seen and not {"0.788", "0.188"} & seen
     assert {"0.210", "0.969"} <= seen
     assert not {r"{\approx}0.210", r"{\approx}0.969"} & seen
+
+
+def test_the_lit_edges_are_named_while_their_lines_are_read(cycle):
+    """While a pair of update lines is read, its lit edges carry their weights' names
+    (v₃₁ beside its edge), each nearer its own edge than any other, where a name
+    fits: most do. A name leaves with its pair: the next pair's edges are others."""
+    diagram = cycle.net.diagram
+    edges = {(layer, *pair): (edge.get_start()[:2], edge.get_end()[:2])
+             for layer in range(len(diagram.edges))
+             for pair, edge in zip(diagram.edge_pairs(layer), diagram.layer_edges(layer))}
+    snaps = first_update(cycle)
+    worked = {(1, 1, 0), (0, 1, 1)}  # v₂₁ and w₂₂: named with their own worked lines
+    named = set()
+    for layer, i, j in set(BY_HAND) - worked:
+        name = f"{'vw'[1 - layer]}_{{{i + 1}{j + 1}}}"
+        line = rf"{name} \leftarrow {OLD[layer, i, j]} - "
+        reading = [k for k, (_, texts) in enumerate(snaps)
+                   if any(text.startswith(line) for _, text, *_ in texts)]
+        for k in reading:
+            for _, text, _, _, shape in snaps[k][1]:
+                if text == name or text.startswith(f"{name} = "):
+                    centre = np.mean(np.array(shape), axis=0)
+                    gaps = {key: distance(tuple(centre), *map(tuple, ends))
+                            for key, ends in edges.items()}
+                    assert min(gaps, key=gaps.get) == (layer, i, j), f"{text} by another edge"
+                    named.add((layer, i, j))
+        later = [texts for _, texts in snaps[reading[-1] + 1:]
+                 if any(r"\leftarrow" in text for _, text, *_ in texts)]
+        assert not any(text == name for texts in later for _, text, *_ in texts), \
+            f"{name} stays after its pair"
+    assert len(named) >= 4, f"most of the seven lit edges named: {sorted(named)}"

@@ -1,7 +1,7 @@
 """How the story scenes open and end: forward sums its pass up (and, on the post's
-example, shows the post's own rounding); chain-rule opens on its graph, derives the
-chain rule in symbols, and names the general gate's ideas on screen; the cycle writes
-what each phase computes, changes the loss where it is computed and plots it."""
+example, shows the post's own rounding); the cycle writes what each phase computes,
+changes the loss where it is computed and plots it; backward names its weights and
+frames its gradients."""
 
 import pytest
 from manim import Dot
@@ -29,6 +29,12 @@ def held_texts(scene) -> dict[str, set[str]]:
         if still:
             held[snapshot[0]] = texts_at(snapshot)
     return held
+
+
+@pytest.fixture(scope="module")
+def post_backward():
+    """The post's backward pass, run once for the tests that only read it."""
+    return dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
 
 
 def test_forward_ends_on_a_summary_after_the_posts_rounding():
@@ -61,11 +67,11 @@ def test_the_key_names_every_kind_of_green_number_and_what_width_tells():
     assert {"width", r"\propto |w|"} <= first
 
 
-def test_the_backward_key_names_the_gradients_by_the_nodes():
+def test_the_backward_key_names_the_gradients_by_the_nodes(post_backward):
     """Where the key is too wide for one row beside the title, it takes a column of
     rows rather than leave out what the red numbers are: gradients of L, of whatever
     they stand by (ŷ, h, a weight)."""
-    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    scene = post_backward
     assert scene.key_shape == "column"
     first = next(texts_at(s) for s in scene.snapshots if s[0].startswith("backward pass"))
     assert {r"\partial L/\partial(\cdot)", r"x,\ \sigma(h),\ \hat{y}", "gradient"} <= first
@@ -76,10 +82,10 @@ def test_the_backward_key_names_the_gradients_by_the_nodes():
     assert len(rows) >= 2 and len({round(y0, 2) for _, y0, _, _ in rows}) == len(rows)
 
 
-def test_the_note_on_approx_quotes_the_line_it_explains_and_comes_back_much_later():
+def test_the_note_on_approx_quotes_the_line_it_explains_and_comes_back_much_later(post_backward):
     """Quoted at the first ≈; a minute later, the second pass's sums say ≈ again, and
     the note comes back on them, as one line that recalls it."""
-    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    scene = post_backward
     notes = [(start, cue.split("\n")) for start, _, cue in scene.captions if "≈ :" in cue]
     assert [quoted for _, (quoted, *_) in notes] == [
         "∂L/∂h₃ = ∂L/∂σ(h₃) × σ'(h₃) = 1.110 × 0.214 ≈ 0.237",
@@ -96,160 +102,6 @@ def test_another_example_ends_on_its_summary_without_the_posts_note():
     assert not any("The post" in line for line in said)
     assert said[-1].startswith("L = ")
     assert any(line.startswith("(ŷ₁, ŷ₂, ŷ₃) = (") for line in said)
-
-
-@pytest.fixture(scope="module")
-def chain_rule():
-    return dry_run.run_example("chain-rule", config.load("post"), {"precision": 3}, "post")
-
-
-def test_chain_rule_opens_on_its_graph(chain_rule):
-    first = texts_at(chain_rule.snapshots[0])
-    assert {"+", r"(\cdot)^2", "x", "y", "z"} <= first
-    assert not any("partial" in text for text in first), "the graph before any equation"
-
-
-def test_chain_rule_derives_the_rule_in_symbols_before_numbers(chain_rule):
-    said = lines(chain_rule)
-    symbolic = said.index("∂z/∂x = ∂z/∂t · ∂t/∂x = 2t · 1 = 2(x + y)")
-    numeric = next(i for i, line in enumerate(said) if line.startswith("∂z/∂x = ∂z/∂t · ∂t/∂x = 6"))
-    assert symbolic < numeric
-
-
-def test_chain_rule_expands_first_and_names_upstream_only_where_it_defines_it(chain_rule):
-    said = lines(chain_rule)
-    expanded = said.index("z = (x + y)² = x² + 2xy + y²")
-    assert said[expanded + 1] == "∂z/∂x = 2x + 2y = 2 × 1 + 2 × 2 = 6"
-    defined = next(i for i, line in enumerate(said) if line.startswith("upstream gradient:"))
-    assert not any("upstream" in line for line in said[:defined])
-
-
-def test_the_chain_rules_result_stands_beside_the_expanded_one(chain_rule):
-    """The 6 by the chain rule and the 6 by expanding, on screen together."""
-    said = lines(chain_rule)
-    numeric = next(i for i, line in enumerate(said)
-                   if line.startswith("∂z/∂x = ∂z/∂t · ∂t/∂x = 6"))
-    assert said[numeric + 2] == "as expanding gave: ∂z/∂x = 2x + 2y = 2 × 1 + 2 × 2 = 6"
-    together = [texts_at(s) for s in chain_rule.snapshots
-                if any(r"2 \times 1 + 2 \times 2 = 6" in t for t in texts_at(s))]
-    assert any(any(r"6 \times 1 = 6" in t for t in shown) for shown in together)
-
-
-def test_the_general_gate_ends_on_its_rule_with_the_examples_numbers(chain_rule):
-    """downstream = upstream × local, then the same figure on the + gate's numbers of
-    the first part, each in the place of its symbol: t = 3 where z was (the gate's
-    output), ∂z/∂t = 6 where ∂L/∂z was (z is what the gradients are of), its local
-    derivatives 1, and ∂z/∂x = 6 × 1 = 6 downstream; left on screen to the end."""
-    said = lines(chain_rule)
-    example = "the + gate in z = (x + y)²: ∂z/∂x = ∂z/∂t · ∂t/∂x = 6 × 1 = 6"
-    assert said[-4] == example
-    last = {text: box for _, text, box, *_ in next(
-        s for s in reversed(chain_rule.snapshots) if s[0] == example)[1]}
-    general = {text: box for _, text, box, *_ in next(
-        s for s in reversed(chain_rule.snapshots) if s[0].startswith("downstream"))[1]}
-    d = r"\frac{\partial %s}{\partial %s}"
-    replaced = [("z", "t = 3"), (d % ("L", "z"), d % ("z", "t") + " = 6"),
-                (d % ("L", "x") + " = " + d % ("L", "z") + r" \cdot " + d % ("z", "x"),
-                 d % ("z", "x") + r" = 6 \times 1 = 6")]
-    for symbol, number in replaced:
-        assert number in last and symbol not in last, number
-        (_, y0, _, y1), (_, v0, _, v1) = general[symbol], last[number]
-        assert abs((y0 + y1) - (v0 + v1)) / 2 < 0.05, f"{number} stands where {symbol} stood"
-    assert {"+", "the+gate:t=x+y", d % ("t", "x") + " = " + d % ("t", "y") + " = 1"} <= set(last)
-    assert "upstreamgradient,zinL'splace" in last, "z stands where the figure has L"
-
-
-def test_the_general_gate_ends_on_the_times_gate_of_every_weight(chain_rule):
-    """Last, the gate a weight meets: × hands each input the other's value as its local
-    gradient, each symbol in the place of the general gate's; and what that means in a
-    neuron, ∂L/∂w = ∂L/∂h · x, beside the rule, which stays."""
-    said = lines(chain_rule)
-    assert said[-3] == "the × gate: ∂z/∂x = y, ∂z/∂y = x; ∂L/∂x = ∂L/∂z · y, ∂L/∂y = ∂L/∂z · x"
-    assert said[-2] == "in a neuron, h = w·x + …, so ∂L/∂w = ∂L/∂h · x", "a step of its own"
-    last = {text: box for _, text, box, *_ in next(
-        s for s in reversed(chain_rule.snapshots) if s[0] == said[-2])[1]}
-    general = {text: box for _, text, box, *_ in next(
-        s for s in reversed(chain_rule.snapshots) if s[0].startswith("downstream"))[1]}
-    d = r"\frac{\partial %s}{\partial %s}"
-    for v, other in ("xy", "yx"):
-        symbol = d % ("L", v) + " = " + d % ("L", "z") + r" \cdot " + d % ("z", v)
-        number = d % ("L", v) + " = " + d % ("L", "z") + rf" \cdot {other}"
-        assert number in last and symbol not in last, number
-        (_, y0, _, y1), (_, v0, _, v1) = general[symbol], last[number]
-        assert abs((y0 + y1) - (v0 + v1)) / 2 < 0.05, f"{number} stands where {symbol} stood"
-    assert {r"\times", "the×gate:z=x·y", d % ("z", "x") + r" = y,\ " + d % ("z", "y") + " = x",
-            r"\partial L/\partial w = \partial L/\partial h \cdot x",
-            "downstream=upstream×local", "upstreamgradient"} <= set(last)
-    boxes = list(last.values())
-    for k, (x0, y0, x1, y1) in enumerate(boxes):  # the neuron's line and the rule apart
-        assert not any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1
-                       for b in boxes[k + 1:]), "no two texts overlap"
-
-
-def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
-    """Last, after the neuron's rule, the same gate on the post's numbers, as the
-    backward pass finds them: σ(h₂) = σ(1.3) = 0.786 and v₂₁ = 0.5 in,
-    z = 0.393 out, ∂L/∂ŷ = 1.233 back; downstream 1.233 × 0.5 = 0.617 and 1.233 ×
-    0.786 = 0.969, each a product a calculator makes from the numbers shown (v₁₁'s,
-    0.731 × 1.233 = 0.901 against the exact 0.902, is passed over: no room for a
-    note on ≈); the neuron's rule on these names in its row's place, saying why
-    ∂L/∂z = ∂L/∂ŷ. Each number where its symbol stood; none overlaps another; held to
-    be read, 16 s (the caption's 300 characters at 20 a second)."""
-    said = lines(chain_rule)
-    assert said[-1].startswith(
-        "a weight's × gate: z = σ(h₂) · v₂₁ = 0.786 × 0.5 = 0.393; "
-        "∂z/∂σ(h₂) = 0.5, ∂z/∂v₂₁ = 0.786; ∂L/∂z = ∂L/∂ŷ = 1.233; "
-        "∂L/∂σ(h₂) = 1.233 × 0.5 = 0.617, ∂L/∂v₂₁ = 1.233 × 0.786 = 0.969. ")
-    start, end, _ = chain_rule.captions[-1]
-    assert end - start >= 12
-    assert round(0.786 * 0.5, 3) == 0.393 and round(1.233 * 0.786, 3) == 0.969
-    shown = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
-    d = r"\frac{\partial %s}{\partial %s}"
-    numbers = [r"\sigma(h_{2}) = 0.786", "v_{21} = 0.5", r"z = 0.786 \times 0.5 = 0.393",
-               d % ("z", r"\sigma(h_{2})") + r" = 0.5,\ " + d % ("z", "v_{21}") + " = 0.786",
-               d % ("L", "z") + " = " + d % ("L", r"\hat{y}") + " = 1.233",
-               # each result on a row of its own: in one, the upper product would run
-               # into the wire that bends into the gate
-               d % ("L", r"\sigma(h_{2})") + r" = 1.233 \times 0.5", "= 0.617",
-               d % ("L", "v_{21}") + r" = 1.233 \times 0.786", "= 0.969",
-               r"\hat{y} = \ldots + \sigma(h_{2}) \cdot v_{21} + \ldots \ \Rightarrow\ "
-               r"\partial L/\partial v_{21} = \partial L/\partial \hat{y} \cdot \sigma(h_{2})"]
-    assert set(numbers) <= set(shown), set(numbers) - set(shown)
-    boxes = list(shown.values())
-    for k, (x0, y0, x1, y1) in enumerate(boxes):
-        assert not any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1
-                       for b in boxes[k + 1:]), "no two texts overlap"
-
-
-def test_the_general_gates_key_has_the_local_gradients_colour(chain_rule):
-    """Its local gradients are neither values nor gradients of L: the key says what
-    their colour is, from the moment the gate is drawn."""
-    gate = next(texts_at(s) for s in chain_rule.snapshots if s[0].startswith("any gate"))
-    assert {"value", "gradient", "localgradient"} <= gate
-    assert "localgradient" not in texts_at(chain_rule.snapshots[0])
-    assert chain_rule.theme["local"] not in {chain_rule.theme[k] for k in (
-        "text", "forward", "gradient")}, "a colour of its own"
-
-
-def test_the_general_gate_names_its_ideas_one_at_a_time(chain_rule):
-    labels = chain_rule.labels
-    # a Text keeps its words without spaces
-    words = [labels[key].replace(" ", "") for key in ("local_gradients", "upstream",
-                                                       "downstream")]
-    appeared = []
-    for _, texts in chain_rule.snapshots:
-        shown = {text for kind, text, *_ in texts if kind == "Text"}
-        appeared += [w for w in words if w in shown and w not in appeared]
-    assert appeared == words, "local, then upstream, then downstream"
-    # they stay to the end; the local gradients' words as long as the symbols do (the
-    # numbers' wider formula leaves them no room, and the key names their colour)
-    symbolic = next(s for s in reversed(chain_rule.snapshots) if s[0].startswith("in a neuron"))
-    assert set(words) <= texts_at(symbolic)
-    assert set(words[1:]) | {"localgradient"} <= texts_at(chain_rule.snapshots[-1])
-    general = texts_at(next(s for s in reversed(chain_rule.snapshots)
-                            if s[0].startswith("downstream")))
-    assert "anygate:z=f(x,y)" in general, "the title says what the figure is"
-    assert any(r"\frac{\partial L}{\partial x}" in text for text in general)
 
 
 def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
@@ -278,10 +130,10 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
         "the rule, said to be every weight's, then one weight's numbers")
     # one weight's numbers, from what is on screen: the output weight the update moves
     # most, v₂₁ (σ(h₂) = 0.786 is the largest hidden output); the error ŷ − y = 1.233,
-    # its gradient σ(h₂) × ∂L/∂ŷ = 0.786 × 1.233, then its update
+    # its gradient ∂L/∂ŷ × σ(h₂) = 1.233 × 0.786, then its update
     said = lines(cycle)
     error_line = said.index("∂L/∂ŷ = ŷ − y = 1.233 − 0 = 1.233")
-    gradient = said.index("∂L/∂v₂₁ = σ(h₂) × ∂L/∂ŷ = 0.786 × 1.233 = 0.969")
+    gradient = said.index("∂L/∂v₂₁ = ∂L/∂ŷ × σ(h₂) = 1.233 × 0.786 = 0.969")
     assert error_line < gradient < said.index("v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403")
     for phase, tags in (("backward pass", {"v_{21}", "0.5"}), ("weight update", {"0.403"})):
         # named beside its edge, from the value the update starts from (on the edge) to
@@ -295,11 +147,11 @@ def test_the_cycle_writes_each_phase_and_changes_the_loss_when_computed():
     assert cycle.sketch.colour not in signs
 
 
-def test_backwards_second_pass_works_out_each_new_value():
+def test_backwards_second_pass_works_out_each_new_value(post_backward):
     """After the update, each new value on a node comes with its working, from the
     new weights on the edges: h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985 (the weights shown
     are rounded), σ(h₁) = σ(0.985) = 0.728, ..., then ŷ and the loss."""
-    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    scene = post_backward
     said = lines(scene)
     second = said.index("h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985")
     assert said[second + 1] == "σ(h₁) = σ(0.985) = 0.728"
@@ -319,11 +171,11 @@ def test_backwards_second_pass_works_out_each_new_value():
     assert r"\hat{y} = 1.022" in seen["ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
 
 
-def test_backwards_values_come_back_after_giving_way_to_an_update():
+def test_backwards_values_come_back_after_giving_way_to_an_update(post_backward):
     """A node's value that makes room for a weight and its gradient returns once they
     have gone: each group of update lines ends with every node's value in place (a
     place kept for the second pass's value is not a label on screen)."""
-    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    scene = post_backward
     last = held_texts(scene)
     groups = [name for name in last if "←" in name and name.split()[0] in ("w₁₁", "w₂₁", "v₁₁")]
     assert len(groups) == 3
@@ -369,10 +221,10 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
     assert sum("≈ :" in cue for *_, cue in cycle.captions) == 1
 
 
-def test_backward_names_each_layers_weights_on_their_edges_before_using_the_names():
+def test_backward_names_each_layers_weights_on_their_edges_before_using_the_names(post_backward):
     """The lines call weights by name (∂L/∂ŷ × v₁₁): first every edge shows its name,
     with a line reading the first few, then its number again."""
-    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    scene = post_backward
     said = lines(scene)
     v_names, w_names = "v₁₁: h₁ → ŷ, v₂₁: h₂ → ŷ, v₃₁: h₃ → ŷ", "w₁₁: x₁ → h₁, w₁₂: x₁ → h₂"
     first_v = next(i for i, line in enumerate(said) if "v₁₁" in line)
@@ -416,11 +268,11 @@ def test_backward_puts_each_gradient_on_its_edge_with_its_line():
     colours = Watched.colours_at[first]
     assert colours[:3] == [red] * 3 and colours[3:] == [grey] * 3, colours
 
-def test_gradients_are_framed_and_values_are_not():
+def test_gradients_are_framed_and_values_are_not(post_backward):
     """Colour alone cannot tell a value from a gradient for many colour-blind viewers:
     every gradient's number on the diagram is framed in its colour, as the key's
     gradient entry is, and no value is."""
-    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    scene = post_backward
     red = scene.theme["gradient"]
 
     def frame(label) -> float:
