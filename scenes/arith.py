@@ -117,6 +117,13 @@ class Arithmetic:
         hidden = f"{tex_f}({h})" if tex_f else h
         return {"value": rf"x,\ {hidden},\ \hat{{y}}", "gradient": r"\partial L/\partial(\cdot)"}
 
+    def hidden_gradient_symbols(self) -> str:
+        """What a framed gradient by a hidden node is, without indices, for the colour
+        key: ∂L/∂ of the node's sum (∂L/∂h: the one by h₁ is ∂L/∂h₁, not ∂L/∂σ(h₁));
+        the output's is named where it stands."""
+        return r",\ ".join(rf"\partial L/\partial {HIDDEN_NAMES[layer - 1]}"
+                            for layer in range(1, self.last))
+
     def derivative_name(self, layer: int, j: int) -> tuple[str, str]:
         """The activation's derivative at a hidden node: σ'(h₁), tanh'(h₁), f'(h₁)."""
         tex_f, text_f = self.f.tex or "f", self.f.text or "f"

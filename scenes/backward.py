@@ -253,6 +253,15 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
             last = j == self.trace.layers[layer] - 1
             self.play(fade_out(shown), *(self.unfocus() if last else []), run_time=0.4)
 
+    def key_symbols(self) -> dict[str, str]:
+        """The gradients' entry names what the framed numbers by the hidden nodes are
+        (∂L/∂h): such a gradient carries its name only where the name fits beside it
+        (the output's always does, ∂L/∂ŷ = 1.233)."""
+        symbols = super().key_symbols()
+        if symbols:
+            symbols["gradient"] = self.arith.hidden_gradient_symbols()
+        return symbols
+
     def titles(self) -> list[str]:
         labels = self.labels
         # after one update: iteration 1, as the cycle counts (its phase's short name: a

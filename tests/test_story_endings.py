@@ -69,12 +69,14 @@ def test_the_key_names_every_kind_of_green_number_and_what_width_tells():
 
 def test_the_backward_key_names_the_gradients_by_the_nodes(post_backward):
     """Where the key is too wide for one row beside the title, it takes a column of
-    rows rather than leave out what the red numbers are: gradients of L, of whatever
-    they stand by (ŷ, h, a weight)."""
+    rows rather than leave out what the red numbers are: the framed ones by the hidden
+    nodes, gradients of L by their sums (the one by h₁ is ∂L/∂h₁, named or not), as
+    the green ones are σ(h); the output's is named (∂L/∂ŷ = 1.233), those on the
+    edges are ∂L/∂w (the edges' own row)."""
     scene = post_backward
     assert scene.key_shape == "column"
     first = next(texts_at(s) for s in scene.snapshots if s[0].startswith("backward pass"))
-    assert {r"\partial L/\partial(\cdot)", r"x,\ \sigma(h),\ \hat{y}", "gradient"} <= first
+    assert {r"\partial L/\partial h", r"x,\ \sigma(h),\ \hat{y}", "gradient"} <= first
     # the rows stand one under another at the right, each clear of every other text
     shown = [s for s in scene.snapshots if s[0].startswith("backward pass")][0][1]
     rows = [box for _, text, box, *_ in shown
