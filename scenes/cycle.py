@@ -189,6 +189,10 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         self.show_numbers([(eq, "gradient") for eq in gradient], marks if update else [])
         self.wait(NUMBERS_REST if update else PHASE_REST)
         self.explain_if_approx(gradient)
+        # bright only while a line reads it (the key's "in use"): again at its update
+        on = self.brighten([edge])[0]
+        if update:
+            self.play(self.unlit(edge, (layer, i, j), t), run_time=0.3)
         # once, one layer further back: a weight into the node whose σ(h) this one took
         worked = self.work_hidden_gradient(t) if update else None
         hidden_name, hidden_label = worked or (None, None)
@@ -202,7 +206,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         recall = [self.recalled_with_weight(gradient[-1], (layer, i, j), t)] if gradient else []
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
         self.show_phase(3)
-        self.show_update(recall, update)
+        self.show_update(recall, update, on if update else [])
         # the values were the old weights': they dim as the weights change
         dim = [StyleTween(m, opacity=DIMMED)
                for m in [*self.values, self.error, hidden_label] if m is not None]
@@ -226,7 +230,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
             self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
                      *hidden_update[1])
             self.leave([name])
-            self.show_update(*hidden_update)
+            self.show_update(*hidden_update, self.brighten([self.hidden_edge(t)])[0])
             name = None if hidden_name in left else hidden_name
             into, to = self.followed_hidden(t)
             k = self.net.diagram.edge_pairs(hidden).index((into, to))
@@ -249,6 +253,16 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
                 name = None
             self.wait(PHASE_REST)
         self.leave([name, hidden_label])
+
+    def unlit(self, edge, weight: tuple[int, int, int], t: int) -> StyleTween:
+        """The weight's edge back in its sign's colour at state t."""
+        return StyleTween(edge, stroke_color=self.net.diagram.sign_colour(
+            self.arith.weight(*weight, t)))
+
+    def hidden_edge(self, t: int):
+        """The edge of the weight worked one layer back (``followed_hidden``)."""
+        layer, pair = self.hidden_layer - 1, self.followed_hidden(t)
+        return self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index(pair)]
 
     def retag(self, old: MathTex | None, weight: tuple[int, int, int], t: int, gone: bool
               ) -> MathTex | None:

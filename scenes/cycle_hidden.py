@@ -170,18 +170,12 @@ class HiddenStep:
 
     def work_other_hidden(self, t: int, tags: list) -> None:
         """The layer's other nodes the same way, each with its edge to the output
-        bright and named (v₁₁) while its lines are read; the edges of the two weights
-        worked before (bright until the update) take their own colours meanwhile: one
-        node at a time. ``tags``: those weights' names, kept clear of."""
+        bright and named (v₁₁) while its lines are read: one node at a time.
+        ``tags``: the names of the weights worked before, kept clear of."""
         layer, others = self.hidden_layer, self.other_hidden_lines(t)
         if not others:
             return
-        worked = [(layer, *self.most_moved(t)), (layer - 1, *self.followed_hidden(t))]
-        pairs, diagram = self.net.diagram.edge_pairs(layer), self.net.diagram
-        lit = [diagram.layer_edges(w[0])[diagram.edge_pairs(w[0]).index(w[1:])] for w in worked]
-        rest = [StyleTween(edge, stroke_color=diagram.sign_colour(self.arith.weight(*w, t)))
-                for edge, w in zip(lit, worked)]
-        relit = [StyleTween(edge, stroke_color=self.theme["text"]) for edge in lit]
+        pairs = self.net.diagram.edge_pairs(layer)
         for j, blocks in others:
             edge = self.edges(layer)[pairs.index((j, 0))]
             on, off = self.brighten([edge])
@@ -190,11 +184,11 @@ class HiddenStep:
             off += [FadeOut(name)] if name is not None else []
             for n, block in enumerate(blocks):
                 self.cue(self.labels["backward"], *block)
-                also = on + (rest if j == others[0][0] else []) if n == 0 else []
+                also = on if n == 0 else []
                 self.show_numbers([(eq, "gradient") for eq in block], also)
                 self.wait(max(NUMBERS_REST, self.reading_time(block)))
                 self.explain_if_approx(block)
-            self.play(*off, *(relit if j == others[-1][0] else []), run_time=0.3)
+            self.play(*off, run_time=0.3)
 
     def blocks(self, eqs: list[Eq]) -> list[list[Eq]]:
         """The lines in order, as few blocks as fit the formulas' place one after the
@@ -246,6 +240,8 @@ class HiddenStep:
             self.show_numbers([(eq, "gradient") for eq in block], also)
             self.wait(max(NUMBERS_REST, self.reading_time(block)))
             self.explain_if_approx(block)
+        # bright only while its lines read it: again at its update
+        self.play(self.unlit(edge, (layer, k, i), t), run_time=0.3)
         return name, node_gradient
 
     def leave(self, marks: list) -> None:

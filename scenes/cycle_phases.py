@@ -156,19 +156,19 @@ class PhaseRow:
                   f"{name_text} = {old.replace('-', '−')}, {gradient.text}")
         return both if self.numbers_fit([both], rows_free=1) else gradient
 
-    def show_update(self, recall: list[Eq], update: list[Eq]) -> None:
+    def show_update(self, recall: list[Eq], update: list[Eq], also: list = ()) -> None:
         """After the rule is read: the gradient it takes, recalled, over the weight's
         update line, where both fit in the formulas' place; else the update line over
-        the rule."""
+        the rule; ``also`` as they come."""
         if recall and update and self.numbers_fit(recall + update):
             # the rule, where on screen: its η is said nowhere else
             self.wait(RULE_REST if self.formula is not None else PHASE_REST)
             # red where it is the gradient alone; a row that starts with the weight's
             # value is a weight's line, as the update under it
             colour = "gradient" if recall[0].text.startswith("∂") else "text"
-            self.show_numbers([(recall[0], colour), (update[0], "text")], [])
+            self.show_numbers([(recall[0], colour), (update[0], "text")], list(also))
         else:
-            self.show_numbers([(eq, "text") for eq in update], [], keep_formula=True)
+            self.show_numbers([(eq, "text") for eq in update], list(also), keep_formula=True)
 
     def explain_if_approx(self, eqs: list[Eq]) -> None:
         """Once, after its line was read: what ≈ means."""

@@ -28,9 +28,11 @@ class GradientStep:
         red = self.theme["gradient"]
         edges, texts = self.net.diagram.layer_edges(layer), self.parameter_texts(layer, 0)
         # the layer's edges lose the weights' look (a plain grey line, until its
-        # gradient comes): no edge is drawn by its weight under a key of gradients
-        self.play(*[StyleTween(edge, stroke_color=self.theme["muted"],
-                               stroke_width=UNKNOWN_WIDTH) for edge in edges], run_time=0.6)
+        # gradient comes), and as the key turns to gradients, so do those of every
+        # layer still to come: no edge is drawn by its weight under a key of gradients
+        coming = range(layer + 1) if self.legend_symbol != symbol else [layer]
+        self.play(*[StyleTween(edge, stroke_color=self.theme["muted"], stroke_width=UNKNOWN_WIDTH)
+                    for k in coming for edge in self.net.diagram.layer_edges(k)], run_time=0.6)
         scale = self.gradient_scale(symbol)
         colours, start = [self.theme["text"]] * len(texts), 0
         for number, (chunk, shown) in enumerate(self.pages(eqs, CHUNK, red)):

@@ -245,8 +245,8 @@ def test_how_each_edge_gradient_is_found_stands_under_them(cycle):
 
 
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
-    """h₂'s line lights x₁→h₂ and x₂→h₂ (white, the text's colour) and no other edge;
-    ŷ's line the three edges into ŷ; the loss's line none."""
+    """h₂'s line lights x₁→h₂ and x₂→h₂ (white, the text's colour: the key's "in
+    use") and no other edge; ŷ's line the three edges into ŷ; the loss's line none."""
     from scenes.cycle import CycleScene
 
     lit_by_line, show = {}, CycleScene.show_numbers
@@ -274,8 +274,13 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     # a node's ∂L/∂h lights its edge to ŷ, whose weight the line takes, not the others'
     h1 = lit_by_line["σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197"]
     h3 = lit_by_line["σ'(h₃) = σ(h₃)(1 − σ(h₃)) = 0.690 × (1 − 0.690) = 0.214"]
-    assert (1, 0, 0) in h1 and (1, 2, 0) not in h1
-    assert (1, 2, 0) in h3 and (1, 0, 0) not in h3
+    assert h1 == {(1, 0, 0)} and h3 == {(1, 2, 0)}, "the weights worked before are not"
+    # nothing is lit while lines that read no one edge are read, nor is a worked weight
+    # once its lines are gone: lit again when its update reads it
+    assert lit_by_line["∂L/∂h₁ = 0.073, ∂L/∂h₂ = 0.104"] == set()
+    assert lit_by_line["σ'(h₁) = 0.728 × (1 − 0.728) = 0.198"] == {(1, 0, 0)}
+    assert (1, 1, 0) in lit_by_line["v₂₁ = 0.5, ∂L/∂v₂₁ = 0.969"]
+    assert (0, 1, 1) in lit_by_line["w₂₂ = 0.9, ∂L/∂w₂₂ = 0.104"]
 
 
 def first_shown(scene, match) -> int:

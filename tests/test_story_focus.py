@@ -27,14 +27,31 @@ def backward():
                 self.seen.append((self.captions[-1][2], [
                     [float(e.get_stroke_opacity()) for e in self.net.diagram.layer_edges(k)]
                     for k in layers]))
+                self.edge_colours.append((self.legend_symbol, {
+                    e.get_stroke_color().to_hex().lower()
+                    for k in layers for e in self.net.diagram.layer_edges(k)}))
                 # the gradients written along edges for the update, as they stand now
                 self.beside_edges.append((self.captions[-1][2], [
                     (m.tex_string, tuple(m.get_center()[:2]), str(m.get_color()).lower())
                     for m in self.used_gradients if opacity(m) > 0.9]))
 
-    Watched.seen, Watched.beside_edges = [], []
+    Watched.seen, Watched.beside_edges, Watched.edge_colours = [], [], []
     trace = trainer.train(config.load("post"))
     return dry_run.run(Watched, Settings(trace, "post", "dark", "en", {"precision": 3}))
+
+
+def test_no_edge_is_drawn_by_its_weight_under_a_key_of_gradients(backward):
+    """While the key names ∂L/∂w in the backward pass, every edge is red (its
+    gradient) or grey (its gradient still to come), the layers not reached yet too: a
+    blue edge would have no key. (The update's first step brings back the weights'
+    key with their colours.)"""
+    theme = backward.theme
+    signs = {theme["positive"].lower(), theme["negative"].lower()}
+    update = next(k for k, (cue, _) in enumerate(backward.seen) if "←" in cue)
+    under_gradients = [(cue.split("\n")[0], colours) for (cue, _), (symbol, colours)
+                       in zip(backward.seen[:update], backward.edge_colours) if symbol != "w"]
+    assert under_gradients
+    assert not [(cue, colours) for cue, colours in under_gradients if colours & signs]
 
 
 def bright_layers(seen, starts: str | tuple) -> list[list[list[bool]]]:
