@@ -43,7 +43,8 @@ def test_forward_ends_on_a_summary_after_the_posts_rounding():
     scene = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
     said = lines(scene)
     aside = said.index("ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235")
-    assert "σ(h) rounded to 2 decimals first" in said[aside - 1]
+    # says whose line it is: the post's ŷ, not a second answer to choose from
+    assert said[aside - 1] == "The post's ŷ, from σ(h) rounded to 2 decimals first:"
     assert said[aside + 1:] == ["(σ(h₁), σ(h₂), σ(h₃)) = (0.731, 0.786, 0.690)", "ŷ = 1.233",
                                 "L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"]
     last = "".join(texts_at(scene.snapshots[-1]))
