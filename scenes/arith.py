@@ -45,10 +45,15 @@ def value(text: str) -> float:
 
 
 def agrees(calculated: float, shown: str) -> bool:
-    """A calculator's result, rounded to the decimals of ``shown``, gives ``shown``
-    (an exact tie may round either way)."""
+    """A calculator's result, rounded to the decimals of ``shown`` as a student rounds
+    (an exact tie away from zero: 0.7455 to 0.746), gives ``shown``."""
     decimals = len(shown.split(".")[1]) if "." in shown else 0
-    return abs(calculated - value(shown)) <= 0.5 * 10 ** -decimals * (1 + 1e-9) + 1e-12
+    half, target = 0.5 * 10 ** -decimals, value(shown)
+    slack = half * 1e-9 + 1e-12  # (a calculator's own last bits)
+    gap = abs(calculated - target)
+    if gap < half - slack:
+        return True
+    return gap <= half + slack and abs(target) > abs(calculated)
 
 
 def minus_log(p: float) -> float:

@@ -1,13 +1,13 @@
 """Checks arithmetic written for people the way a student with a calculator would.
 
 "A = B" between two numeric parts holds when the calculator, given A's numbers
-exactly as written, gets B rounded to B's decimals (an exact tie may round either
-way). "A ≈ B" says the calculator does not get B from the rounded numbers, while
-the true values behind them do: then every number with p decimals stands for the
-interval it was rounded from (at p = 3, 0.731 is [0.7305, 0.7315]; one with fewer
-decimals is exact), and the intervals of A and B must overlap, while the
-calculator must indeed disagree. Parts with letters (h₁, ∂L/∂w) are names, not
-arithmetic, and are skipped.
+exactly as written, gets B rounded to B's decimals as a student rounds (an exact
+tie away from zero: 0.7455 gives 0.746, never 0.745). "A ≈ B" says the calculator
+does not get B from the rounded numbers, while the true values behind them do:
+then every number with p decimals stands for the interval it was rounded from (at
+p = 3, 0.731 is [0.7305, 0.7315]; one with fewer decimals is exact), and the
+intervals of A and B must overlap, while the calculator must indeed disagree.
+Parts with letters (h₁, ∂L/∂w) are names, not arithmetic, and are skipped.
 """
 
 import math
@@ -171,7 +171,10 @@ def calculator_agrees(left: str, right: str) -> bool:
         return abs(got - calculator(right)) <= 1e-9 * max(1.0, abs(got))
     decimals = len(right.split(".")[1]) if "." in right else 0
     shown = float(right.replace("−", "-"))
-    return abs(got - shown) <= 0.5 * 10 ** -decimals * (1 + 1e-9) + 1e-12
+    half, error = 0.5 * 10 ** -decimals, abs(got - shown)
+    if math.isclose(error, half, rel_tol=1e-9, abs_tol=1e-12):  # a tie: away from zero
+        return abs(shown) > abs(got)
+    return error < half
 
 
 def relations(line: str) -> list[tuple[str, str, str]]:

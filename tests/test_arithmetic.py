@@ -20,7 +20,9 @@ from tests.test_targets import MAZUR
     # the backward video's two lines a calculator contradicted, now written honestly
     "∂L/∂h₃ = 1.110 × 0.214 ≈ 0.237",
     "∂L/∂v₁₁ = 0.731 × 1.233 ≈ 0.902",
-    "0.25 × 0.5 = 0.125",  # an exact tie: 0.125 may be written at 2 decimals either way
+    "0.25 × 0.5 = 0.125",
+    "v₃₁ ← 0.815 − 0.1 × 0.695 = 0.746",  # 0.7455: a tie, rounded as a student does
+    "v₃₁ ← 0.815 − 0.1 × 0.695 ≈ 0.745",  # the true value below it, whose last digit differs
 ])
 def test_true_lines_hold(line):
     assert count_checked(line) >= 1
@@ -42,6 +44,7 @@ def test_the_posts_rounding_holds_at_two_decimals_only():
     "ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.235",  # the post's mismatch, at 3
     "L = ½(1.233 − 0)² = 0.770",
     "w ← 0.3 − 0.1 × 0.902 = 0.390",
+    "v₃₁ ← 0.815 − 0.1 × 0.695 = 0.745",  # 0.7455 rounds up on a calculator
 ])
 def test_false_lines_fail(line):
     assert check_line(line, precision=3), line
@@ -131,3 +134,13 @@ def test_a_function_that_turns_is_bounded_by_its_extremum():
     assert lo < min(gelu(-1.0), gelu(-0.5)) and abs(lo + 0.16997) < 1e-4
     assert hi == max(gelu(-1.0), gelu(-0.5))
     assert image("σ", -1.0, 2.0) == (CALCULATOR["σ"](-1.0), CALCULATOR["σ"](2.0))
+
+
+def test_a_tie_agrees_only_rounded_away_from_zero():
+    """0.815 − 0.1 × 0.695 is 0.7455 on a calculator: a student writes 0.746, so a
+    line that shows 0.745 (the true, unrounded value's digits) must say ≈."""
+    from scenes.arith import agrees
+
+    assert agrees(0.815 - 0.1 * 0.695, "0.746") and not agrees(0.815 - 0.1 * 0.695, "0.745")
+    assert agrees(-0.7455, "-0.746") and not agrees(-0.7455, "-0.745")
+    assert agrees(0.74549, "0.745") and agrees(0.125, "0.125")
