@@ -129,11 +129,19 @@ class GeneralGate:
         weighed = (self.weight_gate(symbols, gate, wx, neuron) if self.trace.layers[-1] == 1
                    else None)
         if weighed is not None:
-            texts, here, caption = weighed
-            swap = [AnimationGroup(FadeOut(old), fade_in(new), lag_ratio=1)
-                    for old, new in zip(times + [neuron], texts + [here])]
-            steps.append((caption, swap + self.keep_beside(local_words, texts[5])))
-            holds.append(self.reading_time([caption]))
+            texts, here, captions = weighed
+            pairs = list(zip(times + [neuron], texts + [here]))
+
+            def swap(ks):
+                return [AnimationGroup(FadeOut(pairs[k][0]), fade_in(pairs[k][1]), lag_ratio=1)
+                        for k in ks]
+            # one idea at a time, as the general gate came: the values, then the
+            # gradients at the gate, then downstream with the neuron's rule
+            parts = [swap(range(5)), swap([5, 6]) + self.keep_beside(local_words, texts[5]),
+                     swap([7, 8, 9])]
+            for caption, moves in zip(captions, parts):
+                steps.append((caption, moves))
+                holds.append(self.reading_time([caption]))
         holds[-1] = max(END_HOLD, holds[-1])
         for (words, moves), hold in zip(steps, holds):
             self.cue(words)
@@ -172,14 +180,15 @@ class GeneralGate:
         return self.in_places(self.labels["times_gate"] + ": z = x · y", texts, symbols)
 
     def weight_gate(self, symbols: list, gate, wx, neuron: VGroup
-                    ) -> "tuple[list, VGroup, str] | None":
+                    ) -> "tuple[list, VGroup, list[str]] | None":
         """The × gate of an output weight, z = a · w, on the network's numbers (its
         first sample, before any update): a and w above their wires, z, the local
         gradients (each the other input), the upstream ∂L/∂z = ∂L/∂ŷ (z is a term of
         ŷ's sum) and both downstream products. The first output weight whose three
         products a calculator makes from the numbers shown, to the last digit (the
         figure has no room for a note on ≈); none where none does. With the neuron's
-        rule on these names, in its row's place, and the caption."""
+        rule on these names, in its row's place, and the captions of its three steps
+        (the values, the gradients at the gate, downstream with the rule)."""
         a, layer = self.arith, len(self.trace.layers) - 2
         for i in range(self.trace.layers[layer]):
             x, w = a.act_text(layer, i, 0), a.o(a.weight(layer, i, 0, 0))
@@ -233,14 +242,14 @@ class GeneralGate:
                 layout.inside_safe_area(layout.box(m)) for m in labels + [here]):
             return None
         plain = {key: e.replace(r"\times", "×") for key, e in eq.items()}
-        caption = (f"{title}: z = {x_text} · {w_text} = {plain['z']}; "
-                   f"∂z/∂{x_text} = {w}, ∂z/∂{w_text} = {x}; "
-                   f"∂L/∂z = ∂L/∂{o_text} = {a.n(a.delta(layer + 1, 0, 0))}; "
-                   f"∂L/∂{x_text} = {plain['x']}, ∂L/∂{w_text} = {plain['w']}. "
-                   f"{self.labels['numbers_from']} "
-                   f"{words} {o_text} = … + {x_text} · {w_text} + … ⇒ "
-                   f"∂L/∂{w_text} = ∂L/∂{o_text} · {x_text}")
-        return labels, here, caption
+        captions = [f"{title}: z = {x_text} · {w_text} = {plain['z']}. "
+                    f"{self.labels['numbers_from']}",
+                    f"∂z/∂{x_text} = {w}, ∂z/∂{w_text} = {x}; "
+                    f"∂L/∂z = ∂L/∂{o_text} = {a.n(a.delta(layer + 1, 0, 0))}",
+                    f"∂L/∂{x_text} = {plain['x']}, ∂L/∂{w_text} = {plain['w']}. "
+                    f"{words} {o_text} = … + {x_text} · {w_text} + … ⇒ "
+                    f"∂L/∂{w_text} = ∂L/∂{o_text} · {x_text}"]
+        return labels, here, captions
 
     @staticmethod
     def two_rows(name: str, line: str, colour) -> VGroup:
