@@ -316,7 +316,9 @@ class BackwardScene(GradientStep, UpdateStep, ForwardScene):
         said = [self.text(minus_signs(c), size=34)
                 for c in compare]
         pages = self.pages([a.loss_eq(1), *said], 3)
-        self.play(self.retitle(title), run_time=0.6)
+        # no gradient stays on screen: the key's entry for them leaves with them (the
+        # key's last entry, in every shape)
+        self.play(self.retitle(title), FadeOut(self.legend[-1]), run_time=0.6)
         # the old values were the old weights': they leave; then layer by layer, as the
         # first pass went, the signal reaches a layer and each new value comes with its
         # working

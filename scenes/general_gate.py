@@ -129,16 +129,17 @@ class GeneralGate:
         weighed = (self.weight_gate(symbols, gate, wx, neuron) if self.trace.layers[-1] == 1
                    else None)
         if weighed is not None:
-            texts, here, captions = weighed
-            pairs = list(zip(times + [neuron], texts + [here]))
+            texts, (term, rule), captions = weighed
+            pairs = list(zip(times + [neuron, term], texts + [term, rule]))
 
             def swap(ks):
                 return [AnimationGroup(FadeOut(pairs[k][0]), fade_in(pairs[k][1]), lag_ratio=1)
                         for k in ks]
             # one idea at a time, as the general gate came: the values, then the
-            # gradients at the gate, then downstream with the neuron's rule
-            parts = [swap(range(5)), swap([5, 6]) + self.keep_beside(local_words, texts[5]),
-                     swap([7, 8, 9])]
+            # gradients at the gate with why the upstream one is ∂L/∂ŷ, then downstream
+            # with the neuron's rule
+            parts = [swap(range(5)), swap([5, 6, 9]) + self.keep_beside(local_words, texts[5]),
+                     swap([7, 8, 10])]
             for caption, moves in zip(captions, parts):
                 steps.append((caption, moves))
                 holds.append(self.reading_time([caption]))
@@ -180,7 +181,7 @@ class GeneralGate:
         return self.in_places(self.labels["times_gate"] + ": z = x · y", texts, symbols)
 
     def weight_gate(self, symbols: list, gate, wx, neuron: VGroup
-                    ) -> "tuple[list, VGroup, list[str]] | None":
+                    ) -> "tuple[list, list[VGroup], list[str]] | None":
         """The × gate of an output weight, z = a · w, on the network's numbers (its
         first sample, before any update): a and w above their wires, z, the local
         gradients (each the other input), the upstream ∂L/∂z = ∂L/∂ŷ (z is a term of
@@ -227,25 +228,34 @@ class GeneralGate:
                 labels[k] = self.two_rows(texts[k].split(" = ")[0], eq[key],
                                           labels[k].get_color()).align_to(labels[k], UP)
                 labels[k].align_to([left, 0, 0], LEFT)
-        # the neuron's rule, here: z is a term of ŷ's sum, so ∂L/∂z = ∂L/∂ŷ
-        words, rule = self.labels["in_network"], (
-            rf"{o_tex} = \ldots + {x_tex} \cdot {w_tex} + \ldots \ \Rightarrow\ "
-            rf"\partial L/\partial {w_tex} = \partial L/\partial {o_tex} \cdot {x_tex}")
-        here = VGroup(self.text(words), Formula(rule, font_size=TEX_SIZE,
-                                                color=neuron[1].get_color()))
-        here.arrange(RIGHT, buff=0.2).align_to(neuron, LEFT).align_to(neuron, DOWN)
-        # a row's gap under the last result, down into the margin where it must be
-        gap = labels[-1].get_bottom()[1] - here.get_top()[1]
-        room = here.get_bottom()[1] - (-layout.FRAME_Y + layout.SAFE_MARGIN)
-        here.shift(DOWN * max(0.0, min(ROW_GAP - gap, room)))
+        # why the upstream gradient is ∂L/∂ŷ: z is a term of ŷ's sum, so ∂ŷ/∂z = 1
+        # (with the gradients at the gate); then the neuron's rule on these names (with
+        # downstream), each in the rule's row
+        words = self.labels["in_network"]
+        term = (rf"{o_tex} = \ldots + z + \ldots \ \Rightarrow\ "
+                rf"\partial {o_tex}/\partial z = 1,\ "
+                rf"\partial L/\partial z = \partial L/\partial {o_tex}")
+        rule = (rf"{o_tex} = \ldots + {x_tex} \cdot {w_tex} + \ldots \ \Rightarrow\ "
+                rf"\partial L/\partial {w_tex} = \partial L/\partial {o_tex} \cdot {x_tex}")
+        here = [VGroup(self.text(words), Formula(tex, font_size=TEX_SIZE,
+                                                 color=neuron[1].get_color()))
+                for tex in (term, rule)]
+        for row in here:
+            row.arrange(RIGHT, buff=0.2).align_to(neuron, LEFT).align_to(neuron, DOWN)
+            # a row's gap under the last result, down into the margin where it must be
+            gap = labels[-1].get_bottom()[1] - row.get_top()[1]
+            room = row.get_bottom()[1] - (-layout.FRAME_Y + layout.SAFE_MARGIN)
+            row.shift(DOWN * max(0.0, min(ROW_GAP - gap, room)))
         if labels[-2].get_right()[0] > bend - 0.15 or not all(
-                layout.inside_safe_area(layout.box(m)) for m in labels + [here]):
+                layout.inside_safe_area(layout.box(m)) for m in labels + here):
             return None
         plain = {key: e.replace(r"\times", "×") for key, e in eq.items()}
         captions = [f"{title}: z = {x_text} · {w_text} = {plain['z']}. "
                     f"{self.labels['numbers_from']}",
                     f"∂z/∂{x_text} = {w}, ∂z/∂{w_text} = {x}; "
-                    f"∂L/∂z = ∂L/∂{o_text} = {a.n(a.delta(layer + 1, 0, 0))}",
+                    f"∂L/∂z = ∂L/∂{o_text} = {a.n(a.delta(layer + 1, 0, 0))}. "
+                    f"{words} {o_text} = … + z + … ⇒ ∂{o_text}/∂z = 1, "
+                    f"∂L/∂z = ∂L/∂{o_text}",
                     f"∂L/∂{x_text} = {plain['x']}, ∂L/∂{w_text} = {plain['w']}. "
                     f"{words} {o_text} = … + {x_text} · {w_text} + … ⇒ "
                     f"∂L/∂{w_text} = ∂L/∂{o_text} · {x_text}"]

@@ -114,9 +114,13 @@ class UpdateStep:
         mine = self.weight_labels.submobjects[self.label_offset(layer) + k]
         others = [m for m in self.weight_labels if m is not mine] + self.grad_labels + (
             self.value_labels)
+        # clear of every label where it can be; else the labels in the way give way
         # (the places kept for the second pass's values are where the values are)
         shown, taken = self.place_gradients(layer, [k], old_texts, new_texts, gradients,
-                                            others + self.later_values)
+                                            self.later_values)
+        if not shown:
+            shown, taken = self.place_gradients(layer, [k], old_texts, new_texts, gradients,
+                                                others + self.later_values)
         hidden = [(m, opacity(m)) for m in others if opacity(m) > 0 and any(
             overlaps(outline(m), outline(place)) for place in taken)]
         # (its own label, if it gave way before, is now in place again)
@@ -145,8 +149,9 @@ class UpdateStep:
             self.play(*[fade_out(g) for g in gone], *moves, *self.come_back(), run_time=0.3)
 
     def come_back(self) -> list:
-        """Labels that gave way come back, each only where it overlaps no label on
-        screen (nor one coming back before it)."""
+        """Labels that gave way come back, each where it stood if it overlaps no label
+        on screen there (nor one coming back before it); a weight whose place is
+        still taken comes back at another place along its own edge, clear of them."""
         # (on screen, or coming with this animation; not the places the second pass's
         # values are kept, which the fixed texts include)
         later = {id(m) for m in self.later_values}
@@ -155,13 +160,35 @@ class UpdateStep:
                      if not isinstance(m, tuple) and id(m) not in later and opacity(m) > 0]
         back, waiting = [], []
         for m, was in self.given_way:
-            if any(overlaps(outline(m), outline(o)) for o in on_screen if o is not m):
-                waiting.append((m, was))
-            else:
+            if not any(overlaps(outline(m), outline(o)) for o in on_screen if o is not m):
                 back.append(StyleTween(m, opacity=was))
                 on_screen.append(m)
+            elif moved := self.moved_aside(m, was, on_screen):
+                back.append(fade_in(moved))
+                on_screen.append(moved)
+            else:
+                waiting.append((m, was))
         self.given_way = waiting
         return back
+
+    def moved_aside(self, label, was: float, on_screen: list):
+        """A weight's label that gave way, anew along its own edge clear of everything on
+        screen and of the places kept (at its opacity before), or None where no such
+        place is free (or it is not a weight's)."""
+        index = next((n for n, m in enumerate(self.weight_labels) if m is label), None)
+        if index is None:
+            return None
+        layer = max(n for n in range(len(self.trace.layers) - 1) if self.label_offset(n) <= index)
+        moved = self.net.edge_label(label.tex_string, self.theme["text"], self.theme["background"])
+        avoid = [m for m in on_screen if m is not label] + [
+            m for m in self.fixed_texts() if isinstance(m, tuple) or opacity(m) > 0]
+        if not place_along_edges(self.net.diagram,
+                                 [(layer, index - self.label_offset(layer), moved)], avoid):
+            return None
+        if was < 1:  # dimmed while other edges are in use: comes back so
+            moved.set_opacity(was)
+        self.weight_labels.submobjects[index] = moved
+        return moved
 
     def label_offset(self, layer: int) -> int:
         """Where a weight layer's labels start among all weight labels."""

@@ -121,7 +121,8 @@ def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
     assert said[gate:] == [
         "a weight's × gate: z = σ(h₂) · v₂₁ = 0.786 × 0.5 = 0.393. "
         "The numbers are the network's, from its forward and backward passes.",
-        "∂z/∂σ(h₂) = 0.5, ∂z/∂v₂₁ = 0.786; ∂L/∂z = ∂L/∂ŷ = 1.233",
+        "∂z/∂σ(h₂) = 0.5, ∂z/∂v₂₁ = 0.786; ∂L/∂z = ∂L/∂ŷ = 1.233. "
+        "here: ŷ = … + z + … ⇒ ∂ŷ/∂z = 1, ∂L/∂z = ∂L/∂ŷ",
         "∂L/∂σ(h₂) = 1.233 × 0.5 = 0.617, ∂L/∂v₂₁ = 1.233 × 0.786 = 0.969. "
         "here: ŷ = … + σ(h₂) · v₂₁ + … ⇒ ∂L/∂v₂₁ = ∂L/∂ŷ · σ(h₂)"]
     for (start, end, cue), words in zip(chain_rule.captions[-3:], said[gate:]):
@@ -130,6 +131,10 @@ def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
     values = next(s for s in reversed(chain_rule.snapshots) if s[0] == said[gate])
     assert r"z = 0.786 \times 0.5 = 0.393" in texts_at(values)
     assert not any("1.233" in text for text in texts_at(values))
+    # with the gradients at the gate, why the upstream one is ∂L/∂ŷ: ∂ŷ/∂z = 1 stated
+    at_gate = next(s for s in reversed(chain_rule.snapshots) if s[0] == said[gate + 1])
+    assert (r"\hat{y} = \ldots + z + \ldots \ \Rightarrow\ \partial \hat{y}/\partial z = 1,\ "
+            r"\partial L/\partial z = \partial L/\partial \hat{y}") in texts_at(at_gate)
     assert round(0.786 * 0.5, 3) == 0.393 and round(1.233 * 0.786, 3) == 0.969
     shown = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
     d = r"\frac{\partial %s}{\partial %s}"

@@ -7,9 +7,11 @@ import pytest
 from manim import Dot
 
 from core import config, trainer
+from scenes.edge_labels import opacity
 from scenes.registry import SCENES
 from scenes.settings import Settings
 from tests import dry_run
+from tests.test_edge_labels import distance
 from tests.test_story_numbers import EXAMPLES
 
 
@@ -33,8 +35,22 @@ def held_texts(scene) -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module")
 def post_backward():
-    """The post's backward pass, run once for the tests that only read it."""
-    return dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    """The post's backward pass, run once for the tests that only read it; at each hold
+    it keeps its weight labels' texts, opacities and centres (``held_weights``), dimmed
+    ones too, by the caption's first line."""
+    base = SCENES["backward"].load()
+
+    class Watched(base):
+        def hold(self, seconds=None):
+            super().hold(*([] if seconds is None else [seconds]))
+            cue = self.captions[-1][2].split("\n")[0] if self.captions else ""
+            self.held_weights.append((cue, [(m.tex_string, opacity(m), m.get_center()[:2])
+                                            for m in self.weight_labels]))
+
+    Watched.held_weights = []
+    settings = Settings(trainer.train(config.load("post")), "post", "dark", "en",
+                        {"precision": 3})
+    return dry_run.run(Watched, settings)
 
 
 def test_forward_ends_on_a_summary_after_the_posts_rounding():
@@ -44,7 +60,7 @@ def test_forward_ends_on_a_summary_after_the_posts_rounding():
     said = lines(scene)
     aside = said.index("ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235")
     # says whose line it is: the post's ŷ, not a second answer to choose from
-    assert said[aside - 1] == "The post's ŷ, from σ(h) rounded to 2 decimals first:"
+    assert said[aside - 1] == "The blog post's ŷ, with σ(h) rounded to 2 decimals first:"
     assert said[aside + 1:] == ["(σ(h₁), σ(h₂), σ(h₃)) = (0.731, 0.786, 0.690)", "ŷ = 1.233",
                                 "L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"]
     last = "".join(texts_at(scene.snapshots[-1]))
@@ -170,6 +186,8 @@ def test_backwards_second_pass_works_out_each_new_value(post_backward):
     assert {"0.276", "0.476"} <= seen["h₃ = 1 × 0.276 + 1 × 0.476 ≈ 0.753"]
     # the old values leave with the old weights; a new one comes with its working
     assert "0.728" in at_h1 and not {"0.782", "0.680"} & at_h1
+    # no gradient is left on screen: the key no longer names one (values still are)
+    assert "value" in at_h1 and not {"gradient", r"\partial L/\partial h"} & at_h1
     assert not {"0.786", "0.690", r"\hat{y} = 1.233"} & at_h1
     assert r"\hat{y} = 1.022" in seen["ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
 
@@ -184,6 +202,25 @@ def test_backwards_values_come_back_after_giving_way_to_an_update(post_backward)
     assert len(groups) == 3
     for name in groups:
         assert {"0.731", "0.786", "0.690", r"\hat{y} = 1.233"} <= last[name], name
+
+
+def test_backwards_update_keeps_every_weight_of_the_layer_on_its_own_edge(post_backward):
+    """While the first layer's second group of lines is read, all six of its weights
+    stand on screen (the three already updated too, none set aside for good), each
+    nearer its own edge than any other: a number between two edges reads as either's."""
+    scene = post_backward
+    edges = scene.net.diagram.layer_edges(0)
+    # the post's first layer after its update, in the diagram's edge order (x₁'s, x₂'s)
+    numbers = ["0.793", "0.390", "0.276", "0.193", "0.890", "0.476"]
+    held = [labels for cue, labels in scene.held_weights if cue.startswith("w₂₁ ←")]
+    assert held
+    shown = {text: (seen, centre) for text, seen, centre in held[-1]}  # every line written
+    for number, own in zip(numbers, edges):
+        assert shown.get(number, (0,))[0] > 0, f"{number} is not on screen"
+        centre = shown[number][1]
+        near = sorted(distance(centre, e.get_start()[:2], e.get_end()[:2]) for e in edges)
+        mine = distance(centre, own.get_start()[:2], own.get_end()[:2])
+        assert mine == near[0] and near[1] - mine > 0.14, f"{number} is between edges"
 
 
 def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
