@@ -28,7 +28,8 @@ from manim import (
 from core.errors import ConfigError
 from core.trace import Trace
 from scenes import layout
-from scenes.arith import Arithmetic, Eq
+from scenes.arith import Eq
+from scenes.arith_backward import Arithmetic
 from scenes.camera import PathCachingCamera
 from scenes.edge_labels import opacity, outline
 from scenes.numerals import fmt, minus_signs

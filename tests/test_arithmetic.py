@@ -3,7 +3,7 @@
 import pytest
 
 from core import config, trainer
-from scenes.arith import Arithmetic
+from scenes.arith_backward import Arithmetic
 from tests.arithmetic import check_line, count_checked
 from tests.test_targets import MAZUR
 
