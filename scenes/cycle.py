@@ -9,6 +9,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
     AnimationGroup,
     FadeOut,
     MathTex,
@@ -139,17 +140,28 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
         return []
 
     def in_use_key(self) -> list:
-        """What a white edge is (the edges the line on screen reads), keyed under the
-        counter, where it stands clear of every node and label; else none."""
-        key = self.number_key((("in_use", "text"),))
-        key.next_to(self.counter, DOWN, buff=0.25, aligned_edge=LEFT)
+        """The edges' own colours: white, in use (the edges the line on screen reads),
+        and the update's colour, changing (an edge glows so as its weight changes).
+        Both under the counter where they fit in a row; else white there and the
+        update's in the top right corner, beside the title; each only where it stands
+        clear of every node and text (else white alone, else none)."""
         around = [(x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1) for x0, y0, x1, y1 in
                   self.net.taken + self.net.node_boxes()]
-        if layout.overlap(layout.box(key), around, 0.0) or not layout.inside_safe_area(
-                layout.box(key)):
-            return []
-        self.net.taken.append(layout.box(key))
-        return [key]
+
+        def clear(key) -> bool:
+            box = layout.box(key)
+            return not layout.overlap(box, around, 0.0) and layout.inside_safe_area(box)
+
+        kinds = (("in_use", "text"), ("changing", "update"))
+        both, (white, changing) = self.number_key(kinds), (self.number_key((k,)) for k in kinds)
+        for key in (both, white):
+            key.next_to(self.counter, DOWN, buff=0.25, aligned_edge=LEFT)
+        changing.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
+        for keys in ([both], [white, changing], [white]):
+            if all(clear(key) for key in keys):
+                self.net.taken += [layout.box(key) for key in keys]
+                return keys
+        return []
 
     def draw_plain_network(self) -> StoryNetwork:
         tr = self.trace

@@ -52,6 +52,7 @@ NOTE_GAP = 0.2  # between the rows of a note
 NOTE_AGAIN = 60.0  # seconds (at pace 1) after which a line with ≈ brings its note back
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
+EDGE_KINDS = ("in_use", "changing")  # key entries of an edge's own colour: with a swatch
 
 
 class StoryScene(Paced, LocalRedraw, StepScene, TypesetAhead):
@@ -183,7 +184,7 @@ class StoryScene(Paced, LocalRedraw, StepScene, TypesetAhead):
             if kind in (symbols or {}):
                 symbol = Formula(symbols[kind], font_size=TEX_SIZE, color=self.theme[colour])
                 word = VGroup(word, symbol.next_to(word, RIGHT, buff=0.2))
-            if kind == "in_use":  # not a number: the colour of the edges a line reads
+            if kind in EDGE_KINDS:  # not a number: an edge's colour (read, or changing)
                 swatch = Line(ORIGIN, 0.5 * RIGHT, color=self.theme[colour], stroke_width=6)
                 word = VGroup(swatch, word.next_to(swatch, RIGHT, buff=0.15))
             if kind == "gradient" and self.FRAMES_GRADIENTS:  # framed as its numbers are

@@ -150,11 +150,27 @@ def test_the_white_of_the_edges_a_line_reads_is_keyed(cycle):
         assert len(keys) == 1
         others = [box for _, text, box, *_ in texts if text != "inuse"]
         assert layout.overlap(keys[0], others) == 0
-    (key,) = cycle.in_use
-    lines = [m for m in key.get_family() if isinstance(m, Line)]
-    assert len(lines) == 1 and lines[0].get_stroke_width() >= 4
+    lines = [m for key in cycle.in_use for m in key.get_family() if isinstance(m, Line)]
+    assert len(lines) == 2 and lines[0].get_stroke_width() >= 4
     lit = cycle.brighten(cycle.edges(0)[:1])[0][0]  # what a lit edge turns into
     assert lines[0].get_stroke_color() == ManimColor(lit.targets["color"])
+
+
+def test_the_colour_of_an_updates_glow_is_keyed(cycle):
+    """An edge glows in the update's colour as its weight changes: keyed by a swatch
+    in that colour, clear of every other text."""
+    from manim import Line, ManimColor
+
+    from scenes import layout
+
+    for _, texts in cycle.snapshots[:3]:
+        keys = [box for _, text, box, *_ in texts if text == "changing"]
+        assert len(keys) == 1
+        others = [box for _, text, box, *_ in texts if text != "changing"]
+        assert layout.overlap(keys[0], others) == 0
+    swatches = [m.get_stroke_color() for key in cycle.in_use for m in key.get_family()
+                if isinstance(m, Line)]
+    assert ManimColor(cycle.theme["update"]) in swatches
 
 
 def test_sigma_is_defined_over_its_first_use(cycle):
