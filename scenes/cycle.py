@@ -22,8 +22,8 @@ from scenes import layout
 from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
 from scenes.cycle_phases import NUMBERS_REST, PHASE_REST, SKETCH_BOX, PhaseRow
+from scenes.cycle_tags import EdgeTags
 from scenes.cycle_weights import EdgeWeights
-from scenes.edge_labels import BESIDE, place_along_edges
 from scenes.forward import DIMMED, ForwardScene
 from scenes.loss_sketch import LossSketch
 from scenes.options import Option
@@ -37,7 +37,7 @@ LABEL_ROOM = 0.55  # above a node: where its value may go
 NUMBERS_TOP = -1.4  # the phases' formulas and numbers (two rows at most) stay below
 
 
-class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
+class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
     """A few training iterations of a small network, one weight worked through in
     each."""
 
@@ -266,26 +266,6 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
             self.wait(PHASE_REST)
         self.leave([name, hidden_label])
 
-    def unlit(self, edge, weight: tuple[int, int, int], t: int) -> StyleTween:
-        """The weight's edge back in its sign's colour at state t."""
-        return StyleTween(edge, stroke_color=self.net.diagram.sign_colour(
-            self.arith.weight(*weight, t)))
-
-    def hidden_edge(self, t: int):
-        """The edge of the weight worked one layer back (``followed_hidden``)."""
-        layer, pair = self.hidden_layer - 1, self.followed_hidden(t)
-        return self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index(pair)]
-
-    def retag(self, old: MathTex | None, weight: tuple[int, int, int], t: int, gone: bool
-              ) -> MathTex | None:
-        """The weight's tag at state t in place of ``old`` (already gone with ``gone``)."""
-        new = self.tag_edge(*weight, t)
-        swap = ([] if gone or old is None else [FadeOut(old)]) + (
-            [fade_in(new)] if new is not None else [])
-        if swap:
-            self.play(AnimationGroup(*swap, lag_ratio=1), run_time=0.6)
-        return new
-
     def gradient_lines(self, layer: int, i: int, j: int, t: int) -> list[Eq]:
         """∂L/∂w of the output weight (i, j), from σ(h) on the diagram and the
         output's error written before; where the update takes a batch's mean, that
@@ -301,32 +281,6 @@ class CycleScene(PhaseRow, HiddenStep, EdgeWeights, ForwardScene):
     def most_moved(self, t: int) -> tuple[int, int]:
         """(from, to) of the output weight the update after state t changes most."""
         return self.trace.most_moved(len(self.trace.layers) - 2, t)
-
-    def tag_edge(self, layer: int, i: int, j: int, t: int, clear_of: list = (),
-                 valued: "bool | None" = None) -> MathTex | None:
-        """The weight's name and its value at state t along its edge (v_{21} = 0.5),
-        clear of the nodes, their names and values (and ``clear_of``); its name alone
-        where that does not fit, or (``valued`` None) where the weights' numbers stand
-        on the edges already."""
-        a = self.arith
-        name = a.weight_name(layer, i, j)[0]
-        k = self.net.diagram.edge_pairs(layer).index((i, j))
-        avoid = [*self.net.names, *self.values, *self.net.taken, *self.shown_weights,
-                 *[m for m in clear_of if m is not None]]
-        # the name and value only where they keep off the nodes too (not jammed
-        # against one), else the name alone where it fits best; the name alone where
-        # the number is on the edge already
-        valued = not self.output_weights_shown() if valued is None else valued
-        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True)] * valued
-        for tex, nodes in tags + [(name, False)]:
-            label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
-            # beside its edge, not on it: the bright edge running into the text would
-            # read as a minus sign
-            if place_along_edges(self.net.diagram, [(layer, k, label)],
-                                 avoid + (self.net.node_boxes() if nodes else []),
-                                 sides=BESIDE):
-                return label
-        return None  # no room on its edge: the lines name it
 
     def forward_and_error(self, t: int) -> None:
         """The forward sweep with state t's weights and the values it gives at the

@@ -241,16 +241,6 @@ class EdgeWeights:
             self.leave([m for m in tags if m not in gone])
         return left
 
-    def tag_edges(self, layer: int, edges: tuple, t: int, clear_of: list) -> list:
-        """Tags of these edges' weights at state t (biases have their own place), each
-        clear of ``clear_of`` and of the tags before it."""
-        pairs, tags = self.net.diagram.edge_pairs(layer), []
-        for k in edges:
-            if k < len(pairs):
-                tag = self.tag_edge(layer, *pairs[k], t, clear_of=clear_of + tags, valued=True)
-                tags += [tag] if tag is not None else []
-        return tags
-
     def red_number_said(self, layer: int, k: int, t: int) -> str:
         """For the captions, the red number an update line takes, as it stands on its
         edge: ∂L/∂v₁₁ (red, on its edge) ≈ 0.902."""
@@ -389,13 +379,6 @@ class EdgeWeights:
         pairs = self.net.diagram.edge_pairs(layer - 1)
         return [edge for edge, (_, to) in zip(self.edges(layer - 1), pairs)
                 if node is None or to == node]
-
-    def brighten(self, edges: list) -> tuple[list, list]:
-        """Animations that turn these edges (the ones in use) the text's colour, and
-        that turn them back to their colours now."""
-        on = [StyleTween(edge, stroke_color=self.theme["text"]) for edge in edges]
-        off = [StyleTween(edge, stroke_color=edge.get_stroke_color()) for edge in edges]
-        return on, off
 
     def sweep(self, colour: str, backwards: bool) -> AnimationGroup:
         """Flashes through the layers, left to right or right to left."""

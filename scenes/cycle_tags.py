@@ -1,0 +1,77 @@
+"""The cycle's edges in use: a weight's tag (its name, with its value where that
+fits) beside its edge, and an edge lit while a line reads it and turned back after.
+
+A mixin of ``CycleScene``: it reads the scene's arithmetic, network, values and
+shown weights."""
+
+from manim import AnimationGroup, FadeOut, MathTex
+
+from scenes.edge_labels import BESIDE, place_along_edges
+from scenes.tweens import StyleTween, fade_in
+
+
+class EdgeTags:
+    """Tags and lighting of the edges the lines work on."""
+
+    def tag_edge(self, layer: int, i: int, j: int, t: int, clear_of: list = (),
+                 valued: "bool | None" = None) -> MathTex | None:
+        """The weight's name and its value at state t along its edge (v_{21} = 0.5),
+        clear of the nodes, their names and values (and ``clear_of``); its name alone
+        where that does not fit, or (``valued`` None) where the weights' numbers stand
+        on the edges already."""
+        a = self.arith
+        name = a.weight_name(layer, i, j)[0]
+        k = self.net.diagram.edge_pairs(layer).index((i, j))
+        avoid = [*self.net.names, *self.values, *self.net.taken, *self.shown_weights,
+                 *[m for m in clear_of if m is not None]]
+        # the name and value only where they keep off the nodes too (not jammed
+        # against one), else the name alone where it fits best; the name alone where
+        # the number is on the edge already
+        valued = not self.output_weights_shown() if valued is None else valued
+        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True)] * valued
+        for tex, nodes in tags + [(name, False)]:
+            label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
+            # beside its edge, not on it: the bright edge running into the text would
+            # read as a minus sign
+            if place_along_edges(self.net.diagram, [(layer, k, label)],
+                                 avoid + (self.net.node_boxes() if nodes else []),
+                                 sides=BESIDE):
+                return label
+        return None  # no room on its edge: the lines name it
+
+    def tag_edges(self, layer: int, edges: tuple, t: int, clear_of: list) -> list:
+        """Tags of these edges' weights at state t (biases have their own place), each
+        clear of ``clear_of`` and of the tags before it."""
+        pairs, tags = self.net.diagram.edge_pairs(layer), []
+        for k in edges:
+            if k < len(pairs):
+                tag = self.tag_edge(layer, *pairs[k], t, clear_of=clear_of + tags, valued=True)
+                tags += [tag] if tag is not None else []
+        return tags
+
+    def unlit(self, edge, weight: tuple[int, int, int], t: int) -> StyleTween:
+        """The weight's edge back in its sign's colour at state t."""
+        return StyleTween(edge, stroke_color=self.net.diagram.sign_colour(
+            self.arith.weight(*weight, t)))
+
+    def hidden_edge(self, t: int):
+        """The edge of the weight worked one layer back (``followed_hidden``)."""
+        layer, pair = self.hidden_layer - 1, self.followed_hidden(t)
+        return self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index(pair)]
+
+    def retag(self, old: MathTex | None, weight: tuple[int, int, int], t: int, gone: bool
+              ) -> MathTex | None:
+        """The weight's tag at state t in place of ``old`` (already gone with ``gone``)."""
+        new = self.tag_edge(*weight, t)
+        swap = ([] if gone or old is None else [FadeOut(old)]) + (
+            [fade_in(new)] if new is not None else [])
+        if swap:
+            self.play(AnimationGroup(*swap, lag_ratio=1), run_time=0.6)
+        return new
+
+    def brighten(self, edges: list) -> tuple[list, list]:
+        """Animations that turn these edges (the ones in use) the text's colour, and
+        that turn them back to their colours now."""
+        on = [StyleTween(edge, stroke_color=self.theme["text"]) for edge in edges]
+        off = [StyleTween(edge, stroke_color=edge.get_stroke_color()) for edge in edges]
+        return on, off
