@@ -25,7 +25,7 @@ from scenes.arith import Eq, agrees, value
 from scenes.pacing import END_HOLD, HOLD
 from scenes.story import MIN_TEXT_SIZE, TEX_SIZE
 from scenes.tex import Formula
-from scenes.tweens import fade_in, fade_out, write
+from scenes.tweens import fade_in, write
 
 ROW_GAP = 0.3  # between the last downstream result and the rule below it
 
@@ -130,16 +130,22 @@ class GeneralGate:
                    else None)
         if weighed is not None:
             texts, (term, rule), captions = weighed
-            pairs = list(zip(times + [neuron, term], texts + [term, rule]))
+            # where the numbers come from, in the rule's row until the rule needs it
+            source = self.rows_within(self.labels["numbers_from"], 2 * layout.FRAME_X
+                                      - 2 * layout.SAFE_MARGIN)
+            source.align_to(term, LEFT).align_to(term, DOWN)
+            pairs = list(zip(times + [neuron, source, term], texts + [source, term, rule]))
 
             def swap(ks):
                 return [AnimationGroup(FadeOut(pairs[k][0]), fade_in(pairs[k][1]), lag_ratio=1)
                         for k in ks]
-            # one idea at a time, as the general gate came: the values, then the
-            # gradients at the gate with why the upstream one is ∂L/∂ŷ, then downstream
-            # with the neuron's rule
-            parts = [swap(range(5)), swap([5, 6, 9]) + self.keep_beside(local_words, texts[5]),
-                     swap([7, 8, 10])]
+            # one idea at a time, as the general gate came: the values (the symbols of
+            # x and y that are gone leave with them), then the gradients at the gate
+            # with why the upstream one is ∂L/∂ŷ, then downstream with the neuron's rule
+            parts = [swap([0, 1, 2, 3, 4, 9]) + [FadeOut(m) for m in [*times[5:9], local_words]],
+                     [fade_in(texts[5]), fade_in(texts[6]), *swap([10]),
+                      *self.words_beside(local_words, texts[5])],
+                     [fade_in(texts[7]), fade_in(texts[8]), *swap([11])]]
             for caption, moves in zip(captions, parts):
                 steps.append((caption, moves))
                 holds.append(self.reading_time([caption]))
@@ -261,6 +267,18 @@ class GeneralGate:
                     f"∂L/∂{w_text} = ∂L/∂{o_text} · {x_text}"]
         return labels, here, captions
 
+    def rows_within(self, words: str, room: float) -> VGroup:
+        """Words in one row, or in two split at the space nearest the middle where one
+        is wider than ``room``."""
+        row = self.text(words, size=MIN_TEXT_SIZE)
+        spaces = [k for k, c in enumerate(words) if c == " "]
+        if row.width <= room or not spaces:
+            return VGroup(row)
+        cut = min(spaces, key=lambda k: abs(k - len(words) / 2))
+        return VGroup(*[self.text(part, size=MIN_TEXT_SIZE) for part in
+                        (words[:cut], words[cut + 1:])]).arrange(DOWN, aligned_edge=LEFT,
+                                                                 buff=0.12)
+
     @staticmethod
     def two_rows(name: str, line: str, colour) -> VGroup:
         """``name = product`` over ``= result``, the second row's = under the first's."""
@@ -271,13 +289,11 @@ class GeneralGate:
         indent = Formula(name, font_size=TEX_SIZE).width + 0.1  # (TeX's space before =)
         return VGroup(first, second.shift(RIGHT * indent))
 
-    def keep_beside(self, words, label) -> list:
-        """The local gradients' words right of their formula where they still fit
-        there; else they leave (the formula's colour keys it)."""
-        moved = words.copy().next_to(label, RIGHT, buff=0.3)
-        if layout.inside_safe_area(layout.box(moved)):
-            return [words.animate.next_to(label, RIGHT, buff=0.3)]
-        return [fade_out(words)]
+    def words_beside(self, words, label) -> list:
+        """The local gradients' words back, right of their formula, where they fit
+        there; else not (the formula's colour keys it)."""
+        beside = words.copy().next_to(label, RIGHT, buff=0.3)
+        return [fade_in(beside)] if layout.inside_safe_area(layout.box(beside)) else []
 
     def in_places(self, title: str, texts: list[str], symbols: list) -> list:
         """A title and formulas for the general gate's symbols (title, f, x, y, z,

@@ -131,6 +131,13 @@ def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
     values = next(s for s in reversed(chain_rule.snapshots) if s[0] == said[gate])
     assert r"z = 0.786 \times 0.5 = 0.393" in texts_at(values)
     assert not any("1.233" in text for text in texts_at(values))
+    # the general × gate's symbols of x and y leave with them (none is on the wires
+    # now), and the screen says where the numbers come from
+    assert not any(r"\partial x}" in text or r"\partial y}" in text or r"\cdot x" in text
+                   for text in texts_at(values)), texts_at(values)
+    words = [text for text in texts_at(values) if "\\" not in text]
+    assert all(any(word in text for text in words)
+               for word in chain_rule.labels["numbers_from"].split()), words
     # with the gradients at the gate, why the upstream one is ∂L/∂ŷ: ∂ŷ/∂z = 1 stated
     at_gate = next(s for s in reversed(chain_rule.snapshots) if s[0] == said[gate + 1])
     assert (r"\hat{y} = \ldots + z + \ldots \ \Rightarrow\ \partial \hat{y}/\partial z = 1,\ "
