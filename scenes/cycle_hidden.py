@@ -225,24 +225,39 @@ class HiddenStep:
             return None
         k, i = self.followed_hidden(t)
         layer = self.hidden_layer - 1
-        edge = self.net.diagram.layer_edges(layer)[self.net.diagram.edge_pairs(layer).index((k, i))]
+        # the weights each line reads, in the lines' order: v (into ŷ) for ∂L/∂σ(h),
+        # none for σ′(h) and ∂L/∂h, then the worked weight for its own gradient
+        weights = [[(layer + 1, i, 0)], [], [], [(layer, k, i)]]
         name = self.tag_edge(layer, k, i, t)
-        marks = [StyleTween(edge, stroke_color=self.theme["text"])] + (
-            [fade_in(name)] if name is not None else [])
         node_gradient = self.hidden_gradient_label(t)
+        lit: list[tuple[int, int, int]] = []
         for n, block in enumerate(blocks):
             self.cue(self.labels["backward"], *block)
             # ∂L/∂h by its node with the block that computes it
             computed = node_gradient is not None and any(
                 eq.text.startswith(f"∂L/∂{self.arith.pre_name(layer + 1, i)[1]} ")
                 for eq in block)
-            also = (marks if n == 0 else []) + ([fade_in(node_gradient)] if computed else [])
+            reads = [w for ws in weights[:len(block)] for w in ws]
+            del weights[:len(block)]
+            # white while its line reads it, no longer
+            also = [self.unlit(self.edge_of(w), w, t) for w in lit if w not in reads] + [
+                StyleTween(self.edge_of(w), stroke_color=self.theme["text"])
+                for w in reads if w not in lit]
+            also += ([fade_in(name)] if n == 0 and name is not None else []) + (
+                [fade_in(node_gradient)] if computed else [])
+            lit = reads
             self.show_numbers([(eq, "gradient") for eq in block], also)
             self.wait(max(NUMBERS_REST, self.reading_time(block)))
             self.explain_if_approx(block)
         # bright only while its lines read it: again at its update
-        self.play(self.unlit(edge, (layer, k, i), t), run_time=0.3)
+        if lit:
+            self.play(*[self.unlit(self.edge_of(w), w, t) for w in lit], run_time=0.3)
         return name, node_gradient
+
+    def edge_of(self, weight: tuple[int, int, int]):
+        """The edge of a weight (weight layer, from, to)."""
+        layer, a, b = weight
+        return self.edges(layer)[self.net.diagram.edge_pairs(layer).index((a, b))]
 
     def leave(self, marks: list) -> None:
         """Fade these out (None: nothing there)."""

@@ -287,6 +287,12 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     assert lit_by_line["ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233"] == {
         (1, 0, 0), (1, 1, 0), (1, 2, 0)}
     assert lit_by_line["L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"] == set()
+    # one layer further back, each line lights the edge whose weight it reads: v₂₁'s
+    # for ∂L/∂σ(h₂), none for σ' and ∂L/∂h₂, w₂₂'s for its gradient
+    assert lit_by_line["∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617"] == {(1, 1, 0)}
+    assert lit_by_line["σ'(h₂) = σ(h₂)(1 − σ(h₂)) = 0.786 × (1 − 0.786) = 0.168"] == set()
+    assert lit_by_line["∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104"] == set()
+    assert lit_by_line["∂L/∂w₂₂ = ∂L/∂h₂ × x₂ = 0.104 × 1 = 0.104"] == {(0, 1, 1)}
     # a node's ∂L/∂h lights its edge to ŷ, whose weight the line takes, not the others'
     h1 = lit_by_line["σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197"]
     h3 = lit_by_line["σ'(h₃) = σ(h₃)(1 − σ(h₃)) = 0.690 × (1 − 0.690) = 0.214"]
