@@ -49,6 +49,7 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
         self.title_mobject = self.title("forward")  # its result first; then backward
         self.add(self.title_mobject)
         self.grad_labels, self.used_gradients, self.legend_symbol = [], [], "w"
+        self.edge_gradients_only = False  # the update: the nodes' gradients are gone
         self.given_way = []  # (label, its opacity): labels set aside for the update
         self.net = self.draw_network(t=0)
         self.show_forward_result(t=0)
@@ -256,11 +257,16 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
     def key_symbols(self) -> dict[str, str]:
         """The gradients' entry names what the framed numbers by the hidden nodes are
         (∂L/∂h): such a gradient carries its name only where the name fits beside it
-        (the output's always does, ∂L/∂ŷ = 1.233)."""
+        (the output's always does, ∂L/∂ŷ = 1.233). Once they are gone (the update),
+        it names the red numbers beside the weights: ∂L/∂w."""
         symbols = super().key_symbols()
         if symbols:
-            symbols["gradient"] = self.arith.hidden_gradient_symbols()
+            symbols["gradient"] = (r"\partial L/\partial w" if self.edge_gradients_only
+                                   else self.arith.hidden_gradient_symbols())
         return symbols
+
+    def frames_gradients(self) -> bool:
+        return not self.edge_gradients_only  # an edge's gradient is never framed
 
     def titles(self) -> list[str]:
         labels = self.labels

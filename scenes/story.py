@@ -187,11 +187,15 @@ class StoryScene(Paced, LocalRedraw, StepScene, TypesetAhead):
             if kind in EDGE_KINDS:  # not a number: an edge's colour (read, or changing)
                 swatch = Line(ORIGIN, 0.5 * RIGHT, color=self.theme[colour], stroke_width=6)
                 word = VGroup(swatch, word.next_to(swatch, RIGHT, buff=0.15))
-            if kind == "gradient" and self.FRAMES_GRADIENTS:  # framed as its numbers are
+            if kind == "gradient" and self.frames_gradients():  # framed as its numbers are
                 word = VGroup(word, SurroundingRectangle(
                     word, color=self.theme[colour], buff=0.06, stroke_width=GRADIENT_FRAME))
             entries.add(word)
         return entries.arrange(RIGHT, buff=0.4)
+
+    def frames_gradients(self) -> bool:
+        """Whether the key frames its gradients' entry, as the gradients on screen are."""
+        return self.FRAMES_GRADIENTS
 
     def title(self, key: str) -> Text:
         return self.title_text(self.labels[key])

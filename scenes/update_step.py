@@ -43,6 +43,7 @@ class UpdateStep:
         layers = range(len(tr.layers) - 1)
         node_gradients = [StyleTween(label, opacity=0) for label in self.grad_labels
                           if opacity(label) > 0]
+        self.edge_gradients_only = True  # the new key names the red numbers by the weights
         self.given_way = [(m, was) for m, was in self.given_way
                           if all(m is not label for label in self.grad_labels)]
         self.play(*node_gradients, *[move for layer in layers for move in

@@ -63,11 +63,13 @@ def test_an_edges_gradient_is_unframed_and_a_nodes_is_framed(post):
 
 
 def test_the_key_names_gradients_no_sooner_than_an_edge_shows_one(post):
-    named = [red for key, red in post.steps if any(r"\partial L/\partial w" in t for t in key)]
+    # (the edges' row of the key: "∂L/∂w:"; the update's key names ∂L/∂w too, for the
+    # red numbers beside the weights, in the entry of the gradients' colour)
+    named = [red for key, red in post.steps if r"\partial L/\partial w:" in key]
     assert named and all(named)
     # and before it, the weights' key over edges drawn by their weights
     first = next(i for i, (key, _) in enumerate(post.steps)
-                 if any(r"\partial L/\partial w" in t for t in key))
+                 if r"\partial L/\partial w:" in key)
     assert not any(red for _, red in post.steps[:first])
 
 

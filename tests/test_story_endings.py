@@ -37,7 +37,8 @@ def held_texts(scene) -> dict[str, set[str]]:
 def post_backward():
     """The post's backward pass, run once for the tests that only read it; at each hold
     it keeps its weight labels' texts, opacities and centres (``held_weights``), dimmed
-    ones too, by the caption's first line."""
+    ones too, by the caption's first line, and whether a node's gradient is on screen
+    with the colours of the key's frames (``held_key_frames``)."""
     base = SCENES["backward"].load()
 
     class Watched(base):
@@ -46,8 +47,12 @@ def post_backward():
             cue = self.captions[-1][2].split("\n")[0] if self.captions else ""
             self.held_weights.append((cue, [(m.tex_string, opacity(m), m.get_center()[:2])
                                             for m in self.weight_labels]))
+            self.held_key_frames.append((
+                any(opacity(label) > 0 for label in self.grad_labels),
+                [m.get_stroke_color().to_hex().lower() for m in self.legend.get_family()
+                 if type(m).__name__ == "SurroundingRectangle" and m.get_stroke_opacity() > 0]))
 
-    Watched.held_weights = []
+    Watched.held_weights, Watched.held_key_frames = [], []
     settings = Settings(trainer.train(config.load("post")), "post", "dark", "en",
                         {"precision": 3})
     return dry_run.run(Watched, settings)
@@ -202,6 +207,10 @@ def test_backwards_values_come_back_after_giving_way_to_an_update(post_backward)
     assert len(groups) == 3
     for name in groups:
         assert {"0.731", "0.786", "0.690", r"\hat{y} = 1.233"} <= last[name], name
+        # the nodes' framed gradients are gone: the key names the red numbers by the
+        # weights instead
+        assert {"gradient", r"\partial L/\partial w"} <= last[name], name
+        assert r"\partial L/\partial h" not in last[name], name
 
 
 def test_backwards_update_keeps_every_weight_of_the_layer_on_its_own_edge(post_backward):
@@ -320,9 +329,12 @@ def test_gradients_are_framed_and_values_are_not(post_backward):
 
     assert scene.grad_labels and all(frame(label) > 0 for label in scene.grad_labels)
     assert all(frame(label) == 0 for label in scene.value_labels)
-    key_frames = [m for m in scene.legend.get_family()
-                  if type(m).__name__ == "SurroundingRectangle"]
-    assert [m.get_stroke_color().to_hex().lower() for m in key_frames] == [red.lower()]
+    # the key's gradient entry framed while the nodes' framed gradients are on screen,
+    # and not once they are gone (the update's red numbers, by the weights, are not)
+    framed = [frames for shown, frames in scene.held_key_frames if shown]
+    unframed = [frames for shown, frames in scene.held_key_frames if not shown]
+    assert framed and all(frames == [red.lower()] for frames in framed)
+    assert any(frames == [] for frames in unframed)
 
 
 def test_the_cycle_underlines_the_phase_it_lights():
