@@ -141,10 +141,10 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
 
     def in_use_key(self) -> list:
         """The edges' own colours: white, in use (the edges the line on screen reads),
-        and the update's colour, changing (an edge glows so as its weight changes).
-        Both under the counter where they fit in a row; else white there and the
-        update's in the top right corner, beside the title; each only where it stands
-        clear of every node and text (else white alone, else none)."""
+        under the counter, and the update's colour, changing (an edge glows so as its
+        weight changes), in the top right corner beside the title (where the labels
+        around the network never go); each only where it stands clear of every node
+        and text (else white alone, else none)."""
         around = [(x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1) for x0, y0, x1, y1 in
                   self.net.taken + self.net.node_boxes()]
 
@@ -152,12 +152,11 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
             box = layout.box(key)
             return not layout.overlap(box, around, 0.0) and layout.inside_safe_area(box)
 
-        kinds = (("in_use", "text"), ("changing", "update"))
-        both, (white, changing) = self.number_key(kinds), (self.number_key((k,)) for k in kinds)
-        for key in (both, white):
-            key.next_to(self.counter, DOWN, buff=0.25, aligned_edge=LEFT)
+        white, changing = (self.number_key((kind,)) for kind in (
+            ("in_use", "text"), ("changing", "update")))
+        white.next_to(self.counter, DOWN, buff=0.25, aligned_edge=LEFT)
         changing.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
-        for keys in ([both], [white, changing], [white]):
+        for keys in ([white, changing], [white]):
             if all(clear(key) for key in keys):
                 self.net.taken += [layout.box(key) for key in keys]
                 return keys
