@@ -14,6 +14,8 @@ from manim import SceneFileWriter
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import _PartialMovieEncodeJob
 
+from core import interrupts
+
 PRESET = "veryfast"
 PLANAR = "yuv420p"  # the pixel format of manim's H.264 (and of a WebM without alpha)
 
@@ -35,6 +37,12 @@ class HeldFrameJob(_PartialMovieEncodeJob):
 
 
 class FastWriter(SceneFileWriter):
+    def write_frame(self, frame_or_renderer, num_frames: int = 1) -> None:
+        # an interrupt a library swallowed (one raised in a __del__ or a callback is
+        # only reported) stops the render at the next frame, not when it would end
+        interrupts.raise_if_swallowed()
+        super().write_frame(frame_or_renderer, num_frames)
+
     def open_partial_movie_stream(self, file_path=None) -> None:
         super().open_partial_movie_stream(file_path)
         job = self._current_encode_job

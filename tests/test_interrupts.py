@@ -82,3 +82,26 @@ def test_an_interrupt_swallowed_while_starting_ends_the_command(tmp_path):
     assert done.stdout == ""
     assert "interrupted (SIGTERM) while starting" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+SWALLOWED_WHILE_RENDERING = textwrap.dedent("""
+    import os, signal
+    from core import interrupts
+    from scenes.encoder import FastWriter
+
+    interrupts.install()
+    try:  # swallowed mid-render, as an exception raised in a __del__ is
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):
+            pass
+    except:  # noqa: E722
+        print("swallowed")
+    try:  # the next frame the render writes
+        FastWriter.write_frame(object.__new__(FastWriter), None)
+    except interrupts.Interrupted as err:
+        print("stopped", err.name)
+""")
+
+
+def test_a_render_stops_at_the_next_frame_after_a_swallowed_interrupt():
+    assert run(SWALLOWED_WHILE_RENDERING) == ["swallowed", "stopped", "SIGTERM"]
