@@ -207,16 +207,7 @@ class Arithmetic(ForwardArithmetic):
                 "g": self.o(float(self.tr.bias_gradients(layer)[t][j])),
                 "lr": fmt(train.learning_rate, 6),
                 "new": self.n(float(self.tr.bias_history(layer)[t + 1][j]))}
-        name_tex, name_text = self.bias_name(layer, j)
-        if train.optimizer == "sgd":
-            g_tex, g_text = self.update_gradient_name(name_tex, name_text, t)
-            rule_tex, rule_text = (("", "") if short else (
-                rf" {name_tex} - \eta \cdot {g_tex} =", f" {name_text} − η·{g_text} ="))
-            return Eq(rf"{name_tex} \leftarrow{rule_tex} $b - $lr \times $g $eq $new",
-                      f"{name_text} ←{rule_text} $b − $lr × $g $eq $new",
-                      agrees(value(nums["b"]) - value(nums["lr"]) * value(nums["g"]),
-                             nums["new"]), **nums)
-        return Eq(rf"{name_tex}: $b \rightarrow $new", f"{name_text}: $b → $new", **nums)
+        return self.step_eq(*self.bias_name(layer, j), "b", nums, t, short)
 
     def update_gradient_name(self, tex: str, text: str, t: int) -> tuple[str, str]:
         """The gradient an update uses, named: the sample's own, or the batch's mean."""
@@ -233,12 +224,17 @@ class Arithmetic(ForwardArithmetic):
                 "g": self.o(float(self.tr.weight_gradients(layer)[t][a, b])),
                 "lr": fmt(train.learning_rate, 6),
                 "new": self.n(self.weight(layer, a, b, t + 1))}
-        if train.optimizer == "sgd":  # the gradient named: found where it was computed
-            g_tex, g_text = self.update_gradient_name(w_tex, w_text, t)
-            rule_tex, rule_text = (("", "") if short else (
-                rf" {w_tex} - \eta \cdot {g_tex} =", f" {w_text} − η·{g_text} ="))
-            return Eq(rf"{w_tex} \leftarrow{rule_tex} $w - $lr \times $g $eq $new",
-                      f"{w_text} ←{rule_text} $w − $lr × $g $eq $new",
-                      agrees(value(nums["w"]) - value(nums["lr"]) * value(nums["g"]),
-                             nums["new"]), **nums)
-        return Eq(rf"{w_tex}: $w \rightarrow $new", f"{w_text}: $w → $new", **nums)
+        return self.step_eq(w_tex, w_text, "w", nums, t, short)
+
+    def step_eq(self, tex: str, text: str, old: str, nums: dict, t: int, short: bool) -> Eq:
+        """A weight's or a bias's update (its old value is ``nums[old]``): plain SGD's
+        rule with its gradient named where it was computed, else old → new."""
+        if self.tr.config.train.optimizer != "sgd":
+            return Eq(rf"{tex}: ${old} \rightarrow $new", f"{text}: ${old} → $new", **nums)
+        g_tex, g_text = self.update_gradient_name(tex, text, t)
+        rule_tex, rule_text = (("", "") if short else (
+            rf" {tex} - \eta \cdot {g_tex} =", f" {text} − η·{g_text} ="))
+        return Eq(rf"{tex} \leftarrow{rule_tex} ${old} - $lr \times $g $eq $new",
+                  f"{text} ←{rule_text} ${old} − $lr × $g $eq $new",
+                  agrees(value(nums[old]) - value(nums["lr"]) * value(nums["g"]), nums["new"]),
+                  **nums)
