@@ -21,7 +21,13 @@ from core.errors import ConfigError
 from scenes import layout
 from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
-from scenes.cycle_phases import NUMBERS_REST, PHASE_REST, SKETCH_BOX, PhaseRow
+from scenes.cycle_phases import (
+    NUMBERS_REST,
+    PHASE_REST,
+    SKETCH_BOX,
+    UPDATE,
+    PhaseRow,
+)
 from scenes.cycle_tags import EdgeTags
 from scenes.cycle_weights import EdgeWeights
 from scenes.forward import DIMMED, ForwardScene
@@ -85,6 +91,10 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
             SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
         self.add(*self.sample_labels())
         self.in_use = self.in_use_key()
+        # the update's colour is keyed while it plays, not before (see ``light``)
+        self.changing_key = next(iter(self.in_use[1:]), None)
+        if self.changing_key is not None:
+            self.changing_key.set_opacity(0)
         self.add(*self.in_use)
         # the places of the values and of the output's error, taken as the first pass
         # will take them, and then the weights' numbers clear of all of it
@@ -216,15 +226,19 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         # the gradient the update takes, again by its line: its own left the screen
         recall = [self.recalled_with_weight(gradient[-1], (layer, i, j), t)] if gradient else []
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
-        self.show_phase(3)
-        self.show_update(recall, update, on if update else [])
+        self.show_phase(UPDATE)
+        # a name stands while its weight's lines are read: w₂₂'s comes back at its own
+        # update; v₂₁'s stays for its update, the first
+        self.show_update(recall, update, (on if update else []) + (
+            [FadeOut(hidden_name)] if hidden_name is not None else []))
+        hidden_name = None
         # the values were the old weights': they dim as the weights change
         dim = [StyleTween(m, opacity=DIMMED)
                for m in [*self.values, self.error, hidden_label] if m is not None]
         # the output layer's weights change after its worked line, the layers before it
         # after theirs (at once where none is worked): red numbers give way to new ones
         numbered = not self.output_weights_shown()  # a name that tells the old value too
-        names = [m for m in (name, hidden_name) if m is not None]
+        names = [name] if name is not None else []
         # the worked weight changes first, then the layer's others, each by its line
         # (all at once where their lines do not fit)
         k = self.net.diagram.edge_pairs(layer).index((i, j))
@@ -233,17 +247,19 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         if update and name is not None and (numbered or name in left):
             name = self.retag(name, (layer, i, j), t + 1, gone=name in left)
         self.wait(NUMBERS_REST if update else PHASE_REST)
-        if by_line:
-            left += self.work_updates(t, layer, [k], [name, hidden_name])
-            name = None if name in left else name
+        if by_line:  # (its name leaves with its lines: the next edge is another)
+            self.leave([name])
+            name = None
+            self.work_updates(t, layer, [k])
         earlier, hidden = list(range(layer)), layer - 1
         if hidden_update[1]:  # then the weight one layer back, its update from its own line
             self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
                      *hidden_update[1])
             self.leave([name])
-            self.show_update(*hidden_update, self.brighten([self.hidden_edge(t)])[0])
-            name = None if hidden_name in left else hidden_name
             into, to = self.followed_hidden(t)
+            name = self.tag_edge(hidden, into, to, t)
+            self.show_update(*hidden_update, self.brighten([self.hidden_edge(t)])[0] + (
+                [fade_in(name)] if name is not None else []))
             k = self.net.diagram.edge_pairs(hidden).index((into, to))
             by_line = self.updates_fit(hidden, t, [k])
             left = self.update_layers(t + 1, [hidden] if by_line else earlier, [name],
@@ -252,12 +268,14 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
                 name = self.retag(name, (hidden, into, to), t + 1, gone=name in left)
             self.wait(NUMBERS_REST)
             if by_line:
-                name = None if name in self.work_updates(t, hidden, [k], [name]) else name
-                self.update_layers(t + 1, earlier[:-1], [name])  # (deeper ones: at once)
+                self.leave([name])
+                name = None
+                self.work_updates(t, hidden, [k])
+                self.update_layers(t + 1, earlier[:-1], [])  # (deeper ones: at once)
         elif earlier and self.updates_fit(hidden, t, []):
             self.leave([name])
             name = None
-            self.work_updates(t, hidden, [], [])
+            self.work_updates(t, hidden, [])
             self.update_layers(t + 1, earlier[:-1], [])
         elif earlier:
             if name in self.update_layers(t + 1, earlier, [name]):
@@ -308,8 +326,9 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         # once, before ŷ: the hidden values it takes, from x and w
         hidden = self.hidden_forward_lines(t) if outputs else []
         # each phase's word and formula light first, then the phase plays, then it rests
-        self.cue(f"{self.labels['forward']} ({self.labels['iteration']} {t})",
-                 *[eq for _, blocks in hidden for block in blocks for eq in block], *outputs)
+        heading = f"{self.labels['forward']} ({self.labels['iteration']} {t})"
+        self.cue(heading, *[eq for _, blocks in hidden for block in blocks for eq in block],
+                 *outputs)
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         values = {(layer, j): self.net.value_label(layer, j, self.value_text(layer, j, t),
@@ -332,7 +351,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         self.values = list(values.values())
         self.wait(PHASE_REST)
         lit, off = None, []
-        for block, edges, comes in worked:
+        for n, (block, edges, comes) in enumerate(worked):
             on = []
             if edges != lit:
                 if off:
@@ -344,10 +363,11 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
             again = t > 0 and block is not outputs
             self.wait(self.reading_time(block) if again else
                       max(NUMBERS_REST, self.reading_time(block)))
+            # once, what ≈ means: right after its first line's block, its edges still lit
+            if self.explain_if_approx(block) and n + 1 < len(worked):
+                self.cue(heading, *[eq for later, *_ in worked[n + 1:] for eq in later])
         if off:
             self.play(*off, run_time=0.3)
-        # after the pass's last line, which its cue ends on
-        self.explain_if_approx([eq for block, *_ in worked for eq in block])
         # the loss, and the error at the output the followed weight leads to (none
         # after the last update: nothing follows it)
         lines = [(a.loss_eq(t), "text")]

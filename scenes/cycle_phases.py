@@ -33,6 +33,7 @@ RULE_REST = 3.0  # the update's rule, before its numbers take its place
 NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
+UPDATE = 3  # the update's place in the phase row
 SUMMARY_REST = 10.0  # the loop's payoff, the loss before and after, before the replay
 REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 
@@ -45,6 +46,7 @@ class PhaseRow:
     # keyed colours; the error (the output is ringed in it) and the update (the edges
     # glow in it) in colours of their own, since blue and orange mean w's sign
     PHASE_COLOURS = ("forward", "error", "gradient", "update")
+    changing_key = None  # the key of the update's colour, where it has room
 
     def phase_row(self) -> VGroup:
         """forward → error → backward → update, bottom left; the word of the phase
@@ -67,10 +69,13 @@ class PhaseRow:
     def light(self, phase: int | None) -> list:
         """Animations that light the word of ``phase`` (None: none) and dim the rest;
         the lit word is underlined too, a mark that does not hang on telling colours
-        apart."""
+        apart. The key of the update's colour stands while the update plays alone:
+        one entry fewer to read in the other phases."""
         words = [word.animate.set_color(self.theme[self.PHASE_COLOURS[k]] if k == phase
                                         else self.theme["muted"])
                  for k, word in enumerate(self.phase_words)]
+        if self.changing_key is not None:
+            words.append(StyleTween(self.changing_key, opacity=float(phase == UPDATE)))
         if phase is None:
             return words + [StyleTween(self.phase_line, stroke_opacity=0)]
         word = self.phase_words[phase]
@@ -170,10 +175,12 @@ class PhaseRow:
         else:
             self.show_numbers([(eq, "text") for eq in update], list(also), keep_formula=True)
 
-    def explain_if_approx(self, eqs: list[Eq]) -> None:
-        """Once, after its line was read: what ≈ means."""
+    def explain_if_approx(self, eqs: list[Eq]) -> bool:
+        """Once, after its line was read: what ≈ means. Whether it came now."""
         if any(not eq.exact for eq in eqs) and not self.approx_explained:
             self.explain_approx()
+            return True
+        return False
 
     def explain_approx(self) -> None:
         """In the place of the line just read, the phase row and the plot staying;

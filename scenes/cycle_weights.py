@@ -216,40 +216,38 @@ class EdgeWeights:
         lines = self.update_lines(layer, t, done)
         return bool(lines) and all(self.numbers_fit([eq], rows_free=1) for _, eq in lines)
 
-    def work_updates(self, t: int, layer: int, done: list[int], names: list) -> list:
+    def work_updates(self, t: int, layer: int, done: list[int]) -> None:
         """After the worked weight's update: each other number of the layer changes
-        on its edge as its line is written, two lines at a time, their edges bright
-        and named with the old values the lines take (v₁₁ = 0.3, the name alone where
-        that does not fit) until they take their new numbers. Returns the ``names``
-        that left (covered by a new number)."""
-        left = []
-        lines = self.update_lines(layer, t, done)
-        for start in range(0, len(lines), 2):
-            edges, eqs = zip(*lines[start:start + 2])
-            on, _ = self.brighten([self.edges(layer)[k] for k in edges])
-            kept = [m for m in names if m not in left]
-            tags = self.tag_edges(layer, edges, t, kept)
-            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}",
-                     *[said for k, eq in zip(edges, eqs)
-                       for said in (self.red_number_said(layer, k, t), eq)])
-            self.show_numbers([(eq, "text") for eq in eqs], on + [fade_in(m) for m in tags])
-            self.wait(CHECK_REST)  # the red numbers they take, still on their edges
-            gone = self.update_layers(t + 1, [layer], kept, only=list(edges), passing=tags)
-            left += [m for m in gone if m not in tags]
-            # (read while the numbers changed too)
-            self.wait(max(self.reading_time(list(eqs)) - CHECK_REST - CHANGE_TIME, MIN_REST))
+        on its edge as its lines are written, one weight at a time, its edge bright
+        and named while they are read; the line above its update says the two
+        numbers it takes, the old value (which the red number has replaced on the
+        edge) and the red one (where both lines fit; else the update line alone)."""
+        for k, eq in self.update_lines(layer, t, done):
+            on, _ = self.brighten([self.edges(layer)[k]])
+            tags = self.tag_edges(layer, (k,), t, [])
+            taken = self.taken_numbers(layer, k, t)
+            eqs = [taken, eq] if self.numbers_fit([taken, eq]) else [eq]
+            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}", *eqs)
+            self.show_numbers([(line, "text") for line in eqs], on + [fade_in(m) for m in tags])
+            self.wait(CHECK_REST)  # the red number it takes, still on its edge
+            gone = self.update_layers(t + 1, [layer], [], only=[k], passing=tags)
+            # (read while the number changed too)
+            self.wait(max(self.reading_time(eqs) - CHECK_REST - CHANGE_TIME, MIN_REST))
             self.leave([m for m in tags if m not in gone])
-        return left
 
-    def red_number_said(self, layer: int, k: int, t: int) -> str:
-        """For the captions, the red number an update line takes, as it stands on its
-        edge: ∂L/∂v₁₁ (red, on its edge) ≈ 0.902."""
+    def taken_numbers(self, layer: int, k: int, t: int) -> Eq:
+        """What the update of a layer's k-th number (its weights', then its biases')
+        after state t takes: its old value and its gradient, the red number on its
+        edge (v₁₁ = 0.3, ∂L/∂v₁₁ = 0.902: each a value, rounded; a ≈ on the edge
+        speaks of a product this line does not show)."""
         a, pairs = self.arith, self.net.diagram.edge_pairs(layer)
         name = (a.weight_name(layer, *pairs[k]) if k < len(pairs)
                 else a.bias_name(layer, k - len(pairs)))
-        number = self.edge_texts(layer, t, gradients=True)[k].replace("-", "−")
-        sign = "=" if self.products_agree(layer, t)[k] else "≈"
-        return f"{a.update_gradient_name(*name, t)[1]} {self.labels['red_on_edge']} {sign} {number}"
+        old = self.edge_texts(layer, t)[k]
+        red = self.edge_texts(layer, t, gradients=True)[k]
+        g_tex, g_text = a.update_gradient_name(*name, t)
+        return Eq(rf"{name[0]} = $old,\quad {g_tex} = $red", f"{name[1]} = $old, {g_text} = $red",
+                  old=old, red=red)
 
     def gradients_in_place(self, t: int, avoid: list) -> list:
         """Animations: the ∂L/∂w the update after state t takes, red (marked ≈ where

@@ -64,23 +64,28 @@ def test_a_hidden_gradient_on_the_diagram_is_named_or_absent(cycle):
                 r"v_{21} \leftarrow 0.5 - 0.1 \times 0.969 = 0.403"} <= texts for texts in held)
 
 
-def test_the_note_on_approx_takes_its_lines_place_and_leaves_the_plot(cycle):
+def test_the_note_on_approx_comes_with_its_first_line_and_leaves_the_plot(cycle):
     """Iteration 1's h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985 (0.986 by hand from the
-    numbers shown): after its pass's lines were read, the note takes their place; the
-    phase row stays lit and the plot keeps its axis, overlapping nothing."""
+    numbers shown): right after its block was read, before h₂'s, the note takes the
+    block's place; the phase row stays lit and the plot keeps its axis, overlapping
+    nothing. The pass's cue then goes on from h₂."""
+    def first(start: str) -> int:
+        return next(k for k, (_, texts) in enumerate(cycle.snapshots)
+                    if any(text.startswith(start) for _, text, *_ in texts))
+
+    assert first(r"h_{1} = 1 \times 0.793") < first("≈:") < first(r"h_{2} = 1 \times 0.390")
     said = lines(cycle)
-    line = said.index("h₁ = 1 × 0.793 + 1 × 0.193 ≈ 0.985")
-    after = said.index("ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022")
-    assert line < after
-    assert said[after + 1] == "≈ : the exact result, rounded; a calculator's last digit can differ."
-    words = " ".join(cycle.labels["approx_short"])
-    during = [texts for name, texts in cycle.snapshots if name == words
+    note = "≈ : the exact result, rounded; a calculator's last digit can differ."
+    at = said.index(note)
+    assert said[at + 1:at + 3] == ["forward pass (iteration 1)",
+                                   "h₂ = 1 × 0.390 + 1 × 0.890 ≈ 1.279"]
+    during = [texts for name, texts in cycle.snapshots if name == note
               and any(text.startswith("≈:") for _, text, *_ in texts)]
     assert during
     for texts in during:
         boxes = [(text, box) for _, text, box, *_ in texts]
         assert {"L", "0.760"} <= {text for text, _ in boxes}, "the plot stays"
-        assert not any(r"0.728 \times" in text for text, _ in boxes), "the lines have left"
+        assert not any(r"h_{1} = 1 \times 0.793" in text for text, _ in boxes), "it has left"
         note = [box for text, box in boxes if text.startswith(("≈:", "acalculator"))]
         others = [box for text, box in boxes if not text.startswith(("≈:", "acalculator"))]
         assert len(note) == 2

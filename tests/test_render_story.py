@@ -211,8 +211,9 @@ def test_cycle_loops_and_loss_ticks_down(rendered, post_trace):
 
 
 def test_cycle_names_each_phase_as_it_plays(rendered):
-    """At the end of each phase's animation, its word (forward, error, backward,
-    update) is lit in its colour and the words of other colours are not."""
+    """Halfway through each of a phase's cues (its word lights as it starts, and the
+    last cue's may dim as the next iteration starts), its word (forward, error,
+    backward, update) is lit in its colour and the words of other colours are not."""
     from scenes.settings import load_theme
     from tests.frames import hex_rgb, to_pixel
 
@@ -236,8 +237,8 @@ def test_cycle_names_each_phase_as_it_plays(rendered):
               if cue[2].startswith(word)]
     assert [n for _, n in phases][:4] == [0, 1, 2, 2] and {n for _, n in phases} == {0, 1, 2, 3}
     for k, phase in phases:
-        end = cues[k + 1][0] - 0.05
-        frame = frames[min(int(end * fps), len(frames) - 1)]
+        middle = (cues[k][0] + cues[k + 1][0]) / 2
+        frame = frames[min(int(middle * fps), len(frames) - 1)]
         assert lit(frame, scene.phase_words[phase], colours[phase]) > 15, (k, cues[k][2])
         for other, word in enumerate(scene.phase_words):
             if not np.array_equal(colours[other], colours[phase]):

@@ -126,8 +126,9 @@ def check(cues: list[str], precision: int) -> int:
             update = UPDATE.match(line)
             if update:
                 name, gradient = update.group(1), update.group(4).strip("()")
-                assert any(re.match(rf"^(mean )?∂L/∂{name}\b.* [=≈] {re.escape(gradient)}$",
-                                    earlier) for earlier in seen), \
+                # a line of its own, or one that states it after the old value
+                assert any(re.search(rf"(^|, )(mean )?∂L/∂{name}\b.* [=≈] "
+                                     rf"{re.escape(gradient)}$", earlier) for earlier in seen), \
                     f"{line}: {gradient} never shown as ∂L/∂{name}"
             seen.append(line)
     said = [line for cue in cues for line in cue.split("\n")]
