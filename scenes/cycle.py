@@ -227,18 +227,14 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         recall = [self.recalled_with_weight(gradient[-1], (layer, i, j), t)] if gradient else []
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
         self.show_phase(UPDATE)
-        # a name stands while its weight's lines are read: w₂₂'s comes back at its own
-        # update; v₂₁'s stays for its update, the first
-        self.show_update(recall, update, (on if update else []) + (
-            [FadeOut(hidden_name)] if hidden_name is not None else []))
-        hidden_name = None
+        self.show_update(recall, update, on if update else [])
         # the values were the old weights': they dim as the weights change
         dim = [StyleTween(m, opacity=DIMMED)
                for m in [*self.values, self.error, hidden_label] if m is not None]
         # the output layer's weights change after its worked line, the layers before it
         # after theirs (at once where none is worked): red numbers give way to new ones
         numbered = not self.output_weights_shown()  # a name that tells the old value too
-        names = [name] if name is not None else []
+        names = [m for m in (name, hidden_name) if m is not None]
         # the worked weight changes first, then the layer's others, each by its line
         # (all at once where their lines do not fit)
         k = self.net.diagram.edge_pairs(layer).index((i, j))
@@ -247,19 +243,18 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         if update and name is not None and (numbered or name in left):
             name = self.retag(name, (layer, i, j), t + 1, gone=name in left)
         self.wait(NUMBERS_REST if update else PHASE_REST)
-        if by_line:  # (its name leaves with its lines: the next edge is another)
+        if by_line:  # its name leaves with its lines: the next edge is another
             self.leave([name])
             name = None
-            self.work_updates(t, layer, [k])
+            left += self.work_updates(t, layer, [k], [hidden_name])
         earlier, hidden = list(range(layer)), layer - 1
         if hidden_update[1]:  # then the weight one layer back, its update from its own line
             self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
                      *hidden_update[1])
             self.leave([name])
+            self.show_update(*hidden_update, self.brighten([self.hidden_edge(t)])[0])
+            name = None if hidden_name in left else hidden_name
             into, to = self.followed_hidden(t)
-            name = self.tag_edge(hidden, into, to, t)
-            self.show_update(*hidden_update, self.brighten([self.hidden_edge(t)])[0] + (
-                [fade_in(name)] if name is not None else []))
             k = self.net.diagram.edge_pairs(hidden).index((into, to))
             by_line = self.updates_fit(hidden, t, [k])
             left = self.update_layers(t + 1, [hidden] if by_line else earlier, [name],
@@ -270,12 +265,12 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
             if by_line:
                 self.leave([name])
                 name = None
-                self.work_updates(t, hidden, [k])
+                self.work_updates(t, hidden, [k], [])
                 self.update_layers(t + 1, earlier[:-1], [])  # (deeper ones: at once)
         elif earlier and self.updates_fit(hidden, t, []):
             self.leave([name])
             name = None
-            self.work_updates(t, hidden, [])
+            self.work_updates(t, hidden, [], [])
             self.update_layers(t + 1, earlier[:-1], [])
         elif earlier:
             if name in self.update_layers(t + 1, earlier, [name]):

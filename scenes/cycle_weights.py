@@ -216,24 +216,30 @@ class EdgeWeights:
         lines = self.update_lines(layer, t, done)
         return bool(lines) and all(self.numbers_fit([eq], rows_free=1) for _, eq in lines)
 
-    def work_updates(self, t: int, layer: int, done: list[int]) -> None:
+    def work_updates(self, t: int, layer: int, done: list[int], names: list) -> list:
         """After the worked weight's update: each other number of the layer changes
         on its edge as its lines are written, one weight at a time, its edge bright
-        and named while they are read; the line above its update says the two
-        numbers it takes, the old value (which the red number has replaced on the
-        edge) and the red one (where both lines fit; else the update line alone)."""
+        and named while they are read (clear of ``names``, which stay); the line
+        above its update says the two numbers it takes, the old value (which the red
+        number has replaced on the edge) and the red one (where both lines fit; else
+        the update line alone). Returns the ``names`` that left (covered by a new
+        number)."""
+        left = []
         for k, eq in self.update_lines(layer, t, done):
             on, _ = self.brighten([self.edges(layer)[k]])
-            tags = self.tag_edges(layer, (k,), t, [])
+            kept = [m for m in names if m is not None and m not in left]
+            tags = self.tag_edges(layer, (k,), t, kept)
             taken = self.taken_numbers(layer, k, t)
             eqs = [taken, eq] if self.numbers_fit([taken, eq]) else [eq]
             self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}", *eqs)
             self.show_numbers([(line, "text") for line in eqs], on + [fade_in(m) for m in tags])
             self.wait(CHECK_REST)  # the red number it takes, still on its edge
-            gone = self.update_layers(t + 1, [layer], [], only=[k], passing=tags)
+            gone = self.update_layers(t + 1, [layer], kept, only=[k], passing=tags)
+            left += [m for m in gone if m not in tags]
             # (read while the number changed too)
             self.wait(max(self.reading_time(eqs) - CHECK_REST - CHANGE_TIME, MIN_REST))
             self.leave([m for m in tags if m not in gone])
+        return left
 
     def taken_numbers(self, layer: int, k: int, t: int) -> Eq:
         """What the update of a layer's k-th number (its weights', then its biases')
