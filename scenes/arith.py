@@ -26,10 +26,13 @@ HIDDEN_NAMES = ["h", "g", "k"]
 class Eq:
     """One line as LaTeX and as caption text, from templates with $name numbers.
 
-    ``$eq`` in a template is the line's last relation: "=" when ``exact``, else "≈"."""
+    ``$eq`` in a template is the line's last relation: "=" when ``exact``, else "≈".
+    ``local``: the line is an activation's own derivative (σ′), no gradient of L, so it
+    is written in the text's colour, not the gradients'."""
 
-    def __init__(self, tex: str, text: str, exact: bool = True, **numbers: str):
-        self.exact = exact
+    def __init__(self, tex: str, text: str, exact: bool = True, local: bool = False,
+                 **numbers: str):
+        self.exact, self.local = exact, local
         self.tex = Template(tex).substitute(numbers, eq="=" if exact else r"\approx")
         self.text = Template(text).substitute(
             {k: v.replace("-", MINUS) for k, v in numbers.items()}, eq="=" if exact else "≈")

@@ -139,12 +139,13 @@ class Arithmetic(ForwardArithmetic):
                      for form in (f.local_tex, f.local_text)]
             return Eq(f"{d_tex} = " + forms[0].format(f=f.tex, h=h_tex) + " $eq $l",
                       f"{d_text} = " + forms[1].format(f=f.text, h=h_text) + " $eq $l",
-                      agrees(f.local_from_output(value(nums["a"])), nums["l"]), **nums)
+                      agrees(f.local_from_output(value(nums["a"])), nums["l"]), local=True,
+                      **nums)
         # f' of the z as shown, by the same rule as the trace's (see core.activations)
         calc = f.derivative(value(nums["z"]))
         f_tex, f_text = d_tex.split("(")[0], d_text.split("(")[0]
         return Eq(rf"{d_tex} = {f_tex}($z) $eq $l", f"{d_text} = {f_text}($z) $eq $l",
-                  agrees(calc, nums["l"]), **nums)
+                  agrees(calc, nums["l"]), local=True, **nums)
 
     def downstream_eq(self, layer: int, j: int, t: int) -> Eq:
         """upstream x local = downstream, the chain rule at one node."""

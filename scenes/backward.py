@@ -80,18 +80,33 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
         # output's, named and the widest, has first choice of place; it keeps its name
         # only if that crowds no other label out of a free place
         outputs = len(self.trace.layers) - 1
-        # beside several outputs, no name fits
-        self.named_gradients = {(layer, j) for layer, j in nodes
-                                if layer < outputs or self.trace.layers[-1] == 1}
-        gradients = []
-        for layer, j in reversed(nodes):
-            texts = [self.gradient_text(layer, j, widest)]
-            if layer < outputs:
-                texts.append(widest)
-            label = net.first_clear_label("gradient", layer, j, texts, self.theme["gradient"])
-            if label.tex_string != texts[0]:
-                self.named_gradients.discard((layer, j))
-            gradients.append(label)
+        # a hidden layer's gradients are all named or all numbers (the key names them):
+        # one named beside two bare numbers reads as a different kind of number
+        bare: set = set()
+        while True:
+            # beside several outputs, no name fits
+            self.named_gradients = {(layer, j) for layer, j in nodes
+                                    if layer < outputs or self.trace.layers[-1] == 1} - bare
+            gradients = []
+            for layer, j in reversed(nodes):
+                texts = [self.gradient_text(layer, j, widest)]
+                if layer < outputs and (layer, j) not in bare:
+                    texts.append(widest)
+                label = net.first_clear_label("gradient", layer, j, texts,
+                                              self.theme["gradient"])
+                if label.tex_string != texts[0]:
+                    self.named_gradients.discard((layer, j))
+                gradients.append(label)
+            mixed = set()
+            for layer in range(1, outputs):
+                keys = {(layer, j) for j in range(self.trace.layers[layer])}
+                if keys & self.named_gradients not in (set(), keys):
+                    mixed |= keys & self.named_gradients
+            if not mixed:
+                break
+            bare |= mixed
+            for layer, j in nodes:  # undone, the last placed first
+                net.forget(("gradient", layer, j))
         if net.crowded:
             self.named_gradients.discard((outputs, 0))
         return gradients + self.later_values
@@ -237,6 +252,10 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
                    a.downstream_eq(layer, j, 0)]
             node = self.net.node(layer, j)
             pages = self.pages(eqs, len(eqs), self.theme["gradient"])
+            for page, shown in pages:  # σ′ is no gradient of L: in the text's colour
+                for eq, line in zip(page, shown):
+                    if eq.local:
+                        line.set_color(self.theme["text"])
             for number, (page, shown) in enumerate(pages):
                 self.cue(*page)
                 # the node, and the edges its gradient comes back along

@@ -29,6 +29,7 @@ from scenes.cycle_phases import (
     PhaseRow,
 )
 from scenes.cycle_tags import EdgeTags
+from scenes.cycle_updates import WeightUpdates
 from scenes.cycle_weights import EdgeWeights
 from scenes.forward import DIMMED, ForwardScene
 from scenes.loss_sketch import LossSketch
@@ -43,12 +44,14 @@ LABEL_ROOM = 0.55  # above a node: where its value may go
 NUMBERS_TOP = -1.4  # the phases' formulas and numbers (two rows at most) stay below
 
 
-class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
+class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, ForwardScene):
     """A few training iterations of a small network, one weight worked through in
     each."""
 
     OPTIONS = ForwardScene.OPTIONS + (
-        Option("iterations", 3, "iterations shown before the loop restarts", int, 1, 10),
+        Option("iterations", 3, "iterations shown before the summary", int, 1, 10),
+        Option("loop", None, "end on the first frame, after a replay, so that the video "
+               "loops without a jump (auto: for a GIF; else it ends on its summary)", bool),
     )
 
     # the colour key: what the edges and the numbers on screen are
@@ -116,9 +119,17 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
             self.iteration(t)
         self.forward_and_error(shown)  # what the last update did to the loss
         self.summarise(shown)  # where the loop got to, before it starts again
-        self.cue(self.labels["cycle_restart"])
-        self.restart()
+        if self.loops():
+            self.cue(self.labels["cycle_restart"])
+            self.restart()
         self.end_captions()
+
+    def loops(self) -> bool:
+        """Whether the video ends as it began: a GIF plays again by itself, and a
+        jump from the summary back to the start would read as a glitch; a video
+        played in a lecture or a post stops, and should stop on the summary."""
+        chosen = self.options.get("loop")
+        return self.output_format == "gif" if chosen is None else chosen
 
     # a loop of a minute or two: its note on ≈ once, not again in its last iteration;
     # in two rows that fit left of the plot, where its line was
@@ -246,7 +257,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         if by_line:  # its name leaves with its lines: the next edge is another
             self.leave([name])
             name = None
-            left += self.work_updates(t, layer, [k], [hidden_name])
+            left += self.update_rest(t, layer, [k], [hidden_name])
         earlier, hidden = list(range(layer)), layer - 1
         if hidden_update[1]:  # then the weight one layer back, its update from its own line
             self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
@@ -265,12 +276,12 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
             if by_line:
                 self.leave([name])
                 name = None
-                self.work_updates(t, hidden, [k], [])
+                self.update_rest(t, hidden, [k], [])
                 self.update_layers(t + 1, earlier[:-1], [])  # (deeper ones: at once)
         elif earlier and self.updates_fit(hidden, t, []):
             self.leave([name])
             name = None
-            self.work_updates(t, hidden, [], [])
+            self.update_rest(t, hidden, [], [])
             self.update_layers(t + 1, earlier[:-1], [])
         elif earlier:
             if name in self.update_layers(t + 1, earlier, [name]):
@@ -322,8 +333,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         hidden = self.hidden_forward_lines(t) if outputs else []
         # each phase's word and formula light first, then the phase plays, then it rests
         heading = f"{self.labels['forward']} ({self.labels['iteration']} {t})"
-        self.cue(heading, *[eq for _, blocks in hidden for block in blocks for eq in block],
-                 *outputs)
+        self.cue(heading)  # then each block's lines, as they come
         self.show_phase(0)
         self.play(self.sweep(self.theme["forward"], backwards=False), run_time=1.4)
         values = {(layer, j): self.net.value_label(layer, j, self.value_text(layer, j, t),
@@ -346,12 +356,13 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
         self.values = list(values.values())
         self.wait(PHASE_REST)
         lit, off = None, []
-        for n, (block, edges, comes) in enumerate(worked):
+        for block, edges, comes in worked:
             on = []
             if edges != lit:
                 if off:
                     self.play(*off, run_time=0.3)
                 (on, off), lit = self.brighten(edges), edges
+            self.cue(heading, *block)
             self.show_numbers([(eq, "forward") for eq in block], on + [fade_in(m) for m in comes])
             # lines of a kind read before (a later iteration's hidden values) are
             # held for their reading time alone
@@ -359,8 +370,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, EdgeWeights, ForwardScene):
             self.wait(self.reading_time(block) if again else
                       max(NUMBERS_REST, self.reading_time(block)))
             # once, what ≈ means: right after its first line's block, its edges still lit
-            if self.explain_if_approx(block) and n + 1 < len(worked):
-                self.cue(heading, *[eq for later, *_ in worked[n + 1:] for eq in later])
+            self.explain_if_approx(block)
         if off:
             self.play(*off, run_time=0.3)
         # the loss, and the error at the output the followed weight leads to (none

@@ -103,7 +103,7 @@ class HiddenStep:
         for j, block in self.later_node_gradients(t):
             on, off = self.brighten([self.edges(layer)[pairs.index((j, 0))]])
             self.cue(self.labels["backward"], *block)
-            self.show_numbers([(eq, "gradient") for eq in block], on)
+            self.show_numbers([(eq, self.colour_of(eq)) for eq in block], on)
             # two products whose operands are found on the diagram: as long as
             # iteration 0's blocks, not only the time their characters take
             self.wait(max(NUMBERS_REST, self.reading_time(block)))
@@ -185,7 +185,7 @@ class HiddenStep:
             for n, block in enumerate(blocks):
                 self.cue(self.labels["backward"], *block)
                 also = on if n == 0 else []
-                self.show_numbers([(eq, "gradient") for eq in block], also)
+                self.show_numbers([(eq, self.colour_of(eq)) for eq in block], also)
                 self.wait(max(NUMBERS_REST, self.reading_time(block)))
                 self.explain_if_approx(block)
             self.play(*off, run_time=0.3)
@@ -246,7 +246,7 @@ class HiddenStep:
             also += ([fade_in(name)] if n == 0 and name is not None else []) + (
                 [fade_in(node_gradient)] if computed else [])
             lit = reads
-            self.show_numbers([(eq, "gradient") for eq in block], also)
+            self.show_numbers([(eq, self.colour_of(eq)) for eq in block], also)
             self.wait(max(NUMBERS_REST, self.reading_time(block)))
             self.explain_if_approx(block)
         # bright only while its lines read it: again at its update
@@ -264,3 +264,8 @@ class HiddenStep:
         marks = [m for m in marks if m is not None]
         if marks:
             self.play(*[FadeOut(m) for m in marks], run_time=0.3)
+
+    @staticmethod
+    def colour_of(eq: Eq) -> str:
+        """A backward line's colour: the gradients', but σ′ (no gradient of L)."""
+        return "text" if eq.local else "gradient"

@@ -175,12 +175,10 @@ class PhaseRow:
         else:
             self.show_numbers([(eq, "text") for eq in update], list(also), keep_formula=True)
 
-    def explain_if_approx(self, eqs: list[Eq]) -> bool:
-        """Once, after its line was read: what ≈ means. Whether it came now."""
+    def explain_if_approx(self, eqs: list[Eq]) -> None:
+        """Once, after its line was read: what ≈ means."""
         if any(not eq.exact for eq in eqs) and not self.approx_explained:
             self.explain_approx()
-            return True
-        return False
 
     def explain_approx(self) -> None:
         """In the place of the line just read, the phase row and the plot staying;

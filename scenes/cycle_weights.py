@@ -18,8 +18,6 @@ from scenes.tweens import StyleTween, fade_in, fade_out
 
 CROWDED_SCALE = 0.85  # a layer's numbers with their ≈ marks, before it drops the marks
 CHANGE_TIME = 1.5  # an update's edges and numbers changing
-CHECK_REST = 2.0  # an update line read against the red numbers, before they change
-MIN_REST = 1.5  # after a line whose numbers changed, at least
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
 
@@ -196,64 +194,6 @@ class EdgeWeights:
         self.animate_weights(t, also=moves + [fade_out(m) for m in leaving] + list(also),
                              layers=layers, only=only)
         return leaving
-
-    def update_lines(self, layer: int, t: int, done: list[int]) -> list[tuple[int, Eq]]:
-        """(edge, line) of each of a layer's numbers the update after state t changes,
-        but those ``done`` (worked out before): old − η × red, where every red number
-        of the layer stands on its edge and the step is plain SGD; else none."""
-        a, tr = self.arith, self.trace
-        if tr.config.train.optimizer != "sgd" or layer not in self.red_layers:
-            return []
-        lines = [a.update_eq(layer, i, j, t, short=True)
-                 for i, j in self.net.diagram.edge_pairs(layer)]
-        if self.has_bias:  # after the weights, as on the edges
-            lines += [a.bias_update_eq(layer, b, t, short=True)
-                      for b in range(tr.layers[layer + 1])]
-        return [(k, eq) for k, eq in enumerate(lines) if k not in done]
-
-    def updates_fit(self, layer: int, t: int, done: list[int]) -> bool:
-        """Whether the layer's other numbers can be worked out one line each."""
-        lines = self.update_lines(layer, t, done)
-        return bool(lines) and all(self.numbers_fit([eq], rows_free=1) for _, eq in lines)
-
-    def work_updates(self, t: int, layer: int, done: list[int], names: list) -> list:
-        """After the worked weight's update: each other number of the layer changes
-        on its edge as its lines are written, one weight at a time, its edge bright
-        and named while they are read (clear of ``names``, which stay); the line
-        above its update says the two numbers it takes, the old value (which the red
-        number has replaced on the edge) and the red one (where both lines fit; else
-        the update line alone). Returns the ``names`` that left (covered by a new
-        number)."""
-        left = []
-        for k, eq in self.update_lines(layer, t, done):
-            on, _ = self.brighten([self.edges(layer)[k]])
-            kept = [m for m in names if m is not None and m not in left]
-            tags = self.tag_edges(layer, (k,), t, kept)
-            taken = self.taken_numbers(layer, k, t)
-            eqs = [taken, eq] if self.numbers_fit([taken, eq]) else [eq]
-            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}", *eqs)
-            self.show_numbers([(line, "text") for line in eqs], on + [fade_in(m) for m in tags])
-            self.wait(CHECK_REST)  # the red number it takes, still on its edge
-            gone = self.update_layers(t + 1, [layer], kept, only=[k], passing=tags)
-            left += [m for m in gone if m not in tags]
-            # (read while the number changed too)
-            self.wait(max(self.reading_time(eqs) - CHECK_REST - CHANGE_TIME, MIN_REST))
-            self.leave([m for m in tags if m not in gone])
-        return left
-
-    def taken_numbers(self, layer: int, k: int, t: int) -> Eq:
-        """What the update of a layer's k-th number (its weights', then its biases')
-        after state t takes: its old value and its gradient, the red number on its
-        edge (v₁₁ = 0.3, ∂L/∂v₁₁ = 0.902: each a value, rounded; a ≈ on the edge
-        speaks of a product this line does not show)."""
-        a, pairs = self.arith, self.net.diagram.edge_pairs(layer)
-        name = (a.weight_name(layer, *pairs[k]) if k < len(pairs)
-                else a.bias_name(layer, k - len(pairs)))
-        old = self.edge_texts(layer, t)[k]
-        red = self.edge_texts(layer, t, gradients=True)[k]
-        g_tex, g_text = a.update_gradient_name(*name, t)
-        return Eq(rf"{name[0]} = $old,\quad {g_tex} = $red", f"{name[1]} = $old, {g_text} = $red",
-                  old=old, red=red)
 
     def gradients_in_place(self, t: int, avoid: list) -> list:
         """Animations: the ∂L/∂w the update after state t takes, red (marked ≈ where

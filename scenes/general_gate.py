@@ -188,9 +188,10 @@ class GeneralGate:
 
     def weight_gate(self, symbols: list, gate, wx, neuron: VGroup
                     ) -> "tuple[list, list[VGroup], list[str]] | None":
-        """The × gate of an output weight, z = a · w, on the network's numbers (its
-        first sample, before any update): a and w above their wires, z, the local
-        gradients (each the other input), the upstream ∂L/∂z = ∂L/∂ŷ (z is a term of
+        """The × gate of an output weight, p = a · w (p for product: z is the
+        general gate's output and the opening's square), on the network's numbers (its
+        first sample, before any update): a and w above their wires, p, the local
+        gradients (each the other input), the upstream ∂L/∂p = ∂L/∂ŷ (p is a term of
         ŷ's sum) and both downstream products. The first output weight whose three
         products a calculator makes from the numbers shown, to the last digit (the
         figure has no room for a note on ≈); none where none does. With the neuron's
@@ -200,10 +201,10 @@ class GeneralGate:
         for i in range(self.trace.layers[layer]):
             x, w = a.act_text(layer, i, 0), a.o(a.weight(layer, i, 0, 0))
             up = a.o(a.delta(layer + 1, 0, 0))
-            exact = {"z": a.activation(layer, i, 0) * a.weight(layer, i, 0, 0),
+            exact = {"p": a.activation(layer, i, 0) * a.weight(layer, i, 0, 0),
                      "x": a.delta(layer + 1, 0, 0) * a.weight(layer, i, 0, 0),
                      "w": float(self.trace.probe_weight_gradients(layer)[0, a.p, i, 0])}
-            shown = {"z": (x, w), "x": (up, w), "w": (up, x)}
+            shown = {"p": (x, w), "x": (up, w), "w": (up, x)}
             if all(agrees(value(p) * value(q), a.n(exact[key]))
                    for key, (p, q) in shown.items()):
                 break
@@ -214,13 +215,13 @@ class GeneralGate:
         w_tex, w_text = a.weight_name(layer, i, 0)
         o_tex, o_text = a.pre_name(layer + 1, 0)
         frac = r"\frac{{\partial {}}}{{\partial {}}}".format
-        texts = [r"\times", f"{x_tex} = {x}", f"{w_tex} = {w}", rf"z = {eq['z']}",
-                 rf"{frac('z', x_tex)} = {w},\ {frac('z', w_tex)} = {x}",
-                 rf"{frac('L', 'z')} = {frac('L', o_tex)} = {a.n(a.delta(layer + 1, 0, 0))}",
+        texts = [r"\times", f"{x_tex} = {x}", f"{w_tex} = {w}", rf"p = {eq['p']}",
+                 rf"{frac('p', x_tex)} = {w},\ {frac('p', w_tex)} = {x}",
+                 rf"{frac('L', 'p')} = {frac('L', o_tex)} = {a.n(a.delta(layer + 1, 0, 0))}",
                  rf"{frac('L', x_tex)} = {eq['x']}", rf"{frac('L', w_tex)} = {eq['w']}"]
         title = self.labels["times_example"]
         labels = self.in_places(title, texts, symbols)
-        # z's product clear of the gate; the downstream products from the left margin,
+        # p's product clear of the gate; the downstream products from the left margin,
         # their results on a row of their own where the upper one would run into the
         # wire that bends into the gate (never shrunk: where they do not fit even so,
         # the figure keeps its symbols)
@@ -234,13 +235,13 @@ class GeneralGate:
                 labels[k] = self.two_rows(texts[k].split(" = ")[0], eq[key],
                                           labels[k].get_color()).align_to(labels[k], UP)
                 labels[k].align_to([left, 0, 0], LEFT)
-        # why the upstream gradient is ∂L/∂ŷ: z is a term of ŷ's sum, so ∂ŷ/∂z = 1
+        # why the upstream gradient is ∂L/∂ŷ: p is a term of ŷ's sum, so ∂ŷ/∂p = 1
         # (with the gradients at the gate); then the neuron's rule on these names (with
         # downstream), each in the rule's row
         words = self.labels["in_network"]
-        term = (rf"{o_tex} = \ldots + z + \ldots \ \Rightarrow\ "
-                rf"\partial {o_tex}/\partial z = 1,\ "
-                rf"\partial L/\partial z = \partial L/\partial {o_tex}")
+        term = (rf"{o_tex} = \ldots + p + \ldots \ \Rightarrow\ "
+                rf"\partial {o_tex}/\partial p = 1,\ "
+                rf"\partial L/\partial p = \partial L/\partial {o_tex}")
         rule = (rf"{o_tex} = \ldots + {x_tex} \cdot {w_tex} + \ldots \ \Rightarrow\ "
                 rf"\partial L/\partial {w_tex} = \partial L/\partial {o_tex} \cdot {x_tex}")
         here = [VGroup(self.text(words), Formula(tex, font_size=TEX_SIZE,
@@ -256,12 +257,12 @@ class GeneralGate:
                 layout.inside_safe_area(layout.box(m)) for m in labels + here):
             return None
         plain = {key: e.replace(r"\times", "×") for key, e in eq.items()}
-        captions = [f"{title}: z = {x_text} · {w_text} = {plain['z']}. "
+        captions = [f"{title}: p = {x_text} · {w_text} = {plain['p']}. "
                     f"{self.labels['numbers_from']}",
-                    f"∂z/∂{x_text} = {w}, ∂z/∂{w_text} = {x}; "
-                    f"∂L/∂z = ∂L/∂{o_text} = {a.n(a.delta(layer + 1, 0, 0))}. "
-                    f"{words} {o_text} = … + z + … ⇒ ∂{o_text}/∂z = 1, "
-                    f"∂L/∂z = ∂L/∂{o_text}",
+                    f"∂p/∂{x_text} = {w}, ∂p/∂{w_text} = {x}; "
+                    f"∂L/∂p = ∂L/∂{o_text} = {a.n(a.delta(layer + 1, 0, 0))}. "
+                    f"{words} {o_text} = … + p + … ⇒ ∂{o_text}/∂p = 1, "
+                    f"∂L/∂p = ∂L/∂{o_text}",
                     f"∂L/∂{x_text} = {plain['x']}, ∂L/∂{w_text} = {plain['w']}. "
                     f"{words} {o_text} = … + {x_text} · {w_text} + … ⇒ "
                     f"∂L/∂{w_text} = ∂L/∂{o_text} · {x_text}"]

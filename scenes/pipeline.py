@@ -151,7 +151,8 @@ def render_job(job: Job, trained: Settings, slides_folder: Path | None = None) -
                 manim_config |= WEB
             with quiet(request.verbose), tempconfig(manim_config):
                 scene_class = type(info.cls, (info.load(),), {
-                    "settings": trained, "make_slides": slides_folder is not None})
+                    "settings": trained, "make_slides": slides_folder is not None,
+                    "output_format": fmt})
                 tex_batch.prefetch(scene_class, trained)
                 scene = (scene_class(output_folder=slides_folder) if slides_folder
                          else scene_class())

@@ -21,6 +21,7 @@ class StepScene(Slide):
     """``step(notes)`` marks the start of a step: a slide when making a deck."""
 
     make_slides = False   # set by ./render.sh slides
+    output_format: str | None = None  # the file's format, set by a render (a GIF loops)
     OPTIONS: tuple = ()   # scenes.options.Option, each declared once
     settings: Settings | None = None  # the trace, look and options; None: the default config
 

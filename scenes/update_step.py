@@ -4,7 +4,7 @@ weight with the gradient it takes on its edge, and its new value in its place.
 A mixin of ``BackwardScene``: it reads the scene's trace, arithmetic, diagram and
 labels, and places labels with the scene's ``relabel`` and ``fixed_texts``."""
 
-from manim import LEFT, RIGHT, FadeOut, MathTex, VGroup
+from manim import LEFT, RIGHT, AnimationGroup, FadeOut, MathTex, VGroup
 
 from scenes import layout
 from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
@@ -128,7 +128,7 @@ class UpdateStep:
         self.given_way = [(m, was) for m, was in self.given_way if m is not mine] + hidden
         if shown or also:
             self.play(*shown, *[StyleTween(m, opacity=0) for m, _ in hidden], *also,
-                      run_time=0.5)
+                      run_time=0.8 if shown else 0.5)
         if shown:
             self.wait(EDGE_REST)  # the weight and its gradient, before the weight changes
         self.play(*self.restroke(layer, self.updated_diagram, [k]), *(
@@ -229,20 +229,27 @@ class UpdateStep:
             tops.append(top.move_to(room))
             self.weight_labels.submobjects[offset + k] = top
         self.used_gradients = grads
-        return [fade_out(old) for old in olds] + [fade_in(m) for m in tops + grads], rooms + grads
+        # the old number leaves before the two come: never both where they overlap
+        return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in olds]),
+                               AnimationGroup(*[fade_in(m) for m in tops + grads]),
+                               lag_ratio=1)], rooms + grads
 
     def swap_in_place(self, layer: int, edges: list[int], texts: list[str]) -> list:
         """New numbers for some edges' labels, each where its old one lies, turned with
         its edge (the place was chosen with room for it)."""
         offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
-        moves = []
+        olds, news = [], []
         for k in edges:
             old = self.weight_labels.submobjects[offset + k]
             new = self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
             new.rotate(self.net.diagram.layer_edges(layer)[k].get_angle()).move_to(old)
             self.weight_labels.submobjects[offset + k] = new
-            moves += [fade_out(old), fade_in(new)]
-        return moves
+            olds.append(old)
+            news.append(new)
+        # the old number gone before the new one comes: two numbers in one place read
+        # as neither
+        return [AnimationGroup(AnimationGroup(*map(fade_out, olds)),
+                               AnimationGroup(*map(fade_in, news)), lag_ratio=1)]
 
     def parameter_texts(self, layer: int, t: int) -> list[str]:
         """A weight layer's weights (then biases) at state t, as its edge labels."""

@@ -34,23 +34,45 @@ class Watched(SCENES["backward"].load()):
             float(label.background_rectangle.get_stroke_width()) for label in self.weight_labels
             if label.get_color().to_hex().lower() == red]
 
+    def write_rows(self, shown, also):
+        """(each line's TeX, its colour) of the blocks written at the hidden nodes."""
+        self.written.append([(line.get_tex_string(), line.get_color().to_hex().lower())
+                             for line in shown if hasattr(line, "get_tex_string")])
+        super().write_rows(shown, also)
+
 
 @pytest.fixture(scope="module")
 def post():
-    Watched.steps, Watched.edge_frames = [], []
+    Watched.steps, Watched.edge_frames, Watched.written = [], [], []
     return dry_run.run(Watched, Settings(trainer.train(POST), "post", "dark", "en",
                                          {"precision": 3}))
 
 
 def test_a_nodes_gradient_is_named_where_the_name_fits_clear_of_every_edge(post):
-    """The post's ŷ and h₃ have room for their names; h₁ and h₂, hemmed in by edges
-    and values, show their numbers alone, each beside its node as h₃'s named one is."""
+    """The post's ŷ has room for its name; h₁ and h₂, hemmed in by edges and values,
+    show their numbers alone, and so does h₃, which has room: a hidden layer's are all
+    named or all numbers (the key names them), one named beside two bare numbers
+    reading as another kind of number."""
     texts = [label.tex_string for label in post.grad_labels]
     assert texts[0] == r"\partial L/\partial \hat{y} = 1.233"
-    assert texts[1:] == ["0.073", "0.104", r"\partial L/\partial h_{3} = 0.237"]
+    assert texts[1:] == ["0.073", "0.104", "0.237"]
     for label, text in zip(post.grad_labels, texts):
         if "partial" in text:
             assert not post.net.crosses_edges(layout.box(label)), text
+
+
+def test_sigma_prime_is_written_in_the_texts_colour_and_the_gradients_in_red(post):
+    """At each hidden node, ∂L/∂σ(h) and ∂L/∂h are gradients of L, red as the key
+    says; σ′(h) is the activation's own slope, no gradient of L: not red."""
+    red, white = post.theme["gradient"].lower(), post.theme["text"].lower()
+    blocks = [rows for rows in post.written if any(tex.startswith(r"\sigma'") for tex, _ in rows)]
+    assert len(blocks) == 3  # h₁, h₂, h₃
+    for rows in blocks:
+        colours = {tex.split("=")[0].strip(): colour for tex, colour in rows}
+        assert [colour for name, colour in colours.items() if name.startswith(r"\sigma'")] == [
+            white]
+        assert [colour for name, colour in colours.items() if name.startswith(r"\partial")] == [
+            red, red]
 
 
 def test_an_edges_gradient_is_unframed_and_a_nodes_is_framed(post):

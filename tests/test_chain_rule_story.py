@@ -112,17 +112,17 @@ def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
     0.786 = 0.969, each a product a calculator makes from the numbers shown (v₁₁'s,
     0.731 × 1.233 = 0.901 against the exact 0.902, is passed over: no room for a
     note on ≈); the neuron's rule on these names in its row's place, saying why
-    ∂L/∂z = ∂L/∂ŷ. Each number where its symbol stood; none overlaps another; held to
+    ∂L/∂p = ∂L/∂ŷ. Each number where its symbol stood; none overlaps another; held to
     be read. It comes one idea at a time, as the general gate did: the values (the
     caption says they are the network's), then the gradients at the gate, then
     downstream with the rule, each held for its caption's reading time."""
     said = lines(chain_rule)
     gate = weight_gate(said)
     assert said[gate:] == [
-        "a weight's × gate: z = σ(h₂) · v₂₁ = 0.786 × 0.5 = 0.393. "
+        "a weight's × gate: p = σ(h₂) · v₂₁ = 0.786 × 0.5 = 0.393. "
         "The numbers are the network's, from its forward and backward passes.",
-        "∂z/∂σ(h₂) = 0.5, ∂z/∂v₂₁ = 0.786; ∂L/∂z = ∂L/∂ŷ = 1.233. "
-        "here: ŷ = … + z + … ⇒ ∂ŷ/∂z = 1, ∂L/∂z = ∂L/∂ŷ",
+        "∂p/∂σ(h₂) = 0.5, ∂p/∂v₂₁ = 0.786; ∂L/∂p = ∂L/∂ŷ = 1.233. "
+        "here: ŷ = … + p + … ⇒ ∂ŷ/∂p = 1, ∂L/∂p = ∂L/∂ŷ",
         "∂L/∂σ(h₂) = 1.233 × 0.5 = 0.617, ∂L/∂v₂₁ = 1.233 × 0.786 = 0.969. "
         "here: ŷ = … + σ(h₂) · v₂₁ + … ⇒ ∂L/∂v₂₁ = ∂L/∂ŷ · σ(h₂)"]
     for (start, end, cue), words in zip(chain_rule.captions[-3:], said[gate:]):
@@ -140,8 +140,8 @@ def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
                for word in chain_rule.labels["numbers_from"].split()), words
     # with the gradients at the gate, why the upstream one is ∂L/∂ŷ: ∂ŷ/∂z = 1 stated
     at_gate = next(s for s in reversed(chain_rule.snapshots) if s[0] == said[gate + 1])
-    assert (r"\hat{y} = \ldots + z + \ldots \ \Rightarrow\ \partial \hat{y}/\partial z = 1,\ "
-            r"\partial L/\partial z = \partial L/\partial \hat{y}") in texts_at(at_gate)
+    assert (r"\hat{y} = \ldots + p + \ldots \ \Rightarrow\ \partial \hat{y}/\partial p = 1,\ "
+            r"\partial L/\partial p = \partial L/\partial \hat{y}") in texts_at(at_gate)
     assert round(0.786 * 0.5, 3) == 0.393 and round(1.233 * 0.786, 3) == 0.969
     shown = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
     d = r"\frac{\partial %s}{\partial %s}"

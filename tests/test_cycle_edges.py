@@ -10,6 +10,8 @@ The numbers are the post's example worked by hand: x = (1, 1), ∂L/∂ŷ = 1.23
 w − 0.1 × ∂L/∂w. Where a calculator, given the numbers on screen, does not make a
 number on an edge, it is marked ≈: 1.233 × 0.731 = 0.901, not 0.902."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -138,12 +140,61 @@ def test_each_weight_changes_on_its_edge_as_its_own_line_is_written(cycle):
 
 def test_each_update_is_held_five_seconds(cycle):
     """Each weight's two lines, read against the red number (2 s), then while the
-    number changes (1.5 s), then still: 5 s in all, at pace 1."""
+    number changes (1.5 s), then still: 5 s in all, at pace 1; a later iteration's
+    layer at once, under its rule, as long."""
     blocks = [(start, end) for start, end, cue in cycle.captions
               if "←" in cue and ", ∂L/∂" in cue]
-    # a layer of three, then one of six (the weight worked first in each too): 9, × 3
-    assert len(blocks) == 27
-    assert min(end - start for start, end in blocks) >= 5.0 - 1e-6
+    # the first iteration's nine, then the worked weight's in each of the two others
+    assert len(blocks) == 9 + 2
+    grouped = [(start, end) for start, end, cue in cycle.captions if "(red, on its edge)" in cue]
+    assert len(grouped) == 2 * 2  # the output layer's other two, then the first layer's six
+    assert min(end - start for start, end in blocks + grouped) >= 5.0 - 1e-6
+
+
+def edge_numbers(scene, texts) -> dict[tuple, str]:
+    """Each edge's number, ≈ marks of either size written ≈."""
+    return {edge: re.sub(r"\{\\(scriptstyle)?\\approx\}", "≈", text)
+            for edge, (text, _) in labels_by_edge(scene, texts).items()}
+
+
+# iteration 1 by hand, from the numbers its forward and backward passes put on screen:
+# v₁₁ = 0.210, v₃₁ = 0.815 with ∂L/∂v = 1.022 × σ(h) = 1.022 × 0.728 = 0.744 and
+# 1.022 × 0.680 = 0.695; every wᵢⱼ with ∂L/∂hⱼ = 0.042, 0.070, 0.181 (both inputs 1)
+LATER_RED = {(1, 0, 0): "0.744", (1, 2, 0): "0.695", (0, 0, 0): "0.042", (0, 0, 1): "0.070",
+             (0, 0, 2): "0.181", (0, 1, 0): "0.042", (0, 1, 1): "0.070", (0, 1, 2): "0.181"}
+# new = old − 0.1 × red; a calculator gets 0.136, 0.789 and 0.189 from the numbers
+# shown (0.210 − 0.0744, 0.793 − 0.0042, 0.193 − 0.0042): the exact ones are marked
+LATER_NEW = {(1, 0, 0): "≈0.135", (0, 0, 0): "≈0.788", (0, 0, 1): "0.383", (0, 0, 2): "0.258",
+             (0, 1, 0): "≈0.188", (0, 1, 1): "0.883", (0, 1, 2): "0.458"}
+
+
+def test_a_later_iteration_changes_each_layers_others_at_once_under_its_rule(cycle):
+    """Iteration 1 repeats iteration 0 with new numbers: v₂₁ by its lines, then the
+    output layer's other two at once, then the first layer's six, each group under
+    the rule, its red numbers on their edges while it is read, the new ones after."""
+    start = next(k for k, (name, _) in enumerate(cycle.snapshots)
+                 if name.startswith("loss: L = 0.522"))
+    end = next(k for k, (name, _) in enumerate(cycle.snapshots)
+               if name.startswith("forward pass (iteration 2)"))
+    snaps = cycle.snapshots[start:end]
+    for words, layer in (("therestofthislayer,atonce:", 1), ("thislayer'sweights,atonce:", 0)):
+        read = [k for k, (_, texts) in enumerate(snaps) if any(t == words for _, t, *_ in texts)]
+        assert read, words
+        texts = snaps[read[0]][1]
+        assert any(t.startswith(r"w \leftarrow w - 0.1 \times") for _, t, *_ in texts)
+        assert any(t == r"\partial L/\partial w" for _, t, *_ in texts), "the red ∂L/∂w"
+        shown = edge_numbers(cycle, texts)
+        for edge, red in LATER_RED.items():
+            if edge[0] == layer:
+                assert shown[edge].lstrip("≈") == red, (edge, shown[edge])
+        after = edge_numbers(cycle, snaps[read[-1] + 1][1] if read[-1] + 1 < len(snaps)
+                             else cycle.snapshots[end][1])
+        for edge, new in LATER_NEW.items():
+            if edge[0] == layer:
+                assert after[edge] == new, (edge, after[edge])
+    said = lines(cycle)
+    assert said.count("the rest of this layer, at once:") == 2  # iterations 1 and 2
+    assert "v₁₁ ← 0.210 − 0.1 × 0.744 ≈ 0.135" not in said, "no line of its own"
 
 
 def test_the_white_of_the_edges_a_line_reads_is_keyed(cycle):

@@ -93,12 +93,17 @@ def test_the_note_on_approx_comes_with_its_first_line_and_leaves_the_plot(cycle)
             assert layout.overlap(box, others) == 0
 
 
-def test_the_loop_ends_on_what_it_did_to_the_loss(cycle):
+def test_a_video_ends_on_what_the_loop_did_to_the_loss(cycle):
+    """Not a GIF: the video stops on its payoff, held, no replay after it (a lecture's
+    player stops on the last frame)."""
     said = lines(cycle)
-    assert said[-2] == "iteration 0 → 3: L = 0.760 → 0.253"
-    assert said[-1] == "(replay: back to iteration 0's weights)"
-    start, end, _ = cycle.captions[-2]  # the payoff, held before the replay clears it
+    assert said[-1] == "iteration 0 → 3: L = 0.760 → 0.253"
+    assert "(replay: back to iteration 0's weights)" not in said
+    start, end, _ = cycle.captions[-1]
     assert end - start >= 10.0
+    _, last = cycle.snapshots[-1]
+    shown = "".join(text for _, text, *_ in last)
+    assert "0.760" in shown and r"\rightarrow 0.253" in shown, "the last frame shows it"
 
 
 def test_a_node_label_keeps_the_text_that_fitted_its_side(cycle):

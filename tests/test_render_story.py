@@ -38,7 +38,8 @@ def rendered(tmp_path_factory, post_trace):
     with pytest.MonkeyPatch.context() as patch:
         for name in STORY:  # these tests look at frames, not at pacing: a quarter of the
             pace = 0.5 if name == "cycle" else 0.25  # time, but the cycle's phases as they play
-            settings = Settings(post_trace, "post", "dark", "en", {"precision": 3, "pace": pace})
+            options = {"precision": 3, "pace": pace} | ({"loop": True} if name == "cycle" else {})
+            settings = Settings(post_trace, "post", "dark", "en", options)
             patch.setattr(SCENES[name].load(), "records_layout", True)
             request = Request(name, "post", folder / f"{name}.mp4", "l")
             path, scene, _ = render_trained(request, settings)

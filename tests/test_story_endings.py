@@ -236,6 +236,8 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
     base = SCENES["cycle"].load()
 
     class Watched(base):
+        output_format = "gif"  # which plays again by itself: the scene ends as it began
+
         def play(self, *args, **kwargs):
             super().play(*args, **kwargs)
             if self.captions and hasattr(self, "sketch"):
@@ -260,6 +262,7 @@ def test_the_cycle_plots_each_loss_as_it_is_computed_and_clears_it_to_loop():
     assert len(heights) == 4 and heights[0] > heights[1] > heights[2] > heights[3], (
         "the loss goes down")
     assert cycle.seen[cycle.labels["cycle_restart"]] == [], "the last frame is the first"
+    assert cycle.captions[-1][2] == cycle.labels["cycle_restart"]
     # the note on ≈ takes its line's place after it was read: the plot keeps its points
     words = " ".join(cycle.labels["approx_short"])
     note = next(cue for *_, cue in cycle.captions if words in cue).split("\n")[0]
