@@ -102,6 +102,8 @@ class HiddenStep:
         pairs = self.net.diagram.edge_pairs(layer)
         for j, block in self.later_node_gradients(t):
             on, off = self.brighten([self.edges(layer)[pairs.index((j, 0))]])
+            ring, unring = self.ring(layer, j)
+            on, off = on + ring, off + unring
             self.cue(self.labels["backward"], *block)
             self.show_numbers([(eq, self.colour_of(eq)) for eq in block], on)
             # two products whose operands are found on the diagram: as long as
@@ -179,6 +181,8 @@ class HiddenStep:
         for j, blocks in others:
             edge = self.edges(layer)[pairs.index((j, 0))]
             on, off = self.brighten([edge])
+            ring, unring = self.ring(layer, j)
+            on, off = on + ring, off + unring
             name = self.tag_edge(layer, j, 0, t, clear_of=tags)
             on += [fade_in(name)] if name is not None else []
             off += [FadeOut(name)] if name is not None else []
@@ -230,7 +234,9 @@ class HiddenStep:
         weights = [[(layer + 1, i, 0)], [], [], [(layer, k, i)]]
         name = self.tag_edge(layer, k, i, t)
         node_gradient = self.hidden_gradient_label(t)
-        lit: list[tuple[int, int, int]] = []
+        # the node ringed while the lines through it are read (∂L/∂w's is the edge's)
+        ring, unring = self.ring(layer + 1, i)
+        ringed, lit = False, []
         for n, block in enumerate(blocks):
             self.cue(self.labels["backward"], *block)
             # ∂L/∂h by its node with the block that computes it
@@ -245,13 +251,20 @@ class HiddenStep:
                 for w in reads if w not in lit]
             also += ([fade_in(name)] if n == 0 and name is not None else []) + (
                 [fade_in(node_gradient)] if computed else [])
+            through = any(not eq.text.startswith("∂L/∂" + self.arith.weight_name(layer, k, i)[1])
+                          for eq in block)
+            if through and ring:  # (each once: the ∂L/∂w line comes last)
+                also, ring, ringed = also + ring, [], True
+            elif not through and ringed:
+                also, ringed = also + unring, False
             lit = reads
             self.show_numbers([(eq, self.colour_of(eq)) for eq in block], also)
             self.wait(max(NUMBERS_REST, self.reading_time(block)))
             self.explain_if_approx(block)
         # bright only while its lines read it: again at its update
-        if lit:
-            self.play(*[self.unlit(self.edge_of(w), w, t) for w in lit], run_time=0.3)
+        if lit or ringed:
+            self.play(*[self.unlit(self.edge_of(w), w, t) for w in lit],
+                      *(unring if ringed else []), run_time=0.3)
         return name, node_gradient
 
     def edge_of(self, weight: tuple[int, int, int]):
@@ -269,3 +282,12 @@ class HiddenStep:
     def colour_of(eq: Eq) -> str:
         """A backward line's colour: the gradients', but σ′ (no gradient of L)."""
         return "text" if eq.local else "gradient"
+
+    def ring(self, layer: int, j: int) -> tuple[list, list]:
+        """Animations that ring a node in the gradients' colour (its lines are being
+        read: σ′ and ∂L/∂h take its σ(h) and give its gradient), and that take the
+        ring off."""
+        node = self.net.node(layer, j)
+        return ([StyleTween(node, stroke_color=self.theme["gradient"], stroke_width=6)],
+                [StyleTween(node, stroke_color=node.get_stroke_color(),
+                            stroke_width=node.get_stroke_width())])

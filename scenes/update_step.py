@@ -147,7 +147,11 @@ class UpdateStep:
             labels = {id(m) for m in [*self.weight_labels, *self.grad_labels,
                                       *self.value_labels]}
             self.given_way = [(m, was) for m, was in self.given_way if id(m) in labels]
-            self.play(*[fade_out(g) for g in gone], *moves, *self.come_back(), run_time=0.3)
+            # (the gradient gone before a label comes back where it stood)
+            back = [*moves, *self.come_back()]
+            self.play(AnimationGroup(AnimationGroup(*[fade_out(g) for g in gone]),
+                                     *([AnimationGroup(*back)] if back else []), lag_ratio=1),
+                      run_time=0.5 if back else 0.3)
 
     def come_back(self) -> list:
         """Labels that gave way come back, each where it stood if it overlaps no label
@@ -287,4 +291,6 @@ class UpdateStep:
             return self.relabel(layer, texts, colours)
         for k, new in zip(which, news):
             self.weight_labels.submobjects[offset + k] = new
-        return [fade_out(old) for old in olds] + [fade_in(new) for new in news]
+        # the old numbers gone before the new come: two in one place read as neither
+        return [AnimationGroup(AnimationGroup(*map(fade_out, olds)),
+                               AnimationGroup(*map(fade_in, news)), lag_ratio=1)]

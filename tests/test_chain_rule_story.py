@@ -108,7 +108,8 @@ def test_the_general_gate_ends_on_the_times_gate_of_every_weight(chain_rule):
 def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
     """Last, after the neuron's rule, the same gate on the post's numbers, as the
     backward pass finds them: σ(h₂) = σ(1.3) = 0.786 and v₂₁ = 0.5 in,
-    z = 0.393 out, ∂L/∂ŷ = 1.233 back; downstream 1.233 × 0.5 = 0.617 and 1.233 ×
+    p = 0.393 out (p for product: z is the opening's), ∂L/∂ŷ = 1.233 back;
+    downstream 1.233 × 0.5 = 0.617 and 1.233 ×
     0.786 = 0.969, each a product a calculator makes from the numbers shown (v₁₁'s,
     0.731 × 1.233 = 0.901 against the exact 0.902, is passed over: no room for a
     note on ≈); the neuron's rule on these names in its row's place, saying why
@@ -129,7 +130,7 @@ def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
         assert end - start >= min(len(words) / 20, 8) - 1e-6, cue
     # one idea at a time: downstream's numbers not before their step
     values = next(s for s in reversed(chain_rule.snapshots) if s[0] == said[gate])
-    assert r"z = 0.786 \times 0.5 = 0.393" in texts_at(values)
+    assert r"p = 0.786 \times 0.5 = 0.393" in texts_at(values)
     assert not any("1.233" in text for text in texts_at(values))
     # the general × gate's symbols of x and y leave with them (none is on the wires
     # now), and the screen says where the numbers come from
@@ -145,9 +146,9 @@ def test_the_times_gate_is_worked_on_a_weight_of_the_network(chain_rule):
     assert round(0.786 * 0.5, 3) == 0.393 and round(1.233 * 0.786, 3) == 0.969
     shown = {text: box for _, text, box, *_ in chain_rule.snapshots[-1][1]}
     d = r"\frac{\partial %s}{\partial %s}"
-    numbers = [r"\sigma(h_{2}) = 0.786", "v_{21} = 0.5", r"z = 0.786 \times 0.5 = 0.393",
-               d % ("z", r"\sigma(h_{2})") + r" = 0.5,\ " + d % ("z", "v_{21}") + " = 0.786",
-               d % ("L", "z") + " = " + d % ("L", r"\hat{y}") + " = 1.233",
+    numbers = [r"\sigma(h_{2}) = 0.786", "v_{21} = 0.5", r"p = 0.786 \times 0.5 = 0.393",
+               d % ("p", r"\sigma(h_{2})") + r" = 0.5,\ " + d % ("p", "v_{21}") + " = 0.786",
+               d % ("L", "p") + " = " + d % ("L", r"\hat{y}") + " = 1.233",
                # each result on a row of its own: in one, the upper product would run
                # into the wire that bends into the gate
                d % ("L", r"\sigma(h_{2})") + r" = 1.233 \times 0.5", "= 0.617",

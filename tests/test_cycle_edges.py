@@ -329,7 +329,7 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     use") and no other edge; ŷ's line the three edges into ŷ; the loss's line none."""
     from scenes.cycle import CycleScene
 
-    lit_by_line, show = {}, CycleScene.show_numbers
+    lit_by_line, ringed_by_line, show = {}, {}, CycleScene.show_numbers
 
     def spy(self, lines, also, **kwargs):
         show(self, lines, also, **kwargs)
@@ -338,6 +338,10 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
             (layer, *pair) for layer in range(len(diagram.edges))
             for pair, edge in zip(diagram.edge_pairs(layer), diagram.layer_edges(layer))
             if edge.get_stroke_color().to_hex().lower() == white}
+        red = self.theme["gradient"].lower()
+        ringed_by_line[lines[0][0].text] = {
+            (layer, j) for layer, width in enumerate(self.trace.layers) for j in range(width)
+            if self.net.node(layer, j).get_stroke_color().to_hex().lower() == red}
 
     CycleScene.show_numbers = spy
     try:
@@ -367,6 +371,18 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     assert lit_by_line["σ'(h₁) = 0.728 × (1 − 0.728) = 0.198"] == {(1, 0, 0)}
     assert (1, 1, 0) in lit_by_line["v₂₁ = 0.5, ∂L/∂v₂₁ = 0.969"]
     assert (0, 1, 1) in lit_by_line["w₂₂ = 0.9, ∂L/∂w₂₂ = 0.104"]
+    # the node a line goes through (its σ(h) read, its gradient found) is ringed in
+    # the gradients' colour while the line is read, and no other; a weight's is not
+    for line in ("∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617",
+                 "σ'(h₂) = σ(h₂)(1 − σ(h₂)) = 0.786 × (1 − 0.786) = 0.168",
+                 "∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104"):
+        assert ringed_by_line[line] == {(1, 1)}, line
+    assert ringed_by_line["∂L/∂w₂₂ = ∂L/∂h₂ × x₂ = 0.104 × 1 = 0.104"] == set()
+    assert ringed_by_line["σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197"] == {(1, 0)}
+    assert ringed_by_line["σ'(h₃) = σ(h₃)(1 − σ(h₃)) = 0.690 × (1 − 0.690) = 0.214"] == {(1, 2)}
+    assert ringed_by_line["σ'(h₁) = 0.728 × (1 − 0.728) = 0.198"] == {(1, 0)}
+    assert ringed_by_line["h₁ = 1 × 0.8 + 1 × 0.2 = 1.0"] == set()
+    assert ringed_by_line["∂L/∂h₁ = 0.073, ∂L/∂h₂ = 0.104"] == set()
 
 
 def first_shown(scene, match) -> int:
