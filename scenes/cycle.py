@@ -1,7 +1,8 @@
 """The post's opening figure: forward sweep, error at the output, backward sweep,
 weight update, again and again while the loss ticks down. Each phase writes its
-formula, then its numbers for one weight, all traceable to the diagram. The last
-frame equals the first, so the GIF loops without a jump."""
+formula, then its numbers for one weight, all traceable to the diagram. A video
+ends on what the loop did to the loss; a GIF replays back to its first frame, so it
+loops without a jump."""
 
 import re
 
