@@ -1,19 +1,14 @@
 """The cycle's update phase after its worked weight: in the first iteration every
-other weight changes by itself, under the line that works it out; in the later ones,
-which repeat it with new numbers, each layer's others change at once under its rule,
-the red number each takes standing on its edge (a loop of nine lines an iteration
-would hide the loss going down behind three minutes of them).
+other weight changes by itself, under the lines that name the two numbers it takes;
+in the later ones, which repeat it with new numbers, two at a time, under their
+update lines (nine steps an iteration made the post's loop 7:47 long, and a layer at
+once under its rule alone left its numbers unchecked).
 
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network, and
 changes numbers by ``EdgeWeights.update_layers``."""
 
-from manim import VGroup
-
 from scenes.arith import Eq
 from scenes.cycle_weights import CHANGE_TIME
-from scenes.numerals import fmt
-from scenes.story import TEX_SIZE
-from scenes.tex import Formula
 from scenes.tweens import fade_in
 
 CHECK_REST = 2.0  # an update line read against the red numbers, before they change
@@ -22,38 +17,44 @@ MIN_REST = 1.5  # after a line whose numbers changed, at least
 
 class WeightUpdates:
     """``update_rest`` after a layer's worked weight (or for a layer none is worked
-    in): ``work_updates`` one line a weight, or ``group_updates`` the layer at once."""
+    in): ``work_updates`` one weight at a time, or ``group_updates`` two at a time."""
 
     def update_rest(self, t: int, layer: int, done: list[int], names: list) -> list:
         """The layer's numbers but those ``done``: one by one in the first iteration,
-        at once in the later ones. Returns the ``names`` that left."""
+        two at a time in the later ones. Returns the ``names`` that left."""
         if t == 0:
             return self.work_updates(t, layer, done, names)
         return self.group_updates(t, layer, done, names)
 
     def group_updates(self, t: int, layer: int, done: list[int], names: list) -> list:
-        """The layer's other numbers change together, their edges bright while the
-        rule they follow is read (w ← w − η × its red number), the red numbers still
-        on their edges; each new one marked ≈ where a calculator's old − η × red, from
-        the numbers shown, is not it. Returns the ``names`` that left."""
-        edges = [k for k, _ in self.update_lines(layer, t, done)]
-        if not edges:
-            return []
-        red, white = self.theme["gradient"], self.theme["text"]
-        rate = fmt(self.trace.config.train.learning_rate, 6)
-        words, where = self.labels["others_at_once" if done else "layer_at_once"], \
-            self.labels["red_on_its_edge"]
-        on, _ = self.brighten([self.edges(layer)[k] for k in edges])
-        rule = f"w ← w − {rate} × ∂L/∂w {where}"
-        self.show_line(f"{self.labels['update']}: {self.arith.update_rule()[1]}", [
-            (VGroup(self.text(words, size=34, color=white)), words),
-            (VGroup(Formula(rf"w \leftarrow w - {rate} \times", font_size=TEX_SIZE, color=white),
-                    Formula(r"\partial L/\partial w", font_size=TEX_SIZE, color=red),
-                    self.text(where, size=34, color=white)), rule)], on)
-        self.wait(CHECK_REST)  # the red numbers it takes, still on their edges
-        left = self.update_layers(t + 1, [layer], [m for m in names if m is not None],
-                                  only=edges)
-        self.wait(max(self.reading_time([words, rule]) - CHECK_REST - CHANGE_TIME, MIN_REST))
+        """The layer's other numbers two at a time (the two into one node together,
+        which take one ∂L/∂(sum)), each pair's update lines over one another, their
+        edges bright while they are read against the red numbers still on them, then
+        changing together: every number a calculator checks, in fewer steps than one
+        a weight (where two lines do not fit, one at a time). Returns the ``names``
+        that left."""
+        lines = dict(self.update_lines(layer, t, done))
+        pairs = self.net.diagram.edge_pairs(layer)
+        # by the node each goes into (a bias after its node's weights), then from
+        order = sorted(lines, key=lambda k: (pairs[k][1], 0, pairs[k][0]) if k < len(pairs)
+                       else (k - len(pairs), 1, 0))
+        blocks: list[list[int]] = []
+        for k in order:
+            if blocks and len(blocks[-1]) < 2 and self.numbers_fit(
+                    [lines[e] for e in blocks[-1]] + [lines[k]]):
+                blocks[-1].append(k)
+            else:
+                blocks.append([k])
+        left = []
+        for block in blocks:
+            eqs = [lines[k] for k in block]
+            on, _ = self.brighten([self.edges(layer)[k] for k in block])
+            kept = [m for m in names if m is not None and m not in left]
+            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}", *eqs)
+            self.show_numbers([(eq, "text") for eq in eqs], on)
+            self.wait(CHECK_REST)  # the red numbers they take, still on their edges
+            left += self.update_layers(t + 1, [layer], kept, only=block)
+            self.wait(max(self.reading_time(eqs) - CHECK_REST - CHANGE_TIME, MIN_REST))
         return left
 
     def update_lines(self, layer: int, t: int, done: list[int]) -> list[tuple[int, Eq]]:
