@@ -50,7 +50,11 @@ class WeightUpdates:
             eqs = [lines[k] for k in block]
             on, _ = self.brighten([self.edges(layer)[k] for k in block])
             kept = [m for m in names if m is not None and m not in left]
-            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}", *eqs)
+            # the caption reads out the red numbers the lines take, which the screen
+            # shows on their edges
+            reds = [self.taken_numbers(layer, k, t).text.split(", ")[-1] for k in block]
+            self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}",
+                     self.labels["on_their_edges"], *reds, *eqs)
             self.show_numbers([(eq, "text") for eq in eqs], on)
             self.wait(CHECK_REST)  # the red numbers they take, still on their edges
             left += self.update_layers(t + 1, [layer], kept, only=block)
