@@ -125,13 +125,6 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
             self.restart()
         self.end_captions()
 
-    def loops(self) -> bool:
-        """Whether the video ends as it began: a GIF plays again by itself, and a
-        jump from the summary back to the start would read as a glitch; a video
-        played in a lecture or a post stops, and should stop on the summary."""
-        chosen = self.options.get("loop")
-        return self.output_format == "gif" if chosen is None else chosen
-
     # a loop of a minute or two: its note on ≈ once, not again in its last iteration;
     # in two rows that fit left of the plot, where its line was
     NOTE_RECALLED, APPROX_NOTE = False, "approx_short"

@@ -40,7 +40,8 @@ REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 
 class PhaseRow:
     """``phase_row`` once; ``show_phase`` and ``show_numbers`` as the phases play;
-    ``summarise`` and ``restart`` where the loop ends, in the formulas' place."""
+    ``summarise`` and, where it ``loops``, ``restart`` where the loop ends, in the
+    formulas' place."""
 
     # the colour of each phase's word while it plays: values and gradients in their
     # keyed colours; the error (the output is ringed in it) and the update (the edges
@@ -247,6 +248,13 @@ class PhaseRow:
                   *self.light(None), run_time=0.6)
         self.formula, self.numbers = None, line
         self.hold(SUMMARY_REST)
+
+    def loops(self) -> bool:
+        """Whether the video ends as it began: a GIF plays again by itself, and a
+        jump from the summary back to the start would read as a glitch; a video
+        played in a lecture or a post stops, and should stop on the summary."""
+        chosen = self.options.get("loop")
+        return self.output_format == "gif" if chosen is None else chosen
 
     def restart(self) -> None:
         """Back to the first state, said on screen where the phases' formulas were, so

@@ -9,7 +9,7 @@ frame on the mobject itself: no copies.
 """
 
 import numpy as np
-from manim import Animation, ManimColor, Mobject, VMobject, interpolate_color
+from manim import Animation, AnimationGroup, ManimColor, Mobject, VMobject, interpolate_color
 
 from scenes.edge_labels import opacity as current_opacity
 
@@ -114,6 +114,13 @@ def rows(mobject: Mobject) -> list[Mobject]:
 
 
 WRITE_LAG = 0.3  # each glyph of a written line takes this share of the run to come in
+
+
+def replace(olds: list, news: list) -> AnimationGroup:
+    """The old texts fade out, then the new ones fade in: two numbers faded into each
+    other in one place read as neither."""
+    return AnimationGroup(AnimationGroup(*map(fade_out, olds)),
+                          AnimationGroup(*map(fade_in, news)), lag_ratio=1)
 
 
 def fade_in(mobject: Mobject, **kwargs) -> Reveal:

@@ -9,7 +9,7 @@ from manim import LEFT, RIGHT, AnimationGroup, FadeOut, MathTex, VGroup
 from scenes import layout
 from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
 from scenes.pacing import HOLD
-from scenes.tweens import StyleTween, fade_in, fade_out, write
+from scenes.tweens import StyleTween, fade_in, fade_out, replace, write
 
 UPDATE_LINES = 3  # update lines on screen at once
 LINE_DIMMED = 0.55  # the group's other lines while one is used: set back, still legible
@@ -234,9 +234,7 @@ class UpdateStep:
             self.weight_labels.submobjects[offset + k] = top
         self.used_gradients = grads
         # the old number leaves before the two come: never both where they overlap
-        return [AnimationGroup(AnimationGroup(*[fade_out(old) for old in olds]),
-                               AnimationGroup(*[fade_in(m) for m in tops + grads]),
-                               lag_ratio=1)], rooms + grads
+        return [replace(olds, tops + grads)], rooms + grads
 
     def swap_in_place(self, layer: int, edges: list[int], texts: list[str]) -> list:
         """New numbers for some edges' labels, each where its old one lies, turned with
@@ -250,10 +248,7 @@ class UpdateStep:
             self.weight_labels.submobjects[offset + k] = new
             olds.append(old)
             news.append(new)
-        # the old number gone before the new one comes: two numbers in one place read
-        # as neither
-        return [AnimationGroup(AnimationGroup(*map(fade_out, olds)),
-                               AnimationGroup(*map(fade_in, news)), lag_ratio=1)]
+        return [replace(olds, news)]
 
     def parameter_texts(self, layer: int, t: int) -> list[str]:
         """A weight layer's weights (then biases) at state t, as its edge labels."""
@@ -291,6 +286,4 @@ class UpdateStep:
             return self.relabel(layer, texts, colours)
         for k, new in zip(which, news):
             self.weight_labels.submobjects[offset + k] = new
-        # the old numbers gone before the new come: two in one place read as neither
-        return [AnimationGroup(AnimationGroup(*map(fade_out, olds)),
-                               AnimationGroup(*map(fade_in, news)), lag_ratio=1)]
+        return [replace(olds, news)]
