@@ -23,6 +23,7 @@ from scenes import layout
 from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
 from scenes.cycle_phases import (
+    AGAIN_REST,
     NUMBERS_REST,
     PHASE_REST,
     SKETCH_BOX,
@@ -225,9 +226,12 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
         if worked:
             self.work_other_hidden(t, [name, hidden_name])
         self.work_later_node_gradients(t)
+        # its name leaves with its lines (it would stand among the updates of other
+        # edges): it comes back with its own update
+        self.leave([hidden_name])
         hidden_update = self.hidden_update_lines(t) if worked else ([], [])
         # then every weight's: the update takes each by its weight's number
-        self.show_edge_gradients(t, [name, hidden_name, hidden_label])
+        self.show_edge_gradients(t, [name, hidden_label])
         # the gradient the update takes, again by its line: its own left the screen
         recall = [self.recalled_with_weight(gradient[-1], (layer, i, j), t)] if gradient else []
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
@@ -239,31 +243,33 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
         # the output layer's weights change after its worked line, the layers before it
         # after theirs (at once where none is worked): red numbers give way to new ones
         numbered = not self.output_weights_shown()  # a name that tells the old value too
-        names = [m for m in (name, hidden_name) if m is not None]
         # the worked weight changes first, then the layer's others, each by its line
         # (all at once where their lines do not fit)
         k = self.net.diagram.edge_pairs(layer).index((i, j))
         by_line = bool(update) and self.updates_fit(layer, t, [k])
-        left = self.update_layers(t + 1, [layer], names, also=dim, only=[k] if by_line else None)
+        left = self.update_layers(t + 1, [layer], [name], also=dim, only=[k] if by_line else None)
         if update and name is not None and (numbered or name in left):
             name = self.retag(name, (layer, i, j), t + 1, gone=name in left)
         self.wait(NUMBERS_REST if update else PHASE_REST)
         if by_line:  # its name leaves with its lines: the next edge is another
             self.leave([name])
             name = None
-            left += self.update_rest(t, layer, [k], [hidden_name])
+            left += self.update_rest(t, layer, [k], [])
         earlier, hidden = list(range(layer)), layer - 1
         if hidden_update[1]:  # then the weight one layer back, its update from its own line
             self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *hidden_update[0],
                      *hidden_update[1])
             self.leave([name])
-            self.show_update(*hidden_update, self.brighten([self.hidden_edge(t)])[0])
-            name = None if hidden_name in left else hidden_name
             into, to = self.followed_hidden(t)
+            name = self.tag_edge(hidden, into, to, t)
+            self.show_update(*hidden_update, self.brighten([self.hidden_edge(t)])[0]
+                             + ([fade_in(name)] if name is not None else []))
             k = self.net.diagram.edge_pairs(hidden).index((into, to))
             by_line = self.updates_fit(hidden, t, [k])
-            left = self.update_layers(t + 1, [hidden] if by_line else earlier, [name],
-                                      only=[k] if by_line else None)
+            # (the name, placed after the red numbers, gives way to the new one)
+            left = self.update_layers(t + 1, [hidden] if by_line else earlier, [],
+                                      only=[k] if by_line else None,
+                                      passing=[name] if name is not None else [])
             if name is not None and (numbered or name in left):
                 name = self.retag(name, (hidden, into, to), t + 1, gone=name in left)
             self.wait(NUMBERS_REST)
@@ -359,10 +365,9 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
             self.cue(heading, *block)
             self.show_numbers([(eq, "forward") for eq in block], on + [fade_in(m) for m in comes])
             # lines of a kind read before (a later iteration's hidden values) are
-            # held for their reading time alone
+            # held a little less
             again = t > 0 and block is not outputs
-            self.wait(self.reading_time(block) if again else
-                      max(NUMBERS_REST, self.reading_time(block)))
+            self.wait(max(AGAIN_REST if again else NUMBERS_REST, self.reading_time(block)))
             # once, what ≈ means: right after its first line's block, its edges still lit
             self.explain_if_approx(block)
         if off:

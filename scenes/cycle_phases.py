@@ -31,6 +31,7 @@ LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 RULE_REST = 3.0  # the update's rule, before its numbers take its place
 NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
+AGAIN_REST = 4.0  # after a block of a kind read before (a later iteration's): less, not rushed
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
 UPDATE = 3  # the update's place in the phase row

@@ -13,10 +13,10 @@ from scenes.arith import Eq, agrees, value
 from scenes.cycle_phases import NUMBERS_REST
 from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
 from scenes.story import TEX_SIZE
+from scenes.story_network import CROWDED_SCALE
 from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out
 
-CROWDED_SCALE = 0.85  # a layer's numbers with their ≈ marks, before it drops the marks
 CHANGE_TIME = 1.5  # an update's edges and numbers changing
 GLOW_WIDTHS = (1.5, 9.0)  # an update's glow: the least and the largest change of a weight
 
@@ -35,20 +35,29 @@ class EdgeWeights:
         return self.net.diagram.layer_edges(layer)
 
     def laid_out(self, layer: int, shown: list, choices: list[list[str]], colour: str,
-                 avoid: list) -> "tuple[list[MathTex], bool] | None":
+                 avoid: list, edges: "list[int] | None" = None
+                 ) -> "tuple[list[MathTex], bool] | None":
         """Labels of the first of ``choices`` (a layer's texts, marked ≈ first, then
         plain: a mark that crowds the layer out is dropped) that all stand where the
-        ``shown`` ones lie, or else fit anew along the edges, clear of ``avoid``; with
-        whether they kept those places; None where none fits."""
-        diagram = self.net.diagram
-        for texts, scale in choices:
-            labels = [self.net.edge_label(text, self.theme[colour], self.theme["background"])
-                      .scale(scale) for text in texts]
-            if keep_places(diagram, [(layer, k, old, new) for k, (old, new)
-                                     in enumerate(zip(shown, labels))], avoid):
-                return labels, True
-            if place_along_edges(diagram, [(layer, k, m) for k, m in enumerate(labels)], avoid):
-                return labels, False
+        ``shown`` ones lie, or else fit anew along the edges, clear of ``avoid``, apart
+        from each other (the first that fits only touching, where none fits apart);
+        with whether they kept those places; None where none fits. With ``edges``,
+        labels of those edges alone (in that order), each as large as the one it
+        replaces."""
+        diagram, some = self.net.diagram, edges is not None
+        edges = list(range(len(shown))) if edges is None else edges
+        for touching in (False, True):
+            for texts, scale in choices[:1] if touching else choices:
+                labels = [self.net.edge_label(texts[k], self.theme[colour],
+                                              self.theme["background"]) for k in edges]
+                labels = [m.sized_as(shown[k]) if some else m.scale(scale)
+                          for k, m in zip(edges, labels)]
+                if keep_places(diagram, [(layer, k, shown[k], new)
+                                         for k, new in zip(edges, labels)], avoid):
+                    return labels, True
+                if place_along_edges(diagram, [(layer, k, m) for k, m in zip(edges, labels)],
+                                     avoid, touching=touching):
+                    return labels, False
         return None
 
     def weight_labels_at(self, layer: int, t: int) -> list[MathTex]:
@@ -61,9 +70,10 @@ class EdgeWeights:
         """Choices of a layer's (texts, scale): each number marked ≈ where a
         calculator does not give it; the same with a small ≈ (the digits keep their
         size); all a little smaller (a crowded layer may have room for that); plain,
-        the last resort of a layer whose marks crowd it out."""
+        the last resort of a layer whose marks crowd it out. Unmarked: as they are,
+        else a little smaller."""
         if all(agree):
-            return [(texts, 1.0)]
+            return [(texts, 1.0), (texts, CROWDED_SCALE)]
         marks = [[text if ok else rf"{{{mark}\approx}}{text}" for text, ok in zip(texts, agree)]
                  for mark in ("", r"\scriptstyle")]
         return [(marks[0], 1.0), (marks[1], 1.0), (marks[0], CROWDED_SCALE), (texts, 1.0)]
@@ -108,35 +118,40 @@ class EdgeWeights:
     def change_weights(self, t: int, clear_of: list = (), layers: "list[int] | None" = None,
                        only: "list[int] | None" = None) -> list:
         """Animations: state t's numbers replace those shown on these layers' edges
-        (None: every layer's; with ``only``, those edges alone, where the layer's new
-        numbers keep their places), the old leaving before the new come (never
+        (None: every layer's; with ``only``, those edges alone, where they fit clear
+        of the layer's other numbers), the old leaving before the new come (never
         morphed), each marked ≈ where a calculator's old − η × red, from the numbers
-        shown, is not it; each new one where its old one lies when all of its layer's
-        fit there, else the layer placed anew (and hidden where it does not fit),
-        clear of ``clear_of`` too (names that stay); state 0's exactly where they first
-        stood."""
+        shown, is not it; each new one where its old one lies when all fit there, else
+        placed anew (a whole layer hidden where it does not fit), clear of
+        ``clear_of`` too (names that stay); state 0's exactly where they first stood."""
         changed = [layer for layer in self.layer_labels if layers is None or layer in layers]
         olds, news = [], []
         for layer in changed:
-            shown, kept = self.layer_labels[layer], False
+            shown = self.layer_labels[layer]
             if t == 0:
                 labels = [label.copy() for label in self.first_weights[layer]]
             else:
                 texts = self.edge_texts(layer, t)
                 avoid = self.weights_avoid + self.shown_weights_but(layer) + list(clear_of)
-                placed = self.laid_out(layer, shown, self.marked(
-                    texts, self.updates_agree(layer, t)), "text", avoid)
-                if placed is None:  # hidden: the layer does not fit
-                    labels = [m.set_opacity(0) for m in self.weight_labels_at(layer, t)]
-                else:
-                    labels, kept = placed
-            # the edges named, where the layer's numbers keep their places; else all
-            whole = only is None or not kept
-            edges = range(len(shown)) if whole else only
-            olds += [shown[k] for k in edges if opacity(shown[k]) > 0]
-            news += [labels[k] for k in edges if opacity(labels[k]) > 0]
-            self.layer_labels[layer] = labels if whole else [
-                labels[k] if k in only else old for k, old in enumerate(shown)]
+                choices = self.marked(texts, self.updates_agree(layer, t))
+                # some edges' numbers: the layer's others stay, kept clear of
+                placed = only is not None and self.laid_out(
+                    layer, shown, choices, "text", avoid + [
+                        m for k, m in enumerate(shown) if k not in only and opacity(m) > 0],
+                    edges=only)
+                if placed:
+                    olds += [shown[k] for k in only if opacity(shown[k]) > 0]
+                    news += [m for m in placed[0] if opacity(m) > 0]
+                    new = dict(zip(only, placed[0]))
+                    self.layer_labels[layer] = [new.get(k, old) for k, old in enumerate(shown)]
+                    continue
+                placed = self.laid_out(layer, shown, choices, "text", avoid)
+                # (hidden where the layer does not fit)
+                labels = placed[0] if placed else [m.set_opacity(0)
+                                                   for m in self.weight_labels_at(layer, t)]
+            olds += [m for m in shown if opacity(m) > 0]
+            news += [m for m in labels if opacity(m) > 0]
+            self.layer_labels[layer] = labels
         steps = [AnimationGroup(*[fade(label) for label in labels])
                  for fade, labels in ((fade_out, olds), (fade_in, news)) if labels]
         return [AnimationGroup(*steps, lag_ratio=1)] if steps else []

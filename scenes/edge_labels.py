@@ -14,6 +14,7 @@ import numpy as np
 from manim import BackgroundRectangle, Mobject
 
 from scenes.layout import Box
+from scenes.tex import Formula
 
 Point = tuple[float, float]
 SPOTS = tuple(np.round(np.linspace(0.08, 0.92, 29), 3))  # fractions along an edge
@@ -29,6 +30,23 @@ GRAZE = 0.3  # the cost of another edge passing within EDGE_CLEARANCE, against 1
 NEAR = 0.2  # the cost of a centre nearer another edge than FAR
 LABEL_GAP = 0.12  # between two labels beyond their pads, where all fit so: closer, two
 # numbers read as one
+MIDDLE = (0.2, 0.8)  # where along its edge a label is well placed: at an end it crowds a node
+END_GAP = 0.15  # more at each end of a label, where all fit so: two numbers end to end
+# with an edge's stroke between them read as a subtraction ("0.104-0.073")
+
+
+class EdgeLabel(Formula):
+    """A number or name along an edge. The labels of other edges stand apart from it as
+    they do from each other (``place_along_edges``); other texts need only not be
+    touched, else a node's value would push its edges' labels onto crossings."""
+
+    def sized_as(self, other: Mobject) -> "EdgeLabel":
+        """This (upright) label at another's size: a crowded layer's stand smaller, and
+        a number replaced there keeps its neighbours' size."""
+        frame = backing_frame(other)
+        if frame is not None:
+            self.scale(frame[3] / self.background_rectangle.height)
+        return self
 
 
 def rectangle(center: Point, angle: float, width: float, height: float,
@@ -102,21 +120,26 @@ def outline(mobject: "Mobject | Box") -> list[Point]:
 
 
 def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: list,
-                      pad: float = 0.05, sides: tuple = SIDES) -> bool:
+                      pad: float = 0.05, sides: tuple = SIDES, touching: bool = True) -> bool:
     """Turn each (weight layer, edge index, label) along its edge and put it on or
     beside the edge. Returns False when some label could not be placed clear of
     nodes, other labels and ``avoid`` (mobjects or boxes); another edge passing
     under a label is allowed when nothing else is possible, as the label still lies
-    along its own. Labels stand LABEL_GAP apart where all can; else they may touch.
+    along its own. Labels (these and the EdgeLabels in ``avoid``) stand LABEL_GAP
+    apart, and END_GAP more end to end, each calm (off crossings, away from nodes) and
+    as far from every other text, where all can; else LABEL_GAP apart; else, where
+    ``touching`` allows, they may touch.
 
     Places are searched for all labels together (see ``_search``)."""
     ends = {(layer, k): (tuple(edge.get_start()[:2]), tuple(edge.get_end()[:2]))
             for layer in range(len(diagram.edges))
             for k, edge in enumerate(diagram.layer_edges(layer))}
     solid = [outline(node) for node in diagram.all_nodes()] + [outline(m) for m in avoid]
+    texts = [frame for m in avoid if (frame := backing_frame(m)) is not None]
+    neighbours = [backing_frame(m) for m in avoid if isinstance(m, EdgeLabel)]
     # (item, angle, crossings, distance from the preferred place, centre, shape, shape
-    # with the gap between labels)
-    spots = []
+    # with the gap between labels, shape with the gaps at its ends too)
+    spots, calm = [], []  # calm: off crossings, away from the nodes
     places = list(itertools.product(SPOTS, sides))
     for item, (layer, k, label) in enumerate(items):
         (x0, y0), (x1, y1) = ends[layer, k]
@@ -141,15 +164,30 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
                 crossings = crossed + GRAZE * grazed + NEAR * (near < FAR)
                 spaced = rectangle(centre, angle, label.width, label.height,
                                    pad + LABEL_GAP / 2)
-                spots.append((item, angle, crossings, abs(side) + abs(f - PREFERRED),
-                              centre, shape, spaced))
+                calm.append(near >= FAR and MIDDLE[0] <= f <= MIDDLE[1])
+                spots.append((item, angle, crossings, abs(side) + abs(f - PREFERRED), centre,
+                              shape, spaced, apart(centre, angle, label.width, label.height, pad),
+                              rectangle(centre, angle, label.width + 2 * END_GAP, label.height,
+                                        pad)))
         if not spots or spots[-1][0] != item:  # this label has no place: none can be placed
             return False
     owner = np.array([spot[0] for spot in spots], dtype=int)
     chosen = None
-    for shape in (6, 5):  # labels a gap apart, else where that leaves none: touching
+    # labels well apart from each other and from every text, each calm (worth more
+    # than room); else well apart from each other; else a gap apart; else touching
+    def clear_of(shape: int, frames: list, ends: float) -> np.ndarray:
+        return _clear([spot[shape] for spot in spots], [
+            rectangle(centre, angle, width + 2 * ends, height, pad + LABEL_GAP / 2)
+            for centre, angle, width, height in frames])
+
+    apart_from_labels = clear_of(7, neighbours, END_GAP)
+    tiers = [(7, apart_from_labels & np.array(calm, dtype=bool) & clear_of(7, texts, END_GAP)),
+             (7, apart_from_labels), (6, clear_of(6, neighbours, 0.0))]
+    if touching:  # side by side, never end to end (that reads as a subtraction); else any
+        tiers += [(8, None), (5, None)]
+    for shape, free in tiers:
         clash = _clashes([spot[shape] for spot in spots], [spot[0] for spot in spots])
-        chosen = _search(spots, clash, owner, len(items))
+        chosen = _search(spots, clash, owner, len(items), free)
         if chosen is not None:
             break
     if chosen is None:
@@ -160,7 +198,51 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
     return True
 
 
+def apart(centre: Point, angle: float, width: float, height: float, pad: float
+          ) -> list[Point]:
+    """A label's shape grown by half the gaps that keep it apart from another: LABEL_GAP
+    on every side, END_GAP more at its ends."""
+    return rectangle(centre, angle, width + 2 * END_GAP, height, pad + LABEL_GAP / 2)
+
+
+def backing_frame(mobject) -> "tuple[Point, float, float, float] | None":
+    """A text's backing as (centre, angle, width, height); None for what has none."""
+    backing = getattr(mobject, "background_rectangle", None)
+    if backing is None or isinstance(mobject, tuple):
+        return None
+    (x0, y0), (x1, y1), _, (x3, y3) = backing.get_vertices()[:4, :2]
+    centre = tuple(float(v) for v in backing.get_center()[:2])
+    return (centre, math.atan2(y1 - y0, x1 - x0), math.hypot(x1 - x0, y1 - y0),
+            math.hypot(x3 - x0, y3 - y0))
+
+
+def stand_apart(labels: list, pad: float = 0.05) -> bool:
+    """Whether these labels stand apart as ``place_along_edges`` sets them where all
+    fit so (LABEL_GAP, and END_GAP more end to end); hidden ones do not count."""
+    shapes = [apart(*backing_frame(m), pad) for m in labels if opacity(m) > 0]
+    return not _clashes(shapes, list(range(len(shapes)))).any()
+
+
+def _bounds(shapes: list[list[Point]]) -> tuple[np.ndarray, np.ndarray]:
+    points = np.array(shapes, dtype=float).reshape(len(shapes), -1, 2)
+    return points.min(axis=1), points.max(axis=1)
+
+
+def _clear(shapes: list[list[Point]], others: list[list[Point]]) -> np.ndarray:
+    """Which shapes overlap none of ``others`` (boolean per shape)."""
+    free = np.ones(len(shapes), dtype=bool)
+    if not shapes or not others:
+        return free
+    (low, high), (o_low, o_high) = _bounds(shapes), _bounds(others)
+    near = ((low[:, None] < o_high[None]) & (o_low[None] < high[:, None])).all(axis=2)
+    for a, b in zip(*np.nonzero(near)):
+        if free[a] and overlaps(shapes[a], others[b]):
+            free[a] = False
+    return free
+
+
 def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
+            free: "np.ndarray | None" = None,
             budget: int = SEARCH_BUDGET) -> "dict[int, int] | None":
     """A place for every label ({label: spot}) where none clashes, or None.
 
@@ -170,7 +252,7 @@ def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
     label at its edge's very end crowds the node there), each place's cost raised a
     little by how many places it takes from the others; a label left without a place
     sends the search back. Gives up after ``budget`` tries (dense layers then go
-    unlabelled)."""
+    unlabelled). Only the ``free`` places are tried (all where not given)."""
     tries = 0
 
     def extend(alive: np.ndarray, left: frozenset, chosen: dict) -> "dict | None":
@@ -192,7 +274,8 @@ def _search(spots: list, clash: np.ndarray, owner: np.ndarray, count: int,
                 return found
         return None
 
-    return extend(np.ones(len(spots), dtype=bool), frozenset(range(count)), {})
+    alive = np.ones(len(spots), dtype=bool) if free is None else free.copy()
+    return extend(alive, frozenset(range(count)), {})
 
 
 def _clashes(shapes: list[list[Point]], owners: list[int]) -> np.ndarray:
@@ -218,27 +301,28 @@ def keep_places(diagram, items: list[tuple[int, int, Mobject, Mobject]], avoid: 
                 pad: float = 0.05) -> bool:
     """Put each new label (weight layer, edge index, old label, new label) where the
     old one lies, turned with its edge, when none then touches a node or anything to
-    avoid, and the new ones stand LABEL_GAP apart (or, where the old ones stood
-    closer, as close): a number that changes stays where the eye found it.
-    Returns False, moving nothing, when some cannot stay."""
+    avoid, and each new one longer than its old one stands apart from the others and
+    from the EdgeLabels in ``avoid`` as ``apart`` keeps them (it reaches nearer its
+    neighbours; one no longer crowds no one more): a number that changes stays where
+    the eye found it. Returns False, moving nothing, when some cannot stay."""
     solid = [outline(node) for node in diagram.all_nodes()] + [outline(m) for m in avoid]
-    for gap in (LABEL_GAP, 0.0):
-        placed = []
-        for layer, k, old, new in items:
-            if opacity(old) == 0:
-                return False
-            edge = diagram.layer_edges(layer)[k]
-            (x0, y0), (x1, y1) = edge.get_start()[:2], edge.get_end()[:2]
-            angle = math.atan2(y1 - y0, x1 - x0)
-            centre = tuple(old.get_center()[:2])
-            shape = rectangle(centre, angle, new.width, new.height, pad)
-            spaced = rectangle(centre, angle, new.width, new.height, pad + gap / 2)
-            if any(overlaps(shape, other) for other in solid) or any(
-                    overlaps(spaced, other) for *_, other in placed):
-                break
-            placed.append((new, angle, centre, spaced))
-        else:
-            for new, angle, (cx, cy), _ in placed:
-                new.rotate(angle).move_to([cx, cy, 0])
-            return True
-    return False
+    texts = [apart(*backing_frame(m), pad) for m in avoid if isinstance(m, EdgeLabel)]
+    placed = []
+    for layer, k, old, new in items:
+        if opacity(old) == 0:
+            return False
+        edge = diagram.layer_edges(layer)[k]
+        (x0, y0), (x1, y1) = edge.get_start()[:2], edge.get_end()[:2]
+        angle = math.atan2(y1 - y0, x1 - x0)
+        centre = tuple(old.get_center()[:2])
+        shape = rectangle(centre, angle, new.width, new.height, pad)
+        spaced = apart(centre, angle, new.width, new.height, pad)
+        frame = backing_frame(old)
+        longer = frame is None or new.width > frame[2] + 1e-6
+        if any(overlaps(shape, other) for other in solid) or longer and not _clear(
+                [spaced], texts + [other for *_, other in placed])[0]:
+            return False
+        placed.append((new, angle, centre, spaced))
+    for new, angle, (cx, cy), _ in placed:
+        new.rotate(angle).move_to([cx, cy, 0])
+    return True

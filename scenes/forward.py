@@ -296,7 +296,8 @@ class ForwardScene(StoryScene):
                 eqs = [e for e in (a.weighted_sum(layer, j, t), a.activation_eq(layer, j, t)) if e]
                 kind = a.function_at(layer)
                 if len(eqs) > 1 and kind not in defined and a.definition_eq(kind):
-                    eqs.append(a.definition_eq(kind))  # what σ is, where it first appears
+                    # what σ is, where it first appears: before the line that applies it
+                    eqs.insert(1, a.definition_eq(kind))
                     defined.add(kind)
                 said = {}
                 if layer == len(tr.layers) - 1 and a.net.output == "linear":

@@ -22,12 +22,13 @@ from manim import (
 
 from scenes import layout
 from scenes.arith import Eq, agrees, value
-from scenes.pacing import END_HOLD, HOLD
+from scenes.pacing import END_HOLD
 from scenes.story import MIN_TEXT_SIZE, TEX_SIZE
 from scenes.tex import Formula
 from scenes.tweens import fade_in, write
 
 ROW_GAP = 0.3  # between the last downstream result and the rule below it
+IDEA_HOLD = 4.5  # each idea of the gate (its words, then its symbols found on the picture)
 
 
 class GeneralGate:
@@ -121,9 +122,9 @@ class GeneralGate:
             (f"{self.labels['neuron_weight']} ∂L/∂w = ∂L/∂h · x",
              [rule.animate.next_to(upstream_words, DOWN, buff=0.35).align_to(rule, RIGHT),
               fade_in(neuron)]))
-        # each idea HOLD; the pictures of numbers and of the × gate, whose eight
+        # each idea IDEA_HOLD; the pictures of numbers and of the × gate, whose eight
         # texts all change, and the neuron's rule, as long as four lines take
-        holds = [HOLD] * 4 + [self.reading_time(4)] * (len(steps) - 4)
+        holds = [IDEA_HOLD] * 4 + [self.reading_time(4)] * (len(steps) - 4)
         # last, the same × gate on the network's numbers, as the backward pass finds
         # them (one output: the value's only way to ŷ), held to the end
         weighed = (self.weight_gate(symbols, gate, wx, neuron) if self.trace.layers[-1] == 1

@@ -7,7 +7,7 @@ and labels."""
 
 from manim import FadeOut
 
-from scenes.edge_labels import opacity
+from scenes.edge_labels import opacity, stand_apart
 from scenes.forward import MOST_LINES
 from scenes.numerals import minus_signs
 from scenes.tweens import fade_in, fade_out, write
@@ -33,8 +33,13 @@ class SecondPass:
                 for c in compare]
         pages = self.pages([a.loss_eq(1), *said], 3)
         # no gradient stays on screen: the key's entry for them leaves with them (the
-        # key's last entry, in every shape)
+        # key's last entry, in every shape); a layer whose new weights the update left
+        # end to end is laid out anew (two numbers with an edge between read as one
+        # minus the other), as the pass is about to read them
         self.play(self.retitle(title), FadeOut(self.legend[-1]), run_time=0.6)
+        if relaid := [step for layer in range(len(tr.layers) - 1)
+                      for step in self.relaid(layer)]:
+            self.play(*relaid, run_time=0.8)
         # the old values were the old weights': they leave; then layer by layer, as the
         # first pass went, the signal reaches a layer and each new value comes with its
         # working
@@ -54,6 +59,15 @@ class SecondPass:
             if number < len(pages) - 1:
                 self.hold()
                 self.play(fade_out(shown), run_time=0.4)
+
+    def relaid(self, layer: int) -> list:
+        """A layer's weight labels placed anew where they do not stand apart."""
+        offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
+        labels = self.weight_labels.submobjects[offset:offset + len(
+            self.net.diagram.layer_edges(layer))]
+        if stand_apart(labels) or not any(opacity(m) > 0 for m in labels):
+            return []
+        return self.relabel(layer, [m.tex_string for m in labels], self.theme["text"])
 
     def new_values_worked(self, layer: int, news: list) -> None:
         """How the layer's new values come from the new weights on the edges: node by

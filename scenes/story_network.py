@@ -5,12 +5,13 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, VGroup
 
 from scenes import layout
-from scenes.edge_labels import opacity, place_along_edges
+from scenes.edge_labels import EdgeLabel, opacity, place_along_edges
 from scenes.network_diagram import NetworkDiagram
 from scenes.pulses import pulse
 from scenes.tex import Formula
 
 EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
+CROWDED_SCALE = 0.85  # edge labels of a layer that stand apart only smaller (17 px)
 VALUE_SIZE = 48
 MIN_BIAS_SPACING = 1.2  # bias units are drawn when nodes stay this far apart
 BACKING = 0.03  # a node label's backing reaches this far beyond its glyphs
@@ -129,21 +130,31 @@ class StoryNetwork(VGroup):
         return group
 
     def place_layer(self, layer: int, labels: list, avoid: list) -> bool:
-        """Lay a weight layer's labels along its edges; hide them all where they do not
-        fit apart (a partial set would leave edges whose number is a guess)."""
-        placed = place_along_edges(self.diagram, [(layer, k, m) for k, m in enumerate(labels)],
-                                   avoid)
-        if not placed:
-            for label in labels:
-                label.set_opacity(0)
-        return placed
+        """Lay a weight layer's labels along its edges, apart; where they stand apart
+        only smaller, a little smaller (CROWDED_SCALE); else touching; hide them all
+        where they do not fit (a partial set would leave edges whose number is a
+        guess)."""
+        items = [(layer, k, m) for k, m in enumerate(labels)]
+        if place_along_edges(self.diagram, items, avoid, touching=False):
+            return True
+        for label in labels:
+            label.scale(CROWDED_SCALE)
+        if place_along_edges(self.diagram, items, avoid, touching=False):
+            return True
+        for label in labels:
+            label.scale(1 / CROWDED_SCALE)
+        if place_along_edges(self.diagram, items, avoid):
+            return True
+        for label in labels:
+            label.set_opacity(0)
+        return False
 
     def edge_label(self, text: str, color: str, background: str) -> MathTex:
         """A weight's label, or its gradient's; a backing in the background colour keeps
         its digits legible where it lies on its edge. Never framed: a frame marks a
         node's gradient, and an edge's gradient is told by its edge, drawn as the key's
         gradient edge."""
-        label = Formula(text, font_size=EDGE_LABEL_SIZE, color=color)
+        label = EdgeLabel(text, font_size=EDGE_LABEL_SIZE, color=color)
         return label.add_background_rectangle(color=background, opacity=0.85, buff=0.05)
 
     def framed(self, label: MathTex, color: str) -> MathTex:

@@ -68,22 +68,27 @@ class UpdateStep:
                 in_use = [self.net.diagram.layer_edges(layer)[k] for k in edges]
                 self.play(write(shown), *self.focus(None, in_use, self.theme["text"]),
                           run_time=0.9)
-                # each weight in turn changes on its edge: its line bright, the others
-                # of the group dimmed
+                # each weight in turn changes on its edge: its line and its edge
+                # bright, the others of the group dimmed
                 first, texts = start - len(chunk), (old_texts, new_texts, used)
                 for k in edges:
-                    self.change_on_edge(layer, k, *texts, also=[
-                        StyleTween(line, opacity=1 if n == k - first else LINE_DIMMED)
-                        for n, line in enumerate(shown)] if len(shown) > 1 else [])
-                if edges and len(shown) > 1:
-                    self.play(*[StyleTween(line, opacity=1) for line in shown], run_time=0.3)
+                    if len(shown) > 1:
+                        self.play(*self.focus(None, [self.net.diagram.layer_edges(layer)[k]],
+                                              self.theme["text"]),
+                                  *[StyleTween(line, opacity=1 if n == k - first else LINE_DIMMED)
+                                    for n, line in enumerate(shown)], run_time=0.4)
+                    self.change_on_edge(layer, k, *texts, also=[])
+                if edges and len(shown) > 1:  # the group again, read as a whole
+                    self.play(*self.focus(None, in_use, self.theme["text"]),
+                              *[StyleTween(line, opacity=1) for line in shown], run_time=0.3)
                 # each line was read while its edge changed: the group then stays as
                 # long as any finished block
                 self.hold(self.reading_time(len(chunk)) if not edges else HOLD)
-                self.play(fade_out(shown), *self.unfocus(), run_time=0.3)
+                # (the next group's focus takes over: no full-bright flash between)
+                self.play(fade_out(shown), run_time=0.3)
                 if stuck := self.unstick(layers):
                     self.play(*stuck, run_time=0.5)
-        self.play(*[FadeOut(g) for g in self.grad_labels], run_time=0.5)
+        self.play(*[FadeOut(g) for g in self.grad_labels], *self.unfocus(), run_time=0.5)
         if back := self.come_back():
             self.play(*back, run_time=0.3)
         if stuck := self.unstick(layers):  # the second pass finds every weight on its edge
@@ -184,7 +189,8 @@ class UpdateStep:
         if index is None:
             return None
         layer = max(n for n in range(len(self.trace.layers) - 1) if self.label_offset(n) <= index)
-        moved = self.net.edge_label(label.tex_string, self.theme["text"], self.theme["background"])
+        moved = self.net.edge_label(label.tex_string, self.theme["text"],
+                                    self.theme["background"]).sized_as(label)
         avoid = [m for m in on_screen if m is not label] + [
             m for m in self.fixed_texts() if isinstance(m, tuple) or opacity(m) > 0]
         if not place_along_edges(self.net.diagram,
@@ -275,8 +281,8 @@ class UpdateStep:
         if not any(opacity(old) > 0 for old in olds):
             return []
         colours = colours or [self.theme["text"]] * len(texts)
-        news = [self.net.edge_label(texts[k], colours[k], self.theme["background"])
-                for k in which]
+        news = [self.net.edge_label(texts[k], colours[k], self.theme["background"]).sized_as(old)
+                for k, old in zip(which, olds)]
         others = [m for m in self.weight_labels if all(m is not o for o in olds)]
         avoid = [m for m in others if opacity(m) > 0] + self.fixed_texts()
         if not (keep_places(self.net.diagram, [(layer, k, old, new) for k, old, new

@@ -458,3 +458,19 @@ def test_the_lit_edges_are_named_while_their_lines_are_read(cycle):
         assert not any(text == name for texts in later for _, text, *_ in texts), \
             f"{name} stays after its line"
     assert len(named) >= 4, f"most of the seven lit edges named: {sorted(named)}"
+
+
+def test_a_worked_weights_name_stands_by_its_edge_only_with_its_own_lines(cycle):
+    """w₂₂, named while its gradient is worked out, leaves with those lines and comes
+    back with its own update: staying, it stood beside w₁₂'s edge while the output
+    layer's weights changed, and was read as w₁₂'s name."""
+    def is_name(text: str) -> bool:
+        return text == "w_{22}" or (text.startswith("w_{22} = ") and "," not in text)
+
+    named_with_update = 0
+    for _, texts in first_update(cycle):
+        if any(is_name(text) for _, text, *_ in texts):
+            assert any(text.startswith(r"w_{22} \leftarrow") for _, text, *_ in texts), \
+                [text for _, text, *_ in texts if "leftarrow" in text]
+            named_with_update += 1
+    assert named_with_update, "named again with its update"

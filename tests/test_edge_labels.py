@@ -173,3 +173,29 @@ def test_labels_that_cannot_stand_a_gap_apart_are_placed_touching_not_hidden(mon
     assert edge_labels.place_along_edges(diagram, [(1, k, m) for k, m in enumerate(labels)], [])
     for k, a in enumerate(labels):
         assert not any(overlaps(grown(a, 0), grown(b, 0)) for b in labels[k + 1:])
+
+
+def grown_along(label, across: float, along: float) -> list:
+    """A label's backing grown by ``across`` on every side and ``along`` more at its
+    two ends."""
+    (x0, y0), (x1, y1), _, (x3, y3) = label.background_rectangle.get_vertices()[:4, :2]
+    return rectangle(tuple(label.background_rectangle.get_center()[:2]),
+                     np.arctan2(y1 - y0, x1 - x0), np.hypot(x1 - x0, y1 - y0) + 2 * along,
+                     np.hypot(x3 - x0, y3 - y0), across)
+
+
+def test_numbers_that_replace_the_weights_stand_well_apart_end_to_end():
+    """Two numbers end to end with an edge's stroke between them read as a subtraction
+    ("0.390-0.193", where backward's last step put iteration 1's weights where the
+    shorter old ones stood). Its last frame: every label clear of every other by
+    LABEL_GAP, and by END_GAP more at each end."""
+    from scenes.edge_labels import END_GAP, LABEL_GAP
+
+    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+    shown = [label for label in scene.weight_labels if opacity(label) > 0]
+    assert len(shown) == 9 and all(len(label.tex_string) == 5 for label in shown)  # 0.793
+    for k, a in enumerate(shown):
+        for b in shown[k + 1:]:
+            assert not overlaps(grown_along(a, LABEL_GAP / 2, END_GAP),
+                                grown_along(b, LABEL_GAP / 2, END_GAP)), (
+                a.tex_string, b.tex_string)

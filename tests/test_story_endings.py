@@ -75,8 +75,8 @@ def test_forward_ends_on_a_summary_after_the_posts_rounding():
 def test_forward_says_what_sigma_is_where_it_first_uses_it():
     scene = dry_run.run_example("forward", config.load("post"), {"precision": 3}, "post")
     said = lines(scene)
-    first = next(i for i, line in enumerate(said) if line.startswith("σ("))
-    assert said[first + 1] == "σ(h) = 1 / (1 + e^(−h))"
+    first = next(i for i, line in enumerate(said) if line.startswith("σ(h₁)"))
+    assert said[first - 1] == "σ(h) = 1 / (1 + e^(−h))", "read before it is applied"
     assert said.count("σ(h) = 1 / (1 + e^(−h))") == 1, "once, not at every node"
 
 
