@@ -38,7 +38,16 @@ END_GAP = 0.15  # more at each end of a label, where all fit so: two numbers end
 class EdgeLabel(Formula):
     """A number or name along an edge. The labels of other edges stand apart from it as
     they do from each other (``place_along_edges``); other texts need only not be
-    touched, else a node's value would push its edges' labels onto crossings."""
+    touched, else a node's value would push its edges' labels onto crossings. It is
+    parsed as any Formula of its text is (the class marks its use, not its shape):
+    one parse serves both."""
+
+    @property
+    def hash_seed(self) -> tuple:
+        return (Formula.__name__, *super().hash_seed[1:])
+
+    def shaped_by(self) -> str:
+        return super().shaped_by().replace(type(self).__name__, Formula.__name__, 1)
 
     def sized_as(self, other: Mobject) -> "EdgeLabel":
         """This (upright) label at another's size: a crowded layer's stand smaller, and
