@@ -218,8 +218,8 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
 
     def name_tags(self, layer: int, named: list[tuple[int, str]]) -> list:
         """Tags for the edges ``named`` ((edge index, TeX name)): "v_{11} = 0.3" laid
-        out along the edges where they all fit, else the names alone in the labels'
-        places."""
+        out along the edges where they all fit, else the names alone; else the names
+        in the labels' places."""
         offset, edges = self.label_offset(layer), self.net.diagram.layer_edges(layer)
         texts = self.parameter_texts(layer, 0)
         tag = partial(self.net.edge_label, color=self.theme["text"],
@@ -227,9 +227,12 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
         full = [tag(f"{name} = {texts[k]}") for k, name in named]
         others = [m for i, m in enumerate(self.weight_labels)
                   if not offset <= i < offset + len(edges) and opacity(m) > 0]
-        if place_along_edges(self.net.diagram, [(layer, k, m) for (k, _), m in zip(named, full)],
-                             others + self.fixed_texts()):
-            return full
+        bare = [tag(name) for _, name in named]
+        for tags in (full, bare):  # (no stub of edge before one: it reads as a minus)
+            items = [(layer, k, m) for (k, _), m in zip(named, tags)]
+            if place_along_edges(self.net.diagram, items, others + self.fixed_texts(),
+                                 stubs=False):
+                return tags
         return [tag(name).rotate(edges[k].get_angle()).move_to(self.weight_labels[offset + k])
                 for k, name in named]
 

@@ -6,7 +6,8 @@ shown weights."""
 
 from manim import AnimationGroup, FadeOut, MathTex
 
-from scenes.edge_labels import BESIDE, place_along_edges
+from scenes.edge_labels import BESIDE, SIDES, place_along_edges
+from scenes.story_network import SMALL_SCALE
 from scenes.tweens import StyleTween, fade_in
 
 
@@ -28,15 +29,17 @@ class EdgeTags:
         # against one), else the name alone where it fits best; the name alone where
         # the number is on the edge already
         valued = not self.output_weights_shown() if valued is None else valued
-        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True)] * valued
-        for tex, nodes in tags + [(name, False)]:
+        tags = [(f"{name} = {a.n(a.weight(layer, i, j, t))}", True, 1.0)] * valued
+        for tex, nodes, scale in tags + [(name, False, 1.0), (name, False, SMALL_SCALE)]:
             label = self.net.edge_label(tex, self.theme["text"], self.theme["background"])
-            # beside its edge, not on it: the bright edge running into the text would
-            # read as a minus sign
-            if place_along_edges(self.net.diagram, [(layer, k, label)],
-                                 avoid + (self.net.node_boxes() if nodes else []),
-                                 sides=BESIDE):
-                return label
+            label.scale(scale)
+            # beside its edge, else on it with no short stub of the bright edge before
+            # it: that would read as a minus sign
+            for sides in (BESIDE, SIDES):
+                if place_along_edges(self.net.diagram, [(layer, k, label)],
+                                     avoid + (self.net.node_boxes() if nodes else []),
+                                     sides=sides, stubs=False):
+                    return label
         return None  # no room on its edge: the lines name it
 
     def tag_edges(self, layer: int, edges: tuple, t: int, clear_of: list) -> list:

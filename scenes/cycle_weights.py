@@ -11,9 +11,18 @@ from manim.utils.rate_functions import there_and_back
 
 from scenes.arith import Eq, agrees, value
 from scenes.cycle_phases import NUMBERS_REST
-from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
+from scenes.edge_labels import (
+    APART,
+    TIERS,
+    WELL_APART,
+    keep_places,
+    opacity,
+    outline,
+    overlaps,
+    place_along_edges,
+)
 from scenes.story import TEX_SIZE
-from scenes.story_network import CROWDED_SCALE
+from scenes.story_network import CROWDED_SCALE, SMALL_SCALE
 from scenes.tex import Formula
 from scenes.tweens import StyleTween, fade_in, fade_out
 
@@ -39,15 +48,17 @@ class EdgeWeights:
                  ) -> "tuple[list[MathTex], bool] | None":
         """Labels of the first of ``choices`` (a layer's texts, marked ≈ first, then
         plain: a mark that crowds the layer out is dropped) that all stand where the
-        ``shown`` ones lie, or else fit anew along the edges, clear of ``avoid``, apart
-        from each other (the first that fits only touching, where none fits apart);
-        with whether they kept those places; None where none fits. With ``edges``,
-        labels of those edges alone (in that order), each as large as the one it
-        replaces."""
+        ``shown`` ones lie, or else fit anew along the edges, clear of ``avoid``, well
+        apart from each other with no stub of edge before one that reads as a minus;
+        else the first that fits apart with such stubs; else the first choice as it
+        fits (``place_along_edges``); with whether they kept those places; None where
+        none fits. With ``edges``, labels of those edges alone (in that order), each as
+        large as the one it replaces."""
         diagram, some = self.net.diagram, edges is not None
         edges = list(range(len(shown))) if edges is None else edges
-        for touching in (False, True):
-            for texts, scale in choices[:1] if touching else choices:
+        for tiers, stubs, tried in ((WELL_APART, False, choices), (APART, True, choices),
+                                    (TIERS, True, choices[:1])):
+            for texts, scale in tried:
                 labels = [self.net.edge_label(texts[k], self.theme[colour],
                                               self.theme["background"]) for k in edges]
                 labels = [m.sized_as(shown[k]) if some else m.scale(scale)
@@ -56,7 +67,7 @@ class EdgeWeights:
                                          for k, new in zip(edges, labels)], avoid):
                     return labels, True
                 if place_along_edges(diagram, [(layer, k, m) for k, m in zip(edges, labels)],
-                                     avoid, touching=touching):
+                                     avoid, tiers=tiers, stubs=stubs):
                     return labels, False
         return None
 
@@ -69,14 +80,15 @@ class EdgeWeights:
     def marked(texts: list[str], agree: list[bool]) -> list[tuple[list[str], float]]:
         """Choices of a layer's (texts, scale): each number marked ≈ where a
         calculator does not give it; the same with a small ≈ (the digits keep their
-        size); all a little smaller (a crowded layer may have room for that); plain,
-        the last resort of a layer whose marks crowd it out. Unmarked: as they are,
-        else a little smaller."""
+        size); both a little smaller, then the small marks smaller still (a crowded
+        layer may have room for that); plain, the last resort of a layer whose marks
+        crowd it out. Unmarked: as they are, else smaller, then smaller still."""
         if all(agree):
-            return [(texts, 1.0), (texts, CROWDED_SCALE)]
+            return [(texts, 1.0), (texts, CROWDED_SCALE), (texts, SMALL_SCALE)]
         marks = [[text if ok else rf"{{{mark}\approx}}{text}" for text, ok in zip(texts, agree)]
                  for mark in ("", r"\scriptstyle")]
-        return [(marks[0], 1.0), (marks[1], 1.0), (marks[0], CROWDED_SCALE), (texts, 1.0)]
+        return [(marks[0], 1.0), (marks[1], 1.0), (marks[0], CROWDED_SCALE),
+                (marks[1], CROWDED_SCALE), (marks[1], SMALL_SCALE), (texts, 1.0)]
 
     def edge_texts(self, layer: int, t: int, gradients: bool = False) -> list[str]:
         """State t's numbers on a layer's edges: its weights (then biases), or the

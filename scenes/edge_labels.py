@@ -30,9 +30,16 @@ GRAZE = 0.3  # the cost of another edge passing within EDGE_CLEARANCE, against 1
 NEAR = 0.2  # the cost of a centre nearer another edge than FAR
 LABEL_GAP = 0.12  # between two labels beyond their pads, where all fit so: closer, two
 # numbers read as one
+TIERS = ("calm", "apart", "near", "side by side", "touching")  # how labels stand, best
+# first: apart (LABEL_GAP, END_GAP more end to end) off crossings, mid-edge and as far
+# from every text; apart; LABEL_GAP apart; touching side by side, never end to end (a
+# subtraction); touching
+CALM, WELL_APART, APART = TIERS[:1], TIERS[:2], TIERS[:3]  # (the ways apart)
 MIDDLE = (0.2, 0.8)  # where along its edge a label is well placed: at an end it crowds a node
 END_GAP = 0.15  # more at each end of a label, where all fit so: two numbers end to end
 # with an edge's stroke between them read as a subtraction ("0.104-0.073")
+MIN_STUB = 0.6  # of its edge seen before a label that lies on it (between the node it
+# leaves and the first digit), where all fit so: shorter, it reads as a minus ("-0.104")
 
 
 class EdgeLabel(Formula):
@@ -129,15 +136,16 @@ def outline(mobject: "Mobject | Box") -> list[Point]:
 
 
 def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: list,
-                      pad: float = 0.05, sides: tuple = SIDES, touching: bool = True) -> bool:
+                      pad: float = 0.05, sides: tuple = SIDES, tiers: tuple = TIERS,
+                      stubs: bool = True) -> bool:
     """Turn each (weight layer, edge index, label) along its edge and put it on or
     beside the edge. Returns False when some label could not be placed clear of
     nodes, other labels and ``avoid`` (mobjects or boxes); another edge passing
     under a label is allowed when nothing else is possible, as the label still lies
-    along its own. Labels (these and the EdgeLabels in ``avoid``) stand LABEL_GAP
-    apart, and END_GAP more end to end, each calm (off crossings, away from nodes) and
-    as far from every other text, where all can; else LABEL_GAP apart; else, where
-    ``touching`` allows, they may touch.
+    along its own. Labels (these and the EdgeLabels in ``avoid``) stand as the first
+    of ``tiers`` (see TIERS) that fits all of them has it, each tier tried first with
+    MIN_STUB of its edge before every label that lies on it, then (after all of
+    them, where ``stubs`` allows) with less.
 
     Places are searched for all labels together (see ``_search``)."""
     ends = {(layer, k): (tuple(edge.get_start()[:2]), tuple(edge.get_end()[:2]))
@@ -148,11 +156,13 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
     neighbours = [backing_frame(m) for m in avoid if isinstance(m, EdgeLabel)]
     # (item, angle, crossings, distance from the preferred place, centre, shape, shape
     # with the gap between labels, shape with the gaps at its ends too)
-    spots, calm = [], []  # calm: off crossings, away from the nodes
+    spots, calm, signless = [], [], []  # calm: off crossings, away from the nodes
+    rim = max((node.width for node in diagram.all_nodes()), default=0.0) / 2  # edges run
+    # centre to centre: what is seen of one starts at its node's rim
     places = list(itertools.product(SPOTS, sides))
     for item, (layer, k, label) in enumerate(items):
         (x0, y0), (x1, y1) = ends[layer, k]
-        angle = math.atan2(y1 - y0, x1 - x0)
+        angle, length = math.atan2(y1 - y0, x1 - x0), math.hypot(x1 - x0, y1 - y0)
         normal = (-math.sin(angle), math.cos(angle))
         others = [list(points) for key, points in ends.items() if key != (layer, k)]
         shifts = [side * (label.height / 2 + pad) for _, side in places]  # beside: touching
@@ -174,6 +184,8 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
                 spaced = rectangle(centre, angle, label.width, label.height,
                                    pad + LABEL_GAP / 2)
                 calm.append(near >= FAR and MIDDLE[0] <= f <= MIDDLE[1])
+                signless.append(side != 0 or f * length - rim - label.width / 2
+                                >= MIN_STUB)
                 spots.append((item, angle, crossings, abs(side) + abs(f - PREFERRED), centre,
                               shape, spaced, apart(centre, angle, label.width, label.height, pad),
                               rectangle(centre, angle, label.width + 2 * END_GAP, label.height,
@@ -182,21 +194,26 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
             return False
     owner = np.array([spot[0] for spot in spots], dtype=int)
     chosen = None
-    # labels well apart from each other and from every text, each calm (worth more
-    # than room); else well apart from each other; else a gap apart; else touching
+
     def clear_of(shape: int, frames: list, ends: float) -> np.ndarray:
         return _clear([spot[shape] for spot in spots], [
             rectangle(centre, angle, width + 2 * ends, height, pad + LABEL_GAP / 2)
             for centre, angle, width, height in frames])
 
     apart_from_labels = clear_of(7, neighbours, END_GAP)
-    tiers = [(7, apart_from_labels & np.array(calm, dtype=bool) & clear_of(7, texts, END_GAP)),
-             (7, apart_from_labels), (6, clear_of(6, neighbours, 0.0))]
-    if touching:  # side by side, never end to end (that reads as a subtraction); else any
-        tiers += [(8, None), (5, None)]
-    for shape, free in tiers:
-        clash = _clashes([spot[shape] for spot in spots], [spot[0] for spot in spots])
-        chosen = _search(spots, clash, owner, len(items), free)
+    ways = {"calm": (7, apart_from_labels & np.array(calm, dtype=bool)
+                     & clear_of(7, texts, END_GAP)),
+            "apart": (7, apart_from_labels), "near": (6, clear_of(6, neighbours, 0.0)),
+            "side by side": (8, None), "touching": (5, None)}
+    # a sign misread is worse than any of these
+    signless = np.array(signless, dtype=bool)
+    ladder = [(ways[name][0], signless if ways[name][1] is None else ways[name][1] & signless)
+              for name in tiers] + ([ways[name] for name in tiers] if stubs else [])
+    clashes: dict[int, np.ndarray] = {}  # per shape
+    for shape, free in ladder:
+        if shape not in clashes:
+            clashes[shape] = _clashes([spot[shape] for spot in spots], list(owner))
+        chosen = _search(spots, clashes[shape], owner, len(items), free)
         if chosen is not None:
             break
     if chosen is None:
@@ -216,8 +233,8 @@ def apart(centre: Point, angle: float, width: float, height: float, pad: float
 
 def backing_frame(mobject) -> "tuple[Point, float, float, float] | None":
     """A text's backing as (centre, angle, width, height); None for what has none."""
-    backing = getattr(mobject, "background_rectangle", None)
-    if backing is None or isinstance(mobject, tuple):
+    backing = getattr(mobject, "background_rectangle", None)  # (a box has none)
+    if backing is None:
         return None
     (x0, y0), (x1, y1), _, (x3, y3) = backing.get_vertices()[:4, :2]
     centre = tuple(float(v) for v in backing.get_center()[:2])

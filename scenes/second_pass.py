@@ -62,9 +62,8 @@ class SecondPass:
 
     def relaid(self, layer: int) -> list:
         """A layer's weight labels placed anew where they do not stand apart."""
-        offset = sum(len(self.net.diagram.layer_edges(k)) for k in range(layer))
-        labels = self.weight_labels.submobjects[offset:offset + len(
-            self.net.diagram.layer_edges(layer))]
+        labels = self.weight_labels.submobjects[
+            self.label_offset(layer):self.label_offset(layer + 1)]
         if stand_apart(labels) or not any(opacity(m) > 0 for m in labels):
             return []
         return self.relabel(layer, [m.tex_string for m in labels], self.theme["text"])

@@ -5,13 +5,21 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, VGroup
 
 from scenes import layout
-from scenes.edge_labels import EdgeLabel, opacity, place_along_edges
+from scenes.edge_labels import APART, CALM, TIERS, WELL_APART, EdgeLabel, opacity, place_along_edges
 from scenes.network_diagram import NetworkDiagram
 from scenes.pulses import pulse
 from scenes.tex import Formula
 
 EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
 CROWDED_SCALE = 0.85  # edge labels of a layer that stand apart only smaller (17 px)
+SMALL_SCALE = 0.75  # the smallest they stand (15 px), before a stub of edge before one
+# that reads as a minus, or two end to end that read as a subtraction
+# (scale, tiers, stubs) a weight layer's labels try in turn: calm at full size, else
+# smaller; well apart, at full size, else smaller; apart with stubs; else touching
+LAYER_PASSES = ((1.0, CALM, False), (CROWDED_SCALE, CALM, False), (1.0, WELL_APART, False),
+                (CROWDED_SCALE, WELL_APART, False), (SMALL_SCALE, WELL_APART, False),
+                (1.0, APART, True), (CROWDED_SCALE, APART, True),
+                (1.0, TIERS, True))
 VALUE_SIZE = 48
 MIN_BIAS_SPACING = 1.2  # bias units are drawn when nodes stay this far apart
 BACKING = 0.03  # a node label's backing reaches this far beyond its glyphs
@@ -130,21 +138,17 @@ class StoryNetwork(VGroup):
         return group
 
     def place_layer(self, layer: int, labels: list, avoid: list) -> bool:
-        """Lay a weight layer's labels along its edges, apart; where they stand apart
-        only smaller, a little smaller (CROWDED_SCALE); else touching; hide them all
-        where they do not fit (a partial set would leave edges whose number is a
-        guess)."""
+        """Lay a weight layer's labels along its edges as the first of LAYER_PASSES
+        that fits them all has it; hide them all where none does (a partial set would
+        leave edges whose number is a guess)."""
         items = [(layer, k, m) for k, m in enumerate(labels)]
-        if place_along_edges(self.diagram, items, avoid, touching=False):
-            return True
-        for label in labels:
-            label.scale(CROWDED_SCALE)
-        if place_along_edges(self.diagram, items, avoid, touching=False):
-            return True
-        for label in labels:
-            label.scale(1 / CROWDED_SCALE)
-        if place_along_edges(self.diagram, items, avoid):
-            return True
+        size = 1.0
+        for scale, tiers, stubs in LAYER_PASSES:
+            for label in labels:
+                label.scale(scale / size)
+            size = scale
+            if place_along_edges(self.diagram, items, avoid, tiers=tiers, stubs=stubs):
+                return True
         for label in labels:
             label.set_opacity(0)
         return False

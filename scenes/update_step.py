@@ -122,11 +122,14 @@ class UpdateStep:
             self.value_labels)
         # clear of every label where it can be; else the labels in the way give way
         # (the places kept for the second pass's values are where the values are)
-        shown, taken = self.place_gradients(layer, [k], old_texts, new_texts, gradients,
-                                            self.later_values)
-        if not shown:
-            shown, taken = self.place_gradients(layer, [k], old_texts, new_texts, gradients,
-                                                others + self.later_values)
+        # (and with no stub of edge before a number that reads as a minus, where any
+        # place has none)
+        shown, taken = [], []
+        for ignore, stubs in ((self.later_values, False), (others + self.later_values, False),
+                              (others + self.later_values, True)):
+            if not shown:
+                shown, taken = self.place_gradients(layer, [k], old_texts, new_texts,
+                                                    gradients, ignore, stubs)
         hidden = [(m, opacity(m)) for m in others if opacity(m) > 0 and any(
             overlaps(outline(m), outline(place)) for place in taken)]
         # (its own label, if it gave way before, is now in place again)
@@ -193,8 +196,9 @@ class UpdateStep:
                                     self.theme["background"]).sized_as(label)
         avoid = [m for m in on_screen if m is not label] + [
             m for m in self.fixed_texts() if isinstance(m, tuple) or opacity(m) > 0]
-        if not place_along_edges(self.net.diagram,
-                                 [(layer, index - self.label_offset(layer), moved)], avoid):
+        # (with a stub of edge that reads as a minus, better to wait: ``unstick``)
+        if not place_along_edges(self.net.diagram, [(layer, index - self.label_offset(layer),
+                                                     moved)], avoid, stubs=False):
             return None
         if was < 1:  # dimmed while other edges are in use: comes back so
             moved.set_opacity(was)
@@ -206,11 +210,12 @@ class UpdateStep:
         return sum(len(self.net.diagram.layer_edges(m)) for m in range(layer))
 
     def place_gradients(self, layer: int, edges: list[int], weights: list[str],
-                        new_weights: list[str], gradients: list[str], ignore: list
-                        ) -> tuple[list, list]:
+                        new_weights: list[str], gradients: list[str], ignore: list,
+                        stubs: bool = True) -> tuple[list, list]:
         """Some edges of a layer labelled with their weight and, beside it, the gradient
         the update takes (in the gradient colour), each along its own edge, clear of
-        every label but ``ignore``, with room for the new weight. Returns the
+        every label but ``ignore``, with room for the new weight (``stubs``: as
+        ``place_along_edges`` takes it). Returns the
         animations and the places taken (labels as wide as they will be); nothing
         changes where they do not all fit."""
         diagram = self.net.diagram
@@ -231,7 +236,8 @@ class UpdateStep:
         avoid = [m for m in [*self.weight_labels, *self.fixed_texts()] if isinstance(m, tuple)
                  or (opacity(m) > 0 and all(m is not o for o in [*ignore, *olds]))]
         if not place_along_edges(diagram, [(layer, k, m) for k, m in zip(edges, rooms)]
-                                 + [(layer, k, m) for k, m in zip(edges, grads)], avoid):
+                                 + [(layer, k, m) for k, m in zip(edges, grads)], avoid,
+                                 stubs=stubs):
             return [], []
         tops = []
         for k, room in zip(edges, rooms):

@@ -19,6 +19,7 @@ import pytest
 from core import config
 from scenes.edge_labels import distance
 from tests import dry_run
+from tests.test_edge_labels import short_stubs
 from tests.test_story_endings import lines
 
 POST = config.load("post")
@@ -474,3 +475,9 @@ def test_a_worked_weights_name_stands_by_its_edge_only_with_its_own_lines(cycle)
                 [text for _, text, *_ in texts if "leftarrow" in text]
             named_with_update += 1
     assert named_with_update, "named again with its update"
+
+
+def test_no_stub_of_edge_before_a_number_on_it_reads_as_a_minus_in_the_cycle(cycle):
+    """As in backward (test_edge_labels): the cycle showed "−0.104" at 1:43 and
+    "−0.390" at 3:05, each a short piece of edge before a number lying on it."""
+    assert short_stubs(cycle) == []

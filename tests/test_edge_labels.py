@@ -184,18 +184,62 @@ def grown_along(label, across: float, along: float) -> list:
                      np.hypot(x3 - x0, y3 - y0), across)
 
 
-def test_numbers_that_replace_the_weights_stand_well_apart_end_to_end():
+@pytest.fixture(scope="module")
+def backward():
+    return dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
+
+
+def test_numbers_that_replace_the_weights_stand_well_apart_end_to_end(backward):
     """Two numbers end to end with an edge's stroke between them read as a subtraction
     ("0.390-0.193", where backward's last step put iteration 1's weights where the
     shorter old ones stood). Its last frame: every label clear of every other by
     LABEL_GAP, and by END_GAP more at each end."""
     from scenes.edge_labels import END_GAP, LABEL_GAP
 
-    scene = dry_run.run_example("backward", config.load("post"), {"precision": 3}, "post")
-    shown = [label for label in scene.weight_labels if opacity(label) > 0]
+    shown = [label for label in backward.weight_labels if opacity(label) > 0]
     assert len(shown) == 9 and all(len(label.tex_string) == 5 for label in shown)  # 0.793
     for k, a in enumerate(shown):
         for b in shown[k + 1:]:
             assert not overlaps(grown_along(a, LABEL_GAP / 2, END_GAP),
                                 grown_along(b, LABEL_GAP / 2, END_GAP)), (
                 a.tex_string, b.tex_string)
+
+
+STUB = 0.6  # of an edge seen before a label on it, at least: shorter, a viewer read the
+# stub between the node and the digits as a minus ("-0.104")
+
+
+def short_stubs(scene) -> list[tuple[float, str, float]]:
+    """(time, text, stub) for every text that lies on an edge (centred on it, turned
+    with it) in a snapshot with less than STUB of that edge seen between the node it
+    leaves (its circle's rim) and the text's backing."""
+    diagram = scene.net.diagram
+    rim = max(node.width for node in diagram.all_nodes()) / 2
+    edges = [(edge.get_start()[:2], edge.get_end()[:2]) for layer in range(len(diagram.edges))
+             for edge in diagram.layer_edges(layer)]
+    found = []
+    for (_, texts), time in zip(scene.snapshots, scene.snapshot_times):
+        for _, text, _, _, shape in texts:
+            corners = np.array(shape, dtype=float)
+            centre = corners.mean(axis=0)
+            long_side = max((corners[1] - corners[0], corners[2] - corners[1]),
+                            key=np.linalg.norm)
+            for start, end in edges:
+                d = end - start
+                along = float(np.dot(centre - start, d) / np.dot(d, d))
+                parallel = abs(long_side[0] * d[1] - long_side[1] * d[0]) < 1e-3 * (
+                    np.linalg.norm(long_side) * np.linalg.norm(d))
+                # (a node's name is centred on its node)
+                outside = rim < along * np.linalg.norm(d) < np.linalg.norm(d) - rim
+                if parallel and outside and distance(centre, start, end) < 0.02:
+                    stub = along * np.linalg.norm(d) - rim - np.linalg.norm(long_side) / 2
+                    if stub < STUB:
+                        found.append((round(time, 1), text, round(float(stub), 2)))
+    return found
+
+
+def test_no_stub_of_edge_before_a_number_on_it_reads_as_a_minus(backward):
+    """Where a number lies on its edge just past the node the edge leaves, the short
+    piece of edge before its first digit reads as a minus: "−0.104" (backward 1:40).
+    Through all of backward, every text on an edge has STUB of it before."""
+    assert short_stubs(backward) == []
