@@ -340,12 +340,15 @@ class ForwardScene(StoryScene):
         self.hold()
         self.play(FadeOut(self.loss_line), *self.unfocus(), run_time=0.4)
         if self.config_name == "post":
-            words = self.labels["post_rounding"].format(d=POST_DECIMALS)
+            # (what the viewer saw, against the post's: both results, then how)
             eq = a.weighted_sum(last, 0, t, rounded_to=POST_DECIMALS)
-            self.cue(words, eq)
-            shown = self.lines([self.text(words), eq])
+            ours = a.weighted_sum(last, 0, t).text.rsplit("= ", 1)[1]
+            words = [row.format(d=POST_DECIMALS, post=eq.text.rsplit("= ", 1)[1], ours=ours)
+                     for row in self.labels["post_rounding"]]
+            self.cue(" ".join(words), eq)
+            shown = self.lines([*[self.text(row) for row in words], eq])
             self.play(write(shown), run_time=self.write_time(shown))
-            self.hold(self.reading_time([words, eq]))
+            self.hold(self.reading_time([*words, eq]))
             self.play(fade_out(shown), run_time=0.4)
         eqs = [a.layer_values_eq(layer, t) for layer in range(1, last + 1)] + [a.loss_eq(t)]
         pages = self.pages(eqs, MOST_LINES)

@@ -17,6 +17,7 @@ from manim import (
     Create,
     FadeOut,
     Line,
+    SurroundingRectangle,
     VGroup,
 )
 
@@ -28,6 +29,7 @@ from scenes.tex import Formula
 from scenes.tweens import fade_in, write
 
 ROW_GAP = 0.3  # between the last downstream result and the rule below it
+RULE_BUFF = 0.12  # between "downstream = upstream × local" and its frame
 IDEA_HOLD = 4.5  # each idea of the gate (its words, then its symbols found on the picture)
 
 
@@ -72,9 +74,15 @@ class GeneralGate:
                 for v, arrow in zip("xy", downstream_arrows)]
         # the rule at the bottom right, under the upstream gradient, clear of the
         # downstream formulas at the left (and of their numbers, which come last)
-        rule = self.text(self.labels["downstream"], color=red)
+        # framed: a statement of its own, not the end of the formula in its row
+        words = self.text(self.labels["downstream"], color=red)
+        frame = SurroundingRectangle(words, color=red, buff=RULE_BUFF, corner_radius=0.1,
+                                     stroke_width=2)
+        rule = VGroup(words, frame)
+        # (the words where they stood unframed: the frame reaches out into the margin,
+        # not towards the downstream formula at its left)
         rule.align_to([0, -layout.FRAME_Y + layout.SAFE_MARGIN + 0.3, 0], DOWN).align_to(
-            upstream_words, RIGHT)
+            upstream_words, RIGHT).shift(RIGHT * RULE_BUFF)
         symbols = [self.title_mobject, gate[1], *forward, local, upstream, *down]
         numbers = self.example_labels(symbols)  # (the local gradients are numbers[5])
         times = self.times_labels(symbols)

@@ -155,8 +155,10 @@ class UpdateStep:
             labels = {id(m) for m in [*self.weight_labels, *self.grad_labels,
                                       *self.value_labels]}
             self.given_way = [(m, was) for m, was in self.given_way if id(m) in labels]
-            # (the gradient gone before a label comes back where it stood)
+            # (the gradient gone before a label comes back where it stood; a layer
+            # with a label that finds no place to come back to is laid out anew)
             back = [*moves, *self.come_back()]
+            back += self.unstick([layer])
             self.play(AnimationGroup(AnimationGroup(*[fade_out(g) for g in gone]),
                                      *([AnimationGroup(*back)] if back else []), lag_ratio=1),
                       run_time=0.5 if back else 0.3)
