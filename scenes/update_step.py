@@ -155,13 +155,13 @@ class UpdateStep:
             labels = {id(m) for m in [*self.weight_labels, *self.grad_labels,
                                       *self.value_labels]}
             self.given_way = [(m, was) for m, was in self.given_way if id(m) in labels]
-            # (the gradient gone before a label comes back where it stood; a layer
-            # with a label that finds no place to come back to is laid out anew)
-            back = [*moves, *self.come_back()]
-            back += self.unstick([layer])
-            self.play(AnimationGroup(AnimationGroup(*[fade_out(g) for g in gone]),
-                                     *([AnimationGroup(*back)] if back else []), lag_ratio=1),
-                      run_time=0.5 if back else 0.3)
+            # the gradient gone before a label comes back where it stood; then a layer
+            # with a label that finds no place to come back to is laid out anew: each
+            # in turn, no number fading out where another fades in
+            steps = [[fade_out(g) for g in gone], moves, self.come_back(),
+                     self.unstick([layer])]
+            steps = [AnimationGroup(*step) for step in steps if step]
+            self.play(AnimationGroup(*steps, lag_ratio=1), run_time=0.25 * len(steps) + 0.05)
 
     def come_back(self) -> list:
         """Labels that gave way come back, each where it stood if it overlaps no label
