@@ -1,12 +1,14 @@
 """The cycle's edges in use: a weight's tag (its name, with its value where that
-fits) beside its edge, and an edge lit while a line reads it and turned back after.
+fits) beside its edge, and an edge lit while a line reads it and turned back after;
+while any edge is lit, the others are set back.
 
 A mixin of ``CycleScene``: it reads the scene's arithmetic, network, values and
 shown weights."""
 
-from manim import AnimationGroup, FadeOut, MathTex
+from manim import Animation, AnimationGroup, FadeOut, ManimColor, MathTex
 
 from scenes.edge_labels import BESIDE, SIDES, place_along_edges
+from scenes.forward import DIMMED
 from scenes.story_network import SMALL_SCALE
 from scenes.tweens import StyleTween, fade_in
 
@@ -72,9 +74,46 @@ class EdgeTags:
             self.play(AnimationGroup(*swap, lag_ratio=1), run_time=0.6)
         return new
 
+    def play(self, *animations, **kwargs) -> None:
+        """Every step: while some edge is lit (in use: the text's colour, as the key
+        says), the edges not in use are set back, and they all come back once none
+        is; an edge whose opacity the step sets itself (a weight changing) is left
+        to it."""
+        super().play(*animations, *self.set_back(animations), **kwargs)
+
+    def set_back(self, animations) -> list:
+        """Tweens that bring each edge to its opacity at the end of these animations:
+        full where it is lit or where none is, DIMMED where another is."""
+        edges = [e for layer in range(len(self.trace.layers) - 1) for e in self.edges(layer)]
+        mine = {id(e): [] for e in edges}
+        for tween in flattened(animations):
+            if isinstance(tween, StyleTween) and id(tween.mobject) in mine:
+                mine[id(tween.mobject)].append(tween.targets)
+        text = self.theme["text"].lower()
+
+        def lit(edge) -> bool:
+            colours = [t["color"] for t in mine[id(edge)] if t["color"] is not None]
+            colour = colours[-1] if colours else edge.get_stroke_color()
+            return ManimColor(colour).to_hex().lower() == text
+
+        rest = DIMMED if any(lit(e) for e in edges) else 1.0
+        return [StyleTween(e, stroke_opacity=want) for e in edges
+                if not any(t["stroke_opacity"] is not None or t["opacity"] is not None
+                           for t in mine[id(e)])
+                and abs(e.get_stroke_opacity() - (want := 1.0 if lit(e) else rest)) > 1e-3]
+
     def brighten(self, edges: list) -> tuple[list, list]:
         """Animations that turn these edges (the ones in use) the text's colour, and
         that turn them back to their colours now."""
         on = [StyleTween(edge, stroke_color=self.theme["text"]) for edge in edges]
         off = [StyleTween(edge, stroke_color=edge.get_stroke_color()) for edge in edges]
         return on, off
+
+
+def flattened(animations) -> list[Animation]:
+    """The animations, with those inside groups (and their groups')."""
+    out = []
+    for animation in animations:
+        out.append(animation)
+        out += flattened(getattr(animation, "animations", []))
+    return out

@@ -11,8 +11,8 @@ from scenes.arith import Eq
 from scenes.cycle_weights import CHANGE_TIME
 from scenes.tweens import fade_in
 
-CHECK_REST = 2.0  # an update line read against the red numbers, before they change
-MIN_REST = 1.5  # after a line whose numbers changed, at least
+CHECK_REST = 2.5  # an update line read against the red numbers, before they change
+MIN_REST = 2.0  # after a line whose numbers changed, at least
 
 
 class WeightUpdates:

@@ -7,11 +7,10 @@ possible, no other edge; the most constrained labels are placed first.
 Rectangles are tested by the separating-axis rule (both are convex).
 """
 
-import itertools
 import math
 
 import numpy as np
-from manim import BackgroundRectangle, Mobject
+from manim import DOWN, BackgroundRectangle, Mobject, VGroup
 
 from scenes.layout import Box
 from scenes.tex import Formula
@@ -40,6 +39,7 @@ END_GAP = 0.15  # more at each end of a label, where all fit so: two numbers end
 # with an edge's stroke between them read as a subtraction ("0.104-0.073")
 MIN_STUB = 0.6  # of its edge seen before a label that lies on it (between the node it
 # leaves and the first digit), where all fit so: shorter, it reads as a minus ("-0.104")
+STACK_GAP = 0.06  # between the two labels of a Stacked pair, beyond their backings
 
 
 class EdgeLabel(Formula):
@@ -63,6 +63,20 @@ class EdgeLabel(Formula):
         if frame is not None:
             self.scale(frame[3] / self.background_rectangle.height)
         return self
+
+
+class Stacked(VGroup):
+    """Two labels of one edge placed as one, one over the other: ``lying`` on the
+    edge, ``beside`` next to it on ``side`` (1 above, -1 below, as the edge runs left
+    to right). No stretch of the edge then joins them end to end: a weight and its
+    gradient so joined read as a subtraction ("0.5 — 0.969")."""
+
+    def __init__(self, lying: Mobject, beside: Mobject, side: int = 1):
+        super().__init__(*((beside, lying) if side > 0 else (lying, beside)))
+        self.arrange(DOWN, buff=STACK_GAP)
+        self.lying, self.beside = lying, beside
+        # across the edge, from the lying label's centre to the pair's
+        self.across = side * (beside.height + STACK_GAP) / 2
 
 
 def rectangle(center: Point, angle: float, width: float, height: float,
@@ -142,7 +156,8 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
     beside the edge. Returns False when some label could not be placed clear of
     nodes, other labels and ``avoid`` (mobjects or boxes); another edge passing
     under a label is allowed when nothing else is possible, as the label still lies
-    along its own. Labels (these and the EdgeLabels in ``avoid``) stand as the first
+    along its own. A Stacked pair lies on its edge as its ``lying`` label does, the
+    other beside it. Labels (these and the EdgeLabels in ``avoid``) stand as the first
     of ``tiers`` (see TIERS) that fits all of them has it, each tier tried first with
     MIN_STUB of its edge before every label that lies on it, then (after all of
     them, where ``stubs`` allows) with less.
@@ -159,17 +174,20 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
     spots, calm, signless = [], [], []  # calm: off crossings, away from the nodes
     rim = max((node.width for node in diagram.all_nodes()), default=0.0) / 2  # edges run
     # centre to centre: what is seen of one starts at its node's rim
-    places = list(itertools.product(SPOTS, sides))
     for item, (layer, k, label) in enumerate(items):
         (x0, y0), (x1, y1) = ends[layer, k]
         angle, length = math.atan2(y1 - y0, x1 - x0), math.hypot(x1 - x0, y1 - y0)
         normal = (-math.sin(angle), math.cos(angle))
         others = [list(points) for key, points in ends.items() if key != (layer, k)]
-        shifts = [side * (label.height / 2 + pad) for _, side in places]  # beside: touching
+        stacked = isinstance(label, Stacked)
+        # (along, off the edge by, beside it); beside: touching it
+        places = ([(f, label.across, 0) for f in SPOTS] if stacked else
+                  [(f, side * (label.height / 2 + pad), side) for f in SPOTS for side in sides])
+        lying = label.lying.width if stacked else label.width
         centres = [(x0 + f * (x1 - x0) + shift * normal[0], y0 + f * (y1 - y0) + shift * normal[1])
-                   for (f, _), shift in zip(places, shifts)]
+                   for f, shift, _ in places]
         nearest = nearest_segment(np.array(centres), others)
-        for (f, side), shift, centre, near in zip(places, shifts, centres, nearest):
+        for (f, shift, side), centre, near in zip(places, centres, nearest):
             if near < abs(shift) + CLEARER:  # another edge as near: whose label is it?
                 continue
             shape = rectangle(centre, angle, label.width, label.height, pad)
@@ -184,8 +202,7 @@ def place_along_edges(diagram, items: list[tuple[int, int, Mobject]], avoid: lis
                 spaced = rectangle(centre, angle, label.width, label.height,
                                    pad + LABEL_GAP / 2)
                 calm.append(near >= FAR and MIDDLE[0] <= f <= MIDDLE[1])
-                signless.append(side != 0 or f * length - rim - label.width / 2
-                                >= MIN_STUB)
+                signless.append(side != 0 or f * length - rim - lying / 2 >= MIN_STUB)
                 spots.append((item, angle, crossings, abs(side) + abs(f - PREFERRED), centre,
                               shape, spaced, apart(centre, angle, label.width, label.height, pad),
                               rectangle(centre, angle, label.width + 2 * END_GAP, label.height,

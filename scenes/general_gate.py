@@ -79,10 +79,10 @@ class GeneralGate:
         frame = SurroundingRectangle(words, color=red, buff=RULE_BUFF, corner_radius=0.1,
                                      stroke_width=2)
         rule = VGroup(words, frame)
-        # (the words where they stood unframed: the frame reaches out into the margin,
-        # not towards the downstream formula at its left)
+        # (as far right as the frame allows: away from the downstream formula and the
+        # numbers that come to its right)
         rule.align_to([0, -layout.FRAME_Y + layout.SAFE_MARGIN + 0.3, 0], DOWN).align_to(
-            upstream_words, RIGHT).shift(RIGHT * RULE_BUFF)
+            [layout.FRAME_X - layout.SAFE_MARGIN, 0, 0], RIGHT)
         symbols = [self.title_mobject, gate[1], *forward, local, upstream, *down]
         numbers = self.example_labels(symbols)  # (the local gradients are numbers[5])
         times = self.times_labels(symbols)

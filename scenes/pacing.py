@@ -12,7 +12,7 @@ from scenes.tweens import rows, write
 HOLD = 3.0  # seconds a finished block stays still on screen, at pace 1
 END_HOLD = 8.0  # and the last one, where a viewer pauses and compares
 READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
-READ_CHARS_PER_SECOND = 20  # of a line's text, where a long line needs more than that
+READ_CHARS_PER_SECOND = 15  # of a line's text, where a long line needs more than that
 WRITE_PER_ROW, WRITE_LEAST = 0.8, 1.4  # seconds to write a block: a row, and at least
 ROW_PAUSE = 1.0  # between two rows of a block written a row at a time
 

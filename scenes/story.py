@@ -55,6 +55,14 @@ MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are
 EDGE_KINDS = ("in_use", "changing")  # key entries of an edge's own colour: with a swatch
 
 
+class KeyEntry(VGroup):
+    """The key's entry for one kind of number ("value", "gradient"): found by kind."""
+
+    def __init__(self, kind: str, *parts: Mobject):
+        super().__init__(*parts)
+        self.kind = kind
+
+
 class StoryScene(Paced, LocalRedraw, StepScene, TypesetAhead):
     """Base of the post's scenes: call ``setup_story`` first in ``construct``."""
 
@@ -190,8 +198,13 @@ class StoryScene(Paced, LocalRedraw, StepScene, TypesetAhead):
             if kind == "gradient" and self.frames_gradients():  # framed as its numbers are
                 word = VGroup(word, SurroundingRectangle(
                     word, color=self.theme[colour], buff=0.06, stroke_width=GRADIENT_FRAME))
-            entries.add(word)
+            entries.add(KeyEntry(kind, word))
         return entries.arrange(RIGHT, buff=0.4)
+
+    def key_entry(self, kind: str) -> "KeyEntry":
+        """The entry of one kind of number in the key on screen."""
+        return next(m for m in self.legend.get_family()
+                    if isinstance(m, KeyEntry) and m.kind == kind)
 
     def frames_gradients(self) -> bool:
         """Whether the key frames its gradients' entry, as the gradients on screen are."""

@@ -98,6 +98,22 @@ class Reveal(InPlace):
             m.background_stroke_rgbas[:, 3] = back * share
 
 
+class Withheld(Reveal):
+    """A part of what stands on screen kept unseen from its making until this is
+    played, when it comes in as Reveal brings it in: a key's entry for numbers still
+    to come stays out of sight until they come."""
+
+    def __init__(self, mobject: Mobject, **kwargs):
+        super().__init__(mobject, **kwargs)
+        self.parts = [(m, m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy(),
+                       m.background_stroke_rgbas[:, 3].copy()) for m in visible_parts(mobject)]
+        for m, *_ in self.parts:
+            m.fill_rgbas[:, 3] = m.stroke_rgbas[:, 3] = m.background_stroke_rgbas[:, 3] = 0
+
+    def begin(self) -> None:
+        InPlace.begin(self)  # (the parts' own opacities were kept when they were hidden)
+
+
 def visible_parts(mobject: Mobject) -> list[VMobject]:
     return [m for m in mobject.family_members_with_points() if isinstance(m, VMobject)]
 

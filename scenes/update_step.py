@@ -7,13 +7,20 @@ labels, and places labels with the scene's ``relabel`` and ``fixed_texts``."""
 from manim import LEFT, RIGHT, AnimationGroup, FadeOut, MathTex, VGroup
 
 from scenes import layout
-from scenes.edge_labels import keep_places, opacity, outline, overlaps, place_along_edges
+from scenes.edge_labels import (
+    Stacked,
+    keep_places,
+    opacity,
+    outline,
+    overlaps,
+    place_along_edges,
+)
 from scenes.pacing import HOLD
 from scenes.tweens import StyleTween, fade_in, fade_out, replace, write
 
 UPDATE_LINES = 3  # update lines on screen at once
 LINE_DIMMED = 0.55  # the group's other lines while one is used: set back, still legible
-EDGE_REST = 0.7  # a weight with its gradient before it changes, and after
+EDGE_REST = 1.1  # a weight with its gradient before it changes, and after
 
 
 class UpdateStep:
@@ -112,11 +119,11 @@ class UpdateStep:
 
     def change_on_edge(self, layer: int, k: int, old_texts: list[str], new_texts: list[str],
                        gradients: list[str], also: list) -> None:
-        """What the update line of edge k uses, on the edge: the weight with, beside it,
-        its gradient, held to be read; then the weight takes its new value and the
-        gradient goes. Labels the update does not use give way where these need room,
-        and come back once nothing visible stands where they do. ``also`` plays with
-        the first step."""
+        """What the update line of edge k uses, on the edge: the weight with its
+        gradient stacked over it (never end to end), held to be read; then the weight
+        takes its new value and the gradient goes. Labels the update does not use give
+        way where these need room, and come back once nothing visible stands where they
+        do. ``also`` plays with the first step."""
         mine = self.weight_labels.submobjects[self.label_offset(layer) + k]
         others = [m for m in self.weight_labels if m is not mine] + self.grad_labels + (
             self.value_labels)
@@ -124,12 +131,14 @@ class UpdateStep:
         # (the places kept for the second pass's values are where the values are)
         # (and with no stub of edge before a number that reads as a minus, where any
         # place has none)
+        # (the gradient over its weight, else under it)
         shown, taken = [], []
         for ignore, stubs in ((self.later_values, False), (others + self.later_values, False),
                               (others + self.later_values, True)):
-            if not shown:
-                shown, taken = self.place_gradients(layer, [k], old_texts, new_texts,
-                                                    gradients, ignore, stubs)
+            for side in (1, -1):
+                if not shown:
+                    shown, taken = self.place_gradients(layer, [k], old_texts, new_texts,
+                                                        gradients, ignore, stubs, side)
         hidden = [(m, opacity(m)) for m in others if opacity(m) > 0 and any(
             overlaps(outline(m), outline(place)) for place in taken)]
         # (its own label, if it gave way before, is now in place again)
@@ -213,11 +222,11 @@ class UpdateStep:
 
     def place_gradients(self, layer: int, edges: list[int], weights: list[str],
                         new_weights: list[str], gradients: list[str], ignore: list,
-                        stubs: bool = True) -> tuple[list, list]:
-        """Some edges of a layer labelled with their weight and, beside it, the gradient
-        the update takes (in the gradient colour), each along its own edge, clear of
-        every label but ``ignore``, with room for the new weight (``stubs``: as
-        ``place_along_edges`` takes it). Returns the
+                        stubs: bool = True, side: int = 1) -> tuple[list, list]:
+        """Some edges of a layer labelled with their weight and the gradient the update
+        takes (in the gradient colour), stacked over it (``side`` 1) or under it (-1),
+        each pair along its own edge, clear of every label but ``ignore``, with room for
+        the new weight (``stubs``: as ``place_along_edges`` takes it). Returns the
         animations and the places taken (labels as wide as they will be); nothing
         changes where they do not all fit."""
         diagram = self.net.diagram
@@ -231,19 +240,22 @@ class UpdateStep:
         def label(text: str, colour: str) -> MathTex:
             return self.net.edge_label(text, self.theme[colour], self.theme["background"])
 
-        # each weight's place has room for the wider of its old and new numbers
-        rooms = [max(label(weights[k], "text"), label(new_weights[k], "text"),
-                     key=lambda m: m.width) for k in edges]
+        # each weight's place has room for the wider of its old and new numbers, at the
+        # size of its layer's labels (a crowded layer's stand smaller)
+        rooms = [max(label(weights[k], "text").sized_as(old),
+                     label(new_weights[k], "text").sized_as(old), key=lambda m: m.width)
+                 for k, old in zip(edges, olds)]
         grads = [label(gradients[k], "gradient") for k in edges]
         avoid = [m for m in [*self.weight_labels, *self.fixed_texts()] if isinstance(m, tuple)
                  or (opacity(m) > 0 and all(m is not o for o in [*ignore, *olds]))]
-        if not place_along_edges(diagram, [(layer, k, m) for k, m in zip(edges, rooms)]
-                                 + [(layer, k, m) for k, m in zip(edges, grads)], avoid,
-                                 stubs=stubs):
+        if not place_along_edges(diagram, [(layer, k, Stacked(room, grad, side))
+                                           for k, room, grad in zip(edges, rooms, grads)],
+                                 avoid, stubs=stubs):
             return [], []
         tops = []
-        for k, room in zip(edges, rooms):
-            top = label(weights[k], "text").rotate(diagram.layer_edges(layer)[k].get_angle())
+        for k, room, old in zip(edges, rooms, olds):
+            top = label(weights[k], "text").sized_as(old).rotate(
+                diagram.layer_edges(layer)[k].get_angle())
             tops.append(top.move_to(room))
             self.weight_labels.submobjects[offset + k] = top
         self.used_gradients = grads
@@ -257,7 +269,8 @@ class UpdateStep:
         olds, news = [], []
         for k in edges:
             old = self.weight_labels.submobjects[offset + k]
-            new = self.net.edge_label(texts[k], self.theme["text"], self.theme["background"])
+            new = self.net.edge_label(texts[k], self.theme["text"],
+                                      self.theme["background"]).sized_as(old)
             new.rotate(self.net.diagram.layer_edges(layer)[k].get_angle()).move_to(old)
             self.weight_labels.submobjects[offset + k] = new
             olds.append(old)

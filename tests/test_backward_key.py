@@ -4,9 +4,11 @@ key that names the gradients no sooner than an edge shows one; and a word that t
 output has no σ, where it has none."""
 
 import pytest
+from manim import Text
 
 from core import config, trainer
 from scenes import layout
+from scenes.edge_labels import opacity
 from scenes.registry import SCENES
 from scenes.settings import Settings
 from tests import dry_run
@@ -18,7 +20,8 @@ POST = config.load("post")
 
 class Watched(SCENES["backward"].load()):
     """Records after every step the key's texts, whether any edge is drawn in the
-    gradients' colour, and the frames of the edge labels in that colour."""
+    gradients' colour, and the frames of the edge labels in that colour; and the
+    title with the key's words then seen."""
 
     def play(self, *args, **kwargs):
         super().play(*args, **kwargs)
@@ -30,6 +33,8 @@ class Watched(SCENES["backward"].load()):
                  for e in self.net.diagram.layer_edges(layer)]
         self.steps.append((key, any(e.get_stroke_color().to_hex().lower() == red
                                     for e in edges)))
+        self.titled_keys.append((self.title_mobject.text, {
+            m.text for m in self.legend.get_family() if isinstance(m, Text) and opacity(m) > 0}))
         self.edge_frames += [
             float(label.background_rectangle.get_stroke_width()) for label in self.weight_labels
             if label.get_color().to_hex().lower() == red]
@@ -43,7 +48,7 @@ class Watched(SCENES["backward"].load()):
 
 @pytest.fixture(scope="module")
 def post():
-    Watched.steps, Watched.edge_frames, Watched.written = [], [], []
+    Watched.steps, Watched.edge_frames, Watched.written, Watched.titled_keys = [], [], [], []
     return dry_run.run(Watched, Settings(trainer.train(POST), "post", "dark", "en",
                                          {"precision": 3}))
 
@@ -93,6 +98,19 @@ def test_the_key_names_gradients_no_sooner_than_an_edge_shows_one(post):
     first = next(i for i, (key, _) in enumerate(post.steps)
                  if r"\partial L/\partial w:" in key)
     assert not any(red for _, red in post.steps[:first])
+
+
+def test_the_key_names_gradients_only_once_the_backward_pass_begins(post):
+    """At 0:04 the title said "forward pass" while the key's framed "gradient" stood
+    beside it: under the forward pass's result the key names values alone, and the
+    gradients' entry comes with the backward pass's title."""
+    gradient = post.labels["gradient"]
+    seen = {title: set() for title, _ in post.titled_keys}
+    for title, words in post.titled_keys:
+        seen[title].add(gradient in words)
+    # (a Text's text has no spaces)
+    assert seen[post.labels["forward"].replace(" ", "")] == {False}
+    assert seen[post.labels["backward"].replace(" ", "")] == {True}
 
 
 def test_a_linear_output_is_said_to_have_no_sigma_where_its_error_is_written(post):

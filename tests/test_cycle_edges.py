@@ -208,46 +208,6 @@ def test_a_later_iteration_updates_two_weights_at_a_time_by_their_lines(cycle):
             assert (r"\approx" in line) != (calculated == Decimal(new)), line
 
 
-def test_the_white_of_the_edges_a_line_reads_is_keyed(cycle):
-    """A white edge is in use: keyed by a white swatch, clear of every other text."""
-    from manim import Line, ManimColor
-
-    from scenes import layout
-
-    for _, texts in cycle.snapshots[:3]:
-        keys = [box for _, text, box, *_ in texts if text == "inuse"]
-        assert len(keys) == 1
-        others = [box for _, text, box, *_ in texts if text != "inuse"]
-        assert layout.overlap(keys[0], others) == 0
-    lines = [m for key in cycle.in_use for m in key.get_family() if isinstance(m, Line)]
-    assert len(lines) == 2 and lines[0].get_stroke_width() >= 4
-    lit = cycle.brighten(cycle.edges(0)[:1])[0][0]  # what a lit edge turns into
-    assert lines[0].get_stroke_color() == ManimColor(lit.targets["color"])
-
-
-def test_the_colour_of_an_updates_glow_is_keyed_while_it_plays(cycle):
-    """An edge glows in the update's colour as its weight changes: keyed by a swatch
-    in that colour, clear of every other text, while the update plays; in the other
-    phases, one entry fewer to read."""
-    from manim import Line, ManimColor
-
-    from scenes import layout
-
-    snaps = cycle.snapshots
-    for k, (name, texts) in enumerate(snaps[:-1]):
-        keys = [box for _, text, box, *_ in texts if text == "changing"]
-        # (the update's last snapshot is the next iteration's start: the key leaves)
-        if name.startswith("weight update") and snaps[k + 1][0] == name:
-            assert len(keys) == 1
-            others = [box for _, text, box, *_ in texts if text != "changing"]
-            assert layout.overlap(keys[0], others) == 0
-        elif name.startswith(("forward pass", "backward pass", "loss")):
-            assert not keys, name
-    swatches = [m.get_stroke_color() for key in cycle.in_use for m in key.get_family()
-                if isinstance(m, Line)]
-    assert ManimColor(cycle.theme["update"]) in swatches
-
-
 def test_sigma_is_defined_over_its_first_use(cycle):
     said = lines(cycle)
     definition = said.index("σ(h) = 1 / (1 + e^(−h))")
@@ -335,67 +295,6 @@ def test_how_each_edge_gradient_is_found_stands_under_them(cycle):
     assert min(end - start for start, end in later) >= 5.0
 
 
-def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
-    """h₂'s line lights x₁→h₂ and x₂→h₂ (white, the text's colour: the key's "in
-    use") and no other edge; ŷ's line the three edges into ŷ; the loss's line none."""
-    from scenes.cycle import CycleScene
-
-    lit_by_line, ringed_by_line, show = {}, {}, CycleScene.show_numbers
-
-    def spy(self, lines, also, **kwargs):
-        show(self, lines, also, **kwargs)
-        diagram, white = self.net.diagram, self.theme["text"].lower()
-        lit_by_line[lines[0][0].text] = {
-            (layer, *pair) for layer in range(len(diagram.edges))
-            for pair, edge in zip(diagram.edge_pairs(layer), diagram.layer_edges(layer))
-            if edge.get_stroke_color().to_hex().lower() == white}
-        red = self.theme["gradient"].lower()
-        ringed_by_line[lines[0][0].text] = {
-            (layer, j) for layer, width in enumerate(self.trace.layers) for j in range(width)
-            if self.net.node(layer, j).get_stroke_color().to_hex().lower() == red}
-
-    CycleScene.show_numbers = spy
-    try:
-        dry_run.run_example("cycle", POST, {"precision": 3}, "post")
-    finally:
-        CycleScene.show_numbers = show
-    assert lit_by_line["h₁ = 1 × 0.8 + 1 × 0.2 = 1.0"] == {(0, 0, 0), (0, 1, 0)}
-    assert lit_by_line["σ(h) = 1 / (1 + e^(−h))"] == {(0, 0, 0), (0, 1, 0)}
-    assert lit_by_line["h₂ = 1 × 0.4 + 1 × 0.9 = 1.3"] == {(0, 0, 1), (0, 1, 1)}
-    assert lit_by_line["h₃ = 1 × 0.3 + 1 × 0.5 = 0.8"] == {(0, 0, 2), (0, 1, 2)}
-    assert lit_by_line["ŷ = 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9 = 1.233"] == {
-        (1, 0, 0), (1, 1, 0), (1, 2, 0)}
-    assert lit_by_line["L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"] == set()
-    # one layer further back, each line lights the edge whose weight it reads: v₂₁'s
-    # for ∂L/∂σ(h₂), none for σ' and ∂L/∂h₂, w₂₂'s for its gradient
-    assert lit_by_line["∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617"] == {(1, 1, 0)}
-    assert lit_by_line["σ'(h₂) = σ(h₂)(1 − σ(h₂)) = 0.786 × (1 − 0.786) = 0.168"] == set()
-    assert lit_by_line["∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104"] == set()
-    assert lit_by_line["∂L/∂w₂₂ = ∂L/∂h₂ × x₂ = 0.104 × 1 = 0.104"] == {(0, 1, 1)}
-    # a node's ∂L/∂h lights its edge to ŷ, whose weight the line takes, not the others'
-    h1 = lit_by_line["σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197"]
-    h3 = lit_by_line["σ'(h₃) = σ(h₃)(1 − σ(h₃)) = 0.690 × (1 − 0.690) = 0.214"]
-    assert h1 == {(1, 0, 0)} and h3 == {(1, 2, 0)}, "the weights worked before are not"
-    # nothing is lit while lines that read no one edge are read, nor is a worked weight
-    # once its lines are gone: lit again when its update reads it
-    assert lit_by_line["∂L/∂h₁ = 0.073, ∂L/∂h₂ = 0.104"] == set()
-    assert lit_by_line["σ'(h₁) = 0.728 × (1 − 0.728) = 0.198"] == {(1, 0, 0)}
-    assert (1, 1, 0) in lit_by_line["v₂₁ = 0.5, ∂L/∂v₂₁ = 0.969"]
-    assert (0, 1, 1) in lit_by_line["w₂₂ = 0.9, ∂L/∂w₂₂ = 0.104"]
-    # the node a line goes through (its σ(h) read, its gradient found) is ringed in
-    # the gradients' colour while the line is read, and no other; a weight's is not
-    for line in ("∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617",
-                 "σ'(h₂) = σ(h₂)(1 − σ(h₂)) = 0.786 × (1 − 0.786) = 0.168",
-                 "∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104"):
-        assert ringed_by_line[line] == {(1, 1)}, line
-    assert ringed_by_line["∂L/∂w₂₂ = ∂L/∂h₂ × x₂ = 0.104 × 1 = 0.104"] == set()
-    assert ringed_by_line["σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197"] == {(1, 0)}
-    assert ringed_by_line["σ'(h₃) = σ(h₃)(1 − σ(h₃)) = 0.690 × (1 − 0.690) = 0.214"] == {(1, 2)}
-    assert ringed_by_line["σ'(h₁) = 0.728 × (1 − 0.728) = 0.198"] == {(1, 0)}
-    assert ringed_by_line["h₁ = 1 × 0.8 + 1 × 0.2 = 1.0"] == set()
-    assert ringed_by_line["∂L/∂h₁ = 0.073, ∂L/∂h₂ = 0.104"] == set()
-
-
 def first_shown(scene, match) -> int:
     return next(k for k, (_, texts) in enumerate(scene.snapshots)
                 if any(match(text) for _, text, *_ in texts))
@@ -428,53 +327,6 @@ def test_a_number_a_calculator_does_not_make_from_the_screen_is_marked(cycle):
     assert {r"{\approx}0.788", r"{\approx}0.188"} <= seen and not {"0.788", "0.188"} & seen
     assert {"0.210", "0.969"} <= seen
     assert not {r"{\approx}0.210", r"{\approx}0.969"} & seen
-
-
-def test_the_lit_edges_are_named_while_their_lines_are_read(cycle):
-    """While an update line is read, its lit edge carries its weight's name (v₃₁
-    beside its edge), nearer its own edge than any other, where a name fits: most
-    do. A name leaves with its line: the next line's edge is another."""
-    diagram = cycle.net.diagram
-    edges = {(layer, *pair): (edge.get_start()[:2], edge.get_end()[:2])
-             for layer in range(len(diagram.edges))
-             for pair, edge in zip(diagram.edge_pairs(layer), diagram.layer_edges(layer))}
-    snaps = first_update(cycle)
-    worked = {(1, 1, 0), (0, 1, 1)}  # v₂₁ and w₂₂: named with their own worked lines
-    named = set()
-    for layer, i, j in set(BY_HAND) - worked:
-        name = f"{'vw'[1 - layer]}_{{{i + 1}{j + 1}}}"
-        line = rf"{name} \leftarrow {OLD[layer, i, j]} - "
-        reading = [k for k, (_, texts) in enumerate(snaps)
-                   if any(text.startswith(line) for _, text, *_ in texts)]
-        for k in reading:
-            for _, text, _, _, shape in snaps[k][1]:
-                if text == name or (text.startswith(f"{name} = ") and "," not in text):
-                    centre = np.mean(np.array(shape), axis=0)
-                    gaps = {key: distance(tuple(centre), *map(tuple, ends))
-                            for key, ends in edges.items()}
-                    assert min(gaps, key=gaps.get) == (layer, i, j), f"{text} by another edge"
-                    named.add((layer, i, j))
-        later = [texts for _, texts in snaps[reading[-1] + 1:]
-                 if any(r"\leftarrow" in text for _, text, *_ in texts)]
-        assert not any(text == name for texts in later for _, text, *_ in texts), \
-            f"{name} stays after its line"
-    assert len(named) >= 4, f"most of the seven lit edges named: {sorted(named)}"
-
-
-def test_a_worked_weights_name_stands_by_its_edge_only_with_its_own_lines(cycle):
-    """w₂₂, named while its gradient is worked out, leaves with those lines and comes
-    back with its own update: staying, it stood beside w₁₂'s edge while the output
-    layer's weights changed, and was read as w₁₂'s name."""
-    def is_name(text: str) -> bool:
-        return text == "w_{22}" or (text.startswith("w_{22} = ") and "," not in text)
-
-    named_with_update = 0
-    for _, texts in first_update(cycle):
-        if any(is_name(text) for _, text, *_ in texts):
-            assert any(text.startswith(r"w_{22} \leftarrow") for _, text, *_ in texts), \
-                [text for _, text, *_ in texts if "leftarrow" in text]
-            named_with_update += 1
-    assert named_with_update, "named again with its update"
 
 
 def test_no_stub_of_edge_before_a_number_on_it_reads_as_a_minus_in_the_cycle(cycle):

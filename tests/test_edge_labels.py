@@ -209,22 +209,23 @@ STUB = 0.6  # of an edge seen before a label on it, at least: shorter, a viewer 
 # stub between the node and the digits as a minus ("-0.104")
 
 
-def short_stubs(scene) -> list[tuple[float, str, float]]:
-    """(time, text, stub) for every text that lies on an edge (centred on it, turned
-    with it) in a snapshot with less than STUB of that edge seen between the node it
-    leaves (its circle's rim) and the text's backing."""
+def lying_on_edges(scene) -> list[tuple[float, list[tuple[int, str, float]]]]:
+    """Per snapshot, its time and (edge, text, stub) for every text that lies on an
+    edge (centred on it, turned with it), where ``stub`` is how much of the edge is
+    seen between the node it leaves (its circle's rim) and the text's backing."""
     diagram = scene.net.diagram
     rim = max(node.width for node in diagram.all_nodes()) / 2
     edges = [(edge.get_start()[:2], edge.get_end()[:2]) for layer in range(len(diagram.edges))
              for edge in diagram.layer_edges(layer)]
     found = []
     for (_, texts), time in zip(scene.snapshots, scene.snapshot_times):
+        lying = []
         for _, text, _, _, shape in texts:
             corners = np.array(shape, dtype=float)
             centre = corners.mean(axis=0)
             long_side = max((corners[1] - corners[0], corners[2] - corners[1]),
                             key=np.linalg.norm)
-            for start, end in edges:
+            for n, (start, end) in enumerate(edges):
                 d = end - start
                 along = float(np.dot(centre - start, d) / np.dot(d, d))
                 parallel = abs(long_side[0] * d[1] - long_side[1] * d[0]) < 1e-3 * (
@@ -233,9 +234,15 @@ def short_stubs(scene) -> list[tuple[float, str, float]]:
                 outside = rim < along * np.linalg.norm(d) < np.linalg.norm(d) - rim
                 if parallel and outside and distance(centre, start, end) < 0.02:
                     stub = along * np.linalg.norm(d) - rim - np.linalg.norm(long_side) / 2
-                    if stub < STUB:
-                        found.append((round(time, 1), text, round(float(stub), 2)))
+                    lying.append((n, text, float(stub)))
+        found.append((time, lying))
     return found
+
+
+def short_stubs(scene) -> list[tuple[float, str, float]]:
+    """(time, text, stub) for every text on an edge with less than STUB of it before."""
+    return [(round(time, 1), text, round(stub, 2)) for time, lying in lying_on_edges(scene)
+            for _, text, stub in lying if stub < STUB]
 
 
 def test_no_stub_of_edge_before_a_number_on_it_reads_as_a_minus(backward):
@@ -243,3 +250,14 @@ def test_no_stub_of_edge_before_a_number_on_it_reads_as_a_minus(backward):
     piece of edge before its first digit reads as a minus: "−0.104" (backward 1:40).
     Through all of backward, every text on an edge has STUB of it before."""
     assert short_stubs(backward) == []
+
+
+def test_no_two_numbers_lie_on_one_edge_end_to_end(backward):
+    """A weight and the gradient its update takes, both on their edge, end to end,
+    read as a subtraction: "0.5 ━ 0.969" (backward 2:33). The gradient stands over or
+    under its weight: in no snapshot of backward do two texts lie on one edge."""
+    shared = {(round(time, 1), tuple(sorted(texts)))
+              for time, lying in lying_on_edges(backward)
+              for edge in {n for n, _, _ in lying}
+              if len(texts := [text for n, text, _ in lying if n == edge]) > 1}
+    assert shared == set()
