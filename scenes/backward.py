@@ -24,7 +24,7 @@ from scenes.forward import ForwardScene
 from scenes.gradient_step import UNKNOWN_WIDTH, GradientStep
 from scenes.pacing import END_HOLD, HOLD
 from scenes.second_pass import SecondPass
-from scenes.tweens import StyleTween, Withheld, fade_in, fade_out, write
+from scenes.tweens import StyleTween, fade_in, fade_out, write
 from scenes.update_step import UpdateStep
 
 NAMES_READ = 3  # weights whose names a line reads out, enough to show how names go
@@ -36,6 +36,7 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
     """Backward pass and one gradient-descent update of a small network."""
 
     NUMBER_COLOURS = (("value", "forward"), ("gradient", "gradient"))
+    KEY_LATER = ("gradient",)  # the forward pass's result first, under a key of values
     STATES = (0, 1)
     SHOWN_ARRAYS = ForwardScene.SHOWN_ARRAYS + ("delta", "grad_A", "local", "probe_dW", "dW",
                                                 "db")
@@ -52,8 +53,6 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
         self.edge_gradients_only = False  # the update: the nodes' gradients are gone
         self.given_way = []  # (label, its opacity): labels set aside for the update
         self.net = self.draw_network(t=0)
-        # the forward pass's result first: the gradients' entry comes with the gradients
-        self.gradients_key = Withheld(self.key_entry("gradient"))
         self.show_forward_result(t=0)
         self.output_error()
         for layer in range(len(self.trace.layers) - 2, -1, -1):   # weight layers, right to left
@@ -143,8 +142,9 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
             self.cue(head + getattr(lines[0], "text", lines[0]), *lines[1:])
             if first:  # one thing at a time: the loss leaves before the error is written
                 title = self.title("backward")
-                self.play(FadeOut(self.loss_line), self.retitle(title), self.gradients_key,
+                self.play(FadeOut(self.loss_line), self.retitle(title), *self.key_to_come,
                           run_time=0.4)
+                self.key_to_come = []
             # the output is differentiated: it is ringed, every edge waits dimmed
             outputs = self.trace.layers[-1]
             mark = (self.focus(self.net.node(last, 0) if outputs == 1 else None, [],

@@ -21,7 +21,7 @@ from scenes.pacing import END_HOLD, HOLD
 from scenes.story import TEX_SIZE, StoryScene
 from scenes.story_network import StoryNetwork
 from scenes.tex import Formula
-from scenes.tweens import StyleTween, fade_in, fade_out, write
+from scenes.tweens import StyleTween, Withheld, fade_in, fade_out, write
 
 DIMMED = 0.3  # edges and labels not in use while a node is computed
 MOST_LINES = 3  # of the summary on one screen
@@ -35,6 +35,7 @@ class ForwardScene(StoryScene):
     """Forward pass of one sample through a small network (the post's 2-3-1)."""
 
     NUMBER_COLOURS = (("value", "forward"),)  # (labels key, theme colour) of the colour key
+    KEY_LATER: tuple[str, ...] = ()  # kinds of number the key names once the first comes
     STATES = (0,)  # the states whose weights the scene shows
     OPTIONS = StoryScene.OPTIONS + (
         Option("sample", None, "the data row shown, from 1 (auto: the config's first "
@@ -117,6 +118,8 @@ class ForwardScene(StoryScene):
                                                        *self.key_rows(self.widest_legend)],
                                                     self.theme["background"])
         net.name_nodes(self.node_names(), self.theme["text"])
+        # the key's entries for numbers still to come stay out of sight till they come
+        self.key_to_come = [Withheld(self.key_entry(kind)) for kind in self.KEY_LATER]
         self.add(net, *inputs, *targets, self.weight_labels, self.legend)
         self.cue(self.labels["forward"] + ": " + ", ".join(
             f"{a.act_name(0, i)[1]} = {a.data(a.activation(0, i, t))}"

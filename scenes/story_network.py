@@ -11,6 +11,8 @@ from scenes.pulses import pulse
 from scenes.tex import Formula
 
 EDGE_LABEL_SIZE = 48  # digits 20 px tall at 480p
+EDGE_LABEL_DEPTH = 1.6  # an edge's label is drawn over what flashes along the edges (a
+# pulse's head at 1.5): an arrowhead passing before a number read as a minus sign
 CROWDED_SCALE = 0.85  # edge labels of a layer that stand apart only smaller (17 px)
 SMALL_SCALE = 0.75  # the smallest they stand (15 px), before a stub of edge before one
 # that reads as a minus, or two end to end that read as a subtraction
@@ -159,7 +161,8 @@ class StoryNetwork(VGroup):
         node's gradient, and an edge's gradient is told by its edge, drawn as the key's
         gradient edge."""
         label = EdgeLabel(text, font_size=EDGE_LABEL_SIZE, color=color)
-        return label.add_background_rectangle(color=background, opacity=0.85, buff=0.05)
+        label.add_background_rectangle(color=background, opacity=0.85, buff=0.05)
+        return label.set_z_index(EDGE_LABEL_DEPTH)
 
     def framed(self, label: MathTex, color: str) -> MathTex:
         """A node's gradient is framed in its colour: a cue besides colour (values and

@@ -16,7 +16,7 @@ from scenes.edge_labels import (
     place_along_edges,
 )
 from scenes.pacing import HOLD
-from scenes.tweens import StyleTween, fade_in, fade_out, replace, write
+from scenes.tweens import StyleTween, Withheld, fade_in, fade_out, replace, write
 
 UPDATE_LINES = 3  # update lines on screen at once
 LINE_DIMMED = 0.55  # the group's other lines while one is used: set back, still legible
@@ -53,10 +53,13 @@ class UpdateStep:
         self.edge_gradients_only = True  # the new key names the red numbers by the weights
         self.given_way = [(m, was) for m, was in self.given_way
                           if all(m is not label for label in self.grad_labels)]
+        key = self.new_legend("w", self.parameters(self.STATES))
+        # its gradients' entry names the red numbers by the weights: it comes with the first
+        self.key_to_come = [Withheld(self.key_entry("gradient"))]
         self.play(*node_gradients, *[move for layer in layers for move in
                     self.restroke(layer, before, range(len(self.net.diagram.layer_edges(layer))))
                     + self.relabel(layer, self.parameter_texts(layer, 0), self.theme["text"])],
-                  *self.new_legend("w", self.parameters(self.STATES)), run_time=0.8)
+                  *key, run_time=0.8)
         self.mark_legend("w")
         for layer in layers:
             eqs = [a.update_eq(layer, i, j, 0) for i, j in self.layer_pairs(layer)]
@@ -144,7 +147,8 @@ class UpdateStep:
         # (its own label, if it gave way before, is now in place again)
         self.given_way = [(m, was) for m, was in self.given_way if m is not mine] + hidden
         if shown or also:
-            self.play(*shown, *[StyleTween(m, opacity=0) for m, _ in hidden], *also,
+            key, self.key_to_come = (self.key_to_come, []) if shown else ([], self.key_to_come)
+            self.play(*shown, *[StyleTween(m, opacity=0) for m, _ in hidden], *also, *key,
                       run_time=0.8 if shown else 0.5)
         if shown:
             self.wait(EDGE_REST)  # the weight and its gradient, before the weight changes

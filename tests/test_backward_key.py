@@ -21,7 +21,8 @@ POST = config.load("post")
 class Watched(SCENES["backward"].load()):
     """Records after every step the key's texts, whether any edge is drawn in the
     gradients' colour, and the frames of the edge labels in that colour; and the
-    title with the key's words then seen."""
+    title with the key's words then seen, and whether a gradient the update takes
+    stands on its edge."""
 
     def play(self, *args, **kwargs):
         super().play(*args, **kwargs)
@@ -34,7 +35,8 @@ class Watched(SCENES["backward"].load()):
         self.steps.append((key, any(e.get_stroke_color().to_hex().lower() == red
                                     for e in edges)))
         self.titled_keys.append((self.title_mobject.text, {
-            m.text for m in self.legend.get_family() if isinstance(m, Text) and opacity(m) > 0}))
+            m.text for m in self.legend.get_family() if isinstance(m, Text) and opacity(m) > 0},
+            any(opacity(m) > 0.5 for m in self.used_gradients)))
         self.edge_frames += [
             float(label.background_rectangle.get_stroke_width()) for label in self.weight_labels
             if label.get_color().to_hex().lower() == red]
@@ -103,14 +105,23 @@ def test_the_key_names_gradients_no_sooner_than_an_edge_shows_one(post):
 def test_the_key_names_gradients_only_once_the_backward_pass_begins(post):
     """At 0:04 the title said "forward pass" while the key's framed "gradient" stood
     beside it: under the forward pass's result the key names values alone, and the
-    gradients' entry comes with the backward pass's title."""
+    gradients' entry comes with the backward pass's title. At the update (2:12) it
+    named ∂L/∂w while no gradient was on screen: it comes with the first red number
+    the update takes on its edge."""
     gradient = post.labels["gradient"]
-    seen = {title: set() for title, _ in post.titled_keys}
-    for title, words in post.titled_keys:
+    seen = {title: set() for title, *_ in post.titled_keys}
+    for title, words, _ in post.titled_keys:
         seen[title].add(gradient in words)
     # (a Text's text has no spaces)
     assert seen[post.labels["forward"].replace(" ", "")] == {False}
     assert seen[post.labels["backward"].replace(" ", "")] == {True}
+    # (from the update's key of the weights on: before it, the nodes' gradients stand)
+    update = [(gradient in words, red) for (key, _), (title, words, red)
+              in zip(post.steps, post.titled_keys)
+              if title == post.labels["update"].replace(" ", "") and "w:" in key]
+    named = [k for k, (key, _) in enumerate(update) if key]
+    reds = [k for k, (_, red) in enumerate(update) if red]
+    assert named and reds and named[0] >= reds[0]
 
 
 def test_a_linear_output_is_said_to_have_no_sigma_where_its_error_is_written(post):

@@ -60,3 +60,19 @@ def test_the_head_stops_at_the_rim_of_the_node_it_reaches(reverse):
     assert abs(streak.mobject.points[-1][0] - end) < 1e-6
     group.interpolate(1.0)
     assert head.mobject.get_fill_opacity() == 0, "gone with its streak"
+
+
+def test_what_flashes_along_an_edge_passes_under_the_numbers_on_it():
+    """An arrowhead stopping just before "0.5" on its edge read as a minus sign
+    (backward 0:12): a pulse, streak and head, is drawn under an edge's label, which
+    manim draws over whatever has a lower z-index."""
+    from scenes import layout
+    from scenes.settings import load_theme
+    from scenes.story_network import StoryNetwork
+
+    theme = load_theme("dark")
+    net = StoryNetwork([2, 3, 1], theme, "DejaVu Sans", 1.0, layout.STORY_NETWORK_WIDTH, False)
+    label = net.edge_label("0.5", theme["text"], theme["background"])
+    streak, head = net.flash(net.edge(1, 1, 0), theme["gradient"], reverse=True).animations
+    under = max(streak.mobject.z_index, head.mobject.z_index)
+    assert all(part.z_index > under for part in label.get_family())

@@ -66,8 +66,8 @@ def test_forward_ends_on_a_summary_after_the_posts_rounding():
     aside = said.index("ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235")
     # says whose line it is: the post's ŷ, not a second answer to choose from
     # and why it differs from the result the viewer just saw
-    assert said[aside - 1] == ("Why the blog post has ŷ = 1.235, not 1.233: "
-                               "it rounds σ(h) to 2 decimals first.")
+    assert said[aside - 1] == ("The blog post this example comes from has ŷ = 1.235, not 1.233: "
+                               "it rounds each σ(h) to 2 decimals first.")
     assert said[aside + 1:] == ["(σ(h₁), σ(h₂), σ(h₃)) = (0.731, 0.786, 0.690)", "ŷ = 1.233",
                                 "L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"]
     last = "".join(texts_at(scene.snapshots[-1]))
