@@ -2,16 +2,21 @@
 the rest are dimmed at every step; a value alone at its node stands off the edges, and
 values and gradients stand apart; the key says what the edges show."""
 
+import math
+
 import pytest
 from manim import Polygon, VGroup
 
 from core import config, trainer
-from scenes.edge_labels import distance, opacity
+from scenes.edge_labels import backing_frame, distance, opacity
 from scenes.forward import DIMMED
 from scenes.registry import SCENES
 from scenes.settings import Settings
 from tests import dry_run
 from tests.test_story_numbers import EXAMPLES
+
+STACKED = 0.6  # from its edge to the centre of a number stacked over one lying on it
+# (two label heights, 0.5, and a little)
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +37,8 @@ def backward():
                     for k in layers for e in self.net.diagram.layer_edges(k)}))
                 # the gradients written along edges for the update, as they stand now
                 self.beside_edges.append((self.captions[-1][2], [
-                    (m.tex_string, tuple(m.get_center()[:2]), str(m.get_color()).lower())
-                    for m in self.used_gradients if opacity(m) > 0.9]))
+                    (m.tex_string, tuple(m.get_center()[:2]), str(m.get_color()).lower(),
+                     backing_frame(m)[1]) for m in self.used_gradients if opacity(m) > 0.9]))
 
     Watched.seen, Watched.beside_edges, Watched.edge_colours = [], [], []
     trace = trainer.train(config.load("post"))
@@ -80,8 +85,9 @@ def test_focus_passes_from_node_to_node_without_a_bright_flash(backward):
 
 def test_each_update_has_its_gradient_on_its_edge(backward):
     """While ``w₁₁ ← w₁₁ − η·∂L/∂w₁₁ = 0.8 − 0.1 × 0.073 = 0.793`` is on screen, 0.073
-    comes to lie along w₁₁'s edge (nearer it than any other), in the gradient colour:
-    the number the update takes is where the student looks for it, for every line."""
+    comes to stand along w₁₁'s edge, turned with it, over or under the weight that
+    lies on it (end to end they read as a subtraction), in the gradient colour: the
+    number the update takes is where the student looks for it, for every line."""
     net, gradient = backward.net.diagram, backward.theme["gradient"].lower()
     ends = {(layer, k): (edge.get_start()[:2], edge.get_end()[:2])
             for layer in range(len(net.edges)) for k, edge in enumerate(net.layer_edges(layer))}
@@ -98,11 +104,14 @@ def test_each_update_has_its_gradient_on_its_edge(backward):
         shown = list(dict.fromkeys(label for c, labels in backward.beside_edges if c == cue
                                    for label in labels))
         assert {text for text, *_ in shown} == set(wanted.values()), cue
-        for text, centre, colour in shown:
+        for text, centre, colour, angle in shown:
             assert colour == gradient
             own = [names[name] for name, number in wanted.items() if number == text]
-            nearest = min(ends, key=lambda key: distance(centre, *ends[key]))
-            assert nearest in own, f"{text} lies nearer another edge"
+            # beside its edge (a label's height off it, no more), turned with it: the
+            # edges it may be read with cross its own at an angle
+            assert any(distance(centre, *ends[key]) < STACKED and abs(math.remainder(
+                angle - math.atan2(*(ends[key][1] - ends[key][0])[::-1]), math.pi)) < 1e-3
+                for key in own), f"{text} is not along its own edge"
         chunks += 1
     assert chunks == 3  # w₁ⱼ, w₂ⱼ, vⱼ₁
 
