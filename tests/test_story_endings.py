@@ -7,6 +7,7 @@ import pytest
 from manim import Dot
 
 from core import config, trainer
+from scenes import layout
 from scenes.edge_labels import opacity
 from scenes.registry import SCENES
 from scenes.settings import Settings
@@ -66,12 +67,19 @@ def test_forward_ends_on_a_summary_after_the_posts_rounding():
     aside = said.index("ŷ = 0.73 × 0.3 + 0.79 × 0.5 + 0.69 × 0.9 = 1.235")
     # says whose line it is: the post's ŷ, not a second answer to choose from
     # and why it differs from the result the viewer just saw
-    assert said[aside - 1] == ("The blog post this example comes from has ŷ = 1.235, not 1.233: "
+    assert said[aside - 1] == ("The source blog post has ŷ = 1.235, not 1.233: "
                                "it rounds each σ(h) to 2 decimals first.")
     assert said[aside + 1:] == ["(σ(h₁), σ(h₂), σ(h₃)) = (0.731, 0.786, 0.690)", "ŷ = 1.233",
                                 "L = ½(ŷ − y)² = ½(1.233 − 0)² = 0.760"]
     last = "".join(texts_at(scene.snapshots[-1]))
     assert "1.233" in last and "1.235" not in last, "the last frame shows the result"
+    # in English and in Korean, every row of the aside within the frame (a longer
+    # wording ran past its right edge)
+    for language in ("en", "ko"):
+        seen = scene if language == "en" else dry_run.run(SCENES["forward"].load(), Settings(
+            trainer.train(config.load("post")), "post", "dark", "ko", {"precision": 3}))
+        assert all(-layout.FRAME_X <= x0 and x1 <= layout.FRAME_X
+                   for _, texts in seen.snapshots for _, _, (x0, _, x1, _), *_ in texts), language
 
 
 def test_forward_says_what_sigma_is_where_it_first_uses_it():
