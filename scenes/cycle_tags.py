@@ -5,10 +5,11 @@ while any edge is lit, the others are set back.
 A mixin of ``CycleScene``: it reads the scene's arithmetic, network, values and
 shown weights."""
 
-from manim import Animation, AnimationGroup, FadeOut, ManimColor, MathTex
+from manim import AnimationGroup, FadeOut, ManimColor, MathTex
 
 from scenes.edge_labels import BESIDE, SIDES, place_along_edges
 from scenes.forward import DIMMED
+from scenes.redraw import leaves
 from scenes.story_network import SMALL_SCALE
 from scenes.tweens import StyleTween, fade_in
 
@@ -86,7 +87,7 @@ class EdgeTags:
         full where it is lit or where none is, DIMMED where another is."""
         edges = [e for layer in range(len(self.trace.layers) - 1) for e in self.edges(layer)]
         mine = {id(e): [] for e in edges}
-        for tween in flattened(animations):
+        for tween in leaves(animations):
             if isinstance(tween, StyleTween) and id(tween.mobject) in mine:
                 mine[id(tween.mobject)].append(tween.targets)
         text = self.theme["text"].lower()
@@ -108,12 +109,3 @@ class EdgeTags:
         on = [StyleTween(edge, stroke_color=self.theme["text"]) for edge in edges]
         off = [StyleTween(edge, stroke_color=edge.get_stroke_color()) for edge in edges]
         return on, off
-
-
-def flattened(animations) -> list[Animation]:
-    """The animations, with those inside groups (and their groups')."""
-    out = []
-    for animation in animations:
-        out.append(animation)
-        out += flattened(getattr(animation, "animations", []))
-    return out
