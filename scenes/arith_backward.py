@@ -147,17 +147,19 @@ class Arithmetic(ForwardArithmetic):
         return Eq(rf"{d_tex} = {f_tex}($z) $eq $l", f"{d_text} = {f_text}($z) $eq $l",
                   agrees(calc, nums["l"]), local=True, **nums)
 
-    def downstream_eq(self, layer: int, j: int, t: int) -> Eq:
-        """upstream x local = downstream, the chain rule at one node."""
+    def downstream_eq(self, layer: int, j: int, t: int, named: bool = True) -> Eq:
+        """upstream x local = downstream, the chain rule at one node (without
+        ``named``, its numbers alone: where a line above names them)."""
         h_tex, h_text = self.pre_name(layer, j)
         a_tex, a_text = self.act_name(layer, j)
         f_tex, f_text = self.derivative_name(layer, j)
         nums = {"u": self.o(float(self.tr.upstream(layer)[t, self.p, j])),
                 "l": self.o(float(self.tr.local_derivatives(layer)[t, self.p, j])),
                 "d": self.n(self.delta(layer, j, t))}
-        return Eq(rf"\partial L/\partial {h_tex} = \partial L/\partial {a_tex} \times {f_tex}"
-                  rf" = $u \times $l $eq $d",
-                  f"∂L/∂{h_text} = ∂L/∂{a_text} × {f_text} = $u × $l $eq $d",
+        names = ((rf"\partial L/\partial {a_tex} \times {f_tex} = ", f"∂L/∂{a_text} × {f_text} = ")
+                 if named else ("", ""))
+        return Eq(rf"\partial L/\partial {h_tex} = {names[0]}$u \times $l $eq $d",
+                  f"∂L/∂{h_text} = {names[1]}$u × $l $eq $d",
                   agrees(value(nums["u"]) * value(nums["l"]), nums["d"]), **nums)
 
     # --- the batch of the update ----------------------------------------------------------

@@ -19,7 +19,7 @@ from manim import (
 
 from scenes import layout
 from scenes.arith import Eq
-from scenes.edge_labels import keep_places, opacity, place_along_edges
+from scenes.edge_labels import BESIDE, SIDES, keep_places, opacity, place_along_edges
 from scenes.forward import ForwardScene
 from scenes.gradient_step import UNKNOWN_WIDTH, GradientStep
 from scenes.pacing import END_HOLD, HOLD
@@ -220,8 +220,8 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
 
     def name_tags(self, layer: int, named: list[tuple[int, str]]) -> list:
         """Tags for the edges ``named`` ((edge index, TeX name)): "v_{11} = 0.3" laid
-        out along the edges where they all fit, else the names alone; else the names
-        in the labels' places."""
+        out along the edges (beside them where they all fit so), else the names alone;
+        else the names in the labels' places."""
         offset, edges = self.label_offset(layer), self.net.diagram.layer_edges(layer)
         texts = self.parameter_texts(layer, 0)
         tag = partial(self.net.edge_label, color=self.theme["text"],
@@ -230,11 +230,14 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
         others = [m for i, m in enumerate(self.weight_labels)
                   if not offset <= i < offset + len(edges) and opacity(m) > 0]
         bare = [tag(name) for _, name in named]
-        for tags in (full, bare):  # (no stub of edge before one: it reads as a minus)
+        # beside the edges, else on them with no stub of edge before one: a tag lying
+        # on its edge, "━ v₂₁ = 0.5 ━", reads as a subtraction
+        for tags in (full, bare):
             items = [(layer, k, m) for (k, _), m in zip(named, tags)]
-            if place_along_edges(self.net.diagram, items, others + self.fixed_texts(),
-                                 stubs=False):
-                return tags
+            for sides in (BESIDE, SIDES):
+                if place_along_edges(self.net.diagram, items, others + self.fixed_texts(),
+                                     sides=sides, stubs=False):
+                    return tags
         return [tag(name).rotate(edges[k].get_angle()).move_to(self.weight_labels[offset + k])
                 for k, name in named]
 

@@ -119,8 +119,19 @@ class HiddenStep:
         if followed is None:
             return []
         a, layer, (k, i) = self.arith, self.hidden_layer, followed
-        return self.blocks([a.upstream_eq(layer, i, t), a.local_eq(layer, i, t),
-                            a.downstream_eq(layer, i, t), a.weight_grad_eq(layer - 1, k, i, t)])
+        up, local = a.upstream_eq(layer, i, t), a.local_eq(layer, i, t)
+        down, grad = a.downstream_eq(layer, i, t), a.weight_grad_eq(layer - 1, k, i, t)
+        blocks = self.blocks([up, local, down, grad])
+        if any(down in block and up not in block and local not in block for block in blocks):
+            # ∂L/∂h's two numbers left the screen with their own blocks: they come back
+            # over it, named, and it takes them as they stand
+            both = Eq(rf"{self.recalled(up).tex},\quad {self.recalled(local).tex}",
+                      f"{self.recalled(up).text}, {self.recalled(local).text}")
+            recalled = [both, a.downstream_eq(layer, i, t, named=False)]
+            before, after = self.blocks([up, local]), self.blocks([grad])
+            if self.numbers_fit(recalled) and before and after:
+                return before + [recalled] + after
+        return blocks
 
     def hidden_update_lines(self, t: int) -> tuple[list[Eq], list[Eq]]:
         """The weight's value and gradient, recalled, and its update line (none:
@@ -229,9 +240,10 @@ class HiddenStep:
             return None
         k, i = self.followed_hidden(t)
         layer = self.hidden_layer - 1
-        # the weights each line reads, in the lines' order: v (into ŷ) for ∂L/∂σ(h),
-        # none for σ′(h) and ∂L/∂h, then the worked weight for its own gradient
-        weights = [[(layer + 1, i, 0)], [], [], [(layer, k, i)]]
+        # the weights the lines read: v (into ŷ) for ∂L/∂σ(h), the first line, and the
+        # worked weight for its own gradient, the last; none for σ′(h) and ∂L/∂h
+        lines = [eq for block in blocks for eq in block]
+        weights = {id(lines[0]): [(layer + 1, i, 0)], id(lines[-1]): [(layer, k, i)]}
         name = self.tag_edge(layer, k, i, t)
         node_gradient = self.hidden_gradient_label(t)
         # the node ringed while the lines through it are read (∂L/∂w's is the edge's)
@@ -243,8 +255,7 @@ class HiddenStep:
             computed = node_gradient is not None and any(
                 eq.text.startswith(f"∂L/∂{self.arith.pre_name(layer + 1, i)[1]} ")
                 for eq in block)
-            reads = [w for ws in weights[:len(block)] for w in ws]
-            del weights[:len(block)]
+            reads = [w for eq in block for w in weights.get(id(eq), [])]
             # white while its line reads it, no longer
             also = [self.unlit(self.edge_of(w), w, t) for w in lit if w not in reads] + [
                 StyleTween(self.edge_of(w), stroke_color=self.theme["text"])

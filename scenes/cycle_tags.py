@@ -1,13 +1,13 @@
 """The cycle's edges in use: a weight's tag (its name, with its value where that
 fits) beside its edge, and an edge lit while a line reads it and turned back after;
-while any edge is lit, the others are set back.
+while any edge is lit, the others are set back, with the numbers on them.
 
 A mixin of ``CycleScene``: it reads the scene's arithmetic, network, values and
 shown weights."""
 
 from manim import AnimationGroup, FadeOut, ManimColor, MathTex
 
-from scenes.edge_labels import BESIDE, SIDES, place_along_edges
+from scenes.edge_labels import BESIDE, SIDES, opacity, place_along_edges
 from scenes.forward import DIMMED
 from scenes.redraw import leaves
 from scenes.story_network import SMALL_SCALE
@@ -77,17 +77,19 @@ class EdgeTags:
 
     def play(self, *animations, **kwargs) -> None:
         """Every step: while some edge is lit (in use: the text's colour, as the key
-        says), the edges not in use are set back, and they all come back once none
-        is; an edge whose opacity the step sets itself (a weight changing) is left
-        to it."""
+        says), the edges not in use are set back with their numbers, and they all
+        come back once none is; an edge whose opacity the step sets itself (a weight
+        changing) is left to it, and so is a number the step brings or takes."""
         super().play(*animations, *self.set_back(animations), **kwargs)
 
     def set_back(self, animations) -> list:
-        """Tweens that bring each edge to its opacity at the end of these animations:
-        full where it is lit or where none is, DIMMED where another is."""
+        """Tweens that bring each edge, and the number on it, to its opacity at the
+        end of these animations: full where it is lit or where none is, DIMMED where
+        another is."""
         edges = [e for layer in range(len(self.trace.layers) - 1) for e in self.edges(layer)]
         mine = {id(e): [] for e in edges}
-        for tween in leaves(animations):
+        tweens = leaves(animations)
+        for tween in tweens:
             if isinstance(tween, StyleTween) and id(tween.mobject) in mine:
                 mine[id(tween.mobject)].append(tween.targets)
         text = self.theme["text"].lower()
@@ -97,11 +99,24 @@ class EdgeTags:
             colour = colours[-1] if colours else edge.get_stroke_color()
             return ManimColor(colour).to_hex().lower() == text
 
+        def own(edge) -> bool:  # the step sets this edge's opacity itself
+            return any(t["stroke_opacity"] is not None or t["opacity"] is not None
+                       for t in mine[id(edge)])
+
         rest = DIMMED if any(lit(e) for e in edges) else 1.0
-        return [StyleTween(e, stroke_opacity=want) for e in edges
-                if not any(t["stroke_opacity"] is not None or t["opacity"] is not None
-                           for t in mine[id(e)])
-                and abs(e.get_stroke_opacity() - (want := 1.0 if lit(e) else rest)) > 1e-3]
+        back = [StyleTween(e, stroke_opacity=want) for e in edges
+                if not own(e) and abs(e.get_stroke_opacity() - (want := 1.0 if lit(e) else rest))
+                > 1e-3]
+        # the numbers on the edges: each as its edge (whole where the step changes it)
+        shown = {id(m) for m in self.mobjects}
+        moved = {id(m) for tween in tweens for m in tween.mobject.get_family()}
+        for layer, labels in self.layer_labels.items():
+            for edge, label in zip(self.edges(layer), labels):
+                want = 1.0 if lit(edge) or own(edge) else rest
+                if (id(label) in shown and id(label) not in moved
+                        and abs((now := opacity(label)) - want) > 1e-3 and now > 0):
+                    back.append(StyleTween(label, opacity=want))
+        return back
 
     def brighten(self, edges: list) -> tuple[list, list]:
         """Animations that turn these edges (the ones in use) the text's colour, and

@@ -13,6 +13,7 @@ from scenes.tweens import fade_in
 
 CHECK_REST = 2.5  # an update line read against the red numbers, before they change
 MIN_REST = 2.0  # after a line whose numbers changed, at least
+CHECK_PER_LINE = 4.0  # a pair's lines in all: each checked with a calculator, not only read
 
 
 class WeightUpdates:
@@ -50,15 +51,16 @@ class WeightUpdates:
             eqs = [lines[k] for k in block]
             on, _ = self.brighten([self.edges(layer)[k] for k in block])
             kept = [m for m in names if m is not None and m not in left]
-            # the caption reads out the red numbers the lines take, which the screen
-            # shows on their edges
+            # the caption reads out the red numbers the lines take, as the screen
+            # shows them on their edges
             reds = [self.taken_numbers(layer, k, t).text.split(", ")[-1] for k in block]
             self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}",
                      self.labels["on_their_edges"], *reds, *eqs)
             self.show_numbers([(eq, "text") for eq in eqs], on)
             self.wait(CHECK_REST)  # the red numbers they take, still on their edges
             left += self.update_layers(t + 1, [layer], kept, only=block)
-            self.wait(max(self.reading_time(eqs) - CHECK_REST - CHANGE_TIME, MIN_REST))
+            self.wait(max(max(self.reading_time(eqs), CHECK_PER_LINE * len(eqs))
+                          - CHECK_REST - CHANGE_TIME, MIN_REST))
         return left
 
     def update_lines(self, layer: int, t: int, done: list[int]) -> list[tuple[int, Eq]]:
@@ -105,17 +107,26 @@ class WeightUpdates:
             self.leave([m for m in tags if m not in gone])
         return left
 
+    def marked_approx(self, layer: int, k: int) -> bool:
+        """Whether the number on a layer's k-th edge is marked ≈ (``marked``)."""
+        labels = self.layer_labels.get(layer)
+        return bool(labels) and r"\approx" in labels[k].tex_string
+
     def taken_numbers(self, layer: int, k: int, t: int) -> Eq:
         """What the update of a layer's k-th number (its weights', then its biases')
         after state t takes: its old value and its gradient, the red number on its
-        edge (v₁₁ = 0.3, ∂L/∂v₁₁ = 0.902: each a value, rounded; a ≈ on the edge
-        speaks of a product this line does not show)."""
+        edge (v₁₁ = 0.3, ∂L/∂v₁₁ ≈ 0.902: each a value, rounded; the gradient
+        marked ≈ as its edge marks it, where a calculator's product of the numbers
+        shown is not it)."""
         a, pairs = self.arith, self.net.diagram.edge_pairs(layer)
         name = (a.weight_name(layer, *pairs[k]) if k < len(pairs)
                 else a.bias_name(layer, k - len(pairs)))
         old = self.edge_texts(layer, t)[k]
         red = self.edge_texts(layer, t, gradients=True)[k]
         g_tex, g_text = a.update_gradient_name(*name, t)
-        return Eq(rf"{name[0]} = $old,\quad {g_tex} = $red", f"{name[1]} = $old, {g_text} = $red",
-                  old=old, red=red)
+        # its ≈ is the edge's, which the note on the edges explained: not a line's
+        # own result, for the formulas' note to explain again
+        tex_rel, text_rel = (r"\approx", "≈") if self.marked_approx(layer, k) else ("=", "=")
+        return Eq(rf"{name[0]} = $old,\quad {g_tex} {tex_rel} $red",
+                  f"{name[1]} = $old, {g_text} {text_rel} $red", old=old, red=red)
 

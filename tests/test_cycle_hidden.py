@@ -29,15 +29,22 @@ def test_the_first_iteration_works_a_weight_one_layer_back(cycle):
              "∂L/∂v₂₁ = ∂L/∂ŷ × σ(h₂) = 1.233 × 0.786 = 0.969",
              "∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617",
              "σ'(h₂) = σ(h₂)(1 − σ(h₂)) = 0.786 × (1 − 0.786) = 0.168",
-             "∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104",
+             "∂L/∂σ(h₂) = 0.617, σ'(h₂) = 0.168",
+             "∂L/∂h₂ = 0.617 × 0.168 = 0.104",
              "∂L/∂w₂₂ = ∂L/∂h₂ × x₂ = 0.104 × 1 = 0.104",
              "v₂₁ ← 0.5 − 0.1 × 0.969 = 0.403",
              "w₂₂ ← 0.9 − 0.1 × 0.104 = 0.890",
              "ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
     assert [said.index(line) for line in order] == sorted(said.index(line) for line in order)
+    # ∂L/∂h₂'s two numbers, whose lines have left, stand over it, named, as it
+    # takes them
+    together = [{text for _, text, *_ in texts} for _, texts in cycle.snapshots]
+    assert any(any("0.617,\\quad" in text and "0.168" in text for text in texts)
+               and any(text.endswith(r"= 0.617 \times 0.168 = 0.104") for text in texts)
+               for texts in together)
     # once: the later iterations work the output weight's gradient alone, the loop
     # stays short (their values, node gradients and updates by the numbers only)
-    assert sum(line.startswith("∂L/∂σ(h₂)") for line in said) == 1
+    assert sum(line.startswith("∂L/∂σ(h₂) = ∂L/∂ŷ") for line in said) == 1
     assert sum(line.startswith("∂L/∂w₂₂ = ∂L/∂h₂ × x₂") for line in said) == 1
     assert sum(line.startswith("w₂₂ = 0.9, ∂L/∂w₂₂") for line in said) == 1
 

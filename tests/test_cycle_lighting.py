@@ -6,7 +6,7 @@ and only then."""
 import numpy as np
 import pytest
 
-from scenes.edge_labels import distance
+from scenes.edge_labels import distance, opacity
 from tests import dry_run
 from tests.test_cycle_edges import BY_HAND, OLD, POST, first_update
 
@@ -61,12 +61,13 @@ def test_the_colour_of_an_updates_glow_is_keyed_while_it_plays(cycle):
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     """h₂'s line lights x₁→h₂ and x₂→h₂ (white, the text's colour: the key's "in
     use") and no other edge; ŷ's line the three edges into ŷ; the loss's line none.
-    While some edge is lit, every other is set back (a viewer saw nothing dimmed);
-    while none is, and when the loop ends as it began, every edge is whole."""
+    While some edge is lit, every other is set back (a viewer saw nothing dimmed),
+    with the number on it; while none is, and when the loop ends as it began, every
+    edge is whole."""
     from scenes.cycle import CycleScene
 
     lit_by_line, ringed_by_line, show = {}, {}, CycleScene.show_numbers
-    faint_by_line = {}
+    faint_by_line, labelled = {}, {}
 
     def spy(self, lines, also, **kwargs):
         show(self, lines, also, **kwargs)
@@ -79,6 +80,9 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
             (layer, *pair) for layer in range(len(diagram.edges))
             for pair, edge in zip(diagram.edge_pairs(layer), diagram.layer_edges(layer))
             if edge.get_stroke_color().to_hex().lower() == white}
+        labelled[lines[0][0].text] = {
+            (layer, *pair): opacity(label) for layer, labels in self.layer_labels.items()
+            for pair, label in zip(diagram.edge_pairs(layer), labels) if opacity(label) > 0}
         red = self.theme["gradient"].lower()
         ringed_by_line[lines[0][0].text] = {
             (layer, j) for layer, width in enumerate(self.trace.layers) for j in range(width)
@@ -93,6 +97,10 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
              for pair in scene.net.diagram.edge_pairs(layer)}
     for line, lit in lit_by_line.items():
         assert faint_by_line[line] == (every - lit if lit else set()), line
+        # the numbers on the edges with them: a bright number on a faint edge still
+        # drew the eye (a viewer's point)
+        faint = {edge for edge, seen in labelled[line].items() if seen < SET_BACK}
+        assert faint == faint_by_line[line] & set(labelled[line]), line
     assert all(edge.get_stroke_opacity() == 1 for layer in range(len(scene.net.diagram.edges))
                for edge in scene.net.diagram.layer_edges(layer))
     assert lit_by_line["h₁ = 1 × 0.8 + 1 × 0.2 = 1.0"] == {(0, 0, 0), (0, 1, 0)}
@@ -106,7 +114,7 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     # for ∂L/∂σ(h₂), none for σ' and ∂L/∂h₂, w₂₂'s for its gradient
     assert lit_by_line["∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617"] == {(1, 1, 0)}
     assert lit_by_line["σ'(h₂) = σ(h₂)(1 − σ(h₂)) = 0.786 × (1 − 0.786) = 0.168"] == set()
-    assert lit_by_line["∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104"] == set()
+    assert lit_by_line["∂L/∂σ(h₂) = 0.617, σ'(h₂) = 0.168"] == set()
     assert lit_by_line["∂L/∂w₂₂ = ∂L/∂h₂ × x₂ = 0.104 × 1 = 0.104"] == {(0, 1, 1)}
     # a node's ∂L/∂h lights its edge to ŷ, whose weight the line takes, not the others'
     h1 = lit_by_line["σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197"]
@@ -122,7 +130,7 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     # the gradients' colour while the line is read, and no other; a weight's is not
     for line in ("∂L/∂σ(h₂) = ∂L/∂ŷ × v₂₁ = 1.233 × 0.5 = 0.617",
                  "σ'(h₂) = σ(h₂)(1 − σ(h₂)) = 0.786 × (1 − 0.786) = 0.168",
-                 "∂L/∂h₂ = ∂L/∂σ(h₂) × σ'(h₂) = 0.617 × 0.168 = 0.104"):
+                 "∂L/∂σ(h₂) = 0.617, σ'(h₂) = 0.168"):
         assert ringed_by_line[line] == {(1, 1)}, line
     assert ringed_by_line["∂L/∂w₂₂ = ∂L/∂h₂ × x₂ = 0.104 × 1 = 0.104"] == set()
     assert ringed_by_line["σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197"] == {(1, 0)}

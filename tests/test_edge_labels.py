@@ -261,3 +261,14 @@ def test_no_two_numbers_lie_on_one_edge_end_to_end(backward):
               for edge in {n for n, _, _ in lying}
               if len(texts := [text for n, text, _ in lying if n == edge]) > 1}
     assert shared == set()
+
+
+def test_a_weights_name_tag_stands_beside_its_edge(backward):
+    """"v₂₁ = 0.5" lying on its edge, the edge running on at both ends, was read as
+    a subtraction (backward 0:13): where the tags fit beside the edges, none lies on
+    one."""
+    named = {text for time, lying in lying_on_edges(backward) for _, text, _ in lying
+             if "=" in text}
+    assert named == set()
+    seen = {text for _, texts in backward.snapshots for _, text, *_ in texts}
+    assert any(text.startswith("v_{21} = ") for text in seen), "the tags are shown"
