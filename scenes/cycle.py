@@ -23,7 +23,6 @@ from scenes import layout
 from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
 from scenes.cycle_phases import (
-    AGAIN_REST,
     NUMBERS_REST,
     PHASE_REST,
     SKETCH_BOX,
@@ -364,10 +363,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
                 (on, off), lit = self.brighten(edges), edges
             self.cue(heading, *block)
             self.show_numbers([(eq, "forward") for eq in block], on + [fade_in(m) for m in comes])
-            # lines of a kind read before (a later iteration's hidden values) are
-            # held a little less
-            again = t > 0 and block is not outputs
-            self.wait(max(AGAIN_REST if again else NUMBERS_REST, self.reading_time(block)))
+            self.wait(self.check_time(block))
             # once, what ≈ means: right after its first line's block, its edges still lit
             self.explain_if_approx(block)
         if off:

@@ -12,7 +12,6 @@ A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network.""
 from manim import FadeOut, MathTex
 
 from scenes.arith import Eq, agrees, value
-from scenes.cycle_phases import NUMBERS_REST
 from scenes.tweens import StyleTween, fade_in
 
 
@@ -106,9 +105,8 @@ class HiddenStep:
             on, off = on + ring, off + unring
             self.cue(self.labels["backward"], *block)
             self.show_numbers([(eq, self.colour_of(eq)) for eq in block], on)
-            # two products whose operands are found on the diagram: as long as
-            # iteration 0's blocks, not only the time their characters take
-            self.wait(max(NUMBERS_REST, self.reading_time(block)))
+            # two products whose operands are found on the diagram, each checked
+            self.wait(self.check_time(block))
             self.explain_if_approx(block)
             self.play(*off, run_time=0.3)
 
@@ -201,7 +199,7 @@ class HiddenStep:
                 self.cue(self.labels["backward"], *block)
                 also = on if n == 0 else []
                 self.show_numbers([(eq, self.colour_of(eq)) for eq in block], also)
-                self.wait(max(NUMBERS_REST, self.reading_time(block)))
+                self.wait(self.check_time(block))
                 self.explain_if_approx(block)
             self.play(*off, run_time=0.3)
 
@@ -270,7 +268,7 @@ class HiddenStep:
                 also, ringed = also + unring, False
             lit = reads
             self.show_numbers([(eq, self.colour_of(eq)) for eq in block], also)
-            self.wait(max(NUMBERS_REST, self.reading_time(block)))
+            self.wait(self.check_time(block))
             self.explain_if_approx(block)
         # bright only while its lines read it: again at its update
         if lit or ringed:

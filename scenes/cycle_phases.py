@@ -31,7 +31,7 @@ LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 RULE_REST = 3.0  # the update's rule, before its numbers take its place
 NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
-AGAIN_REST = 4.0  # after a block of a kind read before (a later iteration's): less, not rushed
+CHECK_PER_LINE = 4.0  # a block's lines in all, at least: each checked with a calculator
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
 UPDATE = 3  # the update's place in the phase row
@@ -200,6 +200,12 @@ class PhaseRow:
 
     def numbers_room(self) -> float:
         return SKETCH_BOX[0] - 0.3 - self.phases.get_left()[0]
+
+    def check_time(self, block: list) -> float:
+        """How long a finished block of worked lines holds: time to follow its numbers
+        to the diagram, to read it, and to check each line with a calculator (two lines
+        of a later iteration held 4.9 s were too fast for σ on a calculator)."""
+        return max(NUMBERS_REST, self.reading_time(block), CHECK_PER_LINE * len(block))
 
     def numbers_fit(self, eqs: list[Eq], rows_free: int = 2) -> bool:
         """Whether these lines fit the formulas' place: ``rows_free`` rows at most, none

@@ -8,12 +8,12 @@ A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network, a
 changes numbers by ``EdgeWeights.update_layers``."""
 
 from scenes.arith import Eq
+from scenes.cycle_phases import CHECK_PER_LINE
 from scenes.cycle_weights import CHANGE_TIME
 from scenes.tweens import fade_in
 
 CHECK_REST = 2.5  # an update line read against the red numbers, before they change
 MIN_REST = 2.0  # after a line whose numbers changed, at least
-CHECK_PER_LINE = 4.0  # a pair's lines in all: each checked with a calculator, not only read
 
 
 class WeightUpdates:

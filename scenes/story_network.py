@@ -216,9 +216,11 @@ class StoryNetwork(VGroup):
             self.slots[key] = side
             self.taken.append(layout.box(self._beside(label, node, side)))
         label = self._beside(label, node, self.slots[key])
-        # a backing keeps digits legible where a label sits on edges
+        # a backing keeps digits legible where a label sits on edges, drawn over them (an
+        # edge lit white cut the corner of ∂L/∂ŷ's frame)
         return self.framed(label.add_background_rectangle(
-            color=self.theme["background"], opacity=0.85, buff=BACKING), color)
+            color=self.theme["background"], opacity=0.85, buff=BACKING), color
+        ).set_z_index(EDGE_LABEL_DEPTH)
 
     def first_clear_label(self, kind: str, layer: int, k: int, texts: list[str], color: str
                           ) -> MathTex:

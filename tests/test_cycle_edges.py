@@ -337,3 +337,15 @@ def test_no_stub_of_edge_before_a_number_on_it_reads_as_a_minus_in_the_cycle(cyc
     """As in backward (test_edge_labels): the cycle showed "−0.104" at 1:43 and
     "−0.390" at 3:05, each a short piece of edge before a number lying on it."""
     assert short_stubs(cycle) == []
+
+
+def test_every_worked_line_is_held_four_seconds(cycle):
+    """A block of worked lines stands at least 4 s a line: each is checked with a
+    calculator, not only read (a viewer found a later iteration's h and σ(h), 4.9 s
+    for the two, too fast for σ on a calculator)."""
+    short = []
+    for start, end, cue in cycle.captions:
+        worked = [row for row in cue.split("\n")[1:] if "=" in row and ("×" in row or "σ(" in row)]
+        if worked and end - start < 4.0 * len(worked) - 1e-6:
+            short.append((round(start, 1), round(end - start, 1), worked))
+    assert short == []

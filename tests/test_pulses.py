@@ -76,3 +76,17 @@ def test_what_flashes_along_an_edge_passes_under_the_numbers_on_it():
     streak, head = net.flash(net.edge(1, 1, 0), theme["gradient"], reverse=True).animations
     under = max(streak.mobject.z_index, head.mobject.z_index)
     assert all(part.z_index > under for part in label.get_family())
+
+
+def test_a_nodes_label_is_drawn_over_the_edges_it_sits_on():
+    """The h₃ → ŷ edge, lit white, cut the top-left corner of ∂L/∂ŷ's frame beside ŷ
+    (cycle 1:33): a node's label, frame and backing, lies over every edge."""
+    from scenes import layout
+    from scenes.settings import load_theme
+    from scenes.story_network import StoryNetwork
+
+    theme = load_theme("dark")
+    net = StoryNetwork([2, 3, 1], theme, "DejaVu Sans", 1.0, layout.STORY_NETWORK_WIDTH, False)
+    label = net.gradient_label(2, 0, r"\partial L/\partial \hat{y} = 1.233", theme["gradient"])
+    top = max(edge.z_index for layer in range(2) for edge in net.diagram.layer_edges(layer))
+    assert all(part.z_index > top for part in label.get_family())
