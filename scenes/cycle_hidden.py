@@ -154,11 +154,29 @@ class HiddenStep:
         for j in self.net.diagram.shown[layer]:
             if j == followed[1]:
                 continue
-            blocks = self.blocks([a.local_eq(layer, j, t), self.through_output_eq(layer, j, t)])
+            local = a.local_eq(layer, j, t)
+            blocks = self.blocks([local, self.through_output_eq(layer, j, t)])
+            if len(blocks) == 2:
+                # σ′'s line leaves before ∂L/∂h's takes its number: the three numbers
+                # it multiplies come back over it, named
+                recalled = [self.factors_recalled(layer, j, t, local),
+                            self.through_output_eq(layer, j, t, named=False)]
+                blocks = blocks[:1] + [recalled] if self.numbers_fit(recalled) else blocks
             if not blocks:
                 return []
             worked.append((j, blocks))
         return worked
+
+    def factors_recalled(self, layer: int, j: int, t: int, local: Eq) -> Eq:
+        """What ∂L/∂h = ∂L/∂ŷ × v × σ′(h) takes, each named with its number as it
+        stands on screen (∂L/∂ŷ = 1.233, v₁₁ = 0.3, σ'(h₁) = 0.197)."""
+        a = self.arith
+        z_tex, z_text = a.pre_name(layer + 1, 0)
+        w_tex, w_text = a.weight_name(layer, j, 0)
+        d, w, f = a.n(a.delta(layer + 1, 0, t)), a.n(a.weight(layer, j, 0, t)), self.recalled(local)
+        # (a space after each comma, not a \quad: with it the post's row is too wide)
+        return Eq(rf"\partial L/\partial {z_tex} = $d,\ {w_tex} = $w,\ {f.tex}",
+                  f"∂L/∂{z_text} = $d, {w_text} = $w, {f.text}", d=d, w=w)
 
     def through_output_eq(self, layer: int, j: int, t: int, named: bool = True) -> Eq:
         """∂L/∂h = ∂L/∂ŷ × v × σ′(h) in one line, from numbers on screen: the output's

@@ -252,12 +252,20 @@ def test_every_node_gradient_the_first_layer_takes_is_worked_out_before_it(cycle
     said = lines(cycle)
     worked = ["∂L/∂h₂ = 0.617 × 0.168 = 0.104",
               "σ'(h₁) = σ(h₁)(1 − σ(h₁)) = 0.731 × (1 − 0.731) = 0.197",
-              "∂L/∂h₁ = ∂L/∂ŷ × v₁₁ × σ'(h₁) = 1.233 × 0.3 × 0.197 = 0.073",
+              "∂L/∂ŷ = 1.233, v₁₁ = 0.3, σ'(h₁) = 0.197",
+              "∂L/∂h₁ = 1.233 × 0.3 × 0.197 = 0.073",
               "σ'(h₃) = σ(h₃)(1 − σ(h₃)) = 0.690 × (1 − 0.690) = 0.214",
-              "∂L/∂h₃ = ∂L/∂ŷ × v₃₁ × σ'(h₃) = 1.233 × 0.9 × 0.214 = 0.237"]
+              "∂L/∂ŷ = 1.233, v₃₁ = 0.9, σ'(h₃) = 0.214",
+              "∂L/∂h₃ = 1.233 × 0.9 × 0.214 = 0.237"]
     at = [said.index(line) for line in worked]
     assert at == sorted(at) and at[-1] < said.index("on every edge, in red: ∂L/∂w")
     assert all(said.count(line) == 1 for line in worked)
+    # σ′(h₁)'s line has left when ∂L/∂h₁ takes its number: the three factors stand
+    # over the product, named (a viewer found 0.197 used after its line was gone)
+    held = [{text for _, text, *_ in texts} for _, texts in cycle.snapshots]
+    assert any(any(r"v_{11} = 0.3" in text and "0.197" in text for text in texts)
+               and any(text.endswith(r"= 1.233 \times 0.3 \times 0.197 = 0.073") for text in texts)
+               for texts in held)
 
 
 def test_the_update_rule_and_its_learning_rate_are_held_to_be_read(cycle):
