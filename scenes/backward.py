@@ -121,10 +121,11 @@ class BackwardScene(GradientStep, UpdateStep, SecondPass, ForwardScene):
                              for layer in range(1, len(tr.layers))
                              for j in range(tr.layers[layer])]
         self.loss_line, words = self.loss_lines(t)
-        self.add(*self.value_labels, self.loss_line)
         self.cue(self.labels["forward"] + ": " + words[0], *words[1:])
-        self.snapshot(words[0])  # on screen from here, not from the end of an animation
-        self.hold()
+        self.play(*[fade_in(m) for m in (*self.value_labels, self.loss_line)], run_time=0.5)
+        # the forward scene's result, for a viewer who starts here: each value and the
+        # loss's line read (and checked) before anything flows back (3 s was too short)
+        self.hold(self.reading_time(len(self.value_labels) + len(words)))
 
     def output_error(self) -> None:
         a, last = self.arith, len(self.trace.layers) - 1

@@ -16,13 +16,13 @@ from manim import (
     MathTex,
     VGroup,
 )
-from manim.utils.rate_functions import there_and_back
 
 from core.errors import ConfigError
 from scenes import layout
 from scenes.arith import Eq
 from scenes.cycle_hidden import HiddenStep
 from scenes.cycle_phases import (
+    LOSS,
     NUMBERS_REST,
     PHASE_REST,
     SKETCH_BOX,
@@ -50,7 +50,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
     each."""
 
     OPTIONS = ForwardScene.OPTIONS + (
-        Option("iterations", 3, "iterations shown before the summary", int, 1, 10),
+        Option("iterations", 2, "iterations shown before the summary", int, 1, 10),
         Option("loop", None, "end on the first frame, after a replay, so that the video "
                "loops without a jump (auto: for a GIF; else it ends on its summary)", bool),
     )
@@ -95,10 +95,11 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
             SKETCH_BOX, (-layout.FRAME_X, -layout.FRAME_Y, SKETCH_BOX[0], NUMBERS_TOP)]
         self.add(*self.sample_labels())
         self.in_use = self.in_use_key()
-        # the update's colour is keyed while it plays, not before (see ``light``)
-        self.changing_key = next(iter(self.in_use[1:]), None)
-        if self.changing_key is not None:
-            self.changing_key.set_opacity(0)
+        # the loss's and the update's colours are keyed while they play, not before
+        # (see ``light``)
+        self.phase_keys = dict(zip((LOSS, UPDATE), self.in_use[1:]))
+        for key in self.phase_keys.values():
+            key.set_opacity(0)
         self.add(*self.in_use)
         # the places of the values and of the output's error, taken as the first pass
         # will take them, and then the weights' numbers clear of all of it
@@ -156,10 +157,11 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
 
     def in_use_key(self) -> list:
         """The edges' own colours: white, in use (the edges the line on screen reads),
-        under the counter, and the update's colour, changing (an edge glows so as its
-        weight changes), in the top right corner beside the title (where the labels
-        around the network never go); each only where it stands clear of every node
-        and text (else white alone, else none)."""
+        under the counter; then, in the top right corner beside the title (where the
+        labels around the network never go), one at a time, the loss phase's ring
+        (the output is ringed in it while its loss is worked out) and the update's
+        colour, changing (an edge glows so as its weight changes); each only where it
+        stands clear of every node and text (else white alone, else none)."""
         around = [(x0 - 0.1, y0 - 0.1, x1 + 0.1, y1 + 0.1) for x0, y0, x1, y1 in
                   self.net.taken + self.net.node_boxes()]
 
@@ -167,11 +169,12 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
             box = layout.box(key)
             return not layout.overlap(box, around, 0.0) and layout.inside_safe_area(box)
 
-        white, changing = (self.number_key((kind,)) for kind in (
-            ("in_use", "text"), ("changing", "update")))
+        white, loss, changing = (self.number_key((kind,)) for kind in (
+            ("in_use", "text"), ("loss", "error"), ("changing", "update")))
         white.next_to(self.counter, DOWN, buff=0.25, aligned_edge=LEFT)
-        changing.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
-        for keys in ([white, changing], [white]):
+        for key in (loss, changing):
+            key.to_corner(UP + RIGHT, buff=layout.SAFE_MARGIN)
+        for keys in ([white, loss, changing], [white]):
             if all(clear(key) for key in keys):
                 self.net.taken += [layout.box(key) for key in keys]
                 return keys
@@ -309,7 +312,6 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
         nodes, then its loss, from ŷ: at the output, beside the iteration's number
         and on the plot."""
         a = self.arith
-        out = self.net.node(len(self.trace.layers) - 1, 0)
         if t > 0:  # a new iteration starts here: its number, and no loss yet
             counter = self.counter_readout(t)
             gone = [self.counter, self.numbers, self.formula, self.loss, self.error,
@@ -377,11 +379,10 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
             lines = []
         self.cue(f"{self.labels['loss']}: L = {a.n(self.trace.probe_losses[t, 0])}",
                  *[eq for eq, _ in lines])
-        self.show_phase(1)
+        self.show_phase(LOSS)
         loss = self.loss_readout(t)  # computed now: replaced, never morphed
-        # the output ringed while its loss is written, then the loss where it is kept
-        self.show_numbers(lines, [StyleTween(out, stroke_color=self.theme["error"],
-                                             stroke_width=6, rate_func=there_and_back)])
+        # (the output ringed through the phase), then the loss where it is kept
+        self.show_numbers(lines, [])
         self.play(fade_in(loss), *self.sketch.add_point(t), run_time=0.5)
         self.loss = loss
         if len(lines) > 1:  # the output's error stays by its node: the backward step uses it

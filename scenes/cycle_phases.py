@@ -31,10 +31,9 @@ LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 RULE_REST = 3.0  # the update's rule, before its numbers take its place
 NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
-CHECK_PER_LINE = 4.0  # a block's lines in all, at least: each checked with a calculator
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
-UPDATE = 3  # the update's place in the phase row
+LOSS, UPDATE = 1, 3  # the loss's and the update's places in the phase row
 SUMMARY_REST = 10.0  # the loop's payoff, the loss before and after, before the replay
 REPLAY_REST = 1.0  # the replay's words alone, before the edges go back
 
@@ -48,7 +47,8 @@ class PhaseRow:
     # keyed colours; the error (the output is ringed in it) and the update (the edges
     # glow in it) in colours of their own, since blue and orange mean w's sign
     PHASE_COLOURS = ("forward", "error", "gradient", "update")
-    changing_key = None  # the key of the update's colour, where it has room
+    phase_keys: dict = {}  # phase: the key of its colour, where it has room
+    output_rings: list = []  # the output nodes' rings, as they were, while ringed
 
     def phase_row(self) -> VGroup:
         """forward → error → backward → update, bottom left; the word of the phase
@@ -71,19 +71,36 @@ class PhaseRow:
     def light(self, phase: int | None) -> list:
         """Animations that light the word of ``phase`` (None: none) and dim the rest;
         the lit word is underlined too, a mark that does not hang on telling colours
-        apart. The key of the update's colour stands while the update plays alone:
-        one entry fewer to read in the other phases."""
+        apart. Through the loss phase the output is ringed in its colour. The key of
+        the loss's ring, and that of the update's colour, each stands while its phase
+        plays alone: one entry fewer to read in the other phases."""
         words = [word.animate.set_color(self.theme[self.PHASE_COLOURS[k]] if k == phase
                                         else self.theme["muted"])
                  for k, word in enumerate(self.phase_words)]
-        if self.changing_key is not None:
-            words.append(StyleTween(self.changing_key, opacity=float(phase == UPDATE)))
+        words += [StyleTween(key, opacity=float(phase == k))
+                  for k, key in self.phase_keys.items()]
+        words += self.ring_outputs(phase == LOSS) + self.edges_whole()
         if phase is None:
             return words + [StyleTween(self.phase_line, stroke_opacity=0)]
         word = self.phase_words[phase]
         under = Line(word.get_corner(DL), word.get_corner(DR), stroke_width=UNDERLINE,
                      color=self.theme[self.PHASE_COLOURS[phase]]).shift(DOWN * UNDERLINE_GAP)
         return words + [Transform(self.phase_line, under)]
+
+    def ring_outputs(self, on: bool) -> list:
+        """Animations that ring the output nodes in the loss phase's colour (their
+        loss is being worked out), or that take the rings off."""
+        last = len(self.trace.layers) - 1
+        nodes = [self.net.node(last, j) for j in range(self.trace.layers[last])]
+        if on and not self.output_rings:
+            self.output_rings = [(n.get_stroke_color(), n.get_stroke_width()) for n in nodes]
+            return [StyleTween(n, stroke_color=self.theme["error"], stroke_width=6)
+                    for n in nodes]
+        if on or not self.output_rings:
+            return []
+        rings, self.output_rings = self.output_rings, []
+        return [StyleTween(n, stroke_color=colour, stroke_width=width)
+                for n, (colour, width) in zip(nodes, rings)]
 
     def counter_readout(self, t: int) -> VGroup:
         """The iteration's number, under the title (the right holds output nodes); the
@@ -203,9 +220,9 @@ class PhaseRow:
 
     def check_time(self, block: list) -> float:
         """How long a finished block of worked lines holds: time to follow its numbers
-        to the diagram, to read it, and to check each line with a calculator (two lines
-        of a later iteration held 4.9 s were too fast for σ on a calculator)."""
-        return max(NUMBERS_REST, self.reading_time(block), CHECK_PER_LINE * len(block))
+        to the diagram too (two lines of a later iteration held 4.9 s were too fast
+        for σ on a calculator, and ŷ's three products in 5.9 s too fast as well)."""
+        return max(NUMBERS_REST, super().check_time(block))
 
     def numbers_fit(self, eqs: list[Eq], rows_free: int = 2) -> bool:
         """Whether these lines fit the formulas' place: ``rows_free`` rows at most, none
@@ -281,3 +298,4 @@ class PhaseRow:
         self.play(AnimationGroup(FadeOut(words), fade_in(self.counter), lag_ratio=1),
                   run_time=0.6)
         self.wait(0.5)  # the loop's seam: these frames equal the first one
+

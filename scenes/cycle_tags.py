@@ -77,9 +77,12 @@ class EdgeTags:
 
     def play(self, *animations, **kwargs) -> None:
         """Every step: while some edge is lit (in use: the text's colour, as the key
-        says), the edges not in use are set back with their numbers, and they all
+        says) or changing, the others are set back with their numbers, and they all
         come back once none is; an edge whose opacity the step sets itself (a weight
-        changing) is left to it, and so is a number the step brings or takes."""
+        changing) is left to it, and so is a number the step brings or takes. A
+        step that turns no edge (a wait, a name coming) keeps the focus where it is:
+        a weight that has just changed holds the eye until the next step turns edges
+        or the next phase starts (``edges_whole``)."""
         super().play(*animations, *self.set_back(animations), **kwargs)
 
     def set_back(self, animations) -> list:
@@ -92,6 +95,8 @@ class EdgeTags:
         for tween in tweens:
             if isinstance(tween, StyleTween) and id(tween.mobject) in mine:
                 mine[id(tween.mobject)].append(tween.targets)
+        if not any(mine.values()):
+            return []  # (the focus stays where it is)
         text = self.theme["text"].lower()
 
         def lit(edge) -> bool:
@@ -103,7 +108,11 @@ class EdgeTags:
             return any(t["stroke_opacity"] is not None or t["opacity"] is not None
                        for t in mine[id(edge)])
 
-        rest = DIMMED if any(lit(e) for e in edges) else 1.0
+        def changing(edge) -> bool:  # its weight changes: its width with it
+            return any(t["width"] is not None for t in mine[id(edge)])
+
+        # an edge changing is in focus as a lit one is: the rest stay set back
+        rest = DIMMED if any(lit(e) or changing(e) for e in edges) else 1.0
         back = [StyleTween(e, stroke_opacity=want) for e in edges
                 if not own(e) and abs(e.get_stroke_opacity() - (want := 1.0 if lit(e) else rest))
                 > 1e-3]
@@ -117,6 +126,16 @@ class EdgeTags:
                         and abs((now := opacity(label)) - want) > 1e-3 and now > 0):
                     back.append(StyleTween(label, opacity=want))
         return back
+
+    def edges_whole(self) -> list:
+        """Tweens that bring every edge set back, and the number on it, back whole:
+        a new phase starts with nothing in focus."""
+        edges = [e for layer in range(len(self.trace.layers) - 1) for e in self.edges(layer)]
+        shown = {id(m) for m in self.mobjects}
+        labels = [m for labels in self.layer_labels.values() for m in labels
+                  if id(m) in shown and 0 < opacity(m) < 1]
+        return ([StyleTween(e, stroke_opacity=1.0) for e in edges if e.get_stroke_opacity() < 1]
+                + [StyleTween(m, opacity=1.0) for m in labels])
 
     def brighten(self, edges: list) -> tuple[list, list]:
         """Animations that turn these edges (the ones in use) the text's colour, and

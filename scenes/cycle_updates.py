@@ -8,7 +8,6 @@ A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network, a
 changes numbers by ``EdgeWeights.update_layers``."""
 
 from scenes.arith import Eq
-from scenes.cycle_phases import CHECK_PER_LINE
 from scenes.cycle_weights import CHANGE_TIME
 from scenes.tweens import fade_in
 
@@ -23,9 +22,10 @@ class WeightUpdates:
     def update_rest(self, t: int, layer: int, done: list[int], names: list) -> list:
         """The layer's numbers but those ``done``: one by one in the first iteration,
         two at a time in the later ones. Returns the ``names`` that left."""
-        if t == 0:
-            return self.work_updates(t, layer, done, names)
-        return self.group_updates(t, layer, done, names)
+        left = (self.work_updates if t == 0 else self.group_updates)(t, layer, done, names)
+        if back := self.edges_whole():  # the layer done: its new numbers among the rest
+            self.play(*back, run_time=0.3)
+        return left
 
     def group_updates(self, t: int, layer: int, done: list[int], names: list) -> list:
         """The layer's other numbers two at a time (the two into one node together,
@@ -57,10 +57,11 @@ class WeightUpdates:
             self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}",
                      self.labels["on_their_edges"], *reds, *eqs)
             self.show_numbers([(eq, "text") for eq in eqs], on)
-            self.wait(CHECK_REST)  # the red numbers they take, still on their edges
+            # every line checked against the red numbers it takes, still on their
+            # edges (replaced halfway through the second line, they were missed)
+            self.wait(self.check_time(eqs))
             left += self.update_layers(t + 1, [layer], kept, only=block)
-            self.wait(max(max(self.reading_time(eqs), CHECK_PER_LINE * len(eqs))
-                          - CHECK_REST - CHANGE_TIME, MIN_REST))
+            self.wait(MIN_REST)  # the new numbers seen in place
         return left
 
     def update_lines(self, layer: int, t: int, done: list[int]) -> list[tuple[int, Eq]]:

@@ -4,6 +4,8 @@ scene's ``wait`` scales by its pace).
 
 A mixin of ``StoryScene``, which supplies ``play`` and ``wait``."""
 
+import re
+
 from manim import Mobject
 
 from scenes.arith import Eq
@@ -15,6 +17,10 @@ READ_PER_LINE = 1.6  # seconds to read one line of equations, at pace 1
 READ_CHARS_PER_SECOND = 15  # of a line's text, where a long line needs more than that
 WRITE_PER_ROW, WRITE_LEAST = 0.8, 1.4  # seconds to write a block: a row, and at least
 ROW_PAUSE = 1.0  # between two rows of a block written a row at a time
+CHECK_PER_LINE = 4.0  # a block of worked lines, a line at least: each checked, not only read
+CHECK_PER_PRODUCT = 2.5  # and a line of several products: each one a calculator's step
+# a product a calculator makes: two numbers either side of ×
+PRODUCT = re.compile(r"(\(?−?[\d.]+) × (?=(\(?−?[\d.]+))")
 
 
 class Paced:
@@ -54,3 +60,17 @@ class Paced:
         texts = [line.text if isinstance(line, Eq) else str(line) for line in lines]
         return max(HOLD, sum(max(READ_PER_LINE, len(text) / READ_CHARS_PER_SECOND)
                              for text in texts))
+
+    def check_time(self, lines: list) -> float:
+        """How long a finished block of worked lines stays still: time to read it, and
+        to check each line with a calculator, CHECK_PER_LINE a line, or
+        CHECK_PER_PRODUCT for each product it asks for where that is longer."""
+        return max(self.reading_time(lines),
+                   sum(max(CHECK_PER_LINE, CHECK_PER_PRODUCT * products(eq)) for eq in lines))
+
+
+def products(eq: "Eq | str") -> int:
+    """How many products of two numbers a line asks of a calculator (1 × 0.8 asks
+    none)."""
+    text = eq.text if isinstance(eq, Eq) else str(eq)
+    return sum("1" not in (a.lstrip("(−"), b.lstrip("−")) for a, b in PRODUCT.findall(text))

@@ -36,7 +36,8 @@ class SecondPass:
         # key's last entry, in every shape); a layer whose new weights the update left
         # end to end is laid out anew (two numbers with an edge between read as one
         # minus the other), as the pass is about to read them
-        self.play(self.retitle(title), FadeOut(self.legend[-1]), run_time=0.6)
+        gone = [] if opacity(self.legend[-1]) == 0 else [FadeOut(self.legend[-1])]
+        self.play(self.retitle(title), *gone, run_time=0.6)
         if relaid := [step for layer in range(len(tr.layers) - 1)
                       for step in self.relaid(layer)]:
             self.play(*relaid, run_time=0.8)
@@ -84,7 +85,8 @@ class SecondPass:
                 focus = []
                 if number == len(pages) - 1:
                     self.play(fade_in(new), run_time=0.5)
-                self.hold(self.reading_time(len(page)))
+                # each line checked with a calculator (h₂'s two in 5.7 s were too fast)
+                self.hold(self.check_time(page))
                 self.play(fade_out(shown), run_time=0.4)
         if restore := self.unfocus():
             self.play(*restore, run_time=0.4)

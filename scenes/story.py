@@ -13,6 +13,7 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
+    Circle,
     FadeOut,
     Line,
     ManimColor,
@@ -53,6 +54,7 @@ NOTE_AGAIN = 60.0  # seconds (at pace 1) after which a line with ≈ brings its 
 INDENT = 0.8  # of a line's continued rows
 MAX_SHOWN = 1e5  # numbers of up to 5 digits before the point fit where they are written
 EDGE_KINDS = ("in_use", "changing")  # key entries of an edge's own colour: with a swatch
+RING_KINDS = ("loss",)  # key entries of a node's ring (the cycle's output, ringed): a ring
 
 
 class KeyEntry(VGroup):
@@ -194,6 +196,11 @@ class StoryScene(Paced, LocalRedraw, StepScene, TypesetAhead):
                 word = VGroup(word, symbol.next_to(word, RIGHT, buff=0.2))
             if kind in EDGE_KINDS:  # not a number: an edge's colour (read, or changing)
                 swatch = Line(ORIGIN, 0.5 * RIGHT, color=self.theme[colour], stroke_width=6)
+                word = VGroup(swatch, word.next_to(swatch, RIGHT, buff=0.15))
+            elif kind in RING_KINDS:  # not a number: a node's ring
+                # (filled with the background: a key fading in brings fill up too)
+                swatch = Circle(0.15, color=self.theme[colour], stroke_width=6,
+                                fill_color=self.theme["background"], fill_opacity=1)
                 word = VGroup(swatch, word.next_to(swatch, RIGHT, buff=0.15))
             if kind == "gradient" and self.frames_gradients():  # framed as its numbers are
                 word = VGroup(word, SurroundingRectangle(

@@ -61,6 +61,10 @@ class UpdateStep:
                     + self.relabel(layer, self.parameter_texts(layer, 0), self.theme["text"])],
                   *key, run_time=0.8)
         self.mark_legend("w")
+        # the key's gradients' entry leaves with the last red number the update takes
+        # (it stood over a group of new weights with nothing red on screen)
+        last = layers[-1]
+        self.last_red = (last, len(self.net.diagram.layer_edges(last)) - 1)
         for layer in layers:
             eqs = [a.update_eq(layer, i, j, 0) for i, j in self.layer_pairs(layer)]
             if self.has_bias:
@@ -171,7 +175,8 @@ class UpdateStep:
             # the gradient gone before a label comes back where it stood; then a layer
             # with a label that finds no place to come back to is laid out anew: each
             # in turn, no number fading out where another fades in
-            steps = [[fade_out(g) for g in gone], moves, self.come_back(),
+            key = [fade_out(self.legend[-1])] if (layer, k) == self.last_red else []
+            steps = [[fade_out(g) for g in gone] + key, moves, self.come_back(),
                      self.unstick([layer])]
             steps = [AnimationGroup(*step) for step in steps if step]
             self.play(AnimationGroup(*steps, lag_ratio=1), run_time=0.25 * len(steps) + 0.05)

@@ -107,7 +107,8 @@ def test_the_key_names_gradients_only_once_the_backward_pass_begins(post):
     beside it: under the forward pass's result the key names values alone, and the
     gradients' entry comes with the backward pass's title. At the update (2:12) it
     named ∂L/∂w while no gradient was on screen: it comes with the first red number
-    the update takes on its edge."""
+    the update takes on its edge, and it leaves with the last of them (at 3:05 it
+    stood over new weights with nothing red on screen)."""
     gradient = post.labels["gradient"]
     seen = {title: set() for title, *_ in post.titled_keys}
     for title, words, _ in post.titled_keys:
@@ -122,6 +123,7 @@ def test_the_key_names_gradients_only_once_the_backward_pass_begins(post):
     named = [k for k, (key, _) in enumerate(update) if key]
     reds = [k for k, (_, red) in enumerate(update) if red]
     assert named and reds and named[0] >= reds[0]
+    assert named[-1] <= reds[-1], "no step names them after the last is gone"
 
 
 def test_a_linear_output_is_said_to_have_no_sigma_where_its_error_is_written(post):

@@ -104,13 +104,13 @@ def test_a_video_ends_on_what_the_loop_did_to_the_loss(cycle):
     """Not a GIF: the video stops on its payoff, held, no replay after it (a lecture's
     player stops on the last frame)."""
     said = lines(cycle)
-    assert said[-1] == "iteration 0 → 3: L = 0.760 → 0.253"
+    assert said[-1] == "iteration 0 → 2: L = 0.760 → 0.362"  # ½ × 0.851²
     assert "(replay: back to iteration 0's weights)" not in said
     start, end, _ = cycle.captions[-1]
     assert end - start >= 10.0
     _, last = cycle.snapshots[-1]
     shown = "".join(text for _, text, *_ in last)
-    assert "0.760" in shown and r"\rightarrow 0.253" in shown, "the last frame shows it"
+    assert "0.760" in shown and r"\rightarrow 0.362" in shown, "the last frame shows it"
 
 
 def test_a_node_label_keeps_the_text_that_fitted_its_side(cycle):

@@ -58,6 +58,76 @@ def test_the_colour_of_an_updates_glow_is_keyed_while_it_plays(cycle):
     assert ManimColor(cycle.theme["update"]) in swatches
 
 
+def test_the_loss_phase_rings_the_output_in_its_keyed_colour(cycle):
+    """Through the loss phase the output is ringed in the phase word's colour (the
+    yellow of "loss" meant nothing on screen), keyed by a ring in that colour, clear of
+    every other text, while the phase plays; in the other phases the key has one
+    entry fewer."""
+    from manim import Circle, ManimColor
+
+    from scenes import layout
+
+    snaps = cycle.snapshots
+    for k, (name, texts) in enumerate(snaps[:-1]):
+        keys = [box for _, text, box, *_ in texts if text == "loss"]
+        if name.startswith("loss") and snaps[k + 1][0] == name:
+            assert len(keys) == 1, name
+            others = [box for _, text, box, *_ in texts if text != "loss"]
+            assert layout.overlap(keys[0], others) == 0
+        elif name.startswith(("forward pass", "backward pass", "weight update")):
+            assert not keys, name
+    rings = [m.get_stroke_color() for key in cycle.in_use for m in key.get_family()
+             if isinstance(m, Circle)]
+    assert rings == [ManimColor(cycle.theme["error"])]
+
+
+def test_the_edges_not_changing_stay_set_back_while_a_weight_changes():
+    """An update step lights its edge while its lines are read, then the weight
+    changes: the edges that change hold the eye and every other stays set back, with
+    its number (they came back whole halfway through the step, and the focus was lost
+    while the number changed)."""
+    from scenes.cycle import CycleScene
+
+    change, hold, seen = CycleScene.animate_weights, CycleScene.wait, []
+
+    def spy(self, t, glow=True, also=(), layers=None, only=None):
+        change(self, t, glow=glow, also=also, layers=layers, only=only)
+        self.changed = None if only is None or not glow else (layers, only)
+        if self.changed:
+            look(self)
+
+    def held(self, *args, **kwargs):  # and still so while the step holds after it
+        hold(self, *args, **kwargs)
+        if getattr(self, "changed", None):
+            look(self)
+            self.changed = None
+
+    def look(self):
+        layers, only = self.changed
+        diagram = self.net.diagram
+        faint = {(layer, k) for layer in range(len(diagram.edges))
+                 for k, edge in enumerate(diagram.layer_edges(layer))
+                 if edge.get_stroke_opacity() < SET_BACK}
+        faint_numbers = {(layer, k) for layer, labels in self.layer_labels.items()
+                         for k, label in enumerate(labels) if 0 < opacity(label) < SET_BACK}
+        numbered = {(layer, k) for layer, labels in self.layer_labels.items()
+                    for k, label in enumerate(labels) if opacity(label) > 0}
+        seen.append((set(layers), set(only), faint, faint_numbers, numbered))
+
+    CycleScene.animate_weights, CycleScene.wait = spy, held
+    try:
+        scene = dry_run.run_example("cycle", POST, {"precision": 3}, "post")
+    finally:
+        CycleScene.animate_weights, CycleScene.wait = change, hold
+    every = {(layer, k) for layer in range(len(scene.net.diagram.edges))
+             for k in range(len(scene.net.diagram.layer_edges(layer)))}
+    assert len(seen) >= 2 * 9, "each weight of the first update changes by itself"
+    for layers, only, faint, faint_numbers, numbered in seen:
+        changing = {(layer, k) for layer in layers for k in only}
+        assert faint == every - changing
+        assert faint_numbers == (every - changing) & numbered
+
+
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     """h₂'s line lights x₁→h₂ and x₂→h₂ (white, the text's colour: the key's "in
     use") and no other edge; ŷ's line the three edges into ŷ; the loss's line none.

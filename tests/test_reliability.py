@@ -114,8 +114,8 @@ def write(folder: Path, name: str, text: str) -> Path:
     ("forward", "[network]\nlayers = [2, 30, 1]\n[train]\niterations = 1000000\n",
      ["too large", "at most 4 layers"]),
     ("backward", "[network]\nlayers = [2, 4, 4, 4, 1]\n", ["too large"]),
-    ("cycle", "[network]\nlayers = [2, 3, 1]\n[train]\niterations = 2\n",
-     ["--iterations 3", "train.iterations = 2"]),
+    ("cycle", "[network]\nlayers = [2, 3, 1]\n[train]\niterations = 1\n",
+     ["--iterations 2", "train.iterations = 1"]),
 ])
 def test_a_config_the_scene_cannot_show_is_refused_before_training(capsys, no_work, tmp_path,
                                                                     scene, toml, words):

@@ -207,6 +207,21 @@ def test_backwards_second_pass_works_out_each_new_value(post_backward):
     assert r"\hat{y} = 1.022" in seen["ŷ = 0.728 × 0.210 + 0.782 × 0.403 + 0.680 × 0.815 = 1.022"]
 
 
+def test_backward_holds_its_recap_and_its_second_pass_long_enough_to_check(post_backward):
+    """The forward pass's result, for a viewer who starts at backward, stands long
+    enough to read its four values and check its loss (6 s was too short); the second
+    pass's blocks stand 4 s a line, each checked with a calculator (h₂'s two lines in
+    5.7 s were too fast), and ŷ's line its three products, 2.5 s each."""
+    spans = {cue: end - start for start, end, cue in post_backward.captions}
+    recap = next(span for cue, span in spans.items() if cue.startswith("forward pass: L = "))
+    assert recap >= 5 * 1.5
+    for h in ("h₁ = 1 × 0.793", "h₂ = 1 × 0.390", "h₃ = 1 × 0.276"):
+        blocks = [span for cue, span in spans.items() if cue.startswith(h) and "≈ :" not in cue]
+        assert blocks and min(blocks) >= 2 * 4.0 - 1e-6, h
+    y_hat = [span for cue, span in spans.items() if cue.startswith("ŷ = 0.728 × 0.210")]
+    assert y_hat and y_hat[0] >= 3 * 2.5 - 1e-6
+
+
 def test_backwards_values_come_back_after_giving_way_to_an_update(post_backward):
     """A node's value that makes room for a weight and its gradient returns once they
     have gone: each group of update lines ends with every node's value in place (a

@@ -10,6 +10,7 @@ import pytest
 
 from core import config, trainer
 from scenes import layout
+from scenes.cycle import CycleScene
 from scenes.pacing import HOLD
 from scenes.story import MIN_TEXT_SIZE, TEX_SIZE
 from tests import dry_run
@@ -80,8 +81,9 @@ def captions(job: tuple[str, str, int]) -> tuple[list[str], list]:
     raw = (config.load("post") if example == "post"
            else config.resolve((EXAMPLES | LAYOUTS)[example]))
     options = {"precision": precision}
-    if name == "cycle":  # as many iterations as the example runs, up to the default 3
-        options["iterations"] = min(3, raw["train"]["iterations"])
+    if name == "cycle":  # as many iterations as the example runs, up to the default
+        shown = next(o.default for o in CycleScene.OPTIONS if o.name == "iterations")
+        options["iterations"] = min(shown, raw["train"]["iterations"])
     scene = dry_run.run_example(name, raw, options, example)
     return ([text for *_, text in scene.captions], scene.snapshots,
             list(zip(scene.snapshot_times, scene.snapshot_still)))
