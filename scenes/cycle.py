@@ -218,19 +218,23 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
         self.show_numbers([(eq, "gradient") for eq in gradient], marks if update else [])
         self.wait(NUMBERS_REST if update else PHASE_REST)
         self.explain_if_approx(gradient)
-        # bright only while a line reads it (the key's "in use"): again at its update
+        # bright only while a line reads it (the key's "in use"): again at its update;
+        # named so too (standing between, its name was read as left over)
         on = self.brighten([edge])[0]
         if update:
-            self.play(self.unlit(edge, (layer, i, j), t), run_time=0.3)
+            self.play(self.unlit(edge, (layer, i, j), t),
+                      *([FadeOut(name)] if name is not None else []), run_time=0.3)
+            name = None
         # once, one layer further back: a weight into the node whose σ(h) this one took
         worked = self.work_hidden_gradient(t) if update else None
         hidden_name, hidden_label = worked or (None, None)
-        if worked:
-            self.work_other_hidden(t, [name, hidden_name])
-        self.work_later_node_gradients(t)
-        # its name leaves with its lines (it would stand among the updates of other
-        # edges): it comes back with its own update
+        # its name leaves with its lines (it stood through the other nodes' lines and
+        # the updates of other edges), as the output weight's did: each comes back
+        # with its own update
         self.leave([hidden_name])
+        if worked:
+            self.work_other_hidden(t, [])
+        self.work_later_node_gradients(t)
         hidden_update = self.hidden_update_lines(t) if worked else ([], [])
         # then every weight's: the update takes each by its weight's number
         self.show_edge_gradients(t, [name, hidden_label])
@@ -238,6 +242,9 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
         recall = [self.recalled_with_weight(gradient[-1], (layer, i, j), t)] if gradient else []
         self.cue(f"{self.labels['update']}: {a.update_rule()[1]}", *recall, *update)
         self.show_phase(UPDATE)
+        if update:  # named again, clear of the red numbers now on the edges
+            name = self.tag_edge(layer, i, j, t)
+            on += [fade_in(name)] if name is not None else []
         self.show_update(recall, update, on if update else [])
         # the values were the old weights': they dim as the weights change
         dim = [StyleTween(m, opacity=DIMMED)

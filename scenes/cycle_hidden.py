@@ -247,8 +247,9 @@ class HiddenStep:
         return self.net.clear_label("gradient", layer, i, text, self.theme["gradient"])
 
     def work_hidden_gradient(self, t: int) -> tuple[MathTex | None, MathTex | None] | None:
-        """The backward phase, one layer further back: the weight's edge bright and
-        named, its lines block by block, ∂L/∂h set by the node once computed. Returns
+        """The backward phase, one layer further back: its lines block by block, the
+        weight's edge bright and named with its own, ∂L/∂h set by the node once
+        computed. Returns
         the weight's name and that label (None where not shown), for the update; None
         where no such weight is worked."""
         blocks = self.hidden_gradient_lines(t)
@@ -265,7 +266,7 @@ class HiddenStep:
         # the node ringed while the lines through it are read (∂L/∂w's is the edge's)
         ring, unring = self.ring(layer + 1, i)
         ringed, lit = False, []
-        for n, block in enumerate(blocks):
+        for block in blocks:
             self.cue(self.labels["backward"], *block)
             # ∂L/∂h by its node with the block that computes it
             computed = node_gradient is not None and any(
@@ -276,7 +277,9 @@ class HiddenStep:
             also = [self.unlit(self.edge_of(w), w, t) for w in lit if w not in reads] + [
                 StyleTween(self.edge_of(w), stroke_color=self.theme["text"])
                 for w in reads if w not in lit]
-            also += ([fade_in(name)] if n == 0 and name is not None else []) + (
+            # named with its own line, not before (it stood through h's lines, and
+            # read as the name of the edge they lit)
+            also += ([fade_in(name)] if (layer, k, i) in reads and name is not None else []) + (
                 [fade_in(node_gradient)] if computed else [])
             through = any(not eq.text.startswith("∂L/∂" + self.arith.weight_name(layer, k, i)[1])
                           for eq in block)

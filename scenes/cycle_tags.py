@@ -11,11 +11,13 @@ from scenes.edge_labels import BESIDE, SIDES, opacity, place_along_edges
 from scenes.forward import DIMMED
 from scenes.redraw import leaves
 from scenes.story_network import SMALL_SCALE
-from scenes.tweens import StyleTween, fade_in
+from scenes.tweens import StyleTween, fade_in, fade_out
 
 
 class EdgeTags:
     """Tags and lighting of the edges the lines work on."""
+
+    glows: list = []  # the edges that changed last, glowing in the update's colour
 
     def tag_edge(self, layer: int, i: int, j: int, t: int, clear_of: list = (),
                  valued: "bool | None" = None) -> MathTex | None:
@@ -97,6 +99,7 @@ class EdgeTags:
                 mine[id(tween.mobject)].append(tween.targets)
         if not any(mine.values()):
             return []  # (the focus stays where it is)
+        glows, self.glows = self.glows, []  # the last change is read: its glow goes
         text = self.theme["text"].lower()
 
         def lit(edge) -> bool:
@@ -125,17 +128,18 @@ class EdgeTags:
                 if (id(label) in shown and id(label) not in moved
                         and abs((now := opacity(label)) - want) > 1e-3 and now > 0):
                     back.append(StyleTween(label, opacity=want))
-        return back
+        return back + [fade_out(g) for g in glows]
 
     def edges_whole(self) -> list:
-        """Tweens that bring every edge set back, and the number on it, back whole:
-        a new phase starts with nothing in focus."""
+        """Tweens that bring every edge set back, and the number on it, back whole,
+        and end the last change's glow: a new phase starts with nothing in focus."""
         edges = [e for layer in range(len(self.trace.layers) - 1) for e in self.edges(layer)]
         shown = {id(m) for m in self.mobjects}
         labels = [m for labels in self.layer_labels.values() for m in labels
                   if id(m) in shown and 0 < opacity(m) < 1]
+        glows, self.glows = self.glows, []
         return ([StyleTween(e, stroke_opacity=1.0) for e in edges if e.get_stroke_opacity() < 1]
-                + [StyleTween(m, opacity=1.0) for m in labels])
+                + [StyleTween(m, opacity=1.0) for m in labels] + [fade_out(g) for g in glows])
 
     def brighten(self, edges: list) -> tuple[list, list]:
         """Animations that turn these edges (the ones in use) the text's colour, and

@@ -7,7 +7,6 @@ sweeps run along the edges, and the edges a line sums over are bright while it i
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network."""
 
 from manim import AnimationGroup, MathTex, Succession, VGroup
-from manim.utils.rate_functions import there_and_back
 
 from scenes.arith import Eq, agrees, value
 from scenes.cycle_phases import NUMBERS_REST
@@ -175,7 +174,10 @@ class EdgeWeights:
         theirs) take state t's colour and width;
         with ``glow`` (the update), each glows as it changes, as wide as its weight
         moves (relative to the weight of any layer that moves most: one step changes a
-        weight too little for its width to show it); ``also`` plays with it."""
+        weight too little for its width to show it), and goes on glowing while its new
+        number is read, until a step turns other edges (``EdgeTags.set_back``): the
+        key's "changing" colour stays on the edge that changed; ``also`` plays with
+        it."""
         every = range(len(self.trace.layers) - 1)
         layers = list(every) if layers is None else layers
         target = self.net.diagram.copy()
@@ -196,14 +198,15 @@ class EdgeWeights:
                                      self.layer_biases(t, layer)))] for layer in every}
             largest = max(max(max(s) for s in steps.values()), 1e-12)
             thin, wide = GLOW_WIDTHS
-            extra = [
-                fade_in(edge.copy().set_stroke(self.theme["update"], opacity=1,
-                                              width=thin + (wide - thin) * step / largest),
-                       rate_func=there_and_back, remover=True)
-                for layer in layers
-                for k, (edge, step) in enumerate(zip(self.edges(layer), steps[layer]))
-                if only is None or k in only]
+            glows = [edge.copy().set_stroke(self.theme["update"], opacity=1,
+                                            width=thin + (wide - thin) * step / largest)
+                     for layer in layers
+                     for k, (edge, step) in enumerate(zip(self.edges(layer), steps[layer]))
+                     if only is None or k in only]
+            extra = [fade_in(g) for g in glows]
         self.play(*moves, *extra, *also, run_time=CHANGE_TIME)  # every edge: seen changing
+        if glow:  # (the glows before these left with this step)
+            self.glows = glows
 
     def update_layers(self, t: int, layers: list[int], names: list, also: list = (),
                       only: "list[int] | None" = None, passing: list = ()) -> list:

@@ -83,9 +83,11 @@ def test_the_loss_phase_rings_the_output_in_its_keyed_colour(cycle):
 
 def test_the_edges_not_changing_stay_set_back_while_a_weight_changes():
     """An update step lights its edge while its lines are read, then the weight
-    changes: the edges that change hold the eye and every other stays set back, with
-    its number (they came back whole halfway through the step, and the focus was lost
-    while the number changed)."""
+    changes: the edges that change hold the eye, glowing in the key's "changing"
+    colour, and every other stays set back, with its number (they came back whole
+    halfway through the step, and the focus was lost while the number changed)."""
+    from manim import ManimColor
+
     from scenes.cycle import CycleScene
 
     change, hold, seen = CycleScene.animate_weights, CycleScene.wait, []
@@ -112,7 +114,10 @@ def test_the_edges_not_changing_stay_set_back_while_a_weight_changes():
                          for k, label in enumerate(labels) if 0 < opacity(label) < SET_BACK}
         numbered = {(layer, k) for layer, labels in self.layer_labels.items()
                     for k, label in enumerate(labels) if opacity(label) > 0}
-        seen.append((set(layers), set(only), faint, faint_numbers, numbered))
+        on_screen = {id(m) for m in self.mobjects}
+        glowing = [g for g in self.glows if id(g) in on_screen and g.get_stroke_opacity() == 1
+                   and g.get_stroke_color() == ManimColor(self.theme["update"])]
+        seen.append((set(layers), set(only), faint, faint_numbers, numbered, len(glowing)))
 
     CycleScene.animate_weights, CycleScene.wait = spy, held
     try:
@@ -122,10 +127,13 @@ def test_the_edges_not_changing_stay_set_back_while_a_weight_changes():
     every = {(layer, k) for layer in range(len(scene.net.diagram.edges))
              for k in range(len(scene.net.diagram.layer_edges(layer)))}
     assert len(seen) >= 2 * 9, "each weight of the first update changes by itself"
-    for layers, only, faint, faint_numbers, numbered in seen:
+    for layers, only, faint, faint_numbers, numbered, glowing in seen:
         changing = {(layer, k) for layer in layers for k in only}
         assert faint == every - changing
         assert faint_numbers == (every - changing) & numbered
+        # each glows in the update's colour, the key's "changing", while it is read
+        # (a glow there and back in 1.5 s left the key's colour nowhere on screen)
+        assert glowing == len(changing)
 
 
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
@@ -255,3 +263,22 @@ def test_a_worked_weights_name_stands_by_its_edge_only_with_its_own_lines(cycle)
                 [text for _, text, *_ in texts if "leftarrow" in text]
             named_with_update += 1
     assert named_with_update, "named again with its update"
+
+
+@pytest.mark.parametrize("weight", ["v_{21}", "w_{22}"])
+def test_a_worked_weights_name_stands_by_its_edge_only_with_its_own_lines_ever(cycle, weight):
+    """v₂₁ and w₂₂, each named while its gradient is worked out, leave with those
+    lines and come back with their updates, in every iteration: standing between,
+    through the other nodes' lines and the red numbers, a name read as left over."""
+    def is_name(text: str) -> bool:
+        return text == weight or (text.startswith(f"{weight} = ") and "," not in text)
+
+    def own_line(text: str) -> bool:
+        return rf"\partial {weight}" in text or rf"{weight} \leftarrow" in text
+
+    named = 0
+    for name, texts in cycle.snapshots:
+        if any(is_name(text) for _, text, *_ in texts):
+            assert any(own_line(text) for _, text, *_ in texts), name
+            named += 1
+    assert named, "named with its lines"
