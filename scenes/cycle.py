@@ -233,7 +233,7 @@ class CycleScene(PhaseRow, HiddenStep, EdgeTags, WeightUpdates, EdgeWeights, For
         # with its own update
         self.leave([hidden_name])
         if worked:
-            self.work_other_hidden(t, [])
+            self.work_other_hidden(t)
         self.work_later_node_gradients(t)
         hidden_update = self.hidden_update_lines(t) if worked else ([], [])
         # then every weight's: the update takes each by its weight's number

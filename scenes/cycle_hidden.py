@@ -197,10 +197,10 @@ class HiddenStep:
         return Eq(rf"\partial L/\partial {h_tex} = {names[0]}$d \times $w \times $l $eq $g",
                   f"∂L/∂{h_text} = {names[1]}$d × $w × $l $eq $g", exact, **nums)
 
-    def work_other_hidden(self, t: int, tags: list) -> None:
+    def work_other_hidden(self, t: int) -> None:
         """The layer's other nodes the same way, each with its edge to the output
-        bright and named (v₁₁) while its lines are read: one node at a time.
-        ``tags``: the names of the weights worked before, kept clear of."""
+        bright and named (v₁₁) while its lines are read: one node at a time (the
+        weights worked before have left with their lines: no name to keep clear of)."""
         layer, others = self.hidden_layer, self.other_hidden_lines(t)
         if not others:
             return
@@ -210,7 +210,7 @@ class HiddenStep:
             on, off = self.brighten([edge])
             ring, unring = self.ring(layer, j)
             on, off = on + ring, off + unring
-            name = self.tag_edge(layer, j, 0, t, clear_of=tags)
+            name = self.tag_edge(layer, j, 0, t)
             on += [fade_in(name)] if name is not None else []
             off += [FadeOut(name)] if name is not None else []
             for n, block in enumerate(blocks):
@@ -249,9 +249,8 @@ class HiddenStep:
     def work_hidden_gradient(self, t: int) -> tuple[MathTex | None, MathTex | None] | None:
         """The backward phase, one layer further back: its lines block by block, the
         weight's edge bright and named with its own, ∂L/∂h set by the node once
-        computed. Returns
-        the weight's name and that label (None where not shown), for the update; None
-        where no such weight is worked."""
+        computed. Returns the weight's name and that label (None where not shown), for
+        the update; None where no such weight is worked."""
         blocks = self.hidden_gradient_lines(t)
         if not blocks:
             return None

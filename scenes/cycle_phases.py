@@ -298,4 +298,3 @@ class PhaseRow:
         self.play(AnimationGroup(FadeOut(words), fade_in(self.counter), lag_ratio=1),
                   run_time=0.6)
         self.wait(0.5)  # the loop's seam: these frames equal the first one
-
