@@ -35,24 +35,31 @@ def test_the_white_of_the_edges_a_line_reads_is_keyed(cycle):
     assert lines[0].get_stroke_color() == ManimColor(lit.targets["color"])
 
 
+def keyed_only_while(cycle, word: str, phase: str) -> None:
+    """The key entry ``word`` stands, once and clear of every other text, through the
+    phase whose captions start with ``phase``, and in no other phase."""
+    from scenes import layout
+
+    phases = ("forward pass", "loss", "backward pass", "weight update")
+    snaps = cycle.snapshots
+    for k, (name, texts) in enumerate(snaps[:-1]):
+        keys = [box for _, text, box, *_ in texts if text == word]
+        # (a phase's last snapshot is the next one's start: the key leaves)
+        if name.startswith(phase) and snaps[k + 1][0] == name:
+            assert len(keys) == 1, name
+            others = [box for _, text, box, *_ in texts if text != word]
+            assert layout.overlap(keys[0], others) == 0
+        elif name.startswith(tuple(p for p in phases if p != phase)):
+            assert not keys, name
+
+
 def test_the_colour_of_an_updates_glow_is_keyed_while_it_plays(cycle):
     """An edge glows in the update's colour as its weight changes: keyed by a swatch
     in that colour, clear of every other text, while the update plays; in the other
     phases, one entry fewer to read."""
     from manim import Line, ManimColor
 
-    from scenes import layout
-
-    snaps = cycle.snapshots
-    for k, (name, texts) in enumerate(snaps[:-1]):
-        keys = [box for _, text, box, *_ in texts if text == "changing"]
-        # (the update's last snapshot is the next iteration's start: the key leaves)
-        if name.startswith("weight update") and snaps[k + 1][0] == name:
-            assert len(keys) == 1
-            others = [box for _, text, box, *_ in texts if text != "changing"]
-            assert layout.overlap(keys[0], others) == 0
-        elif name.startswith(("forward pass", "backward pass", "loss")):
-            assert not keys, name
+    keyed_only_while(cycle, "changing", "weight update")
     swatches = [m.get_stroke_color() for key in cycle.in_use for m in key.get_family()
                 if isinstance(m, Line)]
     assert ManimColor(cycle.theme["update"]) in swatches
@@ -65,17 +72,7 @@ def test_the_loss_phase_rings_the_output_in_its_keyed_colour(cycle):
     entry fewer."""
     from manim import Circle, ManimColor
 
-    from scenes import layout
-
-    snaps = cycle.snapshots
-    for k, (name, texts) in enumerate(snaps[:-1]):
-        keys = [box for _, text, box, *_ in texts if text == "loss"]
-        if name.startswith("loss") and snaps[k + 1][0] == name:
-            assert len(keys) == 1, name
-            others = [box for _, text, box, *_ in texts if text != "loss"]
-            assert layout.overlap(keys[0], others) == 0
-        elif name.startswith(("forward pass", "backward pass", "weight update")):
-            assert not keys, name
+    keyed_only_while(cycle, "loss", "loss")
     rings = [m.get_stroke_color() for key in cycle.in_use for m in key.get_family()
              if isinstance(m, Circle)]
     assert rings == [ManimColor(cycle.theme["error"])]
