@@ -309,8 +309,10 @@ class HiddenStep:
 
     @staticmethod
     def colour_of(eq: Eq) -> str:
-        """A backward line's colour: the gradients', but σ′ (no gradient of L)."""
-        return "text" if eq.local else "gradient"
+        """A backward line's colour: the gradients', but σ′ (no gradient of L) and a
+        row of recalled numbers (∂L/∂ŷ = 1.233, v₁₁ = 0.3, σ'(h₁) = 0.197: a weight and
+        σ′ in red were read as gradients)."""
+        return "text" if eq.local or ", " in eq.text else "gradient"
 
     def ring(self, layer: int, j: int) -> tuple[list, list]:
         """Animations that ring a node in the gradients' colour (its lines are being

@@ -31,6 +31,9 @@ LIGHT_TIME = 0.25  # a phase's word lights up before its phase plays
 PHASE_REST = 1.2  # after a phase, before the next: time to read its formula
 RULE_REST = 3.0  # the update's rule, before its numbers take its place
 NUMBERS_REST = 5.0  # after a block of numbers: time to follow them to the diagram
+# a worked line or rule, at least: a line found on the diagram and checked in 5 s was
+# gone before a viewer had checked it (8 s on screen, with its coming and going)
+LINE_REST = 7.0
 UNDERLINE, UNDERLINE_GAP = 4, 0.1  # the lit phase's underline: stroke width, gap below
 SKETCH_BOX = (3.0, -3.7, 6.75, -0.7)  # the loss plot: bottom right, under the output
 LOSS, UPDATE = 1, 3  # the loss's and the update's places in the phase row
@@ -221,8 +224,9 @@ class PhaseRow:
     def check_time(self, block: list) -> float:
         """How long a finished block of worked lines holds: time to follow its numbers
         to the diagram too (two lines of a later iteration held 4.9 s were too fast
-        for σ on a calculator, and ŷ's three products in 5.9 s too fast as well)."""
-        return max(NUMBERS_REST, super().check_time(block))
+        for σ on a calculator, and ŷ's three products in 5.9 s too fast as well; one
+        line in 5.6 s too fast to check: LINE_REST at least)."""
+        return max(LINE_REST, super().check_time(block))
 
     def numbers_fit(self, eqs: list[Eq], rows_free: int = 2) -> bool:
         """Whether these lines fit the formulas' place: ``rows_free`` rows at most, none

@@ -1,14 +1,15 @@
 """The cycle's update phase after its worked weight: in the first iteration every
-other weight changes by itself, under the lines that name the two numbers it takes;
-in the later ones, which repeat it with new numbers, two at a time, under their
-update lines (nine steps an iteration made the post's loop 7:47 long, and a layer at
+other weight changes by itself, under its red number worked out and the update that
+takes it; in the later ones, which repeat it with new numbers, two at a time, under
+their update lines (nine steps an iteration made the post's loop 7:47 long, and a layer at
 once under its rule alone left its numbers unchecked).
 
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network, and
 changes numbers by ``EdgeWeights.update_layers``."""
 
-from scenes.arith import Eq
+from scenes.arith import Eq, agrees, value
 from scenes.cycle_weights import CHANGE_TIME
+from scenes.pacing import Paced
 from scenes.tweens import fade_in
 
 CHECK_REST = 2.5  # an update line read against the red numbers, before they change
@@ -86,27 +87,69 @@ class WeightUpdates:
     def work_updates(self, t: int, layer: int, done: list[int], names: list) -> list:
         """After the worked weight's update: each other number of the layer changes
         on its edge as its lines are written, one weight at a time, its edge bright
-        and named while they are read (clear of ``names``, which stay); the line
-        above its update says the two numbers it takes, the old value (which the red
-        number has replaced on the edge) and the red one (where both lines fit; else
-        the update line alone). Returns the ``names`` that left (covered by a new
-        number)."""
+        and named while they are read (clear of ``names``, which stay); over its
+        update, the lines of ``taken_lines``. Returns the ``names`` that left
+        (covered by a new number)."""
         left = []
         for k, eq in self.update_lines(layer, t, done):
             on, _ = self.brighten([self.edges(layer)[k]])
             kept = [m for m in names if m is not None and m not in left]
             tags = self.tag_edges(layer, (k,), t, kept)
-            taken = self.taken_numbers(layer, k, t)
-            eqs = [taken, eq] if self.numbers_fit([taken, eq]) else [eq]
+            eqs = self.taken_lines(layer, k, t, eq)
             self.cue(f"{self.labels['update']}: {self.arith.update_rule()[1]}", *eqs)
-            self.show_numbers([(line, "text") for line in eqs], on + [fade_in(m) for m in tags])
-            self.wait(CHECK_REST)  # the red number it takes, still on its edge
+            self.show_numbers([(line, "text" if line is eq or not line.text.startswith("∂")
+                                else "gradient") for line in eqs],
+                              on + [fade_in(m) for m in tags])
+            # the red number worked out and checked against its edge, where it still
+            # stands; then the update read while the number changes (a line each, as
+            # the pace checks lines: the phases' longer LINE_REST is for a line alone)
+            worked = eqs[:-1]
+            self.wait(max(CHECK_REST, Paced.check_time(self, worked) if worked else 0.0))
             gone = self.update_layers(t + 1, [layer], kept, only=[k], passing=tags)
             left += [m for m in gone if m not in tags]
-            # (read while the number changed too)
-            self.wait(max(self.reading_time(eqs) - CHECK_REST - CHANGE_TIME, MIN_REST))
+            self.wait(max(Paced.check_time(self, [eq]) - CHANGE_TIME, MIN_REST))
             self.leave([m for m in tags if m not in gone])
+            self.explain_if_approx(worked)  # (once: right after the line it explains)
         return left
+
+    def taken_lines(self, layer: int, k: int, t: int, update: Eq) -> list[Eq]:
+        """The lines over a number's update, which the update line ends: its red
+        number worked out from the numbers it multiplies, named where that fits
+        (∂L/∂v₁₁ = ∂L/∂ŷ × σ(h₁) = 1.233 × 0.731 ≈ 0.902), else unnamed (the rule on
+        the edges named them); where it is no such product, the two numbers the
+        update takes (v₁₁ = 0.3, ∂L/∂v₁₁ ≈ 0.902); where neither fits, the update
+        alone."""
+        candidates = [self.worked_red(layer, k, t, named) for named in (True, False)]
+        candidates.append(self.taken_numbers(layer, k, t))
+        for line in candidates:
+            if line is not None and self.numbers_fit([line, update]):
+                return [line, update]
+        return [update]
+
+    def worked_red(self, layer: int, k: int, t: int, named: bool) -> Eq | None:
+        """∂L/∂w = ∂L/∂(its end) × (value at its start) of a layer's k-th edge, by the
+        numbers on screen (the end's gradient as its line and the row of them gave
+        it, the start's value on the diagram), ≈ where the edge marks it so; None for
+        a bias or where the red number is not one product (``one_product_per_edge``)."""
+        a, pairs = self.arith, self.net.diagram.edge_pairs(layer)
+        if k >= len(pairs) or not self.one_product_per_edge(t):
+            return None
+        i, j = pairs[k]
+        w_tex, w_text = a.weight_name(layer, i, j)
+        s_tex, s_text = a.act_name(layer, i)
+        z_tex, z_text = a.pre_name(layer + 1, j)
+        nums = {"d": a.o(a.delta(layer + 1, j, t)), "s": a.act_text(layer, i, t),
+                "g": self.edge_texts(layer, t, gradients=True)[k]}
+        names = ((rf"\partial L/\partial {z_tex} \times {s_tex} = ",
+                  f"∂L/∂{z_text} × {s_text} = ") if named else ("", ""))
+        # ≈ where a calculator differs; where the edge is marked so too, the note on
+        # the edges' ≈ explained it, not one for the formulas to give again
+        exact = agrees(value(nums["d"]) * value(nums["s"]), nums["g"])
+        tex_rel, text_rel = ((r"\approx", "≈") if not exact and self.marked_approx(layer, k)
+                             else ("$eq", "$eq"))
+        return Eq(rf"\partial L/\partial {w_tex} = {names[0]}$d \times $s {tex_rel} $g",
+                  f"∂L/∂{w_text} = {names[1]}$d × $s {text_rel} $g",
+                  exact or tex_rel != "$eq", **nums)
 
     def marked_approx(self, layer: int, k: int) -> bool:
         """Whether the number on a layer's k-th edge is marked ≈ (``marked``)."""

@@ -9,7 +9,7 @@ A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network.""
 from manim import AnimationGroup, MathTex, Succession, VGroup
 
 from scenes.arith import Eq, agrees, value
-from scenes.cycle_phases import NUMBERS_REST
+from scenes.cycle_phases import LINE_REST
 from scenes.edge_labels import (
     APART,
     TIERS,
@@ -271,7 +271,7 @@ class EdgeWeights:
                         Formula(r"\times", font_size=TEX_SIZE, color=white),
                         self.text(start, size=34, color=white)),
                  f"= ∂L/∂{end} × {start}")], [] if with_rows else swap)
-            self.wait(NUMBERS_REST)
+            self.wait(LINE_REST)
             self.show_node_gradients(t, swap if with_rows else [])
         return bool(swap)
 
@@ -312,7 +312,7 @@ class EdgeWeights:
         if rows:
             self.cue(self.labels["backward"], *rows)
             self.show_numbers([(eq, "gradient") for eq in rows], also)
-            self.wait(max(NUMBERS_REST, self.reading_time(rows)))
+            self.wait(max(LINE_REST, self.reading_time(rows)))
         marks = [ok for layer in self.layer_labels
                  for ok in self.products_agree(layer, t) + self.updates_agree(layer, t + 1)]
         if not self.edges_rounding_explained and not all(marks):
