@@ -114,8 +114,9 @@ class EdgeTags:
         def changing(edge) -> bool:  # its weight changes: its width with it
             return any(t["width"] is not None for t in mine[id(edge)])
 
-        # an edge changing is in focus as a lit one is: the rest stay set back
-        rest = DIMMED if any(lit(e) or changing(e) for e in edges) else 1.0
+        # an edge changing is in focus as a lit one is, and a node ringed while its
+        # lines are read (σ′, ∂L/∂h, which read no edge): the rest stay set back
+        rest = DIMMED if any(lit(e) or changing(e) for e in edges) or self.ringed(tweens) else 1.0
         back = [StyleTween(e, stroke_opacity=want) for e in edges
                 if not own(e) and abs(e.get_stroke_opacity() - (want := 1.0 if lit(e) else rest))
                 > 1e-3]
@@ -129,6 +130,18 @@ class EdgeTags:
                         and abs((now := opacity(label)) - want) > 1e-3 and now > 0):
                     back.append(StyleTween(label, opacity=want))
         return back + [fade_out(g) for g in glows]
+
+    def ringed(self, tweens: list) -> bool:
+        """Whether a node stands ringed in the gradients' colour once these tweens end
+        (``HiddenStep.ring``: its backward lines are being read)."""
+        ring = ManimColor(self.theme["gradient"]).to_hex().lower()
+        last = {}
+        for tween in tweens:
+            if isinstance(tween, StyleTween) and tween.targets["color"] is not None:
+                last[id(tween.mobject)] = tween.targets["color"]
+        nodes = [n for layer in self.net.diagram.nodes for n in layer]
+        return any(ManimColor(last.get(id(n), n.get_stroke_color())).to_hex().lower() == ring
+                   for n in nodes)
 
     def edges_whole(self) -> list:
         """Tweens that bring every edge set back, and the number on it, back whole,

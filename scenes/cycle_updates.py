@@ -1,15 +1,16 @@
 """The cycle's update phase after its worked weight: in the first iteration every
 other weight changes by itself, under its red number worked out and the update that
-takes it; in the later ones, which repeat it with new numbers, two at a time, under
-their update lines (nine steps an iteration made the post's loop 7:47 long, and a layer at
-once under its rule alone left its numbers unchecked).
+takes it; in the later ones, which repeat it with new numbers, so again where a red
+number is a product a calculator makes, else two at a time, under their update lines
+(nine steps an iteration made the post's loop 7:47 long, and a layer at once under
+its rule alone left its numbers unchecked).
 
 A mixin of ``CycleScene``: it reads the scene's trace, arithmetic and network, and
 changes numbers by ``EdgeWeights.update_layers``."""
 
 from scenes.arith import Eq, agrees, value
 from scenes.cycle_weights import CHANGE_TIME
-from scenes.pacing import Paced
+from scenes.pacing import Paced, products
 from scenes.tweens import fade_in
 
 CHECK_REST = 2.5  # an update line read against the red numbers, before they change
@@ -22,8 +23,10 @@ class WeightUpdates:
 
     def update_rest(self, t: int, layer: int, done: list[int], names: list) -> list:
         """The layer's numbers but those ``done``: one by one in the first iteration,
-        two at a time in the later ones. Returns the ``names`` that left."""
-        left = (self.work_updates if t == 0 else self.group_updates)(t, layer, done, names)
+        and in the later ones where their red numbers are worked out
+        (``reds_to_work``); else two at a time. Returns the ``names`` that left."""
+        by_one = t == 0 or self.reds_to_work(layer, t, done)
+        left = (self.work_updates if by_one else self.group_updates)(t, layer, done, names)
         if back := self.edges_whole():  # the layer done: its new numbers among the rest
             self.play(*back, run_time=0.3)
         return left
@@ -64,6 +67,16 @@ class WeightUpdates:
             left += self.update_layers(t + 1, [layer], kept, only=block)
             self.wait(MIN_REST)  # the new numbers seen in place
         return left
+
+    def reds_to_work(self, layer: int, t: int, done: list[int]) -> bool:
+        """Whether a later iteration works this layer's red numbers out one weight at a
+        time: where one of them is a product a calculator has to make (1.022 × 0.728
+        = 0.744 came from nowhere in a pair's lines) and each fits over its update; a
+        layer of ∂L/∂h × 1 reads its numbers off the row of ∂L/∂h, in pairs."""
+        lines = self.update_lines(layer, t, done)
+        worked = [self.taken_lines(layer, k, t, eq)[0] for k, eq in lines]
+        return (bool(lines) and all(line.text.startswith("∂") for line in worked)
+                and any(products(line) for line in worked))
 
     def update_lines(self, layer: int, t: int, done: list[int]) -> list[tuple[int, Eq]]:
         """(edge, line) of each of a layer's numbers the update after state t changes,

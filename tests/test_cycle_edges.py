@@ -157,14 +157,14 @@ def test_each_update_is_held_five_seconds(cycle):
     rows = [(start, end, cue.split("\n")[1:]) for start, end, cue in cycle.captions]
     blocks = [(start, end) for start, end, lines in rows
               if sum("←" in line for line in lines) == 1]
-    # the first iteration's nine, then the worked weight's in the other
-    assert len(blocks) == 9 + 1
+    # the first iteration's nine, then the other's output weights
+    assert len(blocks) == 9 + 3
     worked = [(start, end) for start, end, lines in rows
               if len(lines) == 2 and "←" in lines[1] and re.match(r"∂L/∂\S+ = [\d.]+ ×", lines[0])]
-    assert len(worked) == 7  # the nine but v₂₁ and w₂₂, worked before
+    assert len(worked) == 7 + 2  # but v₂₁ and w₂₂, worked before; then v₁₁ and v₃₁
     pairs = [(start, end) for start, end, lines in rows
              if sum("←" in line for line in lines) == 2]
-    assert len(pairs) == 1 + 3  # the output layer's other two, the first layer's six
+    assert len(pairs) == 3  # the first layer's six
     assert min(end - start for start, end in blocks + pairs) >= 5.0 - 1e-6
     assert min(end - start for start, end in worked + pairs) >= 2 * 4.0 - 1e-6
 
@@ -190,15 +190,27 @@ LATER_NEW = {(1, 0, 0): "≈0.135", (0, 0, 0): "≈0.788", (0, 0, 1): "0.383", (
 
 def test_a_later_iteration_updates_two_weights_at_a_time_by_their_lines(cycle):
     """Iteration 1 repeats iteration 0 with new numbers: v₂₁ by its lines, then v₁₁
-    and v₃₁ together, then the first layer's weights into each node in pairs, two
-    update lines at a time, read against their red numbers still on their edges; the
-    new numbers after them, marked ≈ where a calculator makes another from the line."""
+    and v₃₁ one at a time, each under its red number worked out (1.022 × 0.728 =
+    0.744 and 1.022 × 0.680 = 0.695 from ∂L/∂ŷ and σ(h) on the diagram: in a pair's
+    lines they came from nowhere), then the first layer's weights into each node in
+    pairs (∂L/∂h × 1: the row of ∂L/∂h gives them), two update lines at a time, read
+    against their red numbers still on their edges; the new numbers after them,
+    marked ≈ where a calculator makes another from the line."""
     start = next(k for k, (name, _) in enumerate(cycle.snapshots)
                  if name.startswith("loss: L = 0.522"))
     end = next(k for k, (name, _) in enumerate(cycle.snapshots)
                if name.startswith("forward pass (iteration 2)"))
     snaps = cycle.snapshots[start:end]
-    pairs = [((1, 0, 0), (1, 2, 0))] + [((0, 0, j), (0, 1, j)) for j in range(3)]
+    for (layer, i, j), sigma in (((1, 0, 0), "0.728"), ((1, 2, 0), "0.680")):
+        red = LATER_RED[layer, i, j]
+        worked = rf"\partial L/\partial v_{{{i + 1}1}} = 1.022 \times {sigma} = {red}"
+        head = rf"v_{{{i + 1}1}} \leftarrow {LATER_OLD[layer, i, j]} - 0.1 \times {red}"
+        read = [texts for _, texts in snaps if any(t == worked for _, t, *_ in texts)
+                and any(t.startswith(head) for _, t, *_ in texts)]
+        assert read, worked
+        assert sum(r"\leftarrow" in t for _, t, *_ in read[0]) == 1, "one weight at a time"
+        assert edge_numbers(cycle, read[0])[layer, i, j] == red, "its red number on its edge"
+    pairs = [((0, 0, j), (0, 1, j)) for j in range(3)]
     for pair in pairs:
         heads = [rf"{'vw'[1 - layer]}_{{{i + 1}{j + 1}}} \leftarrow {LATER_OLD[layer, i, j]} "
                  rf"- 0.1 \times {LATER_RED[layer, i, j]}" for layer, i, j in pair]

@@ -136,9 +136,10 @@ def test_the_edges_not_changing_stay_set_back_while_a_weight_changes():
 def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     """h₂'s line lights x₁→h₂ and x₂→h₂ (white, the text's colour: the key's "in
     use") and no other edge; ŷ's line the three edges into ŷ; the loss's line none.
-    While some edge is lit, every other is set back (a viewer saw nothing dimmed),
-    with the number on it; while none is, and when the loop ends as it began, every
-    edge is whole."""
+    While some edge is lit, or a node is ringed while its lines are read (σ′(h₂) and
+    ∂L/∂h₂ read no edge: the whole network came back bright just then, a viewer's
+    point), every other is set back (a viewer saw nothing dimmed), with the number
+    on it; while neither, and when the loop ends as it began, every edge is whole."""
     from scenes.cycle import CycleScene
 
     lit_by_line, ringed_by_line, show = {}, {}, CycleScene.show_numbers
@@ -171,7 +172,8 @@ def test_the_edges_a_forward_line_sums_over_are_bright_while_it_is_read():
     every = {(layer, *pair) for layer in range(len(scene.net.diagram.edges))
              for pair in scene.net.diagram.edge_pairs(layer)}
     for line, lit in lit_by_line.items():
-        assert faint_by_line[line] == (every - lit if lit else set()), line
+        focus = lit or ringed_by_line[line]
+        assert faint_by_line[line] == (every - lit if focus else set()), line
         # the numbers on the edges with them: a bright number on a faint edge still
         # drew the eye (a viewer's point)
         faint = {edge for edge, seen in labelled[line].items() if seen < SET_BACK}
