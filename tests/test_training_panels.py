@@ -125,6 +125,26 @@ def test_regression_plane_colours_the_value_on_a_diverging_scale(tmp_path):
     assert bar, "a colour bar beside the regression map"
 
 
+def test_a_map_of_targets_all_zero_is_scaled_by_the_networks_output(tmp_path):
+    """The post's one sample has y = 0, and ŷ starts at 1.233 (the post's forward pass
+    by hand: 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9): the map's scale reaches past it,
+    so the map starts in the positive colour and fades toward the middle as ŷ falls
+    (on a scale of ±1e−6 it was one flat colour from the first frame to the last)."""
+    trace, scene, frames, _ = render(tmp_path, config.load("post"), "post")
+    panel = scene.output_panel
+    assert 1.233 <= panel.heatmap.high < 3
+    positive, background = (hex_rgb(scene.look.theme[k]) for k in ("positive", "panel"))
+    row, col = to_pixel(panel.image.get_center() + [0.3 * panel.image.width, 0, 0],
+                        frames[0].shape)
+
+    def pixel(frame):
+        return frame[row - 1:row + 2, col - 1:col + 2].reshape(-1, 3).astype(float).mean(axis=0)
+
+    first, last = pixel(frames[0]), pixel(frames[-1])
+    assert np.linalg.norm(first - positive) < np.linalg.norm(first - background)
+    assert np.linalg.norm(last - background) < np.linalg.norm(first - background) / 2
+
+
 def edge_colours(scene, frame, layer: int, fraction: float = 0.55) -> list[np.ndarray]:
     """Each edge's colour: of the pixels around a point along it, the one most unlike
     the background (the edge's core, not its antialiased rim)."""

@@ -54,9 +54,16 @@ def class_palette(trace, theme: dict) -> np.ndarray:
 
 
 def value_range(trace) -> float:
-    """A regression map's half-range: the largest |target|, so 0 sits in the middle."""
+    """A regression map's half-range, so 0 sits in the middle: the largest |target|;
+    where every target is 0, the network's largest |ŷ| over the plane where it starts
+    (the post's one sample has y = 0: on a scale of ±1e−6 the map was one flat colour
+    while ŷ fell from 1.233 to 0.15)."""
     targets = np.concatenate([np.ravel(trace.y), np.ravel(trace.y_val)])
-    return max(float(np.abs(targets).max()) * 1.05, 1e-6)
+    reach = float(np.abs(targets).max())
+    if reach == 0:
+        start = np.abs(trace.grids[0])
+        reach = float(start[np.isfinite(start)].max(initial=0.0))
+    return max(reach * 1.05, 1e-6)
 
 
 def sight_symbol(theme: dict) -> VGroup:
