@@ -1,5 +1,8 @@
 """The loss panel and the clock: a log schedule that moves from the start and a log
-axis that follows it, a log loss axis for a loss that falls far, the overfitting note."""
+axis that follows it, a log loss axis for a loss that falls far, the overfitting note,
+and the note on a flat loss whose gradient vanishes."""
+
+import re
 
 import numpy as np
 import pytest
@@ -162,3 +165,29 @@ def test_a_curve_drawn_once_per_chunk_and_its_tail_look_as_one_curve():
     lit = (split.max(axis=2) > 40) | (plain.max(axis=2) > 40)
     assert lit.sum() > 2000  # the curve is there
     assert np.abs(split - plain)[lit].mean() < 1 and np.abs(split - plain).max() < 100
+
+
+def test_a_flat_loss_whose_gradient_vanishes_says_so_with_both_sizes():
+    """deep (five sigmoid layers) stays at chance, 0.693, from the first iteration to
+    the last: a fifth of the way in a note says the gradient fades on its way back,
+    with the mean |∂L/∂w| of the output layer and of the first, read from the update's
+    recorded gradients (σ′ ≤ 0.25 at each layer: tenfold smaller a layer, or more)."""
+    deep = trainer.train(config.load("deep"))
+    assert abs(deep.loss[-1] - deep.loss[0]) < 0.01
+    assert deep.loss[0] == pytest.approx(0.693, abs=0.01)
+    first = float(np.abs(deep.weight_gradients(0)[0]).mean())
+    last = float(np.abs(deep.weight_gradients(len(deep.layers) - 2)[0]).mean())
+    assert first < 1e-4 * last
+    panel = LossPanel(deep, layout.TRAINING_LOSS, look())
+    rows = panel.note_text.split("\n")
+    assert len(rows) == 2 and "the gradient fades" in rows[0]
+    shown = re.findall(r"output ([\d.e−]+), input ([\d.e−]+)", rows[1])
+    assert shown, rows[1]
+    out, into = (float(v.replace("−", "-")) for v in shown[0])
+    assert out == pytest.approx(last, rel=0.05) and into == pytest.approx(first, rel=0.05)
+    x0, _, x1, _ = layout.TRAINING_LOSS
+    assert x0 < panel.note.get_left()[0] and panel.note.get_right()[0] < x1  # within its axes
+    assert panel.overfit_from == (deep.n_states - 1) // 5
+    # a run that learns says nothing of the kind
+    sine = trainer.train(config.load("sine"))
+    assert LossPanel(sine, layout.TRAINING_LOSS, look()).note is None

@@ -12,6 +12,7 @@ rising: overfitting."""
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Line, Triangle, VGroup
 
+from core.depth import layer_sizes
 from core.schedule import progress_at
 from scenes.camera import CachedPath, CachedPolyline, Polyline
 from scenes.panels.axes import nice_ticks, scale, tick_text
@@ -24,6 +25,9 @@ TICK_GAP = 0.45  # the least room between iteration ticks on a log axis
 # more, as the lowest number stands above the corner (see y_ticks)
 TICK_ROOM = 0.38
 OVERFIT = 1.08  # the validation loss ends this much above its minimum: a note says so
+# a loss that ends within this share of its start has not learned; where the first
+# weight layer's mean |∂L/∂w| is under VANISHED times the last's, a note says why
+STUCK, VANISHED = 0.05, 1e-3
 # a curve's points up to the last multiple of this many (or of a 32nd of the run) are
 # drawn once, as an image; the points since, every frame
 SETTLED = 16
@@ -34,6 +38,8 @@ class LossPanel(Panel):
     instead, without a legend (a comparison names its runs itself): its loss, or any
     value per state, nan where it has none yet (no update leads to state 0); ``title``
     names the axis (the loss by default)."""
+
+    note_text = ""  # what the note under the curve says, where there is one (its rows)
 
     def __init__(self, trace, box, look: Look, log: bool = False, runs=None,
                  title: str | None = None):
@@ -118,6 +124,8 @@ class LossPanel(Panel):
         curves = [part for *_, tail, settled in self.curves for part in (settled, tail)]
         self.moving += curves + [part for _, *parts in self.exits for part in parts]
         self.overfit_from, self.note = self.overfitting(trace) if runs is None else (None, None)
+        if runs is None and self.note is None:
+            self.overfit_from, self.note = self.vanishing(trace)
 
     def y_ticks(self, values: list[float]) -> VGroup:
         """Loss values left of the axis (a log axis says so in the legend)."""
@@ -170,7 +178,8 @@ class LossPanel(Panel):
             return None, None
         halfway = val[lowest] + (val[-1] - val[lowest]) / 2
         start = lowest + int(np.argmax(val[lowest:] >= halfway))
-        words = self.look.words(self.look.labels["overfitting"], 20, "val_loss")
+        self.note_text = self.look.labels["overfitting"]
+        words = self.look.words(self.note_text, 20, "val_loss")
         # inside the axes, top right: where a falling loss has left room
         words.next_to([x1, y1, 0], DOWN, buff=0.08).align_to([x1, 0, 0], RIGHT)
         note = CachedPath.of(words)  # drawn every frame: filled once, then copied
@@ -178,6 +187,36 @@ class LossPanel(Panel):
         self.note_shown = False
         self.moving.append(note)
         return start, note
+
+    def vanishing(self, trace):
+        """(the state from which the note shows, the note), or (None, None): where the
+        loss ends within STUCK of its start and the first weight layer's mean
+        |∂L/∂w| is under VANISHED times the last's at the first update, the note
+        says so with both numbers (a deep sigmoid network's video showed a flat loss
+        and said nothing of why), from a fifth of the way in."""
+        loss = trace.loss
+        if trace.diverged_at is not None or len(loss) < 3 or len(trace.layers) < 4:
+            return None, None
+        if abs(loss[-1] - loss[0]) > STUCK * abs(loss[0]):
+            return None, None
+        first, last = (float(v) for v in layer_sizes(trace)[0][[0, -1]])
+        if not first < VANISHED * last:
+            return None, None
+        labels, (x0, y0, x1, _) = self.look.labels, self.box
+        rows = [labels["vanishing"], labels["vanishing_sizes"].format(
+            first=tick_text(float(f"{first:.2g}")), last=tick_text(float(f"{last:.2g}")))]
+        self.note_text = "\n".join(rows)
+        words = VGroup(*[self.look.words(row, 18, "text") for row in rows])
+        words.arrange(DOWN, aligned_edge=LEFT, buff=0.06)
+        if words.width > x1 - x0 - 0.2:  # (a small panel: the note within its axes)
+            words.scale_to_fit_width(x1 - x0 - 0.2)
+        # inside the axes, bottom left: under a flat loss, which lies at the axis's top
+        words.next_to([x0 + 0.1, y0, 0], UP, buff=0.1, aligned_edge=LEFT)
+        note = CachedPath.of(words)
+        note.set_opacity(0)
+        self.note_shown = False
+        self.moving.append(note)
+        return (len(loss) - 1) // 5, note
 
     def draw(self, s: float) -> None:
         for first, points, tail, settled in self.curves:  # a diverged run's stops there
