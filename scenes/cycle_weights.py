@@ -212,8 +212,8 @@ class EdgeWeights:
                       only: "list[int] | None" = None, passing: list = ()) -> list:
         """These layers' edges and numbers (with ``only``, those edges') take state
         t's, glowing, clear of the weights' ``names`` where they can be; a name that a
-        new number would cover leaves with the old numbers, as does a ``passing`` one
-        (which the numbers need not keep clear of). Returns the names that left."""
+        new number would cover leaves first, as does a ``passing`` one (which the
+        numbers need not keep clear of). Returns the names that left."""
         if not layers:
             return []
         names = [m for m in names if m is not None]
@@ -221,8 +221,9 @@ class EdgeWeights:
         taken = [outline(m) for m in self.shown_weights]
         leaving = [m for m in [*names, *passing]
                    if any(overlaps(outline(m), other) for other in taken)]
-        self.animate_weights(t, also=moves + [fade_out(m) for m in leaving] + list(also),
-                             layers=layers, only=only)
+        if leaving:  # gone before the number that covers it comes: never one fading
+            self.play(*[fade_out(m) for m in leaving], run_time=0.3)  # into the other
+        self.animate_weights(t, also=moves + list(also), layers=layers, only=only)
         return leaving
 
     def gradients_in_place(self, t: int, avoid: list) -> list:
