@@ -129,7 +129,8 @@ def test_a_map_of_targets_all_zero_is_scaled_by_the_networks_output(tmp_path):
     """The post's one sample has y = 0, and ŷ starts at 1.233 (the post's forward pass
     by hand: 0.731 × 0.3 + 0.786 × 0.5 + 0.690 × 0.9): the map's scale reaches past it,
     so the map starts in the positive colour and fades toward the middle as ŷ falls
-    (on a scale of ±1e−6 it was one flat colour from the first frame to the last)."""
+    (on a scale of ±1e−6 it was one flat colour from the first frame to the last), and
+    so does the output node."""
     trace, scene, frames, _ = render(tmp_path, config.load("post"), "post")
     panel = scene.output_panel
     assert 1.233 <= panel.heatmap.high < 3
@@ -143,6 +144,12 @@ def test_a_map_of_targets_all_zero_is_scaled_by_the_networks_output(tmp_path):
     first, last = pixel(frames[0]), pixel(frames[-1])
     assert np.linalg.norm(first - positive) < np.linalg.norm(first - background)
     assert np.linalg.norm(last - background) < np.linalg.norm(first - background) / 2
+    # the output node, on the same scale, fades with it (ŷ 1.233 → about 0.2; on the
+    # targets' ±1e−9 it stayed the brightest blue from first frame to last)
+    net, out = scene.network_panel, len(trace.layers) - 1
+    middle = net.unit_heatmap.colour(0.0)
+    start, end = (net.probe_fills(s)[out, 0] for s in (0.0, float(trace.n_states - 1)))
+    assert np.linalg.norm(end - middle) < np.linalg.norm(start - middle) / 3
 
 
 def edge_colours(scene, frame, layer: int, fraction: float = 0.55) -> list[np.ndarray]:

@@ -21,7 +21,7 @@ from scenes.network_raster import NetworkRaster
 from scenes.numerals import compact, minus_signs
 from scenes.panels.base import Look, Panel, blend
 from scenes.panels.heatmap import Heatmap
-from scenes.panels.plane import class_palette
+from scenes.panels.plane import class_palette, value_range
 from scenes.raster import rgb
 
 EDGE_MODES = ("weight", "gradient")
@@ -289,9 +289,8 @@ class NetworkPanel(Panel):
 
     def output_fill(self, a: np.ndarray, unit: int) -> np.ndarray:
         classes = self.trace.meta["classes"]
-        if classes == 0:  # a value: on the targets' scale
-            reach = max(float(np.abs(self.trace.y).max()), 1e-9)
-            return self.unit_heatmap.colour(a[unit] / reach)
+        if classes == 0:  # a value: on the value map's scale (targets all 0: ŷ's start)
+            return self.unit_heatmap.colour(a[unit] / value_range(self.trace))
         p = float(np.clip(a[unit], 0, 1))
         if len(a) == 1:
             return self.output_heatmap.colour(p)
