@@ -52,7 +52,7 @@ def test_a_rising_validation_loss_is_named_overfitting_once_it_has_risen():
     val = moons.val_loss
     assert val[-1] >= 1.08 * val.min()
     panel = LossPanel(moons, layout.TRAINING_LOSS, look())
-    start = panel.overfit_from
+    start = panel.note_from
     assert int(np.argmin(val)) < start < moons.n_states - 1
     assert val[start] >= (val.min() + val[-1]) / 2 > val[start - 1]
     opacity = []
@@ -187,7 +187,7 @@ def test_a_flat_loss_whose_gradient_vanishes_says_so_with_both_sizes():
     assert out == pytest.approx(last, rel=0.05) and into == pytest.approx(first, rel=0.05)
     x0, _, x1, _ = layout.TRAINING_LOSS
     assert x0 < panel.note.get_left()[0] and panel.note.get_right()[0] < x1  # within its axes
-    assert panel.overfit_from == (deep.n_states - 1) // 5
+    assert panel.note_from == (deep.n_states - 1) // 5
     # a run that learns says nothing of the kind
     sine = trainer.train(config.load("sine"))
     assert LossPanel(sine, layout.TRAINING_LOSS, look()).note is None

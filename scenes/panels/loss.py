@@ -123,9 +123,9 @@ class LossPanel(Panel):
             self.still.append(legend)
         curves = [part for *_, tail, settled in self.curves for part in (settled, tail)]
         self.moving += curves + [part for _, *parts in self.exits for part in parts]
-        self.overfit_from, self.note = self.overfitting(trace) if runs is None else (None, None)
+        self.note_from, self.note = self.overfitting(trace) if runs is None else (None, None)
         if runs is None and self.note is None:
-            self.overfit_from, self.note = self.vanishing(trace)
+            self.note_from, self.note = self.vanishing(trace)
 
     def y_ticks(self, values: list[float]) -> VGroup:
         """Loss values left of the axis (a log axis says so in the legend)."""
@@ -235,7 +235,7 @@ class LossPanel(Panel):
             if (s >= exit_at) != (head.get_fill_opacity() > 0):
                 head.set_opacity(float(s >= exit_at))
                 words.set_opacity(float(s >= exit_at))
-        if self.note is not None and (s >= self.overfit_from) != self.note_shown:
+        if self.note is not None and (s >= self.note_from) != self.note_shown:
             self.note_shown = not self.note_shown
             self.note.set_opacity(1.0 if self.note_shown else 0.0)
 
